@@ -1,0 +1,102 @@
+// The one Contact model shared by the server, the add-in and every mapping
+// (Outlook/Graph, EWS, vCard, CSV). Types are inferred from these schemas.
+import { z } from "zod";
+
+// Every key the database might see comes through these schemas, so a key that
+// MongoDB would read as an operator or a path ("$gt", "a.b") is refused here.
+const safeKey = z.string().min(1).max(128).regex(/^[^$.][^.]*$/, "must not start with $ or contain .");
+
+const text = (max = 1024) => z.string().max(max);
+
+// Outlook's nineteen phone kinds (Outlook object model ContactItem *TelephoneNumber
+// properties); vCard and Graph map onto the same names.
+export const phoneTypes = [
+  "assistant", "business", "business2", "businessFax", "callback", "car", "company",
+  "home", "home2", "homeFax", "isdn", "mobile", "other", "otherFax", "pager",
+  "primary", "radio", "telex", "tty",
+] as const;
+
+export const emailSchema = z.strictObject({
+  type: z.enum(["work", "home", "other"]).default("other"),
+  address: text(320).min(1),
+});
+
+export const phoneSchema = z.strictObject({
+  type: z.enum(phoneTypes),
+  number: text(64).min(1),
+});
+
+export const addressSchema = z.strictObject({
+  type: z.enum(["business", "home", "other"]),
+  street: text().optional(),
+  city: text().optional(),
+  region: text().optional(),
+  postalCode: text(64).optional(),
+  country: text().optional(),
+  poBox: text().optional(),
+});
+
+export const nameSchema = z.strictObject({
+  prefix: text().optional(),
+  given: text().optional(),
+  middle: text().optional(),
+  family: text().optional(),
+  suffix: text().optional(),
+  nickname: text().optional(),
+  fileAs: text().optional(),
+});
+
+// Full dates, or vCard 4.0's year-less "--MM-DD".
+const dateText = z.string().regex(/^(\d{4}|--)-?\d{2}-?\d{2}$/, "must be YYYY-MM-DD or --MM-DD");
+
+export const urlSchema = z.strictObject({ type: z.enum(["work", "home", "other"]).default("other"), url: text(2048).min(1) });
+export const imSchema = z.strictObject({ type: text(64).optional(), address: text(320).min(1) });
+
+// A photo is stored apart from the contact, addressed by the SHA-256 of its bytes.
+// On input a client may send `data` (base64); the server stores it and keeps `hash`.
+export const photoSchema = z.strictObject({
+  mediaType: text(128).default("image/jpeg"),
+  hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  data: z.string().max(8 * 1024 * 1024).optional(),
+});
+
+// A property that no field models, kept so that a round trip loses nothing.
+// `source` says which format it came from ("vcard", "graph", "ews", "csv"), and
+// `value` is the format's own text (JSON text for Graph values).
+export const extraSchema = z.strictObject({
+  source: text(32).min(1),
+  name: text(256).min(1),
+  value: z.string().max(1024 * 1024),
+  params: z.record(safeKey, z.array(text())).optional(),
+});
+
+export const contactSchema = z.strictObject({
+  uid: z.string().min(1).max(256).regex(/^[^/\\?#]+$/, "must not contain / \\ ? or #"),
+  displayName: text().default(""),
+  name: nameSchema.optional(),
+  emails: z.array(emailSchema).default([]),
+  phones: z.array(phoneSchema).default([]),
+  addresses: z.array(addressSchema).default([]),
+  company: text().optional(),
+  department: text().optional(),
+  jobTitle: text().optional(),
+  office: text().optional(),
+  manager: text().optional(),
+  assistant: text().optional(),
+  birthday: dateText.optional(),
+  anniversary: dateText.optional(),
+  urls: z.array(urlSchema).default([]),
+  im: z.array(imSchema).default([]),
+  categories: z.array(text(256)).default([]),
+  notes: z.string().max(256 * 1024).optional(),
+  photo: photoSchema.optional(),
+  extra: z.array(extraSchema).default([]),
+});
+
+export type Contact = z.infer<typeof contactSchema>;
+export type ContactInput = z.input<typeof contactSchema>;
+export type Email = z.infer<typeof emailSchema>;
+export type Phone = z.infer<typeof phoneSchema>;
+export type Address = z.infer<typeof addressSchema>;
+export type PhoneType = (typeof phoneTypes)[number];
+export type Extra = z.infer<typeof extraSchema>;

@@ -1,0 +1,53 @@
+// Command ferretdb-embedded runs FerretDB v1 with its SQLite backend through the
+// embeddable package. The upstream cmd/ferretdb binary panics when built from the
+// module zip (version.txt is missing there), so we embed the library instead.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	dir := flag.String("dir", "./data/ferretdb", "directory for the SQLite databases")
+	listen := flag.String("listen", "127.0.0.1:0", "TCP address to listen on; port 0 picks a free one")
+	flag.Parse()
+
+	abs, err := filepath.Abs(*dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		log.Fatal(err)
+	}
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + abs + "/",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+
+	// The parent process reads this line to learn the chosen port.
+	fmt.Println(f.MongoDBURI())
+
+	if err := <-done; err != nil && ctx.Err() == nil {
+		log.Fatal(err)
+	}
+}
