@@ -1,0 +1,257 @@
+// The Outlook contact store over EWS, for Exchange on-premises. It uses only
+// operations add-ins may call through makeEwsRequestAsync (FindFolder,
+// CreateFolder, FindItem, GetItem, CreateItem, UpdateItem, MoveItem; "EWS
+// operations that add-ins support", learn.microsoft.com/office/dev/add-ins/outlook/web-services).
+// Not DeleteItem and not SyncFolderItems: removal moves to Deleted Items, and
+// change detection compares ChangeKeys (see ews-state.ts).
+// Every request and every expected response stays under the 1 MB limit.
+import type { ContactFolder, FolderRead, OutlookContactStore, OutlookItem } from "./outlook-store";
+import { callEws, defaultCallOptions, errorOf, EwsError, type CallOptions, type ResponseMessage } from "./ews-soap";
+import { concordUidFieldUri, concordUidOf, contactForCreate, contactUpdates } from "./ews-fields";
+import { decodeState, encodeState, changeKeyHash } from "./ews-state";
+import type { EwsTransport } from "./ews-transport";
+import { attribute, buildTypesXml, child, descendants, escapeXml, text, type XmlNode } from "./ews-xml";
+
+export { concordPropertySetId, concordUidFieldUri } from "./ews-fields";
+
+export type EwsStoreOptions = {
+  transport: EwsTransport;
+  sleep?: (ms: number) => Promise<void>;
+  maxRetries?: number;
+  /** Characters allowed per request and per response (makeEwsRequestAsync: 1 MB). */
+  messageLimit?: number;
+  /** FindItem page size. Exchange caps FindItem at EWSFindCountLimit (1,000 by default). */
+  pageSize?: number;
+  /** More properties for GetItem, as <t:FieldURI>/<t:ExtendedFieldURI> elements, for the mapping's needs. */
+  additionalProperties?: string;
+};
+
+export type EwsContactStore = OutlookContactStore<string> & {
+  /** CreateItem in as few requests as the size limit allows; one result per input, in order. */
+  createMany(folderId: string, items: { wire: string; concordUid: string }[]): Promise<(OutlookItem<string> | EwsError)[]>;
+};
+
+type Listed = { id: string; changeKey: string; size: number };
+
+// Per-item room for the XML around a contact's properties in a GetItem response.
+const responseOverheadPerItem = 4_096;
+const maxItemsPerRequest = 100;
+
+const folderId = (id: string) => `<t:FolderId Id="${escapeXml(id)}"/>`;
+const itemId = (id: string, changeKey?: string) => `<t:ItemId Id="${escapeXml(id)}"${changeKey ? ` ChangeKey="${escapeXml(changeKey)}"` : ""}/>`;
+
+function successOrThrow(message: ResponseMessage): ResponseMessage {
+  const error = errorOf(message);
+  if (error) throw error;
+  return message;
+}
+
+function contactsIn(message: ResponseMessage): XmlNode[] {
+  return descendants([message.node], "Contact");
+}
+
+function idOf(contact: XmlNode): { id: string; changeKey: string } {
+  const node = child(contact, "ItemId");
+  return { id: attribute(node ?? {}, "Id") ?? "", changeKey: attribute(node ?? {}, "ChangeKey") ?? "" };
+}
+
+function toFolder(folder: XmlNode): ContactFolder {
+  return { id: attribute(child(folder, "FolderId") ?? {}, "Id") ?? "", name: text(child(folder, "DisplayName")) };
+}
+
+export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore {
+  const call: CallOptions = { ...defaultCallOptions, ...options } as CallOptions;
+  const pageSize = Math.min(options.pageSize ?? 500, 1_000);
+  const send = (operation: string) => callEws(call, operation);
+
+  async function listFolders(): Promise<ContactFolder[]> {
+    // FindFolder (…/findfolder-operation), Shallow: the direct subfolders of Contacts.
+    const [message] = await send(
+      `<m:FindFolder Traversal="Shallow"><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties>` +
+        `<t:FieldURI FieldURI="folder:DisplayName"/></t:AdditionalProperties></m:FolderShape>` +
+        `<m:IndexedPageFolderView MaxEntriesReturned="1000" Offset="0" BasePoint="Beginning"/>` +
+        `<m:ParentFolderIds><t:DistinguishedFolderId Id="contacts"/></m:ParentFolderIds></m:FindFolder>`,
+    );
+    return descendants([successOrThrow(message!).node], "ContactsFolder").map(toFolder);
+  }
+
+  async function ensureFolder(name: string): Promise<ContactFolder> {
+    const existing = (await listFolders()).find((f) => f.name === name);
+    if (existing) return existing;
+    // CreateFolder (…/createfolder-operation) with t:ContactsFolder, so Outlook shows it as an address book.
+    const [message] = await send(
+      `<m:CreateFolder><m:ParentFolderId><t:DistinguishedFolderId Id="contacts"/></m:ParentFolderId>` +
+        `<m:Folders><t:ContactsFolder><t:DisplayName>${escapeXml(name)}</t:DisplayName></t:ContactsFolder></m:Folders></m:CreateFolder>`,
+    );
+    const folder = descendants([successOrThrow(message!).node], "ContactsFolder")[0];
+    return { id: attribute(child(folder ?? {}, "FolderId") ?? {}, "Id") ?? "", name };
+  }
+
+  // FindItem (…/finditem-operation) with IndexedPageItemView (…/indexedpageitemview):
+  // ids, ChangeKeys and sizes only, page by page until IncludesLastItemInRange.
+  async function listPage(folder: string, offset: number) {
+    const [message] = await send(
+      `<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties>` +
+        `<t:FieldURI FieldURI="item:Size"/></t:AdditionalProperties></m:ItemShape>` +
+        `<m:IndexedPageItemView MaxEntriesReturned="${pageSize}" Offset="${offset}" BasePoint="Beginning"/>` +
+        `<m:SortOrder><t:FieldOrder Order="Ascending"><t:FieldURI FieldURI="item:DateTimeCreated"/></t:FieldOrder></m:SortOrder>` +
+        `<m:ParentFolderIds>${folderId(folder)}</m:ParentFolderIds></m:FindItem>`,
+    );
+    const root = descendants([successOrThrow(message!).node], "RootFolder")[0] ?? {};
+    const listed = contactsIn(message!).map((c) => ({ ...idOf(c), size: Number(text(child(c, "Size"))) || 0 }));
+    return {
+      listed,
+      total: Number(attribute(root, "TotalItemsInView") ?? NaN),
+      last: attribute(root, "IncludesLastItemInRange") === "true",
+      next: Number(attribute(root, "IndexedPagingOffset") ?? offset + listed.length),
+    };
+  }
+
+  // Offsets shift when Outlook adds or deletes contacts mid-listing; a listing
+  // whose TotalItemsInView moved is taken again (up to three times).
+  async function listFolder(folder: string): Promise<Listed[]> {
+    for (let attempt = 0; ; attempt++) {
+      const seen = new Map<string, Listed>();
+      let offset = 0;
+      let firstTotal: number | undefined;
+      let stable = true;
+      for (;;) {
+        const page = await listPage(folder, offset);
+        firstTotal ??= page.total;
+        stable &&= page.total === firstTotal;
+        for (const item of page.listed) seen.set(item.id, item);
+        if (page.last || page.listed.length === 0) break;
+        offset = page.next;
+      }
+      if (stable || attempt >= 2) return [...seen.values()];
+    }
+  }
+
+  // GetItem (…/getitem-operation) batches sized by item:Size so each response stays under the limit.
+  function getItemBatches(items: Listed[]): Listed[][] {
+    const budget = call.messageLimit * 0.6;
+    const batches: Listed[][] = [];
+    let batch: Listed[] = [];
+    let estimate = 0;
+    for (const item of items) {
+      const cost = item.size + responseOverheadPerItem;
+      if (batch.length > 0 && (estimate + cost > budget || batch.length >= maxItemsPerRequest)) {
+        batches.push(batch);
+        batch = [];
+        estimate = 0;
+      }
+      batch.push(item);
+      estimate += cost;
+    }
+    if (batch.length > 0) batches.push(batch);
+    return batches;
+  }
+
+  function toItem(contact: XmlNode): OutlookItem<string> {
+    const { id, changeKey } = idOf(contact);
+    const lastModified = text(child(contact, "LastModifiedTime")) || undefined;
+    return { id, changeKey, lastModified, concordUid: concordUidOf(contact), wire: buildTypesXml([contact]) };
+  }
+
+  async function getItems(batch: Listed[]): Promise<{ items: OutlookItem<string>[]; gone: string[] }> {
+    const messages = await send(
+      `<m:GetItem><m:ItemShape><t:BaseShape>AllProperties</t:BaseShape><t:BodyType>Text</t:BodyType>` +
+        `<t:AdditionalProperties>${concordUidFieldUri}${options.additionalProperties ?? ""}</t:AdditionalProperties></m:ItemShape>` +
+        `<m:ItemIds>${batch.map((item) => itemId(item.id)).join("")}</m:ItemIds></m:GetItem>`,
+    );
+    const items: OutlookItem<string>[] = [];
+    const gone: string[] = [];
+    messages.forEach((message, i) => {
+      // Deleted between FindItem and GetItem: report it as removed, not as a failure.
+      if (message.code === "ErrorItemNotFound") return gone.push(batch[i]!.id);
+      items.push(...contactsIn(successOrThrow(message)).map(toItem));
+    });
+    return { items, gone };
+  }
+
+  async function readFolder(folder: string, state?: string, onProgress?: (read: number) => void): Promise<FolderRead<string>> {
+    const previous = decodeState(folder, state);
+    const listed = await listFolder(folder);
+    const changed = previous ? listed.filter((item) => previous.hashes.get(item.id) !== changeKeyHash(item.changeKey)) : listed;
+    const present = new Set(listed.map((item) => item.id));
+    const removed = previous ? [...previous.hashes.keys()].filter((id) => !present.has(id)) : [];
+    const changeKeys = new Map(listed.map((item) => [item.id, item.changeKey]));
+    const items: OutlookItem<string>[] = [];
+    for (const batch of getItemBatches(changed)) {
+      const read = await getItems(batch);
+      for (const item of read.items) changeKeys.set(item.id, item.changeKey);
+      for (const id of read.gone) {
+        changeKeys.delete(id);
+        if (previous?.hashes.has(id)) removed.push(id);
+      }
+      items.push(...read.items);
+      onProgress?.(items.length);
+    }
+    return { items, removed, full: !previous, state: encodeState(folder, changeKeys) };
+  }
+
+  // CreateItem (…/createitem-operation) into the folder via SavedItemFolderId, as
+  // many contacts per request as fit under the limit.
+  const createEnvelopeOverhead = 600;
+  async function createMany(folder: string, inputs: { wire: string; concordUid: string }[]) {
+    const prepared = inputs.map((input) => contactForCreate(input.wire, input.concordUid));
+    const room = call.messageLimit - createEnvelopeOverhead - folder.length;
+    prepared.forEach((xml, i) => {
+      if (xml.length > room) {
+        throw new EwsError("RequestTooLarge", `contact ${inputs[i]!.concordUid} is ${xml.length} characters on its own (a large photo?); it cannot be sent through makeEwsRequestAsync`);
+      }
+    });
+    const results: (OutlookItem<string> | EwsError)[] = [];
+    for (let start = 0; start < prepared.length; ) {
+      let end = start;
+      let size = 0;
+      while (end < prepared.length && end - start < maxItemsPerRequest && size + prepared[end]!.length <= room) size += prepared[end++]!.length;
+      const messages = await send(
+        `<m:CreateItem><m:SavedItemFolderId>${folderId(folder)}</m:SavedItemFolderId>` +
+          `<m:Items>${prepared.slice(start, end).join("")}</m:Items></m:CreateItem>`,
+      );
+      messages.forEach((message, i) => {
+        const error = errorOf(message);
+        if (error) return results.push(error);
+        const { id, changeKey } = idOf(contactsIn(message)[0] ?? {});
+        results.push({ id, changeKey, concordUid: inputs[start + i]!.concordUid, wire: prepared[start + i]! });
+      });
+      start = end;
+    }
+    return results;
+  }
+
+  async function create(folder: string, wire: string, concordUid: string) {
+    const [result] = await createMany(folder, [{ wire, concordUid }]);
+    if (result instanceof EwsError) throw result;
+    return result!;
+  }
+
+  // UpdateItem (…/updateitem-operation). With a ChangeKey, AutoResolve (EWS's
+  // default): Exchange resolves against the version we read, and requires the
+  // ChangeKey (ErrorChangeKeyRequired otherwise). Without one the caller has no
+  // version to defend, so AlwaysOverwrite states that intent instead of failing.
+  async function update(id: string, wire: string, concordUid: string, changeKey?: string) {
+    const resolution = changeKey ? "AutoResolve" : "AlwaysOverwrite";
+    const [message] = await send(
+      `<m:UpdateItem ConflictResolution="${resolution}"><m:ItemChanges><t:ItemChange>${itemId(id, changeKey)}` +
+        `<t:Updates>${contactUpdates(wire, concordUid).join("")}</t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>`,
+    );
+    const updated = idOf(contactsIn(successOrThrow(message!))[0] ?? {});
+    return { id: updated.id || id, changeKey: updated.changeKey, concordUid, wire };
+  }
+
+  // Add-ins cannot call DeleteItem; MoveItem (…/moveitem-operation) to Deleted
+  // Items is what Outlook itself does on Delete, and the user can undo it.
+  async function remove(id: string) {
+    const [message] = await send(
+      `<m:MoveItem><m:ToFolderId><t:DistinguishedFolderId Id="deleteditems"/></m:ToFolderId>` +
+        `<m:ItemIds>${itemId(id)}</m:ItemIds></m:MoveItem>`,
+    );
+    if (message!.code === "ErrorItemNotFound") return; // already gone: the goal is met
+    successOrThrow(message!);
+  }
+
+  return { kind: "ews", listFolders, ensureFolder, readFolder, create, createMany, update, remove };
+}
+
