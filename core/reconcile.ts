@@ -1,0 +1,436 @@
+// The two-way reconcile decision table: given the status of the last sync and fresh
+// snapshots of Outlook and the server, decide what to write where. It only plans;
+// core/run-sync.ts executes. Same spirit as vdirsyncer's sync (itself after "How
+// OfflineIMAP works"): compare each side against the status, not against each other.
+//
+// What it is built against, from contact-sync bug trackers:
+// - mass deletes after an empty or failed read (CalDav Synchronizer #228, #65, #390):
+//   a side missing from an incomplete snapshot is unknown, never deleted; an emptied side
+//   or a delete above the threshold is refused until the caller confirms;
+// - ping-pong when a server or Outlook rewrites an item (vdirsyncer #257): change is a
+//   content hash differing from the status, and the hash recorded for Outlook is the
+//   one of what Outlook stored, not of what we sent;
+// - duplicates after lost state or retried creates: unpaired items are matched by uid,
+//   then primary e-mail, then full name; Outlook items get a uid derived from their id,
+//   so a create retried after a lost status puts the same uid again;
+// - deleted items coming back: a pair whose item is gone on one side and unchanged on the
+//   other is deleted, and forgotten once gone on both;
+// - 403 loops on read-only books: pull mode plans no server write at all;
+// - a failure in one direction turning into a delete in the other: run-sync records an
+//   item only after all its writes succeeded, so a failed write is retried, not inverted.
+import type { Contact } from "./contact";
+import { contentHash, hashText } from "./content-hash";
+import { mergeContacts, type Winner } from "./merge";
+import { contactSchema } from "./contact";
+import type {
+  Action, ConflictPolicy, Conflict, Counts, DeleteVsChange, OutlookItem, Plan, Quarantine, Refusal,
+  Row, ServerItem, Snapshot, StatusEntry, SyncMode, SyncStatus,
+} from "./sync-types";
+
+export type ReconcileOptions = {
+  mode?: SyncMode;
+  policy?: ConflictPolicy;
+  deleteVsChange?: DeleteVsChange;
+  /** The caller saw the refusals and wants the deletes anyway. */
+  confirmDeletes?: boolean;
+  dryRun?: boolean;
+  /** Refuse when a side would lose more than `ratio` of its items and at least `min` of them. */
+  massDelete?: { ratio: number; min: number };
+};
+
+type Context = {
+  mode: SyncMode;
+  policy: ConflictPolicy;
+  deleteVsChange: DeleteVsChange;
+  outlookComplete: boolean;
+  serverComplete: boolean;
+  hashOf: (item: OutlookItem | ServerItem) => string;
+  actions: Action[];
+  conflicts: Conflict[];
+  unchanged: number;
+  deferred: number;
+};
+
+type State = "same" | "changed" | "gone";
+
+export function reconcile(status: SyncStatus, outlook: Snapshot<OutlookItem>, server: Snapshot<ServerItem>, options: ReconcileOptions = {}): Plan {
+  const hashes = new WeakMap<object, string>();
+  const ctx: Context = {
+    mode: options.mode ?? "two-way",
+    policy: options.policy ?? "server-wins",
+    deleteVsChange: options.deleteVsChange ?? "change-wins",
+    outlookComplete: outlook.complete,
+    serverComplete: server.complete,
+    hashOf: (item) => {
+      let hash = hashes.get(item) ?? item.hash;
+      if (hash === undefined) hash = contentHash(item.contact as Contact);
+      hashes.set(item, hash);
+      return hash;
+    },
+    actions: [], conflicts: [], unchanged: 0, deferred: 0,
+  };
+
+  const quarantined = findQuarantined(status, outlook, server);
+  const blocked = new Set(quarantined.map((q) => q.uid));
+  const outlookById = new Map<string, OutlookItem>();
+  const outlookByUid = new Map<string, OutlookItem>();
+  for (const item of outlook.items) {
+    if (!outlookById.has(item.id)) outlookById.set(item.id, item);
+    if (item.contact.uid !== undefined) outlookByUid.set(item.contact.uid, item);
+  }
+  const serverByUid = new Map(server.items.map((item) => [item.contact.uid, item]));
+
+  // Bind each status entry to its Outlook item: by id first, then by uid (a moved item
+  // gets a new id but keeps the uid property).
+  const claimed = new Set<string>();
+  const bound = new Map<StatusEntry, OutlookItem | undefined>();
+  const entryUids = new Set<string>();
+  for (const entry of status.entries) {
+    entryUids.add(entry.uid);
+    const item = outlookById.get(entry.outlookId);
+    if (item) claimed.add(item.id);
+    bound.set(entry, item);
+  }
+  for (const entry of status.entries) {
+    if (bound.get(entry) || blocked.has(entry.uid)) continue;
+    const item = outlookByUid.get(entry.uid);
+    if (item && !claimed.has(item.id)) {
+      claimed.add(item.id);
+      bound.set(entry, item);
+    }
+  }
+
+  for (const entry of status.entries) {
+    if (blocked.has(entry.uid)) continue;
+    decidePaired(ctx, entry, bound.get(entry), serverByUid.get(entry.uid));
+  }
+
+  const newOutlook = outlook.items.filter((item) => {
+    if (claimed.has(item.id) || outlookById.get(item.id) !== item) return false;
+    const uid = item.contact.uid;
+    if (uid === undefined || !(blocked.has(uid) || entryUids.has(uid))) return true;
+    // A copy of a synced item carries its uid: a second item for one pair.
+    if (!blocked.has(uid)) quarantined.push({ uid, side: "outlook", reason: "duplicate-uid", outlookIds: [item.id] });
+    return false;
+  });
+  const newServer = server.items.filter((item) => !blocked.has(item.contact.uid) && !entryUids.has(item.contact.uid));
+  const { pairs, outlookOnly, serverOnly } = matchNew(newOutlook, newServer);
+  for (const [o, s] of pairs) decideMatched(ctx, o, s);
+  for (const o of outlookOnly) decideOutlookOnly(ctx, o);
+  for (const s of serverOnly) decideServerOnly(ctx, s);
+
+  const counts = countActions(ctx);
+  const refusals = options.confirmDeletes ? [] : findRefusals(status, outlook, server, counts, options.massDelete ?? { ratio: 0.1, min: 5 });
+  return {
+    mode: ctx.mode,
+    dryRun: options.dryRun ?? false,
+    actions: ctx.actions,
+    conflicts: ctx.conflicts,
+    counts,
+    refusals,
+    quarantined,
+  };
+}
+
+// ---- The table for a pair the status knows ----
+
+function outlookState(ctx: Context, entry: StatusEntry, item: OutlookItem | undefined): State {
+  if (!item) return "gone";
+  // An unchanged changeKey is proof enough; a moved one still needs the hash to
+  // tell a real edit from Outlook re-saving the item.
+  if (item.changeKey !== undefined && item.changeKey === entry.outlookChangeKey) return "same";
+  return ctx.hashOf(item) === entry.outlookHash ? "same" : "changed";
+}
+
+function serverState(ctx: Context, entry: StatusEntry, item: ServerItem | undefined): State {
+  if (!item) return "gone";
+  if (item.etag === entry.serverEtag) return "same";
+  return ctx.hashOf(item) === entry.baseHash ? "same" : "changed";
+}
+
+function decidePaired(ctx: Context, entry: StatusEntry, o: OutlookItem | undefined, s: ServerItem | undefined): void {
+  // Absent from an incomplete read means "not seen", not "deleted".
+  if ((!o && !ctx.outlookComplete) || (!s && !ctx.serverComplete)) {
+    ctx.deferred++;
+    return;
+  }
+  const os = outlookState(ctx, entry, o);
+  const ss = serverState(ctx, entry, s);
+  const uid = entry.uid;
+
+  if (os === "gone" && ss === "gone") return push(ctx, { uid, row: "both-deleted" });
+  if (os === "same" && ss === "same") return keepOrRefresh(ctx, entry, o!, s!);
+  if (ctx.mode === "pull") return pullFromServer(ctx, uid, o, s, os);
+  if (ctx.mode === "publish") return publishOutlook(ctx, uid, o, s);
+
+  // two-way
+  if (ss === "gone") {
+    // Deleted on the server. Unchanged in Outlook: delete there too. Changed in
+    // Outlook: by default the change wins and the server gets it back.
+    if (os === "same" || ctx.deleteVsChange === "delete-wins") return push(ctx, outlookDelete(uid, o!, "server-deleted"));
+    return push(ctx, serverPut(ctx, "server-deleted-outlook-changed", withUid(o!, uid), o, undefined));
+  }
+  if (os === "gone") {
+    if (ss === "same" || ctx.deleteVsChange === "delete-wins") return push(ctx, serverDelete(uid, s!, "outlook-deleted"));
+    return push(ctx, outlookCreate(ctx, "outlook-deleted-server-changed", s!));
+  }
+  if (os === "changed" && ss === "same") return writeWhereDifferent(ctx, "outlook-changed", withUid(o!, uid), o!, s!);
+  if (os === "same" && ss === "changed") return writeWhereDifferent(ctx, "server-changed", s!.contact, o!, s!);
+  // Changed on both sides: identical edits need no write; otherwise merge against the base.
+  if (ctx.hashOf(o!) === ctx.hashOf(s!)) return push(ctx, record(ctx, uid, "both-changed-alike", s!.contact, o!, s!));
+  return mergeAndWrite(ctx, "both-changed-merged", entry.base, o!, s!);
+}
+
+/** Neither side changed. A moved etag/changeKey with the same content is only bookkeeping. */
+function keepOrRefresh(ctx: Context, entry: StatusEntry, o: OutlookItem, s: ServerItem): void {
+  if (s.etag !== entry.serverEtag) return push(ctx, record(ctx, entry.uid, "server-etag-moved", entry.base, o, s));
+  if (o.changeKey !== entry.outlookChangeKey) return push(ctx, record(ctx, entry.uid, "outlook-changekey-moved", entry.base, o, s));
+  ctx.unchanged++;
+}
+
+/** pull: the server is the truth. Outlook edits are reverted, Outlook deletes restored. */
+function pullFromServer(ctx: Context, uid: string, o: OutlookItem | undefined, s: ServerItem | undefined, os: State): void {
+  if (!s) return push(ctx, outlookDelete(uid, o!, "pull-delete-outlook"));
+  if (!o) return push(ctx, outlookCreate(ctx, "pull-restore-outlook", s));
+  writeWhereDifferent(ctx, os === "changed" ? "pull-revert-outlook" : "server-changed", s.contact, o, s);
+}
+
+/** publish: the Outlook folder is the truth; the server book becomes exactly the folder. */
+function publishOutlook(ctx: Context, uid: string, o: OutlookItem | undefined, s: ServerItem | undefined): void {
+  if (!o) return push(ctx, serverDelete(uid, s!, "publish-delete-server"));
+  if (!s) return push(ctx, serverPut(ctx, "publish-create-server", withUid(o, uid), o, undefined));
+  writeWhereDifferent(ctx, "publish-overwrite-server", withUid(o, uid), o, s);
+}
+
+// ---- The table for items the status does not know ----
+
+function decideMatched(ctx: Context, o: OutlookItem, s: ServerItem): void {
+  const uid = s.contact.uid;
+  if (ctx.mode === "pull") return writeWhereDifferent(ctx, ctx.hashOf(o) === ctx.hashOf(s) ? "matched-alike" : "pull-revert-outlook", s.contact, o, s);
+  if (ctx.mode === "publish") return writeWhereDifferent(ctx, ctx.hashOf(o) === ctx.hashOf(s) ? "matched-alike" : "publish-overwrite-server", withUid(o, uid), o, s);
+  if (ctx.hashOf(o) === ctx.hashOf(s)) return writeWhereDifferent(ctx, "matched-alike", s.contact, o, s);
+  // No base: every differing field is a conflict settled by policy, lists are unioned.
+  mergeAndWrite(ctx, "matched-merged", undefined, o, s);
+}
+
+function decideOutlookOnly(ctx: Context, o: OutlookItem): void {
+  // The server may hold it unseen: creating it could duplicate a person.
+  if (!ctx.serverComplete) {
+    ctx.deferred++;
+    return;
+  }
+  const uid = o.contact.uid ?? uidForOutlookItem(o.id);
+  // pull: a contact created in a read-only book's folder is a local edit, reverted.
+  if (ctx.mode === "pull") return push(ctx, outlookDelete(uid, o, "pull-delete-outlook"));
+  push(ctx, serverPut(ctx, ctx.mode === "publish" ? "publish-create-server" : "outlook-new", withUid(o, uid), o, undefined));
+}
+
+function decideServerOnly(ctx: Context, s: ServerItem): void {
+  if (!ctx.outlookComplete) {
+    ctx.deferred++;
+    return;
+  }
+  if (ctx.mode === "publish") return push(ctx, serverDelete(s.contact.uid, s, "publish-delete-server"));
+  push(ctx, outlookCreate(ctx, ctx.mode === "pull" ? "pull-create-outlook" : "server-new", s));
+}
+
+// ---- Building actions ----
+
+function mergeAndWrite(ctx: Context, row: Row, base: Contact | undefined, o: OutlookItem, s: ServerItem): void {
+  const winner = winnerOf(ctx.policy, o, s);
+  const { contact, conflicts } = mergeContacts(base, o.contact, s.contact, winner);
+  for (const conflict of conflicts) ctx.conflicts.push({ uid: s.contact.uid, ...conflict });
+  writeWhereDifferent(ctx, row, contact, o, s);
+}
+
+function winnerOf(policy: ConflictPolicy, o: OutlookItem, s: ServerItem): Winner {
+  if (policy === "outlook-wins") return "outlook";
+  if (policy !== "newest-wins" || !o.modifiedAt || !s.modifiedAt) return "server";
+  return Date.parse(o.modifiedAt) > Date.parse(s.modifiedAt) ? "outlook" : "server";
+}
+
+/**
+ * Both sides exist and should hold `contact`: write each side whose content differs
+ * (and Outlook when its item lacks the uid). Pull never writes the server, publish never
+ * writes Outlook content (only the uid stamp).
+ */
+function writeWhereDifferent(ctx: Context, row: Row, contact: Contact, o: OutlookItem, s: ServerItem): void {
+  const hash = contentHash(contact);
+  const outlookDiffers = hash !== ctx.hashOf(o) || o.contact.uid !== contact.uid;
+  const serverDiffers = hash !== ctx.hashOf(s) && ctx.mode !== "pull";
+  // Already alike: only the status is stale.
+  if (!outlookDiffers && !serverDiffers) return push(ctx, record(ctx, contact.uid, row, contact, o, s));
+  push(ctx, {
+    uid: contact.uid,
+    row,
+    outlook: outlookDiffers ? "update" : undefined,
+    server: serverDiffers ? "put" : undefined,
+    outlookId: o.id,
+    contact,
+    hash,
+    ...(outlookDiffers ? {} : { outlookHash: ctx.hashOf(o), outlookChangeKey: o.changeKey }),
+    serverEtag: s.etag,
+  });
+}
+
+function record(ctx: Context, uid: string, row: Row, contact: Contact, o: OutlookItem, s: ServerItem): Action {
+  return { uid, row, outlookId: o.id, contact, hash: contentHash(contact), outlookHash: ctx.hashOf(o), outlookChangeKey: o.changeKey, serverEtag: s.etag };
+}
+
+function serverPut(ctx: Context, row: Row, contact: Contact, o: OutlookItem | undefined, s: ServerItem | undefined): Action {
+  const stamp = o !== undefined && o.contact.uid !== contact.uid;
+  return {
+    uid: contact.uid,
+    row,
+    server: "put",
+    serverCreates: !s,
+    // An Outlook item without our uid gets it stamped first, so a later run finds it.
+    outlook: stamp ? "update" : undefined,
+    outlookId: o?.id,
+    contact,
+    hash: contentHash(contact),
+    ...(o && !stamp ? { outlookHash: ctx.hashOf(o), outlookChangeKey: o.changeKey } : {}),
+    serverEtag: s?.etag,
+  };
+}
+
+function serverDelete(uid: string, s: ServerItem, row: Row): Action {
+  return { uid, row, server: "delete", serverEtag: s.etag };
+}
+
+function outlookCreate(ctx: Context, row: Row, s: ServerItem): Action {
+  return { uid: s.contact.uid, row, outlook: "create", contact: s.contact, hash: ctx.hashOf(s), serverEtag: s.etag };
+}
+
+function outlookDelete(uid: string, o: OutlookItem, row: Row): Action {
+  return { uid, row, outlook: "delete", outlookId: o.id };
+}
+
+function push(ctx: Context, action: Action): void {
+  ctx.actions.push(action);
+}
+
+function withUid(o: OutlookItem, uid: string): Contact {
+  return { ...o.contact, uid };
+}
+
+/** Deterministic, so a create retried after its status was lost reuses the same uid. */
+export function uidForOutlookItem(outlookId: string): string {
+  const h = hashText(`concord-outlook:${outlookId}`);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+// ---- Matching items new to the status ----
+
+type Matches = { pairs: [OutlookItem, ServerItem][]; outlookOnly: OutlookItem[]; serverOnly: ServerItem[] };
+
+const primaryEmail = (c: { emails: Contact["emails"] }) => c.emails[0]?.address.trim().toLowerCase() || undefined;
+
+function fullName(c: Pick<Contact, "displayName" | "name">): string | undefined {
+  const text = c.displayName.trim() || [c.name?.given, c.name?.family].filter(Boolean).join(" ");
+  return text.toLowerCase().replace(/\s+/g, " ").trim() || undefined;
+}
+
+/** uid first, then primary e-mail, then full name; a key shared by two items on a side matches nothing. */
+function matchNew(outlook: OutlookItem[], server: ServerItem[]): Matches {
+  const pairs: [OutlookItem, ServerItem][] = [];
+  const serverByUid = new Map(server.map((s) => [s.contact.uid, s]));
+  const pairedServer = new Set<ServerItem>();
+  let rest: OutlookItem[] = [];
+  for (const o of outlook) {
+    // An item without a uid may still be on the server under the uid derived from its
+    // id, if a stamp was lost after the server put went through.
+    const s = serverByUid.get(o.contact.uid ?? uidForOutlookItem(o.id));
+    if (s) {
+      pairs.push([o, s]);
+      pairedServer.add(s);
+    } else rest.push(o);
+  }
+  const byKey = (key: (o: OutlookItem | ServerItem) => string | undefined, compatible: (o: OutlookItem, s: ServerItem) => boolean) => {
+    const serverKeys = uniqueBy(server.filter((s) => !pairedServer.has(s)), key);
+    const outlookKeys = uniqueBy(rest, key);
+    rest = rest.filter((o) => {
+      const k = key(o);
+      const s = k === undefined ? undefined : serverKeys.get(k);
+      if (!s || outlookKeys.get(k!) !== o || !compatible(o, s)) return true;
+      pairs.push([o, s]);
+      pairedServer.add(s);
+      return false;
+    });
+  };
+  byKey((item) => primaryEmail(item.contact), () => true);
+  // Two people with one name but different e-mail addresses are two people.
+  byKey((item) => fullName(item.contact), (o, s) => !primaryEmail(o.contact) || !primaryEmail(s.contact));
+  return { pairs, outlookOnly: rest, serverOnly: server.filter((s) => !pairedServer.has(s)) };
+}
+
+function uniqueBy<T>(items: T[], key: (item: T) => string | undefined): Map<string, T | null> {
+  const out = new Map<string, T | null>();
+  for (const item of items) {
+    const k = key(item);
+    if (k !== undefined) out.set(k, out.has(k) ? null : item);
+  }
+  return out;
+}
+
+// ---- Quarantine, counts, refusals ----
+
+/** A uid twice on one side cannot be paired without guessing: report it and leave it alone. */
+function findQuarantined(status: SyncStatus, outlook: Snapshot<OutlookItem>, server: Snapshot<ServerItem>): Quarantine[] {
+  const out: Quarantine[] = [];
+  const outlookIds = new Map<string, string[]>();
+  for (const item of outlook.items) {
+    const uid = item.contact.uid;
+    if (uid === undefined) continue;
+    if (!contactSchema.shape.uid.safeParse(uid).success) {
+      out.push({ uid, side: "outlook", reason: "invalid-uid", outlookIds: [item.id] });
+      continue;
+    }
+    const ids = outlookIds.get(uid);
+    if (ids) ids.push(item.id);
+    else outlookIds.set(uid, [item.id]);
+  }
+  for (const [uid, ids] of outlookIds) if (ids.length > 1) out.push({ uid, side: "outlook", reason: "duplicate-uid", outlookIds: ids });
+  for (const uid of repeated(server.items.map((s) => s.contact.uid))) out.push({ uid, side: "server", reason: "duplicate-uid" });
+  for (const uid of repeated(status.entries.map((e) => e.uid))) out.push({ uid, side: "status", reason: "duplicate-uid" });
+  return out;
+}
+
+function repeated(values: string[]): Set<string> {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const v of values) (seen.has(v) ? twice : seen).add(v);
+  return twice;
+}
+
+function countActions(ctx: Context): Counts {
+  const counts: Counts = {
+    outlook: { created: 0, updated: 0, deleted: 0 },
+    server: { created: 0, updated: 0, deleted: 0 },
+    conflicts: ctx.conflicts.length,
+    unchanged: ctx.unchanged,
+    deferred: ctx.deferred,
+  };
+  for (const a of ctx.actions) {
+    if (a.outlook) counts.outlook[a.outlook === "create" ? "created" : a.outlook === "update" ? "updated" : "deleted"]++;
+    if (a.server === "delete") counts.server.deleted++;
+    else if (a.server) counts.server[a.serverCreates ? "created" : "updated"]++;
+  }
+  return counts;
+}
+
+function findRefusals(status: SyncStatus, outlook: Snapshot<OutlookItem>, server: Snapshot<ServerItem>, counts: Counts, limit: { ratio: number; min: number }): Refusal[] {
+  const refusals: Refusal[] = [];
+  // An empty side that had items is far likelier a failed read or a wiped folder
+  // than a user deleting everything (vdirsyncer's StorageEmpty).
+  if (status.entries.length > 0) {
+    if (outlook.complete && outlook.items.length === 0 && server.items.length > 0) refusals.push({ kind: "side-emptied", side: "outlook" });
+    if (server.complete && server.items.length === 0 && outlook.items.length > 0) refusals.push({ kind: "side-emptied", side: "server" });
+  }
+  const sides = [["outlook", counts.outlook.deleted, outlook.items.length], ["server", counts.server.deleted, server.items.length]] as const;
+  for (const [side, deletes, total] of sides) {
+    const threshold = Math.max(limit.min - 1, Math.floor(limit.ratio * total));
+    if (deletes > threshold) refusals.push({ kind: "mass-delete", side, deletes, total, threshold });
+  }
+  return refusals;
+}

@@ -1,0 +1,152 @@
+// The data that flows between reconcile (which plans) and runSync (which executes):
+// snapshots of both sides, the persisted sync status, the plan, and the two
+// small adapters runSync writes through.
+import { z } from "zod";
+import { contactSchema, type Contact } from "./contact";
+import type { FieldConflict } from "./merge";
+
+export type Side = "outlook" | "server";
+
+// two-way: edits flow both ways. pull: a read-only book (GAB for non-admins, Local
+// Directory, read-only shares); nothing is ever written to the server, so a 403
+// cannot loop. publish: an admin publishes a folder; the server book becomes the folder.
+export type SyncMode = "two-way" | "pull" | "publish";
+export type ConflictPolicy = "server-wins" | "outlook-wins" | "newest-wins";
+export type DeleteVsChange = "change-wins" | "delete-wins";
+
+// ---- Snapshots (read fresh on every sync, never persisted) ----
+
+/** Outlook items the user created have no Concord uid until the first sync stamps one. */
+export type OutlookContact = Omit<Contact, "uid"> & { uid?: string };
+
+export type OutlookItem = {
+  id: string;
+  contact: OutlookContact;
+  /** Exchange changeKey: equal to the recorded one means unchanged, so the item need not be hashed. */
+  changeKey?: string;
+  /** contentHash of `contact`, if the adapter already knows it. */
+  hash?: string;
+  /** ISO 8601 last modification, for the newest-wins policy. */
+  modifiedAt?: string;
+};
+
+export type ServerItem = {
+  contact: Contact;
+  etag: string;
+  hash?: string;
+  modifiedAt?: string;
+};
+
+/** `complete: false` marks a failed or partial read: what is missing from it is unknown, never deleted. */
+export type Snapshot<Item> = { items: Item[]; complete: boolean };
+
+// ---- Persisted status (stored as JSON through the server's sync-state API) ----
+
+export const statusEntrySchema = z.strictObject({
+  uid: contactSchema.shape.uid,
+  outlookId: z.string().min(1),
+  /** The content both sides agreed on at the last sync: the base of the three-way merge. */
+  base: contactSchema,
+  baseHash: z.string(),
+  /** contentHash of the Outlook item as Outlook stored it (Outlook may rewrite what we wrote). */
+  outlookHash: z.string(),
+  outlookChangeKey: z.string().optional(),
+  serverEtag: z.string(),
+});
+
+export const syncStatusSchema = z.strictObject({
+  version: z.literal(1),
+  entries: z.array(statusEntrySchema),
+});
+
+export type StatusEntry = z.infer<typeof statusEntrySchema>;
+export type SyncStatus = z.infer<typeof syncStatusSchema>;
+
+export const emptyStatus = (): SyncStatus => ({ version: 1, entries: [] });
+
+// ---- Plan ----
+
+/** The decision-table row that produced an action; see core/reconcile.ts. */
+export type Row =
+  | "outlook-changed" | "server-changed" | "both-changed-alike" | "both-changed-merged"
+  | "outlook-deleted" | "server-deleted" | "both-deleted"
+  | "outlook-deleted-server-changed" | "server-deleted-outlook-changed"
+  | "server-etag-moved" | "outlook-changekey-moved"
+  | "outlook-new" | "server-new" | "matched-alike" | "matched-merged"
+  | "pull-revert-outlook" | "pull-restore-outlook" | "pull-delete-outlook" | "pull-create-outlook"
+  | "publish-overwrite-server" | "publish-delete-server" | "publish-create-server";
+
+export type Action = {
+  uid: string;
+  row: Row;
+  outlook?: "create" | "update" | "delete";
+  server?: "put" | "delete";
+  /** True when the server put creates the item (for counts). */
+  serverCreates?: boolean;
+  /** The Outlook item the pair is bound to (target of update/delete). */
+  outlookId?: string;
+  /** What both sides hold once the action succeeded; absent → the pair is forgotten. */
+  contact?: Contact;
+  /** contentHash of `contact`, recorded as the new base hash. */
+  hash?: string;
+  /** Current Outlook hash/changeKey, recorded as-is when Outlook is not written. */
+  outlookHash?: string;
+  outlookChangeKey?: string;
+  /** Current server etag: If-Match for server writes, recorded as-is when the server is not written. */
+  serverEtag?: string;
+};
+
+export type Conflict = FieldConflict & { uid: string };
+
+export type Refusal =
+  | { kind: "side-emptied"; side: Side }
+  | { kind: "mass-delete"; side: Side; deletes: number; total: number; threshold: number };
+
+export type Quarantine = { uid: string; side: Side | "status"; reason: "duplicate-uid" | "invalid-uid"; outlookIds?: string[] };
+
+export type SideCounts = { created: number; updated: number; deleted: number };
+export type Counts = { outlook: SideCounts; server: SideCounts; conflicts: number; unchanged: number; deferred: number };
+
+export type Plan = {
+  mode: SyncMode;
+  dryRun: boolean;
+  actions: Action[];
+  conflicts: Conflict[];
+  counts: Counts;
+  refusals: Refusal[];
+  quarantined: Quarantine[];
+};
+
+// ---- Adapters ----
+
+export type OutlookWriteResult = { hash?: string; changeKey?: string };
+
+export type OutlookAdapter = {
+  /** Must store contact.uid on the item (extended property) so an unrecorded create is found again by uid. */
+  create(contact: Contact): Promise<OutlookWriteResult & { id: string }>;
+  update(id: string, contact: Contact): Promise<OutlookWriteResult | void>;
+  delete(id: string): Promise<void>;
+};
+
+// The wire shape of POST /api/books/:book/batch.
+export const serverOpSchema = z.discriminatedUnion("op", [
+  z.strictObject({ op: z.literal("put"), uid: contactSchema.shape.uid, ifMatch: z.string().optional(), contact: contactSchema }),
+  z.strictObject({ op: z.literal("delete"), uid: contactSchema.shape.uid, ifMatch: z.string().optional() }),
+]);
+export const serverBatchRequestSchema = z.strictObject({ ops: z.array(serverOpSchema) });
+export const serverOpResultSchema = z.strictObject({
+  uid: z.string(),
+  status: z.enum(["created", "updated", "deleted", "unchanged", "conflict", "error"]),
+  etag: z.string().optional(),
+  error: z.string().optional(),
+});
+export const serverBatchResponseSchema = z.strictObject({ results: z.array(serverOpResultSchema) });
+
+export type ServerOp = z.infer<typeof serverOpSchema>;
+export type ServerOpResult = z.infer<typeof serverOpResultSchema>;
+
+export type ServerAdapter = {
+  applyBatch(ops: ServerOp[]): Promise<ServerOpResult[]>;
+};
+
+export type SyncAdapters = { outlook: OutlookAdapter; server: ServerAdapter };
