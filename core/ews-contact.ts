@@ -193,7 +193,6 @@ export function ewsContactXmlToContact(itemXml: string | EwsContactNode, uid?: s
 // ---------------------------------------------------------------- writing
 
 // XML 1.0 §2.2 forbids most C0 controls even as references; Outlook fields can hold them.
-// eslint-disable-next-line no-control-regex
 const invalidXmlChars = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 export function escapeXml(value: string): string {
   return value
@@ -314,10 +313,9 @@ function entryContent(field: EwsField): string {
 /** The <t:Contact> element for CreateItem, the Concord uid included. */
 export function contactToEwsXml(contact: Contact): string {
   const { fields } = ewsFields(contact);
-  const sorted = [...fields].sort((a, b) => schemaOrder.indexOf(a.element) - schemaOrder.indexOf(b.element));
   const parts: string[] = [];
   for (const element of schemaOrder) {
-    const group = sorted.filter((f) => f.element === element);
+    const group = fields.filter((f) => f.element === element);
     if (!group.length) continue;
     if (!group[0].entry) {
       parts.push(...group.map((f) => f.content));
