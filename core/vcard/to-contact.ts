@@ -12,7 +12,11 @@ type Draft = ContactInput & { name: NonNullable<ContactInput["name"]> };
 type Handler = (draft: Draft, property: VCardProperty) => boolean;
 
 const nonEmpty = (value: string | undefined) => (value ? value : undefined);
-const typesOf = (property: VCardProperty) => (property.params.type ?? []).map((t) => t.toLowerCase());
+// RFC 6350 §5.6 allows TYPE="work,voice"; ical.js leaves a quoted list as one value.
+const typesOf = (property: VCardProperty) => (property.params.type ?? []).flatMap((t) => t.toLowerCase().split(","));
+// A backslash is no URI character (RFC 3986 §2), so "\:" or "\," in a URI is text
+// escaping that a producer applied anyway (Google writes "https\://").
+const uriOf = (property: VCardProperty) => property.raw.trim().replace(/\\([:,;])/g, "$1");
 const textOf = (property: VCardProperty) => unescapeText(property.raw);
 
 /** One jCard structured component: a string, or a list ical.js split at commas. */
@@ -73,7 +77,7 @@ function photoOf(property: VCardProperty): NonNullable<ContactInput["photo"]> | 
 
 // RFC 4770 IMPP holds a URI whose scheme names the service: "xmpp:alice@example.com".
 function impOf(property: VCardProperty): { type?: string; address: string } | undefined {
-  const match = /^([a-z][a-z0-9+.-]*):(.+)$/i.exec(property.raw.trim());
+  const match = /^([a-z][a-z0-9+.-]*):(.+)$/i.exec(uriOf(property));
   return match ? { type: match[1].toLowerCase(), address: match[2] } : undefined;
 }
 
@@ -137,7 +141,7 @@ const handlers: Record<string, Handler> = {
     return true;
   },
   URL: (d, p) => {
-    const url = p.raw.trim();
+    const url = uriOf(p);
     if (url) d.urls!.push({ type: workHomeOther(p), url });
     return true;
   },
@@ -204,8 +208,9 @@ export function contactFromProperties(properties: VCardProperty[], card: CardCon
       ...(Object.keys(property.params).length ? { params: property.params } : {}),
     });
   }
-  const name = Object.fromEntries(Object.entries(draft.name).filter(([, v]) => v !== undefined));
-  const result = contactSchema.safeParse({ ...draft, name: Object.keys(name).length ? name : undefined });
+  // The draft is plain JSON; a JSON copy drops the keys that hold undefined.
+  const plain = JSON.parse(JSON.stringify(draft)) as Draft;
+  const result = contactSchema.safeParse({ ...plain, name: Object.keys(plain.name).length ? plain.name : undefined });
   if (!result.success) {
     const issue = result.error.issues[0];
     throw new VCardError(card.beginLine, `card does not fit the contact model: ${issue.path.join(".")}: ${issue.message}`);
