@@ -7,7 +7,8 @@
 // Every request and every expected response stays under the 1 MB limit.
 import type { ContactFolder, FolderRead, OutlookContactStore, OutlookItem } from "./outlook-store";
 import { callEws, defaultCallOptions, errorOf, EwsError, type CallOptions, type ResponseMessage } from "./ews-soap";
-import { concordUidFieldUri, concordUidOf, contactForCreate, contactUpdates } from "./ews-fields";
+import { contactToEwsUpdates, ewsContactItemShape, ewsContactXmlToContact } from "../../core/ews-contact";
+import { concordUidOf, contactForCreate } from "./ews-fields";
 import { decodeState, encodeState, changeKeyHash } from "./ews-state";
 import type { EwsTransport } from "./ews-transport";
 import { attribute, buildTypesXml, child, descendants, escapeXml, text, type XmlNode } from "./ews-xml";
@@ -22,8 +23,6 @@ export type EwsStoreOptions = {
   messageLimit?: number;
   /** FindItem page size. Exchange caps FindItem at EWSFindCountLimit (1,000 by default). */
   pageSize?: number;
-  /** More properties for GetItem, as <t:FieldURI>/<t:ExtendedFieldURI> elements, for the mapping's needs. */
-  additionalProperties?: string;
 };
 
 export type EwsContactStore = OutlookContactStore<string> & {
@@ -155,9 +154,8 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
 
   async function getItems(batch: Listed[]): Promise<{ items: OutlookItem<string>[]; gone: string[] }> {
     const messages = await send(
-      `<m:GetItem><m:ItemShape><t:BaseShape>AllProperties</t:BaseShape><t:BodyType>Text</t:BodyType>` +
-        `<t:AdditionalProperties>${concordUidFieldUri}${options.additionalProperties ?? ""}</t:AdditionalProperties></m:ItemShape>` +
-        `<m:ItemIds>${batch.map((item) => itemId(item.id)).join("")}</m:ItemIds></m:GetItem>`,
+      // The mapping's shape: AllProperties, a text body, and the extended properties it reads (the Concord uid among them).
+      `<m:GetItem>${ewsContactItemShape}<m:ItemIds>${batch.map((item) => itemId(item.id)).join("")}</m:ItemIds></m:GetItem>`,
     );
     const items: OutlookItem<string>[] = [];
     const gone: string[] = [];
@@ -227,15 +225,20 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
     return result!;
   }
 
-  // UpdateItem (…/updateitem-operation). With a ChangeKey, AutoResolve (EWS's
-  // default): Exchange resolves against the version we read, and requires the
-  // ChangeKey (ErrorChangeKeyRequired otherwise). Without one the caller has no
-  // version to defend, so AlwaysOverwrite states that intent instead of failing.
+  // UpdateItem (…/updateitem-operation). The wire is the whole contact as Concord
+  // wants it, so core/ews-contact sets every field it holds and deletes every
+  // field it can map but the wire lacks (a dropped mobile number deletes
+  // contacts:PhoneNumber[MobilePhone] and nothing else).
+  // With a ChangeKey, AutoResolve (EWS's default): Exchange resolves against the
+  // version we read, and requires the ChangeKey (ErrorChangeKeyRequired otherwise).
+  // Without one the caller has no version to defend, so AlwaysOverwrite states
+  // that intent instead of failing.
   async function update(id: string, wire: string, concordUid: string, changeKey?: string) {
+    const contact = { ...ewsContactXmlToContact(wire, concordUid), uid: concordUid };
     const resolution = changeKey ? "AutoResolve" : "AlwaysOverwrite";
     const [message] = await send(
       `<m:UpdateItem ConflictResolution="${resolution}"><m:ItemChanges><t:ItemChange>${itemId(id, changeKey)}` +
-        `<t:Updates>${contactUpdates(wire, concordUid).join("")}</t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>`,
+        `<t:Updates>${contactToEwsUpdates(contact).join("")}</t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>`,
     );
     const updated = idOf(contactsIn(successOrThrow(message!))[0] ?? {});
     return { id: updated.id || id, changeKey: updated.changeKey, concordUid, wire };
