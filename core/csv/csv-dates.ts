@@ -5,8 +5,11 @@ export type DateOrder = "MDY" | "DMY";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
-function validDay(month: number, day: number): boolean {
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+// February 29 is allowed without a year (and for leap years only with one).
+function validDay(month: number, day: number, year?: number): boolean {
+  const leap = year === undefined || (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0));
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return days !== undefined && day >= 1 && day <= days;
 }
 
 /** Outlook's placeholder for an empty date field. */
@@ -18,7 +21,7 @@ export function isEmptyDate(text: string): boolean {
 export function parseCsvDate(text: string, order: DateOrder): string | undefined {
   const t = text.trim();
   const iso = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(t);
-  if (iso) return validDay(+iso[2], +iso[3]) ? `${iso[1]}-${iso[2]}-${iso[3]}` : undefined;
+  if (iso) return validDay(+iso[2], +iso[3], +iso[1]) ? `${iso[1]}-${iso[2]}-${iso[3]}` : undefined;
   const yearless = /^--(\d{2})-?(\d{2})$/.exec(t);
   if (yearless) return validDay(+yearless[1], +yearless[2]) ? `--${yearless[1]}-${yearless[2]}` : undefined;
   const local = /^(\d{1,2})[./](\d{1,2})[./](\d{4})$/.exec(t);
@@ -26,7 +29,7 @@ export function parseCsvDate(text: string, order: DateOrder): string | undefined
   const [first, second] = [+local[1], +local[2]];
   // A first part above 12 can only be a day, whatever the locale said.
   const [month, day] = order === "MDY" && first <= 12 ? [first, second] : [second, first];
-  return validDay(month, day) ? `${local[3]}-${pad(month)}-${pad(day)}` : undefined;
+  return validDay(month, day, +local[3]) ? `${local[3]}-${pad(month)}-${pad(day)}` : undefined;
 }
 
 /** en-US Outlook's M/D/YYYY; year-less dates have no Outlook form and give "". */

@@ -36,23 +36,28 @@ export function detectDelimiter(text: string): CsvDelimiter {
 export function readCsvTable(text: string): CsvTable {
   const delimiter = detectDelimiter(text);
   const unreadable: CsvTable["unreadable"] = [];
+  // Records and skipped records arrive in file order; numbering them together
+  // keeps row numbers right after a record that could not be read.
+  let nextRow = 1;
+  const rowNumbers: number[] = [];
   const records = parse(text, {
     delimiter,
     bom: true,
     relax_column_count: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
-    info: true,
+    on_record: (record: string[]) => {
+      rowNumbers.push(nextRow++);
+      return record;
+    },
     on_skip: (err) => {
-      unreadable.push({ row: Number(err?.records ?? 0) + 1, message: err?.message ?? "unreadable record" });
+      const notClosed = err?.code === "CSV_QUOTE_NOT_CLOSED";
+      const row = notClosed ? nextRow : nextRow++;
+      unreadable.push({ row, message: notClosed ? `a quote opened here is never closed, so the rest of the file could not be read (${err?.message})` : (err?.message ?? "unreadable record") });
       return undefined;
     },
-  }) as unknown as { record: string[]; info: { records: number } }[];
+  });
   const [head, ...body] = records;
-  return {
-    delimiter,
-    headers: (head?.record ?? []).map((h) => h.trim()),
-    rows: body.map(({ record, info }) => ({ row: info.records, cells: record })),
-    unreadable,
-  };
+  const rows = body.map((cells, i) => ({ row: rowNumbers[i + 1], cells }));
+  return { delimiter, headers: (head ?? []).map((h) => h.trim()), rows, unreadable };
 }
