@@ -91,7 +91,7 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
   async function listPage(folder: string, offset: number) {
     const [message] = await send(
       `<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties>` +
-        `<t:FieldURI FieldURI="item:Size"/></t:AdditionalProperties></m:ItemShape>` +
+        `<t:FieldURI FieldURI="item:Size"/><t:FieldURI FieldURI="item:LastModifiedTime"/></t:AdditionalProperties></m:ItemShape>` +
         `<m:IndexedPageItemView MaxEntriesReturned="${pageSize}" Offset="${offset}" BasePoint="Beginning"/>` +
         `<m:SortOrder><t:FieldOrder Order="Ascending"><t:FieldURI FieldURI="item:DateTimeCreated"/></t:FieldOrder></m:SortOrder>` +
         `<m:ParentFolderIds>${folderId(folder)}</m:ParentFolderIds></m:FindItem>`,

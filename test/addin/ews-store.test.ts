@@ -97,6 +97,17 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
     assert.deepEqual(mailbox.idsIn(folder), [keep]);
   });
 
+  it("reports a contact deleted between FindItem and GetItem as removed, not as a failure", async () => {
+    const folder = mailbox.addFolder("PAB");
+    const id = mailbox.addContact(folder, contactXml({ given: "Racy" }));
+    const first = await store.readFolder(folder);
+    mailbox.editContact(id, contactXml({ given: "Racy 2" }));
+    mailbox.failNextItem("ErrorItemNotFound");
+    const next = await store.readFolder(folder, first.state);
+    assert.deepEqual(next.items, []);
+    assert.deepEqual(next.removed, [id]);
+  });
+
   it("reads everything again when the state belongs to another folder", async () => {
     const a = mailbox.addFolder("A");
     const b = mailbox.addFolder("B");
