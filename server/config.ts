@@ -1,0 +1,62 @@
+// Every setting comes from the environment; README's configuration table lists them.
+import { z } from "zod";
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3443),
+  HOST: z.string().default("0.0.0.0"),
+  DATA_DIR: z.string().default("./data"),
+  MONGODB_URI: z.string().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ADMIN_PASSWORD: z.string().min(8).optional(),
+  JWT_SECRET: z.string().min(32).optional(),
+  TLS_CERT: z.string().optional(),
+  TLS_KEY: z.string().optional(),
+  TOKEN_TTL_HOURS: z.coerce.number().positive().default(12),
+  TOMBSTONE_RETENTION_DAYS: z.coerce.number().positive().default(90),
+  ADDIN_BASE_URL: z.string().url().optional(),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  mongodbUri?: string;
+  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  adminPassword?: string;
+  jwtSecret?: string;
+  tls?: { certFile: string; keyFile: string };
+  tokenTtlSeconds: number;
+  tombstoneRetentionMs: number;
+  addinBaseUrl?: string;
+  /** Largest JSON body accepted, in bytes; a batch of 1000 contacts fits. */
+  maxBodyBytes: number;
+  /** Login attempts allowed per username and client address in one window. */
+  loginAttemptsPerWindow: number;
+  loginWindowMs: number;
+};
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Bad configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  if (Boolean(e.TLS_CERT) !== Boolean(e.TLS_KEY)) throw new Error("Bad configuration: set both TLS_CERT and TLS_KEY, or neither");
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    mongodbUri: e.MONGODB_URI || undefined,
+    logLevel: e.LOG_LEVEL,
+    adminPassword: e.ADMIN_PASSWORD,
+    jwtSecret: e.JWT_SECRET,
+    tls: e.TLS_CERT && e.TLS_KEY ? { certFile: e.TLS_CERT, keyFile: e.TLS_KEY } : undefined,
+    tokenTtlSeconds: Math.round(e.TOKEN_TTL_HOURS * 3600),
+    tombstoneRetentionMs: e.TOMBSTONE_RETENTION_DAYS * 86_400_000,
+    addinBaseUrl: e.ADDIN_BASE_URL,
+    maxBodyBytes: 16 * 1024 * 1024,
+    loginAttemptsPerWindow: 10,
+    loginWindowMs: 5 * 60_000,
+  };
+}

@@ -1,0 +1,149 @@
+// Mongoose models. Every hot lookup is by _id: FerretDB's SQLite backend pushes
+// down only a lone `{_id: value}` filter, so ids are composed from the keys we
+// look things up by (`book/uid`, `book:chunk`, `user/device/pair`).
+import mongoose, { Schema, type InferSchemaType, type Connection } from "mongoose";
+
+const options = { versionKey: false, minimize: false } as const;
+
+const userSchema = new Schema(
+  {
+    _id: { type: String, required: true }, // the username
+    displayName: { type: String, default: "" },
+    email: { type: String, default: "" },
+    passwordHash: { type: String, required: true },
+    admin: { type: Boolean, default: false },
+    disabled: { type: Boolean, default: false },
+    visibleInDirectory: { type: Boolean, default: true },
+    primaryBook: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  options,
+);
+
+const mailingListSchema = new Schema(
+  {
+    _id: { type: String, required: true }, // the list address, lower-cased
+    name: { type: String, default: "" },
+    members: { type: [String], default: [] },
+    visibleInDirectory: { type: Boolean, default: true },
+  },
+  options,
+);
+
+const bookSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    kind: { type: String, enum: ["gab", "pab", "directory"], required: true },
+    name: { type: String, required: true },
+    owner: { type: String, default: null },
+  },
+  options,
+);
+
+const shareSchema = new Schema(
+  {
+    _id: { type: String, required: true }, // `${book}:${username}`
+    book: { type: String, required: true },
+    username: { type: String, required: true },
+    access: { type: String, enum: ["read", "write"], required: true },
+  },
+  options,
+);
+
+const contactDocSchema = new Schema(
+  {
+    _id: { type: String, required: true }, // `${book}/${uid}`
+    book: { type: String, required: true },
+    uid: { type: String, required: true },
+    /** Position of this version's entry in the book's change log. */
+    seq: { type: Number, required: true },
+    etag: { type: String, required: true },
+    deleted: { type: Boolean, default: false },
+    deletedAt: { type: Date, default: null },
+    updatedAt: { type: Date, required: true },
+    contact: { type: Schema.Types.Mixed, default: null },
+  },
+  options,
+);
+
+const logChunkSchema = new Schema(
+  {
+    _id: { type: String, required: true }, // `${book}:${chunkNumber}`
+    book: { type: String, required: true },
+    entries: { type: [new Schema({ p: Number, u: String }, { _id: false })], default: [] },
+  },
+  options,
+);
+
+const photoSchema = new Schema(
+  {
+    _id: { type: String, required: true }, // SHA-256 of the bytes
+    mediaType: { type: String, required: true },
+    data: { type: Buffer, required: true },
+  },
+  options,
+);
+
+// Values that change under compare-and-set live in version chains (store/version-chain.ts):
+// documents `${key}#${n}` that are inserted, never raced, plus a hint of the newest n.
+const chainVersionSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    key: { type: String, required: true },
+    n: { type: Number, required: true },
+    value: { type: Schema.Types.Mixed, required: true },
+  },
+  options,
+);
+const chainHintSchema = new Schema({ _id: { type: String, required: true }, n: { type: Number, required: true } }, options);
+
+const settingSchema = new Schema({ _id: { type: String, required: true }, value: { type: String, required: true } }, options);
+
+const loginAttemptSchema = new Schema(
+  {
+    _id: { type: String, required: true }, // `${window}|${username}|${address}`
+    window: { type: Number, required: true },
+    count: { type: Number, default: 0 },
+  },
+  options,
+);
+
+export type UserDoc = InferSchemaType<typeof userSchema>;
+export type MailingListDoc = InferSchemaType<typeof mailingListSchema>;
+export type BookDoc = InferSchemaType<typeof bookSchema>;
+export type ShareDoc = InferSchemaType<typeof shareSchema>;
+export type ContactDoc = InferSchemaType<typeof contactDocSchema>;
+export type LogChunkDoc = InferSchemaType<typeof logChunkSchema>;
+
+export function defineModels(connection: Connection) {
+  return {
+    User: connection.model("User", userSchema, "users"),
+    MailingList: connection.model("MailingList", mailingListSchema, "mailingLists"),
+    Book: connection.model("Book", bookSchema, "books"),
+    Share: connection.model("Share", shareSchema, "shares"),
+    ContactDoc: connection.model("ContactDoc", contactDocSchema, "contacts"),
+    LogChunk: connection.model("LogChunk", logChunkSchema, "changeLog"),
+    Photo: connection.model("Photo", photoSchema, "photos"),
+    BookLease: connection.model("BookLease", chainVersionSchema, "bookLeases"),
+    BookLeaseHint: connection.model("BookLeaseHint", chainHintSchema, "bookLeaseHints"),
+    SyncState: connection.model("SyncState", chainVersionSchema, "syncStates"),
+    SyncStateHint: connection.model("SyncStateHint", chainHintSchema, "syncStateHints"),
+    Setting: connection.model("Setting", settingSchema, "settings"),
+    LoginAttempt: connection.model("LoginAttempt", loginAttemptSchema, "loginAttempts"),
+  };
+}
+
+export type Models = ReturnType<typeof defineModels>;
+
+export async function connectDatabase(uri: string, dbName = "concord"): Promise<{ connection: Connection; models: Models }> {
+  const connection = mongoose.createConnection(uri, { dbName, autoIndex: false, serverSelectionTimeoutMS: 15_000 });
+  await connection.asPromise();
+  const models = defineModels(connection);
+  // Creating the collections up front lets the embedded FerretDB index them before traffic arrives.
+  await Promise.all(Object.values(models).map((m) => m.createCollection().catch(ignoreExists)));
+  return { connection, models };
+}
+
+function ignoreExists(err: { code?: number }) {
+  if (err.code !== 48) throw err; // NamespaceExists
+}

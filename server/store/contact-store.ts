@@ -1,0 +1,306 @@
+// The contact store: every book's contacts and its change log, over MongoDB or
+// the embedded FerretDB, with no multi-document transaction anywhere.
+//
+// How a write stays correct without transactions:
+// - One writer per book at a time, through a lease on the book document (a
+//   single-document compare-and-set). Many server instances may share a book;
+//   they queue on the lease.
+// - The change log is a list of entries {p, u}: "uid u changed at position p",
+//   kept in chunk documents of CHUNK_SIZE entries. A writer appends the entries
+//   first, writes the contact documents (each records the position `seq` of its
+//   newest entry) second, and moves the book's `head` last, releasing the lease.
+// - Readers see entries up to `head` only, and deliver an entry only when the
+//   contact document still carries that position. So an entry whose write never
+//   landed, or that a later write superseded, is skipped; nothing half-written
+//   is ever shown, and a writer that died mid-way leaves nothing to repair but
+//   the head, which the next lease holder moves past the dead writer's entries.
+// - Every lookup and write goes by _id, the one filter FerretDB's SQLite backend
+//   pushes down to an index, so work is proportional to the changes read or
+//   written, never to the size of the book.
+import { randomUUID } from "node:crypto";
+import { contentHash } from "../../core/content-hash";
+import type { Contact } from "../../core/contact";
+import { busy, notFound, syncTokenExpired } from "../http/errors";
+import type { ContactDoc, Models } from "../db/models";
+import { versionChain } from "./version-chain";
+
+export const CHUNK_SIZE = 256;
+const LEASE_MS = 30_000;
+const LEASE_WAIT_MS = 20_000;
+
+export type Clock = () => Date;
+
+export type WriteOp =
+  | { op: "put"; uid: string; contact: Contact; ifMatch?: string; ifNoneMatch?: boolean }
+  | { op: "delete"; uid: string; ifMatch?: string };
+
+export type OpStatus = "created" | "updated" | "deleted" | "unchanged" | "conflict" | "error";
+export type OpResult = { uid: string; status: OpStatus; etag?: string; error?: string; missing?: boolean };
+
+export type StoredContact = { uid: string; etag: string; seq: number; contact: Contact };
+export type Change = { uid: string; etag: string; deleted: boolean; contact?: Contact };
+export type ChangePage = { changes: Change[]; token: string; more: boolean };
+export type BookInit = { id: string; kind: "gab" | "pab" | "directory"; name: string; owner?: string | null };
+
+export type ContactStore = ReturnType<typeof createContactStore>;
+
+const docId = (book: string, uid: string) => `${book}/${uid}`;
+const chunkId = (book: string, chunk: number) => `${book}:${chunk}`;
+const chunkOf = (p: number) => Math.floor(p / CHUNK_SIZE);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function encodeToken(book: string, p: number): string {
+  return Buffer.from(JSON.stringify([book, p])).toString("base64url");
+}
+
+/** The log position a token stands for, or undefined when it is not one of this book's tokens. */
+export function decodeToken(book: string, token: string): number | undefined {
+  try {
+    const [b, p] = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+    return b === book && Number.isSafeInteger(p) && p >= 0 ? p : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The book's writer lease and published log state, one version per write. */
+type Lease = { owner: string; until: Date; released: boolean; base: number; head: number; horizon: number };
+
+export function createContactStore({ models, clock }: { models: Models; clock: Clock }) {
+  const { ContactDoc: Contacts, LogChunk } = models;
+  const leases = versionChain<Lease>(models.BookLease.collection, models.BookLeaseHint.collection);
+
+  async function createBook(init: BookInit): Promise<void> {
+    await models.Book.create({ _id: init.id, kind: init.kind, name: init.name, owner: init.owner ?? null });
+    await leases.append(init.id, 1, { owner: "", until: new Date(0), released: true, base: 0, head: 0, horizon: 0 });
+  }
+
+  /** What readers may see: the log up to `head`, and tokens from `horizon` on. */
+  async function published(book: string): Promise<{ head: number; horizon: number }> {
+    const cur = await leases.latest(book);
+    if (!cur) throw notFound("No such address book");
+    return { head: cur.value.released ? cur.value.head : cur.value.base, horizon: cur.value.horizon };
+  }
+
+  /** Takes the book's writer lease, repairing the head if the last holder died mid-write. */
+  async function acquire(book: string): Promise<{ owner: string; n: number; head: number; horizon: number }> {
+    const owner = randomUUID();
+    const giveUpAt = Date.now() + LEASE_WAIT_MS;
+    for (let attempt = 0; ; attempt++) {
+      const cur = await leases.latest(book);
+      if (!cur) throw notFound("No such address book");
+      const now = clock();
+      const free = cur.value.released || new Date(cur.value.until).getTime() < now.getTime();
+      if (free) {
+        const prior = cur.value;
+        const base = prior.released ? prior.head : prior.base;
+        const mine: Lease = { owner, until: new Date(now.getTime() + LEASE_MS), released: false, base, head: base, horizon: prior.horizon };
+        if (await leases.append(book, cur.n + 1, mine)) {
+          if (prior.released) return { owner, n: cur.n + 1, head: base, horizon: prior.horizon };
+          const head = await repairHead(book, base);
+          return { owner, n: cur.n + 1, head, horizon: prior.horizon };
+        }
+      }
+      if (Date.now() > giveUpAt) throw busy("The address book is busy; retry shortly");
+      if (!free) await sleep(Math.min(50, 2 + attempt * 2) * (0.5 + Math.random()));
+    }
+  }
+
+  /** A writer that died left entries past the head; readers validate entries, so moving past them is safe. */
+  async function repairHead(book: string, head: number): Promise<number> {
+    let last = head;
+    for (let c = chunkOf(head + 1); ; c++) {
+      const chunk = await LogChunk.findById(chunkId(book, c)).lean();
+      if (!chunk) return last;
+      for (const e of chunk.entries) last = Math.max(last, e.p ?? 0);
+    }
+  }
+
+  async function release(book: string, lease: { owner: string; n: number; horizon: number }, head: number, horizon = lease.horizon) {
+    await leases.amend(book, lease.n, { owner: lease.owner, until: new Date(0), released: true, base: head, head, horizon });
+  }
+
+  async function append(book: string, entries: { p: number; u: string }[]): Promise<void> {
+    const byChunk = new Map<number, { p: number; u: string }[]>();
+    for (const e of entries) byChunk.set(chunkOf(e.p), [...(byChunk.get(chunkOf(e.p)) ?? []), e]);
+    for (const [c, es] of byChunk) {
+      await LogChunk.updateOne({ _id: chunkId(book, c) }, { $push: { entries: { $each: es } }, $setOnInsert: { book } }, { upsert: true });
+    }
+  }
+
+  function newDoc(book: string, uid: string, seq: number, contact: Contact) {
+    return { _id: docId(book, uid), book, uid, seq, etag: contentHash(contact), deleted: false, deletedAt: null as Date | null, updatedAt: clock(), contact: contact as Contact | null };
+  }
+
+  /** A deleted contact keeps its uid, position and last etag, so retried deletes and change feeds can see it. */
+  function tombstone(book: string, uid: string, seq: number, etag: string) {
+    const now = clock();
+    return { _id: docId(book, uid), book, uid, seq, etag, deleted: true, deletedAt: now as Date | null, updatedAt: now, contact: null as Contact | null };
+  }
+
+  /** Applies each op atomically on its own; one op's failure never blocks another. Safe to retry. */
+  async function applyWrites(book: string, ops: WriteOp[]): Promise<OpResult[]> {
+    const results: (OpResult | undefined)[] = ops.map(() => undefined);
+    const seen = new Set<string>();
+    ops.forEach((op, i) => {
+      if (seen.has(op.uid)) results[i] = { uid: op.uid, status: "error", error: "the same uid appears twice in one batch" };
+      seen.add(op.uid);
+    });
+
+    const lease = await acquire(book);
+    let next = lease.head + 1;
+    try {
+      // Puts without If-Match are tried as plain inserts first: a new uid is the
+      // common case (first syncs, imports), and an insert needs no read.
+      const blind = ops.flatMap((op, i) => (op.op === "put" && !op.ifMatch && !results[i] ? [{ op, i, p: next++ }] : []));
+      const inserted = await insertNew(book, blind);
+      for (const b of blind) if (inserted.has(b.i)) results[b.i] = { uid: b.op.uid, status: "created", etag: contentHash(b.op.contact) };
+
+      const rest = ops.flatMap((op, i) => (results[i] ? [] : [{ op, i }]));
+      const current = await Promise.all(rest.map(({ op }) => Contacts.findById(docId(book, op.uid)).lean<ContactDoc>()));
+      const writes: { i: number; doc: ReturnType<typeof newDoc> }[] = [];
+      rest.forEach(({ op, i }, k) => {
+        const decision = decide(op, current[k]);
+        results[i] = decision.result;
+        if (!decision.write) return;
+        const p = next++;
+        const doc = op.op === "put" ? newDoc(book, op.uid, p, op.contact) : tombstone(book, op.uid, p, current[k]!.etag);
+        writes.push({ i, doc });
+      });
+      await append(book, writes.map((w) => ({ p: w.doc.seq, u: w.doc.uid })));
+      const written = await Promise.allSettled(writes.map((w) => Contacts.replaceOne({ _id: w.doc._id }, w.doc, { upsert: true })));
+      written.forEach((outcome, k) => {
+        if (outcome.status === "rejected") results[writes[k].i] = { uid: writes[k].doc.uid, status: "error", error: "the database refused the write" };
+      });
+    } finally {
+      await release(book, lease, next - 1);
+    }
+    return results.map((r, i) => r ?? { uid: ops[i].uid, status: "error", error: "not applied" });
+  }
+
+  async function insertNew(book: string, blind: { op: Extract<WriteOp, { op: "put" }>; i: number; p: number }[]): Promise<Set<number>> {
+    if (blind.length === 0) return new Set();
+    await append(book, blind.map((b) => ({ p: b.p, u: b.op.uid })));
+    const docs = blind.map((b) => newDoc(book, b.op.uid, b.p, b.op.contact));
+    const failed = new Set<number>();
+    try {
+      // The driver straight, as mongoose would re-validate what the Contact schema already checked.
+      await Contacts.collection.insertMany(docs as unknown as Record<string, unknown>[], { ordered: false });
+    } catch (err) {
+      const writeErrors = (err as { writeErrors?: { index: number }[] }).writeErrors;
+      if (!writeErrors) throw err;
+      for (const e of writeErrors) failed.add(e.index);
+    }
+    return new Set(blind.filter((_, k) => !failed.has(k)).map((b) => b.i));
+  }
+
+  async function getContact(book: string, uid: string): Promise<StoredContact | null> {
+    const doc = await Contacts.findById(docId(book, uid)).lean<ContactDoc>();
+    if (!doc || doc.deleted) return null;
+    return { uid: doc.uid, etag: doc.etag, seq: doc.seq, contact: doc.contact as Contact };
+  }
+
+  /** Reads valid log entries after position `after`, up to `limit` of them. */
+  async function readLog(book: string, head: number, after: number, limit: number, includeDeleted: boolean) {
+    const docs: ContactDoc[] = [];
+    let cursor = after;
+    while (docs.length < limit && cursor < head) {
+      const c = chunkOf(cursor + 1);
+      const chunk = await LogChunk.findById(chunkId(book, c)).lean();
+      const entries = (chunk?.entries ?? [])
+        .map((e) => ({ p: e.p ?? 0, u: e.u ?? "" }))
+        .filter((e) => e.p > cursor && e.p <= head)
+        .sort((a, b) => a.p - b.p);
+      const found = await Promise.all(entries.map((e) => Contacts.findById(docId(book, e.u)).lean<ContactDoc>()));
+      let full = false;
+      for (const [k, e] of entries.entries()) {
+        const doc = found[k];
+        if (doc && doc.seq === e.p && (includeDeleted || !doc.deleted)) docs.push(doc);
+        cursor = e.p;
+        if (docs.length === limit) {
+          full = true;
+          break;
+        }
+      }
+      if (!full) cursor = Math.min(head, (c + 1) * CHUNK_SIZE - 1);
+    }
+    return { docs, cursor, more: cursor < head };
+  }
+
+  /** RFC 6578-style change feed: no token means every live contact; an unknown or purged token is 410. */
+  async function changesSince(book: string, since: string | undefined, limit: number): Promise<ChangePage> {
+    const { head, horizon } = await published(book);
+    let after = 0;
+    if (since !== undefined) {
+      const p = decodeToken(book, since);
+      if (p === undefined || p > head || p < horizon) throw syncTokenExpired();
+      after = p;
+    }
+    const { docs, cursor, more } = await readLog(book, head, after, limit, since !== undefined);
+    return {
+      changes: docs.map((d) => (d.deleted ? { uid: d.uid, etag: d.etag, deleted: true } : { uid: d.uid, etag: d.etag, deleted: false, contact: d.contact as Contact })),
+      token: encodeToken(book, cursor),
+      more,
+    };
+  }
+
+  /** Every live contact, paged by an opaque cursor. */
+  async function listContacts(book: string, cursor: string | undefined, limit: number): Promise<{ contacts: StoredContact[]; cursor: string | null }> {
+    const { head } = await published(book);
+    const after = cursor === undefined ? 0 : decodeToken(book, cursor);
+    if (after === undefined || after > head) throw syncTokenExpired();
+    const page = await readLog(book, head, after, limit, false);
+    return {
+      contacts: page.docs.map((d) => ({ uid: d.uid, etag: d.etag, seq: d.seq, contact: d.contact as Contact })),
+      cursor: page.more ? encodeToken(book, page.cursor) : null,
+    };
+  }
+
+  /** Drops tombstones deleted before `before`; tokens issued before the newest of them then get 410. */
+  async function purgeTombstones(book: string, before: Date): Promise<number> {
+    const lease = await acquire(book);
+    let horizon = lease.horizon;
+    try {
+      // A maintenance pass, so a scan of the book's tombstones is acceptable here.
+      const old = await Contacts.find({ book, deleted: true, deletedAt: { $lt: before } }).lean<ContactDoc[]>();
+      if (old.length === 0) return 0;
+      // Raise the horizon before deleting: a token that might miss a deletion must get 410.
+      horizon = Math.max(horizon, ...old.map((d) => d.seq));
+      await release(book, lease, lease.head, horizon);
+      for (const d of old) await Contacts.deleteOne({ _id: d._id });
+      return old.length;
+    } finally {
+      await release(book, lease, lease.head, horizon);
+    }
+  }
+
+  async function dropBook(book: string): Promise<void> {
+    await Contacts.deleteMany({ book });
+    await LogChunk.deleteMany({ book });
+    await leases.remove(book);
+    await models.Book.deleteOne({ _id: book });
+  }
+
+  return { createBook, dropBook, applyWrites, getContact, changesSince, listContacts, purgeTombstones };
+}
+
+type Decision = { result: OpResult; write?: "put" | "delete" };
+
+/** What one op does, given the stored document (if any). */
+function decide(op: WriteOp, current: ContactDoc | null): Decision {
+  const live = current && !current.deleted ? current : null;
+  if (op.op === "put") {
+    const etag = contentHash(op.contact);
+    if (op.ifMatch && live?.etag !== op.ifMatch) return { result: { uid: op.uid, status: "conflict", etag: live?.etag, error: "If-Match does not match the stored version" } };
+    if (op.ifNoneMatch && live) return { result: { uid: op.uid, status: "conflict", etag: live.etag, error: "a contact with this uid exists" } };
+    if (live?.etag === etag) return { result: { uid: op.uid, status: "unchanged", etag } };
+    return { result: { uid: op.uid, status: live ? "updated" : "created", etag }, write: "put" };
+  }
+  // A retried delete finds its own tombstone: report it unchanged, never a conflict.
+  if (!live) {
+    if (op.ifMatch && current?.etag !== op.ifMatch) return { result: { uid: op.uid, status: "conflict", error: "If-Match does not match the stored version", missing: !current } };
+    return { result: { uid: op.uid, status: "unchanged", missing: !current } };
+  }
+  if (op.ifMatch && live.etag !== op.ifMatch) return { result: { uid: op.uid, status: "conflict", etag: live.etag, error: "If-Match does not match the stored version" } };
+  return { result: { uid: op.uid, status: "deleted", etag: live.etag }, write: "delete" };
+}

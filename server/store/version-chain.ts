@@ -1,0 +1,68 @@
+// A compare-and-set that holds on FerretDB too. FerretDB v1 runs every update
+// and findAndModify as read, then write, with nothing in between to stop a
+// concurrent writer, so a filter such as {lock: null} guards nothing. What is
+// atomic there, as on MongoDB, is the unique _id on insert. So a value that
+// must change under compare-and-set is a chain of immutable versions
+// `${key}#1`, `${key}#2`, … and a change is the insert of the next version:
+// of two writers that read version n, exactly one inserts n + 1.
+//
+// Finding the newest version starts at a hint (a lower bound, written after
+// each insert) and walks forward, so it costs a couple of lookups by _id.
+import type { Collection, Document } from "mongodb";
+
+const KEEP_VERSIONS = 3;
+const WALK_LIMIT = 64;
+
+export type Version<V> = { n: number; value: V };
+
+type VersionDoc = { _id: string; key: string; n: number; value: unknown };
+type HintDoc = { _id: string; n: number };
+
+const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
+
+export function versionChain<V extends Document>(versions: Collection<Document>, hints: Collection<Document>) {
+  const vcol = versions as unknown as Collection<VersionDoc>;
+  const hcol = hints as unknown as Collection<HintDoc>;
+  const get = (key: string, n: number) => vcol.findOne({ _id: `${key}#${n}` });
+
+  async function latest(key: string): Promise<Version<V> | null> {
+    let n = (await hcol.findOne({ _id: key }))?.n ?? 0;
+    let doc = n > 0 ? await get(key, n) : null;
+    // The hinted version was trimmed away: newer ones exist just ahead of it.
+    for (let step = 1; n > 0 && !doc && step <= WALK_LIMIT; step++) doc = await get(key, n + step);
+    if (n > 0 && !doc) doc = (await vcol.find({ key }).sort({ n: -1 }).limit(1).toArray())[0] ?? null;
+    if (doc) n = doc.n;
+    for (let next = await get(key, n + 1); next; next = await get(key, n + 1)) {
+      doc = next;
+      n = next.n;
+    }
+    return doc ? { n: doc.n, value: doc.value as V } : null;
+  }
+
+  /** Inserts version n; false when another writer inserted it first. */
+  async function append(key: string, n: number, value: V): Promise<boolean> {
+    try {
+      await vcol.insertOne({ _id: `${key}#${n}`, key, n, value });
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+    await hcol.updateOne({ _id: key }, { $set: { n } }, { upsert: true }).catch((err) => {
+      if (!isDuplicateKey(err)) throw err; // a racing first hint; either value is a valid lower bound
+    });
+    if (n > KEEP_VERSIONS) await vcol.deleteOne({ _id: `${key}#${n - KEEP_VERSIONS}` });
+    return true;
+  }
+
+  /** Changes a version in place. Only its inserter may do this, so no one races it. */
+  async function amend(key: string, n: number, value: V): Promise<void> {
+    await vcol.updateOne({ _id: `${key}#${n}` }, { $set: { value } });
+  }
+
+  async function remove(key: string): Promise<void> {
+    await vcol.deleteMany({ key });
+    await hcol.deleteOne({ _id: key });
+  }
+
+  return { latest, append, amend, remove };
+}

@@ -1,0 +1,228 @@
+// The one contract every contact store meets. test/store.test.ts runs it against
+// each database we support (the embedded FerretDB always; MongoDB when
+// TEST_MONGODB_URI is set).
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { contactSchema, type Contact } from "../core/contact";
+import type { ContactStore, WriteOp } from "../server/store/contact-store";
+
+export type StoreFixture = {
+  store: ContactStore;
+  /** Moves the store's clock forward. */
+  advance(ms: number): void;
+  /** Simulates a writer that died holding the lease after appending entries for `uids`. */
+  crashMidWrite(book: string, uids: string[]): Promise<void>;
+  close(): Promise<void>;
+};
+
+export const person = (uid: string, displayName: string, extra: Partial<Contact> = {}): Contact =>
+  contactSchema.parse({ uid, displayName, ...extra });
+
+export function storeContract(name: string, makeFixture: () => Promise<StoreFixture>) {
+  describe(`contact store contract: ${name}`, function () {
+    let f: StoreFixture;
+    let book: string;
+
+    before(async () => {
+      f = await makeFixture();
+    });
+    after(async () => f.close());
+    beforeEach(async () => {
+      book = `b${randomUUID().slice(0, 8)}`;
+      await f.store.createBook({ id: book, kind: "pab", name: "Test", owner: "alice" });
+    });
+
+    const put = (uid: string, contact: Contact, more: Partial<Extract<WriteOp, { op: "put" }>> = {}) =>
+      f.store.applyWrites(book, [{ op: "put", uid, contact, ...more }]).then((r) => r[0]);
+    const del = (uid: string, ifMatch?: string) => f.store.applyWrites(book, [{ op: "delete", uid, ifMatch }]).then((r) => r[0]);
+
+    async function allChanges(since?: string, limit = 1000) {
+      const changes = [];
+      let token = since;
+      for (;;) {
+        const page = await f.store.changesSince(book, token, limit);
+        changes.push(...page.changes);
+        token = page.token;
+        if (!page.more) return { changes, token };
+      }
+    }
+
+    it("creates a contact and reads it back with a strong etag", async () => {
+      const r = await put("ann", person("ann", "Ann Lee"));
+      assert.equal(r.status, "created");
+      assert.match(r.etag!, /^[0-9a-f]{32}$/);
+      const got = await f.store.getContact(book, "ann");
+      assert.equal(got?.contact.displayName, "Ann Lee");
+      assert.equal(got?.etag, r.etag);
+    });
+
+    it("answers unchanged to a retried put and never duplicates the uid", async () => {
+      await put("ann", person("ann", "Ann"));
+      const again = await put("ann", person("ann", "Ann"));
+      assert.equal(again.status, "unchanged");
+      const { contacts } = await f.store.listContacts(book, undefined, 100);
+      assert.deepEqual(contacts.map((c) => c.uid), ["ann"]);
+    });
+
+    it("refuses a put whose If-Match is stale, and applies one that matches", async () => {
+      const first = await put("ann", person("ann", "Ann"));
+      await put("ann", person("ann", "Ann B"));
+      assert.equal((await put("ann", person("ann", "Ann C"), { ifMatch: first.etag })).status, "conflict");
+      const current = await f.store.getContact(book, "ann");
+      assert.equal((await put("ann", person("ann", "Ann C"), { ifMatch: current!.etag })).status, "updated");
+      assert.equal((await f.store.getContact(book, "ann"))?.contact.displayName, "Ann C");
+    });
+
+    it("refuses If-None-Match creates over a live contact but allows them over a tombstone", async () => {
+      await put("ann", person("ann", "Ann"));
+      assert.equal((await put("ann", person("ann", "Other"), { ifNoneMatch: true })).status, "conflict");
+      await del("ann");
+      assert.equal((await put("ann", person("ann", "Back"), { ifNoneMatch: true })).status, "created");
+    });
+
+    it("deletes with a tombstone, and a retried delete is unchanged", async () => {
+      const created = await put("ann", person("ann", "Ann"));
+      assert.equal((await del("ann", created.etag)).status, "deleted");
+      assert.equal(await f.store.getContact(book, "ann"), null);
+      assert.equal((await del("ann", created.etag)).status, "unchanged");
+      const { changes } = await allChanges(encodeStart(await f.store.changesSince(book, undefined, 1)));
+      assert.ok(changes.some((c) => c.uid === "ann" && c.deleted));
+    });
+
+    it("marks a uid repeated within one batch as an error without blocking the others", async () => {
+      const results = await f.store.applyWrites(book, [
+        { op: "put", uid: "a", contact: person("a", "A") },
+        { op: "put", uid: "a", contact: person("a", "A2") },
+        { op: "put", uid: "b", contact: person("b", "B") },
+      ]);
+      assert.deepEqual(results.map((r) => r.status), ["created", "error", "created"]);
+    });
+
+    it("feeds changes in order, each once, with tombstones, from a token", async () => {
+      await put("a", person("a", "A"));
+      const start = (await f.store.changesSince(book, undefined, 100)).token;
+      await put("b", person("b", "B"));
+      await put("a", person("a", "A2"));
+      await del("b");
+      await put("c", person("c", "C"));
+      const { changes } = await allChanges(start, 2);
+      assert.deepEqual(
+        changes.map((c) => [c.uid, c.deleted]),
+        [["a", false], ["b", true], ["c", false]],
+      );
+      assert.equal(changes[0].contact?.displayName, "A2");
+    });
+
+    it("returns every live contact and no tombstones when no token is given", async () => {
+      await put("a", person("a", "A"));
+      await put("b", person("b", "B"));
+      await del("a");
+      const { changes } = await allChanges(undefined);
+      assert.deepEqual(changes.map((c) => c.uid), ["b"]);
+    });
+
+    it("answers an unknown or foreign token with sync-token-expired", async () => {
+      await put("a", person("a", "A"));
+      for (const token of ["garbage", Buffer.from(JSON.stringify(["other", 1])).toString("base64url"), Buffer.from(JSON.stringify([book, 999])).toString("base64url")]) {
+        await assert.rejects(f.store.changesSince(book, token, 10), (e: { status: number; code: string }) => e.status === 410 && e.code === "sync-token-expired");
+      }
+    });
+
+    it("expires tokens older than purged tombstones, and keeps newer tokens working", async () => {
+      await put("a", person("a", "A"));
+      const old = (await f.store.changesSince(book, undefined, 10)).token;
+      await del("a");
+      const afterDelete = (await allChanges(old)).token;
+      f.advance(1000);
+      assert.equal(await f.store.purgeTombstones(book, new Date(Date.now() + 10 * 86_400_000)), 1);
+      await assert.rejects(f.store.changesSince(book, old, 10), (e: { status: number }) => e.status === 410);
+      await put("b", person("b", "B"));
+      const { changes } = await allChanges(afterDelete);
+      assert.deepEqual(changes.map((c) => c.uid), ["b"]);
+    });
+
+    it("lists contacts page by page without repeats", async () => {
+      await f.store.applyWrites(book, Array.from({ length: 25 }, (_, i) => ({ op: "put" as const, uid: `u${i}`, contact: person(`u${i}`, `P ${i}`) })));
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await f.store.listContacts(book, cursor, 7);
+        assert.ok(page.contacts.length <= 7);
+        seen.push(...page.contacts.map((c) => c.uid));
+        cursor = page.cursor ?? undefined;
+      } while (cursor);
+      assert.equal(seen.length, 25);
+      assert.equal(new Set(seen).size, 25);
+    });
+
+    it("keeps 20 parallel writers on one book consistent: increasing sequence, no lost update, no duplicate", async () => {
+      await put("counter", person("counter", "0"));
+      const seqs: number[] = [];
+      async function increment(writer: number) {
+        for (;;) {
+          const cur = (await f.store.getContact(book, "counter"))!;
+          const n = Number(cur.contact.displayName) + 1;
+          const r = await put("counter", person("counter", String(n)), { ifMatch: cur.etag });
+          if (r.status === "updated") {
+            seqs.push((await f.store.getContact(book, `w${writer}`))?.seq ?? 0);
+            await put(`w${writer}`, person(`w${writer}`, `writer ${writer}`));
+            return;
+          }
+          assert.equal(r.status, "conflict");
+        }
+      }
+      await Promise.all(Array.from({ length: 20 }, (_, w) => increment(w)));
+      assert.equal((await f.store.getContact(book, "counter"))?.contact.displayName, "20");
+      const { contacts } = await f.store.listContacts(book, undefined, 1000);
+      assert.equal(contacts.length, 21);
+      assert.equal(new Set(contacts.map((c) => c.uid)).size, 21);
+      const bySeq = [...contacts].sort((a, b) => a.seq - b.seq).map((c) => c.seq);
+      assert.equal(new Set(bySeq).size, bySeq.length, "every write has its own sequence number");
+    });
+
+    it("pages the change feed during concurrent writes without missing or repeating a change", async () => {
+      const writes = (async () => {
+        for (let i = 0; i < 60; i++) {
+          await f.store.applyWrites(book, [{ op: "put", uid: `k${i % 20}`, contact: person(`k${i % 20}`, `v${i}`) }]);
+        }
+      })();
+      const seen: string[] = [];
+      let token: string | undefined = (await f.store.changesSince(book, undefined, 1)).token;
+      let done = false;
+      writes.then(() => (done = true));
+      for (let quiet = 0; quiet < 2; ) {
+        const page = await f.store.changesSince(book, token, 3);
+        seen.push(...page.changes.map((c) => `${c.uid}@${c.etag}`));
+        token = page.token;
+        if (!page.more && done) quiet++;
+      }
+      await writes;
+      assert.equal(new Set(seen).size, seen.length, "no change is repeated");
+      const final = await f.store.listContacts(book, undefined, 100);
+      for (const c of final.contacts) assert.ok(seen.includes(`${c.uid}@${c.etag}`), `the last version of ${c.uid} was delivered`);
+    });
+
+    it("recovers from a writer that died holding the lease: nothing half-written shows, later writes go on", async () => {
+      await put("a", person("a", "A"));
+      const token = (await f.store.changesSince(book, undefined, 10)).token;
+      await f.crashMidWrite(book, ["ghost"]);
+      f.advance(60_000);
+      const r = await put("b", person("b", "B"));
+      assert.equal(r.status, "created");
+      const { changes } = await allChanges(token);
+      assert.deepEqual(changes.map((c) => c.uid), ["b"]);
+      assert.equal(await f.store.getContact(book, "ghost"), null);
+    });
+
+    it("answers 404 for a book that does not exist", async () => {
+      await assert.rejects(f.store.changesSince("nope", undefined, 10), (e: { status: number }) => e.status === 404);
+      await assert.rejects(f.store.applyWrites("nope", [{ op: "delete", uid: "x" }]), (e: { status: number }) => e.status === 404);
+    });
+  });
+}
+
+/** The token at the very start of a book's log, for reading tombstones too. */
+function encodeStart(page: { token: string }): string {
+  const [book] = JSON.parse(Buffer.from(page.token, "base64url").toString("utf8"));
+  return Buffer.from(JSON.stringify([book, 0])).toString("base64url");
+}

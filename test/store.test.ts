@@ -1,0 +1,31 @@
+import { storeContract } from "./store-contract";
+import { freshDatabase } from "./support/database";
+import { CHUNK_SIZE, createContactStore } from "../server/store/contact-store";
+import { versionChain } from "../server/store/version-chain";
+
+storeContract(process.env.TEST_MONGODB_URI ? "MongoDB (TEST_MONGODB_URI)" : "embedded FerretDB on SQLite", async () => {
+  const db = await freshDatabase();
+  let offset = 0;
+  const clock = () => new Date(Date.now() + offset);
+  const store = createContactStore({ models: db.models, clock });
+  return {
+    store,
+    advance: (ms) => void (offset += ms),
+    // What a writer leaves behind when it dies after appending log entries: an
+    // unreleased lease, and entries past the head with no contact written.
+    async crashMidWrite(book, uids) {
+      const leases = versionChain<{ released: boolean; base: number; head: number; horizon: number; owner: string; until: Date }>(
+        db.models.BookLease.collection,
+        db.models.BookLeaseHint.collection,
+      );
+      const cur = (await leases.latest(book))!;
+      const head = cur.value.head;
+      await leases.append(book, cur.n + 1, { ...cur.value, owner: "dead-writer", released: false, base: head, until: new Date(clock().getTime() + 30_000) });
+      for (const [i, u] of uids.entries()) {
+        const p = head + 1 + i;
+        await db.models.LogChunk.updateOne({ _id: `${book}:${Math.floor(p / CHUNK_SIZE)}` }, { $push: { entries: { p, u } }, $setOnInsert: { book } }, { upsert: true });
+      }
+    },
+    close: db.close,
+  };
+});
