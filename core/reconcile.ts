@@ -114,10 +114,16 @@ export function reconcile(status: SyncStatus, outlook: Snapshot<OutlookItem>, se
     return false;
   });
   const newServer = server.items.filter((item) => !blocked.has(item.contact.uid) && !entryUids.has(item.contact.uid));
-  const { pairs, outlookOnly, serverOnly } = matchNew(newOutlook, newServer);
+  // Matching by e-mail or name needs both reads whole: an item missing from a partial
+  // read may be the one already paired by uid, or the better match.
+  const complete = outlook.complete && server.complete;
+  const { pairs, outlookOnly, serverOnly } = matchNew(newOutlook, newServer, complete);
   for (const [o, s] of pairs) decideMatched(ctx, o, s);
-  for (const o of outlookOnly) decideOutlookOnly(ctx, o);
-  for (const s of serverOnly) decideServerOnly(ctx, s);
+  if (!complete) ctx.deferred += outlookOnly.length + serverOnly.length;
+  else {
+    for (const o of outlookOnly) decideOutlookOnly(ctx, o);
+    for (const s of serverOnly) decideServerOnly(ctx, s);
+  }
 
   const counts = countActions(ctx);
   const refusals = options.confirmDeletes ? [] : findRefusals(status, outlook, server, counts, options.massDelete ?? { ratio: 0.1, min: 5 });
@@ -214,11 +220,6 @@ function decideMatched(ctx: Context, o: OutlookItem, s: ServerItem): void {
 }
 
 function decideOutlookOnly(ctx: Context, o: OutlookItem): void {
-  // The server may hold it unseen: creating it could duplicate a person.
-  if (!ctx.serverComplete) {
-    ctx.deferred++;
-    return;
-  }
   const uid = o.contact.uid ?? uidForOutlookItem(o.id);
   // pull: a contact created in a read-only book's folder is a local edit, reverted.
   if (ctx.mode === "pull") return push(ctx, outlookDelete(uid, o, "pull-delete-outlook"));
@@ -226,10 +227,6 @@ function decideOutlookOnly(ctx: Context, o: OutlookItem): void {
 }
 
 function decideServerOnly(ctx: Context, s: ServerItem): void {
-  if (!ctx.outlookComplete) {
-    ctx.deferred++;
-    return;
-  }
   if (ctx.mode === "publish") return push(ctx, serverDelete(s.contact.uid, s, "publish-delete-server"));
   push(ctx, outlookCreate(ctx, ctx.mode === "pull" ? "pull-create-outlook" : "server-new", s));
 }
@@ -332,7 +329,7 @@ function fullName(c: Pick<Contact, "displayName" | "name">): string | undefined 
 }
 
 /** uid first, then primary e-mail, then full name; a key shared by two items on a side matches nothing. */
-function matchNew(outlook: OutlookItem[], server: ServerItem[]): Matches {
+function matchNew(outlook: OutlookItem[], server: ServerItem[], fuzzy: boolean): Matches {
   const pairs: [OutlookItem, ServerItem][] = [];
   const serverByUid = new Map(server.map((s) => [s.contact.uid, s]));
   const pairedServer = new Set<ServerItem>();
@@ -358,6 +355,7 @@ function matchNew(outlook: OutlookItem[], server: ServerItem[]): Matches {
       return false;
     });
   };
+  if (!fuzzy) return { pairs, outlookOnly: rest, serverOnly: server.filter((s) => !pairedServer.has(s)) };
   byKey((item) => primaryEmail(item.contact), () => true);
   // Two people with one name but different e-mail addresses are two people.
   byKey((item) => fullName(item.contact), (o, s) => !primaryEmail(o.contact) || !primaryEmail(s.contact));
