@@ -91,7 +91,8 @@ export function splitCards(text: string): CardLines[] {
         return;
       }
     }
-    if (/^[ \t]/.test(raw) && raw.trim() !== "") {
+    // A folded line may hold only the spaces a value ends with.
+    if (/^[ \t]/.test(raw) && (pending || raw.trim() !== "")) {
       if (!pending) throw new VCardError(lineNo, "continuation line without a property before it");
       // vCard 2.1 §2.1.3 keeps the folding whitespace; RFC 6350 §3.2 drops one character.
       pending.text += card?.version === "2.1" ? raw : raw.slice(1);

@@ -1,5 +1,6 @@
-// One parsed vCard property: ical.js's jCard reading plus what a lossless
-// round trip needs (the name as written and the value text as written).
+// One parsed vCard property. ical.js checks the line and reads its parameters
+// (quoting, RFC 6868); we keep the name and the value text as written, which a
+// lossless round trip needs and from which the mapping unescapes what it takes.
 import ICAL from "ical.js";
 import { headOf, type ContentLine } from "./content-lines";
 import { needsRewrite, rewriteLegacyLine } from "./legacy-line";
@@ -17,8 +18,6 @@ export interface VCardProperty {
   params: Params;
   /** The value in vCard 3.0/4.0 syntax, still escaped. */
   raw: string;
-  /** ical.js's decoded values (jCard): strings, or arrays for structured values. */
-  values: unknown[];
 }
 
 export const designSetFor = (version: string): DesignSet => (version === "4.0" ? ICAL.design.vcard : ICAL.design.vcard3);
@@ -52,6 +51,5 @@ export function readProperty(content: ContentLine, version: string, binary: bool
     key: name.slice(name.lastIndexOf(".") + 1).toUpperCase(),
     params,
     raw: text.slice(head.length + 1),
-    values: jcal.slice(3),
   };
 }

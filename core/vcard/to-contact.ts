@@ -4,7 +4,7 @@ import { contactSchema, type Contact, type ContactInput } from "../contact";
 import { hashText } from "../content-hash";
 import { phoneKindOf } from "./phone-types";
 import type { VCardProperty } from "./properties";
-import { unescapeText } from "./text-value";
+import { unescapeStructured, unescapeText, unescapeTextList } from "./text-value";
 import { VCardError } from "./vcard-error";
 import { aliases, type AliasedField } from "./x-names";
 
@@ -19,12 +19,7 @@ const typesOf = (property: VCardProperty) => (property.params.type ?? []).flatMa
 const uriOf = (property: VCardProperty) => property.raw.trim().replace(/\\([:,;])/g, "$1");
 const textOf = (property: VCardProperty) => unescapeText(property.raw);
 
-/** One jCard structured component: a string, or a list ical.js split at commas. */
-function component(values: unknown[], index: number): string | undefined {
-  const structured = Array.isArray(values[0]) ? (values[0] as unknown[]) : values;
-  const part = structured[index];
-  return nonEmpty(Array.isArray(part) ? part.join(",") : (part as string | undefined));
-}
+const component = (property: VCardProperty, index: number) => nonEmpty(unescapeStructured(property.raw)[index]);
 
 function workHomeOther(property: VCardProperty): "work" | "home" | "other" {
   const types = typesOf(property);
@@ -78,7 +73,7 @@ function photoOf(property: VCardProperty): NonNullable<ContactInput["photo"]> | 
 // RFC 4770 IMPP holds a URI whose scheme names the service: "xmpp:alice@example.com".
 function impOf(property: VCardProperty): { type?: string; address: string } | undefined {
   const match = /^([a-z][a-z0-9+.-]*):(.+)$/i.exec(uriOf(property));
-  return match ? { type: match[1].toLowerCase(), address: match[2] } : undefined;
+  return match ? { type: match[1], address: match[2] } : undefined;
 }
 
 const handlers: Record<string, Handler> = {
@@ -89,18 +84,18 @@ const handlers: Record<string, Handler> = {
     if (d.name.family !== undefined || d.name.given !== undefined || d.name.middle !== undefined) return false;
     if (d.name.prefix !== undefined || d.name.suffix !== undefined) return false;
     Object.assign(d.name, {
-      family: component(p.values, 0),
-      given: component(p.values, 1),
-      middle: component(p.values, 2),
-      prefix: component(p.values, 3),
-      suffix: component(p.values, 4),
+      family: component(p, 0),
+      given: component(p, 1),
+      middle: component(p, 2),
+      prefix: component(p, 3),
+      suffix: component(p, 4),
     });
     return true;
   },
-  NICKNAME: (d, p) => setNameOnce(d, "nickname", nonEmpty(p.values.flat().join(","))),
+  NICKNAME: (d, p) => setNameOnce(d, "nickname", nonEmpty(unescapeTextList(p.raw).join(","))),
   ORG: (d, p) => {
     if (d.company !== undefined || d.department !== undefined) return false;
-    const parts = (Array.isArray(p.values[0]) ? p.values[0] : p.values).map(String);
+    const parts = unescapeStructured(p.raw);
     d.company = nonEmpty(parts[0]);
     // Units after the first are joined with ';', which emitting splits again.
     d.department = parts.slice(1).some((u) => u !== "") ? parts.slice(1).join(";") : undefined;
@@ -126,17 +121,17 @@ const handlers: Record<string, Handler> = {
   },
   ADR: (d, p) => {
     const types = typesOf(p);
-    const extended = component(p.values, 1);
-    const street = component(p.values, 2);
+    const extended = component(p, 1);
+    const street = component(p, 2);
     d.addresses!.push({
       type: types.includes("work") ? "business" : types.includes("home") ? "home" : "other",
-      poBox: component(p.values, 0),
+      poBox: component(p, 0),
       // Our model has no extended-address line; it goes before the street, as Outlook shows it.
       street: extended && street ? `${extended}\n${street}` : (extended ?? street),
-      city: component(p.values, 3),
-      region: component(p.values, 4),
-      postalCode: component(p.values, 5),
-      country: component(p.values, 6),
+      city: component(p, 3),
+      region: component(p, 4),
+      postalCode: component(p, 5),
+      country: component(p, 6),
     });
     return true;
   },
@@ -152,7 +147,7 @@ const handlers: Record<string, Handler> = {
     return true;
   },
   CATEGORIES: (d, p) => {
-    d.categories!.push(...p.values.flat().map(String).filter((c) => c.trim() !== ""));
+    d.categories!.push(...unescapeTextList(p.raw).filter((c) => c.trim() !== ""));
     return true;
   },
   PHOTO: (d, p) => {
@@ -210,7 +205,8 @@ export function contactFromProperties(properties: VCardProperty[], card: CardCon
   }
   // The draft is plain JSON; a JSON copy drops the keys that hold undefined.
   const plain = JSON.parse(JSON.stringify(draft)) as Draft;
-  const result = contactSchema.safeParse({ ...plain, name: Object.keys(plain.name).length ? plain.name : undefined });
+  const { name, ...rest } = plain;
+  const result = contactSchema.safeParse(Object.keys(name).length ? { ...rest, name } : rest);
   if (!result.success) {
     const issue = result.error.issues[0];
     throw new VCardError(card.beginLine, `card does not fit the contact model: ${issue.path.join(".")}: ${issue.message}`);
