@@ -1,10 +1,11 @@
 // Contacts → CSV that Outlook (English column names) or Google Contacts import.
 // What the formats cannot hold is lost, by design of the formats:
+// - both: no display-name column; an importer derives it from the name parts.
 // - Outlook: three e-mails (kinds dropped), one address per kind, one phone per
 //   Outlook slot (a second "home"/"business" goes to Home/Business Phone 2),
 //   one URL, no nickname, IM, file-as or year-less dates. Extras imported from
 //   an Outlook CSV come back in their columns.
-// - Google: no IM; everything else has a column.
+// - Google: no IM, no office location, no extras.
 import type { Contact, PhoneType } from "../contact";
 import { stringify } from "csv-stringify/sync";
 import { formatIsoDate, formatOutlookDate } from "./csv-dates";
@@ -109,7 +110,7 @@ function googleRow(contact: Contact): Row {
   contact.addresses.forEach((a, i) => {
     const [street, ...extended] = (a.street ?? "").split(/\r?\n/);
     const prefix = `Address ${i + 1} -`;
-    row.set(`${prefix} Label`, addressLabels[a.type]).set(`${prefix} Street`, street).set(`${prefix} Extended Address`, extended.join(" "));
+    row.set(`${prefix} Label`, addressLabels[a.type]).set(`${prefix} Street`, street).set(`${prefix} Extended Address`, extended.join("\n"));
     for (const [part, value] of [["City", a.city], ["PO Box", a.poBox], ["Region", a.region], ["Postal Code", a.postalCode], ["Country", a.country]] as const) {
       setIfEmpty(row, `${prefix} ${part}`, value);
     }

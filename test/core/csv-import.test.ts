@@ -197,6 +197,37 @@ describe("CSV import: generic with a column mapping", () => {
     assert.equal(extraValue(ohne, "Geburtsdatum"), "31.02.1970");
   });
 
+  it("can address every Contact field through the mapping language", () => {
+    const targets: Record<string, [string, string]> = {
+      dn: ["displayName", "Dee Dunn"], pre: ["name.prefix", "Dr."], giv: ["name.given", "Dee"], mid: ["name.middle", "M"],
+      fam: ["name.family", "Dunn"], suf: ["name.suffix", "Jr."], nick: ["name.nickname", "D"], fa: ["name.fileAs", "Dunn, Dee"],
+      em: ["emails[0].address", "d@x.example"], emt: ["emails[0].type", "Home"], ph: ["phones:car", "555"],
+      st: ["addresses[0].street", "1 Road"], ci: ["addresses[0].city", "Town"], re: ["addresses[0].region", "R"],
+      pc: ["addresses[0].postalCode", "123"], co: ["addresses[0].country", "C"], pb: ["addresses[0].poBox", "PB 1"], at: ["addresses[0].type", "Other"],
+      comp: ["company", "Co"], dep: ["department", "Dep"], job: ["jobTitle", "Boss"], off: ["office", "R1"],
+      bd: ["birthday", "2000-01-02"], ann: ["events[0].date", "2010-03-04"], annt: ["events[0].type", "Anniversary"],
+      mgr: ["relations[0].name", "Mo"], mgrt: ["relations[0].type", "Manager"], asst: ["assistant", "Al"],
+      url: ["urls:work", "https://d.example"], im: ["im:xmpp", "d@jabber.example"], cat: ["categories", "A;B"],
+      note: ["notes", "N"], x: ["extra:custom", "V"],
+    };
+    const headers = Object.keys(targets);
+    const text = `${headers.join(",")}\n${headers.map((h) => `"${targets[h][1]}"`).join(",")}\n`;
+    const mapping = Object.fromEntries(headers.map((h) => [h, targets[h][0]]));
+    const { contacts, errors } = parseContactsCsv(text, { mapping, format: "generic" });
+    assert.deepEqual(errors, []);
+    const { uid: _uid, photo: _photo, ...fields } = contacts[0];
+    assert.deepEqual(fields, {
+      displayName: "Dee Dunn",
+      name: { prefix: "Dr.", given: "Dee", middle: "M", family: "Dunn", suffix: "Jr.", nickname: "D", fileAs: "Dunn, Dee" },
+      emails: [{ type: "home", address: "d@x.example" }], phones: [{ type: "car", number: "555" }],
+      addresses: [{ type: "other", street: "1 Road", city: "Town", region: "R", postalCode: "123", country: "C", poBox: "PB 1" }],
+      company: "Co", department: "Dep", jobTitle: "Boss", office: "R1", manager: "Mo", assistant: "Al",
+      birthday: "2000-01-02", anniversary: "2010-03-04", urls: [{ type: "work", url: "https://d.example" }],
+      im: [{ type: "xmpp", address: "d@jabber.example" }], categories: ["A", "B"], notes: "N",
+      extra: [{ source: "csv", name: "custom", value: "V" }],
+    });
+  });
+
   it("throws a CsvMappingError naming every unknown target", () => {
     assert.throws(
       () => parseContactsCsv("a,b,c\n1,2,3\n", { mapping: { a: "name.first", b: "phones:cellular", c: "company" } }),
