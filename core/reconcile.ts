@@ -70,43 +70,32 @@ export function reconcile(status: SyncStatus, outlook: Snapshot<OutlookItem>, se
     actions: [], conflicts: [], unchanged: 0, deferred: 0,
   };
 
-  const quarantined = findQuarantined(status, outlook, server);
+  const { outlookById, outlookByUid, serverByUid, entryUids, quarantined } = indexSides(status, outlook, server);
   const blocked = new Set(quarantined.map((q) => q.uid));
-  const outlookById = new Map<string, OutlookItem>();
-  const outlookByUid = new Map<string, OutlookItem>();
-  for (const item of outlook.items) {
-    if (!outlookById.has(item.id)) outlookById.set(item.id, item);
-    if (item.contact.uid !== undefined) outlookByUid.set(item.contact.uid, item);
-  }
-  const serverByUid = new Map(server.items.map((item) => [item.contact.uid, item]));
 
   // Bind each status entry to its Outlook item: by id first, then by uid (a moved item
   // gets a new id but keeps the uid property).
-  const claimed = new Set<string>();
-  const bound = new Map<StatusEntry, OutlookItem | undefined>();
-  const entryUids = new Set<string>();
-  for (const entry of status.entries) {
-    entryUids.add(entry.uid);
+  const claimed = new Set<OutlookItem>();
+  const bound: (OutlookItem | undefined)[] = status.entries.map((entry) => {
     const item = outlookById.get(entry.outlookId);
-    if (item) claimed.add(item.id);
-    bound.set(entry, item);
-  }
-  for (const entry of status.entries) {
-    if (bound.get(entry) || blocked.has(entry.uid)) continue;
+    if (item) claimed.add(item);
+    return item;
+  });
+  status.entries.forEach((entry, i) => {
+    if (bound[i] || blocked.has(entry.uid)) return;
     const item = outlookByUid.get(entry.uid);
-    if (item && !claimed.has(item.id)) {
-      claimed.add(item.id);
-      bound.set(entry, item);
+    if (item && !claimed.has(item)) {
+      claimed.add(item);
+      bound[i] = item;
     }
-  }
+  });
 
-  for (const entry of status.entries) {
-    if (blocked.has(entry.uid)) continue;
-    decidePaired(ctx, entry, bound.get(entry), serverByUid.get(entry.uid));
-  }
+  status.entries.forEach((entry, i) => {
+    if (!blocked.has(entry.uid)) decidePaired(ctx, entry, bound[i], serverByUid.get(entry.uid));
+  });
 
   const newOutlook = outlook.items.filter((item) => {
-    if (claimed.has(item.id) || outlookById.get(item.id) !== item) return false;
+    if (claimed.has(item) || outlookById.get(item.id) !== item) return false;
     const uid = item.contact.uid;
     if (uid === undefined || !(blocked.has(uid) || entryUids.has(uid))) return true;
     // A copy of a synced item carries its uid: a second item for one pair.
@@ -180,17 +169,17 @@ function decidePaired(ctx: Context, entry: StatusEntry, o: OutlookItem | undefin
     if (ss === "same" || ctx.deleteVsChange === "delete-wins") return push(ctx, serverDelete(uid, s!, "outlook-deleted"));
     return push(ctx, outlookCreate(ctx, "outlook-deleted-server-changed", s!));
   }
-  if (os === "changed" && ss === "same") return writeWhereDifferent(ctx, "outlook-changed", withUid(o!, uid), o!, s!);
-  if (os === "same" && ss === "changed") return writeWhereDifferent(ctx, "server-changed", s!.contact, o!, s!);
+  if (os === "changed" && ss === "same") return writeWhereDifferent(ctx, "outlook-changed", withUid(o!, uid), o!, s!, ctx.hashOf(o!));
+  if (os === "same" && ss === "changed") return writeWhereDifferent(ctx, "server-changed", s!.contact, o!, s!, ctx.hashOf(s!));
   // Changed on both sides: identical edits need no write; otherwise merge against the base.
-  if (ctx.hashOf(o!) === ctx.hashOf(s!)) return push(ctx, record(ctx, uid, "both-changed-alike", s!.contact, o!, s!));
+  if (ctx.hashOf(o!) === ctx.hashOf(s!)) return push(ctx, record(ctx, uid, "both-changed-alike", s!.contact, o!, s!, ctx.hashOf(s!)));
   return mergeAndWrite(ctx, "both-changed-merged", entry.base, o!, s!);
 }
 
 /** Neither side changed. A moved etag/changeKey with the same content is only bookkeeping. */
 function keepOrRefresh(ctx: Context, entry: StatusEntry, o: OutlookItem, s: ServerItem): void {
-  if (s.etag !== entry.serverEtag) return push(ctx, record(ctx, entry.uid, "server-etag-moved", entry.base, o, s));
-  if (o.changeKey !== entry.outlookChangeKey) return push(ctx, record(ctx, entry.uid, "outlook-changekey-moved", entry.base, o, s));
+  if (s.etag !== entry.serverEtag) return push(ctx, record(ctx, entry.uid, "server-etag-moved", entry.base, o, s, entry.baseHash));
+  if (o.changeKey !== entry.outlookChangeKey) return push(ctx, record(ctx, entry.uid, "outlook-changekey-moved", entry.base, o, s, entry.baseHash));
   ctx.unchanged++;
 }
 
@@ -198,14 +187,14 @@ function keepOrRefresh(ctx: Context, entry: StatusEntry, o: OutlookItem, s: Serv
 function pullFromServer(ctx: Context, uid: string, o: OutlookItem | undefined, s: ServerItem | undefined, os: State): void {
   if (!s) return push(ctx, outlookDelete(uid, o!, "pull-delete-outlook"));
   if (!o) return push(ctx, outlookCreate(ctx, "pull-restore-outlook", s));
-  writeWhereDifferent(ctx, os === "changed" ? "pull-revert-outlook" : "server-changed", s.contact, o, s);
+  writeWhereDifferent(ctx, os === "changed" ? "pull-revert-outlook" : "server-changed", s.contact, o, s, ctx.hashOf(s));
 }
 
 /** publish: the Outlook folder is the truth; the server book becomes exactly the folder. */
 function publishOutlook(ctx: Context, uid: string, o: OutlookItem | undefined, s: ServerItem | undefined): void {
   if (!o) return push(ctx, serverDelete(uid, s!, "publish-delete-server"));
   if (!s) return push(ctx, serverPut(ctx, "publish-create-server", withUid(o, uid), o, undefined));
-  writeWhereDifferent(ctx, "publish-overwrite-server", withUid(o, uid), o, s);
+  writeWhereDifferent(ctx, "publish-overwrite-server", withUid(o, uid), o, s, ctx.hashOf(o));
 }
 
 // ---- The table for items the status does not know ----
@@ -251,12 +240,12 @@ function winnerOf(policy: ConflictPolicy, o: OutlookItem, s: ServerItem): Winner
  * (and Outlook when its item lacks the uid). Pull never writes the server, publish never
  * writes Outlook content (only the uid stamp).
  */
-function writeWhereDifferent(ctx: Context, row: Row, contact: Contact, o: OutlookItem, s: ServerItem): void {
-  const hash = contentHash(contact);
+function writeWhereDifferent(ctx: Context, row: Row, contact: Contact, o: OutlookItem, s: ServerItem, knownHash?: string): void {
+  const hash = knownHash ?? contentHash(contact);
   const outlookDiffers = hash !== ctx.hashOf(o) || o.contact.uid !== contact.uid;
   const serverDiffers = hash !== ctx.hashOf(s) && ctx.mode !== "pull";
   // Already alike: only the status is stale.
-  if (!outlookDiffers && !serverDiffers) return push(ctx, record(ctx, contact.uid, row, contact, o, s));
+  if (!outlookDiffers && !serverDiffers) return push(ctx, record(ctx, contact.uid, row, contact, o, s, hash));
   push(ctx, {
     uid: contact.uid,
     row,
@@ -270,8 +259,8 @@ function writeWhereDifferent(ctx: Context, row: Row, contact: Contact, o: Outloo
   });
 }
 
-function record(ctx: Context, uid: string, row: Row, contact: Contact, o: OutlookItem, s: ServerItem): Action {
-  return { uid, row, outlookId: o.id, contact, hash: contentHash(contact), outlookHash: ctx.hashOf(o), outlookChangeKey: o.changeKey, serverEtag: s.etag };
+function record(ctx: Context, uid: string, row: Row, contact: Contact, o: OutlookItem, s: ServerItem, hash = contentHash(contact)): Action {
+  return { uid, row, outlookId: o.id, contact, hash, outlookHash: ctx.hashOf(o), outlookChangeKey: o.changeKey, serverEtag: s.etag };
 }
 
 function serverPut(ctx: Context, row: Row, contact: Contact, o: OutlookItem | undefined, s: ServerItem | undefined): Action {
@@ -285,7 +274,7 @@ function serverPut(ctx: Context, row: Row, contact: Contact, o: OutlookItem | un
     outlook: stamp ? "update" : undefined,
     outlookId: o?.id,
     contact,
-    hash: contentHash(contact),
+    hash: o ? ctx.hashOf(o) : contentHash(contact),
     ...(o && !stamp ? { outlookHash: ctx.hashOf(o), outlookChangeKey: o.changeKey } : {}),
     serverEtag: s?.etag,
   };
@@ -373,32 +362,49 @@ function uniqueBy<T>(items: T[], key: (item: T) => string | undefined): Map<stri
 
 // ---- Quarantine, counts, refusals ----
 
-/** A uid twice on one side cannot be paired without guessing: report it and leave it alone. */
-function findQuarantined(status: SyncStatus, outlook: Snapshot<OutlookItem>, server: Snapshot<ServerItem>): Quarantine[] {
-  const out: Quarantine[] = [];
-  const outlookIds = new Map<string, string[]>();
+type SideIndex = {
+  outlookById: Map<string, OutlookItem>;
+  outlookByUid: Map<string, OutlookItem>;
+  serverByUid: Map<string, ServerItem>;
+  entryUids: Set<string>;
+  quarantined: Quarantine[];
+};
+
+/** Indexes both sides in one pass each. A uid twice on one side cannot be paired
+ *  without guessing: it is quarantined, reported and left alone. */
+function indexSides(status: SyncStatus, outlook: Snapshot<OutlookItem>, server: Snapshot<ServerItem>): SideIndex {
+  const quarantined: Quarantine[] = [];
+  const entryUids = new Set<string>();
+  const statusTwice = new Set<string>();
+  for (const entry of status.entries) (entryUids.has(entry.uid) ? statusTwice : entryUids).add(entry.uid);
+
+  const outlookById = new Map<string, OutlookItem>();
+  const outlookByUid = new Map<string, OutlookItem>();
+  const outlookTwice = new Map<string, string[]>();
   for (const item of outlook.items) {
+    if (!outlookById.has(item.id)) outlookById.set(item.id, item);
     const uid = item.contact.uid;
     if (uid === undefined) continue;
-    if (!contactSchema.shape.uid.safeParse(uid).success) {
-      out.push({ uid, side: "outlook", reason: "invalid-uid", outlookIds: [item.id] });
+    // A uid the status knows was valid when we wrote it; only strangers need the check.
+    if (!entryUids.has(uid) && !contactSchema.shape.uid.safeParse(uid).success) {
+      quarantined.push({ uid, side: "outlook", reason: "invalid-uid", outlookIds: [item.id] });
       continue;
     }
-    const ids = outlookIds.get(uid);
-    if (ids) ids.push(item.id);
-    else outlookIds.set(uid, [item.id]);
+    const first = outlookByUid.get(uid);
+    if (!first) outlookByUid.set(uid, item);
+    else outlookTwice.set(uid, [...(outlookTwice.get(uid) ?? [first.id]), item.id]);
   }
-  for (const [uid, ids] of outlookIds) if (ids.length > 1) out.push({ uid, side: "outlook", reason: "duplicate-uid", outlookIds: ids });
-  for (const uid of repeated(server.items.map((s) => s.contact.uid))) out.push({ uid, side: "server", reason: "duplicate-uid" });
-  for (const uid of repeated(status.entries.map((e) => e.uid))) out.push({ uid, side: "status", reason: "duplicate-uid" });
-  return out;
-}
+  for (const [uid, outlookIds] of outlookTwice) quarantined.push({ uid, side: "outlook", reason: "duplicate-uid", outlookIds });
 
-function repeated(values: string[]): Set<string> {
-  const seen = new Set<string>();
-  const twice = new Set<string>();
-  for (const v of values) (seen.has(v) ? twice : seen).add(v);
-  return twice;
+  const serverByUid = new Map<string, ServerItem>();
+  const serverTwice = new Set<string>();
+  for (const item of server.items) {
+    if (serverByUid.has(item.contact.uid)) serverTwice.add(item.contact.uid);
+    else serverByUid.set(item.contact.uid, item);
+  }
+  for (const uid of serverTwice) quarantined.push({ uid, side: "server", reason: "duplicate-uid" });
+  for (const uid of statusTwice) quarantined.push({ uid, side: "status", reason: "duplicate-uid" });
+  return { outlookById, outlookByUid, serverByUid, entryUids, quarantined };
 }
 
 function countActions(ctx: Context): Counts {
