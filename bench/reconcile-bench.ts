@@ -34,8 +34,8 @@ export async function benchReconcile(): Promise<{ name: string; ms: number; peak
     // Each side reads its own deep copy, as real adapters would.
     const outlookChanged = i % 100 === 0;
     const serverChanged = i % 100 === 50 || i % 1000 === 0;
-    outlookItems.push({ id: `o${i}`, contact: { ...structuredClone(base), jobTitle: outlookChanged ? "Manager" : base.jobTitle, }, changeKey: outlookChanged ? `k${i}'` : `k${i}` });
-    serverItems.push({ contact: { ...structuredClone(base), company: serverChanged ? "Globex" : base.company, }, etag: serverChanged ? `e${i}'` : `e${i}` });
+    outlookItems.push({ id: `o${i}`, contact: { ...structuredClone(base), jobTitle: outlookChanged ? "Manager" : base.jobTitle }, changeKey: outlookChanged ? `k${i}'` : `k${i}` });
+    serverItems.push({ contact: { ...structuredClone(base), company: serverChanged ? "Globex" : base.company }, etag: serverChanged ? `e${i}'` : `e${i}` });
   }
   const status = { version: 1 as const, entries };
 

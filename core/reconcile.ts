@@ -18,10 +18,9 @@
 // - 403 loops on read-only books: pull mode plans no server write at all;
 // - a failure in one direction turning into a delete in the other: run-sync records an
 //   item only after all its writes succeeded, so a failed write is retried, not inverted.
-import type { Contact } from "./contact";
+import { contactSchema, type Contact } from "./contact";
 import { contentHash, hashText } from "./content-hash";
 import { mergeContacts, type Winner } from "./merge";
-import { contactSchema } from "./contact";
 import type {
   Action, ConflictPolicy, Conflict, Counts, DeleteVsChange, OutlookItem, Plan, Quarantine, Refusal,
   Row, ServerItem, Snapshot, StatusEntry, SyncMode, SyncStatus,
@@ -128,6 +127,15 @@ export function reconcile(status: SyncStatus, outlook: Snapshot<OutlookItem>, se
 }
 
 // ---- The table for a pair the status knows ----
+//
+// two-way        | server same          | server changed             | server gone
+// Outlook same   | nothing              | update Outlook             | delete in Outlook
+// Outlook changed| put to the server    | merge, write where needed  | put back (change wins)
+// Outlook gone   | delete on the server | restore in Outlook         | forget the pair
+//
+// pull makes Outlook a copy of the server (never writing the server); publish makes
+// the server a copy of the Outlook folder. An item absent from an incomplete read is
+// neither same, changed nor gone: the pair waits for a complete read.
 
 function outlookState(ctx: Context, entry: StatusEntry, item: OutlookItem | undefined): State {
   if (!item) return "gone";
@@ -198,6 +206,12 @@ function publishOutlook(ctx: Context, uid: string, o: OutlookItem | undefined, s
 }
 
 // ---- The table for items the status does not know ----
+//
+//                 | two-way                | pull                   | publish
+// both (matched)  | merge without a base   | Outlook := server      | server := Outlook
+// Outlook only    | create on the server   | delete in Outlook      | create on the server
+// server only     | create in Outlook      | create in Outlook      | delete on the server
+// Each is planned only when both reads are complete.
 
 function decideMatched(ctx: Context, o: OutlookItem, s: ServerItem): void {
   const uid = s.contact.uid;

@@ -64,6 +64,22 @@ export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
 export const emptyStatus = (): SyncStatus => ({ version: 1, entries: [] });
 
+// Fields the Contact schema fills with a default when absent, so storing them empty is waste.
+const defaulted = ["displayName", "emails", "phones", "addresses", "urls", "im", "categories", "extra"] as const;
+
+/** The status as stored through the sync-state API: each base without its empty defaults. */
+export function statusToJson(status: SyncStatus): string {
+  return JSON.stringify(status, function (key, value) {
+    if (this === status || !(defaulted as readonly string[]).includes(key)) return value;
+    const empty = Array.isArray(value) ? value.length === 0 : value === "";
+    return empty && "uid" in this ? undefined : value;
+  });
+}
+
+export function statusFromJson(text: string): SyncStatus {
+  return syncStatusSchema.parse(JSON.parse(text));
+}
+
 // ---- Plan ----
 
 /** The decision-table row that produced an action; see core/reconcile.ts. */

@@ -3,7 +3,7 @@ import { contactSchema, type Contact, type ContactInput } from "../../core/conta
 import { contentHash } from "../../core/content-hash";
 import { reconcile, type ReconcileOptions } from "../../core/reconcile";
 import { PlanRefusedError, runSync, type RunSyncOptions } from "../../core/run-sync";
-import { emptyStatus, syncStatusSchema, type OutlookContact, type Plan, type SyncStatus } from "../../core/sync-types";
+import { emptyStatus, statusFromJson, statusToJson, syncStatusSchema, type OutlookContact, type Plan, type SyncStatus } from "../../core/sync-types";
 import { Faults, memoryOutlook, memoryServer, type MemoryOutlook, type MemoryServer } from "../support/memory-sides";
 
 const person = (uid: string, input: Partial<ContactInput> = {}): Contact =>
@@ -214,5 +214,17 @@ describe("runSync", () => {
     s.status = (await runSync(plan, { outlook: s.outlook.adapter(faults), server }, s.status)).status;
     assert.deepEqual(server.batches, []);
     assertConverged(s);
+  });
+
+  it("stores the status compactly, without empty lists, and reads it back to the same status", async () => {
+    const s = sides();
+    s.server.userPut(person("a", { categories: [], displayName: "" }));
+    s.server.userPut(person("b", { phones: [{ type: "mobile", number: "1" }] }));
+    await sync(s);
+    const text = statusToJson(s.status);
+    assert.doesNotMatch(text, /"urls"|"im"|"extra"|"addresses"|"displayName":""/);
+    assert.match(text, /"phones":\[\{/);
+    assert.deepEqual(statusFromJson(text), s.status);
+    assert.ok(text.length < JSON.stringify(s.status).length * 0.8);
   });
 });
