@@ -101,9 +101,9 @@ const settingSchema = new Schema({ _id: { type: String, required: true }, value:
 
 const loginAttemptSchema = new Schema(
   {
-    _id: { type: String, required: true }, // `${window}|${username}|${address}`
+    _id: { type: String, required: true },
     window: { type: Number, required: true },
-    count: { type: Number, default: 0 },
+    key: { type: String, required: true }, // `${username}|${address}`
   },
   options,
 );

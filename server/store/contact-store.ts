@@ -70,9 +70,10 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
   const { ContactDoc: Contacts, LogChunk } = models;
   const leases = versionChain<Lease>(models.BookLease.collection, models.BookLeaseHint.collection);
 
+  /** The log first, the book second: a book that is listed always has a log, even after a crash in between. */
   async function createBook(init: BookInit): Promise<void> {
-    await models.Book.create({ _id: init.id, kind: init.kind, name: init.name, owner: init.owner ?? null });
     await leases.append(init.id, 1, { owner: "", until: new Date(0), released: true, base: 0, head: 0, horizon: 0 });
+    await models.Book.create({ _id: init.id, kind: init.kind, name: init.name, owner: init.owner ?? null });
   }
 
   /** What readers may see: the log up to `head`, and tokens from `horizon` on. */

@@ -8,7 +8,10 @@
 //
 // Finding the newest version starts at a hint (a lower bound, written after
 // each insert) and walks forward, so it costs a couple of lookups by _id.
-import type { Collection, Document } from "mongodb";
+import type { mongo } from "mongoose";
+
+type Collection<T extends mongo.Document> = mongo.Collection<T>;
+type Document = mongo.Document;
 
 const KEEP_VERSIONS = 3;
 const WALK_LIMIT = 64;

@@ -1,0 +1,67 @@
+// The HTTP application. createApp neither listens nor connects: main.ts does
+// both, and tests call the app directly.
+import express, { type Express } from "express";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { rewriteManifest } from "../addin/build/rewrite-manifest";
+import type { AppDeps } from "./app-deps";
+import { authenticate } from "./auth/authenticate";
+import { errorHandler } from "./http/error-handler";
+import { notFound } from "./http/errors";
+import { handle } from "./http/handle";
+import { openApiDocument } from "./http/openapi";
+import { adminRoutes } from "./routes/admin";
+import { authRoutes } from "./routes/auth";
+import { bookRoutes } from "./routes/books";
+import { contactRoutes } from "./routes/contacts";
+import { syncStateRoutes } from "./routes/sync-state";
+import { loadPhoto } from "./store/photos";
+
+const manifestPath = fileURLToPath(new URL("../manifest.xml", import.meta.url));
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  // Query values stay plain strings: `?since[$gt]=` must never become an object.
+  app.set("query parser", "simple");
+  app.set("trust proxy", "loopback");
+  app.use(express.json({ limit: deps.config.maxBodyBytes, strict: true }));
+
+  app.get(
+    "/healthz",
+    handle(async (_req, res) => {
+      await deps.ping();
+      res.json({ status: "ok" });
+    }),
+  );
+  app.get("/api/openapi.json", (_req, res) => void res.json(openApiDocument()));
+  app.get("/manifest.xml", (req, res) => {
+    const base = deps.config.addinBaseUrl ?? `https://${req.get("host")}`;
+    res.type("application/xml").send(rewriteManifest(readFileSync(manifestPath, "utf8"), base));
+  });
+  app.get("/support", (_req, res) => void res.type("text/plain").send("Concord: ask your administrator, or see the README shipped with the server."));
+  if (deps.addinDir) app.use("/", express.static(deps.addinDir, { index: "taskpane.html" }));
+
+  app.use(authRoutes(deps));
+  app.use("/api", authenticate({ models: deps.models, secret: deps.jwtSecret, clock: deps.clock, limiter: deps.limiter }));
+  app.get("/api/me", (req, res) => void res.json({ username: req.user!._id, admin: Boolean(req.user!.admin), primaryBook: req.user!.primaryBook }));
+  app.use(adminRoutes(deps));
+  app.use(bookRoutes(deps));
+  app.use(contactRoutes(deps));
+  app.use(syncStateRoutes(deps));
+  app.get(
+    "/api/photos/:hash",
+    handle(async (req, res) => {
+      const photo = /^[0-9a-f]{64}$/.test(req.params.hash) ? await loadPhoto(deps.models, req.params.hash) : null;
+      if (!photo) throw notFound("No such photo");
+      res.set("Cache-Control", "private, max-age=31536000, immutable").type(photo.mediaType).send(photo.bytes);
+    }),
+  );
+
+  app.use((req, _res, next) => next(notFound(`No route for ${req.method} ${req.path}`)));
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+export const defaultAddinDir = () => join(fileURLToPath(new URL("..", import.meta.url)), "dist", "addin");

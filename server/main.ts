@@ -1,0 +1,77 @@
+// Starts Concord: the database (MONGODB_URI, or the embedded FerretDB), the
+// first admin, HTTPS on PORT, and a graceful stop on SIGTERM.
+import { createServer } from "node:https";
+import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import pino from "pino";
+import { configFromEnv } from "./config";
+import { openDatabase } from "./database";
+import { createApp, defaultAddinDir } from "./app";
+import { tlsCredentials } from "./tls";
+import { wire } from "./wiring";
+
+async function main() {
+  const config = configFromEnv();
+  const logger = pino({ level: config.logLevel });
+  const log = (msg: string) => logger.info(msg);
+
+  buildAddin(log);
+  const db = await openDatabase(config, log);
+  const deps = await wire({ config, models: db.models, connection: db.connection, logger, addinDir: defaultAddinDir() });
+  await ensureFirstAdmin(deps.accounts, config.adminPassword, logger);
+
+  const purge = setInterval(() => void purgeTombstones(deps).catch((err) => logger.error({ err }, "tombstone purge failed")), 6 * 3600_000);
+  purge.unref();
+
+  const server = createServer(await tlsCredentials(config, log), createApp(deps));
+  server.requestTimeout = 120_000;
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  logger.info({ port: config.port }, `Concord listening on https://localhost:${config.port}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping: finishing requests in flight");
+    clearInterval(purge);
+    await new Promise((resolve) => server.close(resolve));
+    await db.connection.close();
+    await db.stop();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+/** `npm start` serves the production build of the task pane; build it when it is missing. */
+function buildAddin(log: (msg: string) => void) {
+  if (existsSync(defaultAddinDir()) && !process.env.CONCORD_REBUILD_ADDIN) return;
+  log("building the add-in with webpack (production)");
+  const result = spawnSync("npx", ["webpack", "--mode", "production"], { stdio: "inherit" });
+  if (result.status !== 0) throw new Error("Building the add-in failed; see the webpack output above");
+}
+
+async function ensureFirstAdmin(accounts: Awaited<ReturnType<typeof wire>>["accounts"], password: string | undefined, logger: pino.Logger) {
+  if ((await accounts.listUsers()).length > 0) return;
+  const chosen = password ?? randomBytes(12).toString("base64url");
+  try {
+    await accounts.createUser({ username: "admin", password: chosen, displayName: "Administrator", admin: true });
+  } catch (err) {
+    if ((err as { status?: number }).status === 409) return; // another instance created it
+    throw err;
+  }
+  // Printed once, to the console only: the operator must change or note it.
+  if (!password) process.stdout.write(`\n  First start: created user "admin" with password ${chosen}\n  Change it with: npm run admin -- passwd admin\n\n`);
+}
+
+async function purgeTombstones(deps: Awaited<ReturnType<typeof wire>>) {
+  const before = new Date(deps.clock().getTime() - deps.config.tombstoneRetentionMs);
+  for (const book of await deps.models.Book.find({}).lean()) await deps.store.purgeTombstones(book._id, before);
+}
+
+main().catch((err) => {
+  process.stderr.write(`Concord could not start: ${err instanceof Error ? err.message : err}\n`);
+  process.exit(1);
+});

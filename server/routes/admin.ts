@@ -1,0 +1,44 @@
+// The admin REST API: users and mailing lists. Every route needs an admin.
+import { Router } from "express";
+import type { AppDeps } from "../app-deps";
+import { requireAdmin } from "../auth/authenticate";
+import { handle } from "../http/handle";
+import { parseOr400 } from "../http/validate";
+import { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "../http/api-schemas";
+import { usernameSchema } from "../store/accounts";
+
+export function adminRoutes({ accounts }: AppDeps): Router {
+  const router = Router();
+  router.use("/api/admin", requireAdmin());
+
+  router.get("/api/admin/users", handle(async (_req, res) => void res.json({ users: await accounts.listUsers() })));
+  router.post(
+    "/api/admin/users",
+    handle(async (req, res) => void res.status(201).json(await accounts.createUser(parseOr400(newUserSchema, req.body)))),
+  );
+  router.patch(
+    "/api/admin/users/:username",
+    handle(async (req, res) => {
+      const username = parseOr400(usernameSchema, req.params.username, "username");
+      res.json(await accounts.updateUser(username, parseOr400(userPatchSchema, req.body)));
+    }),
+  );
+
+  router.get("/api/admin/lists", handle(async (_req, res) => void res.json({ lists: await accounts.listLists() })));
+  router.post(
+    "/api/admin/lists",
+    handle(async (req, res) => void res.status(201).json(await accounts.createList(parseOr400(newListSchema, req.body)))),
+  );
+  router.patch(
+    "/api/admin/lists/:address",
+    handle(async (req, res) => void res.json(await accounts.updateList(req.params.address, parseOr400(listPatchSchema, req.body)))),
+  );
+  router.delete(
+    "/api/admin/lists/:address",
+    handle(async (req, res) => {
+      await accounts.deleteList(req.params.address);
+      res.status(204).end();
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,160 @@
+// Contacts of one book: paged listing, single contacts with If-Match /
+// If-None-Match (RFC 9110 §13.1), the change feed, and batches. Contacts speak
+// JSON, and vCard (3.0 by default, 4.0 on request) by content negotiation.
+import express, { Router, type Request, type Response } from "express";
+import type { Contact } from "../../core/contact";
+import { emitVCard, parseVCard, VCardError } from "../../core/vcard";
+import type { AppDeps } from "../app-deps";
+import { badRequest, notFound, preconditionFailed } from "../http/errors";
+import { handle } from "../http/handle";
+import { parseOr400 } from "../http/validate";
+import { batchSchema, changesQuerySchema, contactBodySchema, contactSchema, pageQuerySchema } from "../http/api-schemas";
+import type { OpResult, WriteOp } from "../store/contact-store";
+import { loadPhoto, storeInlinePhoto } from "../store/photos";
+
+const VCARD_TYPES = ["text/vcard", "text/x-vcard"];
+
+/** "abc", W/"abc" and abc all name the etag abc; "*" stays "*". */
+const etagOf = (header: string | undefined) => header?.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1") || undefined;
+const quoted = (etag: string) => `"${etag}"`;
+
+export function contactRoutes(deps: AppDeps): Router {
+  const { books, store, models } = deps;
+  const router = Router();
+  const vcardBody = express.raw({ type: VCARD_TYPES, limit: deps.config.maxBodyBytes });
+  const uidOf = (req: Request) => parseOr400(contactSchema.shape.uid, req.params.uid, "uid");
+
+  router.get(
+    "/api/books/:book/contacts",
+    handle(async (req, res) => {
+      const book = await books.visibleBook(req.user!, req.params.book);
+      const { limit, cursor } = parseOr400(pageQuerySchema, req.query, "query");
+      const page = await store.listContacts(book.id, cursor, limit);
+      res.json({ contacts: page.contacts.map(({ uid, etag, contact }) => ({ uid, etag, contact })), cursor: page.cursor });
+    }),
+  );
+
+  router.get(
+    "/api/books/:book/contacts/:uid",
+    handle(async (req, res) => {
+      const book = await books.visibleBook(req.user!, req.params.book);
+      const found = await store.getContact(book.id, uidOf(req));
+      if (!found) throw notFound("No such contact");
+      res.set("ETag", quoted(found.etag));
+      if (etagOf(req.get("if-none-match")) === found.etag) return void res.status(304).end();
+      const type = req.accepts(["application/json", ...VCARD_TYPES]);
+      if (type && VCARD_TYPES.includes(type)) return sendVCard(req, res, await withPhotoData(found.contact));
+      res.json({ uid: found.uid, etag: found.etag, contact: found.contact });
+    }),
+  );
+
+  router.put(
+    "/api/books/:book/contacts/:uid",
+    vcardBody,
+    handle(async (req, res) => {
+      const book = await books.writableBook(req.user!, req.params.book);
+      const uid = uidOf(req);
+      const contact = await storeInlinePhoto(models, contactFromBody(req, uid));
+      const ifMatch = etagOf(req.get("if-match"));
+      const ifNoneMatch = etagOf(req.get("if-none-match")) === "*";
+      const op: WriteOp = { op: "put", uid, contact, ifNoneMatch, ifMatch: ifMatch === "*" ? await currentEtag(book.id, uid) : ifMatch };
+      const [result] = await store.applyWrites(book.id, [op]);
+      respondToWrite(res, result, { created: 201, updated: 200, unchanged: 200 });
+    }),
+  );
+
+  router.delete(
+    "/api/books/:book/contacts/:uid",
+    handle(async (req, res) => {
+      const book = await books.writableBook(req.user!, req.params.book);
+      const uid = uidOf(req);
+      const ifMatch = etagOf(req.get("if-match"));
+      const [result] = await store.applyWrites(book.id, [{ op: "delete", uid, ifMatch: ifMatch === "*" ? await currentEtag(book.id, uid) : ifMatch }]);
+      if (result.status === "unchanged" && result.missing) throw notFound("No such contact");
+      respondToWrite(res, result, { deleted: 204, unchanged: 204 });
+    }),
+  );
+
+  router.get(
+    "/api/books/:book/changes",
+    handle(async (req, res) => {
+      const book = await books.visibleBook(req.user!, req.params.book);
+      const { since, limit } = parseOr400(changesQuerySchema, req.query, "query");
+      res.json(await store.changesSince(book.id, since, limit));
+    }),
+  );
+
+  router.post(
+    "/api/books/:book/batch",
+    handle(async (req, res) => {
+      const book = await books.writableBook(req.user!, req.params.book);
+      const { ops } = parseOr400(batchSchema, req.body);
+      const prepared = await Promise.all(ops.map((op, i) => prepareOp(op, i)));
+      const valid = prepared.filter((p): p is WriteOp => !("status" in p));
+      const applied = new Map((await (valid.length ? store.applyWrites(book.id, valid) : [])).map((r, k) => [valid[k], r]));
+      res.json({ results: prepared.map((p) => publicResult("status" in p ? p : applied.get(p)!)) });
+    }),
+  );
+
+  /** One bad op becomes that op's error result; the others go on. */
+  async function prepareOp(op: { op: "put" | "delete"; uid: string; ifMatch?: string; contact?: unknown }, i: number): Promise<WriteOp | OpResult> {
+    if (op.op === "delete") return { op: "delete", uid: op.uid, ifMatch: op.ifMatch };
+    try {
+      const body = parseOr400(contactBodySchema, op.contact, `ops.${i}.contact`);
+      if (body.uid !== undefined && body.uid !== op.uid) throw badRequest(`ops.${i}.contact.uid differs from ops.${i}.uid`);
+      const contact = await storeInlinePhoto(models, { ...body, uid: op.uid }, `ops.${i}.contact.photo`);
+      return { op: "put", uid: op.uid, contact, ifMatch: op.ifMatch };
+    } catch (err) {
+      if (!(err instanceof Error) || !("status" in err)) throw err;
+      return { uid: op.uid, status: "error", error: err.message };
+    }
+  }
+
+  async function currentEtag(book: string, uid: string): Promise<string> {
+    const found = await store.getContact(book, uid);
+    if (!found) throw preconditionFailed("If-Match: * needs an existing contact");
+    return found.etag;
+  }
+
+  async function withPhotoData(contact: Contact): Promise<Contact> {
+    if (!contact.photo?.hash || contact.photo.data) return contact;
+    const photo = await loadPhoto(models, contact.photo.hash);
+    return photo ? { ...contact, photo: { ...contact.photo, data: photo.bytes.toString("base64") } } : contact;
+  }
+
+  return router;
+}
+
+function contactFromBody(req: Request, uid: string): Contact {
+  if (Buffer.isBuffer(req.body)) {
+    let parsed: Contact;
+    try {
+      parsed = parseVCard(new Uint8Array(req.body), { uidFallback: uid });
+    } catch (err) {
+      if (err instanceof VCardError) throw badRequest(`Invalid vCard at line ${err.line}: ${err.message}`, [{ field: `line ${err.line}`, message: err.message }]);
+      throw err;
+    }
+    if (parsed.uid !== uid) throw badRequest(`The vCard's UID (${parsed.uid}) differs from the uid in the URL (${uid})`);
+    return parsed;
+  }
+  if (!req.is("application/json")) throw badRequest("Send the contact as application/json or text/vcard");
+  const body = parseOr400(contactBodySchema, req.body);
+  if (body.uid !== undefined && body.uid !== uid) throw badRequest(`body.uid (${body.uid}) differs from the uid in the URL (${uid})`);
+  return { ...body, uid };
+}
+
+function sendVCard(req: Request, res: Response, contact: Contact) {
+  // RFC 6350 §10.1: the media type's version parameter picks the vCard version.
+  const version = /version\s*=\s*"?4\.0/i.test(req.get("accept") ?? "") ? "4.0" : "3.0";
+  res.type(`text/vcard; charset=utf-8${version === "4.0" ? "; version=4.0" : ""}`).send(emitVCard(contact, version));
+}
+
+const publicResult = ({ missing: _missing, ...r }: OpResult) => r;
+
+function respondToWrite(res: Response, result: OpResult, statuses: Partial<Record<OpResult["status"], number>>) {
+  if (result.status === "conflict") throw preconditionFailed(result.error ?? "The precondition failed");
+  if (result.status === "error") throw badRequest(result.error ?? "The write failed");
+  if (result.etag) res.set("ETag", quoted(result.etag));
+  const status = statuses[result.status] ?? 200;
+  status === 204 ? res.status(204).end() : res.status(status).json(publicResult(result));
+}

@@ -1,0 +1,46 @@
+import express, { Router } from "express";
+import type { AppDeps } from "../app-deps";
+import { badRequest, notFound } from "../http/errors";
+import { handle } from "../http/handle";
+import { parseOr400 } from "../http/validate";
+import { pathIdSchema } from "../http/api-schemas";
+import { MAX_SYNC_STATE_BYTES } from "../store/sync-states";
+
+const etagOf = (header: string | undefined) => header?.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1") || undefined;
+
+export function syncStateRoutes({ syncStates }: AppDeps): Router {
+  const router = Router();
+  // The state is opaque: kept as the exact JSON text the client sent.
+  const jsonText = express.text({ type: "application/json", limit: MAX_SYNC_STATE_BYTES });
+  const params = (p: Record<string, string>) => ({ device: parseOr400(pathIdSchema, p.device, "device"), pair: parseOr400(pathIdSchema, p.pair, "pair") });
+
+  router.get(
+    "/api/sync-state/:device/:pair",
+    handle(async (req, res) => {
+      const { device, pair } = params(req.params);
+      const state = await syncStates.get(req.user!._id, device, pair);
+      if (!state) throw notFound("No sync state saved for this device and pair");
+      res.set("ETag", `"${state.etag}"`).type("application/json").send(state.json);
+    }),
+  );
+
+  router.put(
+    "/api/sync-state/:device/:pair",
+    jsonText,
+    handle(async (req, res) => {
+      const { device, pair } = params(req.params);
+      if (typeof req.body !== "string") throw badRequest("Send the sync state as application/json");
+      try {
+        JSON.parse(req.body);
+      } catch {
+        throw badRequest("The request body is not valid JSON");
+      }
+      const { etag } = await syncStates.put(req.user!._id, device, pair, req.body, {
+        ifMatch: etagOf(req.get("if-match")),
+        ifNoneMatch: etagOf(req.get("if-none-match")) === "*",
+      });
+      res.set("ETag", `"${etag}"`).json({ etag });
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,23 @@
+// Photos are stored once, apart from contacts, under the SHA-256 of their bytes.
+import { createHash } from "node:crypto";
+import type { Contact } from "../../core/contact";
+import type { Models } from "../db/models";
+import { badRequest } from "../http/errors";
+
+/** Moves inline photo bytes into the photo store and leaves the contact with the hash only. */
+export async function storeInlinePhoto(models: Models, contact: Contact, field = "contact.photo"): Promise<Contact> {
+  const photo = contact.photo;
+  if (!photo?.data) return contact;
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(photo.data.replace(/\s+/g, ""))) throw badRequest(`${field}.data is not base64`, [{ field: `${field}.data`, message: "not base64" }]);
+  const bytes = Buffer.from(photo.data, "base64");
+  const hash = createHash("sha256").update(bytes).digest("hex");
+  await models.Photo.updateOne({ _id: hash }, { $setOnInsert: { mediaType: photo.mediaType, data: bytes } }, { upsert: true }).catch((err) => {
+    if ((err as { code?: number }).code !== 11000) throw err; // the same photo stored by a racing request
+  });
+  return { ...contact, photo: { mediaType: photo.mediaType, hash } };
+}
+
+export async function loadPhoto(models: Models, hash: string): Promise<{ mediaType: string; bytes: Buffer } | null> {
+  const doc = await models.Photo.findById(hash);
+  return doc && { mediaType: doc.mediaType, bytes: doc.data };
+}
