@@ -53,12 +53,16 @@ function canonical(value: unknown): unknown {
 
 type Merger = { hasBase: boolean; winner: Winner; conflicts: FieldConflict[] };
 
+// A photo is its hash (core/content-hash.ts does the same): one side may carry the bytes, the other not.
+const comparable = (field: string, value: unknown) =>
+  field === "photo" && value ? { mediaType: (value as Contact["photo"])!.mediaType, hash: (value as Contact["photo"])!.hash } : value;
+
 function mergeValue<T>(m: Merger, field: string, base: T | undefined, outlook: T | undefined, server: T | undefined): T | undefined {
-  const o = canonicalText(outlook);
-  const s = canonicalText(server);
+  const o = canonicalText(comparable(field, outlook));
+  const s = canonicalText(comparable(field, server));
   if (o === s) return server;
   if (m.hasBase) {
-    const b = canonicalText(base);
+    const b = canonicalText(comparable(field, base));
     if (o === b) return server; // only the server changed it
     if (s === b) return outlook; // only Outlook changed it
   } else {
