@@ -102,7 +102,7 @@ async function applyServer(outcomes: Outcome[], adapters: SyncAdapters, errors: 
     const { action } = outcome;
     if (!action.server) return true;
     const answer = answers.get(action.uid);
-    if (answer && serverSucceeded[action.server === "put" ? "put" : "delete"].has(answer.status)) {
+    if (answer && serverSucceeded[action.server].has(answer.status)) {
       outcome.server = answer;
       return true;
     }
