@@ -179,15 +179,18 @@ function decidePaired(ctx: Context, entry: StatusEntry, o: OutlookItem | undefin
   }
   if (os === "changed" && ss === "same") return writeWhereDifferent(ctx, "outlook-changed", withUid(o!, uid), o!, s!, ctx.hashOf(o!));
   if (os === "same" && ss === "changed") return writeWhereDifferent(ctx, "server-changed", s!.contact, o!, s!, ctx.hashOf(s!));
-  // Changed on both sides: identical edits need no write; otherwise merge against the base.
+  // Changed on both sides: identical edits need no write; otherwise merge against the
+  // base (without one, as on a first sync).
   if (ctx.hashOf(o!) === ctx.hashOf(s!)) return push(ctx, record(ctx, uid, "both-changed-alike", s!.contact, o!, s!, ctx.hashOf(s!)));
   return mergeAndWrite(ctx, "both-changed-merged", entry.base, o!, s!);
 }
 
 /** Neither side changed. A moved etag/changeKey with the same content is only bookkeeping. */
 function keepOrRefresh(ctx: Context, entry: StatusEntry, o: OutlookItem, s: ServerItem): void {
-  if (s.etag !== entry.serverEtag) return push(ctx, record(ctx, entry.uid, "server-etag-moved", entry.base, o, s, entry.baseHash));
-  if (o.changeKey !== entry.outlookChangeKey) return push(ctx, record(ctx, entry.uid, "outlook-changekey-moved", entry.base, o, s, entry.baseHash));
+  // Without a stored base the server's content stands in: its hash is the base hash.
+  const base = entry.base ?? s.contact;
+  if (s.etag !== entry.serverEtag) return push(ctx, record(ctx, entry.uid, "server-etag-moved", base, o, s, entry.baseHash));
+  if (o.changeKey !== entry.outlookChangeKey) return push(ctx, record(ctx, entry.uid, "outlook-changekey-moved", base, o, s, entry.baseHash));
   ctx.unchanged++;
 }
 

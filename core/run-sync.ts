@@ -42,7 +42,7 @@ export async function runSync(plan: Plan, adapters: SyncAdapters, status: SyncSt
   // A read-only book answers writes with 403; never send one.
   if (plan.mode === "pull" && plan.actions.some((a) => a.server)) throw new PlanRefusedError("server-write-in-pull");
 
-  const book = statusBook(status);
+  const book = statusBook(status, plan.mode === "two-way");
   const results: ActionResult[] = [];
   const errors: ActionError[] = [];
   const chunkSize = Math.max(1, options.chunkSize ?? 50);
@@ -120,8 +120,9 @@ function serverOp(action: Action): ServerOp {
   return { op: "put", uid: action.uid, contact: action.contact!, ...(ifMatch && !action.serverCreates ? { ifMatch } : {}) };
 }
 
-/** The status as a map that keeps the entry order and any quarantined duplicate entries. */
-function statusBook(status: SyncStatus) {
+/** The status as a map that keeps the entry order and any quarantined duplicate entries.
+ *  Bases are kept only where a merge may need them (two-way). */
+function statusBook(status: SyncStatus, keepBase: boolean) {
   const entries = new Map<string, StatusEntry>();
   const duplicates: StatusEntry[] = [];
   for (const entry of status.entries) {
@@ -138,7 +139,7 @@ function statusBook(status: SyncStatus) {
       const entry: StatusEntry = {
         uid: action.uid,
         outlookId: outlook?.id ?? action.outlookId!,
-        base: action.contact,
+        ...(keepBase ? { base: action.contact } : {}),
         baseHash,
         outlookHash: outlook ? (outlook.hash ?? baseHash) : action.outlookHash!,
         serverEtag: server ? (server.etag ?? "") : (action.serverEtag ?? ""),

@@ -45,8 +45,9 @@ export type Snapshot<Item> = { items: Item[]; complete: boolean };
 export const statusEntrySchema = z.strictObject({
   uid: contactSchema.shape.uid,
   outlookId: z.string().min(1),
-  /** The content both sides agreed on at the last sync: the base of the three-way merge. */
-  base: contactSchema,
+  /** The content both sides agreed on at the last sync: the base of the three-way merge.
+   *  Kept in two-way mode only; pull and publish never merge, and a GAB's status must stay small. */
+  base: contactSchema.optional(),
   baseHash: z.string(),
   /** contentHash of the Outlook item as Outlook stored it (Outlook may rewrite what we wrote). */
   outlookHash: z.string(),

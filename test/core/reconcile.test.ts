@@ -137,6 +137,16 @@ describe("reconcile: pairs the status knows (two-way)", () => {
     assert.equal(c.company, "Globex");
   });
 
+  it("merges like a first sync when the status kept no base: every differing field is a conflict for the policy", () => {
+    let w = synced([alice]);
+    w = { ...w, status: { version: 1, entries: w.status.entries.map(({ base: _base, ...rest }) => rest) } };
+    w = editServer(editOutlook(w, "alice", { jobTitle: "CTO" }), "alice", { company: "Globex" });
+    const p = plan(w, { policy: "outlook-wins" });
+    assert.equal(only(p).contact?.jobTitle, "CTO");
+    assert.equal(only(p).contact?.company, "Acme");
+    assert.deepEqual(p.conflicts.map((c) => c.field).sort(), ["company", "jobTitle"]);
+  });
+
   it("deletes on the server, with If-Match, what was deleted in Outlook and unchanged there", () => {
     const a = only(plan(dropOutlook(synced([alice, bob]), "alice")));
     assert.equal(a.row, "outlook-deleted");

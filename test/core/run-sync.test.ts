@@ -227,4 +227,15 @@ describe("runSync", () => {
     assert.deepEqual(statusFromJson(text), s.status);
     assert.ok(text.length < JSON.stringify(s.status).length * 0.8);
   });
+
+  it("keeps no base contact in the status of a pull sync, which never merges, and still follows server edits", async () => {
+    const s = sides();
+    s.server.userPut(person("a"));
+    await sync(s, { mode: "pull" });
+    assert.equal(s.status.entries[0].base, undefined);
+    s.server.userEdit("a", (c) => void (c.jobTitle = "CTO"));
+    await sync(s, { mode: "pull" });
+    assert.equal([...s.outlook.items.values()][0].contact.jobTitle, "CTO");
+    assert.deepEqual(planFor(s, { mode: "pull" }).actions, []);
+  });
 });
