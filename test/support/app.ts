@@ -1,16 +1,20 @@
 // A real app over the real embedded database, for HTTP-level tests with supertest.
 import pino from "pino";
 import request from "supertest";
-import { configFromEnv } from "../../server/config";
+import { configFromEnv, type Config } from "../../server/config";
 import { createApp } from "../../server/app";
 import { wire } from "../../server/wiring";
 import { freshDatabase } from "./database";
 
-export async function testApp(overrides: { env?: Record<string, string> } = {}) {
+/** `config` overrides settings the environment cannot reach, such as maxBodyBytes. */
+export async function testApp(overrides: { env?: Record<string, string>; config?: Partial<Config> } = {}) {
   const db = await freshDatabase();
   let offset = 0;
   const clock = () => new Date(Date.now() + offset);
-  const config = configFromEnv({ DATA_DIR: "/nonexistent", JWT_SECRET: "test-secret-that-is-long-enough-for-hs256-xx", ...overrides.env });
+  const config: Config = {
+    ...configFromEnv({ DATA_DIR: "/nonexistent", JWT_SECRET: "test-secret-that-is-long-enough-for-hs256-xx", ...overrides.env }),
+    ...overrides.config,
+  };
   const deps = await wire({ config, models: db.models, connection: db.connection, clock, logger: pino({ level: "silent" }) });
   const app = createApp(deps);
   const http = () => request(app);
