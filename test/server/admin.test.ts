@@ -140,19 +140,19 @@ describe("REST admin API and the Local Directory", () => {
 
   it("answers 403 to a non-admin on every admin route and changes nothing", async () => {
     await admin().post("/api/admin/lists", { address: "keep@example.com", name: "Keep" }).expect(201);
-    const calls = [
-      t.http().get("/api/admin/users"),
-      t.http().post("/api/admin/users").send({ username: "sneaky", password: "sneaky-password" }),
-      t.http().patch("/api/admin/users/plain").send({ admin: true }),
-      t.http().patch("/api/admin/users/root").send({ password: "taken-over-password" }),
-      t.http().get("/api/admin/lists"),
-      t.http().post("/api/admin/lists").send({ address: "sneaky@example.com" }),
-      t.http().patch("/api/admin/lists/keep@example.com").send({ name: "Changed" }),
-      t.http().delete("/api/admin/lists/keep@example.com"),
-    ];
-    for (const call of calls) {
-      const res = await call.set(plain.auth);
-      assert.equal(res.status, 403, `${res.req.method} ${res.req.path}: ${res.text}`);
+    const calls = {
+      "GET users": () => t.http().get("/api/admin/users"),
+      "POST users": () => t.http().post("/api/admin/users").send({ username: "sneaky", password: "sneaky-password" }),
+      "PATCH own admin flag": () => t.http().patch("/api/admin/users/plain").send({ admin: true }),
+      "PATCH root's password": () => t.http().patch("/api/admin/users/root").send({ password: "taken-over-password" }),
+      "GET lists": () => t.http().get("/api/admin/lists"),
+      "POST lists": () => t.http().post("/api/admin/lists").send({ address: "sneaky@example.com" }),
+      "PATCH list": () => t.http().patch("/api/admin/lists/keep@example.com").send({ name: "Changed" }),
+      "DELETE list": () => t.http().delete("/api/admin/lists/keep@example.com"),
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      const res = await call().set(plain.auth);
+      assert.equal(res.status, 403, `${name}: ${res.text}`);
       assert.equal(res.body.error.code, "forbidden");
     }
     const users = (await admin().get("/api/admin/users").expect(200)).body.users;
