@@ -48,9 +48,10 @@ export async function benchReconcile(): Promise<{ name: string; ms: number; peak
   return {
     name: "reconcile 100k contacts, 1% changed per side",
     ms: Math.round(ms),
-    // Heap in use with the 3 × 100k contacts (status bases, both snapshots) and the plan.
+    // Heap in use: the 3 × 100k contacts (status bases, both snapshots), the setup's
+    // uncollected garbage, and what reconcile allocated.
     peakMB: Math.round(Math.max(heapBefore, heapAfter) / 1048576),
-    // What reconcile itself kept: indexes and the plan.
+    // Reconcile's share: indexes and the plan (net of any collection during it).
     reconcileHeapMB: Math.round((heapAfter - heapBefore) / 1048576),
     // The process's resident high-water mark, runtime and the setup's garbage included.
     rssPeakMB: Math.round(process.resourceUsage().maxRSS / 1024),
