@@ -124,13 +124,14 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
   async function append(book: string, entries: { p: number; u: string }[]): Promise<void> {
     const byChunk = new Map<number, { p: number; u: string }[]>();
     for (const e of entries) byChunk.set(chunkOf(e.p), [...(byChunk.get(chunkOf(e.p)) ?? []), e]);
-    for (const [c, es] of byChunk) {
-      await LogChunk.updateOne({ _id: chunkId(book, c) }, { $push: { entries: { $each: es } }, $setOnInsert: { book } }, { upsert: true });
-    }
+    // Different chunk documents: no two of these updates touch the same document.
+    await Promise.all(
+      [...byChunk].map(([c, es]) => LogChunk.updateOne({ _id: chunkId(book, c) }, { $push: { entries: { $each: es } }, $setOnInsert: { book } }, { upsert: true })),
+    );
   }
 
-  function newDoc(book: string, uid: string, seq: number, contact: Contact) {
-    return { _id: docId(book, uid), book, uid, seq, etag: contentHash(contact), deleted: false, deletedAt: null as Date | null, updatedAt: clock(), contact: contact as Contact | null };
+  function newDoc(book: string, uid: string, seq: number, contact: Contact, etag: string) {
+    return { _id: docId(book, uid), book, uid, seq, etag, deleted: false, deletedAt: null as Date | null, updatedAt: clock(), contact: contact as Contact | null };
   }
 
   /** A deleted contact keeps its uid, position and last etag, so retried deletes and change feeds can see it. */
@@ -148,24 +149,26 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
       seen.add(op.uid);
     });
 
+    // The etag is the hash of the normalized content, computed once per op.
+    const etags = ops.map((op) => (op.op === "put" ? contentHash(op.contact) : ""));
     const lease = await acquire(book);
     let next = lease.head + 1;
     try {
       // Puts without If-Match are tried as plain inserts first: a new uid is the
       // common case (first syncs, imports), and an insert needs no read.
-      const blind = ops.flatMap((op, i) => (op.op === "put" && !op.ifMatch && !results[i] ? [{ op, i, p: next++ }] : []));
+      const blind = ops.flatMap((op, i) => (op.op === "put" && !op.ifMatch && !results[i] ? [{ op, i, p: next++, etag: etags[i] }] : []));
       const inserted = await insertNew(book, blind);
-      for (const b of blind) if (inserted.has(b.i)) results[b.i] = { uid: b.op.uid, status: "created", etag: contentHash(b.op.contact) };
+      for (const b of blind) if (inserted.has(b.i)) results[b.i] = { uid: b.op.uid, status: "created", etag: b.etag };
 
       const rest = ops.flatMap((op, i) => (results[i] ? [] : [{ op, i }]));
       const current = await Promise.all(rest.map(({ op }) => Contacts.findById(docId(book, op.uid)).lean<ContactDoc>()));
       const writes: { i: number; doc: ReturnType<typeof newDoc> }[] = [];
       rest.forEach(({ op, i }, k) => {
-        const decision = decide(op, current[k]);
+        const decision = decide(op, current[k], etags[i]);
         results[i] = decision.result;
         if (!decision.write) return;
         const p = next++;
-        const doc = op.op === "put" ? newDoc(book, op.uid, p, op.contact) : tombstone(book, op.uid, p, current[k]!.etag);
+        const doc = op.op === "put" ? newDoc(book, op.uid, p, op.contact, etags[i]) : tombstone(book, op.uid, p, current[k]!.etag);
         writes.push({ i, doc });
       });
       await append(book, writes.map((w) => ({ p: w.doc.seq, u: w.doc.uid })));
@@ -179,10 +182,10 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
     return results.map((r, i) => r ?? { uid: ops[i].uid, status: "error", error: "not applied" });
   }
 
-  async function insertNew(book: string, blind: { op: Extract<WriteOp, { op: "put" }>; i: number; p: number }[]): Promise<Set<number>> {
+  async function insertNew(book: string, blind: { op: Extract<WriteOp, { op: "put" }>; i: number; p: number; etag: string }[]): Promise<Set<number>> {
     if (blind.length === 0) return new Set();
     await append(book, blind.map((b) => ({ p: b.p, u: b.op.uid })));
-    const docs = blind.map((b) => newDoc(book, b.op.uid, b.p, b.op.contact));
+    const docs = blind.map((b) => newDoc(book, b.op.uid, b.p, b.op.contact, b.etag));
     const failed = new Set<number>();
     try {
       // The driver straight, as mongoose would re-validate what the Contact schema already checked.
@@ -288,10 +291,9 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
 type Decision = { result: OpResult; write?: "put" | "delete" };
 
 /** What one op does, given the stored document (if any). */
-function decide(op: WriteOp, current: ContactDoc | null): Decision {
+function decide(op: WriteOp, current: ContactDoc | null, etag: string): Decision {
   const live = current && !current.deleted ? current : null;
   if (op.op === "put") {
-    const etag = contentHash(op.contact);
     if (op.ifMatch && live?.etag !== op.ifMatch) return { result: { uid: op.uid, status: "conflict", etag: live?.etag, error: "If-Match does not match the stored version" } };
     if (op.ifNoneMatch && live) return { result: { uid: op.uid, status: "conflict", etag: live.etag, error: "a contact with this uid exists" } };
     if (live?.etag === etag) return { result: { uid: op.uid, status: "unchanged", etag } };

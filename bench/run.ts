@@ -1,0 +1,156 @@
+// `npm run bench`: speed and memory targets, each measured against a baseline
+// in the same run where one exists. Prints every figure and writes bench-results.json.
+import { createServer } from "node:http";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import pino from "pino";
+import { contactSchema, type Contact } from "../core/contact";
+import { contentHash } from "../core/content-hash";
+import { createApp } from "../server/app";
+import { configFromEnv } from "../server/config";
+import { startFerretDb } from "../server/db/ferretdb";
+import { connectDatabase } from "../server/db/models";
+import { wire } from "../server/wiring";
+import { benchReconcile } from "./reconcile-bench";
+
+type Result = { name: string; target: string; met: boolean; [figure: string]: unknown };
+
+const person = (i: number): Contact =>
+  contactSchema.parse({
+    uid: `c${i}`,
+    displayName: `Person ${i}`,
+    name: { given: "Person", family: String(i) },
+    emails: [{ type: "work", address: `person${i}@example.com` }],
+    phones: [{ type: "business", number: `+1 555 ${String(i).padStart(7, "0")}` }],
+    company: `Company ${i % 300}`,
+  });
+
+async function withServer<T>(fn: (ctx: { base: string; auth: string; deps: Awaited<ReturnType<typeof wire>>; db: Awaited<ReturnType<typeof connectDatabase>> }) => Promise<T>): Promise<T> {
+  const embedded = process.env.MONGODB_URI ? undefined : await startFerretDb(mkdtempSync(join(tmpdir(), "concord-bench-")));
+  const db = await connectDatabase(process.env.MONGODB_URI ?? embedded!.uri, "bench");
+  const config = configFromEnv({ DATA_DIR: "/nonexistent", JWT_SECRET: "bench-secret-bench-secret-bench-secret-xx" });
+  const deps = await wire({ config, models: db.models, connection: db.connection, logger: pino({ level: "silent" }) });
+  await deps.accounts.createUser({ username: "admin", password: "bench-password", admin: true });
+  const server = createServer(createApp(deps));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as { port: number }).port;
+  // Let the embedded FerretDB index the new collections' _id before measuring.
+  await new Promise((r) => setTimeout(r, 600));
+  try {
+    return await fn({ base: `http://127.0.0.1:${port}`, auth: `Basic ${Buffer.from("admin:bench-password").toString("base64")}`, deps, db });
+  } finally {
+    server.close();
+    await db.connection.close();
+    await embedded?.stop();
+  }
+}
+
+async function login(base: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password: "bench-password" }) });
+  return `Bearer ${((await res.json()) as { token: string }).token}`;
+}
+
+async function postBatch(base: string, auth: string, book: string, ops: unknown[]) {
+  const res = await fetch(`${base}/api/books/${book}/batch`, { method: "POST", headers: { authorization: auth, "content-type": "application/json" }, body: JSON.stringify({ ops }) });
+  if (!res.ok) throw new Error(`batch failed: ${res.status} ${await res.text()}`);
+  const { results } = (await res.json()) as { results: { status: string }[] };
+  if (results.some((r) => r.status !== "created")) throw new Error("batch did not create every contact");
+}
+
+/** 10,000 contacts through POST /batch against the same documents through the driver's insertMany. */
+async function benchIngest(): Promise<Result> {
+  return withServer(async ({ base, db }) => {
+    const auth = await login(base);
+    const total = 10_000;
+    const chunk = 1000;
+    const contacts = Array.from({ length: total }, (_, i) => person(i));
+
+    const raw = db.connection.collection("rawBaseline");
+    await raw.insertOne({ _id: "warm-up" as never });
+    const rawStart = performance.now();
+    for (let i = 0; i < total; i += chunk) {
+      const docs = contacts.slice(i, i + chunk).map((c, k) => ({ _id: `gab/${c.uid}`, book: "gab", uid: c.uid, seq: i + k + 1, etag: contentHash(c), deleted: false, deletedAt: null, updatedAt: new Date(), contact: c }));
+      await raw.insertMany(docs as never[], { ordered: false });
+    }
+    const rawMs = performance.now() - rawStart;
+
+    const apiStart = performance.now();
+    for (let i = 0; i < total; i += chunk) {
+      await postBatch(base, auth, "gab", contacts.slice(i, i + chunk).map(({ uid, ...contact }) => ({ op: "put", uid, contact })));
+    }
+    const apiMs = performance.now() - apiStart;
+    const ratio = apiMs / rawMs;
+    return { name: "batch ingest: 10,000 contacts via POST /batch vs driver insertMany", target: "ratio <= 1.5", met: ratio <= 1.5, batchMs: Math.round(apiMs), insertManyMs: Math.round(rawMs), ratio: Number(ratio.toFixed(2)) };
+  });
+}
+
+/** Reading one change from a 100,000-contact book, timed inside the server (store call) and end to end. */
+async function benchChangeRead(): Promise<Result> {
+  return withServer(async ({ base, deps }) => {
+    const auth = await login(base);
+    const total = 100_000;
+    for (let i = 0; i < total; i += 1000) {
+      await postBatch(base, auth, "gab", Array.from({ length: 1000 }, (_, k) => {
+        const { uid, ...contact } = person(i + k);
+        return { op: "put", uid, contact };
+      }));
+    }
+    const token = await lastToken(deps);
+    const edited = person(4242);
+    await deps.store.applyWrites("gab", [{ op: "put", uid: edited.uid, contact: { ...edited, jobTitle: "Edited" } }]);
+
+    const serverTimes: number[] = [];
+    const httpTimes: number[] = [];
+    for (let run = 0; run < 20; run++) {
+      let t = performance.now();
+      const page = await deps.store.changesSince("gab", token, 100);
+      serverTimes.push(performance.now() - t);
+      if (page.changes.length !== 1 || page.changes[0].uid !== edited.uid) throw new Error("expected exactly the one edited contact");
+      t = performance.now();
+      const res = await fetch(`${base}/api/books/gab/changes?since=${encodeURIComponent(token)}`, { headers: { authorization: auth } });
+      await res.json();
+      httpTimes.push(performance.now() - t);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const serverMs = median(serverTimes);
+    return { name: "change read: one change from a 100,000-contact book", target: "server time < 20 ms", met: serverMs < 20, serverMedianMs: Number(serverMs.toFixed(2)), httpMedianMs: Number(median(httpTimes).toFixed(2)), bookSize: total };
+  });
+}
+
+async function lastToken(deps: Awaited<ReturnType<typeof wire>>): Promise<string> {
+  let page = await deps.store.changesSince("gab", undefined, 1000);
+  while (page.more) page = await deps.store.changesSince("gab", page.token, 1000);
+  return page.token;
+}
+
+const measures: Record<string, () => Promise<Result>> = {
+  reconcile: async () => {
+    const r = await benchReconcile();
+    return { ...r, target: "< 1000 ms and < 300 MB", met: r.ms < 1000 && r.peakMB < 300 };
+  },
+  ingest: benchIngest,
+  "change-read": benchChangeRead,
+};
+
+/** `npm run bench` runs every measure; `npm run bench -- ingest` runs the ones named. */
+async function main() {
+  const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(measures);
+  const results: Result[] = [];
+  for (const name of chosen) {
+    if (!measures[name]) throw new Error(`unknown measure ${name}; choose from ${Object.keys(measures).join(", ")}`);
+    results.push(await measures[name]());
+  }
+  for (const r of results) console.log(`${r.met ? "MET " : "MISS"} ${r.name} (${r.target}): ${JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !["name", "target", "met"].includes(k))))}`);
+  writeFileSync("bench-results.json", JSON.stringify({ date: new Date().toISOString(), results }, null, 2));
+  console.log("wrote bench-results.json");
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
