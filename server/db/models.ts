@@ -95,6 +95,8 @@ const chainVersionSchema = new Schema(
   },
   options,
 );
+/** Up to 4 MiB of a sync state's text, under `${key}@${sha256 of the text}`. */
+const syncStatePartSchema = new Schema({ _id: { type: String, required: true }, text: { type: String, required: true } }, options);
 const chainHintSchema = new Schema({ _id: { type: String, required: true }, n: { type: Number, required: true } }, options);
 
 const settingSchema = new Schema({ _id: { type: String, required: true }, value: { type: String, required: true } }, options);
@@ -128,6 +130,7 @@ export function defineModels(connection: Connection) {
     BookLeaseHint: connection.model("BookLeaseHint", chainHintSchema, "bookLeaseHints"),
     SyncState: connection.model("SyncState", chainVersionSchema, "syncStates"),
     SyncStateHint: connection.model("SyncStateHint", chainHintSchema, "syncStateHints"),
+    SyncStatePart: connection.model("SyncStatePart", syncStatePartSchema, "syncStateParts"),
     Setting: connection.model("Setting", settingSchema, "settings"),
     LoginAttempt: connection.model("LoginAttempt", loginAttemptSchema, "loginAttempts"),
   };

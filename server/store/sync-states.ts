@@ -1,26 +1,60 @@
 // Per user, device and pair: the add-in's opaque sync status, kept on the server
 // so that a reinstalled add-in or a second PC resumes instead of duplicating.
+//
+// A status for a large book runs to tens of megabytes, past what one BSON
+// document holds (16 MiB), so the text is stored in parts addressed by their
+// hash. The version document that lists the parts is the commit point: a part
+// without a version is invisible, and parts shared by successive versions (a
+// status mostly grows at the end) are stored once.
 import { createHash } from "node:crypto";
 import type { Models } from "../db/models";
 import { HttpError, preconditionFailed } from "../http/errors";
 import { versionChain } from "./version-chain";
 
-// BSON documents stop at 16 MiB; the state is kept as text inside one.
-export const MAX_SYNC_STATE_BYTES = 12 * 1024 * 1024;
+export const MAX_SYNC_STATE_BYTES = 128 * 1024 * 1024;
+const PART_CHARS = 4 * 1024 * 1024;
 
-type StateVersion = { json: string; etag: string; updatedAt: Date };
+type StateVersion = { parts: string[]; etag: string; updatedAt: Date };
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 export function createSyncStates(models: Models, clock: () => Date) {
   const chain = versionChain<StateVersion>(models.SyncState.collection, models.SyncStateHint.collection);
+  const Parts = models.SyncStatePart;
   const keyOf = (username: string, device: string, pair: string) => `${username}/${device}/${pair}`;
+  const partId = (key: string, hash: string) => `${key}@${hash}`;
+
+  async function readText(key: string, parts: string[]): Promise<string> {
+    const docs = await Promise.all(parts.map((hash) => Parts.findById(partId(key, hash)).lean()));
+    if (docs.some((d) => !d)) throw new HttpError(500, "internal", "A part of the stored sync state is missing");
+    return docs.map((d) => d!.text).join("");
+  }
+
+  async function writeParts(key: string, json: string): Promise<string[]> {
+    const texts = Array.from({ length: Math.max(1, Math.ceil(json.length / PART_CHARS)) }, (_, i) => json.slice(i * PART_CHARS, (i + 1) * PART_CHARS));
+    const hashes = texts.map(sha256);
+    for (const [i, hash] of hashes.entries()) {
+      if (await Parts.exists({ _id: partId(key, hash) })) continue;
+      await Parts.create({ _id: partId(key, hash), text: texts[i] }).catch((err) => {
+        if ((err as { code?: number }).code !== 11000) throw err; // stored by a racing writer: same bytes
+      });
+    }
+    return hashes;
+  }
+
+  async function dropUnused(key: string, old: StateVersion, kept: StateVersion[]) {
+    const live = new Set(kept.flatMap((v) => v.parts));
+    for (const hash of old.parts) if (!live.has(hash)) await Parts.deleteOne({ _id: partId(key, hash) });
+  }
 
   async function get(username: string, device: string, pair: string) {
-    const cur = await chain.latest(keyOf(username, device, pair));
-    return cur && { json: cur.value.json, etag: cur.value.etag };
+    const key = keyOf(username, device, pair);
+    const cur = await chain.latest(key);
+    return cur && { json: await readText(key, cur.value.parts), etag: cur.value.etag };
   }
 
   /** Stores a new state; with `ifMatch`, only over that version; with `ifNoneMatch`, only when none exists. */
-  async function put(username: string, device: string, pair: string, json: string, pre: { ifMatch?: string; ifNoneMatch?: boolean }) {
+  async function put(username: string, device: string, pair: string, json: string, pre: { ifMatch?: string; ifNoneMatch?: boolean }): Promise<{ etag: string }> {
     if (Buffer.byteLength(json) > MAX_SYNC_STATE_BYTES) throw new HttpError(413, "payload-too-large", `A sync state may be at most ${MAX_SYNC_STATE_BYTES} bytes`);
     const key = keyOf(username, device, pair);
     const cur = await chain.latest(key);
@@ -28,9 +62,10 @@ export function createSyncStates(models: Models, clock: () => Date) {
     if (pre.ifMatch === "*" && !cur) throw preconditionFailed("There is no sync state to replace");
     if (pre.ifNoneMatch && cur) throw preconditionFailed("A sync state already exists");
     const n = (cur?.n ?? 0) + 1;
-    const etag = `${n}-${createHash("sha256").update(json).digest("hex").slice(0, 16)}`;
+    const etag = `${n}-${sha256(json).slice(0, 16)}`;
+    const parts = await writeParts(key, json);
     // Two writers that read the same version race to insert the next; the loser gets 412.
-    if (!(await chain.append(key, n, { json, etag, updatedAt: clock() }))) {
+    if (!(await chain.append(key, n, { parts, etag, updatedAt: clock() }, (old, kept) => dropUnused(key, old, kept)))) {
       if (pre.ifMatch || pre.ifNoneMatch) throw preconditionFailed("The sync state changed since you read it");
       return put(username, device, pair, json, pre);
     }

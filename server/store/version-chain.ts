@@ -42,8 +42,8 @@ export function versionChain<V extends Document>(versions: Collection<Document>,
     return doc ? { n: doc.n, value: doc.value as V } : null;
   }
 
-  /** Inserts version n; false when another writer inserted it first. */
-  async function append(key: string, n: number, value: V): Promise<boolean> {
+  /** Inserts version n; false when another writer inserted it first. `onTrim` sees the versions dropped as too old. */
+  async function append(key: string, n: number, value: V, onTrim?: (old: V, kept: V[]) => Promise<void>): Promise<boolean> {
     try {
       await vcol.insertOne({ _id: `${key}#${n}`, key, n, value });
     } catch (err) {
@@ -53,7 +53,12 @@ export function versionChain<V extends Document>(versions: Collection<Document>,
     await hcol.updateOne({ _id: key }, { $set: { n } }, { upsert: true }).catch((err) => {
       if (!isDuplicateKey(err)) throw err; // a racing first hint; either value is a valid lower bound
     });
-    if (n > KEEP_VERSIONS) await vcol.deleteOne({ _id: `${key}#${n - KEEP_VERSIONS}` });
+    if (n <= KEEP_VERSIONS) return true;
+    const old = await vcol.findOneAndDelete({ _id: `${key}#${n - KEEP_VERSIONS}` });
+    if (old && onTrim) {
+      const kept = await Promise.all(Array.from({ length: KEEP_VERSIONS }, (_, k) => get(key, n - k)));
+      await onTrim(old.value as V, kept.flatMap((d) => (d ? [d.value as V] : [])));
+    }
     return true;
   }
 
