@@ -1,0 +1,160 @@
+// A small typed client for the Concord server's REST API (server/routes/*.ts), shared by the task
+// pane and the sync session. Every failure becomes a ServerApiError whose message a user can read:
+// the pane shows `message` as it is, never a stack trace.
+import { z } from "zod";
+import { contactSchema } from "../core/contact";
+import { serverBatchResponseSchema, type ServerOp, type ServerOpResult } from "../core/sync-types";
+
+// The server's own limits (server/http/api-schemas.ts: MAX_BATCH_OPS, MAX_PAGE).
+export const maxBatchOps = 1000;
+export const maxChangesPage = 1000;
+
+// Response shapes. They mirror server/http/api-schemas.ts, which the add-in cannot import
+// (it pulls in the server's stores); a drift shows up as a failed parse in test/addin/server-api.test.ts.
+const userSchema = z.object({ username: z.string(), displayName: z.string(), admin: z.boolean(), primaryBook: z.string() });
+const loginResultSchema = z.object({ token: z.string(), expiresAt: z.string(), user: userSchema });
+const bookSchema = z.object({
+  id: z.string(),
+  kind: z.enum(["gab", "pab", "directory"]),
+  name: z.string(),
+  owner: z.string().nullable(),
+  access: z.enum(["read", "write"]),
+});
+const changeSchema = z.object({ uid: z.string(), etag: z.string(), deleted: z.boolean(), contact: contactSchema.optional() });
+const changePageSchema = z.object({ changes: z.array(changeSchema), token: z.string(), more: z.boolean() });
+const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+export type ServerUser = z.infer<typeof userSchema>;
+export type LoginResult = z.infer<typeof loginResultSchema>;
+export type Book = z.infer<typeof bookSchema>;
+export type Change = z.infer<typeof changeSchema>;
+/** `full`: the feed was read from the start (no token, or the token was too old), so it lists every live contact. */
+export type ChangeFeed = { changes: Change[]; token: string; full: boolean };
+export type SavedSyncState = { json: unknown; etag: string };
+
+export type ServerApiErrorKind = "session-expired" | "read-only" | "sync-token-expired" | "unreachable" | "conflict" | "invalid-credentials" | "server";
+
+export class ServerApiError extends Error {
+  constructor(readonly kind: ServerApiErrorKind, message: string, readonly status?: number) {
+    super(message);
+    this.name = "ServerApiError";
+  }
+}
+
+export type ServerApiOptions = {
+  baseUrl: string;
+  /** The JWT from login; read on every call so a new sign-in takes effect at once. */
+  getToken?: () => string | undefined;
+  fetch?: typeof globalThis.fetch;
+};
+
+export type ServerApi = ReturnType<typeof createServerApi>;
+
+export function createServerApi(options: ServerApiOptions) {
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
+  const fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+
+  async function send(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+    const token = options.getToken?.();
+    const headers: Record<string, string> = { accept: "application/json", ...init.headers };
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (init.body !== undefined) headers["content-type"] = "application/json";
+    try {
+      return await fetch(`${baseUrl}${path}`, { method, headers, body: init.body });
+    } catch {
+      // fetch rejects only when no answer came: DNS, refused connection, TLS, CORS.
+      throw new ServerApiError("unreachable", `Cannot reach the Concord server at ${baseUrl}`);
+    }
+  }
+
+  async function json<T>(response: Response, schema: z.ZodType<T>): Promise<T> {
+    if (!response.ok) throw await errorOf(response);
+    const parsed = schema.safeParse(await response.json().catch(() => undefined));
+    if (!parsed.success) throw new ServerApiError("server", `The Concord server at ${baseUrl} sent an answer this add-in does not understand`, response.status);
+    return parsed.data;
+  }
+
+  async function login(username: string, password: string): Promise<LoginResult> {
+    const response = await send("POST", "/api/auth/login", { body: JSON.stringify({ username, password }) });
+    // On login a 401 means wrong credentials, not an expired session.
+    if (response.status === 401) throw new ServerApiError("invalid-credentials", await serverMessage(response, "Wrong username or password"), 401);
+    return json(response, loginResultSchema);
+  }
+
+  async function listBooks(): Promise<Book[]> {
+    return (await json(await send("GET", "/api/books"), z.object({ books: z.array(bookSchema) }))).books;
+  }
+
+  /** Every change since `since`, following `more`; a token the server no longer knows (410) restarts from the beginning. */
+  async function readAllChanges(book: string, since?: string, onProgress?: (read: number) => void): Promise<ChangeFeed> {
+    try {
+      return await readFeed(book, since, onProgress);
+    } catch (error) {
+      if (since === undefined || !(error instanceof ServerApiError && error.kind === "sync-token-expired")) throw error;
+      return readFeed(book, undefined, onProgress);
+    }
+  }
+
+  async function readFeed(book: string, since: string | undefined, onProgress?: (read: number) => void): Promise<ChangeFeed> {
+    const changes: Change[] = [];
+    let token = since;
+    for (;;) {
+      const query = new URLSearchParams({ limit: String(maxChangesPage), ...(token === undefined ? {} : { since: token }) });
+      const page = await json(await send("GET", `/api/books/${encodeURIComponent(book)}/changes?${query}`), changePageSchema);
+      changes.push(...page.changes);
+      onProgress?.(changes.length);
+      token = page.token;
+      if (!page.more) return { changes, token, full: since === undefined };
+    }
+  }
+
+  /** Sends the ops in batches the server accepts; one result per op, in order. */
+  async function applyBatch(book: string, ops: ServerOp[]): Promise<ServerOpResult[]> {
+    const results: ServerOpResult[] = [];
+    for (let start = 0; start < ops.length; start += maxBatchOps) {
+      const body = JSON.stringify({ ops: ops.slice(start, start + maxBatchOps) });
+      const response = await send("POST", `/api/books/${encodeURIComponent(book)}/batch`, { body });
+      results.push(...(await json(response, serverBatchResponseSchema)).results);
+    }
+    return results;
+  }
+
+  const statePath = (device: string, pair: string) => `/api/sync-state/${encodeURIComponent(device)}/${encodeURIComponent(pair)}`;
+
+  /** The saved state of one pair on one device, or undefined before its first sync. */
+  async function getSyncState(device: string, pair: string): Promise<SavedSyncState | undefined> {
+    const response = await send("GET", statePath(device, pair));
+    if (response.status === 404) return undefined;
+    const body = await json(response, z.unknown());
+    return { json: body, etag: unquote(response.headers.get("etag") ?? "") };
+  }
+
+  /**
+   * Saves the state; `etag` is what the last get or put returned (If-Match), none for a first save
+   * (If-None-Match: *), so two syncs of one pair cannot overwrite each other's state unnoticed.
+   */
+  async function putSyncState(device: string, pair: string, jsonText: string, etag?: string): Promise<string> {
+    const headers: Record<string, string> = etag ? { "if-match": `"${etag}"` } : { "if-none-match": "*" };
+    const response = await send("PUT", statePath(device, pair), { body: jsonText, headers });
+    return (await json(response, z.object({ etag: z.string() }))).etag;
+  }
+
+  async function errorOf(response: Response): Promise<ServerApiError> {
+    const status = response.status;
+    if (status === 401) return new ServerApiError("session-expired", "Your session expired; sign in again", status);
+    if (status === 403) return new ServerApiError("read-only", await serverMessage(response, "This address book is read-only for you"), status);
+    if (status === 410) return new ServerApiError("sync-token-expired", "The server no longer has the changes since the last sync; reading everything again", status);
+    if (status === 412) return new ServerApiError("conflict", "Another sync of this address book saved its progress at the same time; sync again", status);
+    return new ServerApiError("server", await serverMessage(response, `The Concord server answered with error ${status}`), status);
+  }
+
+  return { baseUrl, login, listBooks, readAllChanges, applyBatch, getSyncState, putSyncState };
+}
+
+/** The server's own message ({error: {message}}, server/http/error-handler.ts) is written for people. */
+async function serverMessage(response: Response, fallback: string): Promise<string> {
+  const parsed = errorBodySchema.safeParse(await response.json().catch(() => undefined));
+  return parsed.success ? parsed.data.error.message : fallback;
+}
+
+const unquote = (etag: string) => etag.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1");

@@ -1,0 +1,116 @@
+// The add-in's server client against the real server app over real HTTP.
+import assert from "node:assert/strict";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createServerApi, maxBatchOps, ServerApiError, type ServerApi } from "../../addin/server-api";
+import type { ServerOp } from "../../core/sync-types";
+import { testApp, type TestApp } from "../support/app";
+
+describe("server API client against the real server", function () {
+  let t: TestApp;
+  let server: Server;
+  let baseUrl: string;
+
+  before(async () => {
+    t = await testApp();
+    server = await new Promise<Server>((resolve) => {
+      const listening = t.app.listen(0, "127.0.0.1", () => resolve(listening));
+    });
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await t.close();
+  });
+
+  async function signedIn(username: string, opts: { admin?: boolean } = {}): Promise<{ api: ServerApi; primaryBook: string }> {
+    const user = await t.user(username, opts);
+    let token: string | undefined;
+    const api = createServerApi({ baseUrl, getToken: () => token, fetch: globalThis.fetch });
+    token = (await api.login(user.username, user.password)).token;
+    return { api, primaryBook: user.primaryBook };
+  }
+
+  const put = (uid: string, displayName: string): ServerOp => ({ op: "put", uid, contact: { uid, displayName, emails: [], phones: [], addresses: [], urls: [], im: [], categories: [], extra: [] } });
+
+  it("logs in and reports when the token expires", async () => {
+    const user = await t.user("ann");
+    const api = createServerApi({ baseUrl });
+    const result = await api.login("ann", user.password);
+    assert.ok(result.token.length > 20);
+    assert.ok(Date.parse(result.expiresAt) > Date.now());
+    assert.equal(result.user.username, "ann");
+  });
+
+  it("says the password is wrong in plain words", async () => {
+    await t.user("bob");
+    const api = createServerApi({ baseUrl });
+    await assert.rejects(api.login("bob", "not-the-password"), (e: unknown) => e instanceof ServerApiError && e.kind === "invalid-credentials" && e.message === "Wrong username or password");
+  });
+
+  it("lists the GAB, the Local Directory and the user's own book with their access", async () => {
+    const { api, primaryBook } = await signedIn("carol");
+    const books = await api.listBooks();
+    const access = Object.fromEntries(books.map((b) => [b.id, `${b.kind}:${b.access}`]));
+    assert.equal(access.gab, "gab:read");
+    assert.equal(access.directory, "directory:read");
+    assert.equal(access[primaryBook], "pab:write");
+  });
+
+  it("tells an unsigned or expired session to sign in again", async () => {
+    const api = createServerApi({ baseUrl, getToken: () => "not-a-token" });
+    await assert.rejects(api.listBooks(), (e: unknown) => e instanceof ServerApiError && e.kind === "session-expired" && e.message === "Your session expired; sign in again");
+  });
+
+  it("names the server it cannot reach", async () => {
+    const api = createServerApi({ baseUrl: "http://127.0.0.1:1" });
+    await assert.rejects(api.listBooks(), (e: unknown) => e instanceof ServerApiError && e.kind === "unreachable" && e.message === "Cannot reach the Concord server at http://127.0.0.1:1");
+  });
+
+  it("reports a write to a read-only book as read-only, with the server's reason", async () => {
+    const { api } = await signedIn("dave");
+    await assert.rejects(api.applyBatch("gab", [put("x1", "X")]), (e: unknown) => e instanceof ServerApiError && e.kind === "read-only" && /Global Address Book is read-only/.test(e.message));
+  });
+
+  it("splits a batch above the server's limit and returns one result per op, in order", async () => {
+    const { api, primaryBook } = await signedIn("erin");
+    const ops = Array.from({ length: maxBatchOps + 5 }, (_, i) => put(`c${i}`, `Contact ${i}`));
+    const results = await api.applyBatch(primaryBook, ops);
+    assert.equal(results.length, ops.length);
+    assert.deepEqual(results.map((r) => r.uid), ops.map((o) => o.uid));
+    assert.ok(results.every((r) => r.status === "created" && r.etag));
+  });
+
+  it("follows `more` through the change feed and continues from the returned token", async () => {
+    const { api, primaryBook } = await signedIn("fay");
+    await api.applyBatch(primaryBook, Array.from({ length: 1500 }, (_, i) => put(`p${i}`, `P ${i}`)));
+    const first = await api.readAllChanges(primaryBook);
+    assert.equal(first.full, true);
+    assert.equal(new Set(first.changes.map((c) => c.uid)).size, 1500);
+    assert.equal(first.changes[0].contact?.displayName, "P 0");
+
+    await api.applyBatch(primaryBook, [{ op: "delete", uid: "p3" }, put("p4", "P four")]);
+    const next = await api.readAllChanges(primaryBook, first.token);
+    assert.equal(next.full, false);
+    assert.deepEqual(next.changes.map((c) => [c.uid, c.deleted]).sort(), [["p3", true], ["p4", false]]);
+  });
+
+  it("reads the whole book again when the server no longer knows the token", async () => {
+    const { api, primaryBook } = await signedIn("gus");
+    await api.applyBatch(primaryBook, [put("g1", "G1")]);
+    const feed = await api.readAllChanges(primaryBook, "a-token-the-server-never-issued");
+    assert.equal(feed.full, true);
+    assert.deepEqual(feed.changes.map((c) => c.uid), ["g1"]);
+  });
+
+  it("saves sync state with If-None-Match first, then If-Match, and refuses a stale etag", async () => {
+    const { api } = await signedIn("hal");
+    assert.equal(await api.getSyncState("dev1", "pair1"), undefined);
+    const etag1 = await api.putSyncState("dev1", "pair1", JSON.stringify({ n: 1 }));
+    await assert.rejects(api.putSyncState("dev1", "pair1", JSON.stringify({ n: 9 })), (e: unknown) => e instanceof ServerApiError && e.kind === "conflict");
+    const etag2 = await api.putSyncState("dev1", "pair1", JSON.stringify({ n: 2 }), etag1);
+    assert.notEqual(etag2, etag1);
+    await assert.rejects(api.putSyncState("dev1", "pair1", JSON.stringify({ n: 3 }), etag1), (e: unknown) => e instanceof ServerApiError && e.kind === "conflict");
+    assert.deepEqual(await api.getSyncState("dev1", "pair1"), { json: { n: 2 }, etag: etag2 });
+  });
+});
