@@ -13,6 +13,9 @@ import type { OpResult, WriteOp } from "../store/contact-store";
 import { loadPhoto, storeInlinePhoto } from "../store/photos";
 
 const VCARD_TYPES = ["text/vcard", "text/x-vcard"];
+// An Accept range with parameters only matches an offer with the same parameters
+// (RFC 9110 §12.5.1), so the versioned forms are offered as well.
+const OFFERED_TYPES = ["application/json", ...VCARD_TYPES, "text/vcard;version=3.0", "text/vcard;version=4.0"];
 
 /** "abc", W/"abc" and abc all name the etag abc; "*" stays "*". */
 const etagOf = (header: string | undefined) => header?.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1") || undefined;
@@ -42,8 +45,8 @@ export function contactRoutes(deps: AppDeps): Router {
       if (!found) throw notFound("No such contact");
       res.set("ETag", quoted(found.etag));
       if (etagOf(req.get("if-none-match")) === found.etag) return void res.status(304).end();
-      const type = req.accepts(["application/json", ...VCARD_TYPES]);
-      if (type && VCARD_TYPES.includes(type)) return sendVCard(req, res, await withPhotoData(found.contact));
+      const type = req.accepts(OFFERED_TYPES);
+      if (type && type !== "application/json") return sendVCard(req, res, await withPhotoData(found.contact));
       res.json({ uid: found.uid, etag: found.etag, contact: found.contact });
     }),
   );
