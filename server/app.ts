@@ -26,7 +26,9 @@ export function createApp(deps: AppDeps): Express {
   // Query values stay plain strings: `?since[$gt]=` must never become an object.
   app.set("query parser", "simple");
   app.set("trust proxy", "loopback");
-  app.use(express.json({ limit: deps.config.maxBodyBytes, strict: true }));
+  const jsonBody = express.json({ limit: deps.config.maxBodyBytes, strict: true });
+  // The sync state is stored as the exact JSON text sent, so its route reads the raw text itself.
+  app.use((req, res, next) => (req.path.startsWith("/api/sync-state/") ? next() : jsonBody(req, res, next)));
 
   app.get(
     "/healthz",

@@ -1,6 +1,6 @@
 import express, { Router } from "express";
 import type { AppDeps } from "../app-deps";
-import { badRequest, notFound } from "../http/errors";
+import { badRequest, HttpError, notFound } from "../http/errors";
 import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
 import { pathIdSchema } from "../http/api-schemas";
@@ -33,7 +33,7 @@ export function syncStateRoutes({ syncStates }: AppDeps): Router {
       try {
         JSON.parse(req.body);
       } catch {
-        throw badRequest("The request body is not valid JSON");
+        throw new HttpError(400, "malformed-json", "The request body is not valid JSON");
       }
       const { etag } = await syncStates.put(req.user!._id, device, pair, req.body, {
         ifMatch: etagOf(req.get("if-match")),
