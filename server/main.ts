@@ -27,7 +27,8 @@ async function main() {
   const server = createServer(await tlsCredentials(config, log), createApp(deps));
   server.requestTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  logger.info({ port: config.port }, `Concord listening on https://localhost:${config.port}`);
+  const { port } = server.address() as { port: number };
+  logger.info({ port }, `Concord listening on https://localhost:${port}`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -47,6 +48,7 @@ async function main() {
 
 /** `npm start` serves the production build of the task pane; build it when it is missing. */
 function buildAddin(log: (msg: string) => void) {
+  if (process.env.CONCORD_SKIP_ADDIN_BUILD === "1") return; // tests of the server alone
   if (existsSync(defaultAddinDir()) && !process.env.CONCORD_REBUILD_ADDIN) return;
   log("building the add-in with webpack (production)");
   const result = spawnSync("npx", ["webpack", "--mode", "production"], { stdio: "inherit" });

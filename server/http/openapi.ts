@@ -27,6 +27,7 @@ export function openApiDocument() {
     security: [{ bearer: [] }, { basic: [] }],
     paths: {
       "/api/auth/login": { post: { security: [], requestBody: body(s.loginSchema), responses: { "200": ok("Signed in", s.loginResultSchema), "401": errors["401"], "429": ok("Too many failed attempts", s.errorSchema) } } },
+      "/api/me": { get: { responses: { "200": ok("Who is signed in", z.object({ username: z.string(), admin: z.boolean(), primaryBook: z.string() })), "401": errors["401"] } } },
       "/api/admin/users": {
         get: { responses: { "200": ok("All users", z.object({ users: z.array(s.userSchema) })), ...errors } },
         post: { requestBody: body(s.newUserSchema), responses: { "201": ok("Created", s.userSchema), "409": ok("Exists", s.errorSchema), ...errors } },
