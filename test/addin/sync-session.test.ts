@@ -1,0 +1,204 @@
+// Whole sync sessions of one pair: the real server app and the fake Microsoft Graph, both over real HTTP.
+import assert from "node:assert/strict";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Express } from "express";
+import type { Contact } from "../../core/contact";
+import { createGraphStore } from "../../addin/outlook/graph-store";
+import { createServerApi, type Book, type ServerApi } from "../../addin/server-api";
+import { graphCodec } from "../../addin/sync/outlook-codec";
+import { syncPair, type OutlookConnection, type SyncRequest } from "../../addin/sync/sync-session";
+import { createFakeGraph, type FakeGraph } from "../fakes/fake-graph";
+import { testApp, type TestApp } from "../support/app";
+
+const servers: Server[] = [];
+
+async function listen(app: Express): Promise<string> {
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, "127.0.0.1", () => resolve(listening));
+  });
+  servers.push(server);
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+type Mailbox = { graph: FakeGraph; outlook: OutlookConnection };
+
+async function mailbox(): Promise<Mailbox> {
+  const graph = createFakeGraph();
+  const baseUrl = `${await listen(graph.app)}/v1.0`;
+  const store = createGraphStore({ getToken: async () => graph.token, baseUrl, sleep: async () => {} });
+  return { graph, outlook: { store, codec: graphCodec } };
+}
+
+const person = (given: string, family: string, extra: Record<string, unknown> = {}) => ({
+  displayName: `${given} ${family}`,
+  givenName: given,
+  surname: family,
+  emailAddresses: [{ address: `${given.toLowerCase()}@example.com`, name: `${given} ${family}` }],
+  ...extra,
+});
+
+const contact = (uid: string, displayName: string, fields: Partial<Contact> = {}): Contact => ({
+  uid, displayName, emails: [], phones: [], addresses: [], urls: [], im: [], categories: [], extra: [], ...fields,
+});
+
+describe("sync session: one pair against the real server and a fake Graph", function () {
+  let t: TestApp;
+  let serverUrl: string;
+
+  before(async () => {
+    t = await testApp();
+    serverUrl = await listen(t.app);
+  });
+  after(async () => {
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    await t.close();
+  });
+
+  async function account(username: string, admin = false) {
+    const user = await t.user(username, { admin });
+    const api = createServerApi({ baseUrl: serverUrl, getToken: () => user.token, fetch: globalThis.fetch });
+    const books = await api.listBooks();
+    const book = (id: string): Book => books.find((b) => b.id === id)!;
+    return { api, admin, book, primaryBook: book(user.primaryBook), deviceId: `device-${username}` };
+  }
+
+  type Account = Awaited<ReturnType<typeof account>>;
+
+  const sync = (who: Account, box: Mailbox, book: Book, folderId: string, more: Partial<SyncRequest> = {}) =>
+    syncPair({ api: who.api, outlook: box.outlook, deviceId: who.deviceId, book, admin: who.admin, folderId, ...more });
+
+  async function serverContacts(api: ServerApi, book: string): Promise<Map<string, { contact: Contact; etag: string }>> {
+    const feed = await api.readAllChanges(book);
+    return new Map(feed.changes.filter((c) => !c.deleted).map((c) => [c.contact!.displayName, { contact: c.contact!, etag: c.etag }]));
+  }
+
+  const outlookByName = (box: Mailbox, folderId: string) => new Map(box.graph.mailbox.contactsIn(folderId).map((c) => [String(c.properties.displayName), c]));
+
+  it("pushes Outlook contacts to a PAB, then merges edits made on both sides, keeping what Outlook cannot hold", async () => {
+    const ann = await account("ann");
+    const box = await mailbox();
+    const folder = await box.outlook.store.ensureFolder("Ann's contacts");
+    box.graph.addContact(folder.id, person("Alice", "Smith", { jobTitle: "Engineer" }));
+    box.graph.addContact(folder.id, person("Bob", "Jones"));
+    box.graph.addContact(folder.id, person("Cleo", "Park"));
+    const phases = new Set<string>();
+
+    const first = await sync(ann, box, ann.primaryBook, folder.id, { onProgress: (p) => phases.add(p.phase) });
+
+    assert.equal(first.kind, "synced");
+    assert.equal(first.mode, "two-way");
+    assert.deepEqual(first.counts.server, { created: 3, updated: 0, deleted: 0 });
+    assert.deepEqual(first.errors, []);
+    assert.deepEqual([...phases].sort(), ["loading", "planning", "reading-outlook", "reading-server", "saving", "writing"]);
+    let server = await serverContacts(ann.api, ann.primaryBook.id);
+    assert.deepEqual([...server.keys()].sort(), ["Alice Smith", "Bob Jones", "Cleo Park"]);
+    assert.equal(server.get("Alice Smith")!.contact.jobTitle, "Engineer");
+    // Every Outlook item now carries its Concord uid.
+    assert.ok(box.graph.mailbox.contactsIn(folder.id).every((c) => c.extended.size === 1));
+
+    // On the server: Alice gets a company and a 4th e-mail (Outlook holds three); a new contact appears.
+    const alice = server.get("Alice Smith")!;
+    const emails = [1, 2, 3, 4].map((n) => ({ type: "work" as const, address: `alice${n}@example.com` }));
+    await ann.api.applyBatch(ann.primaryBook.id, [
+      { op: "put", uid: alice.contact.uid, ifMatch: alice.etag, contact: { ...alice.contact, company: "Acme", emails } },
+      { op: "put", uid: "dora-1", contact: contact("dora-1", "Dora Lee", { emails: [{ type: "home", address: "dora@example.com" }] }) },
+    ]);
+    await sync(ann, box, ann.primaryBook, folder.id);
+    // In Outlook: Alice's job title changes, Bob is deleted.
+    const inOutlook = outlookByName(box, folder.id);
+    box.graph.editContact(inOutlook.get("Alice Smith")!.id, { jobTitle: "Lead engineer" });
+    box.graph.deleteContact(inOutlook.get("Bob Jones")!.id);
+    // And on the server, Alice's company changes again at the same time.
+    server = await serverContacts(ann.api, ann.primaryBook.id);
+    const alice2 = server.get("Alice Smith")!;
+    await ann.api.applyBatch(ann.primaryBook.id, [{ op: "put", uid: alice2.contact.uid, ifMatch: alice2.etag, contact: { ...alice2.contact, company: "Acme Corp" } }]);
+
+    const third = await sync(ann, box, ann.primaryBook, folder.id);
+
+    assert.deepEqual(third.errors, []);
+    assert.deepEqual(third.counts.server, { created: 0, updated: 1, deleted: 1 });
+    assert.deepEqual(third.counts.outlook, { created: 0, updated: 1, deleted: 0 });
+    server = await serverContacts(ann.api, ann.primaryBook.id);
+    assert.deepEqual([...server.keys()].sort(), ["Alice Smith", "Cleo Park", "Dora Lee"]);
+    const merged = server.get("Alice Smith")!.contact;
+    assert.equal(merged.jobTitle, "Lead engineer");
+    assert.equal(merged.company, "Acme Corp");
+    assert.deepEqual(merged.emails.map((e) => e.address), emails.map((e) => e.address), "the 4th e-mail stays on the server");
+    const outlookAlice = outlookByName(box, folder.id).get("Alice Smith")!;
+    assert.equal(outlookAlice.properties.companyName, "Acme Corp");
+    assert.equal((outlookAlice.properties.emailAddresses as unknown[]).length, 3);
+    assert.ok(outlookByName(box, folder.id).has("Dora Lee"));
+
+    // Nothing changed since: the next sync writes nothing and reads Outlook by delta token.
+    const before = box.graph.mailbox.requests.length;
+    const quiet = await sync(ann, box, ann.primaryBook, folder.id);
+    assert.deepEqual(quiet.counts.outlook, { created: 0, updated: 0, deleted: 0 });
+    assert.deepEqual(quiet.counts.server, { created: 0, updated: 0, deleted: 0 });
+    const calls = box.graph.mailbox.requests.slice(before);
+    assert.ok(calls.every((r) => r.method === "GET") && calls.some((r) => r.path.includes("$deltatoken")));
+  });
+
+  it("previews a dry run without writing, and asks before a mass delete until confirmed", async () => {
+    const bea = await account("bea");
+    const box = await mailbox();
+    const folder = await box.outlook.store.ensureFolder("Bea");
+    for (let n = 0; n < 8; n++) box.graph.addContact(folder.id, person(`P${n}`, "Test"));
+    const before = box.graph.mailbox.requests.length;
+
+    const preview = await sync(bea, box, bea.primaryBook, folder.id, { dryRun: true });
+    assert.equal(preview.kind, "preview");
+    assert.equal(preview.counts.server.created, 8);
+    assert.equal((await serverContacts(bea.api, bea.primaryBook.id)).size, 0);
+    assert.ok(box.graph.mailbox.requests.slice(before).every((r) => r.method === "GET"));
+
+    await sync(bea, box, bea.primaryBook, folder.id);
+    for (const c of box.graph.mailbox.contactsIn(folder.id).slice(0, 6)) box.graph.deleteContact(c.id);
+
+    const asked = await sync(bea, box, bea.primaryBook, folder.id);
+    assert.equal(asked.kind, "needs-confirmation");
+    assert.deepEqual(asked.refusals.map((r) => r.kind), ["mass-delete"]);
+    assert.equal((await serverContacts(bea.api, bea.primaryBook.id)).size, 8);
+
+    const confirmed = await sync(bea, box, bea.primaryBook, folder.id, { confirmDeletes: true });
+    assert.equal(confirmed.kind, "synced");
+    assert.equal(confirmed.counts.server.deleted, 6);
+    assert.equal((await serverContacts(bea.api, bea.primaryBook.id)).size, 2);
+  });
+
+  it("publishes an admin's folder as exactly the GAB, and a user's pull reverts local edits to it", async () => {
+    const admin = await account("root", true);
+    const adminBox = await mailbox();
+    const gabFolder = await adminBox.outlook.store.ensureFolder("Global Address Book");
+    adminBox.graph.addContact(gabFolder.id, person("Hana", "Ito", { jobTitle: "CEO" }));
+    adminBox.graph.addContact(gabFolder.id, person("Ivan", "Roe"));
+    await admin.api.applyBatch("gab", [{ op: "put", uid: "stale-1", contact: contact("stale-1", "Old Entry") }]);
+
+    const published = await sync(admin, adminBox, admin.book("gab"), gabFolder.id);
+
+    assert.equal(published.mode, "publish");
+    assert.deepEqual(published.counts.server, { created: 2, updated: 0, deleted: 1 });
+    assert.deepEqual([...(await serverContacts(admin.api, "gab")).keys()].sort(), ["Hana Ito", "Ivan Roe"]);
+
+    const user = await account("joe");
+    const box = await mailbox();
+    const folder = await box.outlook.store.ensureFolder("Global Address Book");
+    const pulled = await sync(user, box, user.book("gab"), folder.id);
+    assert.equal(pulled.mode, "pull");
+    assert.deepEqual(pulled.counts.outlook, { created: 2, updated: 0, deleted: 0 });
+
+    const local = outlookByName(box, folder.id);
+    box.graph.editContact(local.get("Hana Ito")!.id, { jobTitle: "Intern" });
+    box.graph.deleteContact(local.get("Ivan Roe")!.id);
+    box.graph.addContact(folder.id, person("Local", "Only"));
+
+    const reverted = await sync(user, box, user.book("gab"), folder.id);
+
+    assert.deepEqual(reverted.errors, []);
+    assert.deepEqual(reverted.counts.server, { created: 0, updated: 0, deleted: 0 });
+    const after = outlookByName(box, folder.id);
+    assert.deepEqual([...after.keys()].sort(), ["Hana Ito", "Ivan Roe"]);
+    assert.equal(after.get("Hana Ito")!.properties.jobTitle, "CEO");
+    assert.equal((await serverContacts(admin.api, "gab")).get("Hana Ito")!.contact.jobTitle, "CEO");
+  });
+});
