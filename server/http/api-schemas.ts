@@ -28,11 +28,12 @@ export const bookSchema = z.object({
 });
 export const newBookSchema = z.strictObject({ name: z.string().min(1).max(256), owner: z.string().max(64).optional() });
 export const shareSchema = z.strictObject({ access: z.enum(["read", "write"]) });
-export const pageQuerySchema = z.object({
+// Strict, so that a bracketed key such as `since[$gt]` is refused rather than ignored.
+export const pageQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
   cursor: z.string().max(512).optional(),
 });
-export const changesQuerySchema = z.object({
+export const changesQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
   since: z.string().max(512).optional(),
 });
