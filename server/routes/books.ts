@@ -37,7 +37,7 @@ export function bookRoutes({ books, accounts }: AppDeps): Router {
   router.delete(
     "/api/books/:book/shares/:username",
     handle(async (req, res) => {
-      await books.unshare(req.user!, req.params.book, req.params.username);
+      await books.unshare(req.user!, req.params.book, parseOr400(usernameSchema, req.params.username, "username"));
       res.status(204).end();
     }),
   );
