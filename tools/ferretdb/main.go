@@ -8,6 +8,8 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -46,10 +48,39 @@ func main() {
 	go func() { done <- f.Run(ctx) }()
 	go keepIDIndexes(ctx, abs, 250*time.Millisecond)
 
-	// The parent process reads this line to learn the chosen port.
-	fmt.Println(f.MongoDBURI())
+	// The parent process reads this line to learn the chosen port, so print it
+	// only once the listener accepts connections.
+	uri := f.MongoDBURI()
+	if err := waitUntilListening(ctx, uri, done); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(uri)
 
 	if err := <-done; err != nil && ctx.Err() == nil {
 		log.Fatal(err)
+	}
+}
+
+func waitUntilListening(ctx context.Context, uri string, done <-chan error) error {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return err
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		conn, err := net.DialTimeout("tcp", u.Host, time.Second)
+		if err == nil {
+			return conn.Close()
+		}
+		select {
+		case err := <-done:
+			return fmt.Errorf("FerretDB stopped before listening: %v", err)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("FerretDB did not listen on %s within 30 s", u.Host)
+		}
 	}
 }
