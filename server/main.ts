@@ -1,7 +1,9 @@
 // Starts Concord: the database (MONGODB_URI, or the embedded FerretDB), the
 // first admin, HTTPS on PORT, and a graceful stop on SIGTERM.
 import { createServer } from "node:https";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import pino from "pino";
@@ -46,13 +48,24 @@ async function main() {
   process.on("SIGINT", () => void stop("SIGINT"));
 }
 
-/** `npm start` serves the production build of the task pane; build it when it is missing. */
+/** `npm start` serves the production build of the task pane; build it when missing or older than its sources. */
 function buildAddin(log: (msg: string) => void) {
   if (process.env.CONCORD_SKIP_ADDIN_BUILD === "1") return; // tests of the server alone
-  if (existsSync(defaultAddinDir()) && !process.env.CONCORD_REBUILD_ADDIN) return;
+  const built = join(defaultAddinDir(), "taskpane.html");
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const sources = ["addin", "core", "manifest.xml", "webpack.config.js"].map((p) => join(root, p));
+  if (existsSync(built) && statSync(built).mtimeMs >= newestSource(sources)) return;
   log("building the add-in with webpack (production)");
-  const result = spawnSync("npx", ["webpack", "--mode", "production"], { stdio: "inherit" });
+  const result = spawnSync("npx", ["webpack", "--mode", "production"], { stdio: "inherit", cwd: root });
   if (result.status !== 0) throw new Error("Building the add-in failed; see the webpack output above");
+}
+
+function newestSource(paths: string[]): number {
+  const newest = (path: string): number => {
+    const stat = statSync(path);
+    return stat.isDirectory() ? Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name)))) : stat.mtimeMs;
+  };
+  return Math.max(...paths.filter((p) => existsSync(p)).map(newest));
 }
 
 async function ensureFirstAdmin(accounts: Awaited<ReturnType<typeof wire>>["accounts"], password: string | undefined, logger: pino.Logger) {
