@@ -1,0 +1,50 @@
+// What the pane remembers. Settings roam with the mailbox (Office roaming settings); the server
+// session (the JWT) stays in this browser only. The password is never stored.
+import { z } from "zod";
+import type { OfficeHost } from "../office-host";
+
+export const conflictPolicies = ["server-wins", "outlook-wins", "newest-wins"] as const;
+
+const pairSettingsSchema = z.object({
+  /** The Outlook contacts folder; default: the book's name. */
+  folderName: z.string().optional(),
+  policy: z.enum(conflictPolicies).default("server-wins"),
+});
+
+export const paneSettingsSchema = z.object({
+  serverUrl: z.string().default(""),
+  username: z.string().default(""),
+  /** Sync every N minutes while the pane is open; 0 turns it off. */
+  intervalMinutes: z.number().int().min(0).max(24 * 60).default(15),
+  /** auto: Graph where Nested App Authentication works, EWS elsewhere. */
+  outlookApi: z.enum(["auto", "graph", "ews"]).default("auto"),
+  graphClientId: z.string().default(""),
+  pairs: z.record(z.string(), pairSettingsSchema).default({}),
+});
+
+export const sessionSchema = z.object({ token: z.string(), expiresAt: z.string(), username: z.string(), admin: z.boolean() });
+
+export type PaneSettings = z.infer<typeof paneSettingsSchema>;
+export type PairSettings = z.infer<typeof pairSettingsSchema>;
+export type Session = z.infer<typeof sessionSchema>;
+
+const parse = <T>(schema: z.ZodType<T>, text: string | undefined): T | undefined => {
+  try {
+    const result = schema.safeParse(text === undefined ? undefined : JSON.parse(text));
+    return result.success ? result.data : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+export const loadSettings = (host: OfficeHost): PaneSettings => parse(paneSettingsSchema, host.roaming.get("settings")) ?? paneSettingsSchema.parse({});
+export const saveSettings = (host: OfficeHost, settings: PaneSettings) => host.roaming.set("settings", JSON.stringify(settings));
+
+/** The remembered session, unless it has expired by `now`. */
+export function loadSession(host: OfficeHost, now: Date): Session | undefined {
+  const session = parse(sessionSchema, host.local.get("session"));
+  return session && Date.parse(session.expiresAt) > now.getTime() ? session : undefined;
+}
+export const saveSession = (host: OfficeHost, session: Session | undefined) => host.local.set("session", session && JSON.stringify(session));
+
+export const pairSettingsOf = (settings: PaneSettings, bookId: string): PairSettings => settings.pairs[bookId] ?? { policy: "server-wins" };

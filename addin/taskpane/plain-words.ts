@@ -1,0 +1,39 @@
+// Every message the pane shows is written for the person using Outlook: no stack traces, no JSON.
+import type { Refusal } from "../../core/sync-types";
+import { EwsError } from "../outlook/ews-soap";
+import { EwsTransportError } from "../outlook/ews-transport";
+import { GraphError } from "../outlook/graph-store";
+import { ServerApiError } from "../server-api";
+import type { SyncOutcome } from "../sync/sync-session";
+
+export function plainError(error: unknown): string {
+  if (error instanceof ServerApiError) return error.message;
+  if (error instanceof GraphError) {
+    if (error.status === 401 || error.status === 403) return "Outlook did not let Concord open your contacts. Sign in to Outlook again, or ask your administrator to grant Contacts.ReadWrite.";
+    return `Outlook could not finish the request (Microsoft Graph: ${error.code}).`;
+  }
+  if (error instanceof EwsError || error instanceof EwsTransportError) return `Exchange could not finish the request: ${firstLine(error.message)}`;
+  if (error instanceof Error && error.message) return firstLine(error.message);
+  return "Something went wrong. Try again.";
+}
+
+const firstLine = (text: string) => text.split("\n")[0]!.trim();
+
+const sideName = { outlook: "in Outlook", server: "on the server" } as const;
+
+export function describeRefusal(refusal: Refusal): string {
+  if (refusal.kind === "side-emptied") {
+    return refusal.side === "outlook"
+      ? "The Outlook folder is empty although it held synced contacts. Syncing now would delete them all on the server."
+      : "The address book on the server is empty although it held synced contacts. Syncing now would delete them all in Outlook.";
+  }
+  return `This sync would delete ${refusal.deletes} of ${refusal.total} contacts ${sideName[refusal.side]}.`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}`;
+
+export function describeCounts(counts: SyncOutcome["counts"]["outlook"]): string {
+  return `${plural(counts.created, "added")}, ${plural(counts.updated, "updated")}, ${plural(counts.deleted, "deleted")}`;
+}
+
+export const modeLabel = { "two-way": "Two-way sync", pull: "Read-only: Outlook follows the server", publish: "Publish: the server follows this folder" } as const;
