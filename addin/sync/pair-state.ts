@@ -25,7 +25,7 @@ export const emptyPairState = (): PairState => ({ status: emptyStatus() });
 
 export function pairStateToJson(state: PairState): string {
   const head = JSON.stringify({ version: 1, outlookKind: state.outlookKind, outlookState: state.outlookState, serverToken: state.serverToken });
-  // statusToJson leaves out the bases' empty defaults, which is most of a large status.
+  // The status keeps its own compact text (core/sync-types statusToJson).
   return `${head.slice(0, -1)}${head.length > 2 ? "," : ""}"status":${statusToJson(state.status)}}`;
 }
 

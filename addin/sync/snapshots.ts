@@ -6,19 +6,22 @@
 // That needs the content of each unchanged item, which only a status with bases holds (two-way; the
 // pull and publish statuses keep hashes only), so the session reads those sides whole.
 import type { Contact } from "../../core/contact";
-import type { OutlookItem, ServerItem, Snapshot, SyncStatus } from "../../core/sync-types";
+import { baseOf, type OutlookItem, type ServerItem, type Snapshot, type SyncStatus } from "../../core/sync-types";
 import type { FolderRead } from "../outlook/outlook-store";
 import type { ChangeFeed } from "../server-api";
 import type { OutlookCodec } from "./outlook-codec";
 
-export const statusHoldsContent = (status: SyncStatus) => status.entries.every((entry) => entry.base !== undefined);
+export const statusHoldsContent = (status: SyncStatus) => status.entries.every((entry) => entry.baseJson !== undefined);
 
 export function serverSnapshot(feed: ChangeFeed, status: SyncStatus): Snapshot<ServerItem> {
   const live = feed.changes.flatMap((c) => (c.deleted || !c.contact ? [] : [{ contact: c.contact, etag: c.etag }]));
   if (feed.full) return { items: live, complete: true };
   const reported = new Set(feed.changes.map((c) => c.uid));
   const unchanged = status.entries
-    .flatMap((entry): ServerItem[] => (reported.has(entry.uid) || !entry.base ? [] : [{ contact: entry.base, etag: entry.serverEtag, hash: entry.baseHash }]));
+    .flatMap((entry): ServerItem[] => {
+      const base = reported.has(entry.uid) ? undefined : baseOf(entry);
+      return base ? [{ contact: base, etag: entry.serverEtag, hash: entry.baseHash }] : [];
+    });
   return { items: [...unchanged, ...live], complete: true };
 }
 
@@ -28,17 +31,19 @@ const unstamped = "concord-unstamped";
 export function outlookSnapshot<Wire>(read: FolderRead<Wire>, status: SyncStatus, codec: OutlookCodec<Wire>, serverByUid: Map<string, Contact>): Snapshot<OutlookItem> {
   const byUid = new Map(status.entries.map((entry) => [entry.uid, entry]));
   const byOutlookId = new Map(status.entries.map((entry) => [entry.outlookId, entry]));
+  const baseFor = (entry: SyncStatus["entries"][number] | undefined) => (entry ? baseOf(entry) : undefined);
   const items = read.items.map((item): OutlookItem => {
     const uid = item.concordUid;
-    const base = (uid === undefined ? undefined : byUid.get(uid)?.base ?? serverByUid.get(uid)) ?? byOutlookId.get(item.id)?.base;
+    const base = (uid === undefined ? undefined : baseFor(byUid.get(uid)) ?? serverByUid.get(uid)) ?? baseFor(byOutlookId.get(item.id));
     const { uid: _read, ...contact } = codec.read(item.wire, uid ?? base?.uid ?? unstamped, base);
     return { id: item.id, contact: uid === undefined ? contact : { ...contact, uid }, changeKey: item.changeKey || undefined, modifiedAt: item.lastModified };
   });
   if (read.full) return { items, complete: true };
   const reported = new Set([...read.items.map((item) => item.id), ...read.removed]);
   const unchanged = status.entries
-    .flatMap((entry): OutlookItem[] =>
-      reported.has(entry.outlookId) || !entry.base ? [] : [{ id: entry.outlookId, contact: entry.base, hash: entry.outlookHash, changeKey: entry.outlookChangeKey }],
-    );
+    .flatMap((entry): OutlookItem[] => {
+      const base = reported.has(entry.outlookId) ? undefined : baseOf(entry);
+      return base ? [{ id: entry.outlookId, contact: base, hash: entry.outlookHash, changeKey: entry.outlookChangeKey }] : [];
+    });
   return { items: [...unchanged, ...items], complete: true };
 }

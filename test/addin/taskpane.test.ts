@@ -1,0 +1,162 @@
+// The task pane's logic and rendering: plain-words errors, the Outlook API choice, remembered
+// settings, server-rendered components, and "Sync now" over several books against the real server.
+import assert from "node:assert/strict";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createElement } from "react";
+import { renderToString } from "react-dom/server";
+import { FluentProvider, webLightTheme } from "@fluentui/react-components";
+import { createOfficeHost, type OfficeHost } from "../../addin/office-host";
+import { EwsTransportError } from "../../addin/outlook/ews-transport";
+import { createGraphStore, GraphError } from "../../addin/outlook/graph-store";
+import { createServerApi, ServerApiError, type Book } from "../../addin/server-api";
+import { graphCodec } from "../../addin/sync/outlook-codec";
+import { App } from "../../addin/taskpane/app";
+import { BookList } from "../../addin/taskpane/book-list";
+import { chooseOutlookApi, connectOutlook } from "../../addin/taskpane/outlook-connection";
+import { loadSession, loadSettings, paneSettingsSchema, saveSession, saveSettings } from "../../addin/taskpane/pane-settings";
+import { describeRefusal, plainError } from "../../addin/taskpane/plain-words";
+import { syncBooks } from "../../addin/taskpane/sync-books";
+import { SyncResults } from "../../addin/taskpane/sync-results";
+import type { SyncOutcome } from "../../addin/sync/sync-session";
+import { createFakeGraph } from "../fakes/fake-graph";
+import { testApp, type TestApp } from "../support/app";
+
+const memoryHost = (caps: { naa?: boolean; ews?: boolean } = {}): OfficeHost => ({
+  ...createOfficeHost(undefined, undefined),
+  nestedAppAuthSupported: () => caps.naa ?? false,
+  ewsAvailable: () => caps.ews ?? false,
+});
+
+const render = (node: React.ReactElement) => renderToString(createElement(FluentProvider, { theme: webLightTheme }, node))
+    .replace(/<style[^>]*>[\s\S]*?<\/style>/g, "")
+    .replace(/<!-- -->/g, "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ");
+
+const book = (id: string, kind: Book["kind"], access: Book["access"], name = id): Book => ({ id, kind, access, name, owner: null });
+
+describe("task pane", () => {
+  describe("messages in plain words", () => {
+    it("turns Graph, EWS and unexpected errors into one readable line, never a stack trace", () => {
+      assert.match(plainError(new GraphError(403, "ErrorAccessDenied", "Access is denied")), /^Outlook did not let Concord open your contacts/);
+      assert.equal(plainError(new GraphError(500, "InternalServerError", "boom")), "Outlook could not finish the request (Microsoft Graph: InternalServerError).");
+      assert.match(plainError(new EwsTransportError("9020", "makeEwsRequestAsync failed: too large")), /^Exchange could not finish the request: makeEwsRequestAsync failed: too large$/);
+      const crash = new TypeError("Cannot read properties of undefined (reading 'id')\n    at foo (file.ts:1:1)");
+      assert.equal(plainError(crash), "Cannot read properties of undefined (reading 'id')");
+      assert.equal(plainError({ weird: true }), "Something went wrong. Try again.");
+      assert.equal(plainError(new ServerApiError("session-expired", "Your session expired; sign in again", 401)), "Your session expired; sign in again");
+    });
+
+    it("words a mass-delete refusal with its numbers and side", () => {
+      assert.equal(describeRefusal({ kind: "mass-delete", side: "server", deletes: 6, total: 8, threshold: 4 }), "This sync would delete 6 of 8 contacts on the server.");
+      assert.match(describeRefusal({ kind: "side-emptied", side: "outlook" }), /Outlook folder is empty/);
+    });
+  });
+
+  describe("choosing how to reach Outlook", () => {
+    it("uses Graph where Nested App Authentication works, EWS elsewhere, unless the setting says otherwise", () => {
+      assert.equal(chooseOutlookApi("auto", memoryHost({ naa: true })), "graph");
+      assert.equal(chooseOutlookApi("auto", memoryHost({ naa: false })), "ews");
+      assert.equal(chooseOutlookApi("ews", memoryHost({ naa: true })), "ews");
+      assert.equal(chooseOutlookApi("graph", memoryHost({ naa: false })), "graph");
+    });
+
+    it("asks for the Graph client id, or for Graph when EWS is unavailable", () => {
+      const settings = paneSettingsSchema.parse({});
+      assert.throws(() => connectOutlook("graph", settings, memoryHost()), /Enter the Graph client id in Settings/);
+      assert.throws(() => connectOutlook("ews", settings, memoryHost({ ews: false })), /cannot reach Exchange Web Services/);
+      assert.equal(connectOutlook("graph", { ...settings, graphClientId: "app-id" }, memoryHost()).store.kind, "graph");
+    });
+  });
+
+  describe("remembered settings and session", () => {
+    it("keeps the settings and forgets a session once it expired", async () => {
+      const host = memoryHost();
+      const settings = { ...paneSettingsSchema.parse({}), serverUrl: "https://c.example", intervalMinutes: 5 };
+      await saveSettings(host, settings);
+      assert.deepEqual(loadSettings(host), settings);
+      await saveSession(host, { token: "jwt", expiresAt: "2030-01-01T10:00:00Z", username: "ann", admin: false });
+      assert.equal(loadSession(host, new Date("2030-01-01T09:59:00Z"))?.token, "jwt");
+      assert.equal(loadSession(host, new Date("2030-01-01T10:00:01Z")), undefined);
+    });
+
+    it("starts from defaults when the stored settings are unreadable", async () => {
+      const host = memoryHost();
+      await host.roaming.set("settings", "{not json");
+      assert.equal(loadSettings(host).intervalMinutes, 15);
+    });
+  });
+
+  describe("rendering", () => {
+    it("shows the sign-in form when no session is remembered", () => {
+      const text = render(createElement(App, { host: memoryHost() }));
+      assert.match(text, /Concord server/);
+      assert.match(text, /Password/);
+      assert.doesNotMatch(text, /Sync now/);
+    });
+
+    it("badges each book by access and offers the conflict policy only for two-way books", () => {
+      const books = [book("gab", "gab", "read", "Global Address Book"), book("directory", "directory", "read", "Local Directory"), book("ann", "pab", "write", "Ann's book")];
+      const text = render(createElement(BookList, { books, admin: false, settings: paneSettingsSchema.parse({}), onPairChange: () => {} }));
+      assert.equal(text.match(/Read-only(?!:)/g)?.length, 2);
+      assert.equal(text.match(/Read &amp; write/g)?.length, 1);
+      assert.equal(text.match(/When both sides changed a field/g)?.length, 1);
+      const asAdmin = render(createElement(BookList, { books: [{ ...books[0], access: "write" }], admin: true, settings: paneSettingsSchema.parse({}), onPairChange: () => {} }));
+      assert.match(asAdmin, /Publish \(admin\)/);
+    });
+
+    it("lists counts per side and each conflict with what won", () => {
+      const outcome = {
+        kind: "synced", mode: "two-way", refusals: [], errors: [],
+        counts: { outlook: { created: 1, updated: 2, deleted: 0 }, server: { created: 0, updated: 1, deleted: 3 } },
+        conflicts: [{ uid: "u1", name: "Alice Smith", field: "jobTitle", outlook: "Lead", server: "CTO", winner: "server" }],
+      } as unknown as SyncOutcome;
+      const text = render(createElement(SyncResults, { results: [{ bookId: "ann", outcome, at: "" }], books: [book("ann", "pab", "write", "Ann's book")] }));
+      assert.match(text, /Outlook: 1 added, 2 updated, 0 deleted/);
+      assert.match(text, /Server: 0 added, 1 updated, 3 deleted/);
+      assert.match(text, /Conflict in Alice Smith, jobTitle: Outlook had “Lead”, the server had “CTO”; the server won/);
+    });
+  });
+
+  describe("Sync now over every book", function () {
+    let t: TestApp;
+    const servers: Server[] = [];
+    const listen = async (app: { listen: TestApp["app"]["listen"] }) => {
+      const server = await new Promise<Server>((resolve) => {
+        const s = app.listen(0, "127.0.0.1", () => resolve(s));
+      });
+      servers.push(server);
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    };
+    before(async () => (t = await testApp()));
+    after(async () => {
+      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+      await t.close();
+    });
+
+    it("syncs each book into a folder named after it and reports a failing book without stopping the others", async () => {
+      const user = await t.user("kim");
+      const api = createServerApi({ baseUrl: await listen(t.app), getToken: () => user.token });
+      const graph = createFakeGraph();
+      const store = createGraphStore({ getToken: async () => graph.token, baseUrl: `${await listen(graph.app)}/v1.0`, sleep: async () => {} });
+      const books = [book("missing-book", "pab", "write", "Gone"), ...(await api.listBooks())];
+
+      const run = await syncBooks({ api, outlook: { store, codec: graphCodec }, deviceId: "dev-kim", admin: false, books, settings: paneSettingsSchema.parse({}) });
+
+      assert.equal(run.sessionExpired, false);
+      assert.equal(run.results[0].error, "No such address book");
+      assert.ok(run.results.slice(1).every((r) => r.outcome?.kind === "synced"), JSON.stringify(run.results));
+      assert.deepEqual([...graph.mailbox.folders.values()].map((f) => f.displayName).sort(), books.map((b) => b.name).sort());
+    });
+
+    it("stops at an expired session", async () => {
+      const api = createServerApi({ baseUrl: await listen(t.app), getToken: () => "expired" });
+      const graph = createFakeGraph();
+      const store = createGraphStore({ getToken: async () => graph.token, baseUrl: `${await listen(graph.app)}/v1.0`, sleep: async () => {} });
+      const run = await syncBooks({ api, outlook: { store, codec: graphCodec }, deviceId: "d", admin: false, books: [book("a", "pab", "write"), book("b", "pab", "write")], settings: paneSettingsSchema.parse({}) });
+      assert.equal(run.sessionExpired, true);
+      assert.deepEqual(run.results.map((r) => r.error), ["Your session expired; sign in again"]);
+    });
+  });
+});
