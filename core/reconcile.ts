@@ -21,6 +21,7 @@
 import { contactSchema, type Contact } from "./contact";
 import { contentHash, hashText } from "./content-hash";
 import { mergeContacts, type Winner } from "./merge";
+import { baseOf } from "./sync-types";
 import type {
   Action, ConflictPolicy, Conflict, Counts, DeleteVsChange, OutlookItem, Plan, Quarantine, Refusal,
   Row, ServerItem, Snapshot, StatusEntry, SyncMode, SyncStatus,
@@ -182,16 +183,20 @@ function decidePaired(ctx: Context, entry: StatusEntry, o: OutlookItem | undefin
   // Changed on both sides: identical edits need no write; otherwise merge against the
   // base (without one, as on a first sync).
   if (ctx.hashOf(o!) === ctx.hashOf(s!)) return push(ctx, record(ctx, uid, "both-changed-alike", s!.contact, o!, s!, ctx.hashOf(s!)));
-  return mergeAndWrite(ctx, "both-changed-merged", entry.base, o!, s!);
+  return mergeAndWrite(ctx, "both-changed-merged", baseOf(entry), o!, s!);
 }
 
 /** Neither side changed. A moved etag/changeKey with the same content is only bookkeeping. */
 function keepOrRefresh(ctx: Context, entry: StatusEntry, o: OutlookItem, s: ServerItem): void {
-  // Without a stored base the server's content stands in: its hash is the base hash.
-  const base = entry.base ?? s.contact;
-  if (s.etag !== entry.serverEtag) return push(ctx, record(ctx, entry.uid, "server-etag-moved", base, o, s, entry.baseHash));
-  if (o.changeKey !== entry.outlookChangeKey) return push(ctx, record(ctx, entry.uid, "outlook-changekey-moved", base, o, s, entry.baseHash));
-  ctx.unchanged++;
+  const row: Row | undefined = s.etag !== entry.serverEtag ? "server-etag-moved" : o.changeKey !== entry.outlookChangeKey ? "outlook-changekey-moved" : undefined;
+  if (!row) {
+    ctx.unchanged++;
+    return;
+  }
+  // The server's content hashes to the base hash; the stored base text, when there is one, is
+  // recorded again unparsed.
+  const action = record(ctx, entry.uid, row, s.contact, o, s, entry.baseHash);
+  push(ctx, entry.baseJson === undefined ? action : { ...action, baseJson: entry.baseJson });
 }
 
 /** pull: the server is the truth. Outlook edits are reverted, Outlook deletes restored. */

@@ -6,6 +6,7 @@
 // recovered on the next run: Outlook creates carry the uid and server puts use
 // client-chosen uids, so redone work matches by uid instead of duplicating.
 import { contentHash } from "./content-hash";
+import { baseJsonOf } from "./sync-types";
 import type {
   Action, OutlookWriteResult, Plan, Refusal, Row, ServerOp, ServerOpResult, Side, StatusEntry, SyncAdapters, SyncStatus,
 } from "./sync-types";
@@ -139,7 +140,7 @@ function statusBook(status: SyncStatus, keepBase: boolean) {
       const entry: StatusEntry = {
         uid: action.uid,
         outlookId: outlook?.id ?? action.outlookId!,
-        ...(keepBase ? { base: action.contact } : {}),
+        ...(keepBase ? { baseJson: action.baseJson ?? baseJsonOf(action.contact) } : {}),
         baseHash,
         outlookHash: outlook ? (outlook.hash ?? baseHash) : action.outlookHash!,
         serverEtag: server ? (server.etag ?? "") : (action.serverEtag ?? ""),

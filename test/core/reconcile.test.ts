@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { contactSchema, type Contact, type ContactInput } from "../../core/contact";
 import { contentHash } from "../../core/content-hash";
 import { reconcile, uidForOutlookItem, type ReconcileOptions } from "../../core/reconcile";
-import type { OutlookContact, OutlookItem, Plan, ServerItem, SyncStatus } from "../../core/sync-types";
+import { baseJsonOf, type OutlookContact, type OutlookItem, type Plan, type ServerItem, type SyncStatus } from "../../core/sync-types";
 
 const person = (uid: string, input: Partial<ContactInput> = {}): Contact =>
   contactSchema.parse({ uid, displayName: `Person ${uid}`, emails: [{ type: "work", address: `${uid}@example.com` }], ...input });
@@ -16,7 +16,7 @@ function synced(contacts: Contact[]): World {
     status: {
       version: 1,
       entries: contacts.map((c) => ({
-        uid: c.uid, outlookId: `o-${c.uid}`, base: c, baseHash: contentHash(c), outlookHash: contentHash(c),
+        uid: c.uid, outlookId: `o-${c.uid}`, baseJson: baseJsonOf(c), baseHash: contentHash(c), outlookHash: contentHash(c),
         outlookChangeKey: `k-${c.uid}`, serverEtag: `e-${c.uid}`,
       })),
     },
@@ -139,7 +139,7 @@ describe("reconcile: pairs the status knows (two-way)", () => {
 
   it("merges like a first sync when the status kept no base: every differing field is a conflict for the policy", () => {
     let w = synced([alice]);
-    w = { ...w, status: { version: 1, entries: w.status.entries.map(({ base: _base, ...rest }) => rest) } };
+    w = { ...w, status: { version: 1, entries: w.status.entries.map(({ baseJson: _base, ...rest }) => rest) } };
     w = editServer(editOutlook(w, "alice", { jobTitle: "CTO" }), "alice", { company: "Globex" });
     const p = plan(w, { policy: "outlook-wins" });
     assert.equal(only(p).contact?.jobTitle, "CTO");
@@ -204,6 +204,8 @@ describe("reconcile: pairs the status knows (two-way)", () => {
     assert.equal(a.row, "server-etag-moved");
     assert.equal(a.outlook ?? a.server, undefined);
     assert.equal(a.serverEtag, "rewritten");
+    // The base stays the text both sides agreed on, not the server's re-spaced copy.
+    assert.equal(a.baseJson, w.status.entries[0].baseJson);
   });
 
   it("does not ping-pong when Outlook re-saved an item: a new changeKey with the same content is only recorded", () => {

@@ -3,7 +3,7 @@ import { contactSchema, type Contact, type ContactInput } from "../../core/conta
 import { contentHash } from "../../core/content-hash";
 import { reconcile, type ReconcileOptions } from "../../core/reconcile";
 import { PlanRefusedError, runSync, type RunSyncOptions } from "../../core/run-sync";
-import { emptyStatus, statusFromJson, statusToJson, syncStatusSchema, type OutlookContact, type Plan, type SyncStatus } from "../../core/sync-types";
+import { baseOf, emptyStatus, statusFromJson, statusToJson, syncStatusSchema, type OutlookContact, type Plan, type SyncStatus } from "../../core/sync-types";
 import { Faults, memoryOutlook, memoryServer, type MemoryOutlook, type MemoryServer } from "../support/memory-sides";
 
 const person = (uid: string, input: Partial<ContactInput> = {}): Contact =>
@@ -216,23 +216,36 @@ describe("runSync", () => {
     assertConverged(s);
   });
 
-  it("stores the status compactly, without empty lists, and reads it back to the same status", async () => {
+  it("keeps each base as compact JSON text without empty defaults, and reads the stored status back unchanged", async () => {
     const s = sides();
     s.server.userPut(person("a", { categories: [], displayName: "" }));
     s.server.userPut(person("b", { phones: [{ type: "mobile", number: "1" }] }));
     await sync(s);
-    const text = statusToJson(s.status);
-    assert.doesNotMatch(text, /"urls"|"im"|"extra"|"addresses"|"displayName":""/);
-    assert.match(text, /"phones":\[\{/);
-    assert.deepEqual(statusFromJson(text), s.status);
-    assert.ok(text.length < JSON.stringify(s.status).length * 0.8);
+    for (const entry of s.status.entries) {
+      const base = entry.baseJson!;
+      assert.doesNotMatch(base, /"urls"|"im"|"extra"|"addresses"|"displayName":""/);
+      assert.deepEqual(baseOf(entry), s.server.items.get(entry.uid)!.contact);
+      assert.ok(base.length < JSON.stringify(baseOf(entry)).length * 0.8);
+    }
+    assert.match(s.status.entries.find((e) => e.uid === "b")!.baseJson!, /"phones":\[\{/);
+    assert.deepEqual(statusFromJson(statusToJson(s.status)), s.status);
+  });
+
+  it("refuses to load a status whose base is not a contact, instead of failing in a later merge", async () => {
+    const s = sides();
+    s.server.userPut(person("a"));
+    await sync(s);
+    const damaged = { ...s.status, entries: s.status.entries.map((e) => ({ ...e, baseJson: '{"uid":"a","emails":[{"type":"work"}]}' })) };
+    assert.throws(() => statusFromJson(statusToJson(damaged)), /baseJson/);
+    const truncated = { ...s.status, entries: s.status.entries.map((e) => ({ ...e, baseJson: e.baseJson!.slice(0, -1) })) };
+    assert.throws(() => statusFromJson(statusToJson(truncated)), /baseJson/);
   });
 
   it("keeps no base contact in the status of a pull sync, which never merges, and still follows server edits", async () => {
     const s = sides();
     s.server.userPut(person("a"));
     await sync(s, { mode: "pull" });
-    assert.equal(s.status.entries[0].base, undefined);
+    assert.equal(s.status.entries[0].baseJson, undefined);
     s.server.userEdit("a", (c) => void (c.jobTitle = "CTO"));
     await sync(s, { mode: "pull" });
     assert.equal([...s.outlook.items.values()][0].contact.jobTitle, "CTO");
