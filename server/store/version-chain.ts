@@ -50,6 +50,14 @@ export function versionChain<V extends Document>(versions: Collection<Document>,
       if (isDuplicateKey(err)) return false;
       throw err;
     }
+    // A writer that read version n - 1 long ago can insert n after n was trimmed
+    // away. The hint already passed n then (it is set before each trim), so such
+    // a late insert is withdrawn, never mistaken for the newest version.
+    const hint = await hcol.findOne({ _id: key });
+    if (hint && hint.n >= n) {
+      await vcol.deleteOne({ _id: `${key}#${n}` });
+      return false;
+    }
     await hcol.updateOne({ _id: key }, { $set: { n } }, { upsert: true }).catch((err) => {
       if (!isDuplicateKey(err)) throw err; // a racing first hint; either value is a valid lower bound
     });
