@@ -51,10 +51,11 @@ export function versionChain<V extends Document>(versions: Collection<Document>,
       throw err;
     }
     // A writer that read version n - 1 long ago can insert n after n was trimmed
-    // away. The hint already passed n then (it is set before each trim), so such
-    // a late insert is withdrawn, never mistaken for the newest version.
+    // away. Trimming n follows the insert of n + KEEP_VERSIONS and the hint moving
+    // there, so such a late insert is withdrawn, never mistaken for the newest
+    // version. (A hint merely at n + 1 is a writer that already built on ours.)
     const hint = await hcol.findOne({ _id: key });
-    if (hint && hint.n >= n) {
+    if (hint && hint.n >= n + KEEP_VERSIONS) {
       await vcol.deleteOne({ _id: `${key}#${n}` });
       return false;
     }
