@@ -23,7 +23,7 @@ function contact(i: number): Contact {
   };
 }
 
-export async function benchReconcile(): Promise<{ name: string; ms: number; peakMB: number; reconcileHeapMB: number; rssPeakMB: number; contacts: number; actions: number; conflicts: number }> {
+export async function benchReconcile(): Promise<{ name: string; ms: number; peakMB: number; reconcileHeapMB: number; rssPeakMB: number; hashMicros: number; contacts: number; actions: number; conflicts: number }> {
   const entries: StatusEntry[] = [];
   const outlookItems: OutlookItem[] = [];
   const serverItems: ServerItem[] = [];
@@ -45,6 +45,11 @@ export async function benchReconcile(): Promise<{ name: string; ms: number; peak
   const plan = reconcile(status, { items: outlookItems, complete: true }, { items: serverItems, complete: true });
   const ms = performance.now() - start;
   const heapAfter = process.memoryUsage().heapUsed;
+  // What an item costs when no etag or changeKey spares the hash (a first sync, an adapter
+  // without changeKeys, a server that rewrote every etag).
+  const hashStart = performance.now();
+  for (const item of serverItems) contentHash(item.contact);
+  const hashMicros = ((performance.now() - hashStart) * 1000) / serverItems.length;
   return {
     name: "reconcile 100k contacts, 1% changed per side",
     ms: Math.round(ms),
@@ -55,6 +60,8 @@ export async function benchReconcile(): Promise<{ name: string; ms: number; peak
     reconcileHeapMB: Math.round((heapAfter - heapBefore) / 1048576),
     // The process's resident high-water mark, runtime and the setup's garbage included.
     rssPeakMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    // contentHash per contact, over the server side's 100k.
+    hashMicros: Math.round(hashMicros * 100) / 100,
     contacts: total,
     actions: plan.actions.length,
     conflicts: plan.conflicts.length,
