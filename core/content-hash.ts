@@ -7,7 +7,8 @@ import type { Contact } from "./contact";
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
-function canonical(value: unknown): Json | undefined {
+/** JSON with sorted keys, trimmed strings and empty values dropped. */
+export function canonical(value: unknown): Json | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === "string") {
     const trimmed = value.trim();

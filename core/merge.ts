@@ -4,6 +4,7 @@
 // matched by identity (an address, a number), never by position: Outlook keeps
 // e-mails in three slots and servers reorder vCard properties freely.
 import type { Contact } from "./contact";
+import { canonical } from "./content-hash";
 
 export type Winner = "outlook" | "server";
 export type FieldConflict = { field: string; outlook: unknown; server: unknown; winner: Winner };
@@ -33,22 +34,6 @@ type ListField = keyof typeof listIdentity;
 /** JSON with sorted keys, trimmed strings and empties dropped: equality as the content hash sees it. */
 export function canonicalText(value: unknown): string {
   return JSON.stringify(canonical(value)) ?? "";
-}
-
-function canonical(value: unknown): unknown {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === "string") return value.trim() || undefined;
-  if (Array.isArray(value)) {
-    const items = value.map(canonical).filter((v) => v !== undefined);
-    return items.length ? items : undefined;
-  }
-  if (typeof value !== "object") return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
-    const v = canonical((value as Record<string, unknown>)[key]);
-    if (v !== undefined) out[key] = v;
-  }
-  return Object.keys(out).length ? out : undefined;
 }
 
 type Merger = { hasBase: boolean; winner: Winner; conflicts: FieldConflict[] };
