@@ -32,9 +32,18 @@ export type SyncRequest = {
   dryRun?: boolean;
   /** The user saw the mass-delete warning and wants the deletes. */
   confirmDeletes?: boolean;
+  /** Actions applied per chunk (one server batch each). */
   chunkSize?: number;
+  /** The status is saved after a chunk at most this often, and always at the end. A kill loses at
+   *  most this much bookkeeping, which the next sync recovers by matching uids. */
+  saveEveryMs?: number;
   onProgress?: (progress: SyncProgress) => void;
 };
+
+// A large book's status runs to megabytes; saving it after every chunk would upload it
+// hundreds of times in one sync.
+const DEFAULT_CHUNK_SIZE = 200;
+const DEFAULT_SAVE_EVERY_MS = 10_000;
 
 export type ConflictReport = { uid: string; name: string; field: string; outlook: unknown; server: unknown; winner: "outlook" | "server" };
 
@@ -93,13 +102,19 @@ export async function syncPair(request: SyncRequest): Promise<SyncOutcome> {
     etag = await api.putSyncState(deviceId, pair, pairStateToJson(next), etag);
   };
   const outlookById = new Map(outlook.items.map((item) => [item.id, item]));
+  const saveEveryMs = request.saveEveryMs ?? DEFAULT_SAVE_EVERY_MS;
+  let lastSave = Date.now();
   const run = await runSync(
     plan,
     { outlook: outlookAdapter(request.outlook, folderId, outlookById), server: { applyBatch: (ops) => api.applyBatch(book.id, ops) } },
     state.status,
     {
-      chunkSize: request.chunkSize,
-      saveStatus: (status) => save({ ...state, status }),
+      chunkSize: request.chunkSize ?? DEFAULT_CHUNK_SIZE,
+      saveStatus: async (status) => {
+        if (Date.now() - lastSave < saveEveryMs) return;
+        await save({ ...state, status });
+        lastSave = Date.now();
+      },
       onProgress: ({ done, total }) => progress({ phase: "writing", done, total }),
     },
   );
