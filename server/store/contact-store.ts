@@ -121,13 +121,27 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
     await leases.amend(book, lease.n, { owner: lease.owner, until: new Date(0), released: true, base: head, head, horizon });
   }
 
+  /** Appends log entries. A chunk this append starts from its first position is new, so it is
+   *  inserted whole (one write for all such chunks); only a partly filled chunk needs a $push. */
   async function append(book: string, entries: { p: number; u: string }[]): Promise<void> {
     const byChunk = new Map<number, { p: number; u: string }[]>();
     for (const e of entries) byChunk.set(chunkOf(e.p), [...(byChunk.get(chunkOf(e.p)) ?? []), e]);
-    // Different chunk documents: no two of these updates touch the same document.
-    await Promise.all(
-      [...byChunk].map(([c, es]) => LogChunk.updateOne({ _id: chunkId(book, c) }, { $push: { entries: { $each: es } }, $setOnInsert: { book } }, { upsert: true })),
-    );
+    const fresh = [...byChunk].filter(([c, es]) => es[0].p === c * CHUNK_SIZE);
+    const partial = [...byChunk].filter(([c, es]) => es[0].p !== c * CHUNK_SIZE);
+    const push = ([c, es]: [number, { p: number; u: string }[]]) =>
+      LogChunk.updateOne({ _id: chunkId(book, c) }, { $push: { entries: { $each: es } }, $setOnInsert: { book } }, { upsert: true });
+    const inserted = fresh.length
+      ? LogChunk.collection.insertMany(fresh.map(([c, es]) => ({ _id: chunkId(book, c) as never, book, entries: es })), { ordered: false }).then(
+          () => [],
+          // A chunk that exists after all (a dead writer's leftovers) takes the entries by $push.
+          (err: { writeErrors?: { index: number }[] }) => {
+            if (!err.writeErrors) throw err;
+            return Promise.all(err.writeErrors.map((w) => push(fresh[w.index])));
+          },
+        )
+      : Promise.resolve([]);
+    // Different chunk documents: no two of these writes touch the same document.
+    await Promise.all([inserted, ...partial.map(push)]);
   }
 
   function newDoc(book: string, uid: string, seq: number, contact: Contact, etag: string) {

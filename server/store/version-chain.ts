@@ -35,9 +35,13 @@ export function versionChain<V extends Document>(versions: Collection<Document>,
     for (let step = 1; n > 0 && !doc && step <= WALK_LIMIT; step++) doc = await get(key, n + step);
     if (n > 0 && !doc) doc = (await vcol.find({ key }).sort({ n: -1 }).limit(1).toArray())[0] ?? null;
     if (doc) n = doc.n;
-    for (let next = await get(key, n + 1); next; next = await get(key, n + 1)) {
-      doc = next;
-      n = next.n;
+    // Usually the hint is current or one behind: look one and two ahead at once.
+    for (;;) {
+      const [next, after] = await Promise.all([get(key, n + 1), get(key, n + 2)]);
+      if (!next) break;
+      doc = after ?? next;
+      n = doc.n;
+      if (!after) break;
     }
     return doc ? { n: doc.n, value: doc.value as V } : null;
   }
