@@ -6,6 +6,7 @@ import type { Contact } from "../../core/contact";
 import { emitVCard, parseVCard, VCardError } from "../../core/vcard";
 import type { AppDeps } from "../app-deps";
 import { badRequest, notFound, preconditionFailed } from "../http/errors";
+import { etagOf, quoted } from "../http/etag";
 import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
 import { batchSchema, changesQuerySchema, contactBodySchema, contactSchema, pageQuerySchema } from "../http/api-schemas";
@@ -17,9 +18,6 @@ const VCARD_TYPES = ["text/vcard", "text/x-vcard"];
 // (RFC 9110 §12.5.1), so the versioned forms are offered as well.
 const OFFERED_TYPES = ["application/json", ...VCARD_TYPES, "text/vcard;version=3.0", "text/vcard;version=4.0"];
 
-/** "abc", W/"abc" and abc all name the etag abc; "*" stays "*". */
-const etagOf = (header: string | undefined) => header?.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1") || undefined;
-const quoted = (etag: string) => `"${etag}"`;
 
 export function contactRoutes(deps: AppDeps): Router {
   const { books, store, models } = deps;

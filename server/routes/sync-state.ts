@@ -1,12 +1,12 @@
 import express, { Router } from "express";
 import type { AppDeps } from "../app-deps";
 import { badRequest, HttpError, notFound } from "../http/errors";
+import { etagOf, quoted } from "../http/etag";
 import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
 import { pathIdSchema } from "../http/api-schemas";
 import { MAX_SYNC_STATE_BYTES } from "../store/sync-states";
 
-const etagOf = (header: string | undefined) => header?.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1") || undefined;
 
 export function syncStateRoutes({ syncStates }: AppDeps): Router {
   const router = Router();
@@ -20,7 +20,7 @@ export function syncStateRoutes({ syncStates }: AppDeps): Router {
       const { device, pair } = params(req.params);
       const state = await syncStates.get(req.user!._id, device, pair);
       if (!state) throw notFound("No sync state saved for this device and pair");
-      res.set("ETag", `"${state.etag}"`).type("application/json").send(state.json);
+      res.set("ETag", quoted(state.etag)).type("application/json").send(state.json);
     }),
   );
 
@@ -39,7 +39,7 @@ export function syncStateRoutes({ syncStates }: AppDeps): Router {
         ifMatch: etagOf(req.get("if-match")),
         ifNoneMatch: etagOf(req.get("if-none-match")) === "*",
       });
-      res.set("ETag", `"${etag}"`).json({ etag });
+      res.set("ETag", quoted(etag)).json({ etag });
     }),
   );
   return router;
