@@ -1,4 +1,5 @@
 // Users, roles and mailing lists, and the Local Directory derived from them.
+import { insertOr } from "../db/duplicate-key";
 import { z } from "zod";
 import type { Contact } from "../../core/contact";
 import { contactSchema } from "../../core/contact";
@@ -103,12 +104,9 @@ export function createAccounts(models: Models, store: ContactStore, books: Books
       primaryBook: pab.id,
       createdAt: clock(),
     };
-    try {
-      await User.create(doc);
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw conflict(`A user named ${input.username} already exists`);
-      throw err;
-    }
+    await insertOr(User.create(doc), () => {
+      throw conflict(`A user named ${input.username} already exists`);
+    });
     await publishUser(doc);
     return publicUser(doc);
   }
@@ -134,12 +132,9 @@ export function createAccounts(models: Models, store: ContactStore, books: Books
 
   async function createList(input: z.infer<typeof newListSchema>) {
     const doc = { _id: input.address, name: input.name, members: input.members, visibleInDirectory: input.visibleInDirectory };
-    try {
-      await MailingList.create(doc);
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw conflict(`The mailing list ${input.address} already exists`);
-      throw err;
-    }
+    await insertOr(MailingList.create(doc), () => {
+      throw conflict(`The mailing list ${input.address} already exists`);
+    });
     await publishList(doc);
     return publicList(doc);
   }

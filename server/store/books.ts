@@ -1,6 +1,7 @@
 // Mailtraq's three contact structures: one Global Address Book, Personal
 // Address Books per user (shareable read or read-write), and the read-only
 // Local Directory. This module decides who may see and write which.
+import { insertOr } from "../db/duplicate-key";
 import { randomBytes } from "node:crypto";
 import type { BookDoc, Models, UserDoc } from "../db/models";
 import { forbidden, notFound } from "../http/errors";
@@ -100,11 +101,7 @@ export function createBooks(models: Models, store: ContactStore) {
       [DIRECTORY_ID, "directory", "Local Directory"],
     ] as const) {
       if (await Book.exists({ _id: id })) continue;
-      try {
-        await store.createBook({ id, kind, name, owner: null });
-      } catch (err) {
-        if ((err as { code?: number }).code !== 11000) throw err; // another instance made it first
-      }
+      await insertOr(store.createBook({ id, kind, name, owner: null }), () => undefined); // another instance made it first
     }
   }
 

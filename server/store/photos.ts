@@ -1,4 +1,5 @@
 // Photos are stored once, apart from contacts, under the SHA-256 of their bytes.
+import { isDuplicateKey } from "../db/duplicate-key";
 import { createHash } from "node:crypto";
 import type { Contact } from "../../core/contact";
 import type { Models } from "../db/models";
@@ -12,7 +13,7 @@ export async function storeInlinePhoto(models: Models, contact: Contact, field =
   const bytes = Buffer.from(photo.data, "base64");
   const hash = createHash("sha256").update(bytes).digest("hex");
   await models.Photo.updateOne({ _id: hash }, { $setOnInsert: { mediaType: photo.mediaType, data: bytes } }, { upsert: true }).catch((err) => {
-    if ((err as { code?: number }).code !== 11000) throw err; // the same photo stored by a racing request
+    if (!isDuplicateKey(err)) throw err; // the same photo stored by a racing request
   });
   return { ...contact, photo: { mediaType: photo.mediaType, hash } };
 }

@@ -6,6 +6,7 @@
 // hash. The version document that lists the parts is the commit point: a part
 // without a version is invisible, and parts shared by successive versions (a
 // status mostly grows at the end) are stored once.
+import { insertOr } from "../db/duplicate-key";
 import { createHash } from "node:crypto";
 import type { Models } from "../db/models";
 import { HttpError, preconditionFailed } from "../http/errors";
@@ -35,9 +36,7 @@ export function createSyncStates(models: Models, clock: () => Date) {
     const hashes = texts.map(sha256);
     for (const [i, hash] of hashes.entries()) {
       if (await Parts.exists({ _id: partId(key, hash) })) continue;
-      await Parts.create({ _id: partId(key, hash), text: texts[i] }).catch((err) => {
-        if ((err as { code?: number }).code !== 11000) throw err; // stored by a racing writer: same bytes
-      });
+      await insertOr(Parts.create({ _id: partId(key, hash), text: texts[i] }), () => undefined); // a racing writer stored the same bytes
     }
     return hashes;
   }

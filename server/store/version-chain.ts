@@ -8,6 +8,7 @@
 //
 // Finding the newest version starts at a hint (a lower bound, written after
 // each insert) and walks forward, so it costs a couple of lookups by _id.
+import { isDuplicateKey } from "../db/duplicate-key";
 import type { mongo } from "mongoose";
 
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
@@ -21,7 +22,6 @@ export type Version<V> = { n: number; value: V };
 type VersionDoc = { _id: string; key: string; n: number; value: unknown };
 type HintDoc = { _id: string; n: number };
 
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
 export function versionChain<V extends Document>(versions: Collection<Document>, hints: Collection<Document>) {
   const vcol = versions as unknown as Collection<VersionDoc>;
