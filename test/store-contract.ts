@@ -141,6 +141,34 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       assert.deepEqual(changes.map((c) => c.uid), ["b"]);
     });
 
+    it("pages a full read (no token) past purged tombstones without 410", async () => {
+      await f.store.applyWrites(book, ["a", "b", "c", "d", "e"].map((uid) => ({ op: "put" as const, uid, contact: person(uid, uid.toUpperCase()) })));
+      await del("c");
+      f.advance(1000);
+      await f.store.purgeTombstones(book, new Date(Date.now() + 10 * 86_400_000));
+      const { changes } = await allChanges(undefined, 2);
+      assert.deepEqual(changes.map((c) => c.uid), ["a", "b", "d", "e"]);
+    });
+
+    it("hands out an ordinary token when a full read ends, so later purges still expire it", async () => {
+      await put("a", person("a", "A"));
+      await put("b", person("b", "B"));
+      const { token } = await allChanges(undefined, 1);
+      await del("a");
+      f.advance(1000);
+      await f.store.purgeTombstones(book, new Date(Date.now() + 10 * 86_400_000));
+      await assert.rejects(f.store.changesSince(book, token, 10), (e: { status: number }) => e.status === 410);
+    });
+
+    it("never purges a contact that was deleted and then created again", async () => {
+      await put("a", person("a", "A"));
+      await del("a");
+      await put("a", person("a", "A again"));
+      f.advance(1000);
+      assert.equal(await f.store.purgeTombstones(book, new Date(Date.now() + 10 * 86_400_000)), 0);
+      assert.equal((await f.store.getContact(book, "a"))?.contact.displayName, "A again");
+    });
+
     it("lists contacts page by page without repeats", async () => {
       await f.store.applyWrites(book, Array.from({ length: 25 }, (_, i) => ({ op: "put" as const, uid: `u${i}`, contact: person(`u${i}`, `P ${i}`) })));
       const seen: string[] = [];

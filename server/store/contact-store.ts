@@ -25,8 +25,12 @@ import type { ContactDoc, Models } from "../db/models";
 import { versionChain } from "./version-chain";
 
 export const CHUNK_SIZE = 256;
+const PURGE_PER_LEASE = 500;
 const LEASE_MS = 30_000;
-const LEASE_WAIT_MS = 20_000;
+// Longer than a lease, so a writer queued behind one that died gets its turn.
+const LEASE_WAIT_MS = 45_000;
+// A holder stops writing this long before its lease runs out (clocks of instances differ a little).
+const LEASE_MARGIN_MS = 10_000;
 
 export type Clock = () => Date;
 
@@ -49,15 +53,23 @@ const chunkId = (book: string, chunk: number) => `${book}:${chunk}`;
 const chunkOf = (p: number) => Math.floor(p / CHUNK_SIZE);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function encodeToken(book: string, p: number): string {
-  return Buffer.from(JSON.stringify([book, p])).toString("base64url");
+/** A position in a book's log. `fullSince` marks a cursor inside a full read (no token given):
+ *  that read delivers live contacts only, so purged tombstones cannot be missing from it,
+ *  unless more were purged after it began (the horizon it started under). */
+export type Token = { p: number; fullSince?: number };
+
+export function encodeToken(book: string, token: Token): string {
+  const parts = token.fullSince === undefined ? [book, token.p] : [book, token.p, token.fullSince];
+  return Buffer.from(JSON.stringify(parts)).toString("base64url");
 }
 
-/** The log position a token stands for, or undefined when it is not one of this book's tokens. */
-export function decodeToken(book: string, token: string): number | undefined {
+/** What a token stands for, or undefined when it is not one of this book's tokens. */
+export function decodeToken(book: string, token: string): Token | undefined {
   try {
-    const [b, p] = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
-    return b === book && Number.isSafeInteger(p) && p >= 0 ? p : undefined;
+    const [b, p, fullSince] = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+    if (b !== book || !Number.isSafeInteger(p) || p < 0) return undefined;
+    if (fullSince === undefined) return { p };
+    return Number.isSafeInteger(fullSince) ? { p, fullSince } : undefined;
   } catch {
     return undefined;
   }
@@ -65,6 +77,8 @@ export function decodeToken(book: string, token: string): number | undefined {
 
 /** The book's writer lease and published log state, one version per write. */
 type Lease = { owner: string; until: Date; released: boolean; base: number; head: number; horizon: number };
+/** A lease this process holds: version n of the book's lease chain. */
+type Held = { owner: string; n: number; head: number; horizon: number; until: Date };
 
 export function createContactStore({ models, clock }: { models: Models; clock: Clock }) {
   const { ContactDoc: Contacts, LogChunk } = models;
@@ -84,7 +98,7 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
   }
 
   /** Takes the book's writer lease, repairing the head if the last holder died mid-write. */
-  async function acquire(book: string): Promise<{ owner: string; n: number; head: number; horizon: number }> {
+  async function acquire(book: string): Promise<Held> {
     const owner = randomUUID();
     const giveUpAt = Date.now() + LEASE_WAIT_MS;
     for (let attempt = 0; ; attempt++) {
@@ -97,9 +111,8 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
         const base = prior.released ? prior.head : prior.base;
         const mine: Lease = { owner, until: new Date(now.getTime() + LEASE_MS), released: false, base, head: base, horizon: prior.horizon };
         if (await leases.append(book, cur.n + 1, mine)) {
-          if (prior.released) return { owner, n: cur.n + 1, head: base, horizon: prior.horizon };
-          const head = await repairHead(book, base);
-          return { owner, n: cur.n + 1, head, horizon: prior.horizon };
+          const held = { owner, n: cur.n + 1, head: base, horizon: prior.horizon, until: mine.until };
+          return prior.released ? held : { ...held, head: await repairHead(book, base) };
         }
       }
       if (Date.now() > giveUpAt) throw busy("The address book is busy; retry shortly");
@@ -117,7 +130,17 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
     }
   }
 
-  async function release(book: string, lease: { owner: string; n: number; horizon: number }, head: number, horizon = lease.horizon) {
+  /** Fencing: a holder whose lease ran out must not write on. Its clock is checked before each
+   *  write phase (free); before contacts are written, the lease chain is read too, which also
+   *  catches a taker-over whose clock runs far ahead of ours. */
+  async function assertLeaseHeld(book: string, lease: Held, readChain = false): Promise<void> {
+    if (clock().getTime() > lease.until.getTime() - LEASE_MARGIN_MS) throw busy("The write took too long and was stopped; retry it");
+    if (!readChain) return;
+    const cur = await leases.latest(book);
+    if (cur?.n !== lease.n) throw busy("Another writer took over this address book; retry the write");
+  }
+
+  async function release(book: string, lease: Held, head: number, horizon = lease.horizon) {
     await leases.amend(book, lease.n, { owner: lease.owner, until: new Date(0), released: true, base: head, head, horizon });
   }
 
@@ -171,7 +194,7 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
       // Puts without If-Match are tried as plain inserts first: a new uid is the
       // common case (first syncs, imports), and an insert needs no read.
       const blind = ops.flatMap((op, i) => (op.op === "put" && !op.ifMatch && !results[i] ? [{ op, i, p: next++, etag: etags[i] }] : []));
-      const inserted = await insertNew(book, blind);
+      const inserted = await insertNew(book, blind, lease);
       for (const b of blind) if (inserted.has(b.i)) results[b.i] = { uid: b.op.uid, status: "created", etag: b.etag };
 
       const rest = ops.flatMap((op, i) => (results[i] ? [] : [{ op, i }]));
@@ -185,7 +208,9 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
         const doc = op.op === "put" ? newDoc(book, op.uid, p, op.contact, etags[i]) : tombstone(book, op.uid, p, current[k]!.etag);
         writes.push({ i, doc });
       });
+      await assertLeaseHeld(book, lease);
       await append(book, writes.map((w) => ({ p: w.doc.seq, u: w.doc.uid })));
+      if (writes.length) await assertLeaseHeld(book, lease, true);
       const written = await Promise.allSettled(writes.map((w) => Contacts.replaceOne({ _id: w.doc._id }, w.doc, { upsert: true })));
       written.forEach((outcome, k) => {
         if (outcome.status === "rejected") results[writes[k].i] = { uid: writes[k].doc.uid, status: "error", error: "the database refused the write" };
@@ -196,9 +221,11 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
     return results.map((r, i) => r ?? { uid: ops[i].uid, status: "error", error: "not applied" });
   }
 
-  async function insertNew(book: string, blind: { op: Extract<WriteOp, { op: "put" }>; i: number; p: number; etag: string }[]): Promise<Set<number>> {
+  async function insertNew(book: string, blind: { op: Extract<WriteOp, { op: "put" }>; i: number; p: number; etag: string }[], lease: Held): Promise<Set<number>> {
     if (blind.length === 0) return new Set();
+    await assertLeaseHeld(book, lease);
     await append(book, blind.map((b) => ({ p: b.p, u: b.op.uid })));
+    await assertLeaseHeld(book, lease, true);
     const docs = blind.map((b) => newDoc(book, b.op.uid, b.p, b.op.contact, b.etag));
     const failed = new Set<number>();
     try {
@@ -248,16 +275,15 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
   /** RFC 6578-style change feed: no token means every live contact; an unknown or purged token is 410. */
   async function changesSince(book: string, since: string | undefined, limit: number): Promise<ChangePage> {
     const { head, horizon } = await published(book);
-    let after = 0;
-    if (since !== undefined) {
-      const p = decodeToken(book, since);
-      if (p === undefined || p > head || p < horizon) throw syncTokenExpired();
-      after = p;
-    }
-    const { docs, cursor, more } = await readLog(book, head, after, limit, since !== undefined);
+    const from: Token = since === undefined ? { p: 0, fullSince: horizon } : (decodeToken(book, since) ?? { p: Infinity });
+    const expired = from.fullSince === undefined ? from.p < horizon : from.fullSince < horizon;
+    if (from.p > head || expired) throw syncTokenExpired();
+    const full = from.fullSince !== undefined;
+    const { docs, cursor, more } = await readLog(book, head, from.p, limit, !full);
     return {
       changes: docs.map((d) => (d.deleted ? { uid: d.uid, etag: d.etag, deleted: true } : { uid: d.uid, etag: d.etag, deleted: false, contact: d.contact as Contact })),
-      token: encodeToken(book, cursor),
+      // A finished full read hands out an ordinary token: from here on, deletions matter.
+      token: encodeToken(book, more && full ? { p: cursor, fullSince: from.fullSince } : { p: cursor }),
       more,
     };
   }
@@ -265,31 +291,40 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
   /** Every live contact, paged by an opaque cursor. */
   async function listContacts(book: string, cursor: string | undefined, limit: number): Promise<{ contacts: StoredContact[]; cursor: string | null }> {
     const { head } = await published(book);
-    const after = cursor === undefined ? 0 : decodeToken(book, cursor);
+    const after = cursor === undefined ? 0 : decodeToken(book, cursor)?.p;
     if (after === undefined || after > head) throw syncTokenExpired();
     const page = await readLog(book, head, after, limit, false);
     return {
       contacts: page.docs.map((d) => ({ uid: d.uid, etag: d.etag, seq: d.seq, contact: d.contact as Contact })),
-      cursor: page.more ? encodeToken(book, page.cursor) : null,
+      cursor: page.more ? encodeToken(book, { p: page.cursor }) : null,
     };
   }
 
-  /** Drops tombstones deleted before `before`; tokens issued before the newest of them then get 410. */
+  /** Drops tombstones deleted before `before`; tokens issued before the newest of them then get 410.
+   *  The lease is held throughout, so no writer can bring a uid back while its tombstone goes. */
   async function purgeTombstones(book: string, before: Date): Promise<number> {
-    const lease = await acquire(book);
-    let horizon = lease.horizon;
-    try {
-      // A maintenance pass, so a scan of the book's tombstones is acceptable here.
-      const old = await Contacts.find({ book, deleted: true, deletedAt: { $lt: before } }).lean<ContactDoc[]>();
-      if (old.length === 0) return 0;
-      // Raise the horizon before deleting: a token that might miss a deletion must get 410.
-      horizon = Math.max(horizon, ...old.map((d) => d.seq));
-      await release(book, lease, lease.head, horizon);
-      for (const d of old) await Contacts.deleteOne({ _id: d._id });
-      return old.length;
-    } finally {
-      await release(book, lease, lease.head, horizon);
+    // A maintenance pass, so a scan of the book's tombstones is acceptable here.
+    const candidates = await Contacts.find({ book, deleted: true, deletedAt: { $lt: before } }).lean<ContactDoc[]>();
+    let purged = 0;
+    for (let start = 0; start < candidates.length; start += PURGE_PER_LEASE) {
+      const lease = await acquire(book);
+      let horizon = lease.horizon;
+      try {
+        // Re-read under the lease: a tombstone may have become a live contact again.
+        const found = await Promise.all(candidates.slice(start, start + PURGE_PER_LEASE).map((d) => Contacts.findById(d._id).lean<ContactDoc>()));
+        const old = found.filter((d): d is ContactDoc => Boolean(d?.deleted && d.deletedAt && new Date(d.deletedAt) < before));
+        if (old.length === 0) continue;
+        // Raise the horizon before deleting: a token that might miss a deletion must get 410.
+        horizon = Math.max(horizon, ...old.map((d) => d.seq));
+        await leases.amend(book, lease.n, { owner: lease.owner, until: lease.until, released: false, base: lease.head, head: lease.head, horizon });
+        await assertLeaseHeld(book, lease);
+        for (const d of old) await Contacts.deleteOne({ _id: d._id });
+        purged += old.length;
+      } finally {
+        await release(book, lease, lease.head, horizon);
+      }
     }
+    return purged;
   }
 
   async function dropBook(book: string): Promise<void> {
