@@ -28,13 +28,19 @@ export const userPatchSchema = z.strictObject({
   visibleInDirectory: z.boolean().optional(),
   password: passwordSchema.optional(),
 });
+const listFields = {
+  name: z.string().max(256),
+  members: z.array(addressSchema).max(10_000),
+  visibleInDirectory: z.boolean(),
+};
 export const newListSchema = z.strictObject({
   address: addressSchema,
-  name: z.string().max(256).default(""),
-  members: z.array(addressSchema).max(10_000).default([]),
-  visibleInDirectory: z.boolean().default(true),
+  name: listFields.name.default(""),
+  members: listFields.members.default([]),
+  visibleInDirectory: listFields.visibleInDirectory.default(true),
 });
-export const listPatchSchema = newListSchema.omit({ address: true }).partial();
+// No defaults here: a field left out of a PATCH stays as it is.
+export const listPatchSchema = z.strictObject(listFields).partial();
 
 export type PublicUser = { username: string; displayName: string; email: string; admin: boolean; disabled: boolean; visibleInDirectory: boolean; primaryBook: string };
 

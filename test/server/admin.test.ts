@@ -129,6 +129,12 @@ describe("REST admin API and the Local Directory", () => {
       await admin().delete("/api/admin/lists/sales@example.com").expect(404);
     });
 
+    it("keeps the members and visibility of a list when a PATCH changes only its name", async () => {
+      await admin().post("/api/admin/lists", { address: "hidden@example.com", name: "Hidden", members: ["x@example.com"], visibleInDirectory: false }).expect(201);
+      const patched = await admin().patch("/api/admin/lists/hidden@example.com", { name: "Still hidden" }).expect(200);
+      assert.deepEqual(patched.body, { address: "hidden@example.com", name: "Still hidden", members: ["x@example.com"], visibleInDirectory: false });
+    });
+
     it("answers 409 for a duplicate list and 400 for an address that is not an e-mail address", async () => {
       await admin().post("/api/admin/lists", { address: "ops@example.com" }).expect(201);
       await admin().post("/api/admin/lists", { address: "OPS@example.com" }).expect(409);
