@@ -16,13 +16,11 @@ type Deps = { models: Models; secret: string; clock: () => Date; limiter: Return
 
 /** The user for a username and password; one answer for wrong user and wrong password alike. */
 export async function verifyCredentials(deps: Deps, username: string, password: string, address: string): Promise<UserDoc> {
-  await deps.limiter.check(username, address);
+  const attempt = await deps.limiter.begin(username, address);
   const user = await deps.models.User.findById(username).lean<UserDoc>();
   const ok = user ? await checkPassword(password, user.passwordHash) : await burnPasswordCheck(password);
-  if (!user || !ok || user.disabled) {
-    await deps.limiter.recordFailure(username, address);
-    throw new HttpError(401, "invalid-credentials", "Wrong username or password");
-  }
+  if (!user || !ok || user.disabled) throw new HttpError(401, "invalid-credentials", "Wrong username or password");
+  await attempt.succeeded();
   return user;
 }
 

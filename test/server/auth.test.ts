@@ -117,6 +117,18 @@ describe("REST authentication", () => {
       await attempt("ivy", ivy.password).expect(200);
     });
 
+    it("checks exactly 10 of 30 guesses that arrive at once, and refuses the rest with 429", async () => {
+      await limited.user("max");
+      const statuses = await Promise.all(Array.from({ length: 30 }, (_, i) => attempt("max", `guess-${i}-wrong`).then((r) => r.status)));
+      assert.equal(statuses.filter((s) => s === 401).length, 10);
+      assert.equal(statuses.filter((s) => s === 429).length, 20);
+    });
+
+    it("does not count successful sign-ins against the limit", async () => {
+      const nia = await limited.user("nia");
+      for (let i = 0; i < 15; i++) await attempt("nia", nia.password).expect(200);
+    });
+
     it("counts failed HTTP Basic attempts too, and blocks Basic with 429", async () => {
       const jay = await limited.user("jay");
       for (let i = 0; i < 10; i++) await limited.http().get("/api/books").set(basic("jay", `wrong-${i}-password`)).expect(401);
