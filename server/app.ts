@@ -18,11 +18,16 @@ import { contactRoutes } from "./routes/contacts";
 import { syncStateRoutes } from "./routes/sync-state";
 import { loadPhoto } from "./store/photos";
 
+const SAFE_IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff", "image/heic", "image/heif"]);
 const manifestPath = fileURLToPath(new URL("../manifest.xml", import.meta.url));
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
+  app.use((_req, res, next) => {
+    res.set("X-Content-Type-Options", "nosniff");
+    next();
+  });
   // Query values stay plain strings: `?since[$gt]=` must never become an object.
   app.set("query parser", "simple");
   app.set("trust proxy", "loopback");
@@ -57,7 +62,10 @@ export function createApp(deps: AppDeps): Express {
     handle(async (req, res) => {
       const photo = /^[0-9a-f]{64}$/.test(req.params.hash) ? await loadPhoto(deps.models, req.params.hash) : null;
       if (!photo) throw notFound("No such photo");
-      res.set("Cache-Control", "private, max-age=31536000, immutable").type(photo.mediaType).send(photo.bytes);
+      // The media type came from a client: only raster image types are served as such, and the
+      // response may never run as a page on this origin (where the add-in keeps its session).
+      const type = SAFE_IMAGE_TYPES.has(photo.mediaType.toLowerCase()) ? photo.mediaType : "application/octet-stream";
+      res.set({ "Cache-Control": "private, max-age=31536000, immutable", "Content-Security-Policy": "sandbox; default-src 'none'" }).type(type).send(photo.bytes);
     }),
   );
 

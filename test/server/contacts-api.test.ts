@@ -302,6 +302,16 @@ describe("REST contacts API", () => {
     await t.http().get(`/api/photos/${hash}`).expect(401);
   });
 
+  it("never serves an uploaded photo as a page: other media types go out as octet-stream, sandboxed", async () => {
+    const html = Buffer.from("<script>steal(localStorage)</script>");
+    const hash = createHash("sha256").update(html).digest("hex");
+    await put("evil", { displayName: "Evil", photo: { mediaType: "text/html", data: html.toString("base64") } }).expect(201);
+    const photo = await t.http().get(`/api/photos/${hash}`).set(me.auth).expect(200);
+    assert.equal(photo.headers["content-type"], "application/octet-stream");
+    assert.equal(photo.headers["x-content-type-options"], "nosniff");
+    assert.match(photo.headers["content-security-policy"], /sandbox/);
+  });
+
   describe("sync state", () => {
     const state = (path: string) => `/api/sync-state/${path}`;
     const putState = (path: string, json: string) => t.http().put(state(path)).set(me.auth).set("Content-Type", "application/json").send(json);
