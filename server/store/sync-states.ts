@@ -68,6 +68,9 @@ export function createSyncStates(models: Models, clock: () => Date) {
       if (pre.ifMatch || pre.ifNoneMatch) throw preconditionFailed("The sync state changed since you read it");
       return put(username, device, pair, json, pre);
     }
+    // A part found present above may have been dropped by a concurrent trim before our version
+    // listed it; now that it is listed, no trim drops it again, so put back any that went.
+    await writeParts(key, json);
     return { etag };
   }
 

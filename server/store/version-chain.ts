@@ -63,7 +63,8 @@ export function versionChain<V extends Document>(versions: Collection<Document>,
       await vcol.deleteOne({ _id: `${key}#${n}` });
       return false;
     }
-    await hcol.updateOne({ _id: key }, { $set: { n } }, { upsert: true }).catch((err) => {
+    // $max: a writer that is slow to get here must not move the hint back.
+    await hcol.updateOne({ _id: key }, { $max: { n } }, { upsert: true }).catch((err) => {
       if (!isDuplicateKey(err)) throw err; // a racing first hint; either value is a valid lower bound
     });
     if (n <= KEEP_VERSIONS) return true;
