@@ -2,27 +2,11 @@
 // pane and the sync session. Every failure becomes a ServerApiError whose message a user can read:
 // the pane shows `message` as it is, never a stack trace.
 import { z } from "zod";
-import { contactSchema } from "../core/contact";
+import { bookSchema, changePageSchema, changeSchema, errorSchema as errorBodySchema, loginResultSchema, userSchema, MAX_BATCH_OPS, MAX_PAGE } from "../core/api-schemas";
 import { serverBatchResponseSchema, type ServerOp, type ServerOpResult } from "../core/sync-types";
 
-// The server's own limits (server/http/api-schemas.ts: MAX_BATCH_OPS, MAX_PAGE).
-export const maxBatchOps = 1000;
-export const maxChangesPage = 1000;
-
-// Response shapes. They mirror server/http/api-schemas.ts, which the add-in cannot import
-// (it pulls in the server's stores); a drift shows up as a failed parse in test/addin/server-api.test.ts.
-const userSchema = z.object({ username: z.string(), displayName: z.string(), admin: z.boolean(), primaryBook: z.string() });
-const loginResultSchema = z.object({ token: z.string(), expiresAt: z.string(), user: userSchema });
-const bookSchema = z.object({
-  id: z.string(),
-  kind: z.enum(["gab", "pab", "directory"]),
-  name: z.string(),
-  owner: z.string().nullable(),
-  access: z.enum(["read", "write"]),
-});
-const changeSchema = z.object({ uid: z.string(), etag: z.string(), deleted: z.boolean(), contact: contactSchema.optional() });
-const changePageSchema = z.object({ changes: z.array(changeSchema), token: z.string(), more: z.boolean() });
-const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export const maxBatchOps = MAX_BATCH_OPS;
+export const maxChangesPage = MAX_PAGE;
 
 export type ServerUser = z.infer<typeof userSchema>;
 export type LoginResult = z.infer<typeof loginResultSchema>;

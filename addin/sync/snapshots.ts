@@ -14,7 +14,7 @@ import type { OutlookCodec } from "./outlook-codec";
 export const statusHoldsContent = (status: SyncStatus) => status.entries.every((entry) => entry.baseJson !== undefined);
 
 export function serverSnapshot(feed: ChangeFeed, status: SyncStatus): Snapshot<ServerItem> {
-  const live = feed.changes.flatMap((c) => (c.deleted || !c.contact ? [] : [{ contact: c.contact, etag: c.etag }]));
+  const live = feed.changes.flatMap((c) => (c.deleted || !c.contact ? [] : [{ contact: c.contact, etag: c.etag, modifiedAt: c.modifiedAt }]));
   if (feed.full) return { items: live, complete: true };
   const reported = new Set(feed.changes.map((c) => c.uid));
   const unchanged = status.entries

@@ -42,7 +42,7 @@ export type OpStatus = "created" | "updated" | "deleted" | "unchanged" | "confli
 export type OpResult = { uid: string; status: OpStatus; etag?: string; error?: string; missing?: boolean };
 
 export type StoredContact = { uid: string; etag: string; seq: number; contact: Contact };
-export type Change = { uid: string; etag: string; deleted: boolean; contact?: Contact };
+export type Change = { uid: string; etag: string; deleted: boolean; modifiedAt: string; contact?: Contact };
 export type ChangePage = { changes: Change[]; token: string; more: boolean };
 export type BookInit = { id: string; kind: "gab" | "pab" | "directory"; name: string; owner?: string | null };
 
@@ -281,7 +281,10 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
     const full = from.fullSince !== undefined;
     const { docs, cursor, more } = await readLog(book, head, from.p, limit, !full);
     return {
-      changes: docs.map((d) => (d.deleted ? { uid: d.uid, etag: d.etag, deleted: true } : { uid: d.uid, etag: d.etag, deleted: false, contact: d.contact as Contact })),
+      changes: docs.map((d) => {
+        const change = { uid: d.uid, etag: d.etag, deleted: Boolean(d.deleted), modifiedAt: new Date(d.updatedAt).toISOString() };
+        return d.deleted ? change : { ...change, contact: d.contact as Contact };
+      }),
       // A finished full read hands out an ordinary token: from here on, deletions matter.
       token: encodeToken(book, more && full ? { p: cursor, fullSince: from.fullSince } : { p: cursor }),
       more,

@@ -8,7 +8,7 @@ import { createGraphStore } from "../../addin/outlook/graph-store";
 import { createServerApi, type Book, type ServerApi } from "../../addin/server-api";
 import { graphCodec } from "../../addin/sync/outlook-codec";
 import { syncPair, type OutlookConnection, type SyncRequest } from "../../addin/sync/sync-session";
-import { createFakeGraph, type FakeGraph } from "../fakes/fake-graph";
+import { createFakeGraph, type FakeGraph, type FakeGraphOptions } from "../fakes/fake-graph";
 import { testApp, type TestApp } from "../support/app";
 
 const servers: Server[] = [];
@@ -23,8 +23,8 @@ async function listen(app: Express): Promise<string> {
 
 type Mailbox = { graph: FakeGraph; outlook: OutlookConnection };
 
-async function mailbox(): Promise<Mailbox> {
-  const graph = createFakeGraph();
+async function mailbox(options: FakeGraphOptions = {}): Promise<Mailbox> {
+  const graph = createFakeGraph(options);
   const baseUrl = `${await listen(graph.app)}/v1.0`;
   const store = createGraphStore({ getToken: async () => graph.token, baseUrl, sleep: async () => {} });
   return { graph, outlook: { store, codec: graphCodec } };
@@ -74,6 +74,36 @@ describe("sync session: one pair against the real server and a fake Graph", func
   }
 
   const outlookByName = (box: Mailbox, folderId: string) => new Map(box.graph.mailbox.contactsIn(folderId).map((c) => [String(c.properties.displayName), c]));
+
+  it("lets the later edit of the same field win under newest-wins, by the server's and Outlook's modification times", async () => {
+    const una = await account("una");
+    // Outlook and the server read the same wall clock here, as they would in one organisation.
+    const box = await mailbox({ clock: () => new Date() });
+    const folder = await box.outlook.store.ensureFolder("Una's contacts");
+    box.graph.addContact(folder.id, person("Vera", "Stone", { jobTitle: "Analyst" }));
+    await sync(una, box, una.primaryBook, folder.id);
+    const pause = () => new Promise((r) => setTimeout(r, 30));
+
+    const editServer = async (jobTitle: string) => {
+      const vera = (await serverContacts(una.api, una.primaryBook.id)).get("Vera Stone")!;
+      await una.api.applyBatch(una.primaryBook.id, [{ op: "put", uid: vera.contact.uid, ifMatch: vera.etag, contact: { ...vera.contact, jobTitle } }]);
+    };
+    const editOutlook = (jobTitle: string) => box.graph.editContact(outlookByName(box, folder.id).get("Vera Stone")!.id, { jobTitle });
+
+    await editServer("Server title");
+    await pause();
+    editOutlook("Outlook title");
+    const outlookLater = await sync(una, box, una.primaryBook, folder.id, { policy: "newest-wins" });
+    assert.equal(outlookLater.conflicts[0]?.winner, "outlook");
+    assert.equal((await serverContacts(una.api, una.primaryBook.id)).get("Vera Stone")!.contact.jobTitle, "Outlook title");
+
+    editOutlook("Outlook again");
+    await pause();
+    await editServer("Server again");
+    const serverLater = await sync(una, box, una.primaryBook, folder.id, { policy: "newest-wins" });
+    assert.equal(serverLater.conflicts[0]?.winner, "server");
+    assert.equal(outlookByName(box, folder.id).get("Vera Stone")!.properties.jobTitle, "Server again");
+  });
 
   it("pushes Outlook contacts to a PAB, then merges edits made on both sides, keeping what Outlook cannot hold", async () => {
     const ann = await account("ann");

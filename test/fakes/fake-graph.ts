@@ -35,6 +35,8 @@ export type FakeGraphOptions = {
   replay?: boolean;
   /** Answer delta requests that $expand extended properties with 500, as Graph has been seen to. */
   deltaRejectsExpand?: boolean;
+  /** The mailbox's clock for lastModifiedDateTime; by default a synthetic one that ticks a second per change. */
+  clock?: () => Date;
 };
 
 type Tombstone = { id: string; regularId: string; folderId: string; seq: number };
@@ -49,7 +51,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
   let seq = 0;
   let counter = 0;
   const nextId = (kind: string) => `${kind}-${(++counter).toString(36).padStart(6, "0")}`;
-  const now = () => new Date(Date.UTC(2025, 0, 1) + seq * 1000).toISOString();
+  const now = () => (options.clock ? options.clock() : new Date(Date.UTC(2025, 0, 1) + seq * 1000)).toISOString();
 
   const folders = new Map<string, FakeFolder>();
   const contacts = new Map<string, FakeContact>();

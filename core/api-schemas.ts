@@ -1,0 +1,58 @@
+// The REST API's wire shapes, shared by the server (which validates requests and
+// generates /api/openapi.json from them) and the add-in (which parses responses).
+import { z } from "zod";
+import { contactSchema } from "./contact";
+import { serverBatchResponseSchema } from "./sync-types";
+
+export const MAX_BATCH_OPS = 1000;
+export const MAX_PAGE = 1000;
+
+export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
+export const loginSchema = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+export const userSchema = z.object({
+  username: z.string(),
+  displayName: z.string(),
+  email: z.string(),
+  admin: z.boolean(),
+  disabled: z.boolean(),
+  visibleInDirectory: z.boolean(),
+  primaryBook: z.string(),
+});
+export const loginResultSchema = z.object({ token: z.string(), expiresAt: z.string(), user: userSchema });
+export const bookSchema = z.object({
+  id: z.string(),
+  kind: z.enum(["gab", "pab", "directory"]),
+  name: z.string(),
+  owner: z.string().nullable(),
+  access: z.enum(["read", "write"]),
+});
+export const newBookSchema = z.strictObject({ name: z.string().min(1).max(256), owner: z.string().max(64).optional() });
+export const shareSchema = z.strictObject({ access: z.enum(["read", "write"]) });
+// Strict, so that a bracketed key such as `since[$gt]` is refused rather than ignored.
+export const pageQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
+  cursor: z.string().max(512).optional(),
+});
+export const changesQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100),
+  since: z.string().max(512).optional(),
+});
+/** A contact as sent by a client: the uid may be left to the URL. */
+export const contactBodySchema = contactSchema.extend({ uid: contactSchema.shape.uid.optional() });
+export const storedContactSchema = z.object({ uid: z.string(), etag: z.string(), contact: contactSchema });
+export const contactPageSchema = z.object({ contacts: z.array(storedContactSchema), cursor: z.string().nullable() });
+/** modifiedAt: when the server stored this version (ISO 8601), for the newest-wins policy. */
+export const changeSchema = z.object({ uid: z.string(), etag: z.string(), deleted: z.boolean(), modifiedAt: z.string().optional(), contact: contactSchema.optional() });
+export const changePageSchema = z.object({ changes: z.array(changeSchema), token: z.string(), more: z.boolean() });
+export const batchOpSchema = z.strictObject({
+  op: z.enum(["put", "delete"]),
+  uid: contactSchema.shape.uid,
+  ifMatch: z.string().max(128).optional(),
+  contact: z.unknown().optional(),
+});
+export const batchSchema = z.strictObject({ ops: z.array(batchOpSchema).min(1).max(MAX_BATCH_OPS) });
+export const batchResultSchema = serverBatchResponseSchema;
+export const pathIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, "use 1-128 letters, digits, . _ or -");
+
+
+export { contactSchema };
