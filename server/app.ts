@@ -24,8 +24,13 @@ const manifestPath = fileURLToPath(new URL("../manifest.xml", import.meta.url));
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     res.set("X-Content-Type-Options", "nosniff");
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      deps.logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, user: req.user?._id }, "request");
+    });
     next();
   });
   // Query values stay plain strings: `?since[$gt]=` must never become an object.
