@@ -23,7 +23,7 @@ async function main() {
   const deps = await wire({ config, models: db.models, connection: db.connection, logger, addinDir: defaultAddinDir() });
   await ensureFirstAdmin(deps.accounts, config.adminPassword, logger);
 
-  const purge = setInterval(() => void purgeTombstones(deps).catch((err) => logger.error({ err }, "tombstone purge failed")), 6 * 3600_000);
+  const purge = setInterval(() => void maintainBooks(deps).catch((err) => logger.error({ err }, "book maintenance failed")), 6 * 3600_000);
   purge.unref();
 
   const server = createServer(await tlsCredentials(config, log), createApp(deps));
@@ -81,9 +81,13 @@ async function ensureFirstAdmin(accounts: Awaited<ReturnType<typeof wire>>["acco
   if (!password) process.stdout.write(`\n  First start: created user "admin" with password ${chosen}\n  Change it with: npm run admin -- passwd admin\n\n`);
 }
 
-async function purgeTombstones(deps: Awaited<ReturnType<typeof wire>>) {
+/** Every few hours: forget tombstones past their retention, then drop log entries no reader needs. */
+async function maintainBooks(deps: Awaited<ReturnType<typeof wire>>) {
   const before = new Date(deps.clock().getTime() - deps.config.tombstoneRetentionMs);
-  for (const book of await deps.models.Book.find({}).lean()) await deps.store.purgeTombstones(book._id, before);
+  for (const book of await deps.models.Book.find({}).lean()) {
+    await deps.store.purgeTombstones(book._id, before);
+    await deps.store.compactLog(book._id);
+  }
 }
 
 main().catch((err) => {

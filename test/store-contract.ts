@@ -169,6 +169,29 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       assert.equal((await f.store.getContact(book, "a"))?.contact.displayName, "A again");
     });
 
+    it("compacts superseded log entries without changing what any reader sees", async () => {
+      const uids = Array.from({ length: 120 }, (_, i) => `u${i}`);
+      const round = (n: number) => f.store.applyWrites(book, uids.map((uid) => ({ op: "put" as const, uid, contact: person(uid, `${uid} v${n}`) })));
+      await round(0);
+      const early = (await f.store.changesSince(book, undefined, 1000)).token;
+      await round(1);
+      const middle = (await allChanges(early)).token;
+      await round(2);
+      await del("u7");
+      await put("d", person("d", "d"));
+      const before = { full: await allChanges(undefined, 25), fromEarly: await allChanges(early, 25), fromMiddle: await allChanges(middle, 25) };
+
+      const dropped = await f.store.compactLog(book);
+
+      assert.ok(dropped >= 240, `dropped ${dropped} superseded entries`);
+      assert.deepEqual(await allChanges(undefined, 25), before.full);
+      assert.deepEqual(await allChanges(early, 25), before.fromEarly);
+      assert.deepEqual(await allChanges(middle, 25), before.fromMiddle);
+      assert.equal(await f.store.compactLog(book), 0, "a second pass finds nothing left to drop");
+      await put("e", person("e", "e"));
+      assert.deepEqual((await allChanges(before.full.token)).changes.map((c) => c.uid), ["e"]);
+    });
+
     it("lists contacts page by page without repeats", async () => {
       await f.store.applyWrites(book, Array.from({ length: 25 }, (_, i) => ({ op: "put" as const, uid: `u${i}`, contact: person(`u${i}`, `P ${i}`) })));
       const seen: string[] = [];

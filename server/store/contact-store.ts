@@ -26,6 +26,7 @@ import { versionChain } from "./version-chain";
 
 export const CHUNK_SIZE = 256;
 const PURGE_PER_LEASE = 500;
+const COMPACT_CHUNKS_PER_LEASE = 4;
 const LEASE_MS = 30_000;
 // Longer than a lease, so a writer queued behind one that died gets its turn.
 const LEASE_WAIT_MS = 45_000;
@@ -330,6 +331,37 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
     return purged;
   }
 
+  /** Drops log entries that no reader would deliver any more (superseded versions, purged
+   *  tombstones), chunk by chunk under the lease, so full reads stop paying for them. Positions
+   *  do not move: every token stays valid. Returns the number of entries dropped. */
+  async function compactLog(book: string): Promise<number> {
+    let dropped = 0;
+    for (let c = 0; ; c += COMPACT_CHUNKS_PER_LEASE) {
+      const lease = await acquire(book);
+      try {
+        // Only chunks wholly at or below the head: a writer may still fill the last one.
+        const last = Math.min(c + COMPACT_CHUNKS_PER_LEASE, chunkOf(lease.head + 1));
+        if (c >= last) return dropped;
+        for (let k = c; k < last; k++) dropped += await compactChunk(book, k, lease);
+      } finally {
+        await release(book, lease, lease.head);
+      }
+    }
+  }
+
+  async function compactChunk(book: string, c: number, lease: Held): Promise<number> {
+    const chunk = await LogChunk.findById(chunkId(book, c)).lean();
+    if (!chunk) return 0;
+    const entries = chunk.entries.map((e) => ({ p: e.p ?? 0, u: e.u ?? "" }));
+    const docs = await Promise.all(entries.map((e) => Contacts.findById(docId(book, e.u)).lean<ContactDoc>()));
+    const live = entries.filter((e, k) => docs[k]?.seq === e.p);
+    if (live.length === entries.length) return 0;
+    await assertLeaseHeld(book, lease, true);
+    if (live.length === 0) await LogChunk.deleteOne({ _id: chunkId(book, c) });
+    else await LogChunk.updateOne({ _id: chunkId(book, c) }, { $set: { entries: live } });
+    return entries.length - live.length;
+  }
+
   async function dropBook(book: string): Promise<void> {
     await Contacts.deleteMany({ book });
     await LogChunk.deleteMany({ book });
@@ -337,7 +369,7 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
     await models.Book.deleteOne({ _id: book });
   }
 
-  return { createBook, dropBook, applyWrites, getContact, changesSince, listContacts, purgeTombstones };
+  return { createBook, dropBook, applyWrites, getContact, changesSince, listContacts, purgeTombstones, compactLog };
 }
 
 type Decision = { result: OpResult; write?: "put" | "delete" };
