@@ -2,13 +2,15 @@
 // the embedded FerretDB, with no multi-document transaction anywhere.
 //
 // How a write stays correct without transactions:
-// - One writer per book at a time, through a lease on the book document (a
-//   single-document compare-and-set). Many server instances may share a book;
-//   they queue on the lease.
+// - One writer per book at a time, through a lease: the next version of the
+//   book's lease chain (store/version-chain.ts), taken by inserting it under a
+//   unique _id. Many server instances may share a book; they queue on the lease,
+//   and a holder re-checks it before each write phase (fencing).
 // - The change log is a list of entries {p, u}: "uid u changed at position p",
 //   kept in chunk documents of CHUNK_SIZE entries. A writer appends the entries
 //   first, writes the contact documents (each records the position `seq` of its
-//   newest entry) second, and moves the book's `head` last, releasing the lease.
+//   newest entry) second, and publishes the new `head` last, in its own lease
+//   version, as it releases the lease.
 // - Readers see entries up to `head` only, and deliver an entry only when the
 //   contact document still carries that position. So an entry whose write never
 //   landed, or that a later write superseded, is skipped; nothing half-written
@@ -16,7 +18,8 @@
 //   the head, which the next lease holder moves past the dead writer's entries.
 // - Every lookup and write goes by _id, the one filter FerretDB's SQLite backend
 //   pushes down to an index, so work is proportional to the changes read or
-//   written, never to the size of the book.
+//   written, never to the size of the book. (Purging tombstones scans: it is
+//   maintenance, not a request.)
 import { randomUUID } from "node:crypto";
 import { contentHash } from "../../core/content-hash";
 import type { Contact } from "../../core/contact";
