@@ -29,6 +29,12 @@ describe("core/ purity", () => {
 
   it("finds the core sources", () => assert.ok(files.length > 0));
 
+  it("recognises the import forms it polices", () => {
+    const sample = `import fs from "node:fs";\nimport { x } from "./local";\nexport * from "express";\nconst m = await import("mongoose");\nrequire("http");`;
+    assert.deepEqual(importsOf(sample), ["node:fs", "./local", "express", "mongoose", "http"]);
+    assert.equal(packageOf("@noble/hashes/sha2.js"), "@noble/hashes");
+  });
+
   it("imports only core files and pure dependencies", () => {
     const offenders = files.flatMap((file) =>
       importsOf(readFileSync(file, "utf8"))
