@@ -43,7 +43,7 @@ export async function runSync(plan: Plan, adapters: SyncAdapters, status: SyncSt
   // A read-only book answers writes with 403; never send one.
   if (plan.mode === "pull" && plan.actions.some((a) => a.server)) throw new PlanRefusedError("server-write-in-pull");
 
-  const book = statusBook(status, plan.mode === "two-way");
+  const book = statusBook(status);
   const results: ActionResult[] = [];
   const errors: ActionError[] = [];
   const chunkSize = Math.max(1, options.chunkSize ?? 50);
@@ -122,8 +122,9 @@ function serverOp(action: Action): ServerOp {
 }
 
 /** The status as a map that keeps the entry order and any quarantined duplicate entries.
- *  Bases are kept only where a merge may need them (two-way). */
-function statusBook(status: SyncStatus, keepBase: boolean) {
+ *  Every entry keeps its base: two-way merges need it, and in every mode it is what lets the
+ *  next sync read only what changed instead of both sides whole. */
+function statusBook(status: SyncStatus) {
   const entries = new Map<string, StatusEntry>();
   const duplicates: StatusEntry[] = [];
   for (const entry of status.entries) {
@@ -140,7 +141,7 @@ function statusBook(status: SyncStatus, keepBase: boolean) {
       const entry: StatusEntry = {
         uid: action.uid,
         outlookId: outlook?.id ?? action.outlookId!,
-        ...(keepBase ? { baseJson: action.baseJson ?? baseJsonOf(action.contact) } : {}),
+        baseJson: action.baseJson ?? baseJsonOf(action.contact),
         baseHash,
         outlookHash: outlook ? (outlook.hash ?? baseHash) : action.outlookHash!,
         serverEtag: server ? (server.etag ?? "") : (action.serverEtag ?? ""),

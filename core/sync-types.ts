@@ -46,8 +46,8 @@ export const statusEntrySchema = z.strictObject({
   uid: contactSchema.shape.uid,
   outlookId: z.string().min(1),
   /** The content both sides agreed on at the last sync, the base of the three-way merge, as
-   *  compact JSON text (see baseOf). Kept in two-way mode only; pull and publish never merge, and a
-   *  GAB's status must stay small. Text, not a Contact: in V8 a 250-character string takes about a
+   *  compact JSON text (see baseOf). Kept in every mode: the next sync stands it in for items that
+   *  neither side reports as changed. Optional for statuses written before that. Text, not a Contact: in V8 a 250-character string takes about a
    *  third of the memory of the same contact as objects, and only items changed on both sides are parsed. */
   baseJson: z.string().refine(isContactJson, "must be the JSON text of a contact").optional(),
   baseHash: z.string(),

@@ -3,8 +3,8 @@
 // since the last clean sync, so every item neither reports is the one the status recorded, unchanged
 // (same changeKey, same etag). sync-session.ts advances the feed positions only after a clean sync,
 // which is what makes that true: then every item of both sides is in the status.
-// That needs the content of each unchanged item, which only a status with bases holds (two-way; the
-// pull and publish statuses keep hashes only), so the session reads those sides whole.
+// That needs the content of each unchanged item, which the status keeps as bases (a status written
+// without them, by an older version, makes the session read both sides whole once).
 import type { Contact } from "../../core/contact";
 import { baseOf, type OutlookItem, type ServerItem, type Snapshot, type SyncStatus } from "../../core/sync-types";
 import type { FolderRead } from "../outlook/outlook-store";

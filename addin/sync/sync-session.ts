@@ -76,7 +76,7 @@ export async function syncPair(request: SyncRequest): Promise<SyncOutcome> {
   const state: PairState = (saved && pairStateFromJson(saved.json)) || emptyPairState();
   let etag = saved?.etag;
   const mode = modeFor(book, request.admin);
-  const incremental = mode === "two-way" && statusHoldsContent(state.status);
+  const incremental = statusHoldsContent(state.status);
   const outlookState = incremental && state.outlookKind === store.kind ? state.outlookState : undefined;
   const serverToken = incremental ? state.serverToken : undefined;
 

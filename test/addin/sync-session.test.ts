@@ -230,5 +230,17 @@ describe("sync session: one pair against the real server and a fake Graph", func
     assert.deepEqual([...after.keys()].sort(), ["Hana Ito", "Ivan Roe"]);
     assert.equal(after.get("Hana Ito")!.properties.jobTitle, "CEO");
     assert.equal((await serverContacts(admin.api, "gab")).get("Hana Ito")!.contact.jobTitle, "CEO");
+
+    // The next pull reads only what changed on either side: Outlook by delta token, the server
+    // from its change token, and still follows an edit the admin publishes.
+    const hana = (await serverContacts(admin.api, "gab")).get("Hana Ito")!;
+    await admin.api.applyBatch("gab", [{ op: "put", uid: hana.contact.uid, ifMatch: hana.etag, contact: { ...hana.contact, jobTitle: "Chair" } }]);
+    const before = box.graph.mailbox.requests.length;
+    const next = await sync(user, box, user.book("gab"), folder.id);
+    assert.deepEqual(next.counts.outlook, { created: 0, updated: 1, deleted: 0 });
+    assert.equal(outlookByName(box, folder.id).get("Hana Ito")!.properties.jobTitle, "Chair");
+    const reads = box.graph.mailbox.requests.slice(before).filter((r) => r.method === "GET");
+    assert.ok(reads.some((r) => r.path.includes("$deltatoken")), "Outlook was read by delta token, not whole");
+    assert.equal(next.plan.counts.unchanged, 1, "Ivan was neither read in full nor written");
   });
 });
