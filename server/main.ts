@@ -21,7 +21,7 @@ async function main() {
   buildAddin(log);
   const db = await openDatabase(config, log);
   const deps = await wire({ config, models: db.models, connection: db.connection, logger, addinDir: defaultAddinDir() });
-  await ensureFirstAdmin(deps.accounts, config.adminPassword, logger);
+  await ensureFirstAdmin(deps.accounts, config.adminPassword);
 
   const purge = setInterval(() => void maintainBooks(deps).catch((err) => logger.error({ err }, "book maintenance failed")), 6 * 3600_000);
   purge.unref();
@@ -68,7 +68,7 @@ function newestSource(paths: string[]): number {
   return Math.max(...paths.filter((p) => existsSync(p)).map(newest));
 }
 
-async function ensureFirstAdmin(accounts: Awaited<ReturnType<typeof wire>>["accounts"], password: string | undefined, logger: pino.Logger) {
+async function ensureFirstAdmin(accounts: Awaited<ReturnType<typeof wire>>["accounts"], password: string | undefined) {
   if ((await accounts.listUsers()).length > 0) return;
   const chosen = password ?? randomBytes(12).toString("base64url");
   try {

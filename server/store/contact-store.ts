@@ -249,22 +249,30 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
     return { uid: doc.uid, etag: doc.etag, seq: doc.seq, contact: doc.contact as Contact };
   }
 
+  /** A chunk's entries (those `keep` accepts) in log order, each with its contact document and
+   *  whether that document still carries the entry's position; undefined when there is no chunk. */
+  async function chunkEntries(book: string, c: number, keep: (p: number) => boolean = () => true) {
+    const chunk = await LogChunk.findById(chunkId(book, c)).lean();
+    if (!chunk) return undefined;
+    const entries = chunk.entries
+      .map((e) => ({ p: e.p ?? 0, u: e.u ?? "" }))
+      .filter((e) => keep(e.p))
+      .sort((a, b) => a.p - b.p);
+    const docs = await Promise.all(entries.map((e) => Contacts.findById(docId(book, e.u)).lean<ContactDoc>()));
+    return entries.map((e, k) => ({ ...e, doc: docs[k], current: docs[k]?.seq === e.p }));
+  }
+
   /** Reads valid log entries after position `after`, up to `limit` of them. */
   async function readLog(book: string, head: number, after: number, limit: number, includeDeleted: boolean) {
     const docs: ContactDoc[] = [];
     let cursor = after;
     while (docs.length < limit && cursor < head) {
       const c = chunkOf(cursor + 1);
-      const chunk = await LogChunk.findById(chunkId(book, c)).lean();
-      const entries = (chunk?.entries ?? [])
-        .map((e) => ({ p: e.p ?? 0, u: e.u ?? "" }))
-        .filter((e) => e.p > cursor && e.p <= head)
-        .sort((a, b) => a.p - b.p);
-      const found = await Promise.all(entries.map((e) => Contacts.findById(docId(book, e.u)).lean<ContactDoc>()));
+      const from = cursor;
+      const entries = (await chunkEntries(book, c, (p) => p > from && p <= head)) ?? [];
       let full = false;
-      for (const [k, e] of entries.entries()) {
-        const doc = found[k];
-        if (doc && doc.seq === e.p && (includeDeleted || !doc.deleted)) docs.push(doc);
+      for (const e of entries) {
+        if (e.current && (includeDeleted || !e.doc!.deleted)) docs.push(e.doc!);
         cursor = e.p;
         if (docs.length === limit) {
           full = true;
@@ -353,11 +361,9 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
   }
 
   async function compactChunk(book: string, c: number, lease: Held): Promise<number> {
-    const chunk = await LogChunk.findById(chunkId(book, c)).lean();
-    if (!chunk) return 0;
-    const entries = chunk.entries.map((e) => ({ p: e.p ?? 0, u: e.u ?? "" }));
-    const docs = await Promise.all(entries.map((e) => Contacts.findById(docId(book, e.u)).lean<ContactDoc>()));
-    const live = entries.filter((e, k) => docs[k]?.seq === e.p);
+    const entries = await chunkEntries(book, c);
+    if (!entries) return 0;
+    const live = entries.filter((e) => e.current).map(({ p, u }) => ({ p, u }));
     if (live.length === entries.length) return 0;
     await assertLeaseHeld(book, lease, true);
     if (live.length === 0) await LogChunk.deleteOne({ _id: chunkId(book, c) });
@@ -365,14 +371,7 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
     return entries.length - live.length;
   }
 
-  async function dropBook(book: string): Promise<void> {
-    await Contacts.deleteMany({ book });
-    await LogChunk.deleteMany({ book });
-    await leases.remove(book);
-    await models.Book.deleteOne({ _id: book });
-  }
-
-  return { createBook, dropBook, applyWrites, getContact, changesSince, listContacts, purgeTombstones, compactLog };
+  return { createBook, applyWrites, getContact, changesSince, listContacts, purgeTombstones, compactLog };
 }
 
 type Decision = { result: OpResult; write?: "put" | "delete" };

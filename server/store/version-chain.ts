@@ -81,10 +81,5 @@ export function versionChain<V extends Document>(versions: Collection<Document>,
     await vcol.updateOne({ _id: `${key}#${n}` }, { $set: { value } });
   }
 
-  async function remove(key: string): Promise<void> {
-    await vcol.deleteMany({ key });
-    await hcol.deleteOne({ _id: key });
-  }
-
-  return { latest, append, amend, remove };
+  return { latest, append, amend };
 }
