@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { developmentBaseUrl, rewriteManifest } from "../../addin/build/rewrite-manifest";
 
 const run = promisify(execFile);
-const schema = fileURLToPath(new URL("../../../shared/office-manifest-xsd/OfficeAppManifestV1_1.xsd", import.meta.url));
+const schema = fileURLToPath(new URL("../../addin/manifest-schemas/OfficeAppManifestV1_1.xsd", import.meta.url));
 const manifestPath = fileURLToPath(new URL("../../manifest.xml", import.meta.url));
 const deployedBase = "https://concord.example.com/addin";
 
