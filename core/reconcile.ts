@@ -25,14 +25,15 @@
 //     publish-create-server; otherwise publish-overwrite-server; both gone: both-deleted.
 //
 // Items the status does not know (planned only when both reads are complete):
-//                          | two-way              | pull                 | publish
-//   on both sides, matched | matched-alike, or    | matched-alike, or    | matched-alike, or
-//                          | matched-merged       | pull-revert-outlook  | publish-overwrite-server
-//   Outlook only, the server never had it        | outlook-new          | kept: plan.unsynced  | publish-create-server
-//   Outlook only, stamped with a uid the server  | first sync: server-  | server-deleted-      | publish-create-server
-//     deleted (snapshot deletedUids)             | deleted-before-status| before-status        |
-//                                                | later: outlook-new   |                      |
-//   server only            | server-new           | pull-create-outlook  | publish-delete-server
+//                              | two-way                | pull                  | publish
+//   on both sides, matched     | matched-alike, or      | matched-alike, or     | matched-alike, or
+//                              | matched-merged         | pull-revert-outlook   | publish-overwrite-server
+//   Outlook only, never on the | outlook-new            | kept in place, listed | publish-create-server
+//     server                   |                        | in plan.unsynced      |
+//   Outlook only, stamped with | first sync: server-    | server-deleted-       | publish-create-server
+//     a uid the server deleted | deleted-before-status; | before-status         |
+//     (snapshot deletedUids)   | later: outlook-new     |                       |
+//   server only                | server-new             | pull-create-outlook   | publish-delete-server
 // Matching is by uid always (for an unstamped item, also the uid derived from its id); by
 // primary e-mail, then full name, only on a first sync and only between compatible names.
 // server-deleted-before-status deletes in Outlook and always needs the user's confirmation.
@@ -151,7 +152,8 @@ export function reconcile(status: SyncStatus, outlook: Snapshot<OutlookItem>, se
     if (copies.has(item)) return [{ ...item, contact: { ...item.contact, uid: undefined } }];
     const uid = item.contact.uid;
     if (uid === undefined || !(blocked.has(uid) || entryUids.has(uid))) return [item];
-    // Carries the uid of a pair bound to another item that does not carry it: which is which is a guess.
+    // Carries the uid of a pair the status binds by id to an item without that uid: which one
+    // is the pair's is a guess.
     if (!blocked.has(uid)) quarantined.push({ uid, side: "outlook", reason: "duplicate-uid", outlookIds: [item.id] });
     return [];
   });
