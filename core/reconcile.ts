@@ -1,21 +1,63 @@
-// The two-way reconcile decision table: given the status of the last sync and fresh
-// snapshots of Outlook and the server, decide what to write where. It only plans;
-// core/run-sync.ts executes. Same spirit as vdirsyncer's sync (itself after "How
-// OfflineIMAP works"): compare each side against the status, not against each other.
+// The reconcile decision table: given the status of the last sync and fresh snapshots
+// of Outlook and the server, decide what to write where. It only plans; core/run-sync.ts
+// executes. Same spirit as vdirsyncer's sync (itself after "How OfflineIMAP works"):
+// compare each side against the status, not against each other. Every action carries the
+// id of the row that produced it (type Row); the rows, by mode:
 //
-// What it is built against, from contact-sync bug trackers:
+// A pair the status knows. "same"/"changed" compare a side with the status (content hash,
+// changeKey/etag as shortcuts); "gone" is absent from a COMPLETE read (absent from an
+// incomplete read, the pair is deferred).
+//   two-way          | server same          | server changed                 | server gone
+//   Outlook same     | (nothing), or        | server-changed                 | server-deleted
+//                    | server-etag-moved /  |                                |
+//                    | outlook-changekey-   |                                |
+//                    | moved (bookkeeping)  |                                |
+//   Outlook changed  | outlook-changed      | both-changed-alike, or         | server-deleted-outlook-changed
+//                    |                      | both-changed-merged            | (delete-wins: server-deleted)
+//   Outlook gone     | outlook-deleted      | outlook-deleted-server-changed | both-deleted
+//                    |                      | (delete-wins: outlook-deleted) |
+//   pull: Outlook becomes a copy of the server, the server is never written.
+//     both same: as two-way; Outlook same + server changed: server-changed; Outlook changed:
+//     pull-revert-outlook; server gone: pull-delete-outlook; Outlook gone: pull-restore-outlook;
+//     both gone: both-deleted.
+//   publish: the server becomes a copy of the Outlook folder (chosen only explicitly).
+//     both same: as two-way; Outlook gone: publish-delete-server; server gone:
+//     publish-create-server; otherwise publish-overwrite-server; both gone: both-deleted.
+//
+// Items the status does not know (planned only when both reads are complete):
+//                              | two-way                | pull                  | publish
+//   on both sides, matched     | matched-alike, or      | matched-alike, or     | matched-alike, or
+//                              | matched-merged         | pull-revert-outlook   | publish-overwrite-server
+//   Outlook only, never on the | outlook-new            | kept in place, listed | publish-create-server
+//     server                   |                        | in plan.unsynced      |
+//   Outlook only, stamped with | first sync: server-    | server-deleted-       | publish-create-server
+//     a uid the server deleted | deleted-before-status; | before-status         |
+//     (snapshot deletedUids)   | later: outlook-new     |                       |
+//   server only                | server-new             | pull-create-outlook   | publish-delete-server
+// Matching is by uid always (for an unstamped item, also the uid derived from its id); by
+// primary e-mail, then full name, only on a first sync and only between compatible names.
+// server-deleted-before-status deletes in Outlook and always needs the user's confirmation.
+// An Outlook copy of a synced item (same uid, another id, the original still bound by id) is
+// an item the status does not know, under a fresh uid derived from its id.
+//
+// What it is built against, from contact-sync bug trackers and issue 7:
 // - mass deletes after an empty or failed read (CalDav Synchronizer #228, #65, #390):
 //   a side missing from an incomplete snapshot is unknown, never deleted; an emptied side
-//   or a delete above the threshold is refused until the caller confirms;
+//   or a delete above the threshold is refused until the caller confirms the deletions
+//   by uid, and a confirmation never lets through a deletion it does not name;
 // - ping-pong when a server or Outlook rewrites an item (vdirsyncer #257): change is a
 //   content hash differing from the status, and the hash recorded for Outlook is the
 //   one of what Outlook stored, not of what we sent;
-// - duplicates after lost state or retried creates: unpaired items are matched by uid,
-//   then primary e-mail, then full name; Outlook items get a uid derived from their id,
-//   so a create retried after a lost status puts the same uid again;
+// - duplicates after lost state or retried creates: unpaired items are matched by uid
+//   (then, on a first sync, primary e-mail and full name); Outlook items get a uid derived
+//   from their id, so a create retried after a lost status puts the same uid again;
+// - two people merged into one: e-mail matching after the first sync would pair a shared
+//   desk address with a colleague who uses it, so it is not done then;
 // - deleted items coming back: a pair whose item is gone on one side and unchanged on the
-//   other is deleted, and forgotten once gone on both;
-// - 403 loops on read-only books: pull mode plans no server write at all;
+//   other is deleted, and forgotten once gone on both; with the status lost, the server's
+//   tombstones say which stamped Outlook items it deleted;
+// - 403 loops on read-only books: pull mode plans no server write at all, and does not
+//   delete what it cannot upload either (a contact the server never had is kept);
 // - a failure in one direction turning into a delete in the other: run-sync records an
 //   item only after all its writes succeeded, so a failed write is retried, not inverted.
 import { contactSchema, type Contact } from "./contact";
@@ -23,16 +65,17 @@ import { contentHash, hashText } from "./content-hash";
 import { mergeContacts, type Winner } from "./merge";
 import { baseOf } from "./sync-types";
 import type {
-  Action, ConflictPolicy, Conflict, Counts, DeleteVsChange, OutlookItem, Plan, Quarantine, Refusal,
-  Row, ServerItem, Snapshot, StatusEntry, SyncMode, SyncStatus,
+  Action, ConfirmedDeletes, ConflictPolicy, Conflict, Counts, DeleteVsChange, Deletion, OutlookContact, OutlookItem,
+  Plan, Quarantine, Refusal, Row, ServerItem, Snapshot, StatusEntry, SyncMode, SyncStatus, UnsyncedItem,
 } from "./sync-types";
 
 export type ReconcileOptions = {
   mode?: SyncMode;
   policy?: ConflictPolicy;
   deleteVsChange?: DeleteVsChange;
-  /** The caller saw the refusals and wants the deletes anyway. */
-  confirmDeletes?: boolean;
+  /** The deletions the user saw (a previous plan's `deletions`) and confirmed, by uid per side.
+   *  Refusals then consider only deletions not named here; give it only after a user confirmed. */
+  confirmedDeletes?: ConfirmedDeletes;
   dryRun?: boolean;
   /** Refuse when a side would lose more than `ratio` of its items and at least `min` of them. */
   massDelete?: { ratio: number; min: number };
@@ -44,9 +87,14 @@ type Context = {
   deleteVsChange: DeleteVsChange;
   outlookComplete: boolean;
   serverComplete: boolean;
+  /** The status has no entries: lost or never written. */
+  firstSync: boolean;
+  /** uids the server deleted that the status does not know (its snapshot's deletedUids). */
+  deletedOnServer: Set<string>;
   hashOf: (item: OutlookItem | ServerItem) => string;
   actions: Action[];
   conflicts: Conflict[];
+  unsynced: UnsyncedItem[];
   unchanged: number;
   deferred: number;
 };
@@ -61,16 +109,19 @@ export function reconcile(status: SyncStatus, outlook: Snapshot<OutlookItem>, se
     deleteVsChange: options.deleteVsChange ?? "change-wins",
     outlookComplete: outlook.complete,
     serverComplete: server.complete,
+    firstSync: status.entries.length === 0,
+    deletedOnServer: new Set(server.deletedUids),
     hashOf: (item) => {
       let hash = hashes.get(item) ?? item.hash;
       if (hash === undefined) hash = contentHash(item.contact as Contact);
       hashes.set(item, hash);
       return hash;
     },
-    actions: [], conflicts: [], unchanged: 0, deferred: 0,
+    actions: [], conflicts: [], unsynced: [], unchanged: 0, deferred: 0,
   };
 
-  const { outlookById, outlookByUid, serverByUid, entryUids, quarantined } = indexSides(status, outlook, server);
+  const index = indexSides(status, outlook, server);
+  const { outlookById, outlookByUid, serverByUid, entryUids, copies, quarantined } = index;
   const blocked = new Set(quarantined.map((q) => q.uid));
 
   // Bind each status entry to its Outlook item: by id first, then by uid (a moved item
@@ -94,19 +145,25 @@ export function reconcile(status: SyncStatus, outlook: Snapshot<OutlookItem>, se
     if (!blocked.has(entry.uid)) decidePaired(ctx, entry, bound[i], serverByUid.get(entry.uid));
   });
 
-  const newOutlook = outlook.items.filter((item) => {
-    if (claimed.has(item) || outlookById.get(item.id) !== item) return false;
+  const newOutlook = outlook.items.flatMap((item): OutlookItem[] => {
+    if (claimed.has(item) || outlookById.get(item.id) !== item) return [];
+    // A copy of a synced item carries the original's uid; the original keeps it (it is bound by
+    // id) and the copy is a new item: without the uid it gets the one derived from its own id.
+    if (copies.has(item)) return [{ ...item, contact: { ...item.contact, uid: undefined } }];
     const uid = item.contact.uid;
-    if (uid === undefined || !(blocked.has(uid) || entryUids.has(uid))) return true;
-    // A copy of a synced item carries its uid: a second item for one pair.
+    if (uid === undefined || !(blocked.has(uid) || entryUids.has(uid))) return [item];
+    // Carries the uid of a pair the status binds by id to an item without that uid: which one
+    // is the pair's is a guess.
     if (!blocked.has(uid)) quarantined.push({ uid, side: "outlook", reason: "duplicate-uid", outlookIds: [item.id] });
-    return false;
+    return [];
   });
   const newServer = server.items.filter((item) => !blocked.has(item.contact.uid) && !entryUids.has(item.contact.uid));
   // Matching by e-mail or name needs both reads whole: an item missing from a partial
-  // read may be the one already paired by uid, or the better match.
+  // read may be the one already paired by uid, or the better match. And only on a first
+  // sync: later, a new item on each side is two new contacts (a shared desk address is not
+  // one person), while the same contact added on both sides still pairs by uid.
   const complete = outlook.complete && server.complete;
-  const { pairs, outlookOnly, serverOnly } = matchNew(newOutlook, newServer, complete);
+  const { pairs, outlookOnly, serverOnly } = matchNew(newOutlook, newServer, complete && ctx.firstSync);
   for (const [o, s] of pairs) decideMatched(ctx, o, s);
   if (!complete) ctx.deferred += outlookOnly.length + serverOnly.length;
   else {
@@ -114,16 +171,18 @@ export function reconcile(status: SyncStatus, outlook: Snapshot<OutlookItem>, se
     for (const s of serverOnly) decideServerOnly(ctx, s);
   }
 
-  const counts = countActions(ctx);
-  const refusals = options.confirmDeletes ? [] : findRefusals(status, outlook, server, counts, options.massDelete ?? { ratio: 0.1, min: 5 });
+  const deletions = deletionsOf(ctx.actions, outlookById, serverByUid);
+  const limit = options.massDelete ?? { ratio: 0.1, min: 5 };
   return {
     mode: ctx.mode,
     dryRun: options.dryRun ?? false,
     actions: ctx.actions,
     conflicts: ctx.conflicts,
-    counts,
-    refusals,
+    counts: countActions(ctx),
+    refusals: findRefusals(status, outlook, server, ctx.actions, deletions, options.confirmedDeletes, limit),
     quarantined,
+    deletions,
+    unsynced: ctx.unsynced,
   };
 }
 
@@ -217,7 +276,9 @@ function publishOutlook(ctx: Context, uid: string, o: OutlookItem | undefined, s
 //
 //                 | two-way                | pull                   | publish
 // both (matched)  | merge without a base   | Outlook := server      | server := Outlook
-// Outlook only    | create on the server   | delete in Outlook      | create on the server
+// Outlook only    | create on the server   | keep, unsynced         | create on the server
+//   ... deleted on the server before the status knew it: delete in Outlook once confirmed
+//   (two-way only on a first sync), publish creates it again
 // server only     | create in Outlook      | create in Outlook      | delete on the server
 // Each is planned only when both reads are complete.
 
@@ -231,10 +292,26 @@ function decideMatched(ctx: Context, o: OutlookItem, s: ServerItem): void {
 }
 
 function decideOutlookOnly(ctx: Context, o: OutlookItem): void {
+  if (deletedBeforeStatus(ctx, o)) return push(ctx, outlookDelete(o.contact.uid!, o, "server-deleted-before-status"));
+  // pull: the item was never on the server (or it would be paired, or a tombstone), e.g. a
+  // contact a user added to the GAB's folder, or made in a share's folder while it was
+  // writable and not yet uploaded. Deleting it would lose data no one else has: keep it.
+  if (ctx.mode === "pull") return void ctx.unsynced.push({ outlookId: o.id, name: nameOf(o.contact, o.id) });
   const uid = o.contact.uid ?? uidForOutlookItem(o.id);
-  // pull: a contact created in a read-only book's folder is a local edit, reverted.
-  if (ctx.mode === "pull") return push(ctx, outlookDelete(uid, o, "pull-delete-outlook"));
   push(ctx, serverPut(ctx, ctx.mode === "publish" ? "publish-create-server" : "outlook-new", withUid(o, uid), o, undefined));
+}
+
+/**
+ * An Outlook item stamped with a uid the server has a tombstone for was on the server and
+ * deleted there while the status did not know the pair (the status was lost): uploading it
+ * would bring back a deleted contact. Two-way trusts this only on a first sync; later, an
+ * item new to the status under such a uid was brought back by the user (from Deleted Items)
+ * and goes up again. Pull always follows the server; publish makes the server the folder.
+ */
+function deletedBeforeStatus(ctx: Context, o: OutlookItem): boolean {
+  const uid = o.contact.uid;
+  if (uid === undefined || !ctx.deletedOnServer.has(uid) || ctx.mode === "publish") return false;
+  return ctx.mode === "pull" || ctx.firstSync;
 }
 
 function decideServerOnly(ctx: Context, s: ServerItem): void {
@@ -334,12 +411,35 @@ type Matches = { pairs: [OutlookItem, ServerItem][]; outlookOnly: OutlookItem[];
 
 const primaryEmail = (c: { emails: Contact["emails"] }) => c.emails[0]?.address.trim().toLowerCase() || undefined;
 
-function fullName(c: Pick<Contact, "displayName" | "name">): string | undefined {
-  const text = c.displayName.trim() || [c.name?.given, c.name?.family].filter(Boolean).join(" ");
-  return text.toLowerCase().replace(/\s+/g, " ").trim() || undefined;
+/** A name's words, lower-cased, without punctuation, in sorted order: "Stone, Bob" and "bob  stone" agree. */
+function nameKey(text: string | undefined): string | undefined {
+  const words = (text ?? "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim().split(" ").filter(Boolean);
+  return words.length ? words.sort().join(" ") : undefined;
 }
 
-/** uid first, then primary e-mail, then full name; a key shared by two items on a side matches nothing. */
+/** The ways a contact is named: its display name and its given + family name. */
+function nameKeys(c: Pick<Contact, "displayName" | "name">): string[] {
+  const keys = [nameKey(c.displayName), nameKey([c.name?.given, c.name?.family].filter(Boolean).join(" "))];
+  return keys.filter((k): k is string => k !== undefined);
+}
+
+const fullName = (c: Pick<Contact, "displayName" | "name">): string | undefined => nameKeys(c)[0];
+
+/**
+ * Two contacts may be one person only if their names agree: one of the display name or the
+ * given + family name is the same words on both sides, or one side has no name at all (an
+ * address-only entry). A shared address alone proves nothing: "Acme Sales Desk" and the
+ * colleague "Bob Stone" who answers it are two contacts with one e-mail address.
+ */
+function namesCompatible(o: OutlookItem, s: ServerItem): boolean {
+  const outlookNames = nameKeys(o.contact);
+  const serverNames = nameKeys(s.contact);
+  if (!outlookNames.length || !serverNames.length) return true;
+  return outlookNames.some((name) => serverNames.includes(name));
+}
+
+/** uid first, then (fuzzy: a first sync) primary e-mail, then full name; a key shared by two
+ *  items on a side matches nothing. */
 function matchNew(outlook: OutlookItem[], server: ServerItem[], fuzzy: boolean): Matches {
   const pairs: [OutlookItem, ServerItem][] = [];
   const serverByUid = new Map(server.map((s) => [s.contact.uid, s]));
@@ -367,7 +467,7 @@ function matchNew(outlook: OutlookItem[], server: ServerItem[], fuzzy: boolean):
     });
   };
   if (!fuzzy) return { pairs, outlookOnly: rest, serverOnly: server.filter((s) => !pairedServer.has(s)) };
-  byKey((item) => primaryEmail(item.contact), () => true);
+  byKey((item) => primaryEmail(item.contact), namesCompatible);
   // Two people with one name but different e-mail addresses are two people.
   byKey((item) => fullName(item.contact), (o, s) => !primaryEmail(o.contact) || !primaryEmail(s.contact));
   return { pairs, outlookOnly: rest, serverOnly: server.filter((s) => !pairedServer.has(s)) };
@@ -389,20 +489,28 @@ type SideIndex = {
   outlookByUid: Map<string, OutlookItem>;
   serverByUid: Map<string, ServerItem>;
   entryUids: Set<string>;
+  /** Outlook copies of a synced item: they carry its uid, but another item is the one bound by id. */
+  copies: Set<OutlookItem>;
   quarantined: Quarantine[];
 };
 
 /** Indexes both sides in one pass each. A uid twice on one side cannot be paired
- *  without guessing: it is quarantined, reported and left alone. */
+ *  without guessing: it is quarantined, reported and left alone, unless it is a synced
+ *  item's uid in Outlook and one of the items is the one the status binds by id (then
+ *  the others are copies). */
 function indexSides(status: SyncStatus, outlook: Snapshot<OutlookItem>, server: Snapshot<ServerItem>): SideIndex {
   const quarantined: Quarantine[] = [];
-  const entryUids = new Set<string>();
+  const entryIds = new Map<string, string>();
   const statusTwice = new Set<string>();
-  for (const entry of status.entries) (entryUids.has(entry.uid) ? statusTwice : entryUids).add(entry.uid);
+  for (const entry of status.entries) {
+    if (entryIds.has(entry.uid)) statusTwice.add(entry.uid);
+    else entryIds.set(entry.uid, entry.outlookId);
+  }
+  const entryUids = new Set(entryIds.keys());
 
   const outlookById = new Map<string, OutlookItem>();
   const outlookByUid = new Map<string, OutlookItem>();
-  const outlookTwice = new Map<string, string[]>();
+  const outlookTwice = new Map<string, OutlookItem[]>();
   for (const item of outlook.items) {
     if (!outlookById.has(item.id)) outlookById.set(item.id, item);
     const uid = item.contact.uid;
@@ -414,9 +522,20 @@ function indexSides(status: SyncStatus, outlook: Snapshot<OutlookItem>, server: 
     }
     const first = outlookByUid.get(uid);
     if (!first) outlookByUid.set(uid, item);
-    else outlookTwice.set(uid, [...(outlookTwice.get(uid) ?? [first.id]), item.id]);
+    else outlookTwice.set(uid, [...(outlookTwice.get(uid) ?? [first]), item]);
   }
-  for (const [uid, outlookIds] of outlookTwice) quarantined.push({ uid, side: "outlook", reason: "duplicate-uid", outlookIds });
+  const copies = new Set<OutlookItem>();
+  for (const [uid, items] of outlookTwice) {
+    // Outlook's copy keeps the extended property, so the uid; the status still knows the
+    // original by id. Without that (moved and copied), which item is the original is a guess.
+    const original = statusTwice.has(uid) ? undefined : items.find((item) => item.id === entryIds.get(uid));
+    if (!original) {
+      quarantined.push({ uid, side: "outlook", reason: "duplicate-uid", outlookIds: items.map((item) => item.id) });
+      continue;
+    }
+    outlookByUid.set(uid, original);
+    for (const item of items) if (item !== original) copies.add(item);
+  }
 
   const serverByUid = new Map<string, ServerItem>();
   const serverTwice = new Set<string>();
@@ -426,7 +545,7 @@ function indexSides(status: SyncStatus, outlook: Snapshot<OutlookItem>, server: 
   }
   for (const uid of serverTwice) quarantined.push({ uid, side: "server", reason: "duplicate-uid" });
   for (const uid of statusTwice) quarantined.push({ uid, side: "status", reason: "duplicate-uid" });
-  return { outlookById, outlookByUid, serverByUid, entryUids, quarantined };
+  return { outlookById, outlookByUid, serverByUid, entryUids, copies, quarantined };
 }
 
 function countActions(ctx: Context): Counts {
@@ -445,18 +564,63 @@ function countActions(ctx: Context): Counts {
   return counts;
 }
 
-function findRefusals(status: SyncStatus, outlook: Snapshot<OutlookItem>, server: Snapshot<ServerItem>, counts: Counts, limit: { ratio: number; min: number }): Refusal[] {
+/** What the actions delete, per side, named from the contact being deleted. */
+function deletionsOf(
+  actions: Action[], outlookById: Map<string, OutlookItem>, serverByUid: Map<string, ServerItem>,
+): Plan["deletions"] {
+  const deletions: Plan["deletions"] = { outlook: [], server: [] };
+  for (const a of actions) {
+    const { uid } = a;
+    // An Outlook delete always names the item it deletes (outlookDelete).
+    if (a.outlook === "delete") {
+      deletions.outlook.push({ uid, name: nameOf(outlookById.get(a.outlookId!)?.contact, uid) });
+    }
+    if (a.server === "delete") deletions.server.push({ uid, name: nameOf(serverByUid.get(uid)?.contact, uid) });
+  }
+  return deletions;
+}
+
+/** A name a user recognises: display name, else given + family name, else first e-mail, else `fallback`. */
+function nameOf(contact: OutlookContact | undefined, fallback: string): string {
+  if (!contact) return fallback;
+  const parts = [contact.name?.given, contact.name?.family].filter(Boolean).join(" ");
+  return contact.displayName.trim() || parts.trim() || contact.emails[0]?.address.trim() || fallback;
+}
+
+/**
+ * Refusals look only at deletions the caller has not confirmed by uid: a confirmation
+ * covers exactly the deletions a user was shown, never ones that appeared since.
+ */
+function findRefusals(
+  status: SyncStatus, outlook: Snapshot<OutlookItem>, server: Snapshot<ServerItem>, actions: Action[],
+  deletions: Plan["deletions"], confirmed: ConfirmedDeletes | undefined, limit: { ratio: number; min: number },
+): Refusal[] {
   const refusals: Refusal[] = [];
+  const unconfirmed = (side: keyof Plan["deletions"]): Deletion[] => {
+    const yes = new Set(confirmed?.[side]);
+    return deletions[side].filter((d) => !yes.has(d.uid));
+  };
+  const open = { outlook: unconfirmed("outlook"), server: unconfirmed("server") };
   // An empty side that had items is far likelier a failed read or a wiped folder
-  // than a user deleting everything (vdirsyncer's StorageEmpty).
-  if (status.entries.length > 0) {
+  // than a user deleting everything (vdirsyncer's StorageEmpty). A user who saw the plan
+  // and confirmed all its deletions (possibly none, e.g. a pull restoring a wiped folder) lifts it.
+  const seen = confirmed !== undefined && open.outlook.length + open.server.length === 0;
+  if (status.entries.length > 0 && !seen) {
     if (outlook.complete && outlook.items.length === 0 && server.items.length > 0) refusals.push({ kind: "side-emptied", side: "outlook" });
     if (server.complete && server.items.length === 0 && outlook.items.length > 0) refusals.push({ kind: "side-emptied", side: "server" });
   }
-  const sides = [["outlook", counts.outlook.deleted, outlook.items.length], ["server", counts.server.deleted, server.items.length]] as const;
+  const sides = [
+    ["outlook", open.outlook.length, outlook.items.length],
+    ["server", open.server.length, server.items.length],
+  ] as const;
   for (const [side, deletes, total] of sides) {
     const threshold = Math.max(limit.min - 1, Math.floor(limit.ratio * total));
     if (deletes > threshold) refusals.push({ kind: "mass-delete", side, deletes, total, threshold });
   }
+  // Contacts the server deleted before the status knew them: even one is asked about, since
+  // the alternative reading (the user wants them back) is just as plausible.
+  const unasked = new Set(open.outlook.map((d) => d.uid));
+  const uids = actions.filter((a) => a.row === "server-deleted-before-status" && unasked.has(a.uid)).map((a) => a.uid);
+  if (uids.length) refusals.push({ kind: "deleted-on-server", side: "outlook", uids });
   return refusals;
 }

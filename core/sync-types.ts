@@ -37,8 +37,11 @@ export type ServerItem = {
   modifiedAt?: string;
 };
 
-/** `complete: false` marks a failed or partial read: what is missing from it is unknown, never deleted. */
-export type Snapshot<Item> = { items: Item[]; complete: boolean };
+/** `complete: false` marks a failed or partial read: what is missing from it is unknown, never deleted.
+ *  `deletedUids`: uids the side is known to have deleted (server tombstones) that the status does not
+ *  know; only meaningful for the server snapshot. An Outlook item stamped with one of them was on the
+ *  server once, so it is not a new contact (see row server-deleted-before-status in core/reconcile.ts). */
+export type Snapshot<Item> = { items: Item[]; complete: boolean; deletedUids?: string[] };
 
 // ---- Persisted status (stored as JSON through the server's sync-state API) ----
 
@@ -116,7 +119,7 @@ export type Row =
   | "outlook-deleted" | "server-deleted" | "both-deleted"
   | "outlook-deleted-server-changed" | "server-deleted-outlook-changed"
   | "server-etag-moved" | "outlook-changekey-moved"
-  | "outlook-new" | "server-new" | "matched-alike" | "matched-merged"
+  | "outlook-new" | "server-new" | "matched-alike" | "matched-merged" | "server-deleted-before-status"
   | "pull-revert-outlook" | "pull-restore-outlook" | "pull-delete-outlook" | "pull-create-outlook"
   | "publish-overwrite-server" | "publish-delete-server" | "publish-create-server";
 
@@ -146,12 +149,21 @@ export type Conflict = FieldConflict & { uid: string };
 
 export type Refusal =
   | { kind: "side-emptied"; side: Side }
-  | { kind: "mass-delete"; side: Side; deletes: number; total: number; threshold: number };
+  | { kind: "mass-delete"; side: Side; deletes: number; total: number; threshold: number }
+  /** Outlook items the server deleted before the status knew them: deleted only once confirmed by uid. */
+  | { kind: "deleted-on-server"; side: "outlook"; uids: string[] };
 
 export type Quarantine = { uid: string; side: Side | "status"; reason: "duplicate-uid" | "invalid-uid"; outlookIds?: string[] };
 
 export type SideCounts = { created: number; updated: number; deleted: number };
 export type Counts = { outlook: SideCounts; server: SideCounts; conflicts: number; unchanged: number; deferred: number };
+
+/** One contact a plan deletes, named so a user can recognise it before confirming. */
+export type Deletion = { uid: string; name: string };
+/** The deletions a user saw (a plan's `deletions`) and confirmed, by uid per side. */
+export type ConfirmedDeletes = { outlook: string[]; server: string[] };
+/** An Outlook item kept in place, unsynced: it was never on the server and the mode cannot upload it. */
+export type UnsyncedItem = { outlookId: string; name: string };
 
 export type Plan = {
   mode: SyncMode;
@@ -161,6 +173,9 @@ export type Plan = {
   counts: Counts;
   refusals: Refusal[];
   quarantined: Quarantine[];
+  /** Every deletion the actions make, per side: what a confirmation dialog shows. */
+  deletions: { outlook: Deletion[]; server: Deletion[] };
+  unsynced: UnsyncedItem[];
 };
 
 // ---- Adapters ----

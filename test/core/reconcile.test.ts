@@ -8,7 +8,7 @@ import { baseJsonOf, type OutlookContact, type OutlookItem, type Plan, type Serv
 const person = (uid: string, input: Partial<ContactInput> = {}): Contact =>
   contactSchema.parse({ uid, displayName: `Person ${uid}`, emails: [{ type: "work", address: `${uid}@example.com` }], ...input });
 
-type World = { status: SyncStatus; outlook: OutlookItem[]; server: ServerItem[] };
+type World = { status: SyncStatus; outlook: OutlookItem[]; server: ServerItem[]; deletedUids?: string[] };
 
 /** Both sides hold `contacts` and the status says they were synced. */
 function synced(contacts: Contact[]): World {
@@ -37,7 +37,12 @@ const dropOutlook = (w: World, uid: string): World => ({ ...w, outlook: w.outloo
 const dropServer = (w: World, uid: string): World => ({ ...w, server: w.server.filter((i) => i.contact.uid !== uid) });
 
 const plan = (w: World, options: ReconcileOptions = {}, complete = { outlook: true, server: true }): Plan =>
-  reconcile(w.status, { items: w.outlook, complete: complete.outlook }, { items: w.server, complete: complete.server }, options);
+  reconcile(
+    w.status,
+    { items: w.outlook, complete: complete.outlook },
+    { items: w.server, complete: complete.server, deletedUids: w.deletedUids },
+    options,
+  );
 
 const only = (p: Plan) => {
   assert.equal(p.actions.length, 1, JSON.stringify(p.actions.map((a) => a.row)));
@@ -284,7 +289,8 @@ describe("reconcile: items the status does not know (two-way)", () => {
   });
 
   it("on a first sync pairs a person by primary e-mail, case-insensitively, and does not duplicate them", () => {
-    const inOutlook = withoutUid(person("ignored", { displayName: "Bob B.", emails: [{ type: "work", address: "BOB@Example.com" }] }));
+    const emails = [{ type: "work" as const, address: "BOB@Example.com" }];
+    const inOutlook = withoutUid(person("ignored", { displayName: "person  BOB", emails }));
     const p = plan(unsynced([outlookItem("x", inOutlook)], [serverItem(bob)]));
     const a = only(p);
     assert.equal(a.uid, "bob");
@@ -314,6 +320,43 @@ describe("reconcile: items the status does not know (two-way)", () => {
     assert.equal(p.actions.filter((a) => a.row.startsWith("matched")).length, 0);
   });
 
+  const deskEmails = [{ type: "work" as const, address: "desk@acme.com" }];
+  const desk = withoutUid(person("x", { displayName: "Acme Sales Desk", emails: deskEmails }));
+  const colleague = person("bob-stone", { displayName: "Bob Stone", emails: deskEmails });
+  const adding = (w: World, o: OutlookItem, s: ServerItem): World =>
+    ({ ...w, outlook: [...w.outlook, o], server: [...w.server, s] });
+
+  it("after the first sync never pairs new contacts by e-mail: a desk and a colleague on its address stay two", () => {
+    const p = plan(adding(synced([alice]), outlookItem("desk", desk), serverItem(colleague)));
+    assert.deepEqual(p.actions.map((a) => a.row).sort(), ["outlook-new", "server-new"]);
+  });
+
+  it("after the first sync never pairs two new contacts by name alone", () => {
+    const dana = (uid: string) => person(uid, { displayName: "Dana Scully", emails: [] });
+    const p = plan(adding(synced([alice]), outlookItem("d", withoutUid(dana("x"))), serverItem(dana("s1"))));
+    assert.deepEqual(p.actions.map((a) => a.row).sort(), ["outlook-new", "server-new"]);
+  });
+
+  it("after the first sync still pairs a new Outlook item with a new server item by uid", () => {
+    const a = only(plan(adding(synced([alice]), outlookItem("b", bob), serverItem(bob))));
+    assert.deepEqual([a.row, a.uid, a.outlookId], ["matched-alike", "bob", "b"]);
+  });
+
+  it("on a first sync does not pair by e-mail two contacts whose names differ", () => {
+    const p = plan(unsynced([outlookItem("desk", desk)], [serverItem(colleague)]));
+    assert.deepEqual(p.actions.map((a) => a.row).sort(), ["outlook-new", "server-new"]);
+  });
+
+  it("on a first sync pairs by e-mail when one side has no name, or the names are the same words in any order", () => {
+    const emails = [{ type: "work" as const, address: "bob@stone.com" }];
+    const server = person("s1", { displayName: "Bob Stone", emails });
+    const pairsWith = (input: Partial<ContactInput>) =>
+      only(plan(unsynced([outlookItem("x", withoutUid(person("x", { emails, ...input })))], [serverItem(server)]))).uid;
+    assert.equal(pairsWith({ displayName: "" }), "s1");
+    assert.equal(pairsWith({ displayName: "Stone, Bob", emails: [{ type: "work", address: "Bob@Stone.com" }] }), "s1");
+    assert.equal(pairsWith({ displayName: "", name: { given: "Bob", family: "Stone" } }), "s1");
+  });
+
   it("on a first sync merges a matched pair with no base: conflicts by policy, list fields unioned", () => {
     const server = person("s1", { displayName: "Eve", jobTitle: "CFO", emails: [{ type: "work", address: "eve@a.com" }], phones: [{ type: "business", number: "+1 555 0101" }] });
     const inOutlook = withoutUid(person("x", { displayName: "Eve", jobTitle: "CEO", emails: [{ type: "work", address: "eve@a.com" }], phones: [{ type: "mobile", number: "+1 555 0199" }] }));
@@ -325,6 +368,45 @@ describe("reconcile: items the status does not know (two-way)", () => {
     assert.deepEqual(p.conflicts.map((c) => c.field), ["jobTitle"]);
     assert.equal(a.outlook, "update");
     assert.equal(a.server, "put");
+  });
+});
+
+describe("reconcile: Outlook items stamped with a uid the server deleted (lost sync state)", () => {
+  const stamped = (w: World): World => ({ ...w, deletedUids: ["bob"] });
+  const lostState = stamped(unsynced([{ id: "o-bob", contact: bob }, { id: "o-alice", contact: alice }], [
+    { contact: alice, etag: "e" },
+  ]));
+
+  it("does not upload again on a first sync a contact the server deleted: deletes it in Outlook once confirmed", () => {
+    const p = plan(lostState);
+    const a = p.actions.find((x) => x.uid === "bob");
+    assert.deepEqual([a?.row, a?.outlook, a?.outlookId], ["server-deleted-before-status", "delete", "o-bob"]);
+    assert.equal(a?.server, undefined);
+    assert.deepEqual(p.deletions.outlook, [{ uid: "bob", name: "Person bob" }]);
+    assert.deepEqual(p.refusals, [{ kind: "deleted-on-server", side: "outlook", uids: ["bob"] }]);
+    assert.deepEqual(plan(lostState, { confirmedDeletes: { outlook: ["bob"], server: [] } }).refusals, []);
+  });
+
+  it("in pull mode deletes such a contact only when confirmed", () => {
+    const p = plan(lostState, { mode: "pull" });
+    assert.equal(p.actions.find((x) => x.uid === "bob")?.row, "server-deleted-before-status");
+    assert.deepEqual(p.refusals, [{ kind: "deleted-on-server", side: "outlook", uids: ["bob"] }]);
+    assert.deepEqual(p.unsynced, []);
+    const confirmedDeletes = { outlook: ["bob"], server: [] };
+    assert.deepEqual(plan(lostState, { mode: "pull", confirmedDeletes }).refusals, []);
+  });
+
+  it("in publish mode creates such a contact on the server again, without asking", () => {
+    const p = plan(lostState, { mode: "publish" });
+    const a = p.actions.find((x) => x.uid === "bob");
+    assert.deepEqual([a?.row, a?.server, a?.outlook], ["publish-create-server", "put", undefined]);
+    assert.deepEqual(p.refusals, []);
+  });
+
+  it("after the first sync uploads a contact the user brought back from Deleted Items", () => {
+    const w = stamped(synced([alice]));
+    const a = only(plan({ ...w, outlook: [...w.outlook, { id: "restored", contact: bob }] }));
+    assert.deepEqual([a.row, a.server], ["outlook-new", "put"]);
   });
 });
 
@@ -346,12 +428,27 @@ describe("reconcile: pull mode (read-only books)", () => {
     assert.equal(writesServer(p), false);
   });
 
-  it("deletes a contact created in a read-only book's folder instead of pushing it", () => {
+  it("keeps a contact created in a read-only book's folder that was never on the server, naming it unsynced", () => {
     const p = plan({ ...synced([alice]), outlook: [...synced([alice]).outlook, { id: "new", contact: { ...bob, uid: undefined } }] }, { mode: "pull" });
-    const a = only(p);
-    assert.equal(a.row, "pull-delete-outlook");
-    assert.equal(a.outlook, "delete");
-    assert.equal(writesServer(p), false);
+    assert.deepEqual(p.actions, []);
+    assert.deepEqual(p.unsynced, [{ outlookId: "new", name: "Person bob" }]);
+    assert.equal(p.counts.outlook.deleted, 0);
+    assert.deepEqual(p.deletions, { outlook: [], server: [] });
+  });
+
+  it("keeps a stamped contact made while a share was writable and never uploaded before it became read-only", () => {
+    const w = synced([alice]);
+    const p = plan({ ...w, outlook: [...w.outlook, { id: "made-while-writable", contact: bob }] }, { mode: "pull" });
+    assert.deepEqual(p.actions, []);
+    assert.deepEqual(p.unsynced, [{ outlookId: "made-while-writable", name: "Person bob" }]);
+    assert.deepEqual(p.refusals, []);
+  });
+
+  it("keeps contacts a user added to the GAB's folder on the first pull sync too", () => {
+    const w = unsynced([{ id: "mine", contact: { ...bob, uid: undefined } }], [{ contact: alice, etag: "e" }]);
+    const p = plan(w, { mode: "pull" });
+    assert.deepEqual(p.actions.map((a) => [a.row, a.outlook]), [["pull-create-outlook", "create"]]);
+    assert.deepEqual(p.unsynced.map((u) => u.outlookId), ["mine"]);
   });
 
   it("passes server edits, deletes and conflicts to Outlook and never writes the server", () => {
@@ -453,11 +550,44 @@ describe("reconcile: safety", () => {
     assert.equal(plan(w, { massDelete: { ratio: 0.1, min: 2 } }).refusals[0]?.kind, "mass-delete");
   });
 
-  it("proceeds with the same deletes once the caller confirms them", () => {
+  it("proceeds with the same deletes once the caller confirms exactly those", () => {
     const w = { ...synced(many(10)), server: [] };
-    const p = plan(w, { confirmDeletes: true });
+    const shown = plan(w);
+    assert.deepEqual(shown.refusals.map((r) => r.kind).sort(), ["mass-delete", "side-emptied"]);
+    const p = plan(w, { confirmedDeletes: { outlook: shown.deletions.outlook.map((d) => d.uid), server: [] } });
     assert.deepEqual(p.refusals, []);
     assert.equal(p.counts.outlook.deleted, 10);
+  });
+
+  it("refuses again when more was deleted after the user confirmed: 8 of 60 shown, 52 more gone since", () => {
+    let w = synced(many(60));
+    for (let i = 0; i < 8; i++) w = dropOutlook(w, `p${i}`);
+    const shown = plan(w);
+    assert.equal(shown.refusals[0]?.kind, "mass-delete");
+    assert.equal(shown.deletions.server.length, 8);
+    const confirmedDeletes = { outlook: [], server: shown.deletions.server.map((d) => d.uid) };
+    assert.deepEqual(plan(w, { confirmedDeletes }).refusals, []);
+    for (let i = 8; i < 60; i++) w = dropOutlook(w, `p${i}`);
+    const p = plan(w, { confirmedDeletes });
+    const massDelete = { kind: "mass-delete", side: "server", deletes: 52, total: 60, threshold: 6 };
+    assert.deepEqual(p.refusals.find((r) => r.kind === "mass-delete"), massDelete);
+    assert.ok(p.refusals.some((r) => r.kind === "side-emptied"));
+    assert.equal(p.deletions.server.length, 60);
+  });
+
+  it("lists each deletion per side with the name of the contact it deletes", () => {
+    const named = [
+      person("d1", { displayName: "Dora Display" }),
+      person("d2", { displayName: "", name: { given: "Gus", family: "Given" } }),
+      person("d3", { displayName: "", emails: [{ type: "work", address: "only@mail.com" }] }),
+      person("d4", { displayName: "", emails: [] }),
+    ];
+    let w = synced([...named, alice]);
+    for (const c of named.slice(0, 2)) w = dropServer(w, c.uid);
+    for (const c of named.slice(2)) w = dropOutlook(w, c.uid);
+    const p = plan(w);
+    assert.deepEqual(p.deletions.outlook, [{ uid: "d1", name: "Dora Display" }, { uid: "d2", name: "Gus Given" }]);
+    assert.deepEqual(p.deletions.server, [{ uid: "d3", name: "only@mail.com" }, { uid: "d4", name: "d4" }]);
   });
 
   it("marks a dry-run plan and still counts what it would do", () => {
@@ -466,10 +596,37 @@ describe("reconcile: safety", () => {
     assert.equal(p.counts.server.updated, 1);
   });
 
-  it("quarantines a uid found twice in Outlook and plans nothing for it", () => {
+  it("keeps syncing a contact copied in Outlook, and gives the copy a fresh uid and creates it on the server", () => {
     const w = editServer(synced([alice, bob]), "alice", { jobTitle: "CTO" });
     const p = plan({ ...w, outlook: [...w.outlook, { id: "copy", contact: alice }] });
-    assert.deepEqual(p.quarantined, [{ uid: "alice", side: "outlook", reason: "duplicate-uid", outlookIds: ["o-alice", "copy"] }]);
+    assert.deepEqual(p.quarantined, []);
+    const original = p.actions.find((a) => a.uid === "alice");
+    assert.deepEqual([original?.row, original?.outlook, original?.outlookId], ["server-changed", "update", "o-alice"]);
+    const copy = p.actions.find((a) => a.outlookId === "copy");
+    assert.equal(copy?.row, "outlook-new");
+    assert.equal(copy?.uid, uidForOutlookItem("copy"));
+    assert.equal(copy?.contact?.uid, uidForOutlookItem("copy"));
+    assert.equal(copy?.contact?.jobTitle, "Engineer");
+    assert.deepEqual([copy?.server, copy?.serverCreates, copy?.outlook], ["put", true, "update"]);
+  });
+
+  it("keeps a copy of a read-only book's contact as unsynced, and publishes a copy in publish mode", () => {
+    const w = synced([alice]);
+    const copied = { ...w, outlook: [...w.outlook, { id: "copy", contact: alice }] };
+    const pulled = plan(copied, { mode: "pull" });
+    assert.deepEqual([pulled.actions, pulled.quarantined], [[], []]);
+    assert.deepEqual(pulled.unsynced, [{ outlookId: "copy", name: "Person alice" }]);
+    const published = only(plan(copied, { mode: "publish" }));
+    assert.deepEqual([published.row, published.server], ["publish-create-server", "put"]);
+    assert.equal(published.uid, uidForOutlookItem("copy"));
+  });
+
+  it("quarantines a uid twice in Outlook when neither item is the one the status knows (moved and copied)", () => {
+    const w = editServer(synced([alice, bob]), "alice", { jobTitle: "CTO" });
+    const moved = w.outlook.map((i) => (i.id === "o-alice" ? { ...i, id: "moved" } : i));
+    const p = plan({ ...w, outlook: [...moved, { id: "copy", contact: alice }] });
+    const quarantine = { uid: "alice", side: "outlook", reason: "duplicate-uid", outlookIds: ["moved", "copy"] };
+    assert.deepEqual(p.quarantined, [quarantine]);
     assert.deepEqual(p.actions, []);
   });
 

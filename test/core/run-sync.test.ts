@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { contactSchema, type Contact, type ContactInput } from "../../core/contact";
 import { contentHash } from "../../core/content-hash";
-import { reconcile, type ReconcileOptions } from "../../core/reconcile";
+import { reconcile, uidForOutlookItem, type ReconcileOptions } from "../../core/reconcile";
 import { PlanRefusedError, runSync, type RunSyncOptions } from "../../core/run-sync";
 import { baseOf, emptyStatus, statusFromJson, statusToJson, syncStatusSchema, type OutlookContact, type Plan, type SyncStatus } from "../../core/sync-types";
 import { Faults, memoryOutlook, memoryServer, type MemoryOutlook, type MemoryServer } from "../support/memory-sides";
@@ -36,8 +36,9 @@ async function sync(s: Sides, options: ReconcileOptions = {}, faults = new Fault
   }
 }
 
-function assertConverged(s: Sides): void {
-  const outlook = [...s.outlook.items.values()].map((i) => i.contact);
+/** Both sides hold the same contacts; `unsynced` names Outlook items kept out of the sync. */
+function assertConverged(s: Sides, unsynced: string[] = []): void {
+  const outlook = [...s.outlook.items].filter(([id]) => !unsynced.includes(id)).map(([, i]) => i.contact);
   const uids = outlook.map((c) => c.uid);
   assert.equal(new Set(uids).size, uids.length, "duplicate uid in Outlook");
   assert.ok(uids.every((u) => u !== undefined), "Outlook item without uid");
@@ -208,11 +209,77 @@ describe("runSync", () => {
     s.outlook.userEdit(idA, (c) => void (c.jobTitle = "Hacker"));
     s.outlook.userDelete(idB);
     s.outlook.userCreate(unstamped(person("mine")));
+    const mine = [...s.outlook.items].find(([, i]) => i.contact.displayName === "Person mine")![0];
     const faults = new Faults();
     const server = s.server.adapter(faults);
     const plan = planFor(s, { mode: "pull" });
     s.status = (await runSync(plan, { outlook: s.outlook.adapter(faults), server }, s.status)).status;
     assert.deepEqual(server.batches, []);
+    // The contact the user made there was never on the server: kept as it is, not synced.
+    assert.deepEqual(plan.unsynced, [{ outlookId: mine, name: "Person mine" }]);
+    assert.equal(s.outlook.items.get(mine)?.contact.uid, undefined);
+    assertConverged(s, [mine]);
+    assert.deepEqual(planFor(s, { mode: "pull" }).actions, []);
+  });
+
+  it("refuses a confirmed sync when more was deleted after the confirmation, and writes nothing", async () => {
+    const s = sides();
+    for (let i = 0; i < 60; i++) s.server.userPut(person(`p${i}`));
+    await sync(s);
+    const idOf = (uid: string) => [...s.outlook.items].find(([, i]) => i.contact.uid === uid)![0];
+    for (let i = 0; i < 8; i++) s.outlook.userDelete(idOf(`p${i}`));
+    const shown = planFor(s);
+    assert.equal(shown.refusals[0]?.kind, "mass-delete");
+    const confirmedDeletes = { outlook: [], server: shown.deletions.server.map((d) => d.uid) };
+    for (let i = 8; i < 60; i++) s.outlook.userDelete(idOf(`p${i}`));
+    const refused = (e: unknown) => e instanceof PlanRefusedError && e.reason === "refused";
+    await assert.rejects(sync(s, { confirmedDeletes }), refused);
+    assert.equal(s.server.items.size, 60);
+  });
+
+  it("deletes only the confirmed ones when the user confirms the deletes shown", async () => {
+    const s = sides();
+    for (let i = 0; i < 60; i++) s.server.userPut(person(`p${i}`));
+    await sync(s);
+    for (const [id, item] of [...s.outlook.items]) if (Number(item.contact.uid!.slice(1)) < 8) s.outlook.userDelete(id);
+    const confirmedDeletes = { outlook: [], server: planFor(s).deletions.server.map((d) => d.uid) };
+    const { result } = await sync(s, { confirmedDeletes });
+    assert.deepEqual(result?.errors, []);
+    assert.equal(s.server.items.size, 52);
+    assertConverged(s);
+  });
+
+  it("gives an Outlook copy of a synced contact its own uid and server item, and syncs the original on", async () => {
+    const s = sides();
+    s.server.userPut(person("a"));
+    await sync(s);
+    const [original] = [...s.outlook.items.keys()];
+    const copy = s.outlook.userCreate(structuredClone(s.outlook.items.get(original)!.contact));
+    s.server.userEdit("a", (c) => void (c.jobTitle = "CTO"));
+    const { plan, result } = await sync(s);
+    assert.deepEqual([plan.quarantined, result?.errors], [[], []]);
+    assert.equal(s.outlook.items.get(original)?.contact.jobTitle, "CTO");
+    assert.equal(s.outlook.items.get(copy)?.contact.uid, uidForOutlookItem(copy));
+    assert.equal(s.server.items.size, 2);
+    assertConverged(s);
+    assert.deepEqual(planFor(s).actions, []);
+  });
+
+  it("with the sync state lost, deletes in Outlook once confirmed what the server deleted", async () => {
+    const s = sides();
+    for (const uid of ["a", "b"]) s.server.userPut(person(uid));
+    await sync(s);
+    s.server.userDelete("b");
+    s.status = emptyStatus();
+    const adapters = () => ({ outlook: s.outlook.adapter(new Faults()), server: s.server.adapter(new Faults()) });
+    const refused = reconcile(s.status, s.outlook.snapshot(), s.server.snapshot({ tombstones: true }), {});
+    await assert.rejects(runSync(refused, adapters(), s.status), PlanRefusedError);
+    assert.equal(s.server.items.has("b"), false);
+    const confirmed = reconcile(s.status, s.outlook.snapshot(), s.server.snapshot({ tombstones: true }), {
+      confirmedDeletes: { outlook: refused.deletions.outlook.map((d) => d.uid), server: [] },
+    });
+    s.status = (await runSync(confirmed, adapters(), s.status)).status;
+    assert.deepEqual([...s.server.items.keys()], ["a"]);
     assertConverged(s);
   });
 

@@ -85,26 +85,36 @@ export function memoryOutlook() {
 
 export function memoryServer() {
   const items = new Map<string, { contact: Contact; etag: string }>();
+  /** uids deleted and not re-created: the book's tombstones. */
+  const tombstones = new Set<string>();
   let nextEtag = 1;
   const store = (contact: Contact) => {
     const etag = `"e${nextEtag++}"`;
     items.set(contact.uid, { contact: structuredClone(contact), etag });
+    tombstones.delete(contact.uid);
     return etag;
+  };
+  const remove = (uid: string) => {
+    items.delete(uid);
+    tombstones.add(uid);
   };
   const apply = (op: ServerOp): ServerOpResult => {
     const current = items.get(op.uid);
     if (op.ifMatch !== undefined && current?.etag !== op.ifMatch) return { uid: op.uid, status: "conflict", error: "If-Match failed" };
     if (op.op === "delete") {
       if (!current) return { uid: op.uid, status: "unchanged" };
-      items.delete(op.uid);
+      remove(op.uid);
       return { uid: op.uid, status: "deleted" };
     }
     return { uid: op.uid, status: current ? "updated" : "created", etag: store(op.contact) };
   };
   return {
     items,
-    snapshot(): Snapshot<ServerItem> {
-      return { complete: true, items: [...items.values()].map((s) => ({ contact: structuredClone(s.contact), etag: s.etag })) };
+    /** With `tombstones`, the snapshot also names the deleted uids (as a caller that looked them up would). */
+    snapshot(options: { tombstones?: boolean } = {}): Snapshot<ServerItem> {
+      const live = [...items.values()].map((s) => ({ contact: structuredClone(s.contact), etag: s.etag }));
+      const snapshot = { complete: true, items: live };
+      return options.tombstones ? { ...snapshot, deletedUids: [...tombstones] } : snapshot;
     },
     userPut(contact: Contact): void {
       store(contact);
@@ -115,7 +125,7 @@ export function memoryServer() {
       store(contact);
     },
     userDelete(uid: string): void {
-      items.delete(uid);
+      remove(uid);
     },
     adapter(faults: Faults): ServerAdapter & { batches: ServerOp[][] } {
       const adapter = {
