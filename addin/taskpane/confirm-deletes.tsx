@@ -40,37 +40,46 @@ function Deletions({ side, names }: { side: "outlook" | "server"; names: string[
   );
 }
 
-export function ConfirmDeletesDialog({ bookName, purpose, plan, refusals, onConfirm, onCancel }: ConfirmDeletesProps) {
-  const total = plan.deletions.outlook.length + plan.deletions.server.length;
-  const server = plan.counts.server;
+export function ConfirmDeletesDialog(props: ConfirmDeletesProps) {
   return (
     <Dialog open modalType="alert">
       <DialogSurface>
         <DialogBody>
-          <DialogTitle>{purpose === "replace" ? `Replace ${bookName} with this folder?` : "Delete these contacts?"}</DialogTitle>
-          <DialogContent>
-            {purpose === "replace" ? (
-              <p>
-                {bookName} on the server becomes a copy of this Outlook folder: {server.created} added, {server.updated} updated, {server.deleted} deleted.
-              </p>
-            ) : (
-              <p>Syncing {bookName} would delete these contacts. This can mean a folder was emptied by mistake.</p>
-            )}
-            {refusals.map((refusal, i) => (
-              <p key={i}>{describeRefusal(refusal)}</p>
-            ))}
-            <Deletions side="outlook" names={plan.deletions.outlook.map((d) => d.name)} />
-            <Deletions side="server" names={plan.deletions.server.map((d) => d.name)} />
-          </DialogContent>
-          <DialogActions>
-            <Button appearance="primary" onClick={onCancel}>{purpose === "replace" ? "Cancel" : "Keep them, don't sync"}</Button>
-            {/* Not the primary button: deleting is never the default. */}
-            <Button appearance="secondary" data-confirm="delete" onClick={() => onConfirm(confirmedFrom(plan))}>
-              {purpose === "replace" ? `Replace${total ? ` and delete ${total}` : ""}` : `Delete ${total} and sync`}
-            </Button>
-          </DialogActions>
+          <DialogTitle>{props.purpose === "replace" ? `Replace ${props.bookName} with this folder?` : "Delete these contacts?"}</DialogTitle>
+          <ConfirmDeletesBody {...props} />
         </DialogBody>
       </DialogSurface>
     </Dialog>
+  );
+}
+
+/** What the dialog says and its buttons (apart from the dialog, which renders into a portal). */
+export function ConfirmDeletesBody({ bookName, purpose, plan, refusals, onConfirm, onCancel }: ConfirmDeletesProps) {
+  const total = plan.deletions.outlook.length + plan.deletions.server.length;
+  const server = plan.counts.server;
+  return (
+    <>
+      <DialogContent>
+        {purpose === "replace" ? (
+          <p>
+            {bookName} on the server becomes a copy of this Outlook folder: {server.created} added, {server.updated} updated, {server.deleted} deleted.
+          </p>
+        ) : (
+          <p>Syncing {bookName} would delete these contacts. This can mean a folder was emptied by mistake.</p>
+        )}
+        {refusals.map((refusal, i) => (
+          <p key={i}>{describeRefusal(refusal)}</p>
+        ))}
+        <Deletions side="outlook" names={plan.deletions.outlook.map((d) => d.name)} />
+        <Deletions side="server" names={plan.deletions.server.map((d) => d.name)} />
+      </DialogContent>
+      <DialogActions>
+        <Button appearance="primary" onClick={onCancel}>{purpose === "replace" ? "Cancel" : "Keep them, don't sync"}</Button>
+        {/* Not the primary button: deleting is never the default. */}
+        <Button appearance="secondary" data-confirm="delete" onClick={() => onConfirm(confirmedFrom(plan))}>
+          {purpose === "replace" ? `Replace${total ? ` and delete ${total}` : ""}` : `Delete ${total} and sync`}
+        </Button>
+      </DialogActions>
+    </>
   );
 }
