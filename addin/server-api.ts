@@ -16,7 +16,15 @@ export type Change = z.infer<typeof changeSchema>;
 export type ChangeFeed = { changes: Change[]; token: string; full: boolean };
 export type SavedSyncState = { json: unknown; etag: string };
 
-export type ServerApiErrorKind = "session-expired" | "read-only" | "sync-token-expired" | "unreachable" | "conflict" | "invalid-credentials" | "server";
+export type ServerApiErrorKind =
+  | "session-expired" | "read-only" | "sync-token-expired" | "unreachable" | "conflict" | "invalid-credentials" | "pair-busy"
+  | "server";
+
+/** Uids per lookup request (the server takes 1..1000). */
+export const maxLookupUids = 1000;
+
+const lookupResponseSchema = z.object({ results: z.array(changeSchema) });
+const claimResponseSchema = z.object({ holder: z.string(), until: z.string() });
 
 export class ServerApiError extends Error {
   constructor(readonly kind: ServerApiErrorKind, message: string, readonly status?: number) {
@@ -79,17 +87,34 @@ export function createServerApi(options: ServerApiOptions) {
     }
   }
 
+  // A uid can come twice: changed again (or deleted) while the pages were read. Its last change is
+  // the current one, so a later tombstone replaces an earlier live copy and the other way round.
   async function readFeed(book: string, since: string | undefined, onProgress?: (read: number) => void): Promise<ChangeFeed> {
-    const changes: Change[] = [];
+    const byUid = new Map<string, Change>();
+    let read = 0;
     let token = since;
     for (;;) {
       const query = new URLSearchParams({ limit: String(maxChangesPage), ...(token === undefined ? {} : { since: token }) });
-      const page = await json(await send("GET", `/api/books/${encodeURIComponent(book)}/changes?${query}`), changePageSchema);
-      changes.push(...page.changes);
-      onProgress?.(changes.length);
+      const page = await json(await send("GET", `${bookPath(book)}/changes?${query}`), changePageSchema);
+      for (const change of page.changes) {
+        byUid.delete(change.uid);
+        byUid.set(change.uid, change);
+      }
+      read += page.changes.length;
+      onProgress?.(read);
       token = page.token;
-      if (!page.more) return { changes, token, full: since === undefined };
+      if (!page.more) return { changes: [...byUid.values()], token, full: since === undefined };
     }
+  }
+
+  /** The book's current version of each uid it knows, live or tombstone; unknown uids are absent. */
+  async function lookup(book: string, uids: string[]): Promise<Change[]> {
+    const results: Change[] = [];
+    for (let start = 0; start < uids.length; start += maxLookupUids) {
+      const body = JSON.stringify({ uids: uids.slice(start, start + maxLookupUids) });
+      results.push(...(await json(await send("POST", `${bookPath(book)}/lookup`, { body }), lookupResponseSchema)).results);
+    }
+    return results;
   }
 
   /** Sends the ops in batches the server accepts; one result per op, in order. */
@@ -97,7 +122,7 @@ export function createServerApi(options: ServerApiOptions) {
     const results: ServerOpResult[] = [];
     for (let start = 0; start < ops.length; start += maxBatchOps) {
       const body = JSON.stringify({ ops: ops.slice(start, start + maxBatchOps) });
-      const response = await send("POST", `/api/books/${encodeURIComponent(book)}/batch`, { body });
+      const response = await send("POST", `${bookPath(book)}/batch`, { body });
       results.push(...(await json(response, serverBatchResponseSchema)).results);
     }
     return results;
@@ -123,6 +148,22 @@ export function createServerApi(options: ServerApiOptions) {
     return (await json(response, z.object({ etag: z.string() }))).etag;
   }
 
+  /**
+   * Claims the pair for `seconds` (or renews the holder's claim), so a second Outlook of the same
+   * mailbox (desktop and web share the roaming device id) cannot sync the pair at the same time.
+   */
+  async function claimPair(device: string, pair: string, holder: string, seconds: number): Promise<{ holder: string; until: string }> {
+    const response = await send("POST", `${statePath(device, pair)}/claim`, { body: JSON.stringify({ holder, seconds }) });
+    if (response.status === 409) throw new ServerApiError("pair-busy", pairBusyMessage, 409);
+    return json(response, claimResponseSchema);
+  }
+
+  /** Gives the claim back; a claim the holder no longer has is left alone. */
+  async function releasePair(device: string, pair: string, holder: string): Promise<void> {
+    const response = await send("DELETE", `${statePath(device, pair)}/claim?${new URLSearchParams({ holder })}`);
+    if (!response.ok) throw await errorOf(response);
+  }
+
   async function errorOf(response: Response): Promise<ServerApiError> {
     const status = response.status;
     if (status === 401) return new ServerApiError("session-expired", "Your session expired; sign in again", status);
@@ -132,8 +173,12 @@ export function createServerApi(options: ServerApiOptions) {
     return new ServerApiError("server", await serverMessage(response, `The Concord server answered with error ${status}`), status);
   }
 
-  return { baseUrl, login, listBooks, readAllChanges, applyBatch, getSyncState, putSyncState };
+  return { baseUrl, login, listBooks, readAllChanges, lookup, applyBatch, getSyncState, putSyncState, claimPair, releasePair };
 }
+
+const bookPath = (book: string) => `/api/books/${encodeURIComponent(book)}`;
+
+export const pairBusyMessage = "Another Outlook is syncing this address book right now, so nothing was written. Sync again in a few minutes.";
 
 /** The server's own message ({error: {message}}, server/http/error-handler.ts) is written for people. */
 async function serverMessage(response: Response, fallback: string): Promise<string> {

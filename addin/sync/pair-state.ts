@@ -1,6 +1,7 @@
 // What one pair (a server book and an Outlook folder) keeps between syncs, stored as opaque JSON
-// through the server's sync-state API: the reconcile status, plus where each side's change feed
-// stood after the last clean sync, so the next sync reads only what changed since.
+// through the server's sync-state API: the reconcile status, where each side's change feed stood
+// when the last sync read it, so the next sync reads only what changed since, and the items that
+// sync left unfinished, which the next sync reads again directly (see pending.ts).
 import { z } from "zod";
 import { hashText } from "../../core/content-hash";
 import { emptyStatus, statusToJson, syncStatusSchema, type SyncStatus } from "../../core/sync-types";
@@ -11,20 +12,27 @@ export type PairState = {
   outlookKind?: "graph" | "ews";
   outlookState?: string;
   serverToken?: string;
+  /** Items to read again next time, whatever the change feeds say: Outlook item ids and server uids. */
+  pending?: Pending;
 };
+
+export type Pending = { outlookIds: string[]; uids: string[] };
 
 const storedSchema = z.object({
   version: z.literal(1),
   outlookKind: z.enum(["graph", "ews"]).optional(),
   outlookState: z.string().optional(),
   serverToken: z.string().optional(),
+  // Optional: states saved before it existed load with nothing pending.
+  pending: z.object({ outlookIds: z.array(z.string()), uids: z.array(z.string()) }).optional(),
   status: syncStatusSchema,
 });
 
 export const emptyPairState = (): PairState => ({ status: emptyStatus() });
 
 export function pairStateToJson(state: PairState): string {
-  const head = JSON.stringify({ version: 1, outlookKind: state.outlookKind, outlookState: state.outlookState, serverToken: state.serverToken });
+  const { outlookKind, outlookState, serverToken, pending } = state;
+  const head = JSON.stringify({ version: 1, outlookKind, outlookState, serverToken, pending });
   // The status keeps its own compact text (core/sync-types statusToJson).
   return `${head.slice(0, -1)}${head.length > 2 ? "," : ""}"status":${statusToJson(state.status)}}`;
 }

@@ -1,8 +1,9 @@
 // Whole-side snapshots for reconcile, built from incremental reads. reconcile compares complete
 // sides against the status; the Outlook delta and the server change feed report only what changed
-// since the last clean sync, so every item neither reports is the one the status recorded, unchanged
-// (same changeKey, same etag). sync-session.ts advances the feed positions only after a clean sync,
-// which is what makes that true: then every item of both sides is in the status.
+// since the last sync, so every item neither reports is the one the status recorded, unchanged
+// (same changeKey, same etag). That holds because every item the last sync did not finish (failed,
+// quarantined, deferred) and every Outlook item it wrote itself is kept pending and read again
+// directly (pending.ts), which adds it to the reported items here.
 // That needs the content of each unchanged item, which the status keeps as bases (a status written
 // without them, by an older version, makes the session read both sides whole once).
 import type { Contact } from "../../core/contact";
@@ -13,16 +14,22 @@ import type { OutlookCodec } from "./outlook-codec";
 
 export const statusHoldsContent = (status: SyncStatus) => status.entries.every((entry) => entry.baseJson !== undefined);
 
-export function serverSnapshot(feed: ChangeFeed, status: SyncStatus): Snapshot<ServerItem> {
-  const live = feed.changes.flatMap((c) => (c.deleted || !c.contact ? [] : [{ contact: c.contact, etag: c.etag, modifiedAt: c.modifiedAt }]));
-  if (feed.full) return { items: live, complete: true };
-  const reported = new Set(feed.changes.map((c) => c.uid));
+/**
+ * `feed.changes` in the order they happened: the last change of a uid wins. `deletedUids`: uids the
+ * server holds tombstones of that the status does not know (a first sync's check of stamped items).
+ */
+export function serverSnapshot(feed: ChangeFeed, status: SyncStatus, deletedUids: string[] = []): Snapshot<ServerItem> {
+  const last = new Map(feed.changes.map((c) => [c.uid, c]));
+  const live = [...last.values()].flatMap((c) => (c.deleted || !c.contact ? [] : [{ contact: c.contact, etag: c.etag, modifiedAt: c.modifiedAt }]));
+  const known = deletedUids.length ? { deletedUids } : {};
+  if (feed.full) return { items: live, complete: true, ...known };
+  const reported = new Set(last.keys());
   const unchanged = status.entries
     .flatMap((entry): ServerItem[] => {
       const base = reported.has(entry.uid) ? undefined : baseOf(entry);
       return base ? [{ contact: base, etag: entry.serverEtag, hash: entry.baseHash }] : [];
     });
-  return { items: [...unchanged, ...live], complete: true };
+  return { items: [...unchanged, ...live], complete: true, ...known };
 }
 
 // A stand-in uid for reading an item Concord has not stamped yet; removed again before reconcile sees it.

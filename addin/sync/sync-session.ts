@@ -1,5 +1,6 @@
 // One sync of one pair: a server address book and an Outlook contacts folder.
-//   load the pair's state → read both sides → reconcile → (preview | ask | runSync) → save the state
+//   claim the pair → load its state → read both sides (plus what the last sync left pending)
+//   → reconcile → (preview | ask | runSync) → save the state → release the pair
 // reconcile (core/reconcile.ts) decides, runSync (core/run-sync.ts) writes; this file only feeds them
 // and wires their adapters to the Outlook store and the server API.
 import type { Contact } from "../../core/contact";
@@ -10,7 +11,9 @@ import type { Action, ConflictPolicy, Counts, OutlookAdapter, OutlookItem, Plan,
 import type { OutlookContactStore } from "../outlook/outlook-store";
 import type { Book, ServerApi } from "../server-api";
 import type { OutlookCodec } from "./outlook-codec";
+import { claimPair, type PairClaim } from "./pair-claim";
 import { emptyPairState, pairId, pairStateFromJson, pairStateToJson, type PairState } from "./pair-state";
+import { nextPending, tombstonedUids, withPendingOutlook, withPendingServer } from "./pending";
 import { outlookSnapshot, serverSnapshot, statusHoldsContent } from "./snapshots";
 
 /** A store and the mapping of its wire form, kept together so their wire types agree. */
@@ -19,19 +22,28 @@ export type OutlookConnection<Wire = unknown> = { store: OutlookContactStore<Wir
 export type SyncPhase = "loading" | "reading-outlook" | "reading-server" | "planning" | "writing" | "saving";
 export type SyncProgress = { phase: SyncPhase; done: number; total?: number };
 
+/** The server calls one sync makes. */
+export type SyncApi = Pick<ServerApi, "getSyncState" | "putSyncState" | "readAllChanges" | "lookup" | "applyBatch" | "claimPair" | "releasePair">;
+
+/** The deletions a user saw and confirmed, per side (Concord uids). */
+export type ConfirmedDeletes = { outlook: string[]; server: string[] };
+
 export type SyncRequest = {
-  api: ServerApi;
+  api: SyncApi;
   outlook: OutlookConnection<any>;
   deviceId: string;
   book: Book;
-  /** Whether the signed-in user administers the server (an admin publishes the GAB). */
+  /** Whether the signed-in user administers the server. */
   admin: boolean;
   folderId: string;
+  /** Only on the user's explicit "Replace the GAB with this folder": the server book becomes the folder. */
+  mode?: "publish";
   policy?: ConflictPolicy;
   /** Plan only: nothing is written, the plan comes back as a preview. */
   dryRun?: boolean;
-  /** The user saw the mass-delete warning and wants the deletes. */
-  confirmDeletes?: boolean;
+  /** The deletions the user saw (plan.deletions of the plan shown) and confirmed; the sync deletes
+   *  no other item, and asks again when it would. */
+  confirmedDeletes?: ConfirmedDeletes;
   /** Actions applied per chunk (one server batch each). */
   chunkSize?: number;
   /** The status is saved after a chunk at most this often, and always at the end. A kill loses at
@@ -48,7 +60,7 @@ const DEFAULT_SAVE_EVERY_MS = 10_000;
 export type ConflictReport = { uid: string; name: string; field: string; outlook: unknown; server: unknown; winner: "outlook" | "server" };
 
 export type SyncOutcome = {
-  /** preview: a dry run. needs-confirmation: refused for too many deletes; run again with confirmDeletes. */
+  /** preview: a dry run. needs-confirmation: refused for deletes; run again with confirmedDeletes. */
   kind: "synced" | "preview" | "needs-confirmation";
   mode: SyncMode;
   /** What was done (synced) or would be done (preview, needs-confirmation), per side. */
@@ -59,45 +71,69 @@ export type SyncOutcome = {
   plan: Plan;
 };
 
-/** The mode follows the access: an admin publishes the GAB, a read-only book is pulled, a writable one syncs both ways. */
-export function modeFor(book: Pick<Book, "kind" | "access">, admin: boolean): SyncMode {
-  if (book.kind === "gab" && admin && book.access === "write") return "publish";
+/**
+ * A read-only book is pulled, a writable one (an admin's GAB included) syncs both ways. Publishing
+ * (the server book becomes the folder) is never chosen from the access: only by SyncRequest.mode.
+ */
+export function modeFor(book: Pick<Book, "kind" | "access">, _admin: boolean): SyncMode {
   return book.access === "read" ? "pull" : "two-way";
 }
 
+function modeOf(request: SyncRequest): SyncMode {
+  if (request.mode !== "publish") return modeFor(request.book, request.admin);
+  if (request.book.access !== "write") throw new Error(`You cannot replace ${request.book.name}: it is read-only for you.`);
+  return "publish";
+}
+
 export async function syncPair(request: SyncRequest): Promise<SyncOutcome> {
+  const pair = pairId(request.book.id, request.folderId);
+  const mode = modeOf(request);
+  // A dry run writes nothing, so it needs no claim.
+  if (request.dryRun) return syncClaimed(request, pair, mode);
+  const claim = await claimPair(request.api, request.deviceId, pair);
+  try {
+    return await syncClaimed(request, pair, mode, claim);
+  } finally {
+    await claim.release();
+  }
+}
+
+async function syncClaimed(request: SyncRequest, pair: string, mode: SyncMode, claim?: PairClaim): Promise<SyncOutcome> {
   const { api, book, deviceId, folderId } = request;
   const { store, codec } = request.outlook;
   const progress = request.onProgress ?? (() => {});
-  const pair = pairId(book.id, folderId);
 
   progress({ phase: "loading", done: 0 });
   const saved = await api.getSyncState(deviceId, pair);
   const state: PairState = (saved && pairStateFromJson(saved.json)) || emptyPairState();
   let etag = saved?.etag;
-  const mode = modeFor(book, request.admin);
   const incremental = statusHoldsContent(state.status);
   const outlookState = incremental && state.outlookKind === store.kind ? state.outlookState : undefined;
   const serverToken = incremental ? state.serverToken : undefined;
+  // A pending list belongs to the positions it was saved with.
+  const pending = incremental ? state.pending : undefined;
 
   progress({ phase: "reading-outlook", done: 0 });
-  const read = await store.readFolder(folderId, outlookState, (done) => progress({ phase: "reading-outlook", done }));
+  const delta = await store.readFolder(folderId, outlookState, (done) => progress({ phase: "reading-outlook", done }));
+  const read = await withPendingOutlook(store, folderId, delta, pending, state.status);
   progress({ phase: "reading-server", done: 0 });
-  const feed = await api.readAllChanges(book.id, serverToken, (done) => progress({ phase: "reading-server", done }));
+  const changes = await api.readAllChanges(book.id, serverToken, (done) => progress({ phase: "reading-server", done }));
+  const feed = await withPendingServer(api, book.id, changes, pending);
+  const deletedUids = await tombstonedUids(api, book.id, state.status, read, feed);
 
   progress({ phase: "planning", done: 0 });
-  const server = serverSnapshot(feed, state.status);
+  const server = serverSnapshot(feed, state.status, deletedUids);
   const serverByUid = new Map(server.items.map((item) => [item.contact.uid, item.contact]));
   const outlook = outlookSnapshot(read, state.status, codec, serverByUid);
-  const plan = reconcile(state.status, outlook, server, { mode, policy: request.policy, dryRun: request.dryRun, confirmDeletes: request.confirmDeletes });
+  const { policy, dryRun, confirmedDeletes } = request;
+  const plan = reconcile(state.status, outlook, server, { mode, policy, dryRun, confirmedDeletes });
   const conflicts = plan.conflicts.map((c): ConflictReport => ({ ...c, name: nameOf(serverByUid.get(c.uid)) ?? c.uid }));
   const planned = (kind: SyncOutcome["kind"]): SyncOutcome => ({ kind, mode, counts: plan.counts, conflicts, refusals: plan.refusals, errors: [], plan });
   if (plan.dryRun) return planned("preview");
-  if (plan.refusals.length) return planned("needs-confirmation");
+  if (plan.refusals.length || !deletesOnlyConfirmed(plan, confirmedDeletes)) return planned("needs-confirmation");
 
-  // Until the sync is done, the saved feed positions stay where they were: a sync killed half-way
-  // then re-reads everything it had not finished (see snapshots.ts).
   const save = async (next: PairState) => {
+    claim?.assertHeld();
     progress({ phase: "saving", done: 0 });
     etag = await api.putSyncState(deviceId, pair, pairStateToJson(next), etag);
   };
@@ -111,6 +147,9 @@ export async function syncPair(request: SyncRequest): Promise<SyncOutcome> {
     {
       chunkSize: request.chunkSize ?? DEFAULT_CHUNK_SIZE,
       saveStatus: async (status) => {
+        claim?.assertHeld();
+        // Until the sync is done, the saved positions and pending list stay as they were: a sync
+        // killed half-way then reads again everything it had not finished.
         if (Date.now() - lastSave < saveEveryMs) return;
         await save({ ...state, status });
         lastSave = Date.now();
@@ -119,13 +158,15 @@ export async function syncPair(request: SyncRequest): Promise<SyncOutcome> {
     },
   );
 
-  // Clean: every item of both sides is now in the status, so the next sync may read only changes.
-  const clean = run.errors.length === 0 && plan.quarantined.length === 0 && plan.counts.deferred === 0;
+  // Both sides were read: the positions advance, clean or not, and what this sync did not finish
+  // (or wrote to Outlook itself) is read again directly next time.
+  const reported = { outlookIds: [...read.items.map((item) => item.id), ...read.removed], uids: feed.changes.map((c) => c.uid) };
   await save({
     status: run.status,
     outlookKind: store.kind,
-    outlookState: clean ? read.state : read.full ? undefined : outlookState,
-    serverToken: clean ? feed.token : feed.full ? undefined : serverToken,
+    outlookState: read.state,
+    serverToken: feed.token,
+    pending: nextPending(plan, run.results, reported),
   });
   const succeeded = new Set(run.results.filter((r) => r.ok).map((r) => r.uid));
   return {
@@ -137,6 +178,14 @@ export async function syncPair(request: SyncRequest): Promise<SyncOutcome> {
     errors: run.errors,
     plan,
   };
+}
+
+/** With a confirmed set, every deletion the plan makes must be in it: what the user saw is all that goes. */
+function deletesOnlyConfirmed(plan: Plan, confirmed: ConfirmedDeletes | undefined): boolean {
+  if (!confirmed) return true;
+  const outlook = new Set(confirmed.outlook);
+  const server = new Set(confirmed.server);
+  return plan.actions.every((a) => (a.outlook !== "delete" || outlook.has(a.uid)) && (a.server !== "delete" || server.has(a.uid)));
 }
 
 function outlookAdapter<Wire>({ store, codec }: OutlookConnection<Wire>, folderId: string, snapshot: Map<string, OutlookItem>): OutlookAdapter {

@@ -6,11 +6,11 @@ import {
 } from "@fluentui/react-components";
 import { deviceId as loadDeviceId, type OfficeHost } from "../office-host";
 import { createServerApi, type Book } from "../server-api";
-import type { OutlookConnection, SyncProgress } from "../sync/sync-session";
+import type { ConfirmedDeletes, OutlookConnection, SyncProgress } from "../sync/sync-session";
 import { BookList } from "./book-list";
-import { ConfirmDeletesDialog } from "./confirm-deletes";
+import { ConfirmDeletesDialog, type DeletePurpose } from "./confirm-deletes";
 import { chooseOutlookApi, connectOutlook } from "./outlook-connection";
-import { loadSession, loadSettings, saveSession, saveSettings, type PaneSettings, type Session } from "./pane-settings";
+import { loadSession, loadSettings, saveSession, saveSettings, type PairSettings, type PaneSettings, type Session } from "./pane-settings";
 import { plainError } from "./plain-words";
 import { SettingsPanel } from "./settings-panel";
 import { SignIn } from "./sign-in";
@@ -35,7 +35,7 @@ export function App({ host, fetch, connect = defaultConnect, now = () => new Dat
   const [progress, setProgress] = useState<{ bookId: string; progress: SyncProgress }>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const [confirm, setConfirm] = useState<BookResult>();
+  const [confirm, setConfirm] = useState<{ result: BookResult; purpose: DeletePurpose }>();
   const [tab, setTab] = useState<"books" | "settings">("books");
   const running = useRef(false);
 
@@ -52,6 +52,20 @@ export function App({ host, fetch, connect = defaultConnect, now = () => new Dat
     [host],
   );
 
+  // A pair is saved the moment it is made, before the sync writes to its folder; `latest` keeps
+  // pairs made earlier in the same run.
+  const latest = useRef(settings);
+  latest.current = settings;
+  const savePair = useCallback(
+    async (bookId: string, pair: PairSettings) => {
+      const next = { ...latest.current, pairs: { ...latest.current.pairs, [bookId]: pair } };
+      latest.current = next;
+      setSettings(next);
+      await saveSettings(host, next);
+    },
+    [host],
+  );
+
   const signOut = useCallback(
     (message?: string) => {
       setSession(undefined);
@@ -62,8 +76,9 @@ export function App({ host, fetch, connect = defaultConnect, now = () => new Dat
     [host],
   );
 
+  type SyncOptions = { dryRun?: boolean; book?: string; mode?: "publish"; confirmedDeletes?: ConfirmedDeletes };
   const sync = useCallback(
-    async (options: { dryRun?: boolean; confirmBook?: string } = {}) => {
+    async (options: SyncOptions = {}) => {
       if (!session || running.current || books.length === 0) return;
       running.current = true;
       setBusy(true);
@@ -71,15 +86,21 @@ export function App({ host, fetch, connect = defaultConnect, now = () => new Dat
       try {
         const outlook = connect(settings, host);
         const deviceId = await loadDeviceId(host);
-        const chosen = options.confirmBook ? books.filter((b) => b.id === options.confirmBook) : books;
+        const chosen = options.book ? books.filter((b) => b.id === options.book) : books;
         const run = await syncBooks({
-          api, outlook, deviceId, admin: session.admin, books: chosen, settings, now,
+          api, outlook, deviceId, admin: session.admin, username: session.username, books: chosen, allBooks: books, settings, now,
           dryRun: options.dryRun,
-          confirmDeletes: Boolean(options.confirmBook),
+          mode: options.mode,
+          confirmedDeletes: options.confirmedDeletes,
+          onPaired: savePair,
           onProgress: (bookId, p) => setProgress({ bookId, progress: p }),
         });
         setResults((previous) => [...previous.filter((r) => !run.results.some((n) => n.bookId === r.bookId)), ...run.results]);
-        setConfirm(run.results.find((r) => r.outcome?.kind === "needs-confirmation"));
+        // "Replace the GAB" shows what goes before anything is written; a sync refused for its deletes asks.
+        const replacing = options.mode === "publish" && options.dryRun ? run.results.find((r) => r.outcome?.kind === "preview") : undefined;
+        const asking = run.results.find((r) => r.outcome?.kind === "needs-confirmation");
+        if (replacing) setConfirm({ result: replacing, purpose: "replace" });
+        else setConfirm(asking && { result: asking, purpose: options.mode === "publish" ? "replace" : "deletes" });
         if (run.sessionExpired) signOut("Your session expired; sign in again");
       } catch (e) {
         setError(plainError(e));
@@ -89,7 +110,7 @@ export function App({ host, fetch, connect = defaultConnect, now = () => new Dat
         setProgress(undefined);
       }
     },
-    [api, books, connect, host, now, session, settings, signOut],
+    [api, books, connect, host, now, savePair, session, settings, signOut],
   );
 
   // Books load once signed in; the first load syncs (sync on open).
@@ -157,20 +178,30 @@ export function App({ host, fetch, connect = defaultConnect, now = () => new Dat
             <Tab value="settings">Settings</Tab>
           </TabList>
           {tab === "books" ? (
-            <BookList books={books} admin={session.admin} settings={settings} onPairChange={(id, pair) => updateSettings({ ...settings, pairs: { ...settings.pairs, [id]: pair } })} />
+            <BookList
+              books={books}
+              admin={session.admin}
+              username={session.username}
+              settings={settings}
+              busy={busy}
+              onPairChange={(id, pair) => updateSettings({ ...settings, pairs: { ...settings.pairs, [id]: pair } })}
+              onReplace={(id) => void sync({ book: id, mode: "publish", dryRun: true })}
+            />
           ) : (
             <SettingsPanel settings={settings} onChange={updateSettings} />
           )}
         </div>
       )}
-      {confirm?.outcome && (
+      {confirm?.result.outcome && (
         <ConfirmDeletesDialog
-          bookName={bookName(confirm.bookId)}
-          refusals={confirm.outcome.refusals}
+          bookName={bookName(confirm.result.bookId)}
+          purpose={confirm.purpose}
+          plan={confirm.result.outcome.plan}
+          refusals={confirm.result.outcome.refusals}
           onCancel={() => setConfirm(undefined)}
-          onConfirm={() => {
+          onConfirm={(confirmedDeletes) => {
             setConfirm(undefined);
-            void sync({ confirmBook: confirm.bookId });
+            void sync({ book: confirm.result.bookId, confirmedDeletes, mode: confirm.purpose === "replace" ? "publish" : undefined });
           }}
         />
       )}

@@ -6,7 +6,10 @@ import type { OfficeHost } from "../office-host";
 export const conflictPolicies = ["server-wins", "outlook-wins", "newest-wins"] as const;
 
 const pairSettingsSchema = z.object({
-  /** The Outlook contacts folder; default: the book's name. */
+  /** The Outlook contacts folder the book is paired with, by id: a renamed or moved folder stays
+   *  paired, and two folders of one name (every mailbox's "Contacts") are never confused. */
+  folderId: z.string().optional(),
+  /** Before pairing: the name of the folder to pair with (made when missing). After: its name, for display. */
   folderName: z.string().optional(),
   policy: z.enum(conflictPolicies).default("server-wins"),
 });

@@ -37,3 +37,17 @@ export function describeCounts(counts: SyncOutcome["counts"]["outlook"]): string
 }
 
 export const modeLabel = { "two-way": "Two-way sync", pull: "Read-only: Outlook follows the server", publish: "Publish: the server follows this folder" } as const;
+
+/** At most `max` names, then how many more: a long list stays readable and honest about its length. */
+export function nameList(names: string[], max = 50): { shown: string[]; more: number } {
+  return { shown: names.slice(0, max), more: Math.max(0, names.length - max) };
+}
+
+export function describeNames(names: string[], max = 50): string {
+  const { shown, more } = nameList(names, max);
+  return more ? `${shown.join(", ")} and ${more} more` : shown.join(", ");
+}
+
+export function describeUnsynced(unsynced: { name: string }[]): string {
+  return `Kept in Outlook, never on the server: ${describeNames(unsynced.map((u) => u.name))}`;
+}

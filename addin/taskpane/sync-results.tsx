@@ -2,7 +2,7 @@ import { Caption1, MessageBar, MessageBarBody, ProgressBar, Text } from "@fluent
 import type { Book } from "../server-api";
 import type { SyncProgress } from "../sync/sync-session";
 import type { BookResult } from "./sync-books";
-import { describeCounts, describeRefusal } from "./plain-words";
+import { describeCounts, describeRefusal, describeUnsynced } from "./plain-words";
 
 const phaseLabel: Record<SyncProgress["phase"], string> = {
   loading: "Loading the last sync",
@@ -30,6 +30,8 @@ export function SyncProgressView({ bookName, progress }: { bookName: string; pro
 
 const show = (value: unknown) => (value === undefined || value === null || value === "" ? "(empty)" : typeof value === "string" ? value : JSON.stringify(value));
 
+const unsyncedOf = (result: BookResult) => result.outcome?.plan?.unsynced ?? [];
+
 export function SyncResults({ results, books }: { results: BookResult[]; books: Book[] }) {
   const nameOf = (id: string) => books.find((b) => b.id === id)?.name ?? id;
   return (
@@ -53,6 +55,7 @@ export function SyncResults({ results, books }: { results: BookResult[]; books: 
                   Conflict in {c.name}, {c.field}: Outlook had “{show(c.outlook)}”, the server had “{show(c.server)}”; {c.winner === "outlook" ? "Outlook" : "the server"} won.
                 </div>
               ))}
+              {unsyncedOf(result).length > 0 && <div data-unsynced>{describeUnsynced(unsyncedOf(result))}</div>}
               {result.outcome.errors.map((e, i) => (
                 <div key={`e${i}`}>Not synced ({e.side === "outlook" ? "Outlook" : "server"}): {e.message}</div>
               ))}

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createServerApi, maxBatchOps, ServerApiError, type ServerApi } from "../../addin/server-api";
+import { createServerApi, maxBatchOps, maxLookupUids, ServerApiError, type Change, type ServerApi } from "../../addin/server-api";
 import type { ServerOp } from "../../core/sync-types";
 import { testApp, type TestApp } from "../support/app";
 
@@ -112,5 +112,63 @@ describe("server API client against the real server", function () {
     assert.notEqual(etag2, etag1);
     await assert.rejects(api.putSyncState("dev1", "pair1", JSON.stringify({ n: 3 }), etag1), (e: unknown) => e instanceof ServerApiError && e.kind === "conflict");
     assert.deepEqual(await api.getSyncState("dev1", "pair1"), { json: { n: 2 }, etag: etag2 });
+  });
+});
+
+// The contract's new endpoints (CONTRACTS.md) and page edge cases, against a scripted fetch.
+describe("server API client: lookup, pair claims, the last change per uid", () => {
+  type Call = { method: string; url: string; body?: unknown };
+  const scripted = (answer: (call: Call) => Response) => {
+    const calls: Call[] = [];
+    const fetch: typeof globalThis.fetch = async (input, init = {}) => {
+      const call = { method: init.method ?? "GET", url: String(input), body: typeof init.body === "string" ? JSON.parse(init.body) : undefined };
+      calls.push(call);
+      return answer(call);
+    };
+    return { calls, api: createServerApi({ baseUrl: "http://concord.test", getToken: () => "jwt", fetch }) };
+  };
+  const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+  const live = (uid: string, name: string): Change => ({ uid, etag: `e-${name}`, deleted: false, contact: { uid, displayName: name, emails: [], phones: [], addresses: [], urls: [], im: [], categories: [], extra: [] } });
+  const tombstone = (uid: string): Change => ({ uid, etag: `e-dead-${uid}`, deleted: true });
+
+  it("keeps the last change of a uid across pages: a later tombstone replaces a live copy, a later live copy a tombstone", async () => {
+    const pages = [
+      { changes: [live("a", "A one"), tombstone("b"), live("c", "C")], token: "t1", more: true },
+      { changes: [tombstone("a"), live("b", "B again")], token: "t2", more: false },
+    ];
+    const { api } = scripted(() => json(200, pages.shift()));
+    const feed = await api.readAllChanges("book");
+    const byUid = Object.fromEntries(feed.changes.map((c) => [c.uid, c.deleted ? "deleted" : c.contact!.displayName]));
+    assert.deepEqual(byUid, { a: "deleted", b: "B again", c: "C" });
+    assert.equal(feed.changes.length, 3);
+    assert.equal(feed.token, "t2");
+  });
+
+  it("looks uids up in batches the server accepts and returns live contacts and tombstones", async () => {
+    const { api, calls } = scripted((call) => json(200, { results: (call.body as { uids: string[] }).uids.filter((u) => u !== "unknown").map((u) => (u === "dead" ? tombstone(u) : live(u, u))) }));
+    const uids = [...Array.from({ length: maxLookupUids + 1 }, (_, i) => `u${i}`), "dead", "unknown"];
+    const results = await api.lookup("pab 1", uids);
+    assert.deepEqual(calls.map((c) => [c.method, c.url, (c.body as { uids: string[] }).uids.length]), [
+      ["POST", "http://concord.test/api/books/pab%201/lookup", maxLookupUids],
+      ["POST", "http://concord.test/api/books/pab%201/lookup", 3],
+    ]);
+    assert.equal(results.length, maxLookupUids + 2);
+    assert.equal(results.find((r) => r.uid === "dead")?.deleted, true);
+  });
+
+  it("claims and releases a pair, and reports another holder's claim as pair-busy in plain words", async () => {
+    const { api, calls } = scripted((call) =>
+      call.method === "DELETE" ? new Response(null, { status: 204 })
+      : (call.body as { holder: string }).holder === "me" ? json(200, { holder: "me", until: "2030-01-01T00:00:00.000Z" })
+      : json(409, { error: { code: "pair-busy", message: "held" } }));
+    assert.deepEqual(await api.claimPair("dev", "pair.1", "me", 120), { holder: "me", until: "2030-01-01T00:00:00.000Z" });
+    await assert.rejects(api.claimPair("dev", "pair.1", "other", 120), (e: unknown) =>
+      e instanceof ServerApiError && e.kind === "pair-busy" && /^Another Outlook is syncing this address book right now/.test(e.message));
+    await api.releasePair("dev", "pair.1", "me");
+    assert.deepEqual(calls.map((c) => [c.method, c.url, c.body]), [
+      ["POST", "http://concord.test/api/sync-state/dev/pair.1/claim", { holder: "me", seconds: 120 }],
+      ["POST", "http://concord.test/api/sync-state/dev/pair.1/claim", { holder: "other", seconds: 120 }],
+      ["DELETE", "http://concord.test/api/sync-state/dev/pair.1/claim?holder=me", undefined],
+    ]);
   });
 });

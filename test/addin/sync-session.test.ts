@@ -10,6 +10,8 @@ import { graphCodec } from "../../addin/sync/outlook-codec";
 import { syncPair, type OutlookConnection, type SyncRequest } from "../../addin/sync/sync-session";
 import { createFakeGraph, type FakeGraph, type FakeGraphOptions } from "../fakes/fake-graph";
 import { testApp, type TestApp } from "../support/app";
+import { withContractEndpoints } from "../support/contract-endpoints";
+import { withGetItems } from "../support/get-items-fallback";
 
 const servers: Server[] = [];
 
@@ -26,7 +28,7 @@ type Mailbox = { graph: FakeGraph; outlook: OutlookConnection };
 async function mailbox(options: FakeGraphOptions = {}): Promise<Mailbox> {
   const graph = createFakeGraph(options);
   const baseUrl = `${await listen(graph.app)}/v1.0`;
-  const store = createGraphStore({ getToken: async () => graph.token, baseUrl, sleep: async () => {} });
+  const store = withGetItems(createGraphStore({ getToken: async () => graph.token, baseUrl, sleep: async () => {} }));
   return { graph, outlook: { store, codec: graphCodec } };
 }
 
@@ -57,7 +59,7 @@ describe("sync session: one pair against the real server and a fake Graph", func
 
   async function account(username: string, admin = false) {
     const user = await t.user(username, { admin });
-    const api = createServerApi({ baseUrl: serverUrl, getToken: () => user.token, fetch: globalThis.fetch });
+    const api = createServerApi({ baseUrl: serverUrl, getToken: () => user.token, fetch: withContractEndpoints().fetch });
     const books = await api.listBooks();
     const book = (id: string): Book => books.find((b) => b.id === id)!;
     return { api, admin, book, primaryBook: book(user.primaryBook), deviceId: `device-${username}` };
@@ -190,13 +192,36 @@ describe("sync session: one pair against the real server and a fake Graph", func
     assert.deepEqual(asked.refusals.map((r) => r.kind), ["mass-delete"]);
     assert.equal((await serverContacts(bea.api, bea.primaryBook.id)).size, 8);
 
-    const confirmed = await sync(bea, box, bea.primaryBook, folder.id, { confirmDeletes: true });
+    const shown = asked.plan.deletions;
+    assert.deepEqual(shown.server.map((d) => d.name).sort(), ["P0 Test", "P1 Test", "P2 Test", "P3 Test", "P4 Test", "P5 Test"]);
+    const confirmed = await sync(bea, box, bea.primaryBook, folder.id, { confirmedDeletes: { outlook: [], server: shown.server.map((d) => d.uid) } });
     assert.equal(confirmed.kind, "synced");
     assert.equal(confirmed.counts.server.deleted, 6);
     assert.equal((await serverContacts(bea.api, bea.primaryBook.id)).size, 2);
   });
 
-  it("publishes an admin's folder as exactly the GAB, and a user's pull reverts local edits to it", async () => {
+  it("deletes only the contacts the dialog named, and asks again for one deleted since", async () => {
+    const cid = await account("cid");
+    const box = await mailbox();
+    const folder = await box.outlook.store.ensureFolder("Cid");
+    for (let n = 0; n < 10; n++) box.graph.addContact(folder.id, person(`Q${n}`, "Test"));
+    await sync(cid, box, cid.primaryBook, folder.id);
+    const inOutlook = box.graph.mailbox.contactsIn(folder.id);
+    for (const c of inOutlook.slice(0, 6)) box.graph.deleteContact(c.id);
+    const asked = await sync(cid, box, cid.primaryBook, folder.id);
+    assert.equal(asked.kind, "needs-confirmation");
+    const shown = asked.plan.deletions.server.map((d) => d.uid);
+    assert.equal(shown.length, 6);
+
+    // While the dialog is open, one more contact goes.
+    box.graph.deleteContact(inOutlook[6]!.id);
+    const again = await sync(cid, box, cid.primaryBook, folder.id, { confirmedDeletes: { outlook: [], server: shown } });
+
+    assert.equal(again.kind, "needs-confirmation");
+    assert.equal((await serverContacts(cid.api, cid.primaryBook.id)).size, 10, "nothing was deleted");
+  });
+
+  it("replaces the GAB with an admin's folder only when asked, deleting exactly what the preview named; a user's pull reverts local edits", async () => {
     const admin = await account("root", true);
     const adminBox = await mailbox();
     const gabFolder = await adminBox.outlook.store.ensureFolder("Global Address Book");
@@ -204,12 +229,28 @@ describe("sync session: one pair against the real server and a fake Graph", func
     adminBox.graph.addContact(gabFolder.id, person("Ivan", "Roe"));
     await admin.api.applyBatch("gab", [{ op: "put", uid: "stale-1", contact: contact("stale-1", "Old Entry") }]);
 
-    const published = await sync(admin, adminBox, admin.book("gab"), gabFolder.id);
+    const preview = await sync(admin, adminBox, admin.book("gab"), gabFolder.id, { mode: "publish", dryRun: true });
+    assert.equal(preview.kind, "preview");
+    assert.equal(preview.mode, "publish");
+    assert.deepEqual(preview.plan.deletions.server.map((d) => d.name), ["Old Entry"]);
+    assert.ok((await serverContacts(admin.api, "gab")).has("Old Entry"), "a preview writes nothing");
+
+    // Published meanwhile by someone else: not in what the admin saw, so not deleted without asking.
+    await admin.api.applyBatch("gab", [{ op: "put", uid: "late-1", contact: contact("late-1", "Late Entry") }]);
+    const confirmedDeletes = { outlook: [], server: preview.plan.deletions.server.map((d) => d.uid) };
+    const asked = await sync(admin, adminBox, admin.book("gab"), gabFolder.id, { mode: "publish", confirmedDeletes });
+    assert.equal(asked.kind, "needs-confirmation");
+    assert.ok((await serverContacts(admin.api, "gab")).has("Old Entry"));
+
+    const published = await sync(admin, adminBox, admin.book("gab"), gabFolder.id, {
+      mode: "publish", confirmedDeletes: { outlook: [], server: asked.plan.deletions.server.map((d) => d.uid) },
+    });
 
     assert.equal(published.mode, "publish");
-    assert.deepEqual(published.counts.server, { created: 2, updated: 0, deleted: 1 });
+    assert.deepEqual(published.counts.server, { created: 2, updated: 0, deleted: 2 });
     assert.deepEqual([...(await serverContacts(admin.api, "gab")).keys()].sort(), ["Hana Ito", "Ivan Roe"]);
 
+    // A user's pull reverts local edits to the published GAB.
     const user = await account("joe");
     const box = await mailbox();
     const folder = await box.outlook.store.ensureFolder("Global Address Book");
@@ -242,5 +283,20 @@ describe("sync session: one pair against the real server and a fake Graph", func
     const reads = box.graph.mailbox.requests.slice(before).filter((r) => r.method === "GET");
     assert.ok(reads.some((r) => r.path.includes("$deltatoken")), "Outlook was read by delta token, not whole");
     assert.equal(next.plan.counts.unchanged, 1, "Ivan was neither read in full nor written");
+  });
+
+  it("syncs an admin's GAB both ways, deleting nothing on the server that the folder lacks", async () => {
+    const admin = await account("boss", true);
+    const box = await mailbox();
+    const folder = await box.outlook.store.ensureFolder("Global Address Book");
+    box.graph.addContact(folder.id, person("Lena", "Moss"));
+    await admin.api.applyBatch("gab", [{ op: "put", uid: "kept-1", contact: contact("kept-1", "Kept Entry") }]);
+
+    const synced = await sync(admin, box, admin.book("gab"), folder.id);
+
+    assert.equal(synced.mode, "two-way");
+    assert.equal(synced.counts.server.deleted, 0);
+    assert.ok((await serverContacts(admin.api, "gab")).has("Kept Entry"));
+    assert.ok(outlookByName(box, folder.id).has("Kept Entry"));
   });
 });

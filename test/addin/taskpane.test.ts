@@ -13,6 +13,8 @@ import { createServerApi, ServerApiError, type Book } from "../../addin/server-a
 import { graphCodec } from "../../addin/sync/outlook-codec";
 import { App } from "../../addin/taskpane/app";
 import { BookList } from "../../addin/taskpane/book-list";
+import { ConfirmDeletesBody, confirmedFrom } from "../../addin/taskpane/confirm-deletes";
+import { defaultFolderNames } from "../../addin/taskpane/folder-pairs";
 import { chooseOutlookApi, connectOutlook } from "../../addin/taskpane/outlook-connection";
 import { loadSession, loadSettings, paneSettingsSchema, saveSession, saveSettings } from "../../addin/taskpane/pane-settings";
 import { describeRefusal, plainError } from "../../addin/taskpane/plain-words";
@@ -21,6 +23,8 @@ import { SyncResults } from "../../addin/taskpane/sync-results";
 import type { SyncOutcome } from "../../addin/sync/sync-session";
 import { createFakeGraph } from "../fakes/fake-graph";
 import { testApp, type TestApp } from "../support/app";
+import { withContractEndpoints } from "../support/contract-endpoints";
+import { memoryOutlookStore } from "../support/memory-outlook-store";
 
 const memoryHost = (caps: { naa?: boolean; ews?: boolean } = {}): OfficeHost => ({
   ...createOfficeHost(undefined, undefined),
@@ -34,7 +38,8 @@ const render = (node: React.ReactElement) => renderToString(createElement(Fluent
     .replace(/<[^>]+>/g, " ")
     .replace(/\s+/g, " ");
 
-const book = (id: string, kind: Book["kind"], access: Book["access"], name = id): Book => ({ id, kind, access, name, owner: null });
+const book = (id: string, kind: Book["kind"], access: Book["access"], name = id, owner: string | null = null, ownerName?: string): Book =>
+  ({ id, kind, access, name, owner, ...(ownerName ? { ownerName } : {}) }) as Book;
 
 describe("task pane", () => {
   describe("messages in plain words", () => {
@@ -98,12 +103,51 @@ describe("task pane", () => {
 
     it("badges each book by access and offers the conflict policy only for two-way books", () => {
       const books = [book("gab", "gab", "read", "Global Address Book"), book("directory", "directory", "read", "Local Directory"), book("ann", "pab", "write", "Ann's book")];
-      const text = render(createElement(BookList, { books, admin: false, settings: paneSettingsSchema.parse({}), onPairChange: () => {} }));
+      const text = render(createElement(BookList, { books, admin: false, username: "ann", settings: paneSettingsSchema.parse({}), onPairChange: () => {} }));
       assert.equal(text.match(/Read-only(?!:)/g)?.length, 2);
       assert.equal(text.match(/Read &amp; write/g)?.length, 1);
       assert.equal(text.match(/When both sides changed a field/g)?.length, 1);
-      const asAdmin = render(createElement(BookList, { books: [{ ...books[0], access: "write" }], admin: true, settings: paneSettingsSchema.parse({}), onPairChange: () => {} }));
-      assert.match(asAdmin, /Publish \(admin\)/);
+      assert.doesNotMatch(text, /Replace the GAB/);
+    });
+
+    it("syncs an admin's GAB both ways and offers replacing it with the folder only as an explicit action", () => {
+      const gab = book("gab", "gab", "write", "Global Address Book");
+      const asAdmin = render(createElement(BookList, { books: [gab], admin: true, username: "root", settings: paneSettingsSchema.parse({}), onPairChange: () => {}, onReplace: () => {} }));
+      assert.match(asAdmin, /Two-way sync/);
+      assert.doesNotMatch(asAdmin, /Publish/);
+      assert.match(asAdmin, /Replace the GAB with this folder/);
+    });
+
+    it("shows a paired book's folder by the name it was paired under and offers another folder", () => {
+      const settings = { ...paneSettingsSchema.parse({}), pairs: { ann: { folderId: "AAMk=", folderName: "Old name", policy: "server-wins" as const } } };
+      const text = render(createElement(BookList, { books: [book("ann", "pab", "write", "Contacts", "ann")], admin: false, username: "ann", settings, onPairChange: () => {} }));
+      assert.match(text, /Syncs with the Outlook folder “Old name”/);
+      assert.match(text, /Use another folder/);
+    });
+
+    it("names what a sync would delete, the first 50 per side and then how many more, with delete not the primary button", () => {
+      const deletions = { outlook: [{ uid: "o1", name: "Olga Outlook" }], server: Array.from({ length: 53 }, (_, i) => ({ uid: `s${i}`, name: `Server Person ${i}` })) };
+      const counts = { outlook: { created: 0, updated: 0, deleted: 1 }, server: { created: 0, updated: 0, deleted: 53 }, conflicts: 0, unchanged: 0, deferred: 0 };
+      const html = renderToString(createElement(FluentProvider, { theme: webLightTheme }, createElement(ConfirmDeletesBody, {
+        bookName: "Ann's book", purpose: "deletes", plan: { deletions, counts }, refusals: [], onConfirm: () => {}, onCancel: () => {},
+      })));
+      const text = html.replace(/<style[^>]*>[\s\S]*?<\/style>/g, "").replace(/<!-- -->/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+      assert.match(text, /Deleted in Outlook \(1\): Olga Outlook/);
+      assert.match(text, /Deleted on the server \(53\): Server Person 0 .* Server Person 49 and 3 more/);
+      assert.doesNotMatch(text, /Server Person 50/);
+      const confirmButton = /<button[^>]*data-confirm="delete"[^>]*>/.exec(html)?.[0] ?? "";
+      assert.ok(confirmButton && !/primary/.test(confirmButton), confirmButton);
+      assert.deepEqual(confirmedFrom({ deletions }), { outlook: ["o1"], server: deletions.server.map((d) => d.uid) });
+    });
+
+    it("names the Outlook contacts kept in place that were never on the server", () => {
+      const outcome = {
+        kind: "synced", mode: "pull", refusals: [], errors: [], conflicts: [],
+        counts: { outlook: { created: 0, updated: 0, deleted: 0 }, server: { created: 0, updated: 0, deleted: 0 } },
+        plan: { unsynced: [{ outlookId: "x1", name: "Mia Local" }, { outlookId: "x2", name: "Ned Local" }] },
+      } as unknown as SyncOutcome;
+      const text = render(createElement(SyncResults, { results: [{ bookId: "gab", outcome, at: "" }], books: [book("gab", "gab", "read", "Global Address Book")] }));
+      assert.match(text, /Kept in Outlook, never on the server: Mia Local, Ned Local/);
     });
 
     it("lists counts per side and each conflict with what won", () => {
@@ -116,6 +160,23 @@ describe("task pane", () => {
       assert.match(text, /Outlook: 1 added, 2 updated, 0 deleted/);
       assert.match(text, /Server: 0 added, 1 updated, 3 deleted/);
       assert.match(text, /Conflict in Alice Smith, jobTitle: Outlook had “Lead”, the server had “CTO”; the server won/);
+    });
+  });
+
+  describe("folders for books", () => {
+    it("gives each book a distinct default folder that says whose book it is", () => {
+      const names = defaultFolderNames([
+        book("mine", "pab", "write", "Contacts", "kim"),
+        book("bobs", "pab", "read", "Contacts", "bob", "Bob Berg"),
+        book("eves", "pab", "write", "Contacts", "eve"),
+        book("gab", "gab", "read", "Global Address Book"),
+        book("dir", "directory", "read", "Local Directory"),
+        book("f1", "pab", "write", "Friends", "kim"),
+        book("f2", "pab", "write", "Friends", "kim"),
+      ], "kim");
+      assert.deepEqual(Object.fromEntries(names), {
+        mine: "Contacts", bobs: "Contacts (Bob Berg)", eves: "Contacts (eve)", gab: "Global Address Book", dir: "Local Directory", f1: "Friends", f2: "Friends (2)",
+      });
     });
   });
 
@@ -137,24 +198,67 @@ describe("task pane", () => {
 
     it("syncs each book into a folder named after it and reports a failing book without stopping the others", async () => {
       const user = await t.user("kim");
-      const api = createServerApi({ baseUrl: await listen(t.app), getToken: () => user.token });
+      const api = createServerApi({ baseUrl: await listen(t.app), getToken: () => user.token, fetch: withContractEndpoints().fetch });
       const graph = createFakeGraph();
       const store = createGraphStore({ getToken: async () => graph.token, baseUrl: `${await listen(graph.app)}/v1.0`, sleep: async () => {} });
       const books = [book("missing-book", "pab", "write", "Gone"), ...(await api.listBooks())];
 
-      const run = await syncBooks({ api, outlook: { store, codec: graphCodec }, deviceId: "dev-kim", admin: false, books, settings: paneSettingsSchema.parse({}) });
+      const run = await syncBooks({ api, outlook: { store, codec: graphCodec }, deviceId: "dev-kim", admin: false, username: "kim", books, settings: paneSettingsSchema.parse({}) });
 
       assert.equal(run.sessionExpired, false);
       assert.equal(run.results[0].error, "No such address book");
       assert.ok(run.results.slice(1).every((r) => r.outcome?.kind === "synced"), JSON.stringify(run.results));
-      assert.deepEqual([...graph.mailbox.folders.values()].map((f) => f.displayName).sort(), books.map((b) => b.name).sort());
+      assert.deepEqual([...graph.mailbox.folders.values()].map((f) => f.displayName).sort(), ["Contacts", "Global Address Book", "Gone", "Local Directory"]);
+    });
+
+    it("pairs each book with its folder by id, and keeps syncing a folder the user renamed", async () => {
+      const user = await t.user("lou");
+      const api = createServerApi({ baseUrl: await listen(t.app), getToken: () => user.token, fetch: withContractEndpoints().fetch });
+      const outlook = memoryOutlookStore();
+      const books = (await api.listBooks()).filter((b) => b.id === user.primaryBook);
+      let settings = paneSettingsSchema.parse({});
+      const paired: string[] = [];
+
+      const first = await syncBooks({ api, outlook: outlook.connection, deviceId: "dev-lou", admin: false, username: "lou", books, settings, onPaired: (id) => void paired.push(id) });
+      assert.deepEqual(paired, [user.primaryBook]);
+      const pair = first.pairs[user.primaryBook]!;
+      assert.deepEqual({ folderId: pair.folderId, folderName: pair.folderName }, { folderId: "folder-1", folderName: "Contacts" });
+      settings = { ...settings, pairs: first.pairs };
+
+      outlook.renameFolder("folder-1", "Work people");
+      outlook.userCreate("folder-1", { displayName: "Pia Renamed" });
+      const second = await syncBooks({ api, outlook: outlook.connection, deviceId: "dev-lou", admin: false, username: "lou", books, settings });
+
+      assert.equal(second.results[0]!.outcome?.counts.server.created, 1, JSON.stringify(second.results));
+      assert.deepEqual(second.pairs, {});
+      assert.equal(outlook.folders.size, 1, "no folder was made under the old name");
+    });
+
+    it("refuses to sync a second book into a folder already paired with another book, and says so on that book", async () => {
+      const user = await t.user("max");
+      const api = createServerApi({ baseUrl: await listen(t.app), getToken: () => user.token, fetch: withContractEndpoints().fetch });
+      const outlook = memoryOutlookStore();
+      const folder = await outlook.store.ensureFolder("Contacts");
+      outlook.userCreate(folder.id, { displayName: "Max Own" });
+      const gab = (await api.listBooks()).find((b) => b.kind === "gab")!;
+      const settings = {
+        ...paneSettingsSchema.parse({}),
+        pairs: { [user.primaryBook]: { folderId: folder.id, folderName: "Contacts", policy: "server-wins" as const }, gab: { folderName: "Contacts", policy: "server-wins" as const } },
+      };
+      const books = (await api.listBooks()).filter((b) => b.id === user.primaryBook);
+
+      const run = await syncBooks({ api, outlook: outlook.connection, deviceId: "dev-max", admin: false, username: "max", books: [gab], allBooks: [...books, gab], settings });
+
+      assert.match(run.results[0]!.error ?? "", /The Outlook folder “Contacts” already syncs with Contacts; two address books cannot share one folder/);
+      assert.deepEqual(run.pairs, {});
+      assert.deepEqual(outlook.namesIn(folder.id), ["Max Own"]);
     });
 
     it("stops at an expired session", async () => {
-      const api = createServerApi({ baseUrl: await listen(t.app), getToken: () => "expired" });
+      const api = createServerApi({ baseUrl: await listen(t.app), getToken: () => "expired", fetch: withContractEndpoints().fetch });
       const graph = createFakeGraph();
       const store = createGraphStore({ getToken: async () => graph.token, baseUrl: `${await listen(graph.app)}/v1.0`, sleep: async () => {} });
-      const run = await syncBooks({ api, outlook: { store, codec: graphCodec }, deviceId: "d", admin: false, books: [book("a", "pab", "write"), book("b", "pab", "write")], settings: paneSettingsSchema.parse({}) });
+      const run = await syncBooks({ api, outlook: { store, codec: graphCodec }, deviceId: "d", admin: false, username: "x", books: [book("a", "pab", "write"), book("b", "pab", "write")], settings: paneSettingsSchema.parse({}) });
       assert.equal(run.sessionExpired, true);
       assert.deepEqual(run.results.map((r) => r.error), ["Your session expired; sign in again"]);
     });
