@@ -27,6 +27,11 @@ export function describeRefusal(refusal: Refusal): string {
       ? "The Outlook folder is empty although it held synced contacts. Syncing now would delete them all on the server."
       : "The address book on the server is empty although it held synced contacts. Syncing now would delete them all in Outlook.";
   }
+  if (refusal.kind === "deleted-on-server") {
+    const n = refusal.uids.length;
+    return `${n === 1 ? "1 contact" : `${n} contacts`} in this Outlook folder ${n === 1 ? "was" : "were"} deleted on the ` +
+      "server before this Outlook last synced. Syncing now would delete them in Outlook too, not upload them again.";
+  }
   return `This sync would delete ${refusal.deletes} of ${refusal.total} contacts ${sideName[refusal.side]}.`;
 }
 
