@@ -5,7 +5,7 @@ import express, { Router, type Request, type Response } from "express";
 import type { Contact } from "../../core/contact";
 import { emitVCard, parseVCard, VCardError } from "../../core/vcard";
 import type { AppDeps } from "../app-deps";
-import { badRequest, notFound, preconditionFailed } from "../http/errors";
+import { badRequest, busy, notFound, preconditionFailed } from "../http/errors";
 import { etagOf, quoted } from "../http/etag";
 import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
@@ -150,9 +150,10 @@ function sendVCard(req: Request, res: Response, contact: Contact) {
   res.type(`text/vcard; charset=utf-8${version === "4.0" ? "; version=4.0" : ""}`).send(emitVCard(contact, version));
 }
 
-const publicResult = ({ missing: _missing, ...r }: OpResult) => r;
+const publicResult = ({ missing: _missing, busy: _busy, ...r }: OpResult) => r;
 
 function respondToWrite(res: Response, result: OpResult, statuses: Partial<Record<OpResult["status"], number>>) {
+  if (result.busy) throw busy(`The write was undone: ${result.error}`);
   if (result.status === "conflict") throw preconditionFailed(result.error ?? "The precondition failed");
   if (result.status === "error") throw badRequest(result.error ?? "The write failed");
   if (result.etag) res.set("ETag", quoted(result.etag));

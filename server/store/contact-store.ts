@@ -16,6 +16,38 @@
 //   landed, or that a later write superseded, is skipped; nothing half-written
 //   is ever shown, and a writer that died mid-way leaves nothing to repair but
 //   the head, which the next lease holder moves past the dead writer's entries.
+// - The lease check cannot be part of the write: FerretDB runs a filtered
+//   update as read, then write, so only an insert under a unique _id is an
+//   atomic compare-and-set there. A holder paused (GC, slow disk) between its
+//   last fence check and its contact write can therefore land that write after
+//   its lease ran out and a new holder wrote. So the fence is completed AFTER
+//   the write, by detection and repair:
+//   1. Each contact write is a findOneAndReplace that returns the document it
+//      replaced (`before`); the writer also kept the document it decided on
+//      under the lease (`read`).
+//   2. After its writes, still before releasing, the writer reads the lease
+//      chain. If the newest version is still its own, every later holder took
+//      the lease after our writes landed, so it read them, and its head covers
+//      our entries (their positions): nothing to repair.
+//   3. Otherwise our writes may be invisible (a reader already moved its token
+//      past our positions) or may have replaced a newer write:
+//      - `before` differs from `read` (another version landed in between, by a
+//        later holder, at a later position): we destroyed a newer, acknowledged
+//        write. We undo ours by writing `before` back, and answer that op
+//        `busy` (not acknowledged; a retry re-decides on the current version).
+//      - otherwise our write was decided on the version it replaced, so it is
+//        a correct write, only late: we keep it and answer it as done.
+//      Either way the kept content is written again at a fresh position under a
+//      new lease (republish), but only if the stored document still carries our
+//      position: one that does not was overwritten since by a writer whose own
+//      fence covers it. The republish is an ordinary write, fenced the same way.
+//   So once the late writer finishes, get, full reads and every incremental
+//   feed agree, and the newest acknowledged write wins. Between its late write
+//   and the repair, readers may briefly see the undone content; it is then
+//   superseded at a position past every token handed out. What stays open: a
+//   process that dies in that short window (after a pause longer than the
+//   lease), and a race inside one database command (FerretDB's read and write
+//   of a single findOneAndReplace or $push), which no client-side fence closes.
 // - Every lookup and write goes by _id, the one filter FerretDB's SQLite backend
 //   pushes down to an index, so work is proportional to the changes read or
 //   written, never to the size of the book. (Purging tombstones scans: it is
@@ -43,7 +75,8 @@ export type WriteOp =
   | { op: "delete"; uid: string; ifMatch?: string };
 
 export type OpStatus = "created" | "updated" | "deleted" | "unchanged" | "conflict" | "error";
-export type OpResult = { uid: string; status: OpStatus; etag?: string; error?: string; missing?: boolean };
+/** `missing`: a delete found no contact at all; `busy`: the write was undone, as another writer took over (retry it). */
+export type OpResult = { uid: string; status: OpStatus; etag?: string; error?: string; missing?: boolean; busy?: boolean };
 
 export type StoredContact = { uid: string; etag: string; seq: number; contact: Contact };
 export type Change = { uid: string; etag: string; deleted: boolean; modifiedAt: string; contact?: Contact };
@@ -55,6 +88,7 @@ export type ContactStore = ReturnType<typeof createContactStore>;
 const docId = (book: string, uid: string) => `${book}/${uid}`;
 const chunkId = (book: string, chunk: number) => `${book}:${chunk}`;
 const chunkOf = (p: number) => Math.floor(p / CHUNK_SIZE);
+const TAKEN_OVER = "another writer took over this address book while this write was under way; retry it";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A position in a book's log. `fullSince` marks a cursor inside a full read (no token given):
@@ -84,7 +118,11 @@ type Lease = { owner: string; until: Date; released: boolean; base: number; head
 /** A lease this process holds: version n of the book's lease chain. */
 type Held = { owner: string; n: number; head: number; horizon: number; until: Date };
 
-export function createContactStore({ models, clock }: { models: Models; clock: Clock }) {
+/** Test seams. `beforeContactWrite` runs after a writer's last fence check and before its contact
+ *  documents are written: where a GC pause or a slow disk can let its lease run out. */
+export type StoreHooks = { beforeContactWrite?: (book: string, uids: string[]) => Promise<void> };
+
+export function createContactStore({ models, clock, hooks = {} }: { models: Models; clock: Clock; hooks?: StoreHooks }) {
   const { ContactDoc: Contacts, LogChunk } = models;
   const leases = versionChain<Lease>(models.BookLease.collection, models.BookLeaseHint.collection);
 
@@ -171,6 +209,12 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
     await Promise.all([inserted, ...partial.map(push)]);
   }
 
+  type StoredDoc = ReturnType<typeof newDoc>;
+  /** A contact document to write, and the stored one it was decided on (under the lease). */
+  type Planned = { i?: number; doc: StoredDoc; read?: StoredDoc | null };
+  /** A written contact document, and the one it replaced. A blind insert has no `read`. */
+  type Landed = Planned & { before: StoredDoc | null };
+
   function newDoc(book: string, uid: string, seq: number, contact: Contact, etag: string) {
     return { _id: docId(book, uid), book, uid, seq, etag, deleted: false, deletedAt: null as Date | null, updatedAt: clock(), contact: contact as Contact | null };
   }
@@ -194,43 +238,43 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
     const etags = ops.map((op) => (op.op === "put" ? contentHash(op.contact) : ""));
     const lease = await acquire(book);
     let next = lease.head + 1;
+    const landed: Landed[] = [];
     try {
       // Puts without If-Match are tried as plain inserts first: a new uid is the
       // common case (first syncs, imports), and an insert needs no read.
       const blind = ops.flatMap((op, i) => (op.op === "put" && !op.ifMatch && !results[i] ? [{ op, i, p: next++, etag: etags[i] }] : []));
       const inserted = await insertNew(book, blind, lease);
-      for (const b of blind) if (inserted.has(b.i)) results[b.i] = { uid: b.op.uid, status: "created", etag: b.etag };
+      landed.push(...inserted);
+      for (const w of inserted) results[w.i!] = { uid: w.doc.uid, status: "created", etag: w.doc.etag };
 
       const rest = ops.flatMap((op, i) => (results[i] ? [] : [{ op, i }]));
-      const current = await Promise.all(rest.map(({ op }) => Contacts.findById(docId(book, op.uid)).lean<ContactDoc>()));
-      const writes: { i: number; doc: ReturnType<typeof newDoc> }[] = [];
+      const current = await Promise.all(rest.map(({ op }) => Contacts.findById(docId(book, op.uid)).lean<StoredDoc>()));
+      const writes: Planned[] = [];
       rest.forEach(({ op, i }, k) => {
         const decision = decide(op, current[k], etags[i]);
         results[i] = decision.result;
         if (!decision.write) return;
         const p = next++;
         const doc = op.op === "put" ? newDoc(book, op.uid, p, op.contact, etags[i]) : tombstone(book, op.uid, p, current[k]!.etag);
-        writes.push({ i, doc });
+        writes.push({ i, doc, read: current[k] });
       });
-      await assertLeaseHeld(book, lease);
-      await append(book, writes.map((w) => ({ p: w.doc.seq, u: w.doc.uid })));
-      if (writes.length) await assertLeaseHeld(book, lease, true);
-      const written = await Promise.allSettled(writes.map((w) => Contacts.replaceOne({ _id: w.doc._id }, w.doc, { upsert: true })));
-      written.forEach((outcome, k) => {
-        if (outcome.status === "rejected") results[writes[k].i] = { uid: writes[k].doc.uid, status: "error", error: "the database refused the write" };
-      });
+      const { done, failed } = await replaceContacts(book, lease, writes);
+      landed.push(...done);
+      for (const w of failed) results[w.i!] = { uid: w.doc.uid, status: "error", error: "the database refused the write" };
     } finally {
-      await release(book, lease, next - 1);
+      const clobbered = await releaseAndSettle(book, lease, next - 1, landed);
+      for (const w of clobbered) results[w.i!] = { uid: w.doc.uid, status: "error", busy: true, error: TAKEN_OVER };
     }
     return results.map((r, i) => r ?? { uid: ops[i].uid, status: "error", error: "not applied" });
   }
 
-  async function insertNew(book: string, blind: { op: Extract<WriteOp, { op: "put" }>; i: number; p: number; etag: string }[], lease: Held): Promise<Set<number>> {
-    if (blind.length === 0) return new Set();
+  async function insertNew(book: string, blind: { op: Extract<WriteOp, { op: "put" }>; i: number; p: number; etag: string }[], lease: Held): Promise<Landed[]> {
+    if (blind.length === 0) return [];
     await assertLeaseHeld(book, lease);
     await append(book, blind.map((b) => ({ p: b.p, u: b.op.uid })));
     await assertLeaseHeld(book, lease, true);
     const docs = blind.map((b) => newDoc(book, b.op.uid, b.p, b.op.contact, b.etag));
+    await hooks.beforeContactWrite?.(book, docs.map((d) => d.uid));
     const failed = new Set<number>();
     try {
       // The driver straight, as mongoose would re-validate what the Contact schema already checked.
@@ -240,7 +284,50 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
       if (!writeErrors) throw err;
       for (const e of writeErrors) failed.add(e.index);
     }
-    return new Set(blind.filter((_, k) => !failed.has(k)).map((b) => b.i));
+    // An insert overwrites nothing: `before` is null, and it is no one's read-modify-write.
+    return blind.flatMap((b, k) => (failed.has(k) ? [] : [{ i: b.i, doc: docs[k], before: null }]));
+  }
+
+  /** Writes contact documents under the lease (entries first, documents second), keeping what each replaced. */
+  async function replaceContacts(book: string, lease: Held, writes: Planned[]): Promise<{ done: Landed[]; failed: Planned[] }> {
+    if (writes.length === 0) return { done: [], failed: [] };
+    await assertLeaseHeld(book, lease);
+    await append(book, writes.map((w) => ({ p: w.doc.seq, u: w.doc.uid })));
+    await assertLeaseHeld(book, lease, true);
+    await hooks.beforeContactWrite?.(book, writes.map((w) => w.doc.uid));
+    const outcomes = await Promise.allSettled(
+      writes.map((w) => Contacts.collection.findOneAndReplace({ _id: w.doc._id } as never, w.doc as never, { upsert: true, returnDocument: "before" })),
+    );
+    const done: Landed[] = [];
+    const failed: Planned[] = [];
+    outcomes.forEach((o, k) => (o.status === "fulfilled" ? done.push({ ...writes[k], before: o.value as StoredDoc | null }) : failed.push(writes[k])));
+    return { done, failed };
+  }
+
+  /** Releases the lease; when another writer took it over while ours ran out, makes what we wrote
+   *  safe (see the header): returns the writes that replaced a newer version, which were undone. */
+  async function releaseAndSettle(book: string, lease: Held, head: number, landed: Landed[]): Promise<Landed[]> {
+    const takenOver = landed.length > 0 && (await leases.latest(book))?.n !== lease.n;
+    await release(book, lease, head);
+    if (!takenOver) return [];
+    const clobbered = landed.filter((w) => w.read !== undefined && w.before && w.before.seq !== w.read?.seq);
+    await republish(book, landed.map((w) => ({ seq: w.doc.seq, doc: clobbered.includes(w) ? w.before! : w.doc })));
+    return clobbered;
+  }
+
+  /** Writes each document again at a fresh position under a new lease, if the stored one still
+   *  carries `seq`: one that does not was written since, by a writer whose own fence covers it. */
+  async function republish(book: string, items: { seq: number; doc: StoredDoc }[]): Promise<void> {
+    const lease = await acquire(book);
+    let next = lease.head + 1;
+    const landed: Landed[] = [];
+    try {
+      const current = await Promise.all(items.map((it) => Contacts.findById(it.doc._id).lean<StoredDoc>()));
+      const writes = items.flatMap((it, k) => (current[k]?.seq === it.seq ? [{ doc: { ...it.doc, seq: next++ }, read: current[k] }] : []));
+      landed.push(...(await replaceContacts(book, lease, writes)).done);
+    } finally {
+      await releaseAndSettle(book, lease, next - 1, landed);
+    }
   }
 
   async function getContact(book: string, uid: string): Promise<StoredContact | null> {
@@ -377,7 +464,7 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
 type Decision = { result: OpResult; write?: "put" | "delete" };
 
 /** What one op does, given the stored document (if any). */
-function decide(op: WriteOp, current: ContactDoc | null, etag: string): Decision {
+function decide(op: WriteOp, current: Pick<ContactDoc, "etag" | "deleted"> | null, etag: string): Decision {
   const live = current && !current.deleted ? current : null;
   if (op.op === "put") {
     if (op.ifMatch && live?.etag !== op.ifMatch) return { result: { uid: op.uid, status: "conflict", etag: live?.etag, error: "If-Match does not match the stored version" } };
