@@ -91,6 +91,16 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       assert.ok(changes.some((c) => c.uid === "ann" && c.deleted));
     });
 
+    it("answers unchanged, not conflict, to a retried retry-safe batch of If-Match puts", async () => {
+      const uids = ["a", "b", "c"];
+      const created = await f.store.applyWrites(book, uids.map((uid) => ({ op: "put" as const, uid, contact: person(uid, uid) })));
+      const batch = uids.map((uid, k) => ({ op: "put" as const, uid, contact: person(uid, `${uid} edited`), ifMatch: created[k].etag }));
+      assert.deepEqual((await f.store.applyWrites(book, batch, { retrySafe: true })).map((r) => r.status), ["updated", "updated", "updated"]);
+      const retried = await f.store.applyWrites(book, batch, { retrySafe: true });
+      assert.deepEqual(retried.map((r) => r.status), ["unchanged", "unchanged", "unchanged"]);
+      assert.deepEqual(retried.map((r) => r.etag), (await Promise.all(uids.map((u) => f.store.getContact(book, u)))).map((c) => c?.etag));
+    });
+
     it("marks a uid repeated within one batch as an error without blocking the others", async () => {
       const results = await f.store.applyWrites(book, [
         { op: "put", uid: "a", contact: person("a", "A") },
@@ -150,6 +160,20 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       await f.store.purgeTombstones(book, new Date(Date.now() + 10 * 86_400_000));
       const { changes } = await allChanges(undefined, 2);
       assert.deepEqual(changes.map((c) => c.uid), ["a", "b", "d", "e"]);
+    });
+
+    it("delivers a deletion that happens during a multi-page full read, so its final token is not past it", async () => {
+      await f.store.applyWrites(book, ["a", "b", "c", "d"].map((uid) => ({ op: "put" as const, uid, contact: person(uid, uid) })));
+      const first = await f.store.changesSince(book, undefined, 2);
+      assert.deepEqual(first.changes.map((c) => c.uid), ["a", "b"]);
+      await del("a");
+      await del("d");
+      const rest = await allChanges(first.token, 2);
+      const seen = [...first.changes, ...rest.changes];
+      const last = new Map(seen.map((c) => [c.uid, c.deleted]));
+      assert.deepEqual([...last].sort(), [["a", true], ["b", false], ["c", false], ["d", true]]);
+      await put("e", person("e", "e"));
+      assert.deepEqual((await allChanges(rest.token)).changes.map((c) => c.uid), ["e"]);
     });
 
     it("hands out an ordinary token when a full read ends, so later purges still expire it", async () => {

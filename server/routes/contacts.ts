@@ -90,9 +90,10 @@ export function contactRoutes(deps: AppDeps): Router {
     handle(async (req, res) => {
       const book = await books.writableBook(req.user!, req.params.book);
       const { ops } = parseOr400(batchSchema, req.body);
+      // Retry-safe: a put whose content is stored already answers unchanged, whatever its ifMatch.
       const prepared = await Promise.all(ops.map((op, i) => prepareOp(op, i)));
       const valid = prepared.filter((p): p is WriteOp => !("status" in p));
-      const applied = new Map((await (valid.length ? store.applyWrites(book.id, valid) : [])).map((r, k) => [valid[k], r]));
+      const applied = new Map((await (valid.length ? store.applyWrites(book.id, valid, { retrySafe: true }) : [])).map((r, k) => [valid[k], r]));
       res.json({ results: prepared.map((p) => publicResult("status" in p ? p : applied.get(p)!)) });
     }),
   );

@@ -92,22 +92,26 @@ const TAKEN_OVER = "another writer took over this address book while this write 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A position in a book's log. `fullSince` marks a cursor inside a full read (no token given):
- *  that read delivers live contacts only, so purged tombstones cannot be missing from it,
- *  unless more were purged after it began (the horizon it started under). */
-export type Token = { p: number; fullSince?: number };
+ *  that read delivers live contacts, and tombstones only past `start`, the head when it began
+ *  (deletions made while it ran), so purged tombstones cannot be missing from it, unless more
+ *  were purged after it began (the horizon it started under). */
+export type Token = { p: number; fullSince?: number; start?: number };
 
 export function encodeToken(book: string, token: Token): string {
-  const parts = token.fullSince === undefined ? [book, token.p] : [book, token.p, token.fullSince];
+  const parts = token.fullSince === undefined ? [book, token.p] : [book, token.p, token.fullSince, token.start ?? token.p];
   return Buffer.from(JSON.stringify(parts)).toString("base64url");
 }
 
 /** What a token stands for, or undefined when it is not one of this book's tokens. */
 export function decodeToken(book: string, token: string): Token | undefined {
   try {
-    const [b, p, fullSince] = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+    const [b, p, fullSince, start] = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
     if (b !== book || !Number.isSafeInteger(p) || p < 0) return undefined;
     if (fullSince === undefined) return { p };
-    return Number.isSafeInteger(fullSince) ? { p, fullSince } : undefined;
+    if (!Number.isSafeInteger(fullSince)) return undefined;
+    // A full-read token from before `start` existed: deletions since are unknown, so assume its cursor.
+    if (start === undefined) return { p, fullSince, start: p };
+    return Number.isSafeInteger(start) ? { p, fullSince, start } : undefined;
   } catch {
     return undefined;
   }
@@ -225,8 +229,11 @@ export function createContactStore({ models, clock, hooks = {} }: { models: Mode
     return { _id: docId(book, uid), book, uid, seq, etag, deleted: true, deletedAt: now as Date | null, updatedAt: now, contact: null as Contact | null };
   }
 
-  /** Applies each op atomically on its own; one op's failure never blocks another. Safe to retry. */
-  async function applyWrites(book: string, ops: WriteOp[]): Promise<OpResult[]> {
+  /** Applies each op atomically on its own; one op's failure never blocks another. With `retrySafe`,
+   *  a put whose content is already stored is unchanged whatever its If-Match, so a batch retried
+   *  after its first try landed answers as it did then; without it, If-Match is strict, as
+   *  read-modify-write clients (a counter) need. */
+  async function applyWrites(book: string, ops: WriteOp[], { retrySafe = false } = {}): Promise<OpResult[]> {
     const results: (OpResult | undefined)[] = ops.map(() => undefined);
     const seen = new Set<string>();
     ops.forEach((op, i) => {
@@ -251,7 +258,7 @@ export function createContactStore({ models, clock, hooks = {} }: { models: Mode
       const current = await Promise.all(rest.map(({ op }) => Contacts.findById(docId(book, op.uid)).lean<StoredDoc>()));
       const writes: Planned[] = [];
       rest.forEach(({ op, i }, k) => {
-        const decision = decide(op, current[k], etags[i]);
+        const decision = decide(op, current[k], etags[i], retrySafe);
         results[i] = decision.result;
         if (!decision.write) return;
         const p = next++;
@@ -350,7 +357,7 @@ export function createContactStore({ models, clock, hooks = {} }: { models: Mode
   }
 
   /** Reads valid log entries after position `after`, up to `limit` of them. */
-  async function readLog(book: string, head: number, after: number, limit: number, includeDeleted: boolean) {
+  async function readLog(book: string, head: number, after: number, limit: number, includeDeleted: (p: number) => boolean) {
     const docs: ContactDoc[] = [];
     let cursor = after;
     while (docs.length < limit && cursor < head) {
@@ -359,7 +366,7 @@ export function createContactStore({ models, clock, hooks = {} }: { models: Mode
       const entries = (await chunkEntries(book, c, (p) => p > from && p <= head)) ?? [];
       let full = false;
       for (const e of entries) {
-        if (e.current && (includeDeleted || !e.doc!.deleted)) docs.push(e.doc!);
+        if (e.current && (!e.doc!.deleted || includeDeleted(e.p))) docs.push(e.doc!);
         cursor = e.p;
         if (docs.length === limit) {
           full = true;
@@ -371,21 +378,25 @@ export function createContactStore({ models, clock, hooks = {} }: { models: Mode
     return { docs, cursor, more: cursor < head };
   }
 
-  /** RFC 6578-style change feed: no token means every live contact; an unknown or purged token is 410. */
+  /** RFC 6578-style change feed: no token means every live contact (and the deletions made while
+   *  the pages are read); an unknown or purged token is 410. */
   async function changesSince(book: string, since: string | undefined, limit: number): Promise<ChangePage> {
     const { head, horizon } = await published(book);
-    const from: Token = since === undefined ? { p: 0, fullSince: horizon } : (decodeToken(book, since) ?? { p: Infinity });
+    const from: Token = since === undefined ? { p: 0, fullSince: horizon, start: head } : (decodeToken(book, since) ?? { p: Infinity });
     const expired = from.fullSince === undefined ? from.p < horizon : from.fullSince < horizon;
     if (from.p > head || expired) throw syncTokenExpired();
     const full = from.fullSince !== undefined;
-    const { docs, cursor, more } = await readLog(book, head, from.p, limit, !full);
+    // A full read skips tombstones of deletions made before it began (the reader never had
+    // those contacts), but delivers those made since, which may remove contacts it delivered.
+    const start = from.start ?? 0;
+    const { docs, cursor, more } = await readLog(book, head, from.p, limit, (p) => !full || p > start);
     return {
       changes: docs.map((d) => {
         const change = { uid: d.uid, etag: d.etag, deleted: Boolean(d.deleted), modifiedAt: new Date(d.updatedAt).toISOString() };
         return d.deleted ? change : { ...change, contact: d.contact as Contact };
       }),
       // A finished full read hands out an ordinary token: from here on, deletions matter.
-      token: encodeToken(book, more && full ? { p: cursor, fullSince: from.fullSince } : { p: cursor }),
+      token: encodeToken(book, more && full ? { p: cursor, fullSince: from.fullSince, start } : { p: cursor }),
       more,
     };
   }
@@ -395,7 +406,7 @@ export function createContactStore({ models, clock, hooks = {} }: { models: Mode
     const { head } = await published(book);
     const after = cursor === undefined ? 0 : decodeToken(book, cursor)?.p;
     if (after === undefined || after > head) throw syncTokenExpired();
-    const page = await readLog(book, head, after, limit, false);
+    const page = await readLog(book, head, after, limit, () => false);
     return {
       contacts: page.docs.map((d) => ({ uid: d.uid, etag: d.etag, seq: d.seq, contact: d.contact as Contact })),
       cursor: page.more ? encodeToken(book, { p: page.cursor }) : null,
@@ -464,12 +475,16 @@ export function createContactStore({ models, clock, hooks = {} }: { models: Mode
 type Decision = { result: OpResult; write?: "put" | "delete" };
 
 /** What one op does, given the stored document (if any). */
-function decide(op: WriteOp, current: Pick<ContactDoc, "etag" | "deleted"> | null, etag: string): Decision {
+function decide(op: WriteOp, current: Pick<ContactDoc, "etag" | "deleted"> | null, etag: string, retrySafe: boolean): Decision {
   const live = current && !current.deleted ? current : null;
   if (op.op === "put") {
-    if (op.ifMatch && live?.etag !== op.ifMatch) return { result: { uid: op.uid, status: "conflict", etag: live?.etag, error: "If-Match does not match the stored version" } };
+    const unchanged: Decision = { result: { uid: op.uid, status: "unchanged", etag } };
     if (op.ifNoneMatch && live) return { result: { uid: op.uid, status: "conflict", etag: live.etag, error: "a contact with this uid exists" } };
-    if (live?.etag === etag) return { result: { uid: op.uid, status: "unchanged", etag } };
+    // A retry-safe put whose content is already stored is unchanged before If-Match is checked:
+    // RFC 9110 §13.1.1 lets a server answer 2xx when it sees the request has already succeeded.
+    if (retrySafe && live?.etag === etag) return unchanged;
+    if (op.ifMatch && live?.etag !== op.ifMatch) return { result: { uid: op.uid, status: "conflict", etag: live?.etag, error: "If-Match does not match the stored version" } };
+    if (live?.etag === etag) return unchanged;
     return { result: { uid: op.uid, status: live ? "updated" : "created", etag }, write: "put" };
   }
   // A retried delete finds its own tombstone: report it unchanged, never a conflict.

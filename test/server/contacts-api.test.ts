@@ -147,6 +147,17 @@ describe("REST contacts API", () => {
       assert.deepEqual(uids, ["f0", "f1", "f2", "f3", "f4", "f5", "f6"]);
     });
 
+    it("delivers the tombstone of a contact deleted while a full read (no token) was being paged", async () => {
+      await batch(["a", "b", "c"].map((uid) => ({ op: "put", uid, contact: { displayName: uid } }))).expect(200);
+      const first = (await get("/changes?limit=2").expect(200)).body;
+      assert.deepEqual(first.changes.map((c: { uid: string }) => c.uid), ["a", "b"]);
+      await t.http().delete(url("/contacts/a")).set(me.auth).expect(204);
+      const rest = (await get(`/changes?limit=2&since=${first.token}`).expect(200)).body;
+      assert.deepEqual(rest.changes.map((c: { uid: string; deleted: boolean }) => [c.uid, c.deleted]), [["c", false], ["a", true]]);
+      assert.equal(rest.more, false);
+      assert.deepEqual((await feedFrom(rest.token)).changes, []);
+    });
+
     it("answers 410 sync-token-expired to an unknown token and to another book's token", async () => {
       for (const since of ["garbage", "eyJ4IjoxfQ", Buffer.from(JSON.stringify([book, 99])).toString("base64url")]) {
         const res = await get(`/changes?since=${since}`).expect(410);
@@ -207,6 +218,21 @@ describe("REST contacts API", () => {
       assert.equal(retry[0].etag, first[0].etag);
       assert.deepEqual((await get("/contacts?limit=1000").expect(200)).body.contacts, stateAfterFirst);
       assert.deepEqual(stateAfterFirst.map((c: { uid: string; contact: { displayName: string } }) => `${c.uid}:${c.contact.displayName}`).sort(), ["a:A", "c:C"]);
+    });
+
+    it("answers unchanged to every If-Match put of a batch sent again after it landed", async () => {
+      const created = (await batch(["a", "b"].map((uid) => ({ op: "put", uid, contact: { displayName: uid } }))).expect(200)).body.results;
+      const ops = created.map((r: { uid: string; etag: string }) => ({ op: "put", uid: r.uid, ifMatch: r.etag, contact: { displayName: `${r.uid} edited` } }));
+      const first = (await batch(ops).expect(200)).body.results;
+      assert.deepEqual(first.map((r: { status: string }) => r.status), ["updated", "updated"]);
+      const again = (await batch(ops).expect(200)).body.results;
+      assert.deepEqual(again, first.map((r: { uid: string; etag: string }) => ({ uid: r.uid, status: "unchanged", etag: r.etag })));
+    });
+
+    it("still answers 412 to a single PUT whose If-Match is stale, even when its content is stored", async () => {
+      const v1 = (await put("a", { displayName: "A1" }).expect(201)).body.etag;
+      await put("a", { displayName: "A2" }).set("If-Match", `"${v1}"`).expect(200);
+      await put("a", { displayName: "A2" }).set("If-Match", `"${v1}"`).expect(412);
     });
 
     it("reports a stale ifMatch in a batch as a conflict for that op only", async () => {
