@@ -9,7 +9,7 @@ import { badRequest, busy, notFound, preconditionFailed } from "../http/errors";
 import { etagOf, quoted } from "../http/etag";
 import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
-import { batchSchema, changesQuerySchema, contactBodySchema, contactSchema, pageQuerySchema } from "../http/api-schemas";
+import { batchSchema, changesQuerySchema, contactBodySchema, contactSchema, lookupSchema, pageQuerySchema } from "../http/api-schemas";
 import type { OpResult, WriteOp } from "../store/contact-store";
 import { loadPhoto, storeInlinePhoto } from "../store/photos";
 
@@ -82,6 +82,15 @@ export function contactRoutes(deps: AppDeps): Router {
       const book = await books.visibleBook(req.user!, req.params.book);
       const { since, limit } = parseOr400(changesQuerySchema, req.query, "query");
       res.json(await store.changesSince(book.id, since, limit));
+    }),
+  );
+
+  router.post(
+    "/api/books/:book/lookup",
+    handle(async (req, res) => {
+      const book = await books.visibleBook(req.user!, req.params.book);
+      const { uids } = parseOr400(lookupSchema, req.body);
+      res.json({ results: await store.lookup(book.id, uids) });
     }),
   );
 

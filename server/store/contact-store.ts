@@ -391,14 +391,18 @@ export function createContactStore({ models, clock, hooks = {} }: { models: Mode
     const start = from.start ?? 0;
     const { docs, cursor, more } = await readLog(book, head, from.p, limit, (p) => !full || p > start);
     return {
-      changes: docs.map((d) => {
-        const change = { uid: d.uid, etag: d.etag, deleted: Boolean(d.deleted), modifiedAt: new Date(d.updatedAt).toISOString() };
-        return d.deleted ? change : { ...change, contact: d.contact as Contact };
-      }),
+      changes: docs.map(toChange),
       // A finished full read hands out an ordinary token: from here on, deletions matter.
       token: encodeToken(book, more && full ? { p: cursor, fullSince: from.fullSince, start } : { p: cursor }),
       more,
     };
+  }
+
+  /** The stored version of each uid the book knows, live or tombstone; unknown uids are left out. */
+  async function lookup(book: string, uids: string[]): Promise<Change[]> {
+    await published(book); // a 404 for a book that does not exist
+    const docs = await Promise.all([...new Set(uids)].map((uid) => Contacts.findById(docId(book, uid)).lean<ContactDoc>()));
+    return docs.flatMap((d) => (d ? [toChange(d)] : []));
   }
 
   /** Every live contact, paged by an opaque cursor. */
@@ -469,7 +473,12 @@ export function createContactStore({ models, clock, hooks = {} }: { models: Mode
     return entries.length - live.length;
   }
 
-  return { createBook, applyWrites, getContact, changesSince, listContacts, purgeTombstones, compactLog };
+  return { createBook, applyWrites, getContact, lookup, changesSince, listContacts, purgeTombstones, compactLog };
+}
+
+function toChange(d: ContactDoc): Change {
+  const change = { uid: d.uid, etag: d.etag, deleted: Boolean(d.deleted), modifiedAt: new Date(d.updatedAt).toISOString() };
+  return d.deleted ? change : { ...change, contact: d.contact as Contact };
 }
 
 type Decision = { result: OpResult; write?: "put" | "delete" };

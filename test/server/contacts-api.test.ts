@@ -247,6 +247,43 @@ describe("REST contacts API", () => {
     });
   });
 
+  describe("lookup", () => {
+    const lookup = (uids: unknown, auth = me.auth) => t.http().post(url("/lookup")).set(auth).send({ uids });
+
+    it("answers the stored version of each uid: live with its contact, a tombstone without, unknown uids absent", async () => {
+      const live = (await put("live", { displayName: "Live" }).expect(201)).body.etag;
+      const gone = (await put("gone", { displayName: "Gone" }).expect(201)).body.etag;
+      await t.http().delete(url("/contacts/gone")).set(me.auth).expect(204);
+      const { results } = (await lookup(["live", "gone", "never"]).expect(200)).body;
+      const byUid = new Map(results.map((r: { uid: string }) => [r.uid, r]));
+      assert.deepEqual([...byUid.keys()].sort(), ["gone", "live"]);
+      const l = byUid.get("live") as { etag: string; deleted: boolean; contact: { displayName: string }; modifiedAt: string };
+      assert.deepEqual([l.etag, l.deleted, l.contact.displayName], [live, false, "Live"]);
+      assert.ok(!Number.isNaN(Date.parse(l.modifiedAt)));
+      const g = byUid.get("gone") as { etag: string; deleted: boolean; contact?: unknown };
+      assert.deepEqual([g.etag, g.deleted, g.contact], [gone, true, undefined]);
+    });
+
+    it("lets a reader of a book look up, and answers 404 to a user who cannot see the book", async () => {
+      await put("x", { displayName: "X" }).expect(201);
+      const reader = await t.user(`reader${Math.random().toString(36).slice(2, 8)}`);
+      const stranger = await t.user(`stranger${Math.random().toString(36).slice(2, 8)}`);
+      await t.http().put(url(`/shares/${reader.username}`)).set(me.auth).send({ access: "read" }).expect(200);
+      const seen = (await lookup(["x"], reader.auth).expect(200)).body.results;
+      assert.deepEqual(seen.map((r: { uid: string }) => r.uid), ["x"]);
+      const hidden = await lookup(["x"], stranger.auth).expect(404);
+      assert.equal(hidden.body.error.code, "not-found");
+    });
+
+    it("refuses an empty list, more than 1000 uids, a uid that is not valid, and a missing body field with 400", async () => {
+      for (const uids of [[], Array.from({ length: 1001 }, (_, i) => `u${i}`), ["a/b"], [""], "x", undefined]) {
+        const res = await lookup(uids).expect(400);
+        assert.equal(res.body.error.code, "bad-request");
+      }
+      await lookup(Array.from({ length: 1000 }, (_, i) => `u${i}`)).expect(200);
+    });
+  });
+
   describe("vCard", () => {
     it("stores a vCard 2.1 with QUOTED-PRINTABLE and a legacy charset, sent as text/x-vcard", async () => {
       const card = crlf([
