@@ -52,7 +52,10 @@ export const changePageSchema = z.object({ changes: z.array(changeSchema), token
 export const lookupSchema = z.strictObject({ uids: z.array(contactSchema.shape.uid).min(1).max(MAX_LOOKUP) });
 export const lookupResultSchema = z.object({ results: z.array(changeSchema) });
 /** Two Outlooks of one mailbox must not sync one pair at once: a claim held for `seconds`. */
-export const pairClaimSchema = z.strictObject({ holder: z.string().min(1).max(128), seconds: z.number().int().min(1).max(600) });
+export const pairClaimSchema = z.strictObject({
+  holder: z.string().min(1).max(128),
+  seconds: z.number().int().min(1).max(600),
+});
 export const pairClaimResultSchema = z.object({ holder: z.string(), until: z.string() });
 export const batchOpSchema = z.strictObject({
   op: z.enum(["put", "delete"]),

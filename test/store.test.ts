@@ -8,7 +8,8 @@ storeContract(process.env.TEST_MONGODB_URI ? "MongoDB (TEST_MONGODB_URI)" : "emb
   let offset = 0;
   const clock = () => new Date(Date.now() + offset);
   let pause: ((book: string, uids: string[]) => Promise<void>) | undefined;
-  const store = createContactStore({ models: db.models, clock, hooks: { beforeContactWrite: (book, uids) => pause?.(book, uids) ?? Promise.resolve() } });
+  const hooks = { beforeContactWrite: (book: string, uids: string[]) => pause?.(book, uids) ?? Promise.resolve() };
+  const store = createContactStore({ models: db.models, clock, hooks });
   return {
     store,
     advance: (ms) => void (offset += ms),

@@ -9,7 +9,14 @@ import { badRequest, busy, notFound, preconditionFailed } from "../http/errors";
 import { etagOf, quoted } from "../http/etag";
 import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
-import { batchSchema, changesQuerySchema, contactBodySchema, contactSchema, lookupSchema, pageQuerySchema } from "../http/api-schemas";
+import {
+  batchSchema,
+  changesQuerySchema,
+  contactBodySchema,
+  contactSchema,
+  lookupSchema,
+  pageQuerySchema,
+} from "../http/api-schemas";
 import type { OpResult, WriteOp } from "../store/contact-store";
 import { loadPhoto, storeInlinePhoto } from "../store/photos";
 
@@ -102,7 +109,8 @@ export function contactRoutes(deps: AppDeps): Router {
       // Retry-safe: a put whose content is stored already answers unchanged, whatever its ifMatch.
       const prepared = await Promise.all(ops.map((op, i) => prepareOp(op, i)));
       const valid = prepared.filter((p): p is WriteOp => !("status" in p));
-      const applied = new Map((await (valid.length ? store.applyWrites(book.id, valid, { retrySafe: true }) : [])).map((r, k) => [valid[k], r]));
+      const results = valid.length ? await store.applyWrites(book.id, valid, { retrySafe: true }) : [];
+      const applied = new Map(results.map((r, k) => [valid[k], r]));
       res.json({ results: prepared.map((p) => publicResult("status" in p ? p : applied.get(p)!)) });
     }),
   );

@@ -13,7 +13,14 @@ export const DIRECTORY_ID = "directory";
 export type Access = "read" | "write";
 export type Caller = Pick<UserDoc, "_id" | "admin">;
 /** `ownerName`: the owner's display name (null for the GAB and the Directory), in listings and on create. */
-export type BookView = { id: string; kind: BookDoc["kind"]; name: string; owner: string | null; ownerName?: string | null; access: Access };
+export type BookView = {
+  id: string;
+  kind: BookDoc["kind"];
+  name: string;
+  owner: string | null;
+  ownerName?: string | null;
+  access: Access;
+};
 
 export const newBookId = () => `p${randomBytes(9).toString("base64url").replace(/[-_]/g, "x")}`;
 
@@ -59,7 +66,7 @@ export function createBooks(models: Models, store: ContactStore) {
     if (scope === "all" && !caller.admin) throw forbidden("Only an administrator can list every address book");
     const [system, own, shares] = await Promise.all([
       Book.find({ kind: { $in: ["gab", "directory"] } }).lean<BookDoc[]>(),
-      scope === "all" ? Book.find({ kind: "pab" }).lean<BookDoc[]>() : Book.find({ kind: "pab", owner: caller._id }).lean<BookDoc[]>(),
+      Book.find(scope === "all" ? { kind: "pab" } : { kind: "pab", owner: caller._id }).lean<BookDoc[]>(),
       Share.find({ username: caller._id }).lean(),
     ]);
     const shared = shares.length ? await Book.find({ _id: { $in: shares.map((s) => s.book) } }).lean<BookDoc[]>() : [];

@@ -75,8 +75,16 @@ export type WriteOp =
   | { op: "delete"; uid: string; ifMatch?: string };
 
 export type OpStatus = "created" | "updated" | "deleted" | "unchanged" | "conflict" | "error";
-/** `missing`: a delete found no contact at all; `busy`: the write was undone, as another writer took over (retry it). */
-export type OpResult = { uid: string; status: OpStatus; etag?: string; error?: string; missing?: boolean; busy?: boolean };
+/** `missing`: a delete found no contact at all; `busy`: the write was undone, as another writer
+ *  took over (retry it). */
+export type OpResult = {
+  uid: string;
+  status: OpStatus;
+  etag?: string;
+  error?: string;
+  missing?: boolean;
+  busy?: boolean;
+};
 
 export type StoredContact = { uid: string; etag: string; seq: number; contact: Contact };
 export type Change = { uid: string; etag: string; deleted: boolean; modifiedAt: string; contact?: Contact };
@@ -88,6 +96,7 @@ export type ContactStore = ReturnType<typeof createContactStore>;
 const docId = (book: string, uid: string) => `${book}/${uid}`;
 const chunkId = (book: string, chunk: number) => `${book}:${chunk}`;
 const chunkOf = (p: number) => Math.floor(p / CHUNK_SIZE);
+const REFUSED = "the database refused the write";
 const TAKEN_OVER = "another writer took over this address book while this write was under way; retry it";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -98,7 +107,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export type Token = { p: number; fullSince?: number; start?: number };
 
 export function encodeToken(book: string, token: Token): string {
-  const parts = token.fullSince === undefined ? [book, token.p] : [book, token.p, token.fullSince, token.start ?? token.p];
+  const parts =
+    token.fullSince === undefined ? [book, token.p] : [book, token.p, token.fullSince, token.start ?? token.p];
   return Buffer.from(JSON.stringify(parts)).toString("base64url");
 }
 
@@ -126,7 +136,8 @@ type Held = { owner: string; n: number; head: number; horizon: number; until: Da
  *  documents are written: where a GC pause or a slow disk can let its lease run out. */
 export type StoreHooks = { beforeContactWrite?: (book: string, uids: string[]) => Promise<void> };
 
-export function createContactStore({ models, clock, hooks = {} }: { models: Models; clock: Clock; hooks?: StoreHooks }) {
+export function createContactStore(deps: { models: Models; clock: Clock; hooks?: StoreHooks }) {
+  const { models, clock, hooks = {} } = deps;
   const { ContactDoc: Contacts, LogChunk } = models;
   const leases = versionChain<Lease>(models.BookLease.collection, models.BookLeaseHint.collection);
 
@@ -267,7 +278,7 @@ export function createContactStore({ models, clock, hooks = {} }: { models: Mode
       });
       const { done, failed } = await replaceContacts(book, lease, writes);
       landed.push(...done);
-      for (const w of failed) results[w.i!] = { uid: w.doc.uid, status: "error", error: "the database refused the write" };
+      for (const w of failed) results[w.i!] = { uid: w.doc.uid, status: "error", error: REFUSED };
     } finally {
       const clobbered = await releaseAndSettle(book, lease, next - 1, landed);
       for (const w of clobbered) results[w.i!] = { uid: w.doc.uid, status: "error", busy: true, error: TAKEN_OVER };
@@ -275,7 +286,8 @@ export function createContactStore({ models, clock, hooks = {} }: { models: Mode
     return results.map((r, i) => r ?? { uid: ops[i].uid, status: "error", error: "not applied" });
   }
 
-  async function insertNew(book: string, blind: { op: Extract<WriteOp, { op: "put" }>; i: number; p: number; etag: string }[], lease: Held): Promise<Landed[]> {
+  type Blind = { op: Extract<WriteOp, { op: "put" }>; i: number; p: number; etag: string };
+  async function insertNew(book: string, blind: Blind[], lease: Held): Promise<Landed[]> {
     if (blind.length === 0) return [];
     await assertLeaseHeld(book, lease);
     await append(book, blind.map((b) => ({ p: b.p, u: b.op.uid })));
@@ -296,18 +308,21 @@ export function createContactStore({ models, clock, hooks = {} }: { models: Mode
   }
 
   /** Writes contact documents under the lease (entries first, documents second), keeping what each replaced. */
-  async function replaceContacts(book: string, lease: Held, writes: Planned[]): Promise<{ done: Landed[]; failed: Planned[] }> {
+  async function replaceContacts(book: string, lease: Held, writes: Planned[]) {
     if (writes.length === 0) return { done: [], failed: [] };
     await assertLeaseHeld(book, lease);
     await append(book, writes.map((w) => ({ p: w.doc.seq, u: w.doc.uid })));
     await assertLeaseHeld(book, lease, true);
     await hooks.beforeContactWrite?.(book, writes.map((w) => w.doc.uid));
-    const outcomes = await Promise.allSettled(
-      writes.map((w) => Contacts.collection.findOneAndReplace({ _id: w.doc._id } as never, w.doc as never, { upsert: true, returnDocument: "before" })),
-    );
+    const replace = (doc: StoredDoc) =>
+      Contacts.collection.findOneAndReplace({ _id: doc._id } as never, doc as never, { upsert: true, returnDocument: "before" });
+    const outcomes = await Promise.allSettled(writes.map((w) => replace(w.doc)));
     const done: Landed[] = [];
     const failed: Planned[] = [];
-    outcomes.forEach((o, k) => (o.status === "fulfilled" ? done.push({ ...writes[k], before: o.value as StoredDoc | null }) : failed.push(writes[k])));
+    outcomes.forEach((o, k) => {
+      if (o.status === "fulfilled") done.push({ ...writes[k], before: o.value as StoredDoc | null });
+      else failed.push(writes[k]);
+    });
     return { done, failed };
   }
 
@@ -330,7 +345,9 @@ export function createContactStore({ models, clock, hooks = {} }: { models: Mode
     const landed: Landed[] = [];
     try {
       const current = await Promise.all(items.map((it) => Contacts.findById(it.doc._id).lean<StoredDoc>()));
-      const writes = items.flatMap((it, k) => (current[k]?.seq === it.seq ? [{ doc: { ...it.doc, seq: next++ }, read: current[k] }] : []));
+      const writes = items.flatMap((it, k) =>
+        current[k]?.seq === it.seq ? [{ doc: { ...it.doc, seq: next++ }, read: current[k] }] : [],
+      );
       landed.push(...(await replaceContacts(book, lease, writes)).done);
     } finally {
       await releaseAndSettle(book, lease, next - 1, landed);
@@ -357,7 +374,7 @@ export function createContactStore({ models, clock, hooks = {} }: { models: Mode
   }
 
   /** Reads valid log entries after position `after`, up to `limit` of them. */
-  async function readLog(book: string, head: number, after: number, limit: number, includeDeleted: (p: number) => boolean) {
+  async function readLog(book: string, head: number, after: number, limit: number, withTombstone: (p: number) => boolean) {
     const docs: ContactDoc[] = [];
     let cursor = after;
     while (docs.length < limit && cursor < head) {
@@ -366,7 +383,7 @@ export function createContactStore({ models, clock, hooks = {} }: { models: Mode
       const entries = (await chunkEntries(book, c, (p) => p > from && p <= head)) ?? [];
       let full = false;
       for (const e of entries) {
-        if (e.current && (!e.doc!.deleted || includeDeleted(e.p))) docs.push(e.doc!);
+        if (e.current && (!e.doc!.deleted || withTombstone(e.p))) docs.push(e.doc!);
         cursor = e.p;
         if (docs.length === limit) {
           full = true;
@@ -382,7 +399,8 @@ export function createContactStore({ models, clock, hooks = {} }: { models: Mode
    *  the pages are read); an unknown or purged token is 410. */
   async function changesSince(book: string, since: string | undefined, limit: number): Promise<ChangePage> {
     const { head, horizon } = await published(book);
-    const from: Token = since === undefined ? { p: 0, fullSince: horizon, start: head } : (decodeToken(book, since) ?? { p: Infinity });
+    const from: Token =
+      since === undefined ? { p: 0, fullSince: horizon, start: head } : (decodeToken(book, since) ?? { p: Infinity });
     const expired = from.fullSince === undefined ? from.p < horizon : from.fullSince < horizon;
     if (from.p > head || expired) throw syncTokenExpired();
     const full = from.fullSince !== undefined;
@@ -401,7 +419,8 @@ export function createContactStore({ models, clock, hooks = {} }: { models: Mode
   /** The stored version of each uid the book knows, live or tombstone; unknown uids are left out. */
   async function lookup(book: string, uids: string[]): Promise<Change[]> {
     await published(book); // a 404 for a book that does not exist
-    const docs = await Promise.all([...new Set(uids)].map((uid) => Contacts.findById(docId(book, uid)).lean<ContactDoc>()));
+    const find = (uid: string) => Contacts.findById(docId(book, uid)).lean<ContactDoc>();
+    const docs = await Promise.all([...new Set(uids)].map(find));
     return docs.flatMap((d) => (d ? [toChange(d)] : []));
   }
 
@@ -477,14 +496,16 @@ export function createContactStore({ models, clock, hooks = {} }: { models: Mode
 }
 
 function toChange(d: ContactDoc): Change {
-  const change = { uid: d.uid, etag: d.etag, deleted: Boolean(d.deleted), modifiedAt: new Date(d.updatedAt).toISOString() };
+  const modifiedAt = new Date(d.updatedAt).toISOString();
+  const change = { uid: d.uid, etag: d.etag, deleted: Boolean(d.deleted), modifiedAt };
   return d.deleted ? change : { ...change, contact: d.contact as Contact };
 }
 
 type Decision = { result: OpResult; write?: "put" | "delete" };
 
 /** What one op does, given the stored document (if any). */
-function decide(op: WriteOp, current: Pick<ContactDoc, "etag" | "deleted"> | null, etag: string, retrySafe: boolean): Decision {
+type Stored = Pick<ContactDoc, "etag" | "deleted"> | null;
+function decide(op: WriteOp, current: Stored, etag: string, retrySafe: boolean): Decision {
   const live = current && !current.deleted ? current : null;
   if (op.op === "put") {
     const unchanged: Decision = { result: { uid: op.uid, status: "unchanged", etag } };

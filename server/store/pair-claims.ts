@@ -24,7 +24,7 @@ export function createPairClaims(models: Models, clock: () => Date) {
   const live = (c: Claim, now: Date) => new Date(c.until).getTime() > now.getTime();
 
   /** Claims the pair for `seconds`: when it is free, expired, or already this holder's (a renewal). */
-  async function claim(username: string, device: string, pair: string, holder: string, seconds: number): Promise<ClaimView> {
+  async function claim(username: string, device: string, pair: string, holder: string, seconds: number) {
     const key = keyOf(username, device, pair);
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const cur = await chain.latest(key);
@@ -33,7 +33,7 @@ export function createPairClaims(models: Models, clock: () => Date) {
         throw pairBusy(`Another Outlook is syncing this pair until ${new Date(cur.value.until).toISOString()}`);
       }
       const until = new Date(now.getTime() + seconds * 1000);
-      if (await chain.append(key, (cur?.n ?? 0) + 1, { holder, until })) return { holder, until };
+      if (await chain.append(key, (cur?.n ?? 0) + 1, { holder, until })) return { holder, until } as ClaimView;
     }
     throw busy("The pair's claim keeps changing; retry shortly");
   }
