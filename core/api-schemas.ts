@@ -6,6 +6,7 @@ import { serverBatchResponseSchema } from "./sync-types";
 
 export const MAX_BATCH_OPS = 1000;
 export const MAX_PAGE = 1000;
+export const MAX_LOOKUP = 1000;
 
 export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
 export const loginSchema = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
@@ -24,8 +25,11 @@ export const bookSchema = z.object({
   kind: z.enum(["gab", "pab", "directory"]),
   name: z.string(),
   owner: z.string().nullable(),
+  /** The owner's display name; null for the GAB and the Local Directory. */
+  ownerName: z.string().nullable().optional(),
   access: z.enum(["read", "write"]),
 });
+export const booksQuerySchema = z.strictObject({ scope: z.enum(["all"]).optional() });
 export const newBookSchema = z.strictObject({ name: z.string().min(1).max(256), owner: z.string().max(64).optional() });
 export const shareSchema = z.strictObject({ access: z.enum(["read", "write"]) });
 // Strict, so that a bracketed key such as `since[$gt]` is refused rather than ignored.
@@ -44,6 +48,15 @@ export const contactPageSchema = z.object({ contacts: z.array(storedContactSchem
 /** modifiedAt: when the server stored this version (ISO 8601), for the newest-wins policy. */
 export const changeSchema = z.object({ uid: z.string(), etag: z.string(), deleted: z.boolean(), modifiedAt: z.string().optional(), contact: contactSchema.optional() });
 export const changePageSchema = z.object({ changes: z.array(changeSchema), token: z.string(), more: z.boolean() });
+/** POST /api/books/:book/lookup: the stored version of each uid, live or tombstone; unknown uids are absent. */
+export const lookupSchema = z.strictObject({ uids: z.array(contactSchema.shape.uid).min(1).max(MAX_LOOKUP) });
+export const lookupResultSchema = z.object({ results: z.array(changeSchema) });
+/** Two Outlooks of one mailbox must not sync one pair at once: a claim held for `seconds`. */
+export const pairClaimSchema = z.strictObject({
+  holder: z.string().min(1).max(128),
+  seconds: z.number().int().min(1).max(600),
+});
+export const pairClaimResultSchema = z.object({ holder: z.string(), until: z.string() });
 export const batchOpSchema = z.strictObject({
   op: z.enum(["put", "delete"]),
   uid: contactSchema.shape.uid,

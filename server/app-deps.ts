@@ -6,6 +6,7 @@ import type { Books } from "./store/books";
 import type { ContactStore } from "./store/contact-store";
 import type { createLoginLimiter } from "./auth/login-limiter";
 import type { createSyncStates } from "./store/sync-states";
+import type { createPairClaims } from "./store/pair-claims";
 
 /** Everything createApp needs, built by main.ts (or a test) from a connected database. */
 export type AppDeps = {
@@ -15,6 +16,7 @@ export type AppDeps = {
   books: Books;
   accounts: Accounts;
   syncStates: ReturnType<typeof createSyncStates>;
+  pairClaims: ReturnType<typeof createPairClaims>;
   limiter: ReturnType<typeof createLoginLimiter>;
   clock: () => Date;
   logger: Logger;

@@ -8,6 +8,7 @@ import { createAccounts } from "./store/accounts";
 import { createBooks } from "./store/books";
 import { createContactStore } from "./store/contact-store";
 import { createSyncStates } from "./store/sync-states";
+import { createPairClaims } from "./store/pair-claims";
 import { createLoginLimiter } from "./auth/login-limiter";
 import { jwtSecret } from "./store/settings";
 
@@ -25,6 +26,7 @@ export async function wire(opts: { config: Config; models: Models; connection: C
     books,
     accounts,
     syncStates: createSyncStates(opts.models, clock),
+    pairClaims: createPairClaims(opts.models, clock),
     limiter: createLoginLimiter(opts.models, clock, opts.config.loginAttemptsPerWindow, opts.config.loginWindowMs),
     clock,
     logger,

@@ -10,6 +10,8 @@ export type StoreFixture = {
   store: ContactStore;
   /** Moves the store's clock forward. */
   advance(ms: number): void;
+  /** Runs `hook` inside the next write, after its last fence check and before its contact documents are written. */
+  pauseBeforeContactWrite(hook: ((book: string, uids: string[]) => Promise<void>) | undefined): void;
   /** Simulates a writer that died holding the lease after appending entries for `uids`. */
   crashMidWrite(book: string, uids: string[]): Promise<void>;
   close(): Promise<void>;
@@ -89,6 +91,16 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       assert.ok(changes.some((c) => c.uid === "ann" && c.deleted));
     });
 
+    it("answers unchanged, not conflict, to a retried retry-safe batch of If-Match puts", async () => {
+      const uids = ["a", "b", "c"];
+      const created = await f.store.applyWrites(book, uids.map((uid) => ({ op: "put" as const, uid, contact: person(uid, uid) })));
+      const batch = uids.map((uid, k) => ({ op: "put" as const, uid, contact: person(uid, `${uid} edited`), ifMatch: created[k].etag }));
+      assert.deepEqual((await f.store.applyWrites(book, batch, { retrySafe: true })).map((r) => r.status), ["updated", "updated", "updated"]);
+      const retried = await f.store.applyWrites(book, batch, { retrySafe: true });
+      assert.deepEqual(retried.map((r) => r.status), ["unchanged", "unchanged", "unchanged"]);
+      assert.deepEqual(retried.map((r) => r.etag), (await Promise.all(uids.map((u) => f.store.getContact(book, u)))).map((c) => c?.etag));
+    });
+
     it("marks a uid repeated within one batch as an error without blocking the others", async () => {
       const results = await f.store.applyWrites(book, [
         { op: "put", uid: "a", contact: person("a", "A") },
@@ -148,6 +160,20 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       await f.store.purgeTombstones(book, new Date(Date.now() + 10 * 86_400_000));
       const { changes } = await allChanges(undefined, 2);
       assert.deepEqual(changes.map((c) => c.uid), ["a", "b", "d", "e"]);
+    });
+
+    it("delivers a deletion that happens during a multi-page full read, so its final token is not past it", async () => {
+      await f.store.applyWrites(book, ["a", "b", "c", "d"].map((uid) => ({ op: "put" as const, uid, contact: person(uid, uid) })));
+      const first = await f.store.changesSince(book, undefined, 2);
+      assert.deepEqual(first.changes.map((c) => c.uid), ["a", "b"]);
+      await del("a");
+      await del("d");
+      const rest = await allChanges(first.token, 2);
+      const seen = [...first.changes, ...rest.changes];
+      const last = new Map(seen.map((c) => [c.uid, c.deleted]));
+      assert.deepEqual([...last].sort(), [["a", true], ["b", false], ["c", false], ["d", true]]);
+      await put("e", person("e", "e"));
+      assert.deepEqual((await allChanges(rest.token)).changes.map((c) => c.uid), ["e"]);
     });
 
     it("hands out an ordinary token when a full read ends, so later purges still expire it", async () => {
@@ -264,6 +290,69 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       assert.deepEqual(changes.map((c) => c.uid), ["b"]);
       assert.equal(await f.store.getContact(book, "ghost"), null);
     });
+
+    /** A writer whose lease runs out in the pause: meanwhile `meanwhile` runs as a second writer. */
+    function pauseOnce(meanwhile: () => Promise<void>) {
+      f.pauseBeforeContactWrite(async () => {
+        f.pauseBeforeContactWrite(undefined);
+        f.advance(60_000);
+        await meanwhile();
+      });
+    }
+
+    /** What get, a full read and incremental reads from each token say about `uid`'s etag. */
+    async function whatReadersSay(uid: string, tokens: string[]) {
+      const lastEtag = (changes: { uid: string; etag: string; deleted: boolean }[]) => {
+        const last = changes.filter((c) => c.uid === uid).at(-1);
+        return last && (last.deleted ? "deleted" : last.etag);
+      };
+      return {
+        get: (await f.store.getContact(book, uid))?.etag,
+        full: lastEtag((await allChanges(undefined, 1)).changes),
+        incremental: await Promise.all(tokens.map(async (t) => lastEtag((await allChanges(t, 1)).changes))),
+      };
+    }
+
+    it("lets the newest acknowledged write win when a paused writer's lease ran out before its write landed", async () => {
+      const v1 = await put("x", person("x", "V1"));
+      const start = (await allChanges(undefined)).token;
+      let second: Awaited<ReturnType<typeof put>> | undefined;
+      let sawSecond = "";
+      pauseOnce(async () => {
+        second = await put("x", person("x", "Second"), { ifMatch: v1.etag });
+        sawSecond = (await allChanges(start)).token;
+      });
+      const first = await put("x", person("x", "First"), { ifMatch: v1.etag });
+
+      assert.equal(second?.status, "updated");
+      assert.notEqual(first.status, "updated", "two writes over one version: only one is acknowledged");
+      const said = await whatReadersSay("x", [start, sawSecond]);
+      assert.deepEqual(said, { get: second!.etag, full: second!.etag, incremental: [second!.etag, said.incremental[1]] });
+      assert.ok([undefined, second!.etag].includes(said.incremental[1]), "a reader that saw Second is not moved off it");
+      assert.equal((await f.store.getContact(book, "x"))?.contact.displayName, "Second");
+    });
+
+    for (const [what, write] of [
+      ["an If-Match update", async () => put("x", person("x", "Late"), { ifMatch: (await f.store.getContact(book, "x"))!.etag })],
+      ["a new contact", async () => put("late", person("late", "Late"))],
+    ] as const) {
+      it(`shows ${what} that landed after its lease ran out to readers who read past its position meanwhile`, async () => {
+        await put("x", person("x", "V1"));
+        const start = (await allChanges(undefined)).token;
+        let readPast = "";
+        pauseOnce(async () => {
+          await put("other", person("other", "Other"));
+          readPast = (await allChanges(start)).token;
+        });
+        const late = await write();
+        const uid = what === "a new contact" ? "late" : "x";
+
+        const said = await whatReadersSay(uid, [start, readPast]);
+        assert.ok(said.get, "the write is stored");
+        if (late.status === "updated" || late.status === "created") assert.equal(said.get, late.etag);
+        assert.deepEqual(said, { get: said.get, full: said.get, incremental: [said.get, said.get] });
+      });
+    }
 
     it("answers 404 for a book that does not exist", async () => {
       await assert.rejects(f.store.changesSince("nope", undefined, 10), (e: { status: number }) => e.status === 404);

@@ -7,10 +7,13 @@ storeContract(process.env.TEST_MONGODB_URI ? "MongoDB (TEST_MONGODB_URI)" : "emb
   const db = await freshDatabase();
   let offset = 0;
   const clock = () => new Date(Date.now() + offset);
-  const store = createContactStore({ models: db.models, clock });
+  let pause: ((book: string, uids: string[]) => Promise<void>) | undefined;
+  const hooks = { beforeContactWrite: (book: string, uids: string[]) => pause?.(book, uids) ?? Promise.resolve() };
+  const store = createContactStore({ models: db.models, clock, hooks });
   return {
     store,
     advance: (ms) => void (offset += ms),
+    pauseBeforeContactWrite: (hook) => void (pause = hook),
     // What a writer leaves behind when it dies after appending log entries: an
     // unreleased lease, and entries past the head with no contact written.
     async crashMidWrite(book, uids) {

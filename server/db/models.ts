@@ -130,6 +130,8 @@ export function defineModels(connection: Connection) {
     BookLeaseHint: connection.model("BookLeaseHint", chainHintSchema, "bookLeaseHints"),
     SyncState: connection.model("SyncState", chainVersionSchema, "syncStates"),
     SyncStateHint: connection.model("SyncStateHint", chainHintSchema, "syncStateHints"),
+    PairClaim: connection.model("PairClaim", chainVersionSchema, "pairClaims"),
+    PairClaimHint: connection.model("PairClaimHint", chainHintSchema, "pairClaimHints"),
     SyncStatePart: connection.model("SyncStatePart", syncStatePartSchema, "syncStateParts"),
     Setting: connection.model("Setting", settingSchema, "settings"),
     LoginAttempt: connection.model("LoginAttempt", loginAttemptSchema, "loginAttempts"),

@@ -42,7 +42,7 @@ export function openApiDocument() {
         delete: { parameters: [pathParam("address")], responses: { "204": ok("Deleted"), ...errors } },
       },
       "/api/books": {
-        get: { responses: { "200": ok("Books you can see", z.object({ books: z.array(s.bookSchema) })), ...errors } },
+        get: { parameters: [queryParam("scope", { type: "string", enum: ["all"] })], description: "Your own PABs, PABs shared with you, the GAB and the Local Directory; `scope=all` (admins only) lists every book.", responses: { "200": ok("Books you can see", z.object({ books: z.array(s.bookSchema) })), ...errors } },
         post: { requestBody: body(s.newBookSchema), responses: { "201": ok("Created", s.bookSchema), ...errors } },
       },
       "/api/books/{book}/shares": { get: { parameters: [book], responses: { "200": ok("Shares of a PAB"), ...errors } } },
@@ -61,12 +61,19 @@ export function openApiDocument() {
       "/api/books/{book}/changes": {
         get: { parameters: [book, queryParam("since", { type: "string" }), queryParam("limit", { type: "integer", minimum: 1, maximum: s.MAX_PAGE })], responses: { "200": ok("Changes in order, with tombstones", s.changePageSchema), "410": ok("sync-token-expired: sync again from the start", s.errorSchema), ...errors } },
       },
+      "/api/books/{book}/lookup": {
+        post: { parameters: [book], description: "Any reader of the book. One result per uid the book knows, live or tombstone.", requestBody: body(s.lookupSchema), responses: { "200": ok("The stored versions", s.lookupResultSchema), ...errors } },
+      },
       "/api/books/{book}/batch": {
         post: { parameters: [book], requestBody: body(s.batchSchema), responses: { "200": ok("One result per op", s.batchResultSchema), ...errors } },
       },
       "/api/sync-state/{device}/{pair}": {
         get: { parameters: [pathParam("device"), pathParam("pair")], responses: { "200": ok("The stored JSON, with an ETag"), ...errors } },
         put: { parameters: [pathParam("device"), pathParam("pair")], description: "Any JSON. Honours If-Match and If-None-Match: *.", responses: { "200": ok("Stored"), "412": ok("Precondition failed", s.errorSchema), ...errors } },
+      },
+      "/api/sync-state/{device}/{pair}/claim": {
+        post: { parameters: [pathParam("device"), pathParam("pair")], description: "Claims the pair for `seconds`; the same holder renews.", requestBody: body(s.pairClaimSchema), responses: { "200": ok("Claimed", s.pairClaimResultSchema), "409": ok("pair-busy: another holder's claim is live", s.errorSchema), ...errors } },
+        delete: { parameters: [pathParam("device"), pathParam("pair"), { name: "holder", in: "query", required: true, schema: { type: "string" } }], description: "Releases the claim if `holder` holds it; otherwise does nothing.", responses: { "204": ok("Released, or not held by this holder"), ...errors } },
       },
       "/api/photos/{hash}": { get: { parameters: [pathParam("hash")], responses: { "200": ok("The photo bytes"), ...errors } } },
     },

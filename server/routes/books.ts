@@ -3,13 +3,19 @@ import type { AppDeps } from "../app-deps";
 import { forbidden } from "../http/errors";
 import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
-import { newBookSchema, shareSchema } from "../http/api-schemas";
+import { booksQuerySchema, newBookSchema, shareSchema } from "../http/api-schemas";
 import { usernameSchema } from "../store/accounts";
 
 export function bookRoutes({ books, accounts }: AppDeps): Router {
   const router = Router();
 
-  router.get("/api/books", handle(async (req, res) => void res.json({ books: await books.listBooks(req.user!) })));
+  router.get(
+    "/api/books",
+    handle(async (req, res) => {
+      const { scope } = parseOr400(booksQuerySchema, req.query, "query");
+      res.json({ books: await books.listBooks(req.user!, scope ?? "mine") });
+    }),
+  );
 
   router.post(
     "/api/books",

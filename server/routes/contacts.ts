@@ -5,11 +5,18 @@ import express, { Router, type Request, type Response } from "express";
 import type { Contact } from "../../core/contact";
 import { emitVCard, parseVCard, VCardError } from "../../core/vcard";
 import type { AppDeps } from "../app-deps";
-import { badRequest, notFound, preconditionFailed } from "../http/errors";
+import { badRequest, busy, notFound, preconditionFailed } from "../http/errors";
 import { etagOf, quoted } from "../http/etag";
 import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
-import { batchSchema, changesQuerySchema, contactBodySchema, contactSchema, pageQuerySchema } from "../http/api-schemas";
+import {
+  batchSchema,
+  changesQuerySchema,
+  contactBodySchema,
+  contactSchema,
+  lookupSchema,
+  pageQuerySchema,
+} from "../http/api-schemas";
 import type { OpResult, WriteOp } from "../store/contact-store";
 import { loadPhoto, storeInlinePhoto } from "../store/photos";
 
@@ -86,13 +93,24 @@ export function contactRoutes(deps: AppDeps): Router {
   );
 
   router.post(
+    "/api/books/:book/lookup",
+    handle(async (req, res) => {
+      const book = await books.visibleBook(req.user!, req.params.book);
+      const { uids } = parseOr400(lookupSchema, req.body);
+      res.json({ results: await store.lookup(book.id, uids) });
+    }),
+  );
+
+  router.post(
     "/api/books/:book/batch",
     handle(async (req, res) => {
       const book = await books.writableBook(req.user!, req.params.book);
       const { ops } = parseOr400(batchSchema, req.body);
+      // Retry-safe: a put whose content is stored already answers unchanged, whatever its ifMatch.
       const prepared = await Promise.all(ops.map((op, i) => prepareOp(op, i)));
       const valid = prepared.filter((p): p is WriteOp => !("status" in p));
-      const applied = new Map((await (valid.length ? store.applyWrites(book.id, valid) : [])).map((r, k) => [valid[k], r]));
+      const results = valid.length ? await store.applyWrites(book.id, valid, { retrySafe: true }) : [];
+      const applied = new Map(results.map((r, k) => [valid[k], r]));
       res.json({ results: prepared.map((p) => publicResult("status" in p ? p : applied.get(p)!)) });
     }),
   );
@@ -150,9 +168,10 @@ function sendVCard(req: Request, res: Response, contact: Contact) {
   res.type(`text/vcard; charset=utf-8${version === "4.0" ? "; version=4.0" : ""}`).send(emitVCard(contact, version));
 }
 
-const publicResult = ({ missing: _missing, ...r }: OpResult) => r;
+const publicResult = ({ missing: _missing, busy: _busy, ...r }: OpResult) => r;
 
 function respondToWrite(res: Response, result: OpResult, statuses: Partial<Record<OpResult["status"], number>>) {
+  if (result.busy) throw busy(`The write was undone: ${result.error}`);
   if (result.status === "conflict") throw preconditionFailed(result.error ?? "The precondition failed");
   if (result.status === "error") throw badRequest(result.error ?? "The write failed");
   if (result.etag) res.set("ETag", quoted(result.etag));

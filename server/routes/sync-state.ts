@@ -4,11 +4,14 @@ import { badRequest, HttpError, notFound } from "../http/errors";
 import { etagOf, quoted } from "../http/etag";
 import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
-import { pathIdSchema } from "../http/api-schemas";
+import { pairClaimSchema, pathIdSchema } from "../http/api-schemas";
+import { z } from "zod";
 import { MAX_SYNC_STATE_BYTES } from "../store/sync-states";
 
 
-export function syncStateRoutes({ syncStates }: AppDeps): Router {
+const holderQuerySchema = z.strictObject({ holder: pairClaimSchema.shape.holder });
+
+export function syncStateRoutes({ syncStates, pairClaims, config }: AppDeps): Router {
   const router = Router();
   // The state is opaque: kept as the exact JSON text the client sent.
   const jsonText = express.text({ type: "application/json", limit: MAX_SYNC_STATE_BYTES });
@@ -40,6 +43,27 @@ export function syncStateRoutes({ syncStates }: AppDeps): Router {
         ifNoneMatch: etagOf(req.get("if-none-match")) === "*",
       });
       res.set("ETag", quoted(etag)).json({ etag });
+    }),
+  );
+  // The sync-state paths skip the app's JSON parser (the state is kept as raw text), so the claim parses its own.
+  router.post(
+    "/api/sync-state/:device/:pair/claim",
+    express.json({ limit: config.maxBodyBytes, strict: true }),
+    handle(async (req, res) => {
+      const { device, pair } = params(req.params);
+      const { holder, seconds } = parseOr400(pairClaimSchema, req.body);
+      const claim = await pairClaims.claim(req.user!._id, device, pair, holder, seconds);
+      res.json({ holder: claim.holder, until: claim.until.toISOString() });
+    }),
+  );
+
+  router.delete(
+    "/api/sync-state/:device/:pair/claim",
+    handle(async (req, res) => {
+      const { device, pair } = params(req.params);
+      const { holder } = parseOr400(holderQuerySchema, req.query, "query");
+      await pairClaims.release(req.user!._id, device, pair, holder);
+      res.status(204).end();
     }),
   );
   return router;

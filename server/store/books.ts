@@ -12,7 +12,15 @@ export const DIRECTORY_ID = "directory";
 
 export type Access = "read" | "write";
 export type Caller = Pick<UserDoc, "_id" | "admin">;
-export type BookView = { id: string; kind: BookDoc["kind"]; name: string; owner: string | null; access: Access };
+/** `ownerName`: the owner's display name (null for the GAB and the Directory), in listings and on create. */
+export type BookView = {
+  id: string;
+  kind: BookDoc["kind"];
+  name: string;
+  owner: string | null;
+  ownerName?: string | null;
+  access: Access;
+};
 
 export const newBookId = () => `p${randomBytes(9).toString("base64url").replace(/[-_]/g, "x")}`;
 
@@ -44,10 +52,21 @@ export function createBooks(models: Models, store: ContactStore) {
     return book;
   }
 
-  async function listBooks(caller: Caller): Promise<BookView[]> {
+  /** A user's display name, their username when they have none; null for no user. */
+  async function displayNameOf(username: string | null | undefined): Promise<string | null> {
+    if (!username) return null;
+    const user = await models.User.findById(username).lean<UserDoc>();
+    return user ? user.displayName || user._id : null;
+  }
+
+  /** The books a caller works with: their own PABs, PABs shared with them, the GAB and the
+   *  Directory, admins included (an admin may still open any PAB by id). `all`: every book,
+   *  for administrators only. */
+  async function listBooks(caller: Caller, scope: "mine" | "all" = "mine"): Promise<BookView[]> {
+    if (scope === "all" && !caller.admin) throw forbidden("Only an administrator can list every address book");
     const [system, own, shares] = await Promise.all([
       Book.find({ kind: { $in: ["gab", "directory"] } }).lean<BookDoc[]>(),
-      caller.admin ? Book.find({ kind: "pab" }).lean<BookDoc[]>() : Book.find({ kind: "pab", owner: caller._id }).lean<BookDoc[]>(),
+      Book.find(scope === "all" ? { kind: "pab" } : { kind: "pab", owner: caller._id }).lean<BookDoc[]>(),
       Share.find({ username: caller._id }).lean(),
     ]);
     const shared = shares.length ? await Book.find({ _id: { $in: shares.map((s) => s.book) } }).lean<BookDoc[]>() : [];
@@ -59,6 +78,10 @@ export function createBooks(models: Models, store: ContactStore) {
       const access = await accessOf(caller, book);
       if (access) views.push(view(book, access));
     }
+    // One lookup by _id per owner (the one filter FerretDB indexes), not one per book.
+    const owners = [...new Set(views.flatMap((v) => (v.owner ? [v.owner] : [])))];
+    const names = new Map(await Promise.all(owners.map(async (o) => [o, await displayNameOf(o)] as const)));
+    for (const v of views) v.ownerName = v.owner ? (names.get(v.owner) ?? null) : null;
     const order = { gab: 0, directory: 1, pab: 2 };
     return views.sort((a, b) => order[a.kind] - order[b.kind] || a.name.localeCompare(b.name));
   }
@@ -66,7 +89,7 @@ export function createBooks(models: Models, store: ContactStore) {
   async function createPab(name: string, owner: string): Promise<BookView> {
     const id = newBookId();
     await store.createBook({ id, kind: "pab", name, owner });
-    return { id, kind: "pab", name, owner, access: "write" };
+    return { id, kind: "pab", name, owner, ownerName: await displayNameOf(owner), access: "write" };
   }
 
   /** Only the owner or an admin manages a PAB's shares; the GAB and Directory are not shareable. */

@@ -16,6 +16,38 @@
 //   landed, or that a later write superseded, is skipped; nothing half-written
 //   is ever shown, and a writer that died mid-way leaves nothing to repair but
 //   the head, which the next lease holder moves past the dead writer's entries.
+// - The lease check cannot be part of the write: FerretDB runs a filtered
+//   update as read, then write, so only an insert under a unique _id is an
+//   atomic compare-and-set there. A holder paused (GC, slow disk) between its
+//   last fence check and its contact write can therefore land that write after
+//   its lease ran out and a new holder wrote. So the fence is completed AFTER
+//   the write, by detection and repair:
+//   1. Each contact write is a findOneAndReplace that returns the document it
+//      replaced (`before`); the writer also kept the document it decided on
+//      under the lease (`read`).
+//   2. After its writes, still before releasing, the writer reads the lease
+//      chain. If the newest version is still its own, every later holder took
+//      the lease after our writes landed, so it read them, and its head covers
+//      our entries (their positions): nothing to repair.
+//   3. Otherwise our writes may be invisible (a reader already moved its token
+//      past our positions) or may have replaced a newer write:
+//      - `before` differs from `read` (another version landed in between, by a
+//        later holder, at a later position): we destroyed a newer, acknowledged
+//        write. We undo ours by writing `before` back, and answer that op
+//        `busy` (not acknowledged; a retry re-decides on the current version).
+//      - otherwise our write was decided on the version it replaced, so it is
+//        a correct write, only late: we keep it and answer it as done.
+//      Either way the kept content is written again at a fresh position under a
+//      new lease (republish), but only if the stored document still carries our
+//      position: one that does not was overwritten since by a writer whose own
+//      fence covers it. The republish is an ordinary write, fenced the same way.
+//   So once the late writer finishes, get, full reads and every incremental
+//   feed agree, and the newest acknowledged write wins. Between its late write
+//   and the repair, readers may briefly see the undone content; it is then
+//   superseded at a position past every token handed out. What stays open: a
+//   process that dies in that short window (after a pause longer than the
+//   lease), and a race inside one database command (FerretDB's read and write
+//   of a single findOneAndReplace or $push), which no client-side fence closes.
 // - Every lookup and write goes by _id, the one filter FerretDB's SQLite backend
 //   pushes down to an index, so work is proportional to the changes read or
 //   written, never to the size of the book. (Purging tombstones scans: it is
@@ -43,7 +75,16 @@ export type WriteOp =
   | { op: "delete"; uid: string; ifMatch?: string };
 
 export type OpStatus = "created" | "updated" | "deleted" | "unchanged" | "conflict" | "error";
-export type OpResult = { uid: string; status: OpStatus; etag?: string; error?: string; missing?: boolean };
+/** `missing`: a delete found no contact at all; `busy`: the write was undone, as another writer
+ *  took over (retry it). */
+export type OpResult = {
+  uid: string;
+  status: OpStatus;
+  etag?: string;
+  error?: string;
+  missing?: boolean;
+  busy?: boolean;
+};
 
 export type StoredContact = { uid: string; etag: string; seq: number; contact: Contact };
 export type Change = { uid: string; etag: string; deleted: boolean; modifiedAt: string; contact?: Contact };
@@ -55,25 +96,32 @@ export type ContactStore = ReturnType<typeof createContactStore>;
 const docId = (book: string, uid: string) => `${book}/${uid}`;
 const chunkId = (book: string, chunk: number) => `${book}:${chunk}`;
 const chunkOf = (p: number) => Math.floor(p / CHUNK_SIZE);
+const REFUSED = "the database refused the write";
+const TAKEN_OVER = "another writer took over this address book while this write was under way; retry it";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A position in a book's log. `fullSince` marks a cursor inside a full read (no token given):
- *  that read delivers live contacts only, so purged tombstones cannot be missing from it,
- *  unless more were purged after it began (the horizon it started under). */
-export type Token = { p: number; fullSince?: number };
+ *  that read delivers live contacts, and tombstones only past `start`, the head when it began
+ *  (deletions made while it ran), so purged tombstones cannot be missing from it, unless more
+ *  were purged after it began (the horizon it started under). */
+export type Token = { p: number; fullSince?: number; start?: number };
 
 export function encodeToken(book: string, token: Token): string {
-  const parts = token.fullSince === undefined ? [book, token.p] : [book, token.p, token.fullSince];
+  const parts =
+    token.fullSince === undefined ? [book, token.p] : [book, token.p, token.fullSince, token.start ?? token.p];
   return Buffer.from(JSON.stringify(parts)).toString("base64url");
 }
 
 /** What a token stands for, or undefined when it is not one of this book's tokens. */
 export function decodeToken(book: string, token: string): Token | undefined {
   try {
-    const [b, p, fullSince] = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+    const [b, p, fullSince, start] = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
     if (b !== book || !Number.isSafeInteger(p) || p < 0) return undefined;
     if (fullSince === undefined) return { p };
-    return Number.isSafeInteger(fullSince) ? { p, fullSince } : undefined;
+    if (!Number.isSafeInteger(fullSince)) return undefined;
+    // A full-read token from before `start` existed: deletions since are unknown, so assume its cursor.
+    if (start === undefined) return { p, fullSince, start: p };
+    return Number.isSafeInteger(start) ? { p, fullSince, start } : undefined;
   } catch {
     return undefined;
   }
@@ -84,7 +132,12 @@ type Lease = { owner: string; until: Date; released: boolean; base: number; head
 /** A lease this process holds: version n of the book's lease chain. */
 type Held = { owner: string; n: number; head: number; horizon: number; until: Date };
 
-export function createContactStore({ models, clock }: { models: Models; clock: Clock }) {
+/** Test seams. `beforeContactWrite` runs after a writer's last fence check and before its contact
+ *  documents are written: where a GC pause or a slow disk can let its lease run out. */
+export type StoreHooks = { beforeContactWrite?: (book: string, uids: string[]) => Promise<void> };
+
+export function createContactStore(deps: { models: Models; clock: Clock; hooks?: StoreHooks }) {
+  const { models, clock, hooks = {} } = deps;
   const { ContactDoc: Contacts, LogChunk } = models;
   const leases = versionChain<Lease>(models.BookLease.collection, models.BookLeaseHint.collection);
 
@@ -171,6 +224,12 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
     await Promise.all([inserted, ...partial.map(push)]);
   }
 
+  type StoredDoc = ReturnType<typeof newDoc>;
+  /** A contact document to write, and the stored one it was decided on (under the lease). */
+  type Planned = { i?: number; doc: StoredDoc; read?: StoredDoc | null };
+  /** A written contact document, and the one it replaced. A blind insert has no `read`. */
+  type Landed = Planned & { before: StoredDoc | null };
+
   function newDoc(book: string, uid: string, seq: number, contact: Contact, etag: string) {
     return { _id: docId(book, uid), book, uid, seq, etag, deleted: false, deletedAt: null as Date | null, updatedAt: clock(), contact: contact as Contact | null };
   }
@@ -181,8 +240,11 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
     return { _id: docId(book, uid), book, uid, seq, etag, deleted: true, deletedAt: now as Date | null, updatedAt: now, contact: null as Contact | null };
   }
 
-  /** Applies each op atomically on its own; one op's failure never blocks another. Safe to retry. */
-  async function applyWrites(book: string, ops: WriteOp[]): Promise<OpResult[]> {
+  /** Applies each op atomically on its own; one op's failure never blocks another. With `retrySafe`,
+   *  a put whose content is already stored is unchanged whatever its If-Match, so a batch retried
+   *  after its first try landed answers as it did then; without it, If-Match is strict, as
+   *  read-modify-write clients (a counter) need. */
+  async function applyWrites(book: string, ops: WriteOp[], { retrySafe = false } = {}): Promise<OpResult[]> {
     const results: (OpResult | undefined)[] = ops.map(() => undefined);
     const seen = new Set<string>();
     ops.forEach((op, i) => {
@@ -194,43 +256,44 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
     const etags = ops.map((op) => (op.op === "put" ? contentHash(op.contact) : ""));
     const lease = await acquire(book);
     let next = lease.head + 1;
+    const landed: Landed[] = [];
     try {
       // Puts without If-Match are tried as plain inserts first: a new uid is the
       // common case (first syncs, imports), and an insert needs no read.
       const blind = ops.flatMap((op, i) => (op.op === "put" && !op.ifMatch && !results[i] ? [{ op, i, p: next++, etag: etags[i] }] : []));
       const inserted = await insertNew(book, blind, lease);
-      for (const b of blind) if (inserted.has(b.i)) results[b.i] = { uid: b.op.uid, status: "created", etag: b.etag };
+      landed.push(...inserted);
+      for (const w of inserted) results[w.i!] = { uid: w.doc.uid, status: "created", etag: w.doc.etag };
 
       const rest = ops.flatMap((op, i) => (results[i] ? [] : [{ op, i }]));
-      const current = await Promise.all(rest.map(({ op }) => Contacts.findById(docId(book, op.uid)).lean<ContactDoc>()));
-      const writes: { i: number; doc: ReturnType<typeof newDoc> }[] = [];
+      const current = await Promise.all(rest.map(({ op }) => Contacts.findById(docId(book, op.uid)).lean<StoredDoc>()));
+      const writes: Planned[] = [];
       rest.forEach(({ op, i }, k) => {
-        const decision = decide(op, current[k], etags[i]);
+        const decision = decide(op, current[k], etags[i], retrySafe);
         results[i] = decision.result;
         if (!decision.write) return;
         const p = next++;
         const doc = op.op === "put" ? newDoc(book, op.uid, p, op.contact, etags[i]) : tombstone(book, op.uid, p, current[k]!.etag);
-        writes.push({ i, doc });
+        writes.push({ i, doc, read: current[k] });
       });
-      await assertLeaseHeld(book, lease);
-      await append(book, writes.map((w) => ({ p: w.doc.seq, u: w.doc.uid })));
-      if (writes.length) await assertLeaseHeld(book, lease, true);
-      const written = await Promise.allSettled(writes.map((w) => Contacts.replaceOne({ _id: w.doc._id }, w.doc, { upsert: true })));
-      written.forEach((outcome, k) => {
-        if (outcome.status === "rejected") results[writes[k].i] = { uid: writes[k].doc.uid, status: "error", error: "the database refused the write" };
-      });
+      const { done, failed } = await replaceContacts(book, lease, writes);
+      landed.push(...done);
+      for (const w of failed) results[w.i!] = { uid: w.doc.uid, status: "error", error: REFUSED };
     } finally {
-      await release(book, lease, next - 1);
+      const clobbered = await releaseAndSettle(book, lease, next - 1, landed);
+      for (const w of clobbered) results[w.i!] = { uid: w.doc.uid, status: "error", busy: true, error: TAKEN_OVER };
     }
     return results.map((r, i) => r ?? { uid: ops[i].uid, status: "error", error: "not applied" });
   }
 
-  async function insertNew(book: string, blind: { op: Extract<WriteOp, { op: "put" }>; i: number; p: number; etag: string }[], lease: Held): Promise<Set<number>> {
-    if (blind.length === 0) return new Set();
+  type Blind = { op: Extract<WriteOp, { op: "put" }>; i: number; p: number; etag: string };
+  async function insertNew(book: string, blind: Blind[], lease: Held): Promise<Landed[]> {
+    if (blind.length === 0) return [];
     await assertLeaseHeld(book, lease);
     await append(book, blind.map((b) => ({ p: b.p, u: b.op.uid })));
     await assertLeaseHeld(book, lease, true);
     const docs = blind.map((b) => newDoc(book, b.op.uid, b.p, b.op.contact, b.etag));
+    await hooks.beforeContactWrite?.(book, docs.map((d) => d.uid));
     const failed = new Set<number>();
     try {
       // The driver straight, as mongoose would re-validate what the Contact schema already checked.
@@ -240,7 +303,55 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
       if (!writeErrors) throw err;
       for (const e of writeErrors) failed.add(e.index);
     }
-    return new Set(blind.filter((_, k) => !failed.has(k)).map((b) => b.i));
+    // An insert overwrites nothing: `before` is null, and it is no one's read-modify-write.
+    return blind.flatMap((b, k) => (failed.has(k) ? [] : [{ i: b.i, doc: docs[k], before: null }]));
+  }
+
+  /** Writes contact documents under the lease (entries first, documents second), keeping what each replaced. */
+  async function replaceContacts(book: string, lease: Held, writes: Planned[]) {
+    if (writes.length === 0) return { done: [], failed: [] };
+    await assertLeaseHeld(book, lease);
+    await append(book, writes.map((w) => ({ p: w.doc.seq, u: w.doc.uid })));
+    await assertLeaseHeld(book, lease, true);
+    await hooks.beforeContactWrite?.(book, writes.map((w) => w.doc.uid));
+    const replace = (doc: StoredDoc) =>
+      Contacts.collection.findOneAndReplace({ _id: doc._id } as never, doc as never, { upsert: true, returnDocument: "before" });
+    const outcomes = await Promise.allSettled(writes.map((w) => replace(w.doc)));
+    const done: Landed[] = [];
+    const failed: Planned[] = [];
+    outcomes.forEach((o, k) => {
+      if (o.status === "fulfilled") done.push({ ...writes[k], before: o.value as StoredDoc | null });
+      else failed.push(writes[k]);
+    });
+    return { done, failed };
+  }
+
+  /** Releases the lease; when another writer took it over while ours ran out, makes what we wrote
+   *  safe (see the header): returns the writes that replaced a newer version, which were undone. */
+  async function releaseAndSettle(book: string, lease: Held, head: number, landed: Landed[]): Promise<Landed[]> {
+    const takenOver = landed.length > 0 && (await leases.latest(book))?.n !== lease.n;
+    await release(book, lease, head);
+    if (!takenOver) return [];
+    const clobbered = landed.filter((w) => w.read !== undefined && w.before && w.before.seq !== w.read?.seq);
+    await republish(book, landed.map((w) => ({ seq: w.doc.seq, doc: clobbered.includes(w) ? w.before! : w.doc })));
+    return clobbered;
+  }
+
+  /** Writes each document again at a fresh position under a new lease, if the stored one still
+   *  carries `seq`: one that does not was written since, by a writer whose own fence covers it. */
+  async function republish(book: string, items: { seq: number; doc: StoredDoc }[]): Promise<void> {
+    const lease = await acquire(book);
+    let next = lease.head + 1;
+    const landed: Landed[] = [];
+    try {
+      const current = await Promise.all(items.map((it) => Contacts.findById(it.doc._id).lean<StoredDoc>()));
+      const writes = items.flatMap((it, k) =>
+        current[k]?.seq === it.seq ? [{ doc: { ...it.doc, seq: next++ }, read: current[k] }] : [],
+      );
+      landed.push(...(await replaceContacts(book, lease, writes)).done);
+    } finally {
+      await releaseAndSettle(book, lease, next - 1, landed);
+    }
   }
 
   async function getContact(book: string, uid: string): Promise<StoredContact | null> {
@@ -263,7 +374,7 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
   }
 
   /** Reads valid log entries after position `after`, up to `limit` of them. */
-  async function readLog(book: string, head: number, after: number, limit: number, includeDeleted: boolean) {
+  async function readLog(book: string, head: number, after: number, limit: number, withTombstone: (p: number) => boolean) {
     const docs: ContactDoc[] = [];
     let cursor = after;
     while (docs.length < limit && cursor < head) {
@@ -272,7 +383,7 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
       const entries = (await chunkEntries(book, c, (p) => p > from && p <= head)) ?? [];
       let full = false;
       for (const e of entries) {
-        if (e.current && (includeDeleted || !e.doc!.deleted)) docs.push(e.doc!);
+        if (e.current && (!e.doc!.deleted || withTombstone(e.p))) docs.push(e.doc!);
         cursor = e.p;
         if (docs.length === limit) {
           full = true;
@@ -284,23 +395,33 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
     return { docs, cursor, more: cursor < head };
   }
 
-  /** RFC 6578-style change feed: no token means every live contact; an unknown or purged token is 410. */
+  /** RFC 6578-style change feed: no token means every live contact (and the deletions made while
+   *  the pages are read); an unknown or purged token is 410. */
   async function changesSince(book: string, since: string | undefined, limit: number): Promise<ChangePage> {
     const { head, horizon } = await published(book);
-    const from: Token = since === undefined ? { p: 0, fullSince: horizon } : (decodeToken(book, since) ?? { p: Infinity });
+    const from: Token =
+      since === undefined ? { p: 0, fullSince: horizon, start: head } : (decodeToken(book, since) ?? { p: Infinity });
     const expired = from.fullSince === undefined ? from.p < horizon : from.fullSince < horizon;
     if (from.p > head || expired) throw syncTokenExpired();
     const full = from.fullSince !== undefined;
-    const { docs, cursor, more } = await readLog(book, head, from.p, limit, !full);
+    // A full read skips tombstones of deletions made before it began (the reader never had
+    // those contacts), but delivers those made since, which may remove contacts it delivered.
+    const start = from.start ?? 0;
+    const { docs, cursor, more } = await readLog(book, head, from.p, limit, (p) => !full || p > start);
     return {
-      changes: docs.map((d) => {
-        const change = { uid: d.uid, etag: d.etag, deleted: Boolean(d.deleted), modifiedAt: new Date(d.updatedAt).toISOString() };
-        return d.deleted ? change : { ...change, contact: d.contact as Contact };
-      }),
+      changes: docs.map(toChange),
       // A finished full read hands out an ordinary token: from here on, deletions matter.
-      token: encodeToken(book, more && full ? { p: cursor, fullSince: from.fullSince } : { p: cursor }),
+      token: encodeToken(book, more && full ? { p: cursor, fullSince: from.fullSince, start } : { p: cursor }),
       more,
     };
+  }
+
+  /** The stored version of each uid the book knows, live or tombstone; unknown uids are left out. */
+  async function lookup(book: string, uids: string[]): Promise<Change[]> {
+    await published(book); // a 404 for a book that does not exist
+    const find = (uid: string) => Contacts.findById(docId(book, uid)).lean<ContactDoc>();
+    const docs = await Promise.all([...new Set(uids)].map(find));
+    return docs.flatMap((d) => (d ? [toChange(d)] : []));
   }
 
   /** Every live contact, paged by an opaque cursor. */
@@ -308,7 +429,7 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
     const { head } = await published(book);
     const after = cursor === undefined ? 0 : decodeToken(book, cursor)?.p;
     if (after === undefined || after > head) throw syncTokenExpired();
-    const page = await readLog(book, head, after, limit, false);
+    const page = await readLog(book, head, after, limit, () => false);
     return {
       contacts: page.docs.map((d) => ({ uid: d.uid, etag: d.etag, seq: d.seq, contact: d.contact as Contact })),
       cursor: page.more ? encodeToken(book, { p: page.cursor }) : null,
@@ -371,18 +492,29 @@ export function createContactStore({ models, clock }: { models: Models; clock: C
     return entries.length - live.length;
   }
 
-  return { createBook, applyWrites, getContact, changesSince, listContacts, purgeTombstones, compactLog };
+  return { createBook, applyWrites, getContact, lookup, changesSince, listContacts, purgeTombstones, compactLog };
+}
+
+function toChange(d: ContactDoc): Change {
+  const modifiedAt = new Date(d.updatedAt).toISOString();
+  const change = { uid: d.uid, etag: d.etag, deleted: Boolean(d.deleted), modifiedAt };
+  return d.deleted ? change : { ...change, contact: d.contact as Contact };
 }
 
 type Decision = { result: OpResult; write?: "put" | "delete" };
 
 /** What one op does, given the stored document (if any). */
-function decide(op: WriteOp, current: ContactDoc | null, etag: string): Decision {
+type Stored = Pick<ContactDoc, "etag" | "deleted"> | null;
+function decide(op: WriteOp, current: Stored, etag: string, retrySafe: boolean): Decision {
   const live = current && !current.deleted ? current : null;
   if (op.op === "put") {
-    if (op.ifMatch && live?.etag !== op.ifMatch) return { result: { uid: op.uid, status: "conflict", etag: live?.etag, error: "If-Match does not match the stored version" } };
+    const unchanged: Decision = { result: { uid: op.uid, status: "unchanged", etag } };
     if (op.ifNoneMatch && live) return { result: { uid: op.uid, status: "conflict", etag: live.etag, error: "a contact with this uid exists" } };
-    if (live?.etag === etag) return { result: { uid: op.uid, status: "unchanged", etag } };
+    // A retry-safe put whose content is already stored is unchanged before If-Match is checked:
+    // RFC 9110 §13.1.1 lets a server answer 2xx when it sees the request has already succeeded.
+    if (retrySafe && live?.etag === etag) return unchanged;
+    if (op.ifMatch && live?.etag !== op.ifMatch) return { result: { uid: op.uid, status: "conflict", etag: live?.etag, error: "If-Match does not match the stored version" } };
+    if (live?.etag === etag) return unchanged;
     return { result: { uid: op.uid, status: live ? "updated" : "created", etag }, write: "put" };
   }
   // A retried delete finds its own tombstone: report it unchanged, never a conflict.

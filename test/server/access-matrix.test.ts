@@ -30,6 +30,11 @@ const access: Record<Role, Record<BookKey, Access>> = {
   stranger: { gab: "read", directory: "read", own: "write", shared: "hidden", private: "hidden" },
 };
 
+// What GET /api/books lists: the books a user works with. An admin can open any PAB by id,
+// but only their own and those shared with them are listed (every book with ?scope=all).
+const listed = (role: Role, book: BookKey): boolean =>
+  access[role][book] !== "hidden" && !(role === "admin" && (book === "shared" || book === "private"));
+
 // The GAB and the Directory are seen by everyone, so they are never shared.
 const sharing: Record<Role, Record<BookKey, Sharing>> = {
   admin: { gab: "refuse", directory: "refuse", own: "manage", shared: "manage", private: "manage" },
@@ -92,11 +97,12 @@ describe("REST access matrix: roles × books × operations", () => {
       const where = bookLabel[book];
       const visible = a !== "hidden";
 
-      it(`${role}: the book list ${visible ? `shows ${where} with ${a} access` : `does not show ${where}`}`, async () => {
+      const shown = listed(role, book);
+      it(`${role}: the book list ${shown ? `shows ${where} with ${a} access` : `does not show ${where}`}`, async () => {
         const res = await t.http().get("/api/books").set(sessions[role].auth).expect(200);
-        const listed = res.body.books.find((b: { id: string }) => b.id === bookId(role, book));
-        if (!visible) return assert.equal(listed, undefined);
-        assert.equal(listed?.access, a);
+        const entry = res.body.books.find((b: { id: string }) => b.id === bookId(role, book));
+        if (!shown) return assert.equal(entry, undefined);
+        assert.equal(entry?.access, a);
       });
 
       for (const [op, path] of [
@@ -195,11 +201,44 @@ describe("REST access matrix: roles × books × operations", () => {
     expectHidden(await t.http().get(`/api/books/${res.body.id}/contacts`).set(sessions.reader.auth));
   });
 
+  it("lists for an admin only their own PABs, shared ones, the GAB and the Directory, each with its owner's name", async () => {
+    await t.http().put(`/api/books/${erin.primaryBook}/shares/root`).set(erin.auth).send({ access: "read" }).expect(200);
+    try {
+      const res = await t.http().get("/api/books").set(sessions.admin.auth).expect(200);
+      const rows = res.body.books.map((b: { id: string; owner: string | null; ownerName: string | null; access: string }) => [b.id, b.owner, b.ownerName, b.access]);
+      assert.deepEqual(rows, [
+        ["gab", null, null, "write"],
+        ["directory", null, null, "read"],
+        [sessions.admin.primaryBook, "root", "ROOT", "write"],
+        [erin.primaryBook, "erin", "ERIN", "write"],
+      ]);
+    } finally {
+      await t.http().delete(`/api/books/${erin.primaryBook}/shares/root`).set(erin.auth).expect(204);
+    }
+  });
+
+  it("names the owner of a shared PAB in a user's book list", async () => {
+    const res = await t.http().get("/api/books").set(sessions.reader.auth).expect(200);
+    const shared = res.body.books.find((b: { id: string }) => b.id === sessions.owner.primaryBook);
+    assert.deepEqual([shared.owner, shared.ownerName, shared.access], ["alice", "ALICE", "read"]);
+  });
+
+  it("lists every book for an admin with ?scope=all, and refuses it to others with 403", async () => {
+    const all = (await t.http().get("/api/books?scope=all").set(sessions.admin.auth).expect(200)).body.books;
+    const ids = all.map((b: { id: string }) => b.id);
+    for (const s of [...Object.values(sessions), erin]) assert.ok(ids.includes(s.primaryBook), s.username);
+    assert.ok(ids.includes("gab") && ids.includes("directory"));
+    assert.equal(all.find((b: { id: string }) => b.id === erin.primaryBook).ownerName, "ERIN");
+    const refused = await t.http().get("/api/books?scope=all").set(sessions.owner.auth).expect(403);
+    assert.equal(refused.body.error.code, "forbidden");
+    await t.http().get("/api/books?scope=everything").set(sessions.admin.auth).expect(400);
+  });
+
   it("refuses a non-admin creating a PAB for another user with 403, and creates nothing", async () => {
-    const before = await t.http().get("/api/books").set(sessions.admin.auth).expect(200);
+    const before = await t.http().get("/api/books?scope=all").set(sessions.admin.auth).expect(200);
     const res = await t.http().post("/api/books").set(sessions.owner.auth).send({ name: "For Bob", owner: "bob" }).expect(403);
     assert.match(res.body.error.message, /administrator/);
-    const after = await t.http().get("/api/books").set(sessions.admin.auth).expect(200);
+    const after = await t.http().get("/api/books?scope=all").set(sessions.admin.auth).expect(200);
     assert.equal(after.body.books.length, before.body.books.length);
   });
 

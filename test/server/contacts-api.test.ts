@@ -147,6 +147,17 @@ describe("REST contacts API", () => {
       assert.deepEqual(uids, ["f0", "f1", "f2", "f3", "f4", "f5", "f6"]);
     });
 
+    it("delivers the tombstone of a contact deleted while a full read (no token) was being paged", async () => {
+      await batch(["a", "b", "c"].map((uid) => ({ op: "put", uid, contact: { displayName: uid } }))).expect(200);
+      const first = (await get("/changes?limit=2").expect(200)).body;
+      assert.deepEqual(first.changes.map((c: { uid: string }) => c.uid), ["a", "b"]);
+      await t.http().delete(url("/contacts/a")).set(me.auth).expect(204);
+      const rest = (await get(`/changes?limit=2&since=${first.token}`).expect(200)).body;
+      assert.deepEqual(rest.changes.map((c: { uid: string; deleted: boolean }) => [c.uid, c.deleted]), [["c", false], ["a", true]]);
+      assert.equal(rest.more, false);
+      assert.deepEqual((await feedFrom(rest.token)).changes, []);
+    });
+
     it("answers 410 sync-token-expired to an unknown token and to another book's token", async () => {
       for (const since of ["garbage", "eyJ4IjoxfQ", Buffer.from(JSON.stringify([book, 99])).toString("base64url")]) {
         const res = await get(`/changes?since=${since}`).expect(410);
@@ -209,6 +220,21 @@ describe("REST contacts API", () => {
       assert.deepEqual(stateAfterFirst.map((c: { uid: string; contact: { displayName: string } }) => `${c.uid}:${c.contact.displayName}`).sort(), ["a:A", "c:C"]);
     });
 
+    it("answers unchanged to every If-Match put of a batch sent again after it landed", async () => {
+      const created = (await batch(["a", "b"].map((uid) => ({ op: "put", uid, contact: { displayName: uid } }))).expect(200)).body.results;
+      const ops = created.map((r: { uid: string; etag: string }) => ({ op: "put", uid: r.uid, ifMatch: r.etag, contact: { displayName: `${r.uid} edited` } }));
+      const first = (await batch(ops).expect(200)).body.results;
+      assert.deepEqual(first.map((r: { status: string }) => r.status), ["updated", "updated"]);
+      const again = (await batch(ops).expect(200)).body.results;
+      assert.deepEqual(again, first.map((r: { uid: string; etag: string }) => ({ uid: r.uid, status: "unchanged", etag: r.etag })));
+    });
+
+    it("still answers 412 to a single PUT whose If-Match is stale, even when its content is stored", async () => {
+      const v1 = (await put("a", { displayName: "A1" }).expect(201)).body.etag;
+      await put("a", { displayName: "A2" }).set("If-Match", `"${v1}"`).expect(200);
+      await put("a", { displayName: "A2" }).set("If-Match", `"${v1}"`).expect(412);
+    });
+
     it("reports a stale ifMatch in a batch as a conflict for that op only", async () => {
       const v1 = (await put("a", { displayName: "A1" }).expect(201)).body.etag;
       await put("a", { displayName: "A2" }).expect(200);
@@ -218,6 +244,43 @@ describe("REST contacts API", () => {
       ]).expect(200)).body.results;
       assert.deepEqual(results.map((r: { status: string }) => r.status), ["conflict", "created"]);
       assert.equal((await get("/contacts/a").expect(200)).body.contact.displayName, "A2");
+    });
+  });
+
+  describe("lookup", () => {
+    const lookup = (uids: unknown, auth = me.auth) => t.http().post(url("/lookup")).set(auth).send({ uids });
+
+    it("answers the stored version of each uid: live with its contact, a tombstone without, unknown uids absent", async () => {
+      const live = (await put("live", { displayName: "Live" }).expect(201)).body.etag;
+      const gone = (await put("gone", { displayName: "Gone" }).expect(201)).body.etag;
+      await t.http().delete(url("/contacts/gone")).set(me.auth).expect(204);
+      const { results } = (await lookup(["live", "gone", "never"]).expect(200)).body;
+      const byUid = new Map(results.map((r: { uid: string }) => [r.uid, r]));
+      assert.deepEqual([...byUid.keys()].sort(), ["gone", "live"]);
+      const l = byUid.get("live") as { etag: string; deleted: boolean; contact: { displayName: string }; modifiedAt: string };
+      assert.deepEqual([l.etag, l.deleted, l.contact.displayName], [live, false, "Live"]);
+      assert.ok(!Number.isNaN(Date.parse(l.modifiedAt)));
+      const g = byUid.get("gone") as { etag: string; deleted: boolean; contact?: unknown };
+      assert.deepEqual([g.etag, g.deleted, g.contact], [gone, true, undefined]);
+    });
+
+    it("lets a reader of a book look up, and answers 404 to a user who cannot see the book", async () => {
+      await put("x", { displayName: "X" }).expect(201);
+      const reader = await t.user(`reader${Math.random().toString(36).slice(2, 8)}`);
+      const stranger = await t.user(`stranger${Math.random().toString(36).slice(2, 8)}`);
+      await t.http().put(url(`/shares/${reader.username}`)).set(me.auth).send({ access: "read" }).expect(200);
+      const seen = (await lookup(["x"], reader.auth).expect(200)).body.results;
+      assert.deepEqual(seen.map((r: { uid: string }) => r.uid), ["x"]);
+      const hidden = await lookup(["x"], stranger.auth).expect(404);
+      assert.equal(hidden.body.error.code, "not-found");
+    });
+
+    it("refuses an empty list, more than 1000 uids, a uid that is not valid, and a missing body field with 400", async () => {
+      for (const uids of [[], Array.from({ length: 1001 }, (_, i) => `u${i}`), ["a/b"], [""], "x", undefined]) {
+        const res = await lookup(uids).expect(400);
+        assert.equal(res.body.error.code, "bad-request");
+      }
+      await lookup(Array.from({ length: 1000 }, (_, i) => `u${i}`)).expect(200);
     });
   });
 
