@@ -268,7 +268,9 @@ describe("sync session: one pair against the real server and a fake Graph", func
     assert.deepEqual(reverted.errors, []);
     assert.deepEqual(reverted.counts.server, { created: 0, updated: 0, deleted: 0 });
     const after = outlookByName(box, folder.id);
-    assert.deepEqual([...after.keys()].sort(), ["Hana Ito", "Ivan Roe"]);
+    // A contact the user added to the GAB's folder was never on the server: kept, and named.
+    assert.deepEqual([...after.keys()].sort(), ["Hana Ito", "Ivan Roe", "Local Only"]);
+    assert.deepEqual(reverted.plan.unsynced.map((u) => u.name), ["Local Only"]);
     assert.equal(after.get("Hana Ito")!.properties.jobTitle, "CEO");
     assert.equal((await serverContacts(admin.api, "gab")).get("Hana Ito")!.contact.jobTitle, "CEO");
 
