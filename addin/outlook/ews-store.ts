@@ -229,13 +229,16 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
   // wants it, so core/ews-contact sets every field it holds and deletes every
   // field it can map but the wire lacks (a dropped mobile number deletes
   // contacts:PhoneNumber[MobilePhone] and nothing else).
-  // With a ChangeKey, AutoResolve (EWS's default): Exchange resolves against the
-  // version we read, and requires the ChangeKey (ErrorChangeKeyRequired otherwise).
-  // Without one the caller has no version to defend, so AlwaysOverwrite states
+  // With a ChangeKey, NeverOverwrite: when the contact changed in Outlook since the
+  // sync read it, Exchange refuses with ErrorIrresolvableConflict (MS-OXWSCORE 3.1.4.9.4.1,
+  // ConflictResolutionType) and the update throws, so the sync records a per-item error
+  // and merges the newer version next time. AutoResolve "will in most cases overwrite the
+  // existing value" (same section): it would silently replace the user's edit.
+  // Without a ChangeKey the caller has no version to defend, so AlwaysOverwrite states
   // that intent instead of failing.
   async function update(id: string, wire: string, concordUid: string, changeKey?: string) {
     const contact = { ...ewsContactXmlToContact(wire, concordUid), uid: concordUid };
-    const resolution = changeKey ? "AutoResolve" : "AlwaysOverwrite";
+    const resolution = changeKey ? "NeverOverwrite" : "AlwaysOverwrite";
     const [message] = await send(
       `<m:UpdateItem ConflictResolution="${resolution}"><m:ItemChanges><t:ItemChange>${itemId(id, changeKey)}` +
         `<t:Updates>${contactToEwsUpdates(contact).join("")}</t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>`,

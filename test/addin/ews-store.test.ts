@@ -164,6 +164,28 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
     assert.match(stored, /EmailAddress1">b@x.org/);
   });
 
+  it("never overwrites a contact edited in Outlook after the sync read it: the update fails with ErrorIrresolvableConflict", async () => {
+    const folder = mailbox.addFolder("PAB");
+    const id = mailbox.addContact(folder, contactXml({ given: "Ann", mobile: "+33 6 1" }));
+    const read = (await store.readFolder(folder)).items[0]!;
+    mailbox.editContact(id, contactXml({ given: "Ann", mobile: "+33 6 9 typed in Outlook" }));
+    await assert.rejects(
+      store.update(id, contactXml({ given: "Ann from the server" }), "uid-ann", read.changeKey),
+      (e: unknown) => e instanceof EwsError && e.code === "ErrorIrresolvableConflict",
+    );
+    assert.match(mailbox.contactXml(id), /typed in Outlook/);
+    assert.doesNotMatch(mailbox.contactXml(id), /from the server/);
+  });
+
+  it("updates a contact nobody touched since it was read, with the ChangeKey it was read with", async () => {
+    const folder = mailbox.addFolder("PAB");
+    const id = mailbox.addContact(folder, contactXml({ given: "Ann" }));
+    const read = (await store.readFolder(folder)).items[0]!;
+    const updated = await store.update(id, contactXml({ given: "Ann B." }), "uid-ann", read.changeKey);
+    assert.notEqual(updated.changeKey, read.changeKey);
+    assert.match(mailbox.contactXml(id), /Ann B\./);
+  });
+
   it("updates without a ChangeKey by overwriting instead of failing with ErrorChangeKeyRequired", async () => {
     const folder = mailbox.addFolder("PAB");
     const id = mailbox.addContact(folder, contactXml({ given: "Old" }));

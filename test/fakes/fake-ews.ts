@@ -361,9 +361,12 @@ function applyChange(item: FakeItem, change: XmlNode): void {
   dropEmptyContainers(item);
 }
 
-// UpdateItem: AutoResolve needs the ChangeKey (ErrorChangeKeyRequired); NeverOverwrite
-// refuses a stale one (ErrorIrresolvableConflict); AutoResolve "in most cases
-// overwrite[s]" (MS-OXWSCORE 3.1.4.9.4.1), which the fake does.
+// UpdateItem with a ChangeKey older than the item's (ConflictResolutionType, MS-OXWSCORE 3.1.4.9.4.1,
+// learn.microsoft.com/openspecs/exchange_server_protocols/ms-oxwscore/0dc48948-2f1b-425a-9e53-0c247657ef12):
+// - NeverOverwrite: "the UpdateItem operation fails and ErrorIrresolvableConflict will be returned";
+// - AutoResolve: "will in most cases overwrite the existing value" — the fake overwrites;
+// - AlwaysOverwrite: "will overwrite the existing property value".
+// AutoResolve (the default) and NeverOverwrite need the ChangeKey (ErrorChangeKeyRequired without one).
 const updateItem: Operation = (mailbox, request) => {
   const resolution = attribute(request, "ConflictResolution") ?? "AutoResolve";
   return children(child(request, "ItemChanges")!).map((change) =>
@@ -371,7 +374,7 @@ const updateItem: Operation = (mailbox, request) => {
       const ref = child(change, "ItemId")!;
       const item = mailbox.mustGet(attribute(ref, "Id") ?? "");
       const changeKey = attribute(ref, "ChangeKey");
-      if (resolution === "AutoResolve" && !changeKey) throw new ItemError("ErrorChangeKeyRequired", "ChangeKey is required for this operation.");
+      if (resolution !== "AlwaysOverwrite" && !changeKey) throw new ItemError("ErrorChangeKeyRequired", "ChangeKey is required for this operation.");
       if (resolution === "NeverOverwrite" && changeKey !== item.changeKey) throw new ItemError("ErrorIrresolvableConflict", "The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.");
       for (const update of children(child(change, "Updates")!)) applyChange(item, update);
       mailbox.touchItem(item);
