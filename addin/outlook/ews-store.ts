@@ -35,6 +35,8 @@ type Listed = { id: string; changeKey: string; size: number };
 // Per-item room for the XML around a contact's properties in a GetItem response.
 const responseOverheadPerItem = 4_096;
 const maxItemsPerRequest = 100;
+// Ids per IdOnly GetItem: about 300 characters each way per item, far under the 1 MB limit.
+const probeBatch = 500;
 
 const folderId = (id: string) => `<t:FolderId Id="${escapeXml(id)}"/>`;
 const itemId = (id: string, changeKey?: string) => `<t:ItemId Id="${escapeXml(id)}"${changeKey ? ` ChangeKey="${escapeXml(changeKey)}"` : ""}/>`;
@@ -152,7 +154,7 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
     return { id, changeKey, lastModified, concordUid: concordUidOf(contact), wire: buildTypesXml([contact]) };
   }
 
-  async function getItems(batch: Listed[]): Promise<{ items: OutlookItem<string>[]; gone: string[] }> {
+  async function fetchBatch(batch: Listed[]): Promise<{ items: OutlookItem<string>[]; gone: string[] }> {
     const messages = await send(
       // The mapping's shape: AllProperties, a text body, and the extended properties it reads (the Concord uid among them).
       `<m:GetItem>${ewsContactItemShape}<m:ItemIds>${batch.map((item) => itemId(item.id)).join("")}</m:ItemIds></m:GetItem>`,
@@ -167,6 +169,42 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
     return { items, gone };
   }
 
+  // GetItem (…/getitem-operation) with IdOnly plus item:Size and item:ParentFolderId: which ids
+  // still exist in this folder, and how large they are. A missing id answers ErrorItemNotFound per
+  // item ("GetItem operation", response messages are one per requested id, in order); our own
+  // remove and an Outlook delete both move the item to Deleted Items, under another folder.
+  async function probe(folder: string, ids: string[]): Promise<{ present: Listed[]; missing: string[] }> {
+    const present: Listed[] = [];
+    const missing: string[] = [];
+    for (let start = 0; start < ids.length; start += probeBatch) {
+      const batch = ids.slice(start, start + probeBatch);
+      const messages = await send(
+        `<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties>` +
+          `<t:FieldURI FieldURI="item:Size"/><t:FieldURI FieldURI="item:ParentFolderId"/></t:AdditionalProperties></m:ItemShape>` +
+          `<m:ItemIds>${batch.map((id) => itemId(id)).join("")}</m:ItemIds></m:GetItem>`,
+      );
+      messages.forEach((message, i) => {
+        if (message.code === "ErrorItemNotFound") return missing.push(batch[i]!);
+        const contact = contactsIn(successOrThrow(message))[0] ?? {};
+        const parent = attribute(child(contact, "ParentFolderId") ?? {}, "Id");
+        if (parent !== folder) return missing.push(batch[i]!);
+        present.push({ ...idOf(contact), size: Number(text(child(contact, "Size"))) || 0 });
+      });
+    }
+    return { present, missing };
+  }
+
+  async function getItems(folder: string, ids: string[]): Promise<{ items: OutlookItem<string>[]; missing: string[] }> {
+    const { present, missing } = await probe(folder, [...new Set(ids)]);
+    const items: OutlookItem<string>[] = [];
+    for (const batch of getItemBatches(present)) {
+      const read = await fetchBatch(batch);
+      items.push(...read.items);
+      missing.push(...read.gone);
+    }
+    return { items, missing };
+  }
+
   async function readFolder(folder: string, state?: string, onProgress?: (read: number) => void): Promise<FolderRead<string>> {
     const previous = decodeState(folder, state);
     const listed = await listFolder(folder);
@@ -176,7 +214,7 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
     const changeKeys = new Map(listed.map((item) => [item.id, item.changeKey]));
     const items: OutlookItem<string>[] = [];
     for (const batch of getItemBatches(changed)) {
-      const read = await getItems(batch);
+      const read = await fetchBatch(batch);
       for (const item of read.items) changeKeys.set(item.id, item.changeKey);
       for (const id of read.gone) {
         changeKeys.delete(id);
@@ -258,6 +296,6 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
     successOrThrow(message!);
   }
 
-  return { kind: "ews", listFolders, ensureFolder, readFolder, create, createMany, update, remove };
+  return { kind: "ews", listFolders, ensureFolder, readFolder, getItems, create, createMany, update, remove };
 }
 

@@ -45,6 +45,12 @@ const expandRefused = (error: unknown) => error instanceof GraphError && [400, 5
 /** What readFolder hands back as `state`: the deltaLink, and whether it carries the uid $expand. */
 type DeltaState = { deltaLink: string; expandInDelta: boolean };
 
+type BatchAnswer = { responses: { id: string; status: number; body?: GraphContactJson }[] };
+
+const immutableIds = `IdType="ImmutableId"`;
+/** json-batching: at most 20 requests per batch. */
+const batchLimit = 20;
+
 type Page = { value?: GraphContactJson[]; "@odata.nextLink"?: string; "@odata.deltaLink"?: string };
 
 export function createGraphStore(options: GraphStoreOptions): OutlookContactStore<GraphContactJson> {
@@ -58,7 +64,7 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
       const headers: Record<string, string> = {
         authorization: `Bearer ${await options.getToken()}`,
         // Every request, because the header applies only to the request it is on (outlook-immutable-id).
-        prefer: `IdType="ImmutableId"`,
+        prefer: immutableIds,
         ...extraHeaders,
       };
       if (extraHeaders.prefer) headers.prefer = `IdType="ImmutableId", ${extraHeaders.prefer}`;
@@ -163,6 +169,41 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
     }
   }
 
+  const byIdPath = (id: string) => `${contactPath(id)}?$expand=${encodeURIComponent(concordUidExpand)}`;
+
+  /** One contact by id, the way readFolder returns it; undefined once it is deleted (404). */
+  async function getOne(id: string): Promise<GraphContactJson | undefined> {
+    try {
+      return await call<GraphContactJson>("GET", byIdPath(id));
+    } catch (error) {
+      if (error instanceof GraphError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  // GET /me/contacts/{id} (contact-get) with the uid expanded, 20 per JSON batch
+  // (https://learn.microsoft.com/graph/json-batching). A request that fails inside a batch for any
+  // reason but 404 (a 429 there is per request) is sent again on its own, with the usual retries.
+  async function getItems(folderId: string, ids: string[]) {
+    const items: OutlookItem<GraphContactJson>[] = [];
+    const missing: string[] = [];
+    const unique = [...new Set(ids)];
+    for (let start = 0; start < unique.length; start += batchLimit) {
+      const chunk = unique.slice(start, start + batchLimit);
+      const requests = chunk.map((id, i) => ({ id: String(i), method: "GET", url: byIdPath(id), headers: { prefer: immutableIds } }));
+      const answer: BatchAnswer = await call("POST", "/$batch", { requests });
+      const byRequest = new Map(answer.responses.map((r) => [String(r.id), r]));
+      for (const [i, id] of chunk.entries()) {
+        const response = byRequest.get(String(i));
+        const wire = response?.status === 200 ? response.body : response?.status === 404 ? undefined : await getOne(id);
+        // Moved to another folder (or to Deleted Items): no longer this folder's item.
+        if (!wire || wire.parentFolderId !== folderId) missing.push(id);
+        else items.push(toItem(wire));
+      }
+    }
+    return { items, missing };
+  }
+
   async function create(folderId: string, wire: GraphContactJson, concordUid: string): Promise<OutlookItem<GraphContactJson>> {
     const created: GraphContactJson = await call("POST", `${folderPath(folderId)}/contacts`, withConcordUid(writable(wire), concordUid));
     return toItem(created, concordUid);
@@ -185,7 +226,7 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
     }
   }
 
-  return { kind: "graph", listFolders, ensureFolder, readFolder, create, update, remove };
+  return { kind: "graph", listFolders, ensureFolder, readFolder, getItems, create, update, remove };
 }
 
 function toItem(wire: GraphContactJson, knownUid?: string): OutlookItem<GraphContactJson> {

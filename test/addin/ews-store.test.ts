@@ -108,6 +108,31 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
     assert.deepEqual(next.removed, [id]);
   });
 
+  it("reads given contacts directly with GetItem and reports deleted ones and ones in another folder as missing", async () => {
+    const folder = mailbox.addFolder("PAB");
+    const other = mailbox.addFolder("Other");
+    const [kept, deleted, removedBySync] = ["Kept", "Deleted", "Removed"].map((n) => mailbox.addContact(folder, contactXml({ given: n })));
+    const elsewhere = mailbox.addContact(other, contactXml({ given: "Elsewhere" }));
+    const created = await store.create(folder, contactXml({ given: "Created" }), "uid-created");
+    mailbox.deleteContact(deleted!);
+    await store.remove(removedBySync!);
+    const read = await store.getItems(folder, [kept!, deleted!, removedBySync!, elsewhere, created.id]);
+    assert.deepEqual(read.items.map((i) => i.id).sort(), [kept!, created.id].sort());
+    assert.equal(read.items.find((i) => i.id === created.id)!.concordUid, "uid-created");
+    assert.match(read.items.find((i) => i.id === kept)!.wire, /<t:GivenName>Kept<\/t:GivenName>/);
+    assert.deepEqual(read.missing.sort(), [deleted!, removedBySync!, elsewhere].sort());
+  });
+
+  it("reads many contacts by id in few GetItem requests", async () => {
+    const folder = mailbox.addFolder("PAB");
+    const ids = Array.from({ length: 120 }, (_, i) => mailbox.addContact(folder, contactXml({ given: `P${i}` })));
+    const before = mailbox.log.length;
+    const read = await store.getItems(folder, ids);
+    assert.equal(read.items.length, 120);
+    assert.deepEqual(read.missing, []);
+    assert.ok(mailbox.log.length - before <= 3, `${mailbox.log.length - before} requests`);
+  });
+
   it("reads everything again when the state belongs to another folder", async () => {
     const a = mailbox.addFolder("A");
     const b = mailbox.addFolder("B");

@@ -183,6 +183,36 @@ describe("Graph contact store against the fake Graph", () => {
     });
   });
 
+  describe("reading items by id", () => {
+    it("reads given contacts with their uid and reports deleted ones and ones moved to another folder as missing", async () => {
+      const { graph, store } = await start();
+      const folder = graph.addFolder("GAB");
+      const other = graph.addFolder("Archive");
+      const kept = graph.addContact(folder.id, person(1), uidProperty("uid-1"));
+      const deleted = graph.addContact(folder.id, person(2));
+      const moved = graph.addContact(folder.id, person(3));
+      graph.deleteContact(deleted.id);
+      graph.moveContact(moved.id, other.id);
+
+      const read = await store.getItems(folder.id, [kept.id, deleted.id, moved.id]);
+
+      assert.deepEqual(read.items.map((i) => [i.id, i.concordUid, i.wire.displayName]), [[kept.id, "uid-1", "Person 1"]]);
+      assert.equal(read.items[0]!.changeKey, kept.changeKey);
+      assert.deepEqual(read.missing.sort(), [deleted.id, moved.id].sort());
+    });
+
+    it("reads 45 contacts in three JSON batches of at most 20", async () => {
+      const { graph, store } = await start();
+      const folder = graph.addFolder("GAB");
+      const ids = Array.from({ length: 45 }, (_, n) => graph.addContact(folder.id, person(n)).id);
+      const read = await store.getItems(folder.id, ids);
+      assert.equal(read.items.length, 45);
+      assert.deepEqual(read.missing, []);
+      assert.equal(graph.mailbox.requests.filter((r) => r.path.endsWith("/$batch")).length, 3);
+      assert.equal(graph.mailbox.requests.length, 3);
+    });
+  });
+
   describe("writing", () => {
     it("stores the Concord uid on the new Outlook item as a single-value extended property", async () => {
       const { graph, store } = await start();

@@ -175,6 +175,16 @@ export class FakeMailbox {
     );
   }
 
+  renderIdOnly(item: FakeItem, fieldUris: (string | undefined)[]): string {
+    return (
+      `<t:Contact><t:ItemId Id="${item.id}" ChangeKey="${item.changeKey}"/>` +
+      (fieldUris.includes("item:ParentFolderId") ? `<t:ParentFolderId Id="${item.folderId}"/>` : "") +
+      (fieldUris.includes("item:Size") ? `<t:Size>${this.size(item)}</t:Size>` : "") +
+      (fieldUris.includes("item:LastModifiedTime") ? `<t:LastModifiedTime>${item.lastModified}</t:LastModifiedTime>` : "") +
+      `</t:Contact>`
+    );
+  }
+
   consumeBusy(): number | undefined {
     if (this.busy.count <= 0) return undefined;
     this.busy.count--;
@@ -291,11 +301,20 @@ const findItem: Operation = (mailbox, request) => {
   ];
 };
 
-// GetItem returns extended properties only when the shape asks for them.
+// GetItem (…/getitem-operation): one response message per requested ItemId, in order; an id
+// that no longer exists (deleted, or moved: a move gives the item a new id) answers
+// ErrorItemNotFound in its own message. Extended properties come back only when the shape asks
+// for them; BaseShape IdOnly (…/baseshape) returns the ItemId plus the AdditionalProperties only.
 const getItem: Operation = (mailbox, request) => {
-  const extendedKeys = descendants([child(request, "ItemShape")!], "ExtendedFieldURI").map(extendedKey);
+  const shape = child(request, "ItemShape")!;
+  const extendedKeys = descendants([shape], "ExtendedFieldURI").map(extendedKey);
+  const idOnly = text(child(shape, "BaseShape")) === "IdOnly";
+  const wanted = descendants([shape], "FieldURI").map((f) => attribute(f, "FieldURI"));
   return children(child(request, "ItemIds")!).map((ref) =>
-    perItem(mailbox, "GetItem", () => `<m:Items>${mailbox.render(mailbox.mustGet(attribute(ref, "Id") ?? ""), extendedKeys)}</m:Items>`),
+    perItem(mailbox, "GetItem", () => {
+      const item = mailbox.mustGet(attribute(ref, "Id") ?? "");
+      return `<m:Items>${idOnly ? mailbox.renderIdOnly(item, wanted) : mailbox.render(item, extendedKeys)}</m:Items>`;
+    }),
   );
 };
 

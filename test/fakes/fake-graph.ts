@@ -45,6 +45,8 @@ type DeltaToken = { folderId: string; sinceSeq: number; expand?: string };
 type DeltaSession = { folderId: string; entries: JsonObject[]; endSeq: number; expand?: string; immutable: boolean; offset: number; lastSentId?: string };
 
 const maxEmailAddresses = 3;
+/** json-batching: "up to 20 individual requests" per batch. */
+const maxBatchRequests = 20;
 
 export function createFakeGraph(options: FakeGraphOptions = {}) {
   const token = options.token ?? "fake-graph-token";
@@ -289,10 +291,39 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
     res.status(201).json(representation(contact, wantsImmutableIds(req)));
   });
 
+  // https://learn.microsoft.com/graph/api/contact-get: the contact, or 404 ErrorItemNotFound once it is deleted.
+  function getContact(id: string, immutable: boolean, expand?: string, select?: string): { status: number; body: JsonObject } {
+    const contact = findContact(id);
+    if (!contact) return { status: 404, body: errorBody("ErrorItemNotFound", "The specified object was not found in the store.") };
+    return { status: 200, body: selectProperties(representation(contact, immutable, expand), select) };
+  }
+
   router.get("/me/contacts/:id", (req, res) => {
-    const contact = findContact(req.params.id);
-    if (!contact) return graphError(res, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
-    res.json(selectProperties(representation(contact, wantsImmutableIds(req), stringParam(req.query.$expand)), stringParam(req.query.$select)));
+    const answer = getContact(req.params.id, wantsImmutableIds(req), stringParam(req.query.$expand), stringParam(req.query.$select));
+    res.status(answer.status).json(answer.body);
+  });
+
+  // JSON batching (https://learn.microsoft.com/graph/json-batching): POST /$batch with up to 20
+  // requests { id, method, url relative to the version, headers }; the answer holds one response
+  // { id, status, headers, body } per request, each with its own status (a 404 in one does not fail
+  // the others). The fake runs GETs of single contacts only; headers apply per request.
+  router.post(/^\/\$batch$/, (req, res) => {
+    const requests: unknown = req.body?.requests;
+    if (!Array.isArray(requests) || requests.length === 0 || requests.length > maxBatchRequests) {
+      return graphError(res, 400, "BadRequest", `A batch holds 1 to ${maxBatchRequests} requests.`);
+    }
+    const responses = requests.map((request: { id?: string; method?: string; url?: string; headers?: Record<string, string> }) => {
+      const url = new URL(String(request.url ?? ""), "http://batch.invalid");
+      const match = /^\/me\/contacts\/([^/]+)$/.exec(url.pathname);
+      if (request.method !== "GET" || !match) {
+        return { id: request.id, status: 400, headers: {}, body: errorBody("BadRequest", "The fake batches single-contact GETs only.") };
+      }
+      const prefer = Object.entries(request.headers ?? {}).find(([name]) => name.toLowerCase() === "prefer")?.[1] ?? "";
+      const immutable = /IdType\s*=\s*"ImmutableId"/i.test(prefer);
+      const answer = getContact(decodeURIComponent(match[1]!), immutable, url.searchParams.get("$expand") ?? undefined, url.searchParams.get("$select") ?? undefined);
+      return { id: request.id, status: answer.status, headers: { "content-type": "application/json" }, body: answer.body };
+    });
+    res.json({ responses });
   });
 
   // https://learn.microsoft.com/graph/api/contact-update: PATCH, 200 with the updated contact.
@@ -353,8 +384,12 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
 export type FakeGraph = ReturnType<typeof createFakeGraph>;
 
 /** https://learn.microsoft.com/graph/errors: { error: { code, message, innerError } }. */
+function errorBody(code: string, message: string): JsonObject {
+  return { error: { code, message, innerError: { date: "2025-01-01T00:00:00", "request-id": "fake", "client-request-id": "fake" } } };
+}
+
 function graphError(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ error: { code, message, innerError: { date: "2025-01-01T00:00:00", "request-id": "fake", "client-request-id": "fake" } } });
+  res.status(status).json(errorBody(code, message));
 }
 
 function splitBody(body: unknown, current: JsonObject = {}) {
