@@ -62,7 +62,8 @@ function toFolder(folder: XmlNode): ContactFolder {
 
 export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore {
   const call: CallOptions = { ...defaultCallOptions, ...options } as CallOptions;
-  const pageSize = Math.min(options.pageSize ?? 500, 1_000);
+  // At least two per page: each page after the first repeats one item of the page before (listFolder).
+  const pageSize = Math.max(2, Math.min(options.pageSize ?? 500, 1_000));
   const send = (operation: string) => callEws(call, operation);
 
   async function listFolders(): Promise<ContactFolder[]> {
@@ -108,23 +109,32 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
     };
   }
 
-  // Offsets shift when Outlook adds or deletes contacts mid-listing; a listing
-  // whose TotalItemsInView moved is taken again (up to three times).
-  async function listFolder(folder: string): Promise<Listed[]> {
+  // IndexedPageItemView addresses items by position (…/indexedpageitemview): a contact deleted
+  // before the current position while the listing runs makes the next page skip one untouched
+  // contact, one added before it repeats one — and a delete plus a create leave TotalItemsInView
+  // unchanged. So each page after the first starts one item early, on the last item of the page
+  // before: if that item is not there, positions moved and the listing is taken again (three
+  // tries). A listing that never holds still comes back unstable: what it saw, and no claim
+  // that anything it did not see is gone.
+  async function listFolder(folder: string): Promise<{ listed: Listed[]; stable: boolean }> {
     for (let attempt = 0; ; attempt++) {
       const seen = new Map<string, Listed>();
-      let offset = 0;
-      let firstTotal: number | undefined;
       let stable = true;
+      let offset = 0;
+      let lastSeen: string | undefined;
       for (;;) {
-        const page = await listPage(folder, offset);
-        firstTotal ??= page.total;
-        stable &&= page.total === firstTotal;
-        for (const item of page.listed) seen.set(item.id, item);
-        if (page.last || page.listed.length === 0) break;
+        const page = await listPage(folder, lastSeen === undefined ? offset : offset - 1);
+        let fresh = page.listed;
+        if (lastSeen !== undefined) {
+          if (fresh[0]?.id === lastSeen) fresh = fresh.slice(1);
+          else stable = false;
+        }
+        for (const item of fresh) seen.set(item.id, item);
+        if (page.last || fresh.length === 0) break;
         offset = page.next;
+        lastSeen = page.listed.at(-1)!.id;
       }
-      if (stable || attempt >= 2) return [...seen.values()];
+      if (stable || attempt >= 2) return { listed: [...seen.values()], stable };
     }
   }
 
@@ -205,12 +215,19 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
     return { items, missing };
   }
 
+  // An incremental read reports as removed only ids GetItem confirms gone (or moved out of the
+  // folder): an id merely absent from the listing may have been skipped by shifting offsets, and
+  // one that is still there rejoins the listing. A first read whose listing never held still is
+  // not `full`: absence from it proves nothing.
   async function readFolder(folder: string, state?: string, onProgress?: (read: number) => void): Promise<FolderRead<string>> {
     const previous = decodeState(folder, state);
-    const listed = await listFolder(folder);
+    const listing = await listFolder(folder);
+    const present = new Set(listing.listed.map((item) => item.id));
+    const unseen = previous ? [...previous.hashes.keys()].filter((id) => !present.has(id)) : [];
+    const confirmed = unseen.length > 0 ? await probe(folder, unseen) : { present: [], missing: [] };
+    const listed = [...listing.listed, ...confirmed.present];
     const changed = previous ? listed.filter((item) => previous.hashes.get(item.id) !== changeKeyHash(item.changeKey)) : listed;
-    const present = new Set(listed.map((item) => item.id));
-    const removed = previous ? [...previous.hashes.keys()].filter((id) => !present.has(id)) : [];
+    const removed = [...confirmed.missing];
     const changeKeys = new Map(listed.map((item) => [item.id, item.changeKey]));
     const items: OutlookItem<string>[] = [];
     for (const batch of getItemBatches(changed)) {
@@ -223,7 +240,7 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
       items.push(...read.items);
       onProgress?.(items.length);
     }
-    return { items, removed, full: !previous, state: encodeState(folder, changeKeys) };
+    return { items, removed, full: !previous && listing.stable, state: encodeState(folder, changeKeys) };
   }
 
   // CreateItem (…/createitem-operation) into the folder via SavedItemFolderId, as

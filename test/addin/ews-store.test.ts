@@ -68,7 +68,7 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
     assert.equal(read.items.length, 20);
     assert.deepEqual(new Set(read.items.map((i) => i.id)), new Set(mailbox.idsIn(folder)));
     assert.match(read.items.find((i) => i.wire.includes("Person13"))!.wire, /^<t:Contact>.*<t:GivenName>Person13<\/t:GivenName>/);
-    assert.equal(mailbox.log.filter((r) => r.operation === "FindItem").length, 3, "20 contacts in pages of 7");
+    assert.equal(mailbox.log.filter((r) => r.operation === "FindItem").length, 4, "20 contacts in pages of 7, each page repeating the last item of the one before");
   });
 
   it("returns only contacts whose ChangeKey changed since the last read", async () => {
@@ -95,6 +95,62 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
     assert.deepEqual(next.removed, [gone]);
     assert.deepEqual(next.items, []);
     assert.deepEqual(mailbox.idsIn(folder), [keep]);
+  });
+
+  it("does not report an untouched contact as deleted when a delete and a create in Outlook shift the listing's pages", async () => {
+    const folder = mailbox.addFolder("PAB");
+    const ids = Array.from({ length: 20 }, (_, i) => mailbox.addContact(folder, contactXml({ given: `P${i}` })));
+    const first = await store.readFolder(folder);
+    let added = "";
+    mailbox.betweenFindItemPages(() => {
+      mailbox.deleteContact(ids[1]!);
+      added = mailbox.addContact(folder, contactXml({ given: "New in Outlook" }));
+    });
+    const next = await store.readFolder(folder, first.state);
+    assert.deepEqual(next.removed, [ids[1]]);
+    assert.deepEqual(next.items.map((i) => i.id), [added]);
+    const after = await store.readFolder(folder, next.state);
+    assert.deepEqual([after.items, after.removed], [[], []], "the state still knows every contact");
+  });
+
+  it("reads every contact on a first read while a delete and a create shift the pages", async () => {
+    const folder = mailbox.addFolder("PAB");
+    const ids = Array.from({ length: 20 }, (_, i) => mailbox.addContact(folder, contactXml({ given: `P${i}` })));
+    mailbox.betweenFindItemPages(() => {
+      mailbox.deleteContact(ids[0]!);
+      mailbox.addContact(folder, contactXml({ given: "New in Outlook" }));
+    });
+    const read = await store.readFolder(folder);
+    assert.equal(read.full, true);
+    assert.deepEqual(new Set(read.items.map((i) => i.id)), new Set(mailbox.idsIn(folder)));
+  });
+
+  it("reports no deletion it has not confirmed when the listing never holds still", async () => {
+    const folder = mailbox.addFolder("PAB");
+    const ids = Array.from({ length: 20 }, (_, i) => mailbox.addContact(folder, contactXml({ given: `P${i}` })));
+    const first = await store.readFolder(folder);
+    let victim = 0;
+    const churn = () => {
+      mailbox.deleteContact(mailbox.idsIn(folder)[0]!);
+      mailbox.addContact(folder, contactXml({ given: `Churn ${victim++}` }));
+    };
+    mailbox.betweenFindItemPages(churn, 1_000);
+    const next = await store.readFolder(folder, first.state);
+    mailbox.stopPageChanges();
+    const gone = ids.filter((id) => !mailbox.items.has(id));
+    assert.ok(gone.length > 3, "the churn deleted contacts");
+    assert.equal(next.full, false);
+    assert.ok(next.removed.every((id) => gone.includes(id)), "every reported removal is a real one");
+    // A contact deleted after the listing had passed it is seen gone by the next read.
+    const calm = await store.readFolder(folder, next.state);
+    assert.deepEqual([...next.removed, ...calm.removed].sort(), gone.sort(), "no deletion is lost");
+
+    const unstableFirst = createEwsContactStore({ transport: httpEwsTransport(url), sleep: async () => {}, pageSize: 7 });
+    mailbox.betweenFindItemPages(churn, 1_000);
+    const firstRead = await unstableFirst.readFolder(folder);
+    mailbox.stopPageChanges();
+    assert.equal(firstRead.full, false, "an unstable first read does not claim the absent are gone");
+    assert.deepEqual(firstRead.removed, []);
   });
 
   it("reports a contact deleted between FindItem and GetItem as removed, not as a failure", async () => {

@@ -51,6 +51,7 @@ export class FakeMailbox {
   private clock = Date.UTC(2025, 0, 1);
   private busy = { count: 0, backOffMs: 0 };
   private itemFailures: string[] = [];
+  private pageHooks: (() => void)[] = [];
 
   private tick(): string {
     this.clock += 1_000;
@@ -101,6 +102,22 @@ export class FakeMailbox {
 
   throttleNext(count: number, backOffMs: number): void {
     this.busy = { count, backOffMs };
+  }
+
+  /**
+   * Runs `change` (a user's edit in Outlook) right after the next `times` FindItem pages that are
+   * not the last one, i.e. between two pages of one listing.
+   */
+  betweenFindItemPages(change: () => void, times = 1): void {
+    for (let i = 0; i < times; i++) this.pageHooks.push(change);
+  }
+
+  stopPageChanges(): void {
+    this.pageHooks = [];
+  }
+
+  afterFindItemPage(last: boolean): void {
+    if (!last) this.pageHooks.shift()?.();
   }
 
   /** The next item-level response message fails with this ResponseCode. */
@@ -275,8 +292,12 @@ const createFolder: Operation = (mailbox, request) => {
   );
 };
 
-// FindItem with IndexedPageItemView: Offset from the Beginning, at most
-// MaxEntriesReturned (and never more than EWSFindCountLimit, 1,000).
+// FindItem with IndexedPageItemView (…/indexedpageitemview): Offset from the Beginning, at most
+// MaxEntriesReturned (and never more than EWSFindCountLimit, 1,000). Each request evaluates the
+// view afresh and addresses items by position: a contact deleted or added before the offset
+// between two requests shifts every later item by one, and TotalItemsInView counts the folder
+// as it is at that request. IndexedPagingOffset is the offset for the next page;
+// IncludesLastItemInRange says whether this page reached the end (…/rootfolder-finditemresponsemessage).
 const findItem: Operation = (mailbox, request) => {
   const folder = mailbox.resolveFolder(child(request, "ParentFolderIds"));
   const view = child(request, "IndexedPageItemView");
@@ -296,6 +317,7 @@ const findItem: Operation = (mailbox, request) => {
     )
     .join("");
   const next = offset + page.length;
+  mailbox.afterFindItemPage(next >= all.length);
   return [
     ok("FindItem", `<m:RootFolder IndexedPagingOffset="${next}" TotalItemsInView="${all.length}" IncludesLastItemInRange="${next >= all.length}"><t:Items>${xml}</t:Items></m:RootFolder>`),
   ];
