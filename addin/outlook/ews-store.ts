@@ -8,7 +8,7 @@
 import type { ContactFolder, FolderRead, OutlookContactStore, OutlookItem } from "./outlook-store";
 import { callEws, defaultCallOptions, errorOf, EwsError, type CallOptions, type ResponseMessage } from "./ews-soap";
 import { contactToEwsUpdates, ewsContactItemShape, ewsContactXmlToContact } from "../../core/ews-contact";
-import { concordUidOf, contactForCreate } from "./ews-fields";
+import { concordUidFieldUri, concordUidOf, contactForCreate } from "./ews-fields";
 import { decodeState, encodeState, changeKeyHash } from "./ews-state";
 import type { EwsTransport } from "./ews-transport";
 import { attribute, buildTypesXml, child, descendants, escapeXml, text, type XmlNode } from "./ews-xml";
@@ -26,7 +26,10 @@ export type EwsStoreOptions = {
 };
 
 export type EwsContactStore = OutlookContactStore<string> & {
-  /** CreateItem in as few requests as the size limit allows; one result per input, in order. */
+  /**
+   * CreateItem in as few requests as the size limit allows; one result per input, in order.
+   * Unlike `create`, it does not look for an item already carrying the uid first.
+   */
   createMany(folderId: string, items: { wire: string; concordUid: string }[]): Promise<(OutlookItem<string> | EwsError)[]>;
 };
 
@@ -274,7 +277,27 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
     return results;
   }
 
+  // FindItem (…/finditem-operation) with a Restriction IsEqualTo (…/isequalto) on the Concord uid's
+  // ExtendedFieldURI: the item in this folder already carrying the uid, if any. Exchange compares
+  // strings without regard to case, so the exact value is checked here.
+  async function findByUid(folder: string, concordUid: string): Promise<{ id: string; changeKey: string } | undefined> {
+    const [message] = await send(
+      `<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape>` +
+        `<t:AdditionalProperties>${concordUidFieldUri}</t:AdditionalProperties></m:ItemShape>` +
+        `<m:IndexedPageItemView MaxEntriesReturned="10" Offset="0" BasePoint="Beginning"/>` +
+        `<m:Restriction><t:IsEqualTo>${concordUidFieldUri}<t:FieldURIOrConstant><t:Constant Value="${escapeXml(concordUid)}"/>` +
+        `</t:FieldURIOrConstant></t:IsEqualTo></m:Restriction>` +
+        `<m:ParentFolderIds>${folderId(folder)}</m:ParentFolderIds></m:FindItem>`,
+    );
+    const match = contactsIn(successOrThrow(message!)).find((contact) => concordUidOf(contact) === concordUid);
+    return match ? idOf(match) : undefined;
+  }
+
+  // Idempotent per (folder, uid): a create retried after a lost answer, or the same contact
+  // created by a second Outlook of this mailbox, updates the item already there.
   async function create(folder: string, wire: string, concordUid: string) {
+    const existing = await findByUid(folder, concordUid);
+    if (existing) return update(existing.id, wire, concordUid, existing.changeKey);
     const [result] = await createMany(folder, [{ wire, concordUid }]);
     if (result instanceof EwsError) throw result;
     return result!;

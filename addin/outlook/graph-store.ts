@@ -5,7 +5,7 @@
 //   contactFolder        https://learn.microsoft.com/graph/api/resources/contactfolder
 //   extended properties  https://learn.microsoft.com/graph/api/resources/singlevaluelegacyextendedproperty
 //   immutable ids        https://learn.microsoft.com/graph/outlook-immutable-id
-import { concordUidExpand, concordUidOf, withConcordUid, type GraphContact, type GraphContactBody } from "../../core/graph-contact";
+import { concordUidExpand, concordUidOf, concordUidPropertyId, withConcordUid, type GraphContact, type GraphContactBody } from "../../core/graph-contact";
 import type { ContactFolder, FolderRead, OutlookContactStore, OutlookItem } from "./outlook-store";
 import { httpRetryDelay, retrying, type Sleep } from "./retry";
 
@@ -204,7 +204,22 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
     return { items, missing };
   }
 
+  // The folder's item carrying this Concord uid, found with the filter singlevaluelegacyextendedproperty-get
+  // documents: singleValueExtendedProperties/Any(ep: ep/id eq '{id}' and ep/value eq '{value}').
+  // Graph compares the value without regard to case, so the exact uid is checked here.
+  async function findByUid(folderId: string, concordUid: string): Promise<GraphContactJson | undefined> {
+    const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
+    const filter = `singleValueExtendedProperties/Any(ep: ep/id eq ${quote(concordUidPropertyId)} and ep/value eq ${quote(concordUid)})`;
+    const query = `$filter=${encodeURIComponent(filter)}&$expand=${encodeURIComponent(concordUidExpand)}&$top=10`;
+    const page: Page = await call("GET", `${folderPath(folderId)}/contacts?${query}`);
+    return (page.value ?? []).find((item) => concordUidOf(item as GraphContact) === concordUid);
+  }
+
+  // Idempotent per (folder, uid): a create retried after a lost answer, or the same contact
+  // created by a second Outlook of this mailbox, updates the item already there (If-Match on it).
   async function create(folderId: string, wire: GraphContactJson, concordUid: string): Promise<OutlookItem<GraphContactJson>> {
+    const existing = await findByUid(folderId, concordUid);
+    if (existing) return update(String(existing.id), wire, concordUid, String(existing.changeKey ?? ""));
     const created: GraphContactJson = await call("POST", `${folderPath(folderId)}/contacts`, withConcordUid(writable(wire), concordUid));
     return toItem(created, concordUid);
   }

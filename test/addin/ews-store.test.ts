@@ -231,6 +231,22 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
     assert.equal(again.items[0]!.concordUid, "uid-ada-2");
   });
 
+  it("leaves one item when two Outlooks of the mailbox create the same Concord uid in one folder", async () => {
+    const folder = mailbox.addFolder("PAB");
+    const elsewhere = mailbox.addFolder("Other");
+    await store.create(elsewhere, contactXml({ given: "Same uid, other folder" }), "uid-ada");
+    const otherDevice = makeStore();
+    const first = await store.create(folder, contactXml({ given: "Ada" }), "uid-ada");
+    const second = await otherDevice.create(folder, contactXml({ given: "Ada Lovelace" }), "uid-ada");
+    assert.equal(second.id, first.id);
+    assert.deepEqual(mailbox.idsIn(folder), [first.id]);
+    assert.match(mailbox.contactXml(first.id), /<t:GivenName>Ada Lovelace<\/t:GivenName>/);
+    assert.equal(mailbox.extendedValue(first.id, uidKey), "uid-ada");
+    assert.equal(mailbox.idsIn(elsewhere).length, 1);
+    await store.create(folder, contactXml({ given: "Other case" }), "UID-ADA");
+    assert.equal(mailbox.idsIn(folder).length, 2, "uids differing in case are different contacts");
+  });
+
   it("deletes exactly the phone and the address the new wire lacks", async () => {
     const folder = mailbox.addFolder("PAB");
     const id = mailbox.addContact(folder, contactXml({ given: "Bob", mobile: "+33 6 1", business: "+33 4 2", email: "b@x.org", street: "1 rue" }));

@@ -227,6 +227,32 @@ describe("Graph contact store against the fake Graph", () => {
       assert.equal(read.items[0].concordUid, "uid-ada");
     });
 
+    it("leaves one item when two Outlooks of the mailbox create the same Concord uid in one folder", async () => {
+      const { graph, store, baseUrl } = await start();
+      const otherDevice = createGraphStore({ getToken: async () => graph.token, baseUrl, sleep: async () => {} });
+      const folder = graph.addFolder("GAB");
+      const elsewhere = graph.addFolder("Other");
+      await store.create(elsewhere.id, { displayName: "Same uid, other folder" }, "uid-ada");
+
+      const first = await store.create(folder.id, { displayName: "Ada" }, "uid-ada");
+      const second = await otherDevice.create(folder.id, { displayName: "Ada Lovelace" }, "uid-ada");
+
+      assert.equal(second.id, first.id);
+      assert.equal(second.concordUid, "uid-ada");
+      const inFolder = graph.mailbox.contactsIn(folder.id);
+      assert.deepEqual(inFolder.map((c) => c.properties.displayName), ["Ada Lovelace"]);
+      assert.equal(graph.mailbox.contactsIn(elsewhere.id).length, 1);
+      assert.ok(graph.mailbox.requests.some((r) => decodeURIComponent(r.path).includes("singleValueExtendedProperties/Any(ep: ep/id eq ")));
+    });
+
+    it("creates a second item for a uid that differs only in case", async () => {
+      const { graph, store } = await start();
+      const folder = graph.addFolder("GAB");
+      await store.create(folder.id, { displayName: "A" }, "uid-abc");
+      await store.create(folder.id, { displayName: "B" }, "UID-ABC");
+      assert.equal(graph.mailbox.contactsIn(folder.id).length, 2);
+    });
+
     it("surfaces Graph's 400 when Outlook cannot hold a 4th e-mail address, and stores nothing", async () => {
       const { graph, store } = await start();
       const folder = graph.addFolder("GAB");
@@ -291,7 +317,7 @@ describe("Graph contact store against the fake Graph", () => {
       const read = await store.readFolder(other.id);
 
       assert.deepEqual(read.items.map((i) => i.id), [created.id]);
-      assert.equal(graph.mailbox.requests.length, 3);
+      assert.equal(graph.mailbox.requests.length, 4, "create (the uid lookup, then the POST) and two reads");
       for (const request of graph.mailbox.requests) assert.match(request.prefer, /IdType="ImmutableId"/, request.path);
       // Without the header the same item answers with a regular id, one that changed with the move.
       const plain = await fetch(`${baseUrl}/me/contacts/${created.id}`, { headers: { authorization: `Bearer ${graph.token}` } });

@@ -179,12 +179,16 @@ export class FakeMailbox {
     return buildTypesXml(item.fields).length + [...item.extended.values()].reduce((n, e) => n + e.value.length, 0);
   }
 
-  render(item: FakeItem, extendedKeys: string[]): string {
-    const extended = extendedKeys
+  renderExtended(item: FakeItem, extendedKeys: string[]): string {
+    return extendedKeys
       .map((key) => item.extended.get(key))
       .filter((e): e is Extended => e !== undefined)
       .map((e) => `<t:ExtendedProperty>${buildTypesXml([e.uri])}<t:Value>${escapeXml(e.value)}</t:Value></t:ExtendedProperty>`)
       .join("");
+  }
+
+  render(item: FakeItem, extendedKeys: string[]): string {
+    const extended = this.renderExtended(item, extendedKeys);
     return (
       `<t:Contact><t:ItemId Id="${item.id}" ChangeKey="${item.changeKey}"/><t:ParentFolderId Id="${item.folderId}"/>` +
       `<t:ItemClass>IPM.Contact</t:ItemClass><t:Size>${this.size(item)}</t:Size>${extended}` +
@@ -292,6 +296,22 @@ const createFolder: Operation = (mailbox, request) => {
   );
 };
 
+// Restriction (…/restriction) with IsEqualTo (…/isequalto) on an ExtendedFieldURI and a Constant:
+// the only search the add-in sends (the item carrying a Concord uid). Exchange compares strings
+// without regard to case, so the caller checks the exact value it gets back.
+function restrictionOf(restriction: XmlNode | undefined): (item: FakeItem) => boolean {
+  if (!restriction) return () => true;
+  const test = children(restriction)[0];
+  const uri = test && child(test, "ExtendedFieldURI");
+  const constant = test && descendants([test], "Constant")[0];
+  if (!test || elementName(test) !== "IsEqualTo" || !uri || !constant) {
+    throw new EwsFault("ErrorInvalidRequest", "The fake implements IsEqualTo on an extended property only.");
+  }
+  const key = extendedKey(uri);
+  const value = (attribute(constant, "Value") ?? "").toLowerCase();
+  return (item) => item.extended.get(key)?.value.toLowerCase() === value;
+}
+
 // FindItem with IndexedPageItemView (…/indexedpageitemview): Offset from the Beginning, at most
 // MaxEntriesReturned (and never more than EWSFindCountLimit, 1,000). Each request evaluates the
 // view afresh and addresses items by position: a contact deleted or added before the offset
@@ -304,15 +324,17 @@ const findItem: Operation = (mailbox, request) => {
   if (!view || attribute(view, "BasePoint") !== "Beginning") throw new EwsFault("ErrorInvalidRequest", "The fake implements IndexedPageItemView from the Beginning only.");
   const offset = Number(attribute(view, "Offset") ?? 0);
   const max = Math.min(Number(attribute(view, "MaxEntriesReturned") ?? 1_000), 1_000);
-  const all = mailbox.sorted(folder.id);
+  const all = mailbox.sorted(folder.id).filter(restrictionOf(child(request, "Restriction")));
   const page = all.slice(offset, offset + max);
   const wanted = descendants([child(request, "ItemShape")!], "FieldURI").map((f) => attribute(f, "FieldURI"));
+  const extendedKeys = descendants([child(request, "ItemShape")!], "ExtendedFieldURI").map(extendedKey);
   const xml = page
     .map(
       (item) =>
         `<t:Contact><t:ItemId Id="${item.id}" ChangeKey="${item.changeKey}"/>` +
         (wanted.includes("item:Size") ? `<t:Size>${mailbox.size(item)}</t:Size>` : "") +
         (wanted.includes("item:LastModifiedTime") ? `<t:LastModifiedTime>${item.lastModified}</t:LastModifiedTime>` : "") +
+        mailbox.renderExtended(item, extendedKeys) +
         `</t:Contact>`,
     )
     .join("");

@@ -268,7 +268,10 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
     if (!folders.has(folderId)) return graphError(res, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
     const top = Number(stringParam(req.query.$top) ?? 10);
     const skip = Number(stringParam(req.query.$skip) ?? 0);
-    const all = mailbox.contactsIn(folderId).sort((a, b) => a.id.localeCompare(b.id));
+    const filter = stringParam(req.query.$filter);
+    const matches = filter ? extendedPropertyFilter(filter) : () => true;
+    if (!matches) return graphError(res, 400, "ErrorInvalidUrlQueryFilter", `unsupported filter ${filter}`);
+    const all = mailbox.contactsIn(folderId).filter(matches).sort((a, b) => a.id.localeCompare(b.id));
     const expand = stringParam(req.query.$expand);
     const select = stringParam(req.query.$select);
     const value = all.slice(skip, skip + top).map((c) => selectProperties(representation(c, wantsImmutableIds(req), expand), select));
@@ -415,6 +418,19 @@ function splitBody(body: unknown, current: JsonObject = {}) {
     };
   }
   return { properties, extended, invalid: undefined };
+}
+
+// singlevaluelegacyextendedproperty-get, "GET resource instances with string-typed extended properties
+// matching a filter": singleValueExtendedProperties/Any(ep: ep/id eq '{id}' and ep/value eq '{value}').
+// "Filtering the string name (Name) in the id of an extended property is case-sensitive. Filtering the
+// value property of an extended property is case-insensitive." The only $filter the fake knows on contacts.
+function extendedPropertyFilter(filter: string): ((contact: FakeContact) => boolean) | undefined {
+  const literal = `'((?:[^']|'')*)'`;
+  const match = new RegExp(`^singleValueExtendedProperties/Any\\(ep: ep/id eq ${literal} and ep/value eq ${literal}\\)$`).exec(filter);
+  if (!match) return undefined;
+  const id = normaliseExtendedId(match[1]!.replace(/''/g, "'"));
+  const value = match[2]!.replace(/''/g, "'").toLowerCase();
+  return (contact) => contact.extended.get(id)?.toLowerCase() === value;
 }
 
 /** Ids named in `singleValueExtendedProperties($filter=id eq '...' or id eq '...')`. */
