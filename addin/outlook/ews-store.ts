@@ -11,6 +11,7 @@ import { contactToEwsUpdates, ewsContactItemShape, ewsContactXmlToContact } from
 import { concordUidFieldUri, concordUidOf, contactForCreate } from "./ews-fields";
 import { decodeState, encodeState, changeKeyHash } from "./ews-state";
 import type { EwsTransport } from "./ews-transport";
+import { createWriteLog } from "./written-since";
 import { attribute, buildTypesXml, child, descendants, escapeXml, text, type XmlNode } from "./ews-xml";
 
 export { concordPropertySetId, concordUidFieldUri } from "./ews-fields";
@@ -68,6 +69,7 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
   // At least two per page: each page after the first repeats one item of the page before (listFolder).
   const pageSize = Math.max(2, Math.min(options.pageSize ?? 500, 1_000));
   const send = (operation: string) => callEws(call, operation);
+  const writes = createWriteLog();
 
   async function listFolders(): Promise<ContactFolder[]> {
     // FindFolder (…/findfolder-operation), Shallow: the direct subfolders of Contacts.
@@ -226,7 +228,10 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
     const previous = decodeState(folder, state);
     const listing = await listFolder(folder);
     const present = new Set(listing.listed.map((item) => item.id));
-    const unseen = previous ? [...previous.hashes.keys()].filter((id) => !present.has(id)) : [];
+    // Known ids the listing did not show: those in the state, and those this store created after
+    // the read that handed the state out (written-since.ts).
+    const known = previous ? new Set([...previous.hashes.keys(), ...writes.writtenSince(folder, state)]) : new Set<string>();
+    const unseen = [...known].filter((id) => !present.has(id));
     const confirmed = unseen.length > 0 ? await probe(folder, unseen) : { present: [], missing: [] };
     const listed = [...listing.listed, ...confirmed.present];
     const changed = previous ? listed.filter((item) => previous.hashes.get(item.id) !== changeKeyHash(item.changeKey)) : listed;
@@ -238,12 +243,14 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
       for (const item of read.items) changeKeys.set(item.id, item.changeKey);
       for (const id of read.gone) {
         changeKeys.delete(id);
-        if (previous?.hashes.has(id)) removed.push(id);
+        if (known.has(id)) removed.push(id);
       }
       items.push(...read.items);
       onProgress?.(items.length);
     }
-    return { items, removed, full: !previous && listing.stable, state: encodeState(folder, changeKeys) };
+    const nextState = encodeState(folder, changeKeys);
+    writes.handedOut(folder, nextState);
+    return { items, removed, full: !previous && listing.stable, state: nextState };
   }
 
   // CreateItem (…/createitem-operation) into the folder via SavedItemFolderId, as
@@ -270,6 +277,7 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
         const error = errorOf(message);
         if (error) return results.push(error);
         const { id, changeKey } = idOf(contactsIn(message)[0] ?? {});
+        writes.wrote(folder, id);
         results.push({ id, changeKey, concordUid: inputs[start + i]!.concordUid, wire: prepared[start + i]! });
       });
       start = end;
@@ -297,7 +305,10 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
   // created by a second Outlook of this mailbox, updates the item already there.
   async function create(folder: string, wire: string, concordUid: string) {
     const existing = await findByUid(folder, concordUid);
-    if (existing) return update(existing.id, wire, concordUid, existing.changeKey);
+    if (existing) {
+      writes.wrote(folder, existing.id);
+      return update(existing.id, wire, concordUid, existing.changeKey);
+    }
     const [result] = await createMany(folder, [{ wire, concordUid }]);
     if (result instanceof EwsError) throw result;
     return result!;

@@ -8,6 +8,7 @@
 import { concordUidExpand, concordUidOf, concordUidPropertyId, withConcordUid, type GraphContact, type GraphContactBody } from "../../core/graph-contact";
 import type { ContactFolder, FolderRead, OutlookContactStore, OutlookItem } from "./outlook-store";
 import { httpRetryDelay, retrying, type Sleep } from "./retry";
+import { createWriteLog } from "./written-since";
 
 /** A Graph contact as JSON, read or written. */
 export type GraphContactJson = GraphContactBody;
@@ -57,6 +58,7 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
   const baseUrl = (options.baseUrl ?? "https://graph.microsoft.com/v1.0").replace(/\/+$/, "");
   const fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const pageSize = options.pageSize ?? 100;
+  const writes = createWriteLog();
 
   async function call<T>(method: string, pathOrUrl: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
     const url = /^https?:/.test(pathOrUrl) ? pathOrUrl : `${baseUrl}${pathOrUrl}`;
@@ -140,7 +142,12 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
     return uids;
   }
 
-  async function readRound(folderId: string, state: DeltaState | undefined, onProgress?: (read: number) => void): Promise<FolderRead<GraphContactJson>> {
+  async function readRound(
+    folderId: string,
+    state: DeltaState | undefined,
+    stateText: string | undefined,
+    onProgress?: (read: number) => void,
+  ): Promise<FolderRead<GraphContactJson>> {
     const deltaStart = (expand: boolean) =>
       `${folderPath(folderId)}/contacts/delta${expand ? `?$expand=${encodeURIComponent(concordUidExpand)}` : ""}`;
     let expandInDelta = state?.expandInDelta ?? true;
@@ -154,18 +161,28 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
     }
     const uids = expandInDelta || round.changed.size === 0 ? undefined : await uidsInFolder(folderId);
     const items = [...round.changed.values()].map((wire) => toItem(wire, uids?.get(String(wire.id))));
-    const nextState: DeltaState = { deltaLink: round.deltaLink, expandInDelta };
-    return { items, removed: state ? [...round.removed] : [], full: !state, state: JSON.stringify(nextState) };
+    const removed = state ? [...round.removed] : [];
+    // Items this store created after the state was handed out must each be in this round, as a
+    // change or a removal; one in neither is read directly (written-since.ts).
+    const unaccounted = writes.writtenSince(folderId, stateText).filter((id) => !round.changed.has(id) && !round.removed.has(id));
+    if (state && unaccounted.length > 0) {
+      const direct = await getItems(folderId, unaccounted);
+      items.push(...direct.items);
+      removed.push(...direct.missing);
+    }
+    const nextState = JSON.stringify({ deltaLink: round.deltaLink, expandInDelta } satisfies DeltaState);
+    writes.handedOut(folderId, nextState);
+    return { items, removed, full: !state, state: nextState };
   }
 
   async function readFolder(folderId: string, state?: string, onProgress?: (read: number) => void) {
     const previous = parseState(state);
-    if (!previous) return readRound(folderId, undefined, onProgress);
+    if (!previous) return readRound(folderId, undefined, undefined, onProgress);
     try {
-      return await readRound(folderId, previous, onProgress);
+      return await readRound(folderId, previous, state, onProgress);
     } catch (error) {
       if (!needsResync(error)) throw error;
-      return readRound(folderId, undefined, onProgress);
+      return readRound(folderId, undefined, undefined, onProgress);
     }
   }
 
@@ -219,8 +236,12 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
   // created by a second Outlook of this mailbox, updates the item already there (If-Match on it).
   async function create(folderId: string, wire: GraphContactJson, concordUid: string): Promise<OutlookItem<GraphContactJson>> {
     const existing = await findByUid(folderId, concordUid);
-    if (existing) return update(String(existing.id), wire, concordUid, String(existing.changeKey ?? ""));
+    if (existing) {
+      writes.wrote(folderId, String(existing.id));
+      return update(String(existing.id), wire, concordUid, String(existing.changeKey ?? ""));
+    }
     const created: GraphContactJson = await call("POST", `${folderPath(folderId)}/contacts`, withConcordUid(writable(wire), concordUid));
+    writes.wrote(folderId, String(created.id));
     return toItem(created, concordUid);
   }
 

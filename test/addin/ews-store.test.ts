@@ -153,6 +153,20 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
     assert.deepEqual(firstRead.removed, []);
   });
 
+  it("reports the deletion of a contact it created after the state it is given", async () => {
+    const folder = mailbox.addFolder("PAB");
+    mailbox.addContact(folder, contactXml({ given: "Kept" }));
+    const first = await store.readFolder(folder);
+    const created = await store.create(folder, contactXml({ given: "Created" }), "uid-created");
+    const createdAndKept = await store.create(folder, contactXml({ given: "Stays" }), "uid-stays");
+    mailbox.deleteContact(created.id);
+    const next = await store.readFolder(folder, first.state);
+    assert.deepEqual(next.removed, [created.id]);
+    assert.deepEqual(next.items.map((i) => i.id), [createdAndKept.id]);
+    const fresh = await makeStore({ pageSize: 7 }).readFolder(folder, first.state);
+    assert.ok(!fresh.items.some((i) => i.id === created.id), "another pane session never reports it present");
+  });
+
   it("reports a contact deleted between FindItem and GetItem as removed, not as a failure", async () => {
     const folder = mailbox.addFolder("PAB");
     const id = mailbox.addContact(folder, contactXml({ given: "Racy" }));

@@ -104,6 +104,26 @@ describe("Graph contact store against the fake Graph", () => {
       assert.ok(!second.items.some((i) => i.id === kept.id));
     });
 
+    it("reports the deletion of a contact it created after the state it is given, which delta does not mention", async () => {
+      const { graph, store, baseUrl } = await start();
+      const folder = graph.addFolder("GAB");
+      const kept = graph.addContact(folder.id, person(1));
+      const first = await store.readFolder(folder.id);
+      const created = await store.create(folder.id, person(2), "uid-2");
+      const createdAndKept = await store.create(folder.id, person(3), "uid-3");
+      graph.deleteContact(created.id);
+
+      const next = await store.readFolder(folder.id, first.state);
+
+      assert.deepEqual(next.removed, [created.id]);
+      assert.deepEqual(next.items.map((i) => i.id), [createdAndKept.id]);
+      // Another pane session has no memory of the create: the item is at least never reported present.
+      const fresh = createGraphStore({ getToken: async () => graph.token, baseUrl, sleep: async () => {} });
+      const other = await fresh.readFolder(folder.id, first.state);
+      assert.ok(!other.items.some((i) => i.id === created.id));
+      assert.ok(!other.items.some((i) => i.id === kept.id));
+    });
+
     it("returns nothing and a fresh state when nothing changed", async () => {
       const { graph, store } = await start();
       const folder = graph.addFolder("GAB");

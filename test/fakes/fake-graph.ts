@@ -20,6 +20,8 @@ export type FakeContact = {
   extended: Map<string, string>;
   /** Change sequence number of the last write, for delta. */
   seq: number;
+  /** Change number at which the contact entered its folder (created there or moved in). */
+  inFolderSince: number;
 };
 
 export type FakeFolder = { id: string; displayName: string };
@@ -39,7 +41,7 @@ export type FakeGraphOptions = {
   clock?: () => Date;
 };
 
-type Tombstone = { id: string; regularId: string; folderId: string; seq: number };
+type Tombstone = { id: string; regularId: string; folderId: string; seq: number; inFolderSince: number };
 type DeltaToken = { folderId: string; sinceSeq: number; expand?: string };
 /** A round in progress: what it will send, frozen when it began (the changes up to `endSeq`). */
 type DeltaSession = { folderId: string; entries: JsonObject[]; endSeq: number; expand?: string; immutable: boolean; offset: number; lastSentId?: string };
@@ -86,6 +88,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
       properties: { ...properties },
       extended: new Map(Object.entries(extended).map(([key, value]) => [normaliseExtendedId(key), value])),
       seq,
+      inFolderSince: seq,
     };
     contacts.set(id, contact);
     return contact;
@@ -112,7 +115,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
     if (!contact) throw new Error(`no contact ${id}`);
     seq++;
     contacts.delete(id);
-    tombstones.push({ id, regularId: contact.regularId, folderId: contact.folderId, seq });
+    tombstones.push({ id, regularId: contact.regularId, folderId: contact.folderId, seq, inFolderSince: contact.inFolderSince });
   }
 
   /** Moves within the mailbox keep the immutable id but change the regular one (outlook-immutable-id). */
@@ -120,10 +123,11 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
     const contact = contacts.get(id);
     if (!contact) throw new Error(`no contact ${id}`);
     seq++;
-    tombstones.push({ id, regularId: contact.regularId, folderId: contact.folderId, seq });
+    tombstones.push({ id, regularId: contact.regularId, folderId: contact.folderId, seq, inFolderSince: contact.inFolderSince });
     contact.folderId = folderId;
     contact.regularId = `${id}-in-${folderId}`;
     contact.seq = seq;
+    contact.inFolderSince = seq;
     return contact;
   }
 
@@ -254,10 +258,16 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
       .sort((a, b) => a.seq - b.seq)
       .map((c) => representation(c, immutable, expand));
     // The first round reports what exists now; deletions before it are not returned (delta-query-overview).
+    // A tracked round reports the deletion of items the state had: delta-query-overview does not say
+    // whether an item created (or moved in) after the deltaLink and deleted before the next round is
+    // reported; Exchange's change tracking reports deletions against the ids the client's state holds
+    // (ICS, MS-OXCFXICS 3.2.5.3 "Determining What Differences To Download", MetaTagIdsetGiven), so the
+    // fake takes that reading, the harder one for a client: such an item is not mentioned at all.
     const removed = sinceSeq === undefined
       ? []
       : tombstones
-          .filter((t) => t.folderId === folderId && t.seq > sinceSeq && !(contacts.get(t.id)?.folderId === folderId))
+          .filter((t) => t.folderId === folderId && t.seq > sinceSeq && t.inFolderSince <= sinceSeq)
+          .filter((t) => !(contacts.get(t.id)?.folderId === folderId))
           .map((t): JsonObject => ({ id: immutable ? t.id : t.regularId, "@removed": { reason: "deleted" } }));
     return { folderId, entries: [...changed, ...removed], endSeq: seq, expand, immutable, offset: 0 };
   }
