@@ -195,7 +195,8 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
       const batch = ids.slice(start, start + probeBatch);
       const messages = await send(
         `<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties>` +
-          `<t:FieldURI FieldURI="item:Size"/><t:FieldURI FieldURI="item:ParentFolderId"/></t:AdditionalProperties></m:ItemShape>` +
+          `<t:FieldURI FieldURI="item:Size"/><t:FieldURI FieldURI="item:ParentFolderId"/>` +
+          `</t:AdditionalProperties></m:ItemShape>` +
           `<m:ItemIds>${batch.map((id) => itemId(id)).join("")}</m:ItemIds></m:GetItem>`,
       );
       messages.forEach((message, i) => {
@@ -230,7 +231,7 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
     const present = new Set(listing.listed.map((item) => item.id));
     // Known ids the listing did not show: those in the state, and those this store created after
     // the read that handed the state out (written-since.ts).
-    const known = previous ? new Set([...previous.hashes.keys(), ...writes.writtenSince(folder, state)]) : new Set<string>();
+    const known = new Set(previous ? [...previous.hashes.keys(), ...writes.writtenSince(folder, state)] : []);
     const unseen = [...known].filter((id) => !present.has(id));
     const confirmed = unseen.length > 0 ? await probe(folder, unseen) : { present: [], missing: [] };
     const listed = [...listing.listed, ...confirmed.present];
@@ -293,8 +294,9 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
       `<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape>` +
         `<t:AdditionalProperties>${concordUidFieldUri}</t:AdditionalProperties></m:ItemShape>` +
         `<m:IndexedPageItemView MaxEntriesReturned="10" Offset="0" BasePoint="Beginning"/>` +
-        `<m:Restriction><t:IsEqualTo>${concordUidFieldUri}<t:FieldURIOrConstant><t:Constant Value="${escapeXml(concordUid)}"/>` +
-        `</t:FieldURIOrConstant></t:IsEqualTo></m:Restriction>` +
+        `<m:Restriction><t:IsEqualTo>${concordUidFieldUri}` +
+        `<t:FieldURIOrConstant><t:Constant Value="${escapeXml(concordUid)}"/></t:FieldURIOrConstant>` +
+        `</t:IsEqualTo></m:Restriction>` +
         `<m:ParentFolderIds>${folderId(folder)}</m:ParentFolderIds></m:FindItem>`,
     );
     const match = contactsIn(successOrThrow(message!)).find((contact) => concordUidOf(contact) === concordUid);

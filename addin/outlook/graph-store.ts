@@ -5,7 +5,14 @@
 //   contactFolder        https://learn.microsoft.com/graph/api/resources/contactfolder
 //   extended properties  https://learn.microsoft.com/graph/api/resources/singlevaluelegacyextendedproperty
 //   immutable ids        https://learn.microsoft.com/graph/outlook-immutable-id
-import { concordUidExpand, concordUidOf, concordUidPropertyId, withConcordUid, type GraphContact, type GraphContactBody } from "../../core/graph-contact";
+import {
+  concordUidExpand,
+  concordUidOf,
+  concordUidPropertyId,
+  withConcordUid,
+  type GraphContact,
+  type GraphContactBody,
+} from "../../core/graph-contact";
 import type { ContactFolder, FolderRead, OutlookContactStore, OutlookItem } from "./outlook-store";
 import { httpRetryDelay, retrying, type Sleep } from "./retry";
 import { createWriteLog } from "./written-since";
@@ -164,7 +171,9 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
     const removed = state ? [...round.removed] : [];
     // Items this store created after the state was handed out must each be in this round, as a
     // change or a removal; one in neither is read directly (written-since.ts).
-    const unaccounted = writes.writtenSince(folderId, stateText).filter((id) => !round.changed.has(id) && !round.removed.has(id));
+    const unaccounted = writes
+      .writtenSince(folderId, stateText)
+      .filter((id) => !round.changed.has(id) && !round.removed.has(id));
     if (state && unaccounted.length > 0) {
       const direct = await getItems(folderId, unaccounted);
       items.push(...direct.items);
@@ -207,7 +216,12 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
     const unique = [...new Set(ids)];
     for (let start = 0; start < unique.length; start += batchLimit) {
       const chunk = unique.slice(start, start + batchLimit);
-      const requests = chunk.map((id, i) => ({ id: String(i), method: "GET", url: byIdPath(id), headers: { prefer: immutableIds } }));
+      const requests = chunk.map((id, i) => ({
+        id: String(i),
+        method: "GET",
+        url: byIdPath(id),
+        headers: { prefer: immutableIds },
+      }));
       const answer: BatchAnswer = await call("POST", "/$batch", { requests });
       const byRequest = new Map(answer.responses.map((r) => [String(r.id), r]));
       for (const [i, id] of chunk.entries()) {
@@ -226,7 +240,9 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
   // Graph compares the value without regard to case, so the exact uid is checked here.
   async function findByUid(folderId: string, concordUid: string): Promise<GraphContactJson | undefined> {
     const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
-    const filter = `singleValueExtendedProperties/Any(ep: ep/id eq ${quote(concordUidPropertyId)} and ep/value eq ${quote(concordUid)})`;
+    const filter =
+      `singleValueExtendedProperties/Any(ep: ep/id eq ${quote(concordUidPropertyId)} ` +
+      `and ep/value eq ${quote(concordUid)})`;
     const query = `$filter=${encodeURIComponent(filter)}&$expand=${encodeURIComponent(concordUidExpand)}&$top=10`;
     const page: Page = await call("GET", `${folderPath(folderId)}/contacts?${query}`);
     return (page.value ?? []).find((item) => concordUidOf(item as GraphContact) === concordUid);

@@ -104,7 +104,7 @@ describe("Graph contact store against the fake Graph", () => {
       assert.ok(!second.items.some((i) => i.id === kept.id));
     });
 
-    it("reports the deletion of a contact it created after the state it is given, which delta does not mention", async () => {
+    it("reports the deletion of a contact it created after the state it is given, though delta omits it", async () => {
       const { graph, store, baseUrl } = await start();
       const folder = graph.addFolder("GAB");
       const kept = graph.addContact(folder.id, person(1));
@@ -204,7 +204,7 @@ describe("Graph contact store against the fake Graph", () => {
   });
 
   describe("reading items by id", () => {
-    it("reads given contacts with their uid and reports deleted ones and ones moved to another folder as missing", async () => {
+    it("reads given contacts with their uid; deleted ones and ones moved to another folder are missing", async () => {
       const { graph, store } = await start();
       const folder = graph.addFolder("GAB");
       const other = graph.addFolder("Archive");
@@ -216,7 +216,8 @@ describe("Graph contact store against the fake Graph", () => {
 
       const read = await store.getItems(folder.id, [kept.id, deleted.id, moved.id]);
 
-      assert.deepEqual(read.items.map((i) => [i.id, i.concordUid, i.wire.displayName]), [[kept.id, "uid-1", "Person 1"]]);
+      const summary = read.items.map((i) => [i.id, i.concordUid, i.wire.displayName]);
+      assert.deepEqual(summary, [[kept.id, "uid-1", "Person 1"]]);
       assert.equal(read.items[0]!.changeKey, kept.changeKey);
       assert.deepEqual(read.missing.sort(), [deleted.id, moved.id].sort());
     });
@@ -262,7 +263,8 @@ describe("Graph contact store against the fake Graph", () => {
       const inFolder = graph.mailbox.contactsIn(folder.id);
       assert.deepEqual(inFolder.map((c) => c.properties.displayName), ["Ada Lovelace"]);
       assert.equal(graph.mailbox.contactsIn(elsewhere.id).length, 1);
-      assert.ok(graph.mailbox.requests.some((r) => decodeURIComponent(r.path).includes("singleValueExtendedProperties/Any(ep: ep/id eq ")));
+      const lookup = "singleValueExtendedProperties/Any(ep: ep/id eq ";
+      assert.ok(graph.mailbox.requests.some((r) => decodeURIComponent(r.path).includes(lookup)));
     });
 
     it("creates a second item for a uid that differs only in case", async () => {

@@ -201,7 +201,9 @@ export class FakeMailbox {
       `<t:Contact><t:ItemId Id="${item.id}" ChangeKey="${item.changeKey}"/>` +
       (fieldUris.includes("item:ParentFolderId") ? `<t:ParentFolderId Id="${item.folderId}"/>` : "") +
       (fieldUris.includes("item:Size") ? `<t:Size>${this.size(item)}</t:Size>` : "") +
-      (fieldUris.includes("item:LastModifiedTime") ? `<t:LastModifiedTime>${item.lastModified}</t:LastModifiedTime>` : "") +
+      (fieldUris.includes("item:LastModifiedTime")
+        ? `<t:LastModifiedTime>${item.lastModified}</t:LastModifiedTime>`
+        : "") +
       `</t:Contact>`
     );
   }
@@ -437,7 +439,9 @@ const updateItem: Operation = (mailbox, request) => {
       const ref = child(change, "ItemId")!;
       const item = mailbox.mustGet(attribute(ref, "Id") ?? "");
       const changeKey = attribute(ref, "ChangeKey");
-      if (resolution !== "AlwaysOverwrite" && !changeKey) throw new ItemError("ErrorChangeKeyRequired", "ChangeKey is required for this operation.");
+      if (resolution !== "AlwaysOverwrite" && !changeKey) {
+        throw new ItemError("ErrorChangeKeyRequired", "ChangeKey is required for this operation.");
+      }
       if (resolution === "NeverOverwrite" && changeKey !== item.changeKey) throw new ItemError("ErrorIrresolvableConflict", "The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.");
       for (const update of children(child(change, "Updates")!)) applyChange(item, update);
       mailbox.touchItem(item);

@@ -115,7 +115,8 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
     if (!contact) throw new Error(`no contact ${id}`);
     seq++;
     contacts.delete(id);
-    tombstones.push({ id, regularId: contact.regularId, folderId: contact.folderId, seq, inFolderSince: contact.inFolderSince });
+    const { regularId, inFolderSince } = contact;
+    tombstones.push({ id, regularId, folderId: contact.folderId, seq, inFolderSince });
   }
 
   /** Moves within the mailbox keep the immutable id but change the regular one (outlook-immutable-id). */
@@ -123,7 +124,8 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
     const contact = contacts.get(id);
     if (!contact) throw new Error(`no contact ${id}`);
     seq++;
-    tombstones.push({ id, regularId: contact.regularId, folderId: contact.folderId, seq, inFolderSince: contact.inFolderSince });
+    const { regularId, inFolderSince } = contact;
+    tombstones.push({ id, regularId, folderId: contact.folderId, seq, inFolderSince });
     contact.folderId = folderId;
     contact.regularId = `${id}-in-${folderId}`;
     contact.seq = seq;
@@ -305,14 +307,18 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
   });
 
   // https://learn.microsoft.com/graph/api/contact-get: the contact, or 404 ErrorItemNotFound once it is deleted.
-  function getContact(id: string, immutable: boolean, expand?: string, select?: string): { status: number; body: JsonObject } {
+  type Answer = { status: number; body: JsonObject };
+  function getContact(id: string, immutable: boolean, expand?: string, select?: string): Answer {
     const contact = findContact(id);
-    if (!contact) return { status: 404, body: errorBody("ErrorItemNotFound", "The specified object was not found in the store.") };
+    if (!contact) {
+      return { status: 404, body: errorBody("ErrorItemNotFound", "The specified object was not found in the store.") };
+    }
     return { status: 200, body: selectProperties(representation(contact, immutable, expand), select) };
   }
 
   router.get("/me/contacts/:id", (req, res) => {
-    const answer = getContact(req.params.id, wantsImmutableIds(req), stringParam(req.query.$expand), stringParam(req.query.$select));
+    const { $expand, $select } = req.query;
+    const answer = getContact(req.params.id, wantsImmutableIds(req), stringParam($expand), stringParam($select));
     res.status(answer.status).json(answer.body);
   });
 
@@ -325,16 +331,20 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
     if (!Array.isArray(requests) || requests.length === 0 || requests.length > maxBatchRequests) {
       return graphError(res, 400, "BadRequest", `A batch holds 1 to ${maxBatchRequests} requests.`);
     }
-    const responses = requests.map((request: { id?: string; method?: string; url?: string; headers?: Record<string, string> }) => {
+    type BatchRequest = { id?: string; method?: string; url?: string; headers?: Record<string, string> };
+    const responses = requests.map((request: BatchRequest) => {
       const url = new URL(String(request.url ?? ""), "http://batch.invalid");
       const match = /^\/me\/contacts\/([^/]+)$/.exec(url.pathname);
       if (request.method !== "GET" || !match) {
-        return { id: request.id, status: 400, headers: {}, body: errorBody("BadRequest", "The fake batches single-contact GETs only.") };
+        const body = errorBody("BadRequest", "The fake batches single-contact GETs only.");
+        return { id: request.id, status: 400, headers: {}, body };
       }
       const prefer = Object.entries(request.headers ?? {}).find(([name]) => name.toLowerCase() === "prefer")?.[1] ?? "";
       const immutable = /IdType\s*=\s*"ImmutableId"/i.test(prefer);
-      const answer = getContact(decodeURIComponent(match[1]!), immutable, url.searchParams.get("$expand") ?? undefined, url.searchParams.get("$select") ?? undefined);
-      return { id: request.id, status: answer.status, headers: { "content-type": "application/json" }, body: answer.body };
+      const param = (name: string) => url.searchParams.get(name) ?? undefined;
+      const answer = getContact(decodeURIComponent(match[1]!), immutable, param("$expand"), param("$select"));
+      const headers = { "content-type": "application/json" };
+      return { id: request.id, status: answer.status, headers, body: answer.body };
     });
     res.json({ responses });
   });
@@ -398,7 +408,8 @@ export type FakeGraph = ReturnType<typeof createFakeGraph>;
 
 /** https://learn.microsoft.com/graph/errors: { error: { code, message, innerError } }. */
 function errorBody(code: string, message: string): JsonObject {
-  return { error: { code, message, innerError: { date: "2025-01-01T00:00:00", "request-id": "fake", "client-request-id": "fake" } } };
+  const innerError = { date: "2025-01-01T00:00:00", "request-id": "fake", "client-request-id": "fake" };
+  return { error: { code, message, innerError } };
 }
 
 function graphError(res: Response, status: number, code: string, message: string): void {
@@ -436,7 +447,8 @@ function splitBody(body: unknown, current: JsonObject = {}) {
 // value property of an extended property is case-insensitive." The only $filter the fake knows on contacts.
 function extendedPropertyFilter(filter: string): ((contact: FakeContact) => boolean) | undefined {
   const literal = `'((?:[^']|'')*)'`;
-  const match = new RegExp(`^singleValueExtendedProperties/Any\\(ep: ep/id eq ${literal} and ep/value eq ${literal}\\)$`).exec(filter);
+  const pattern = `^singleValueExtendedProperties/Any\\(ep: ep/id eq ${literal} and ep/value eq ${literal}\\)$`;
+  const match = new RegExp(pattern).exec(filter);
   if (!match) return undefined;
   const id = normaliseExtendedId(match[1]!.replace(/''/g, "'"));
   const value = match[2]!.replace(/''/g, "'").toLowerCase();
