@@ -8,9 +8,10 @@
 import type { ContactFolder, FolderRead, OutlookContactStore, OutlookItem } from "./outlook-store";
 import { callEws, defaultCallOptions, errorOf, EwsError, type CallOptions, type ResponseMessage } from "./ews-soap";
 import { contactToEwsUpdates, ewsContactItemShape, ewsContactXmlToContact } from "../../core/ews-contact";
-import { concordUidOf, contactForCreate } from "./ews-fields";
+import { concordUidFieldUri, concordUidOf, contactForCreate } from "./ews-fields";
 import { decodeState, encodeState, changeKeyHash } from "./ews-state";
 import type { EwsTransport } from "./ews-transport";
+import { createWriteLog } from "./written-since";
 import { attribute, buildTypesXml, child, descendants, escapeXml, text, type XmlNode } from "./ews-xml";
 
 export { concordPropertySetId, concordUidFieldUri } from "./ews-fields";
@@ -26,7 +27,10 @@ export type EwsStoreOptions = {
 };
 
 export type EwsContactStore = OutlookContactStore<string> & {
-  /** CreateItem in as few requests as the size limit allows; one result per input, in order. */
+  /**
+   * CreateItem in as few requests as the size limit allows; one result per input, in order.
+   * Unlike `create`, it does not look for an item already carrying the uid first.
+   */
   createMany(folderId: string, items: { wire: string; concordUid: string }[]): Promise<(OutlookItem<string> | EwsError)[]>;
 };
 
@@ -35,6 +39,8 @@ type Listed = { id: string; changeKey: string; size: number };
 // Per-item room for the XML around a contact's properties in a GetItem response.
 const responseOverheadPerItem = 4_096;
 const maxItemsPerRequest = 100;
+// Ids per IdOnly GetItem: about 300 characters each way per item, far under the 1 MB limit.
+const probeBatch = 500;
 
 const folderId = (id: string) => `<t:FolderId Id="${escapeXml(id)}"/>`;
 const itemId = (id: string, changeKey?: string) => `<t:ItemId Id="${escapeXml(id)}"${changeKey ? ` ChangeKey="${escapeXml(changeKey)}"` : ""}/>`;
@@ -60,8 +66,10 @@ function toFolder(folder: XmlNode): ContactFolder {
 
 export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore {
   const call: CallOptions = { ...defaultCallOptions, ...options } as CallOptions;
-  const pageSize = Math.min(options.pageSize ?? 500, 1_000);
+  // At least two per page: each page after the first repeats one item of the page before (listFolder).
+  const pageSize = Math.max(2, Math.min(options.pageSize ?? 500, 1_000));
   const send = (operation: string) => callEws(call, operation);
+  const writes = createWriteLog();
 
   async function listFolders(): Promise<ContactFolder[]> {
     // FindFolder (…/findfolder-operation), Shallow: the direct subfolders of Contacts.
@@ -106,23 +114,32 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
     };
   }
 
-  // Offsets shift when Outlook adds or deletes contacts mid-listing; a listing
-  // whose TotalItemsInView moved is taken again (up to three times).
-  async function listFolder(folder: string): Promise<Listed[]> {
+  // IndexedPageItemView addresses items by position (…/indexedpageitemview): a contact deleted
+  // before the current position while the listing runs makes the next page skip one untouched
+  // contact, one added before it repeats one — and a delete plus a create leave TotalItemsInView
+  // unchanged. So each page after the first starts one item early, on the last item of the page
+  // before: if that item is not there, positions moved and the listing is taken again (three
+  // tries). A listing that never holds still comes back unstable: what it saw, and no claim
+  // that anything it did not see is gone.
+  async function listFolder(folder: string): Promise<{ listed: Listed[]; stable: boolean }> {
     for (let attempt = 0; ; attempt++) {
       const seen = new Map<string, Listed>();
-      let offset = 0;
-      let firstTotal: number | undefined;
       let stable = true;
+      let offset = 0;
+      let lastSeen: string | undefined;
       for (;;) {
-        const page = await listPage(folder, offset);
-        firstTotal ??= page.total;
-        stable &&= page.total === firstTotal;
-        for (const item of page.listed) seen.set(item.id, item);
-        if (page.last || page.listed.length === 0) break;
+        const page = await listPage(folder, lastSeen === undefined ? offset : offset - 1);
+        let fresh = page.listed;
+        if (lastSeen !== undefined) {
+          if (fresh[0]?.id === lastSeen) fresh = fresh.slice(1);
+          else stable = false;
+        }
+        for (const item of fresh) seen.set(item.id, item);
+        if (page.last || fresh.length === 0) break;
         offset = page.next;
+        lastSeen = page.listed.at(-1)!.id;
       }
-      if (stable || attempt >= 2) return [...seen.values()];
+      if (stable || attempt >= 2) return { listed: [...seen.values()], stable };
     }
   }
 
@@ -152,7 +169,7 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
     return { id, changeKey, lastModified, concordUid: concordUidOf(contact), wire: buildTypesXml([contact]) };
   }
 
-  async function getItems(batch: Listed[]): Promise<{ items: OutlookItem<string>[]; gone: string[] }> {
+  async function fetchBatch(batch: Listed[]): Promise<{ items: OutlookItem<string>[]; gone: string[] }> {
     const messages = await send(
       // The mapping's shape: AllProperties, a text body, and the extended properties it reads (the Concord uid among them).
       `<m:GetItem>${ewsContactItemShape}<m:ItemIds>${batch.map((item) => itemId(item.id)).join("")}</m:ItemIds></m:GetItem>`,
@@ -167,25 +184,74 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
     return { items, gone };
   }
 
+  // GetItem (…/getitem-operation) with IdOnly plus item:Size and item:ParentFolderId: which ids
+  // still exist in this folder, and how large they are. A missing id answers ErrorItemNotFound per
+  // item ("GetItem operation", response messages are one per requested id, in order); our own
+  // remove and an Outlook delete both move the item to Deleted Items, under another folder.
+  async function probe(folder: string, ids: string[]): Promise<{ present: Listed[]; missing: string[] }> {
+    const present: Listed[] = [];
+    const missing: string[] = [];
+    for (let start = 0; start < ids.length; start += probeBatch) {
+      const batch = ids.slice(start, start + probeBatch);
+      const messages = await send(
+        `<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties>` +
+          `<t:FieldURI FieldURI="item:Size"/><t:FieldURI FieldURI="item:ParentFolderId"/>` +
+          `</t:AdditionalProperties></m:ItemShape>` +
+          `<m:ItemIds>${batch.map((id) => itemId(id)).join("")}</m:ItemIds></m:GetItem>`,
+      );
+      messages.forEach((message, i) => {
+        if (message.code === "ErrorItemNotFound") return missing.push(batch[i]!);
+        const contact = contactsIn(successOrThrow(message))[0] ?? {};
+        const parent = attribute(child(contact, "ParentFolderId") ?? {}, "Id");
+        if (parent !== folder) return missing.push(batch[i]!);
+        present.push({ ...idOf(contact), size: Number(text(child(contact, "Size"))) || 0 });
+      });
+    }
+    return { present, missing };
+  }
+
+  async function getItems(folder: string, ids: string[]): Promise<{ items: OutlookItem<string>[]; missing: string[] }> {
+    const { present, missing } = await probe(folder, [...new Set(ids)]);
+    const items: OutlookItem<string>[] = [];
+    for (const batch of getItemBatches(present)) {
+      const read = await fetchBatch(batch);
+      items.push(...read.items);
+      missing.push(...read.gone);
+    }
+    return { items, missing };
+  }
+
+  // An incremental read reports as removed only ids GetItem confirms gone (or moved out of the
+  // folder): an id merely absent from the listing may have been skipped by shifting offsets, and
+  // one that is still there rejoins the listing. A first read whose listing never held still is
+  // not `full`: absence from it proves nothing.
   async function readFolder(folder: string, state?: string, onProgress?: (read: number) => void): Promise<FolderRead<string>> {
     const previous = decodeState(folder, state);
-    const listed = await listFolder(folder);
+    const listing = await listFolder(folder);
+    const present = new Set(listing.listed.map((item) => item.id));
+    // Known ids the listing did not show: those in the state, and those this store created after
+    // the read that handed the state out (written-since.ts).
+    const known = new Set(previous ? [...previous.hashes.keys(), ...writes.writtenSince(folder, state)] : []);
+    const unseen = [...known].filter((id) => !present.has(id));
+    const confirmed = unseen.length > 0 ? await probe(folder, unseen) : { present: [], missing: [] };
+    const listed = [...listing.listed, ...confirmed.present];
     const changed = previous ? listed.filter((item) => previous.hashes.get(item.id) !== changeKeyHash(item.changeKey)) : listed;
-    const present = new Set(listed.map((item) => item.id));
-    const removed = previous ? [...previous.hashes.keys()].filter((id) => !present.has(id)) : [];
+    const removed = [...confirmed.missing];
     const changeKeys = new Map(listed.map((item) => [item.id, item.changeKey]));
     const items: OutlookItem<string>[] = [];
     for (const batch of getItemBatches(changed)) {
-      const read = await getItems(batch);
+      const read = await fetchBatch(batch);
       for (const item of read.items) changeKeys.set(item.id, item.changeKey);
       for (const id of read.gone) {
         changeKeys.delete(id);
-        if (previous?.hashes.has(id)) removed.push(id);
+        if (known.has(id)) removed.push(id);
       }
       items.push(...read.items);
       onProgress?.(items.length);
     }
-    return { items, removed, full: !previous, state: encodeState(folder, changeKeys) };
+    const nextState = encodeState(folder, changeKeys);
+    writes.handedOut(folder, nextState);
+    return { items, removed, full: !previous && listing.stable, state: nextState };
   }
 
   // CreateItem (…/createitem-operation) into the folder via SavedItemFolderId, as
@@ -212,6 +278,7 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
         const error = errorOf(message);
         if (error) return results.push(error);
         const { id, changeKey } = idOf(contactsIn(message)[0] ?? {});
+        writes.wrote(folder, id);
         results.push({ id, changeKey, concordUid: inputs[start + i]!.concordUid, wire: prepared[start + i]! });
       });
       start = end;
@@ -219,7 +286,31 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
     return results;
   }
 
+  // FindItem (…/finditem-operation) with a Restriction IsEqualTo (…/isequalto) on the Concord uid's
+  // ExtendedFieldURI: the item in this folder already carrying the uid, if any. Exchange compares
+  // strings without regard to case, so the exact value is checked here.
+  async function findByUid(folder: string, concordUid: string): Promise<{ id: string; changeKey: string } | undefined> {
+    const [message] = await send(
+      `<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape>` +
+        `<t:AdditionalProperties>${concordUidFieldUri}</t:AdditionalProperties></m:ItemShape>` +
+        `<m:IndexedPageItemView MaxEntriesReturned="10" Offset="0" BasePoint="Beginning"/>` +
+        `<m:Restriction><t:IsEqualTo>${concordUidFieldUri}` +
+        `<t:FieldURIOrConstant><t:Constant Value="${escapeXml(concordUid)}"/></t:FieldURIOrConstant>` +
+        `</t:IsEqualTo></m:Restriction>` +
+        `<m:ParentFolderIds>${folderId(folder)}</m:ParentFolderIds></m:FindItem>`,
+    );
+    const match = contactsIn(successOrThrow(message!)).find((contact) => concordUidOf(contact) === concordUid);
+    return match ? idOf(match) : undefined;
+  }
+
+  // Idempotent per (folder, uid): a create retried after a lost answer, or the same contact
+  // created by a second Outlook of this mailbox, updates the item already there.
   async function create(folder: string, wire: string, concordUid: string) {
+    const existing = await findByUid(folder, concordUid);
+    if (existing) {
+      writes.wrote(folder, existing.id);
+      return update(existing.id, wire, concordUid, existing.changeKey);
+    }
     const [result] = await createMany(folder, [{ wire, concordUid }]);
     if (result instanceof EwsError) throw result;
     return result!;
@@ -229,13 +320,16 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
   // wants it, so core/ews-contact sets every field it holds and deletes every
   // field it can map but the wire lacks (a dropped mobile number deletes
   // contacts:PhoneNumber[MobilePhone] and nothing else).
-  // With a ChangeKey, AutoResolve (EWS's default): Exchange resolves against the
-  // version we read, and requires the ChangeKey (ErrorChangeKeyRequired otherwise).
-  // Without one the caller has no version to defend, so AlwaysOverwrite states
+  // With a ChangeKey, NeverOverwrite: when the contact changed in Outlook since the
+  // sync read it, Exchange refuses with ErrorIrresolvableConflict (MS-OXWSCORE 3.1.4.9.4.1,
+  // ConflictResolutionType) and the update throws, so the sync records a per-item error
+  // and merges the newer version next time. AutoResolve "will in most cases overwrite the
+  // existing value" (same section): it would silently replace the user's edit.
+  // Without a ChangeKey the caller has no version to defend, so AlwaysOverwrite states
   // that intent instead of failing.
   async function update(id: string, wire: string, concordUid: string, changeKey?: string) {
     const contact = { ...ewsContactXmlToContact(wire, concordUid), uid: concordUid };
-    const resolution = changeKey ? "AutoResolve" : "AlwaysOverwrite";
+    const resolution = changeKey ? "NeverOverwrite" : "AlwaysOverwrite";
     const [message] = await send(
       `<m:UpdateItem ConflictResolution="${resolution}"><m:ItemChanges><t:ItemChange>${itemId(id, changeKey)}` +
         `<t:Updates>${contactToEwsUpdates(contact).join("")}</t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>`,
@@ -255,6 +349,6 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
     successOrThrow(message!);
   }
 
-  return { kind: "ews", listFolders, ensureFolder, readFolder, create, createMany, update, remove };
+  return { kind: "ews", listFolders, ensureFolder, readFolder, getItems, create, createMany, update, remove };
 }
 

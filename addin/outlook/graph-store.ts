@@ -5,9 +5,17 @@
 //   contactFolder        https://learn.microsoft.com/graph/api/resources/contactfolder
 //   extended properties  https://learn.microsoft.com/graph/api/resources/singlevaluelegacyextendedproperty
 //   immutable ids        https://learn.microsoft.com/graph/outlook-immutable-id
-import { concordUidExpand, concordUidOf, withConcordUid, type GraphContact, type GraphContactBody } from "../../core/graph-contact";
+import {
+  concordUidExpand,
+  concordUidOf,
+  concordUidPropertyId,
+  withConcordUid,
+  type GraphContact,
+  type GraphContactBody,
+} from "../../core/graph-contact";
 import type { ContactFolder, FolderRead, OutlookContactStore, OutlookItem } from "./outlook-store";
 import { httpRetryDelay, retrying, type Sleep } from "./retry";
+import { createWriteLog } from "./written-since";
 
 /** A Graph contact as JSON, read or written. */
 export type GraphContactJson = GraphContactBody;
@@ -45,12 +53,19 @@ const expandRefused = (error: unknown) => error instanceof GraphError && [400, 5
 /** What readFolder hands back as `state`: the deltaLink, and whether it carries the uid $expand. */
 type DeltaState = { deltaLink: string; expandInDelta: boolean };
 
+type BatchAnswer = { responses: { id: string; status: number; body?: GraphContactJson }[] };
+
+const immutableIds = `IdType="ImmutableId"`;
+/** json-batching: at most 20 requests per batch. */
+const batchLimit = 20;
+
 type Page = { value?: GraphContactJson[]; "@odata.nextLink"?: string; "@odata.deltaLink"?: string };
 
 export function createGraphStore(options: GraphStoreOptions): OutlookContactStore<GraphContactJson> {
   const baseUrl = (options.baseUrl ?? "https://graph.microsoft.com/v1.0").replace(/\/+$/, "");
   const fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const pageSize = options.pageSize ?? 100;
+  const writes = createWriteLog();
 
   async function call<T>(method: string, pathOrUrl: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
     const url = /^https?:/.test(pathOrUrl) ? pathOrUrl : `${baseUrl}${pathOrUrl}`;
@@ -58,7 +73,7 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
       const headers: Record<string, string> = {
         authorization: `Bearer ${await options.getToken()}`,
         // Every request, because the header applies only to the request it is on (outlook-immutable-id).
-        prefer: `IdType="ImmutableId"`,
+        prefer: immutableIds,
         ...extraHeaders,
       };
       if (extraHeaders.prefer) headers.prefer = `IdType="ImmutableId", ${extraHeaders.prefer}`;
@@ -134,7 +149,12 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
     return uids;
   }
 
-  async function readRound(folderId: string, state: DeltaState | undefined, onProgress?: (read: number) => void): Promise<FolderRead<GraphContactJson>> {
+  async function readRound(
+    folderId: string,
+    state: DeltaState | undefined,
+    stateText: string | undefined,
+    onProgress?: (read: number) => void,
+  ): Promise<FolderRead<GraphContactJson>> {
     const deltaStart = (expand: boolean) =>
       `${folderPath(folderId)}/contacts/delta${expand ? `?$expand=${encodeURIComponent(concordUidExpand)}` : ""}`;
     let expandInDelta = state?.expandInDelta ?? true;
@@ -148,23 +168,96 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
     }
     const uids = expandInDelta || round.changed.size === 0 ? undefined : await uidsInFolder(folderId);
     const items = [...round.changed.values()].map((wire) => toItem(wire, uids?.get(String(wire.id))));
-    const nextState: DeltaState = { deltaLink: round.deltaLink, expandInDelta };
-    return { items, removed: state ? [...round.removed] : [], full: !state, state: JSON.stringify(nextState) };
+    const removed = state ? [...round.removed] : [];
+    // Items this store created after the state was handed out must each be in this round, as a
+    // change or a removal; one in neither is read directly (written-since.ts).
+    const unaccounted = writes
+      .writtenSince(folderId, stateText)
+      .filter((id) => !round.changed.has(id) && !round.removed.has(id));
+    if (state && unaccounted.length > 0) {
+      const direct = await getItems(folderId, unaccounted);
+      items.push(...direct.items);
+      removed.push(...direct.missing);
+    }
+    const nextState = JSON.stringify({ deltaLink: round.deltaLink, expandInDelta } satisfies DeltaState);
+    writes.handedOut(folderId, nextState);
+    return { items, removed, full: !state, state: nextState };
   }
 
   async function readFolder(folderId: string, state?: string, onProgress?: (read: number) => void) {
     const previous = parseState(state);
-    if (!previous) return readRound(folderId, undefined, onProgress);
+    if (!previous) return readRound(folderId, undefined, undefined, onProgress);
     try {
-      return await readRound(folderId, previous, onProgress);
+      return await readRound(folderId, previous, state, onProgress);
     } catch (error) {
       if (!needsResync(error)) throw error;
-      return readRound(folderId, undefined, onProgress);
+      return readRound(folderId, undefined, undefined, onProgress);
     }
   }
 
+  const byIdPath = (id: string) => `${contactPath(id)}?$expand=${encodeURIComponent(concordUidExpand)}`;
+
+  /** One contact by id, the way readFolder returns it; undefined once it is deleted (404). */
+  async function getOne(id: string): Promise<GraphContactJson | undefined> {
+    try {
+      return await call<GraphContactJson>("GET", byIdPath(id));
+    } catch (error) {
+      if (error instanceof GraphError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  // GET /me/contacts/{id} (contact-get) with the uid expanded, 20 per JSON batch
+  // (https://learn.microsoft.com/graph/json-batching). A request that fails inside a batch for any
+  // reason but 404 (a 429 there is per request) is sent again on its own, with the usual retries.
+  async function getItems(folderId: string, ids: string[]) {
+    const items: OutlookItem<GraphContactJson>[] = [];
+    const missing: string[] = [];
+    const unique = [...new Set(ids)];
+    for (let start = 0; start < unique.length; start += batchLimit) {
+      const chunk = unique.slice(start, start + batchLimit);
+      const requests = chunk.map((id, i) => ({
+        id: String(i),
+        method: "GET",
+        url: byIdPath(id),
+        headers: { prefer: immutableIds },
+      }));
+      const answer: BatchAnswer = await call("POST", "/$batch", { requests });
+      const byRequest = new Map(answer.responses.map((r) => [String(r.id), r]));
+      for (const [i, id] of chunk.entries()) {
+        const response = byRequest.get(String(i));
+        const wire = response?.status === 200 ? response.body : response?.status === 404 ? undefined : await getOne(id);
+        // Moved to another folder (or to Deleted Items): no longer this folder's item.
+        if (!wire || wire.parentFolderId !== folderId) missing.push(id);
+        else items.push(toItem(wire));
+      }
+    }
+    return { items, missing };
+  }
+
+  // The folder's item carrying this Concord uid, found with the filter singlevaluelegacyextendedproperty-get
+  // documents: singleValueExtendedProperties/Any(ep: ep/id eq '{id}' and ep/value eq '{value}').
+  // Graph compares the value without regard to case, so the exact uid is checked here.
+  async function findByUid(folderId: string, concordUid: string): Promise<GraphContactJson | undefined> {
+    const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
+    const filter =
+      `singleValueExtendedProperties/Any(ep: ep/id eq ${quote(concordUidPropertyId)} ` +
+      `and ep/value eq ${quote(concordUid)})`;
+    const query = `$filter=${encodeURIComponent(filter)}&$expand=${encodeURIComponent(concordUidExpand)}&$top=10`;
+    const page: Page = await call("GET", `${folderPath(folderId)}/contacts?${query}`);
+    return (page.value ?? []).find((item) => concordUidOf(item as GraphContact) === concordUid);
+  }
+
+  // Idempotent per (folder, uid): a create retried after a lost answer, or the same contact
+  // created by a second Outlook of this mailbox, updates the item already there (If-Match on it).
   async function create(folderId: string, wire: GraphContactJson, concordUid: string): Promise<OutlookItem<GraphContactJson>> {
+    const existing = await findByUid(folderId, concordUid);
+    if (existing) {
+      writes.wrote(folderId, String(existing.id));
+      return update(String(existing.id), wire, concordUid, String(existing.changeKey ?? ""));
+    }
     const created: GraphContactJson = await call("POST", `${folderPath(folderId)}/contacts`, withConcordUid(writable(wire), concordUid));
+    writes.wrote(folderId, String(created.id));
     return toItem(created, concordUid);
   }
 
@@ -185,7 +278,7 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
     }
   }
 
-  return { kind: "graph", listFolders, ensureFolder, readFolder, create, update, remove };
+  return { kind: "graph", listFolders, ensureFolder, readFolder, getItems, create, update, remove };
 }
 
 function toItem(wire: GraphContactJson, knownUid?: string): OutlookItem<GraphContactJson> {

@@ -68,7 +68,8 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
     assert.equal(read.items.length, 20);
     assert.deepEqual(new Set(read.items.map((i) => i.id)), new Set(mailbox.idsIn(folder)));
     assert.match(read.items.find((i) => i.wire.includes("Person13"))!.wire, /^<t:Contact>.*<t:GivenName>Person13<\/t:GivenName>/);
-    assert.equal(mailbox.log.filter((r) => r.operation === "FindItem").length, 3, "20 contacts in pages of 7");
+    const finds = mailbox.log.filter((r) => r.operation === "FindItem").length;
+    assert.equal(finds, 4, "20 contacts in pages of 7, each page repeating the last item of the one before");
   });
 
   it("returns only contacts whose ChangeKey changed since the last read", async () => {
@@ -97,6 +98,76 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
     assert.deepEqual(mailbox.idsIn(folder), [keep]);
   });
 
+  it("does not report an untouched contact as deleted when an Outlook delete and create shift the pages", async () => {
+    const folder = mailbox.addFolder("PAB");
+    const ids = Array.from({ length: 20 }, (_, i) => mailbox.addContact(folder, contactXml({ given: `P${i}` })));
+    const first = await store.readFolder(folder);
+    let added = "";
+    mailbox.betweenFindItemPages(() => {
+      mailbox.deleteContact(ids[1]!);
+      added = mailbox.addContact(folder, contactXml({ given: "New in Outlook" }));
+    });
+    const next = await store.readFolder(folder, first.state);
+    assert.deepEqual(next.removed, [ids[1]]);
+    assert.deepEqual(next.items.map((i) => i.id), [added]);
+    const after = await store.readFolder(folder, next.state);
+    assert.deepEqual([after.items, after.removed], [[], []], "the state still knows every contact");
+  });
+
+  it("reads every contact on a first read while a delete and a create shift the pages", async () => {
+    const folder = mailbox.addFolder("PAB");
+    const ids = Array.from({ length: 20 }, (_, i) => mailbox.addContact(folder, contactXml({ given: `P${i}` })));
+    mailbox.betweenFindItemPages(() => {
+      mailbox.deleteContact(ids[0]!);
+      mailbox.addContact(folder, contactXml({ given: "New in Outlook" }));
+    });
+    const read = await store.readFolder(folder);
+    assert.equal(read.full, true);
+    assert.deepEqual(new Set(read.items.map((i) => i.id)), new Set(mailbox.idsIn(folder)));
+  });
+
+  it("reports no deletion it has not confirmed when the listing never holds still", async () => {
+    const folder = mailbox.addFolder("PAB");
+    const ids = Array.from({ length: 20 }, (_, i) => mailbox.addContact(folder, contactXml({ given: `P${i}` })));
+    const first = await store.readFolder(folder);
+    let victim = 0;
+    const churn = () => {
+      mailbox.deleteContact(mailbox.idsIn(folder)[0]!);
+      mailbox.addContact(folder, contactXml({ given: `Churn ${victim++}` }));
+    };
+    mailbox.betweenFindItemPages(churn, 1_000);
+    const next = await store.readFolder(folder, first.state);
+    mailbox.stopPageChanges();
+    const gone = ids.filter((id) => !mailbox.items.has(id));
+    assert.ok(gone.length > 3, "the churn deleted contacts");
+    assert.equal(next.full, false);
+    assert.ok(next.removed.every((id) => gone.includes(id)), "every reported removal is a real one");
+    // A contact deleted after the listing had passed it is seen gone by the next read.
+    const calm = await store.readFolder(folder, next.state);
+    assert.deepEqual([...next.removed, ...calm.removed].sort(), gone.sort(), "no deletion is lost");
+
+    const unstableFirst = makeStore({ pageSize: 7 });
+    mailbox.betweenFindItemPages(churn, 1_000);
+    const firstRead = await unstableFirst.readFolder(folder);
+    mailbox.stopPageChanges();
+    assert.equal(firstRead.full, false, "an unstable first read does not claim the absent are gone");
+    assert.deepEqual(firstRead.removed, []);
+  });
+
+  it("reports the deletion of a contact it created after the state it is given", async () => {
+    const folder = mailbox.addFolder("PAB");
+    mailbox.addContact(folder, contactXml({ given: "Kept" }));
+    const first = await store.readFolder(folder);
+    const created = await store.create(folder, contactXml({ given: "Created" }), "uid-created");
+    const createdAndKept = await store.create(folder, contactXml({ given: "Stays" }), "uid-stays");
+    mailbox.deleteContact(created.id);
+    const next = await store.readFolder(folder, first.state);
+    assert.deepEqual(next.removed, [created.id]);
+    assert.deepEqual(next.items.map((i) => i.id), [createdAndKept.id]);
+    const fresh = await makeStore({ pageSize: 7 }).readFolder(folder, first.state);
+    assert.ok(!fresh.items.some((i) => i.id === created.id), "another pane session never reports it present");
+  });
+
   it("reports a contact deleted between FindItem and GetItem as removed, not as a failure", async () => {
     const folder = mailbox.addFolder("PAB");
     const id = mailbox.addContact(folder, contactXml({ given: "Racy" }));
@@ -106,6 +177,33 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
     const next = await store.readFolder(folder, first.state);
     assert.deepEqual(next.items, []);
     assert.deepEqual(next.removed, [id]);
+  });
+
+  it("reads given contacts with GetItem and reports deleted ones and ones in another folder as missing", async () => {
+    const folder = mailbox.addFolder("PAB");
+    const other = mailbox.addFolder("Other");
+    const [kept, deleted, removedBySync] = ["Kept", "Deleted", "Removed"].map((n) =>
+      mailbox.addContact(folder, contactXml({ given: n })),
+    );
+    const elsewhere = mailbox.addContact(other, contactXml({ given: "Elsewhere" }));
+    const created = await store.create(folder, contactXml({ given: "Created" }), "uid-created");
+    mailbox.deleteContact(deleted!);
+    await store.remove(removedBySync!);
+    const read = await store.getItems(folder, [kept!, deleted!, removedBySync!, elsewhere, created.id]);
+    assert.deepEqual(read.items.map((i) => i.id).sort(), [kept!, created.id].sort());
+    assert.equal(read.items.find((i) => i.id === created.id)!.concordUid, "uid-created");
+    assert.match(read.items.find((i) => i.id === kept)!.wire, /<t:GivenName>Kept<\/t:GivenName>/);
+    assert.deepEqual(read.missing.sort(), [deleted!, removedBySync!, elsewhere].sort());
+  });
+
+  it("reads many contacts by id in few GetItem requests", async () => {
+    const folder = mailbox.addFolder("PAB");
+    const ids = Array.from({ length: 120 }, (_, i) => mailbox.addContact(folder, contactXml({ given: `P${i}` })));
+    const before = mailbox.log.length;
+    const read = await store.getItems(folder, ids);
+    assert.equal(read.items.length, 120);
+    assert.deepEqual(read.missing, []);
+    assert.ok(mailbox.log.length - before <= 3, `${mailbox.log.length - before} requests`);
   });
 
   it("reads everything again when the state belongs to another folder", async () => {
@@ -150,6 +248,22 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
     assert.equal(again.items[0]!.concordUid, "uid-ada-2");
   });
 
+  it("leaves one item when two Outlooks of the mailbox create the same Concord uid in one folder", async () => {
+    const folder = mailbox.addFolder("PAB");
+    const elsewhere = mailbox.addFolder("Other");
+    await store.create(elsewhere, contactXml({ given: "Same uid, other folder" }), "uid-ada");
+    const otherDevice = makeStore();
+    const first = await store.create(folder, contactXml({ given: "Ada" }), "uid-ada");
+    const second = await otherDevice.create(folder, contactXml({ given: "Ada Lovelace" }), "uid-ada");
+    assert.equal(second.id, first.id);
+    assert.deepEqual(mailbox.idsIn(folder), [first.id]);
+    assert.match(mailbox.contactXml(first.id), /<t:GivenName>Ada Lovelace<\/t:GivenName>/);
+    assert.equal(mailbox.extendedValue(first.id, uidKey), "uid-ada");
+    assert.equal(mailbox.idsIn(elsewhere).length, 1);
+    await store.create(folder, contactXml({ given: "Other case" }), "UID-ADA");
+    assert.equal(mailbox.idsIn(folder).length, 2, "uids differing in case are different contacts");
+  });
+
   it("deletes exactly the phone and the address the new wire lacks", async () => {
     const folder = mailbox.addFolder("PAB");
     const id = mailbox.addContact(folder, contactXml({ given: "Bob", mobile: "+33 6 1", business: "+33 4 2", email: "b@x.org", street: "1 rue" }));
@@ -162,6 +276,28 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
     assert.doesNotMatch(stored, /PhysicalAddresses/, "the home address left the wire, so it is deleted");
     assert.match(stored, /<t:GivenName>Robert<\/t:GivenName>/);
     assert.match(stored, /EmailAddress1">b@x.org/);
+  });
+
+  it("never overwrites a contact edited in Outlook after the sync read it (ErrorIrresolvableConflict)", async () => {
+    const folder = mailbox.addFolder("PAB");
+    const id = mailbox.addContact(folder, contactXml({ given: "Ann", mobile: "+33 6 1" }));
+    const read = (await store.readFolder(folder)).items[0]!;
+    mailbox.editContact(id, contactXml({ given: "Ann", mobile: "+33 6 9 typed in Outlook" }));
+    await assert.rejects(
+      store.update(id, contactXml({ given: "Ann from the server" }), "uid-ann", read.changeKey),
+      (e: unknown) => e instanceof EwsError && e.code === "ErrorIrresolvableConflict",
+    );
+    assert.match(mailbox.contactXml(id), /typed in Outlook/);
+    assert.doesNotMatch(mailbox.contactXml(id), /from the server/);
+  });
+
+  it("updates a contact nobody touched since it was read, with the ChangeKey it was read with", async () => {
+    const folder = mailbox.addFolder("PAB");
+    const id = mailbox.addContact(folder, contactXml({ given: "Ann" }));
+    const read = (await store.readFolder(folder)).items[0]!;
+    const updated = await store.update(id, contactXml({ given: "Ann B." }), "uid-ann", read.changeKey);
+    assert.notEqual(updated.changeKey, read.changeKey);
+    assert.match(mailbox.contactXml(id), /Ann B\./);
   });
 
   it("updates without a ChangeKey by overwriting instead of failing with ErrorChangeKeyRequired", async () => {

@@ -104,6 +104,26 @@ describe("Graph contact store against the fake Graph", () => {
       assert.ok(!second.items.some((i) => i.id === kept.id));
     });
 
+    it("reports the deletion of a contact it created after the state it is given, though delta omits it", async () => {
+      const { graph, store, baseUrl } = await start();
+      const folder = graph.addFolder("GAB");
+      const kept = graph.addContact(folder.id, person(1));
+      const first = await store.readFolder(folder.id);
+      const created = await store.create(folder.id, person(2), "uid-2");
+      const createdAndKept = await store.create(folder.id, person(3), "uid-3");
+      graph.deleteContact(created.id);
+
+      const next = await store.readFolder(folder.id, first.state);
+
+      assert.deepEqual(next.removed, [created.id]);
+      assert.deepEqual(next.items.map((i) => i.id), [createdAndKept.id]);
+      // Another pane session has no memory of the create: the item is at least never reported present.
+      const fresh = createGraphStore({ getToken: async () => graph.token, baseUrl, sleep: async () => {} });
+      const other = await fresh.readFolder(folder.id, first.state);
+      assert.ok(!other.items.some((i) => i.id === created.id));
+      assert.ok(!other.items.some((i) => i.id === kept.id));
+    });
+
     it("returns nothing and a fresh state when nothing changed", async () => {
       const { graph, store } = await start();
       const folder = graph.addFolder("GAB");
@@ -183,6 +203,37 @@ describe("Graph contact store against the fake Graph", () => {
     });
   });
 
+  describe("reading items by id", () => {
+    it("reads given contacts with their uid; deleted ones and ones moved to another folder are missing", async () => {
+      const { graph, store } = await start();
+      const folder = graph.addFolder("GAB");
+      const other = graph.addFolder("Archive");
+      const kept = graph.addContact(folder.id, person(1), uidProperty("uid-1"));
+      const deleted = graph.addContact(folder.id, person(2));
+      const moved = graph.addContact(folder.id, person(3));
+      graph.deleteContact(deleted.id);
+      graph.moveContact(moved.id, other.id);
+
+      const read = await store.getItems(folder.id, [kept.id, deleted.id, moved.id]);
+
+      const summary = read.items.map((i) => [i.id, i.concordUid, i.wire.displayName]);
+      assert.deepEqual(summary, [[kept.id, "uid-1", "Person 1"]]);
+      assert.equal(read.items[0]!.changeKey, kept.changeKey);
+      assert.deepEqual(read.missing.sort(), [deleted.id, moved.id].sort());
+    });
+
+    it("reads 45 contacts in three JSON batches of at most 20", async () => {
+      const { graph, store } = await start();
+      const folder = graph.addFolder("GAB");
+      const ids = Array.from({ length: 45 }, (_, n) => graph.addContact(folder.id, person(n)).id);
+      const read = await store.getItems(folder.id, ids);
+      assert.equal(read.items.length, 45);
+      assert.deepEqual(read.missing, []);
+      assert.equal(graph.mailbox.requests.filter((r) => r.path.endsWith("/$batch")).length, 3);
+      assert.equal(graph.mailbox.requests.length, 3);
+    });
+  });
+
   describe("writing", () => {
     it("stores the Concord uid on the new Outlook item as a single-value extended property", async () => {
       const { graph, store } = await start();
@@ -195,6 +246,33 @@ describe("Graph contact store against the fake Graph", () => {
       assert.equal(created.concordUid, "uid-ada");
       const read = await store.readFolder(folder.id);
       assert.equal(read.items[0].concordUid, "uid-ada");
+    });
+
+    it("leaves one item when two Outlooks of the mailbox create the same Concord uid in one folder", async () => {
+      const { graph, store, baseUrl } = await start();
+      const otherDevice = createGraphStore({ getToken: async () => graph.token, baseUrl, sleep: async () => {} });
+      const folder = graph.addFolder("GAB");
+      const elsewhere = graph.addFolder("Other");
+      await store.create(elsewhere.id, { displayName: "Same uid, other folder" }, "uid-ada");
+
+      const first = await store.create(folder.id, { displayName: "Ada" }, "uid-ada");
+      const second = await otherDevice.create(folder.id, { displayName: "Ada Lovelace" }, "uid-ada");
+
+      assert.equal(second.id, first.id);
+      assert.equal(second.concordUid, "uid-ada");
+      const inFolder = graph.mailbox.contactsIn(folder.id);
+      assert.deepEqual(inFolder.map((c) => c.properties.displayName), ["Ada Lovelace"]);
+      assert.equal(graph.mailbox.contactsIn(elsewhere.id).length, 1);
+      const lookup = "singleValueExtendedProperties/Any(ep: ep/id eq ";
+      assert.ok(graph.mailbox.requests.some((r) => decodeURIComponent(r.path).includes(lookup)));
+    });
+
+    it("creates a second item for a uid that differs only in case", async () => {
+      const { graph, store } = await start();
+      const folder = graph.addFolder("GAB");
+      await store.create(folder.id, { displayName: "A" }, "uid-abc");
+      await store.create(folder.id, { displayName: "B" }, "UID-ABC");
+      assert.equal(graph.mailbox.contactsIn(folder.id).length, 2);
     });
 
     it("surfaces Graph's 400 when Outlook cannot hold a 4th e-mail address, and stores nothing", async () => {
@@ -261,7 +339,7 @@ describe("Graph contact store against the fake Graph", () => {
       const read = await store.readFolder(other.id);
 
       assert.deepEqual(read.items.map((i) => i.id), [created.id]);
-      assert.equal(graph.mailbox.requests.length, 3);
+      assert.equal(graph.mailbox.requests.length, 4, "create (the uid lookup, then the POST) and two reads");
       for (const request of graph.mailbox.requests) assert.match(request.prefer, /IdType="ImmutableId"/, request.path);
       // Without the header the same item answers with a regular id, one that changed with the move.
       const plain = await fetch(`${baseUrl}/me/contacts/${created.id}`, { headers: { authorization: `Bearer ${graph.token}` } });

@@ -51,6 +51,7 @@ export class FakeMailbox {
   private clock = Date.UTC(2025, 0, 1);
   private busy = { count: 0, backOffMs: 0 };
   private itemFailures: string[] = [];
+  private pageHooks: (() => void)[] = [];
 
   private tick(): string {
     this.clock += 1_000;
@@ -101,6 +102,22 @@ export class FakeMailbox {
 
   throttleNext(count: number, backOffMs: number): void {
     this.busy = { count, backOffMs };
+  }
+
+  /**
+   * Runs `change` (a user's edit in Outlook) right after the next `times` FindItem pages that are
+   * not the last one, i.e. between two pages of one listing.
+   */
+  betweenFindItemPages(change: () => void, times = 1): void {
+    for (let i = 0; i < times; i++) this.pageHooks.push(change);
+  }
+
+  stopPageChanges(): void {
+    this.pageHooks = [];
+  }
+
+  afterFindItemPage(last: boolean): void {
+    if (!last) this.pageHooks.shift()?.();
   }
 
   /** The next item-level response message fails with this ResponseCode. */
@@ -162,16 +179,32 @@ export class FakeMailbox {
     return buildTypesXml(item.fields).length + [...item.extended.values()].reduce((n, e) => n + e.value.length, 0);
   }
 
-  render(item: FakeItem, extendedKeys: string[]): string {
-    const extended = extendedKeys
+  renderExtended(item: FakeItem, extendedKeys: string[]): string {
+    return extendedKeys
       .map((key) => item.extended.get(key))
       .filter((e): e is Extended => e !== undefined)
       .map((e) => `<t:ExtendedProperty>${buildTypesXml([e.uri])}<t:Value>${escapeXml(e.value)}</t:Value></t:ExtendedProperty>`)
       .join("");
+  }
+
+  render(item: FakeItem, extendedKeys: string[]): string {
+    const extended = this.renderExtended(item, extendedKeys);
     return (
       `<t:Contact><t:ItemId Id="${item.id}" ChangeKey="${item.changeKey}"/><t:ParentFolderId Id="${item.folderId}"/>` +
       `<t:ItemClass>IPM.Contact</t:ItemClass><t:Size>${this.size(item)}</t:Size>${extended}` +
       `<t:LastModifiedTime>${item.lastModified}</t:LastModifiedTime>${buildTypesXml(item.fields)}</t:Contact>`
+    );
+  }
+
+  renderIdOnly(item: FakeItem, fieldUris: (string | undefined)[]): string {
+    return (
+      `<t:Contact><t:ItemId Id="${item.id}" ChangeKey="${item.changeKey}"/>` +
+      (fieldUris.includes("item:ParentFolderId") ? `<t:ParentFolderId Id="${item.folderId}"/>` : "") +
+      (fieldUris.includes("item:Size") ? `<t:Size>${this.size(item)}</t:Size>` : "") +
+      (fieldUris.includes("item:LastModifiedTime")
+        ? `<t:LastModifiedTime>${item.lastModified}</t:LastModifiedTime>`
+        : "") +
+      `</t:Contact>`
     );
   }
 
@@ -265,37 +298,69 @@ const createFolder: Operation = (mailbox, request) => {
   );
 };
 
-// FindItem with IndexedPageItemView: Offset from the Beginning, at most
-// MaxEntriesReturned (and never more than EWSFindCountLimit, 1,000).
+// Restriction (…/restriction) with IsEqualTo (…/isequalto) on an ExtendedFieldURI and a Constant:
+// the only search the add-in sends (the item carrying a Concord uid). Exchange compares strings
+// without regard to case, so the caller checks the exact value it gets back.
+function restrictionOf(restriction: XmlNode | undefined): (item: FakeItem) => boolean {
+  if (!restriction) return () => true;
+  const test = children(restriction)[0];
+  const uri = test && child(test, "ExtendedFieldURI");
+  const constant = test && descendants([test], "Constant")[0];
+  if (!test || elementName(test) !== "IsEqualTo" || !uri || !constant) {
+    throw new EwsFault("ErrorInvalidRequest", "The fake implements IsEqualTo on an extended property only.");
+  }
+  const key = extendedKey(uri);
+  const value = (attribute(constant, "Value") ?? "").toLowerCase();
+  return (item) => item.extended.get(key)?.value.toLowerCase() === value;
+}
+
+// FindItem with IndexedPageItemView (…/indexedpageitemview): Offset from the Beginning, at most
+// MaxEntriesReturned (and never more than EWSFindCountLimit, 1,000). Each request evaluates the
+// view afresh and addresses items by position: a contact deleted or added before the offset
+// between two requests shifts every later item by one, and TotalItemsInView counts the folder
+// as it is at that request. IndexedPagingOffset is the offset for the next page;
+// IncludesLastItemInRange says whether this page reached the end (…/rootfolder-finditemresponsemessage).
 const findItem: Operation = (mailbox, request) => {
   const folder = mailbox.resolveFolder(child(request, "ParentFolderIds"));
   const view = child(request, "IndexedPageItemView");
   if (!view || attribute(view, "BasePoint") !== "Beginning") throw new EwsFault("ErrorInvalidRequest", "The fake implements IndexedPageItemView from the Beginning only.");
   const offset = Number(attribute(view, "Offset") ?? 0);
   const max = Math.min(Number(attribute(view, "MaxEntriesReturned") ?? 1_000), 1_000);
-  const all = mailbox.sorted(folder.id);
+  const all = mailbox.sorted(folder.id).filter(restrictionOf(child(request, "Restriction")));
   const page = all.slice(offset, offset + max);
   const wanted = descendants([child(request, "ItemShape")!], "FieldURI").map((f) => attribute(f, "FieldURI"));
+  const extendedKeys = descendants([child(request, "ItemShape")!], "ExtendedFieldURI").map(extendedKey);
   const xml = page
     .map(
       (item) =>
         `<t:Contact><t:ItemId Id="${item.id}" ChangeKey="${item.changeKey}"/>` +
         (wanted.includes("item:Size") ? `<t:Size>${mailbox.size(item)}</t:Size>` : "") +
         (wanted.includes("item:LastModifiedTime") ? `<t:LastModifiedTime>${item.lastModified}</t:LastModifiedTime>` : "") +
+        mailbox.renderExtended(item, extendedKeys) +
         `</t:Contact>`,
     )
     .join("");
   const next = offset + page.length;
+  mailbox.afterFindItemPage(next >= all.length);
   return [
     ok("FindItem", `<m:RootFolder IndexedPagingOffset="${next}" TotalItemsInView="${all.length}" IncludesLastItemInRange="${next >= all.length}"><t:Items>${xml}</t:Items></m:RootFolder>`),
   ];
 };
 
-// GetItem returns extended properties only when the shape asks for them.
+// GetItem (…/getitem-operation): one response message per requested ItemId, in order; an id
+// that no longer exists (deleted, or moved: a move gives the item a new id) answers
+// ErrorItemNotFound in its own message. Extended properties come back only when the shape asks
+// for them; BaseShape IdOnly (…/baseshape) returns the ItemId plus the AdditionalProperties only.
 const getItem: Operation = (mailbox, request) => {
-  const extendedKeys = descendants([child(request, "ItemShape")!], "ExtendedFieldURI").map(extendedKey);
+  const shape = child(request, "ItemShape")!;
+  const extendedKeys = descendants([shape], "ExtendedFieldURI").map(extendedKey);
+  const idOnly = text(child(shape, "BaseShape")) === "IdOnly";
+  const wanted = descendants([shape], "FieldURI").map((f) => attribute(f, "FieldURI"));
   return children(child(request, "ItemIds")!).map((ref) =>
-    perItem(mailbox, "GetItem", () => `<m:Items>${mailbox.render(mailbox.mustGet(attribute(ref, "Id") ?? ""), extendedKeys)}</m:Items>`),
+    perItem(mailbox, "GetItem", () => {
+      const item = mailbox.mustGet(attribute(ref, "Id") ?? "");
+      return `<m:Items>${idOnly ? mailbox.renderIdOnly(item, wanted) : mailbox.render(item, extendedKeys)}</m:Items>`;
+    }),
   );
 };
 
@@ -361,9 +426,12 @@ function applyChange(item: FakeItem, change: XmlNode): void {
   dropEmptyContainers(item);
 }
 
-// UpdateItem: AutoResolve needs the ChangeKey (ErrorChangeKeyRequired); NeverOverwrite
-// refuses a stale one (ErrorIrresolvableConflict); AutoResolve "in most cases
-// overwrite[s]" (MS-OXWSCORE 3.1.4.9.4.1), which the fake does.
+// UpdateItem with a ChangeKey older than the item's (ConflictResolutionType, MS-OXWSCORE 3.1.4.9.4.1,
+// learn.microsoft.com/openspecs/exchange_server_protocols/ms-oxwscore/0dc48948-2f1b-425a-9e53-0c247657ef12):
+// - NeverOverwrite: "the UpdateItem operation fails and ErrorIrresolvableConflict will be returned";
+// - AutoResolve: "will in most cases overwrite the existing value" — the fake overwrites;
+// - AlwaysOverwrite: "will overwrite the existing property value".
+// AutoResolve (the default) and NeverOverwrite need the ChangeKey (ErrorChangeKeyRequired without one).
 const updateItem: Operation = (mailbox, request) => {
   const resolution = attribute(request, "ConflictResolution") ?? "AutoResolve";
   return children(child(request, "ItemChanges")!).map((change) =>
@@ -371,7 +439,9 @@ const updateItem: Operation = (mailbox, request) => {
       const ref = child(change, "ItemId")!;
       const item = mailbox.mustGet(attribute(ref, "Id") ?? "");
       const changeKey = attribute(ref, "ChangeKey");
-      if (resolution === "AutoResolve" && !changeKey) throw new ItemError("ErrorChangeKeyRequired", "ChangeKey is required for this operation.");
+      if (resolution !== "AlwaysOverwrite" && !changeKey) {
+        throw new ItemError("ErrorChangeKeyRequired", "ChangeKey is required for this operation.");
+      }
       if (resolution === "NeverOverwrite" && changeKey !== item.changeKey) throw new ItemError("ErrorIrresolvableConflict", "The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.");
       for (const update of children(child(change, "Updates")!)) applyChange(item, update);
       mailbox.touchItem(item);

@@ -20,6 +20,8 @@ export type FakeContact = {
   extended: Map<string, string>;
   /** Change sequence number of the last write, for delta. */
   seq: number;
+  /** Change number at which the contact entered its folder (created there or moved in). */
+  inFolderSince: number;
 };
 
 export type FakeFolder = { id: string; displayName: string };
@@ -39,12 +41,14 @@ export type FakeGraphOptions = {
   clock?: () => Date;
 };
 
-type Tombstone = { id: string; regularId: string; folderId: string; seq: number };
+type Tombstone = { id: string; regularId: string; folderId: string; seq: number; inFolderSince: number };
 type DeltaToken = { folderId: string; sinceSeq: number; expand?: string };
 /** A round in progress: what it will send, frozen when it began (the changes up to `endSeq`). */
 type DeltaSession = { folderId: string; entries: JsonObject[]; endSeq: number; expand?: string; immutable: boolean; offset: number; lastSentId?: string };
 
 const maxEmailAddresses = 3;
+/** json-batching: "up to 20 individual requests" per batch. */
+const maxBatchRequests = 20;
 
 export function createFakeGraph(options: FakeGraphOptions = {}) {
   const token = options.token ?? "fake-graph-token";
@@ -84,6 +88,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
       properties: { ...properties },
       extended: new Map(Object.entries(extended).map(([key, value]) => [normaliseExtendedId(key), value])),
       seq,
+      inFolderSince: seq,
     };
     contacts.set(id, contact);
     return contact;
@@ -110,7 +115,8 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
     if (!contact) throw new Error(`no contact ${id}`);
     seq++;
     contacts.delete(id);
-    tombstones.push({ id, regularId: contact.regularId, folderId: contact.folderId, seq });
+    const { regularId, inFolderSince } = contact;
+    tombstones.push({ id, regularId, folderId: contact.folderId, seq, inFolderSince });
   }
 
   /** Moves within the mailbox keep the immutable id but change the regular one (outlook-immutable-id). */
@@ -118,10 +124,12 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
     const contact = contacts.get(id);
     if (!contact) throw new Error(`no contact ${id}`);
     seq++;
-    tombstones.push({ id, regularId: contact.regularId, folderId: contact.folderId, seq });
+    const { regularId, inFolderSince } = contact;
+    tombstones.push({ id, regularId, folderId: contact.folderId, seq, inFolderSince });
     contact.folderId = folderId;
     contact.regularId = `${id}-in-${folderId}`;
     contact.seq = seq;
+    contact.inFolderSince = seq;
     return contact;
   }
 
@@ -252,10 +260,16 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
       .sort((a, b) => a.seq - b.seq)
       .map((c) => representation(c, immutable, expand));
     // The first round reports what exists now; deletions before it are not returned (delta-query-overview).
+    // A tracked round reports the deletion of items the state had: delta-query-overview does not say
+    // whether an item created (or moved in) after the deltaLink and deleted before the next round is
+    // reported; Exchange's change tracking reports deletions against the ids the client's state holds
+    // (ICS, MS-OXCFXICS 3.2.5.3 "Determining What Differences To Download", MetaTagIdsetGiven), so the
+    // fake takes that reading, the harder one for a client: such an item is not mentioned at all.
     const removed = sinceSeq === undefined
       ? []
       : tombstones
-          .filter((t) => t.folderId === folderId && t.seq > sinceSeq && !(contacts.get(t.id)?.folderId === folderId))
+          .filter((t) => t.folderId === folderId && t.seq > sinceSeq && t.inFolderSince <= sinceSeq)
+          .filter((t) => !(contacts.get(t.id)?.folderId === folderId))
           .map((t): JsonObject => ({ id: immutable ? t.id : t.regularId, "@removed": { reason: "deleted" } }));
     return { folderId, entries: [...changed, ...removed], endSeq: seq, expand, immutable, offset: 0 };
   }
@@ -266,7 +280,10 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
     if (!folders.has(folderId)) return graphError(res, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
     const top = Number(stringParam(req.query.$top) ?? 10);
     const skip = Number(stringParam(req.query.$skip) ?? 0);
-    const all = mailbox.contactsIn(folderId).sort((a, b) => a.id.localeCompare(b.id));
+    const filter = stringParam(req.query.$filter);
+    const matches = filter ? extendedPropertyFilter(filter) : () => true;
+    if (!matches) return graphError(res, 400, "ErrorInvalidUrlQueryFilter", `unsupported filter ${filter}`);
+    const all = mailbox.contactsIn(folderId).filter(matches).sort((a, b) => a.id.localeCompare(b.id));
     const expand = stringParam(req.query.$expand);
     const select = stringParam(req.query.$select);
     const value = all.slice(skip, skip + top).map((c) => selectProperties(representation(c, wantsImmutableIds(req), expand), select));
@@ -289,10 +306,47 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
     res.status(201).json(representation(contact, wantsImmutableIds(req)));
   });
 
+  // https://learn.microsoft.com/graph/api/contact-get: the contact, or 404 ErrorItemNotFound once it is deleted.
+  type Answer = { status: number; body: JsonObject };
+  function getContact(id: string, immutable: boolean, expand?: string, select?: string): Answer {
+    const contact = findContact(id);
+    if (!contact) {
+      return { status: 404, body: errorBody("ErrorItemNotFound", "The specified object was not found in the store.") };
+    }
+    return { status: 200, body: selectProperties(representation(contact, immutable, expand), select) };
+  }
+
   router.get("/me/contacts/:id", (req, res) => {
-    const contact = findContact(req.params.id);
-    if (!contact) return graphError(res, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
-    res.json(selectProperties(representation(contact, wantsImmutableIds(req), stringParam(req.query.$expand)), stringParam(req.query.$select)));
+    const { $expand, $select } = req.query;
+    const answer = getContact(req.params.id, wantsImmutableIds(req), stringParam($expand), stringParam($select));
+    res.status(answer.status).json(answer.body);
+  });
+
+  // JSON batching (https://learn.microsoft.com/graph/json-batching): POST /$batch with up to 20
+  // requests { id, method, url relative to the version, headers }; the answer holds one response
+  // { id, status, headers, body } per request, each with its own status (a 404 in one does not fail
+  // the others). The fake runs GETs of single contacts only; headers apply per request.
+  router.post(/^\/\$batch$/, (req, res) => {
+    const requests: unknown = req.body?.requests;
+    if (!Array.isArray(requests) || requests.length === 0 || requests.length > maxBatchRequests) {
+      return graphError(res, 400, "BadRequest", `A batch holds 1 to ${maxBatchRequests} requests.`);
+    }
+    type BatchRequest = { id?: string; method?: string; url?: string; headers?: Record<string, string> };
+    const responses = requests.map((request: BatchRequest) => {
+      const url = new URL(String(request.url ?? ""), "http://batch.invalid");
+      const match = /^\/me\/contacts\/([^/]+)$/.exec(url.pathname);
+      if (request.method !== "GET" || !match) {
+        const body = errorBody("BadRequest", "The fake batches single-contact GETs only.");
+        return { id: request.id, status: 400, headers: {}, body };
+      }
+      const prefer = Object.entries(request.headers ?? {}).find(([name]) => name.toLowerCase() === "prefer")?.[1] ?? "";
+      const immutable = /IdType\s*=\s*"ImmutableId"/i.test(prefer);
+      const param = (name: string) => url.searchParams.get(name) ?? undefined;
+      const answer = getContact(decodeURIComponent(match[1]!), immutable, param("$expand"), param("$select"));
+      const headers = { "content-type": "application/json" };
+      return { id: request.id, status: answer.status, headers, body: answer.body };
+    });
+    res.json({ responses });
   });
 
   // https://learn.microsoft.com/graph/api/contact-update: PATCH, 200 with the updated contact.
@@ -353,8 +407,13 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
 export type FakeGraph = ReturnType<typeof createFakeGraph>;
 
 /** https://learn.microsoft.com/graph/errors: { error: { code, message, innerError } }. */
+function errorBody(code: string, message: string): JsonObject {
+  const innerError = { date: "2025-01-01T00:00:00", "request-id": "fake", "client-request-id": "fake" };
+  return { error: { code, message, innerError } };
+}
+
 function graphError(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ error: { code, message, innerError: { date: "2025-01-01T00:00:00", "request-id": "fake", "client-request-id": "fake" } } });
+  res.status(status).json(errorBody(code, message));
 }
 
 function splitBody(body: unknown, current: JsonObject = {}) {
@@ -380,6 +439,20 @@ function splitBody(body: unknown, current: JsonObject = {}) {
     };
   }
   return { properties, extended, invalid: undefined };
+}
+
+// singlevaluelegacyextendedproperty-get, "GET resource instances with string-typed extended properties
+// matching a filter": singleValueExtendedProperties/Any(ep: ep/id eq '{id}' and ep/value eq '{value}').
+// "Filtering the string name (Name) in the id of an extended property is case-sensitive. Filtering the
+// value property of an extended property is case-insensitive." The only $filter the fake knows on contacts.
+function extendedPropertyFilter(filter: string): ((contact: FakeContact) => boolean) | undefined {
+  const literal = `'((?:[^']|'')*)'`;
+  const pattern = `^singleValueExtendedProperties/Any\\(ep: ep/id eq ${literal} and ep/value eq ${literal}\\)$`;
+  const match = new RegExp(pattern).exec(filter);
+  if (!match) return undefined;
+  const id = normaliseExtendedId(match[1]!.replace(/''/g, "'"));
+  const value = match[2]!.replace(/''/g, "'").toLowerCase();
+  return (contact) => contact.extended.get(id)?.toLowerCase() === value;
 }
 
 /** Ids named in `singleValueExtendedProperties($filter=id eq '...' or id eq '...')`. */
