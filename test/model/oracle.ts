@@ -109,7 +109,7 @@ export function createOracle() {
       const d = p.deleted;
       const since = item.place.startsWith("server:") || (lastSync.get(item.place) ?? 0) > (d?.settledAt ?? Infinity);
       if (d?.state === "settled" && !p.ambiguous && since) {
-        assert.fail(`${what}: ${id}, deleted in ${p.deleted.place} and synced, is live again in ${item.place}`);
+        assert.fail(`${what}: ${id}, deleted in ${d.place} and synced, is live again in ${item.place}`);
       }
     }
   }
