@@ -57,7 +57,12 @@ export function createOracle() {
 
   function remove(id: string, place: Place): void {
     const p = persons.get(id)!;
-    if (p.deleted && p.deleted.state !== "restored") return;
+    if (p.deleted && p.deleted.state !== "restored") {
+      // Deleted again elsewhere before the first deletion settled: which one a sync acts on first decides
+      // whether a pull restores it, so only the shape is checked for this person.
+      if (p.deleted.state === "pending" && p.deleted.place !== place) p.ambiguous = true;
+      return;
+    }
     // A contact never on the server has nothing to restore it from: the delete is final at once.
     const settled = place.startsWith("server:") || (place === p.origin && !p.uploaded && !p.maybeUploaded);
     const at = tick();
