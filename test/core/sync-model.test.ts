@@ -60,6 +60,8 @@ type World = {
   everyOrigin: Map<string, "outlook" | "server">;
   /** People a first sync identified as one (matched by e-mail or name, as the contract allows only then). */
   aliases: Map<string, string>;
+  /** Outlook ids the final pull kept in place because they were never on the server. */
+  unsynced: Set<string>;
 };
 
 const personOf = (w: World, origin: string): string => {
@@ -67,15 +69,19 @@ const personOf = (w: World, origin: string): string => {
   return next === undefined || next === origin ? origin : personOf(w, next);
 };
 
-/** A first sync may pair an Outlook item and a server item of different origins: from then on they are one person. */
-function recordFirstSyncMatches(w: World, plan: Plan, outlook: Snapshot<OutlookItem>, server: Snapshot<ServerItem>): void {
-  if (w.status.entries.length > 0) return;
+/** A first sync may pair an Outlook item and a server item of different origins: once the pairing took
+ *  effect (recorded in the status, or the Outlook item stamped with the server's uid) they are one person.
+ *  A pairing a killed sync planned but never carried out is no pairing: the next first sync decides anew. */
+function recordFirstSyncMatches(w: World, first: boolean, plan: Plan, outlook: Snapshot<OutlookItem>, server: Snapshot<ServerItem>): void {
+  if (!first) return;
   const byId = new Map(outlook.items.map((i) => [i.id, i]));
   const byUid = new Map(server.items.map((i) => [i.contact.uid, i]));
+  const recorded = new Set(w.status.entries.map((e) => e.uid));
   for (const a of plan.actions) {
     const o = a.outlookId === undefined ? undefined : byId.get(a.outlookId);
     const s = byUid.get(a.uid);
     if (!o || !s) continue;
+    if (!recorded.has(a.uid) && w.outlook.items.get(o.id)?.contact.uid !== a.uid) continue;
     for (const x of originsOf(o.contact)) for (const y of originsOf(s.contact)) if (personOf(w, x) !== personOf(w, y)) w.aliases.set(personOf(w, x), personOf(w, y));
   }
 }
@@ -139,7 +145,7 @@ async function syncStep(w: World, s: Extract<Step, { kind: "sync" }>): Promise<v
   if (s.partial === "server") Object.assign(serverSnap, { complete: false, items: serverSnap.items.filter((_, i) => i % 2 === 0) });
   const unconfirmed = reconcile(w.status, outlookSnap, serverSnap, w.options);
   const plan = s.confirm ? reconcile(w.status, outlookSnap, serverSnap, { ...w.options, ...confirming(unconfirmed) }) : unconfirmed;
-  recordFirstSyncMatches(w, plan, outlookSnap, serverSnap);
+  const first = w.status.entries.length === 0;
   const uids = plan.actions.map((a) => a.uid);
   assert.equal(new Set(uids).size, uids.length, "one action per uid");
 
@@ -163,6 +169,7 @@ async function syncStep(w: World, s: Extract<Step, { kind: "sync" }>): Promise<v
     } else assert.equal((error as Error).message, "killed");
   }
 
+  recordFirstSyncMatches(w, first, plan, outlookSnap, serverSnap);
   if (w.options.mode === "pull") assert.deepEqual(server.batches, [], "a read-only book is never written");
   if (!s.confirm) {
     // The mass-delete guard: without confirmation no side loses more than its threshold.
@@ -172,7 +179,8 @@ async function syncStep(w: World, s: Extract<Step, { kind: "sync" }>): Promise<v
 }
 
 function assertConverged(w: World): void {
-  const outlook = [...w.outlook.items.values()].map((i) => i.contact);
+  // Pull keeps Outlook items that were never on the server in place (plan.unsynced): not synced, not lost.
+  const outlook = [...w.outlook.items].filter(([id]) => !w.unsynced.has(id)).map(([, item]) => item.contact);
   const uids = outlook.map((c) => c.uid);
   assert.ok(uids.every((u) => u !== undefined), "every Outlook item carries a uid");
   assert.equal(new Set(uids).size, uids.length, "no duplicate uid in Outlook");
@@ -199,13 +207,16 @@ async function finalSync(w: World): Promise<void> {
   const serverSnap = w.server.snapshot();
   const shown = reconcile(w.status, outlookSnap, serverSnap, w.options);
   const plan = reconcile(w.status, outlookSnap, serverSnap, { ...w.options, ...confirming(shown) });
-  recordFirstSyncMatches(w, plan, outlookSnap, serverSnap);
+  const first = w.status.entries.length === 0;
   assert.deepEqual(plan.quarantined, []);
   const server = w.server.adapter(new Faults());
   const run = await runSync(plan, { outlook: w.outlook.adapter(new Faults()), server }, w.status);
   assert.deepEqual(run.errors, []);
   if (w.options.mode === "pull") assert.deepEqual(server.batches, []);
   w.status = run.status;
+  recordFirstSyncMatches(w, first, plan, outlookSnap, serverSnap);
+  w.unsynced = new Set(plan.unsynced.map((u) => u.outlookId));
+  if (w.options.mode !== "pull") assert.deepEqual(plan.unsynced, [], "only pull keeps items unsynced");
 }
 
 const settings = fc.record({
@@ -218,7 +229,7 @@ describe("sync model: random histories on both sides", () => {
   it("converges without duplicates or lost people, stays idempotent, never writes a read-only book and never bypasses the delete guard", async () => {
     await fc.assert(
       fc.asyncProperty(settings, fc.array(createStep, { minLength: 1, maxLength: 8 }), fc.array(step, { minLength: 4, maxLength: 20, size: "max" }), async (options, setup, steps) => {
-        const w: World = { outlook: memoryOutlook(), server: memoryServer(), status: emptyStatus(), options, nextOrigin: 1, deletedOrigins: new Set(), everyOrigin: new Map(), aliases: new Map() };
+        const w: World = { outlook: memoryOutlook(), server: memoryServer(), status: emptyStatus(), options, nextOrigin: 1, deletedOrigins: new Set(), everyOrigin: new Map(), aliases: new Map(), unsynced: new Set() };
         for (const s of [...setup, ...steps]) {
           if (s.kind === "sync") await syncStep(w, s);
           else userStep(w, s);
@@ -237,7 +248,7 @@ describe("sync model: random histories on both sides", () => {
     const faultyRounds = fc.array(fc.record({ failOps: fc.array(fc.integer({ min: 1, max: 6 }), { maxLength: 2 }), killAfter: fc.option(fc.nat(6)), chunkSize: fc.integer({ min: 1, max: 3 }) }), { maxLength: 3 });
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 5 }), editsArb, faultyRounds, fc.constantFrom("server-wins" as const, "outlook-wins" as const), async (n, edits, rounds, policy) => {
-        const w: World = { outlook: memoryOutlook(), server: memoryServer(), status: emptyStatus(), options: { policy }, nextOrigin: 1, deletedOrigins: new Set(), everyOrigin: new Map(), aliases: new Map() };
+        const w: World = { outlook: memoryOutlook(), server: memoryServer(), status: emptyStatus(), options: { policy }, nextOrigin: 1, deletedOrigins: new Set(), everyOrigin: new Map(), aliases: new Map(), unsynced: new Set() };
         for (let i = 0; i < n; i++) {
           const origin = `p${i}`;
           w.server.userPut(contactSchema.parse({ uid: origin, displayName: `P ${i}`, company: "Start", jobTitle: "Start", notes: origin, extra: [{ source: "test", name: "origin", value: origin }] }));
