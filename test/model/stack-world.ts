@@ -4,6 +4,7 @@
 // devices, Ben's copy of Ann's PAB, and the GAB in both admins' and Ben's mailboxes. Every request of a
 // sync goes through one fetch hook that pages the change feed two by two, lands a user's action between
 // requests, and kills the sync after N writes.
+import { CLAIM_SECONDS } from "../../addin/sync/pair-claim";
 import { createGraphStore } from "../../addin/outlook/graph-store";
 import { createServerApi, type Book, type ServerApi } from "../../addin/server-api";
 import { graphCodec } from "../../addin/sync/outlook-codec";
@@ -307,6 +308,9 @@ export async function openWorld() {
       oracle.settle(folder, mode, startedAt, "killed");
       return undefined;
     } finally {
+      // A killed pane (even one killed while giving its claim back) neither renews nor releases its claim
+      // on the pair: the next sync comes after the claim ran out.
+      if (state.dead) t.advance((CLAIM_SECONDS + 1) * 1000);
       Object.assign(state, { killAfter: undefined, trigger: undefined, dead: false });
     }
     const clean = outcome.kind === "synced" && outcome.errors.length === 0;
