@@ -37,6 +37,8 @@ class ItemError extends Error {
   }
 }
 
+let mailboxes = 0;
+
 export class FakeMailbox {
   readonly contactsFolderId = "contacts-root";
   readonly deletedItemsFolderId = "deleteditems-root";
@@ -48,6 +50,8 @@ export class FakeMailbox {
   /** Every request: operation and size in characters, and the size of the answer. */
   readonly log: { operation: string; requestChars: number; responseChars: number; status: number }[] = [];
   private counter = 0;
+  // An EWS ItemId encodes the mailbox's store, so two mailboxes never hand out one id.
+  private readonly tag = (++mailboxes).toString(36).padStart(4, "A");
   private clock = Date.UTC(2025, 0, 1);
   private busy = { count: 0, backOffMs: 0 };
   private itemFailures: string[] = [];
@@ -59,7 +63,7 @@ export class FakeMailbox {
   }
 
   private nextId(): string {
-    return `${idPrefix}${(++this.counter).toString(36).padStart(10, "A")}AAA=`;
+    return `${idPrefix}${this.tag}${(++this.counter).toString(36).padStart(10, "A")}AAA=`;
   }
 
   private touch(item: FakeItem): void {

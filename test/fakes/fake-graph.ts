@@ -50,11 +50,15 @@ const maxEmailAddresses = 3;
 /** json-batching: "up to 20 individual requests" per batch. */
 const maxBatchRequests = 20;
 
+let mailboxes = 0;
+
 export function createFakeGraph(options: FakeGraphOptions = {}) {
   const token = options.token ?? "fake-graph-token";
   let seq = 0;
   let counter = 0;
-  const nextId = (kind: string) => `${kind}-${(++counter).toString(36).padStart(6, "0")}`;
+  // Graph ids embed the mailbox, so two mailboxes never hand out one id (and uids derived from ids differ).
+  const mailboxTag = (++mailboxes).toString(36);
+  const nextId = (kind: string) => `${kind}-${mailboxTag}-${(++counter).toString(36).padStart(6, "0")}`;
   const now = () => (options.clock ? options.clock() : new Date(Date.UTC(2025, 0, 1) + seq * 1000)).toISOString();
 
   const folders = new Map<string, FakeFolder>();
