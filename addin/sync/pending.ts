@@ -22,13 +22,16 @@ const unique = <T>(values: Iterable<T>) => [...new Set(values)];
  */
 export async function withPendingOutlook<Wire>(
   store: OutlookContactStore<Wire>, folderId: string, read: FolderRead<Wire>, pending: Pending | undefined, status: SyncStatus,
+  wholeRead: boolean,
 ): Promise<FolderRead<Wire>> {
   const listed = new Set(read.items.map((item) => item.id));
-  if (read.full) {
+  // A whole-folder read, complete or not (an EWS listing that never held still comes back not full):
+  // every status item it did not list is read by id, found ones added, missing ones confirmed removed.
+  if (wholeRead) {
     const unlisted = unique(status.entries.map((entry) => entry.outlookId)).filter((id) => !listed.has(id));
     if (!unlisted.length) return read;
-    const { items } = await store.getItems(folderId, unlisted);
-    return { ...read, items: [...read.items, ...items] };
+    const { items, missing } = await store.getItems(folderId, unlisted);
+    return { ...read, items: [...read.items, ...items], removed: read.full ? read.removed : unique([...read.removed, ...missing]) };
   }
   const ids = unique(pending?.outlookIds ?? []);
   if (!ids.length) return read;
@@ -85,6 +88,9 @@ export function nextPending(plan: Plan, results: ActionResult[], reported: Repor
       outlookIds.add(result.outlookId);
     }
   }
+  // Kept in Outlook, never on the server (pull): read again each time, so they are still named, and
+  // uploaded once the book becomes writable.
+  for (const item of plan.unsynced) outlookIds.add(item.outlookId);
   for (const q of plan.quarantined) {
     // An Outlook item's own uid may be one the server would refuse to look up; its id is enough.
     if (q.outlookIds?.length) q.outlookIds.forEach((id) => outlookIds.add(id));

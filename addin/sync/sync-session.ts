@@ -115,7 +115,9 @@ async function syncClaimed(request: SyncRequest, pair: string, mode: SyncMode, c
 
   progress({ phase: "reading-outlook", done: 0 });
   const delta = await store.readFolder(folderId, outlookState, (done) => progress({ phase: "reading-outlook", done }));
-  const read = await withPendingOutlook(store, folderId, delta, pending, state.status);
+  // No state, or one the store no longer knew: the folder was listed whole.
+  const wholeRead = outlookState === undefined || delta.full;
+  const read = await withPendingOutlook(store, folderId, delta, pending, state.status, wholeRead);
   progress({ phase: "reading-server", done: 0 });
   const changes = await api.readAllChanges(book.id, serverToken, (done) => progress({ phase: "reading-server", done }));
   const feed = await withPendingServer(api, book.id, changes, pending);
@@ -125,6 +127,9 @@ async function syncClaimed(request: SyncRequest, pair: string, mode: SyncMode, c
   const server = serverSnapshot(feed, state.status, deletedUids);
   const serverByUid = new Map(server.items.map((item) => [item.contact.uid, item.contact]));
   const outlook = outlookSnapshot(read, state.status, codec, serverByUid);
+  // A whole read that did not hold still may have skipped items the status does not know: matching
+  // and creating new items wait for a read that holds (reconcile defers them).
+  if (wholeRead && !delta.full) outlook.complete = false;
   const { policy, dryRun, confirmedDeletes } = request;
   const plan = reconcile(state.status, outlook, server, { mode, policy, dryRun, confirmedDeletes });
   const conflicts = plan.conflicts.map((c): ConflictReport => ({ ...c, name: nameOf(serverByUid.get(c.uid)) ?? c.uid }));
@@ -164,7 +169,8 @@ async function syncClaimed(request: SyncRequest, pair: string, mode: SyncMode, c
   await save({
     status: run.status,
     outlookKind: store.kind,
-    outlookState: read.state,
+    // A whole read that did not hold still gives no state to build on: the next sync reads whole again.
+    outlookState: wholeRead && !delta.full ? undefined : read.state,
     serverToken: feed.token,
     pending: nextPending(plan, run.results, reported),
   });

@@ -106,6 +106,53 @@ describe("sync session: positions, pending items and claims", function () {
     assert.deepEqual(await serverNames(s.api, s.book), ["Ann One", "Ben Two", "Cy Three"]);
   });
 
+  it("deletes nothing on the server when a whole-folder listing that never held still skips a contact", async () => {
+    const s = await setup("ulla");
+    // The user switched the Outlook API (Graph <-> EWS): the saved Outlook state means nothing, the folder is listed whole.
+    const switchApi = () => Object.assign(s.outlook.store, { kind: s.outlook.store.kind === "graph" ? "ews" : "graph" });
+    for (const name of ["Ann One", "Ben Two", "Cy Three"]) s.outlook.userCreate(s.folderId, { displayName: name });
+    await s.sync();
+    switchApi();
+    s.outlook.unstableNextFullRead(idOf(s.outlook, s.folderId, "Ben Two"));
+    s.outlook.userCreate(s.folderId, { displayName: "Dee Four" });
+
+    const unstable = await s.sync();
+
+    assert.equal(unstable.counts.server.deleted, 0);
+    assert.deepEqual(await serverNames(s.api, s.book), ["Ann One", "Ben Two", "Cy Three"], "a new item waits for a read that holds");
+    const after = await s.sync();
+    assert.equal(after.counts.server.deleted, 0);
+    assert.deepEqual(await serverNames(s.api, s.book), ["Ann One", "Ben Two", "Cy Three", "Dee Four"]);
+    // And a deletion in Outlook during an unstable read still reaches the server once confirmed gone.
+    switchApi();
+    s.outlook.unstableNextFullRead(idOf(s.outlook, s.folderId, "Cy Three"));
+    s.outlook.userDelete(idOf(s.outlook, s.folderId, "Cy Three"));
+    await s.sync();
+    await s.sync();
+    assert.deepEqual(await serverNames(s.api, s.book), ["Ann One", "Ben Two", "Dee Four"]);
+  });
+
+  it("names a contact kept in a read-only book's folder on every sync, and uploads it once the book is writable", async () => {
+    const owner = await setup("xena");
+    const reader = await t.user("yuri");
+    await t.http().put(`/api/books/${owner.book.id}/shares/yuri`).set(owner.user.auth).send({ access: "read" }).expect(200);
+    const api = createServerApi({ baseUrl: serverUrl, getToken: () => reader.token, fetch: withContractEndpoints().fetch });
+    const outlook = memoryOutlookStore();
+    const folder = await outlook.store.ensureFolder("Contacts (XENA)");
+    const shared = async () => (await api.listBooks()).find((b) => b.id === owner.book.id)!;
+    const sync = async () => syncPair({ api, outlook: outlook.connection, deviceId: "yuri-pc", book: await shared(), admin: false, folderId: folder.id });
+    await sync();
+    outlook.userCreate(folder.id, { displayName: "Yuri's Note" });
+
+    assert.deepEqual((await sync()).plan.unsynced.map((u) => u.name), ["Yuri's Note"]);
+    assert.deepEqual((await sync()).plan.unsynced.map((u) => u.name), ["Yuri's Note"], "still named after the positions moved on");
+    await t.http().put(`/api/books/${owner.book.id}/shares/yuri`).set(owner.user.auth).send({ access: "write" }).expect(200);
+    const writable = await sync();
+
+    assert.equal(writable.mode, "two-way");
+    assert.deepEqual(await serverNames(owner.api, owner.book), ["Yuri's Note"]);
+  });
+
   it("syncs next time an edit Outlook refused to save, although the read positions moved on", async () => {
     const s = await setup("tara");
     await s.api.applyBatch(s.book.id, [{ op: "put", uid: "vic-1", contact: contact("vic-1", "Vic Hale") }]);

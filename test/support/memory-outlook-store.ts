@@ -24,6 +24,7 @@ export function memoryOutlookStore() {
   const items = new Map<string, Stored>();
   const removals: { id: string; folderId: string; at: number; createdAt: number }[] = [];
   const hidden = new Set<string>();
+  let unstable = false;
   const rejecting = new Set<string>();
   let seq = 0;
   let epoch = 1;
@@ -57,7 +58,10 @@ export function memoryOutlookStore() {
       if (state === undefined || stateEpoch !== epoch) {
         const listed = inFolder.filter((s) => !hidden.has(s.id));
         hidden.clear();
-        return { items: listed.map(item), removed: [], full: true, state: stateOf() } satisfies FolderRead<MemoryWire>;
+        // An EWS listing that never held still: not a whole read, and no removals (outlook-store.ts).
+        const full = !unstable;
+        unstable = false;
+        return { items: listed.map(item), removed: [], full, state: stateOf() } satisfies FolderRead<MemoryWire>;
       }
       const changed = inFolder.filter((s) => s.changedAt > since!);
       const removed = removals.filter((r) => r.folderId === folderId && r.at > since! && r.createdAt <= since!).map((r) => r.id);
@@ -121,6 +125,11 @@ export function memoryOutlookStore() {
       epoch++;
     },
     /** The next whole-folder listing misses this item although it is still there. */
+    /** The next whole read misses `id` and, like an EWS listing that never held still, says it is not full. */
+    unstableNextFullRead(id: string): void {
+      hidden.add(id);
+      unstable = true;
+    },
     hideFromNextFullRead(id: string): void {
       hidden.add(id);
     },
