@@ -614,7 +614,8 @@ function findRefusals(
     ["server", open.server.length, server.items.length],
   ] as const;
   for (const [side, deletes, total] of sides) {
-    const threshold = Math.max(limit.min - 1, Math.floor(limit.ratio * total));
+    // Once a user confirmed what they were shown, any deletion beyond it is asked about again, however few.
+    const threshold = confirmed ? 0 : Math.max(limit.min - 1, Math.floor(limit.ratio * total));
     if (deletes > threshold) refusals.push({ kind: "mass-delete", side, deletes, total, threshold });
   }
   // Contacts the server deleted before the status knew them: even one is asked about, since

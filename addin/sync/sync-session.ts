@@ -7,7 +7,8 @@ import type { Contact } from "../../core/contact";
 import { contentHash } from "../../core/content-hash";
 import { reconcile } from "../../core/reconcile";
 import { runSync, type ActionError } from "../../core/run-sync";
-import type { Action, ConflictPolicy, Counts, OutlookAdapter, OutlookItem, Plan, Refusal, SideCounts, SyncMode } from "../../core/sync-types";
+import type { Action, ConfirmedDeletes, ConflictPolicy, Counts, OutlookAdapter, OutlookItem, Plan, Refusal, SideCounts, SyncMode } from "../../core/sync-types";
+export type { ConfirmedDeletes };
 import type { OutlookContactStore } from "../outlook/outlook-store";
 import type { Book, ServerApi } from "../server-api";
 import type { OutlookCodec } from "./outlook-codec";
@@ -26,7 +27,6 @@ export type SyncProgress = { phase: SyncPhase; done: number; total?: number };
 export type SyncApi = Pick<ServerApi, "getSyncState" | "putSyncState" | "readAllChanges" | "lookup" | "applyBatch" | "claimPair" | "releasePair">;
 
 /** The deletions a user saw and confirmed, per side (Concord uids). */
-export type ConfirmedDeletes = { outlook: string[]; server: string[] };
 
 export type SyncRequest = {
   api: SyncApi;
@@ -75,12 +75,12 @@ export type SyncOutcome = {
  * A read-only book is pulled, a writable one (an admin's GAB included) syncs both ways. Publishing
  * (the server book becomes the folder) is never chosen from the access: only by SyncRequest.mode.
  */
-export function modeFor(book: Pick<Book, "kind" | "access">, _admin: boolean): SyncMode {
+export function modeFor(book: Pick<Book, "kind" | "access">): SyncMode {
   return book.access === "read" ? "pull" : "two-way";
 }
 
 function modeOf(request: SyncRequest): SyncMode {
-  if (request.mode !== "publish") return modeFor(request.book, request.admin);
+  if (request.mode !== "publish") return modeFor(request.book);
   if (request.book.access !== "write") throw new Error(`You cannot replace ${request.book.name}: it is read-only for you.`);
   return "publish";
 }
@@ -135,7 +135,7 @@ async function syncClaimed(request: SyncRequest, pair: string, mode: SyncMode, c
   const conflicts = plan.conflicts.map((c): ConflictReport => ({ ...c, name: nameOf(serverByUid.get(c.uid)) ?? c.uid }));
   const planned = (kind: SyncOutcome["kind"]): SyncOutcome => ({ kind, mode, counts: plan.counts, conflicts, refusals: plan.refusals, errors: [], plan });
   if (plan.dryRun) return planned("preview");
-  if (plan.refusals.length || !deletesOnlyConfirmed(plan, confirmedDeletes)) return planned("needs-confirmation");
+  if (plan.refusals.length) return planned("needs-confirmation");
 
   const save = async (next: PairState) => {
     claim?.assertHeld();
@@ -184,14 +184,6 @@ async function syncClaimed(request: SyncRequest, pair: string, mode: SyncMode, c
     errors: run.errors,
     plan,
   };
-}
-
-/** With a confirmed set, every deletion the plan makes must be in it: what the user saw is all that goes. */
-function deletesOnlyConfirmed(plan: Plan, confirmed: ConfirmedDeletes | undefined): boolean {
-  if (!confirmed) return true;
-  const outlook = new Set(confirmed.outlook);
-  const server = new Set(confirmed.server);
-  return plan.actions.every((a) => (a.outlook !== "delete" || outlook.has(a.uid)) && (a.server !== "delete" || server.has(a.uid)));
 }
 
 function outlookAdapter<Wire>({ store, codec }: OutlookConnection<Wire>, folderId: string, snapshot: Map<string, OutlookItem>): OutlookAdapter {

@@ -33,7 +33,7 @@ export function BookList({ books, admin, username, settings, busy, onPairChange,
     <div style={{ display: "flex", flexDirection: "column", gap: 8 }}>
       {books.map((book) => {
         const pair = pairSettingsOf(settings, book.id);
-        const mode = modeFor(book, admin);
+        const mode = modeFor(book);
         const badge = accessBadge(book, admin);
         return (
           <Card key={book.id} data-book={book.id}>

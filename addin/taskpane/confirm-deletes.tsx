@@ -77,9 +77,15 @@ export function ConfirmDeletesBody({ bookName, purpose, plan, refusals, onConfir
         <Button appearance="primary" onClick={onCancel}>{purpose === "replace" ? "Cancel" : "Keep them, don't sync"}</Button>
         {/* Not the primary button: deleting is never the default. */}
         <Button appearance="secondary" data-confirm="delete" onClick={() => onConfirm(confirmedFrom(plan))}>
-          {purpose === "replace" ? `Replace${total ? ` and delete ${total}` : ""}` : `Delete ${total} and sync`}
+          {confirmLabel(purpose, total)}
         </Button>
       </DialogActions>
     </>
   );
+}
+
+/** A pull restoring an emptied folder deletes nothing: its button says what it does. */
+function confirmLabel(purpose: DeletePurpose, total: number): string {
+  if (purpose === "replace") return `Replace${total ? ` and delete ${total}` : ""}`;
+  return total ? `Delete ${total} and sync` : "Sync anyway";
 }

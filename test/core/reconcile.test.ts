@@ -569,10 +569,20 @@ describe("reconcile: safety", () => {
     assert.deepEqual(plan(w, { confirmedDeletes }).refusals, []);
     for (let i = 8; i < 60; i++) w = dropOutlook(w, `p${i}`);
     const p = plan(w, { confirmedDeletes });
-    const massDelete = { kind: "mass-delete", side: "server", deletes: 52, total: 60, threshold: 6 };
+    // Once confirmed, anything beyond what was shown is asked about, however few: threshold 0.
+    const massDelete = { kind: "mass-delete", side: "server", deletes: 52, total: 60, threshold: 0 };
     assert.deepEqual(p.refusals.find((r) => r.kind === "mass-delete"), massDelete);
     assert.ok(p.refusals.some((r) => r.kind === "side-emptied"));
     assert.equal(p.deletions.server.length, 60);
+  });
+
+  it("refuses a confirmed plan that deletes even one contact the user was not shown", () => {
+    let w = synced(many(60));
+    for (let i = 0; i < 8; i++) w = dropOutlook(w, `p${i}`);
+    const confirmedDeletes = { outlook: [], server: plan(w).deletions.server.map((d) => d.uid) };
+    w = dropOutlook(w, "p8");
+    const p = plan(w, { confirmedDeletes });
+    assert.deepEqual(p.refusals, [{ kind: "mass-delete", side: "server", deletes: 1, total: 60, threshold: 0 }]);
   });
 
   it("lists each deletion per side with the name of the contact it deletes", () => {
