@@ -2,11 +2,13 @@
 // syncPair over the real server app (embedded database) and fake Graph mailboxes, all over real HTTP.
 import assert from "node:assert/strict";
 import type { Contact } from "../../core/contact";
+import { concordUidPropertyId } from "../../core/graph-contact";
 import { createServerApi } from "../../addin/server-api";
 import { pairId, pairStateFromJson } from "../../addin/sync/pair-state";
+import { CLAIM_SECONDS } from "../../addin/sync/pair-claim";
 import type { SyncProgress } from "../../addin/sync/sync-session";
 import {
-  assertUnique, byName, contact, outlookContacts, person, serverContacts, startStack, type Account, type Mailbox, type Stack,
+  assertUnique, byName, contact, outlookContacts, outlookWrites, person, serverContacts, startStack, type Account, type Mailbox, type Stack,
 } from "./support/stack";
 
 const names = (contacts: { displayName: string }[]) => contacts.map((c) => c.displayName).sort();
@@ -51,9 +53,32 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       await admin.api.applyBatch("gab", [{ op: "put", uid: "stale", contact: contact("stale", "Left Long Ago") }]);
     });
 
-    it("makes the GAB hold exactly the 200 contacts of the published folder", async () => {
-      const outcome = await stack.sync(admin, adminBox, admin.book("gab"), publishedFolder);
+    it("replaces the GAB with the published folder only on the admin's explicit, previewed and confirmed Replace", async () => {
+      // Plain Sync now: the admin's GAB syncs both ways, so the stale server contact comes down
+      // into the folder instead of being deleted.
+      const preview = await stack.sync(admin, adminBox, admin.book("gab"), publishedFolder, { dryRun: true });
+      assert.equal(preview.mode, "two-way");
+      assert.deepEqual(preview.plan.deletions, { outlook: [], server: [] });
 
+      // "Replace the GAB with this folder": a dry run in publish mode names what would go.
+      const replace = { mode: "publish" as const };
+      const dry = await stack.sync(admin, adminBox, admin.book("gab"), publishedFolder, { ...replace, dryRun: true });
+      assert.equal(dry.kind, "preview");
+      assert.deepEqual(dry.plan.deletions.server, [{ uid: "stale", name: "Left Long Ago" }]);
+      assert.deepEqual(dry.plan.deletions.outlook, []);
+      assert.deepEqual(names(await serverContacts(admin.api, "gab")), ["Left Long Ago"], "a preview writes nothing");
+
+      // A confirmation that does not name the stale contact lets no deletion through.
+      const unconfirmed = await stack.sync(admin, adminBox, admin.book("gab"), publishedFolder, {
+        ...replace, confirmedDeletes: { outlook: [], server: [] },
+      });
+      assert.equal(unconfirmed.kind, "needs-confirmation");
+      assert.deepEqual(names(await serverContacts(admin.api, "gab")), ["Left Long Ago"]);
+
+      const confirmedDeletes = { outlook: [], server: dry.plan.deletions.server.map((d) => d.uid) };
+      const outcome = await stack.sync(admin, adminBox, admin.book("gab"), publishedFolder, { ...replace, confirmedDeletes });
+
+      assert.equal(outcome.kind, "synced");
       assert.equal(outcome.mode, "publish");
       assert.deepEqual(outcome.errors, []);
       assert.deepEqual(outcome.counts.server, { created: 200, updated: 0, deleted: 1 });
@@ -108,7 +133,7 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       assert.deepEqual(names(await serverContacts(admin.api, "gab")), names(gab), "the GAB itself is untouched");
     });
 
-    it("refuses to publish an Outlook folder emptied by accident, and deletes nothing on the server", async () => {
+    it("refuses to sync an admin's GAB folder emptied by accident, and deletes nothing on the server", async () => {
       for (const item of adminBox.graph.mailbox.contactsIn(publishedFolder)) adminBox.graph.deleteContact(item.id);
       const before = await serverContacts(admin.api, "gab");
 
@@ -116,9 +141,118 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
 
       assert.equal(outcome.kind, "needs-confirmation");
       assert.ok(outcome.refusals.some((r) => r.kind === "side-emptied" && r.side === "outlook"), JSON.stringify(outcome.refusals));
+      // Nor does the explicit Replace go through unseen: it too asks, naming all 197.
+      const replace = await stack.sync(admin, adminBox, admin.book("gab"), publishedFolder, { mode: "publish" });
+      assert.equal(replace.kind, "needs-confirmation");
+      assert.equal(replace.plan.deletions.server.length, 197);
       const after = await serverContacts(admin.api, "gab");
       assert.equal(after.length, 197);
       assert.deepEqual(names(after), names(before));
+    });
+  });
+
+  describe("two admins and a REST writer share the GAB", () => {
+    const current = freshStack();
+
+    it("keeps every writer's additions, edits and deletions, and converges both admins' folders on one GAB", async () => {
+      const stack = current();
+      const ada = await stack.account("ada", true);
+      const abe = await stack.account("abe", true);
+      const rex = stack.rest(await stack.account("rex", true));
+      for (const [uid, name, jobTitle] of [["g-hana", "Hana Ito", "CEO"], ["g-ivan", "Ivan Roe", "CFO"], ["g-june", "June Park", "Engineer"], ["g-kurt", "Kurt Lang", "Clerk"]]) {
+        await rex.create("gab", contact(uid!, name!, { jobTitle, emails: [{ type: "work", address: `${uid}@example.com` }] }));
+      }
+
+      // Admin 1 pairs a folder holding one contact of their own with the GAB.
+      const adaBox = await stack.mailbox();
+      const adaFolder = (await adaBox.outlook.store.ensureFolder("Global Address Book")).id;
+      adaBox.graph.addContact(adaFolder, person("Ada", "Added"));
+      const adaPreview = await stack.sync(ada, adaBox, ada.book("gab"), adaFolder, { dryRun: true });
+      assert.equal(adaPreview.mode, "two-way");
+      assert.deepEqual(adaPreview.plan.deletions, { outlook: [], server: [] }, "a first sync deletes nothing");
+      const adaFirst = await stack.sync(ada, adaBox, ada.book("gab"), adaFolder);
+      assert.deepEqual(adaFirst.errors, []);
+      assert.deepEqual(adaFirst.counts.server, { created: 1, updated: 0, deleted: 0 });
+
+      // Meanwhile the REST writer promotes Hana and deletes Kurt.
+      await rex.edit("gab", "g-hana", { jobTitle: "Chair" });
+      await rex.remove("gab", "g-kurt");
+
+      // Admin 2's folder is stale: copies of Hana (still CEO) and Kurt stamped by an earlier pairing,
+      // and one contact of their own.
+      const abeBox = await stack.mailbox();
+      const abeFolder = (await abeBox.outlook.store.ensureFolder("Company")).id;
+      const stamp = (uid: string) => ({ [concordUidPropertyId]: uid });
+      abeBox.graph.addContact(abeFolder, { ...person("Hana", "Ito"), jobTitle: "CEO", emailAddresses: [{ address: "g-hana@example.com" }] }, stamp("g-hana"));
+      abeBox.graph.addContact(abeFolder, { ...person("Kurt", "Lang"), jobTitle: "Clerk", emailAddresses: [{ address: "g-kurt@example.com" }] }, stamp("g-kurt"));
+      abeBox.graph.addContact(abeFolder, person("Abe", "Added"));
+      // Its first sync deletes nothing on the server; it asks before removing Kurt, whom the server
+      // deleted before this folder was paired, and deletes exactly him once confirmed.
+      const abeAsked = await stack.sync(abe, abeBox, abe.book("gab"), abeFolder);
+      assert.equal(abeAsked.kind, "needs-confirmation");
+      assert.deepEqual(abeAsked.refusals, [{ kind: "deleted-on-server", side: "outlook", uids: ["g-kurt"] }]);
+      assert.deepEqual(abeAsked.plan.deletions, { outlook: [{ uid: "g-kurt", name: "Kurt Lang" }], server: [] });
+      const confirmedDeletes = { outlook: ["g-kurt"], server: [] };
+      const abeFirst = await stack.sync(abe, abeBox, abe.book("gab"), abeFolder, { confirmedDeletes });
+      assert.equal(abeFirst.kind, "synced");
+      assert.deepEqual(abeFirst.errors, []);
+      // (Hana's copy adds the name parts the REST writer left out: a merge, not a revert; see below.)
+      assert.deepEqual({ ...abeFirst.counts.server, updated: 0 }, { created: 1, updated: 0, deleted: 0 });
+      assert.equal(abeFirst.counts.outlook.deleted, 1);
+      let gab = byName(await serverContacts(ada.api, "gab"));
+      assert.deepEqual([...gab.keys()].sort(), ["Abe Added", "Ada Added", "Hana Ito", "Ivan Roe", "June Park"], "Kurt's deletion stands");
+      assert.equal(gab.get("Hana Ito")!.jobTitle, "Chair", "the stale copy does not revert the REST edit");
+
+      // Admin 1 catches up: Kurt leaves their folder too, Abe's contact arrives, Hana is Chair.
+      const adaCatchUp = await stack.sync(ada, adaBox, ada.book("gab"), adaFolder);
+      assert.equal(adaCatchUp.kind, "synced", JSON.stringify(adaCatchUp.refusals));
+      assert.deepEqual(adaCatchUp.counts.server, { created: 0, updated: 0, deleted: 0 });
+      assertSameContacts(outlookContacts(adaBox.graph, adaFolder), [...gab.values()]);
+
+      // Everyone works at once: each admin adds, edits and deletes in Outlook, the REST writer on the server.
+      const inAda = byName(outlookContacts(adaBox.graph, adaFolder));
+      adaBox.graph.addContact(adaFolder, person("Ada", "Second"));
+      adaBox.graph.editContact(inAda.get("Ivan Roe")!.id, { jobTitle: "Finance chief" });
+      adaBox.graph.deleteContact(inAda.get("Abe Added")!.id);
+      const inAbe = byName(outlookContacts(abeBox.graph, abeFolder));
+      abeBox.graph.addContact(abeFolder, person("Abe", "Second"));
+      abeBox.graph.editContact(inAbe.get("June Park")!.id, { mobilePhone: "+1 555 0199" });
+      abeBox.graph.deleteContact(inAbe.get("Ada Added")!.id);
+      await rex.create("gab", contact("r-rosa", "Rosa Rest", { jobTitle: "Auditor" }));
+      await rex.edit("gab", "g-june", { jobTitle: "Lead engineer" });
+
+      const rounds = [];
+      for (let round = 0; round < 2; round++) {
+        rounds.push(await stack.sync(ada, adaBox, ada.book("gab"), adaFolder));
+        rounds.push(await stack.sync(abe, abeBox, abe.book("gab"), abeFolder));
+      }
+      for (const outcome of rounds) {
+        assert.equal(outcome.kind, "synced");
+        assert.deepEqual(outcome.errors, []);
+      }
+
+      gab = byName(await serverContacts(ada.api, "gab"));
+      assert.deepEqual([...gab.keys()].sort(), ["Abe Second", "Ada Second", "Hana Ito", "Ivan Roe", "June Park", "Rosa Rest"]);
+      assert.equal(gab.get("Hana Ito")!.jobTitle, "Chair");
+      assert.equal(gab.get("Ivan Roe")!.jobTitle, "Finance chief");
+      assert.equal(gab.get("June Park")!.jobTitle, "Lead engineer");
+      assert.deepEqual(gab.get("June Park")!.phones.map((p) => p.number), ["+1 555 0199"]);
+      assert.equal(gab.get("Rosa Rest")!.jobTitle, "Auditor");
+      const server = [...gab.values()];
+      for (const [box, folder] of [[adaBox, adaFolder], [abeBox, abeFolder]] as const) {
+        const items = outlookContacts(box.graph, folder);
+        assertSameContacts(items, server);
+        const byPerson = byName(items);
+        assert.equal(byPerson.get("Hana Ito")!.properties.jobTitle, "Chair");
+        assert.equal(byPerson.get("Ivan Roe")!.properties.jobTitle, "Finance chief");
+        assert.equal(byPerson.get("June Park")!.properties.jobTitle, "Lead engineer");
+        assert.equal(byPerson.get("June Park")!.properties.mobilePhone, "+1 555 0199");
+      }
+      for (const [who, box, folder] of [[ada, adaBox, adaFolder], [abe, abeBox, abeFolder]] as const) {
+        const quiet = await stack.sync(who, box, who.book("gab"), folder);
+        assert.deepEqual(quiet.counts.outlook, { created: 0, updated: 0, deleted: 0 }, `${who.username} is up to date`);
+        assert.deepEqual(quiet.counts.server, { created: 0, updated: 0, deleted: 0 }, `${who.username} is up to date`);
+      }
     });
   });
 
@@ -133,14 +267,14 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       for (let n = 0; n < 12; n++) box.graph.addContact(folder, person(`Friend${n}`, "Kim"));
       await stack.sync(kim, box, kim.primary, folder);
       for (const item of box.graph.mailbox.contactsIn(folder)) box.graph.deleteContact(item.id);
-      const writesBefore = box.graph.mailbox.requests.filter((r) => r.method !== "GET").length;
+      const writesBefore = outlookWrites(box.graph);
 
       const outcome = await stack.sync(kim, box, kim.primary, folder);
 
       assert.equal(outcome.kind, "needs-confirmation");
       assert.ok(outcome.refusals.some((r) => r.kind === "side-emptied" && r.side === "outlook"), JSON.stringify(outcome.refusals));
       assert.equal((await serverContacts(kim.api, kim.primary.id)).length, 12);
-      assert.equal(box.graph.mailbox.requests.filter((r) => r.method !== "GET").length, writesBefore, "nothing written to Outlook either");
+      assert.equal(outlookWrites(box.graph), writesBefore, "nothing written to Outlook either");
     });
 
     it("keeps both users' edits to different fields of one contact in a PAB shared read-write", async () => {
@@ -245,14 +379,21 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       const saved = await pat.api.getSyncState(pat.deviceId, pairId("gab", folder));
       assert.equal(pairStateFromJson(saved!.json)!.status.entries.length, 20 * chunkSize, "the last saved state holds the 20 finished chunks");
 
-      const postsBefore = box.graph.mailbox.requests.filter((r) => r.method === "POST").length;
+      // The dead line also kept the run from giving its claim on the pair back: until the claim runs
+      // out, a new sync of the pair is turned away without touching either side.
+      const createsIn = (mailbox: Mailbox) => mailbox.graph.mailbox.requests.filter((r) => isCreate(r.path, r.method)).length;
+      const postsBefore = createsIn(box);
       cut = false;
       creates = -Infinity;
+      await assert.rejects(stack.sync(pat, box, pat.book("gab"), folder, { chunkSize }), /Another Outlook is syncing this address book/);
+      assert.equal(createsIn(box), postsBefore);
+      stack.t.advance((CLAIM_SECONDS + 1) * 1000);
+
       const resumed = await stack.sync(pat, box, pat.book("gab"), folder, { chunkSize });
 
       assert.deepEqual(resumed.errors, []);
       assert.equal(resumed.counts.outlook.created, total - cutAfter, "the contacts already in Outlook are matched by uid, not created again");
-      assert.equal(box.graph.mailbox.requests.filter((r) => r.method === "POST").length - postsBefore, total - cutAfter);
+      assert.equal(createsIn(box) - postsBefore, total - cutAfter);
       const items = outlookContacts(box.graph, folder);
       assert.equal(items.length, total);
       assertUnique(items.map((i) => i.displayName), "names in Outlook");
