@@ -7,11 +7,17 @@ import { createServerApi } from "../../addin/server-api";
 import { pairId, pairStateFromJson } from "../../addin/sync/pair-state";
 import { CLAIM_SECONDS } from "../../addin/sync/pair-claim";
 import type { SyncProgress } from "../../addin/sync/sync-session";
+import { paneSettingsSchema } from "../../addin/taskpane/pane-settings";
+import { syncBooks } from "../../addin/taskpane/sync-books";
 import {
   assertUnique, byName, contact, outlookContacts, outlookWrites, person, serverContacts, startStack, type Account, type Mailbox, type Stack,
 } from "./support/stack";
 
 const names = (contacts: { displayName: string }[]) => contacts.map((c) => c.displayName).sort();
+/** Every item of an Outlook folder, synced or not. */
+const graphContacts = (box: Mailbox, folderId: string) =>
+  box.graph.mailbox.contactsIn(folderId).map((c) => ({ ...c, displayName: String(c.properties.displayName ?? "") }));
+const graphNames = (box: Mailbox, folderId: string) => names(graphContacts(box, folderId));
 
 /** Every Outlook item carries the uid of exactly one server contact, and both sides list the same people. */
 function assertSameContacts(outlook: { uid: string; displayName: string }[], server: Contact[]) {
@@ -281,12 +287,7 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       const stack = current();
       const amy = await stack.account("amy");
       const ben = await stack.account("ben");
-      const share = await fetch(`${stack.serverUrl}/api/books/${amy.primary.id}/shares/ben`, {
-        method: "PUT",
-        headers: { authorization: `Bearer ${amy.token}`, "content-type": "application/json" },
-        body: JSON.stringify({ access: "write" }),
-      });
-      assert.equal(share.status, 200, await share.text());
+      await stack.share(amy, amy.primary.id, "ben", "write");
       const shared = (await ben.api.listBooks()).find((b) => b.id === amy.primary.id);
       assert.equal(shared?.access, "write");
 
@@ -328,6 +329,97 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       assert.deepEqual(quiet.counts.outlook, { created: 0, updated: 0, deleted: 0 });
       assert.deepEqual(quiet.counts.server, { created: 0, updated: 0, deleted: 0 });
     });
+  });
+
+  describe("a colleague's shared \"Contacts\" next to the user's own", () => {
+    const current = freshStack();
+
+    for (const access of ["read", "write"] as const) {
+      const shareName = access === "read" ? "read-only" : "read-write";
+      it(`syncs a ${shareName} share of a colleague's Contacts and the user's own Contacts into separate folders, never mixing them`, async () => {
+        const stack = current();
+        const cleo = await stack.account(`cleo-${access}`);
+        const uma = await stack.account(`uma-${access}`);
+        await cleo.api.applyBatch(cleo.primary.id, [
+          { op: "put", uid: `c1-${access}`, contact: contact(`c1-${access}`, "Cleo Client", { jobTitle: "Buyer" }) },
+          { op: "put", uid: `c2-${access}`, contact: contact(`c2-${access}`, "Cleo Partner") },
+        ]);
+        const hidden = await stack.createBook(cleo, "Private");
+        await cleo.api.applyBatch(hidden.id, [{ op: "put", uid: `secret-${access}`, contact: contact(`secret-${access}`, "Secret Source") }]);
+        await uma.api.applyBatch(uma.primary.id, [{ op: "put", uid: `u1-${access}`, contact: contact(`u1-${access}`, "Uma Friend") }]);
+        await stack.share(cleo, cleo.primary.id, uma.username, access);
+        const books = await uma.api.listBooks();
+        const shared = books.find((b) => b.id === cleo.primary.id)!;
+        assert.equal(shared.name, "Contacts");
+        assert.equal(shared.access, access);
+        assert.ok(!books.some((b) => b.id === hidden.id), "the colleague's unshared book is not listed");
+
+        // The user's Outlook has its own "Contacts" folder already, with a contact only there.
+        const box = await stack.mailbox();
+        const ownFolder = (await box.outlook.store.ensureFolder("Contacts")).id;
+        box.graph.addContact(ownFolder, person("Olive", "Outlook"));
+        let settings = paneSettingsSchema.parse({});
+        const syncAll = async () => {
+          const run = await syncBooks({ api: uma.api, outlook: box.outlook, deviceId: uma.deviceId, admin: false, username: uma.username, books, settings });
+          settings = { ...settings, pairs: { ...settings.pairs, ...run.pairs } };
+          for (const result of run.results) {
+            assert.equal(result.error, undefined, `${result.bookId}: ${result.error}`);
+            assert.equal(result.outcome!.kind, "synced", `${result.bookId}: ${JSON.stringify(result.outcome!.refusals)}`);
+            assert.deepEqual(result.outcome!.errors, []);
+          }
+          return new Map(run.results.map((r) => [r.bookId, r.outcome!]));
+        };
+        const folderNames = (folderId: string) => graphNames(box, folderId);
+
+        await syncAll();
+        const ownPair = settings.pairs[uma.primary.id]!;
+        const sharedPair = settings.pairs[cleo.primary.id]!;
+        assert.equal(ownPair.folderId, ownFolder, "the user's own book syncs with their Contacts folder");
+        assert.equal(sharedPair.folderName, `Contacts (${cleo.username.toUpperCase()})`, "the colleague's book gets a folder named after them");
+        assert.notEqual(sharedPair.folderId, ownFolder);
+        const sharedFolder = sharedPair.folderId!;
+        assert.deepEqual(folderNames(ownFolder), ["Olive Outlook", "Uma Friend"]);
+        assert.deepEqual(folderNames(sharedFolder), ["Cleo Client", "Cleo Partner"]);
+        assert.deepEqual(names(await serverContacts(uma.api, uma.primary.id)), ["Olive Outlook", "Uma Friend"]);
+        assert.deepEqual(names(await serverContacts(cleo.api, cleo.primary.id)), ["Cleo Client", "Cleo Partner"]);
+
+        // The user adds a contact to the colleague's folder and edits one there; the colleague adds
+        // one on the server; the user adds one to their own folder.
+        const inShared = byName(outlookContacts(box.graph, sharedFolder));
+        box.graph.addContact(sharedFolder, person("Ursula", "Added"));
+        box.graph.editContact(inShared.get("Cleo Client")!.id, { jobTitle: "Head buyer" });
+        await cleo.api.applyBatch(cleo.primary.id, [{ op: "put", uid: `c3-${access}`, contact: contact(`c3-${access}`, "Cleo Third") }]);
+        box.graph.addContact(ownFolder, person("Otto", "Own"));
+
+        const second = await syncAll();
+        const third = await syncAll();
+
+        const cleoBook = byName(await serverContacts(cleo.api, cleo.primary.id));
+        const umaBook = await serverContacts(uma.api, uma.primary.id);
+        assert.deepEqual(names(umaBook), ["Olive Outlook", "Otto Own", "Uma Friend"], "the user's book holds only the user's contacts");
+        assert.deepEqual(folderNames(ownFolder), ["Olive Outlook", "Otto Own", "Uma Friend"]);
+        assertSameContacts(outlookContacts(box.graph, ownFolder), umaBook);
+        assert.deepEqual(folderNames(sharedFolder), ["Cleo Client", "Cleo Partner", "Cleo Third", "Ursula Added"]);
+        if (access === "read") {
+          // Pulled: the user's addition stays in the folder, unsynced and named; the local edit is reverted.
+          assert.deepEqual([...cleoBook.keys()].sort(), ["Cleo Client", "Cleo Partner", "Cleo Third"]);
+          assert.equal(cleoBook.get("Cleo Client")!.jobTitle, "Buyer");
+          assert.equal(byName(graphContacts(box, sharedFolder)).get("Cleo Client")!.properties.jobTitle, "Buyer");
+          // Named by the sync that first saw it; later syncs read only changes, and keep it all the same.
+          assert.deepEqual(second.get(cleo.primary.id)!.plan.unsynced.map((u) => u.name), ["Ursula Added"]);
+        } else {
+          assert.deepEqual([...cleoBook.keys()].sort(), ["Cleo Client", "Cleo Partner", "Cleo Third", "Ursula Added"]);
+          assert.equal(cleoBook.get("Cleo Client")!.jobTitle, "Head buyer");
+          assertSameContacts(outlookContacts(box.graph, sharedFolder), [...cleoBook.values()]);
+        }
+        for (const outcome of third.values()) {
+          assert.deepEqual(outcome.counts.outlook, { created: 0, updated: 0, deleted: 0 });
+          assert.deepEqual(outcome.counts.server, { created: 0, updated: 0, deleted: 0 });
+        }
+        const everywhere = [...box.graph.mailbox.folders.keys()].flatMap(folderNames);
+        assert.ok(!everywhere.includes("Secret Source"), "the colleague's private contacts reach no folder");
+      });
+    }
   });
 
   describe("a large GAB", () => {

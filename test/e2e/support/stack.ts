@@ -67,12 +67,29 @@ export async function startStack(options: { addinDir?: string } = {}) {
     };
   }
 
+  async function call(who: { token: string }, method: string, path: string, body: unknown, expected: number) {
+    const response = await fetch(`${serverUrl}${path}`, {
+      method, headers: { authorization: `Bearer ${who.token}`, "content-type": "application/json" }, body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    assert.equal(response.status, expected, `${method} ${path}: ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  /** The owner (or an admin) shares a PAB with another user. */
+  const share = (owner: { token: string }, book: string, username: string, access: "read" | "write") =>
+    call(owner, "PUT", `/api/books/${book}/shares/${username}`, { access }, 200);
+
+  /** A further PAB of the caller's (or, for an admin, of `owner`). */
+  const createBook = async (who: { token: string }, name: string, owner?: string): Promise<Book> =>
+    call(who, "POST", "/api/books", { name, owner }, 201);
+
   async function close() {
     await net.closeAll();
     await t.close();
   }
 
-  return { t, serverUrl, account, mailbox, sync, rest, close };
+  return { t, serverUrl, account, mailbox, sync, rest, share, createBook, close };
 }
 
 /** A user of the server, signed in through the add-in's API client. */
