@@ -422,6 +422,71 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
     }
   });
 
+  describe("an admin's pane", () => {
+    const current = freshStack();
+
+    it("lists only the admin's own books, their shares, the GAB and the Directory, and its first sync of the GAB deletes nothing", async () => {
+      const stack = current();
+      const root = await stack.account("root", true);
+      const xena = await stack.account("xena");
+      const yuri = await stack.account("yuri");
+      await xena.api.applyBatch(xena.primary.id, [{ op: "put", uid: "x-1", contact: contact("x-1", "Xena Private") }]);
+      await yuri.api.applyBatch(yuri.primary.id, [{ op: "put", uid: "y-1", contact: contact("y-1", "Yuri Shared") }]);
+      await stack.share(yuri, yuri.primary.id, root.username, "read");
+      const xenaExtra = await stack.createBook(root, "Xena's clients", xena.username);
+      await root.api.applyBatch("gab", [
+        { op: "put", uid: "g-1", contact: contact("g-1", "Gita Global") },
+        { op: "put", uid: "g-2", contact: contact("g-2", "Gus Global") },
+      ]);
+
+      const books = await root.api.listBooks();
+      const directory = books.find((b) => b.kind === "directory");
+      assert.ok(directory, "the Local Directory is listed");
+      assert.deepEqual(books.map((b) => b.id).sort(), ["gab", directory.id, root.primary.id, yuri.primary.id].sort());
+      assert.equal(books.find((b) => b.id === yuri.primary.id)!.ownerName, "YURI");
+      assert.equal(books.find((b) => b.id === "gab")!.ownerName ?? null, null);
+      // Every book stays reachable to the admin, but only when asked for.
+      const all = await fetch(`${stack.serverUrl}/api/books?scope=all`, { headers: { authorization: `Bearer ${root.token}` } });
+      const allIds = ((await all.json()) as { books: { id: string }[] }).books.map((b) => b.id);
+      for (const id of [xena.primary.id, xenaExtra.id, yuri.primary.id]) assert.ok(allIds.includes(id), `scope=all lists ${id}`);
+      const notAdmin = await fetch(`${stack.serverUrl}/api/books?scope=all`, { headers: { authorization: `Bearer ${xena.token}` } });
+      assert.equal(notAdmin.status, 403);
+
+      // The admin's Outlook already has a GAB folder with a contact of their own.
+      const box = await stack.mailbox();
+      const gabFolder = (await box.outlook.store.ensureFolder("Global Address Book")).id;
+      box.graph.addContact(gabFolder, person("Local", "Pal"));
+      let settings = paneSettingsSchema.parse({});
+      const request = { api: root.api, outlook: box.outlook, deviceId: root.deviceId, admin: true, username: root.username, books };
+      const preview = await syncBooks({ ...request, settings, dryRun: true });
+      settings = { ...settings, pairs: { ...settings.pairs, ...preview.pairs } };
+      assert.deepEqual(preview.results.map((r) => r.bookId), books.map((b) => b.id));
+      for (const result of preview.results) {
+        assert.equal(result.error, undefined, `${result.bookId}: ${result.error}`);
+        assert.equal(result.outcome!.kind, "preview");
+        assert.deepEqual(result.outcome!.plan.deletions, { outlook: [], server: [] }, `${result.bookId}: a first sync proposes no deletion`);
+      }
+      assert.equal(preview.results.find((r) => r.bookId === "gab")!.outcome!.mode, "two-way");
+      assert.equal(settings.pairs.gab!.folderId, gabFolder);
+
+      const run = await syncBooks({ ...request, settings });
+      for (const result of run.results) {
+        assert.equal(result.error, undefined, `${result.bookId}: ${result.error}`);
+        assert.equal(result.outcome!.kind, "synced", `${result.bookId}: ${JSON.stringify(result.outcome!.refusals)}`);
+        assert.equal(result.outcome!.counts.server.deleted + result.outcome!.counts.outlook.deleted, 0);
+      }
+      const gab = await serverContacts(root.api, "gab");
+      assert.deepEqual(names(gab), ["Gita Global", "Gus Global", "Local Pal"]);
+      assertSameContacts(outlookContacts(box.graph, gabFolder), gab);
+      const folderNames = [...box.graph.mailbox.folders.values()].map((f) => f.displayName).sort();
+      assert.deepEqual(folderNames, ["Contacts", "Contacts (YURI)", directory.name, "Global Address Book"].sort());
+      const everywhere = [...box.graph.mailbox.folders.keys()].flatMap((id) => graphNames(box, id));
+      assert.ok(!everywhere.includes("Xena Private"), "no other user's PAB reaches the admin's Outlook");
+      assert.ok(everywhere.includes("Yuri Shared"), "a PAB shared with the admin does");
+      assert.deepEqual(names(await serverContacts(xena.api, xena.primary.id)), ["Xena Private"]);
+    });
+  });
+
   describe("a large GAB", () => {
     const current = freshStack();
 
