@@ -10,7 +10,8 @@ import type { SyncProgress } from "../../addin/sync/sync-session";
 import { paneSettingsSchema } from "../../addin/taskpane/pane-settings";
 import { syncBooks } from "../../addin/taskpane/sync-books";
 import {
-  assertUnique, byName, contact, outlookContacts, outlookWrites, person, serverContacts, startStack, type Account, type Mailbox, type Stack,
+  assertUnique, byName, contact, outlookContacts, outlookWrites, person, serverContacts, startStack,
+  type Account, type Mailbox, type Stack,
 } from "./support/stack";
 
 const names = (contacts: { displayName: string }[]) => contacts.map((c) => c.displayName).sort();
@@ -59,7 +60,7 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       await admin.api.applyBatch("gab", [{ op: "put", uid: "stale", contact: contact("stale", "Left Long Ago") }]);
     });
 
-    it("replaces the GAB with the published folder only on the admin's explicit, previewed and confirmed Replace", async () => {
+    it("replaces the GAB with the folder only on the admin's explicit, previewed, confirmed Replace", async () => {
       // Plain Sync now: the admin's GAB syncs both ways, so the stale server contact comes down
       // into the folder instead of being deleted.
       const preview = await stack.sync(admin, adminBox, admin.book("gab"), publishedFolder, { dryRun: true });
@@ -82,7 +83,9 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       assert.deepEqual(names(await serverContacts(admin.api, "gab")), ["Left Long Ago"]);
 
       const confirmedDeletes = { outlook: [], server: dry.plan.deletions.server.map((d) => d.uid) };
-      const outcome = await stack.sync(admin, adminBox, admin.book("gab"), publishedFolder, { ...replace, confirmedDeletes });
+      const outcome = await stack.sync(admin, adminBox, admin.book("gab"), publishedFolder, {
+        ...replace, confirmedDeletes,
+      });
 
       assert.equal(outcome.kind, "synced");
       assert.equal(outcome.mode, "publish");
@@ -160,13 +163,18 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
   describe("two admins and a REST writer share the GAB", () => {
     const current = freshStack();
 
-    it("keeps every writer's additions, edits and deletions, and converges both admins' folders on one GAB", async () => {
+    it("keeps every writer's additions, edits and deletions, and converges both admins' folders", async () => {
       const stack = current();
       const ada = await stack.account("ada", true);
       const abe = await stack.account("abe", true);
       const rex = stack.rest(await stack.account("rex", true));
-      for (const [uid, name, jobTitle] of [["g-hana", "Hana Ito", "CEO"], ["g-ivan", "Ivan Roe", "CFO"], ["g-june", "June Park", "Engineer"], ["g-kurt", "Kurt Lang", "Clerk"]]) {
-        await rex.create("gab", contact(uid!, name!, { jobTitle, emails: [{ type: "work", address: `${uid}@example.com` }] }));
+      const seeded = [
+        ["g-hana", "Hana Ito", "CEO"], ["g-ivan", "Ivan Roe", "CFO"],
+        ["g-june", "June Park", "Engineer"], ["g-kurt", "Kurt Lang", "Clerk"],
+      ];
+      for (const [uid, name, jobTitle] of seeded) {
+        const emails = [{ type: "work", address: `${uid}@example.com` }];
+        await rex.create("gab", contact(uid!, name!, { jobTitle, emails }));
       }
 
       // Admin 1 pairs a folder holding one contact of their own with the GAB.
@@ -189,8 +197,14 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       const abeBox = await stack.mailbox();
       const abeFolder = (await abeBox.outlook.store.ensureFolder("Company")).id;
       const stamp = (uid: string) => ({ [concordUidPropertyId]: uid });
-      abeBox.graph.addContact(abeFolder, { ...person("Hana", "Ito"), jobTitle: "CEO", emailAddresses: [{ address: "g-hana@example.com" }] }, stamp("g-hana"));
-      abeBox.graph.addContact(abeFolder, { ...person("Kurt", "Lang"), jobTitle: "Clerk", emailAddresses: [{ address: "g-kurt@example.com" }] }, stamp("g-kurt"));
+      const staleCopy = (given: string, family: string, uid: string, jobTitle: string) =>
+        abeBox.graph.addContact(
+          abeFolder,
+          { ...person(given, family), jobTitle, emailAddresses: [{ address: `${uid}@example.com` }] },
+          stamp(uid),
+        );
+      staleCopy("Hana", "Ito", "g-hana", "CEO");
+      staleCopy("Kurt", "Lang", "g-kurt", "Clerk");
       abeBox.graph.addContact(abeFolder, person("Abe", "Added"));
       // Its first sync deletes nothing on the server; it asks before removing Kurt, whom the server
       // deleted before this folder was paired, and deletes exactly him once confirmed.
@@ -206,7 +220,8 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       assert.deepEqual({ ...abeFirst.counts.server, updated: 0 }, { created: 1, updated: 0, deleted: 0 });
       assert.equal(abeFirst.counts.outlook.deleted, 1);
       let gab = byName(await serverContacts(ada.api, "gab"));
-      assert.deepEqual([...gab.keys()].sort(), ["Abe Added", "Ada Added", "Hana Ito", "Ivan Roe", "June Park"], "Kurt's deletion stands");
+      const caughtUp = ["Abe Added", "Ada Added", "Hana Ito", "Ivan Roe", "June Park"];
+      assert.deepEqual([...gab.keys()].sort(), caughtUp, "Kurt stays deleted");
       assert.equal(gab.get("Hana Ito")!.jobTitle, "Chair", "the stale copy does not revert the REST edit");
 
       // Admin 1 catches up: Kurt leaves their folder too, Abe's contact arrives, Hana is Chair.
@@ -238,7 +253,8 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       }
 
       gab = byName(await serverContacts(ada.api, "gab"));
-      assert.deepEqual([...gab.keys()].sort(), ["Abe Second", "Ada Second", "Hana Ito", "Ivan Roe", "June Park", "Rosa Rest"]);
+      const expected = ["Abe Second", "Ada Second", "Hana Ito", "Ivan Roe", "June Park", "Rosa Rest"];
+      assert.deepEqual([...gab.keys()].sort(), expected);
       assert.equal(gab.get("Hana Ito")!.jobTitle, "Chair");
       assert.equal(gab.get("Ivan Roe")!.jobTitle, "Finance chief");
       assert.equal(gab.get("June Park")!.jobTitle, "Lead engineer");
@@ -336,7 +352,7 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
 
     for (const access of ["read", "write"] as const) {
       const shareName = access === "read" ? "read-only" : "read-write";
-      it(`syncs a ${shareName} share of a colleague's Contacts and the user's own Contacts into separate folders, never mixing them`, async () => {
+      it(`syncs a ${shareName} share of a colleague's Contacts and the user's own into two folders`, async () => {
         const stack = current();
         const cleo = await stack.account(`cleo-${access}`);
         const uma = await stack.account(`uma-${access}`);
@@ -345,8 +361,9 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
           { op: "put", uid: `c2-${access}`, contact: contact(`c2-${access}`, "Cleo Partner") },
         ]);
         const hidden = await stack.createBook(cleo, "Private");
-        await cleo.api.applyBatch(hidden.id, [{ op: "put", uid: `secret-${access}`, contact: contact(`secret-${access}`, "Secret Source") }]);
-        await uma.api.applyBatch(uma.primary.id, [{ op: "put", uid: `u1-${access}`, contact: contact(`u1-${access}`, "Uma Friend") }]);
+        const put = (uid: string, name: string) => ({ op: "put" as const, uid, contact: contact(uid, name) });
+        await cleo.api.applyBatch(hidden.id, [put(`secret-${access}`, "Secret Source")]);
+        await uma.api.applyBatch(uma.primary.id, [put(`u1-${access}`, "Uma Friend")]);
         await stack.share(cleo, cleo.primary.id, uma.username, access);
         const books = await uma.api.listBooks();
         const shared = books.find((b) => b.id === cleo.primary.id)!;
@@ -360,12 +377,14 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
         box.graph.addContact(ownFolder, person("Olive", "Outlook"));
         let settings = paneSettingsSchema.parse({});
         const syncAll = async () => {
-          const run = await syncBooks({ api: uma.api, outlook: box.outlook, deviceId: uma.deviceId, admin: false, username: uma.username, books, settings });
+          const { api, deviceId, username } = uma;
+          const run = await syncBooks({ api, outlook: box.outlook, deviceId, admin: false, username, books, settings });
           settings = { ...settings, pairs: { ...settings.pairs, ...run.pairs } };
           for (const result of run.results) {
             assert.equal(result.error, undefined, `${result.bookId}: ${result.error}`);
-            assert.equal(result.outcome!.kind, "synced", `${result.bookId}: ${JSON.stringify(result.outcome!.refusals)}`);
-            assert.deepEqual(result.outcome!.errors, []);
+            const outcome = result.outcome!;
+            assert.equal(outcome.kind, "synced", `${result.bookId}: ${JSON.stringify(outcome.refusals)}`);
+            assert.deepEqual(outcome.errors, []);
           }
           return new Map(run.results.map((r) => [r.bookId, r.outcome!]));
         };
@@ -375,7 +394,8 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
         const ownPair = settings.pairs[uma.primary.id]!;
         const sharedPair = settings.pairs[cleo.primary.id]!;
         assert.equal(ownPair.folderId, ownFolder, "the user's own book syncs with their Contacts folder");
-        assert.equal(sharedPair.folderName, `Contacts (${cleo.username.toUpperCase()})`, "the colleague's book gets a folder named after them");
+        // The colleague's book gets a folder named after them (their display name is the upper-cased user name).
+        assert.equal(sharedPair.folderName, `Contacts (${cleo.username.toUpperCase()})`);
         assert.notEqual(sharedPair.folderId, ownFolder);
         const sharedFolder = sharedPair.folderId!;
         assert.deepEqual(folderNames(ownFolder), ["Olive Outlook", "Uma Friend"]);
@@ -388,7 +408,7 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
         const inShared = byName(outlookContacts(box.graph, sharedFolder));
         box.graph.addContact(sharedFolder, person("Ursula", "Added"));
         box.graph.editContact(inShared.get("Cleo Client")!.id, { jobTitle: "Head buyer" });
-        await cleo.api.applyBatch(cleo.primary.id, [{ op: "put", uid: `c3-${access}`, contact: contact(`c3-${access}`, "Cleo Third") }]);
+        await cleo.api.applyBatch(cleo.primary.id, [put(`c3-${access}`, "Cleo Third")]);
         box.graph.addContact(ownFolder, person("Otto", "Own"));
 
         const second = await syncAll();
@@ -396,7 +416,7 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
 
         const cleoBook = byName(await serverContacts(cleo.api, cleo.primary.id));
         const umaBook = await serverContacts(uma.api, uma.primary.id);
-        assert.deepEqual(names(umaBook), ["Olive Outlook", "Otto Own", "Uma Friend"], "the user's book holds only the user's contacts");
+        assert.deepEqual(names(umaBook), ["Olive Outlook", "Otto Own", "Uma Friend"], "only the user's contacts");
         assert.deepEqual(folderNames(ownFolder), ["Olive Outlook", "Otto Own", "Uma Friend"]);
         assertSameContacts(outlookContacts(box.graph, ownFolder), umaBook);
         assert.deepEqual(folderNames(sharedFolder), ["Cleo Client", "Cleo Partner", "Cleo Third", "Ursula Added"]);
@@ -425,7 +445,7 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
   describe("an admin's pane", () => {
     const current = freshStack();
 
-    it("lists only the admin's own books, their shares, the GAB and the Directory, and its first sync of the GAB deletes nothing", async () => {
+    it("lists only the admin's own books, shares, GAB and Directory; a first GAB sync deletes nothing", async () => {
       const stack = current();
       const root = await stack.account("root", true);
       const xena = await stack.account("xena");
@@ -446,10 +466,11 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       assert.equal(books.find((b) => b.id === yuri.primary.id)!.ownerName, "YURI");
       assert.equal(books.find((b) => b.id === "gab")!.ownerName ?? null, null);
       // Every book stays reachable to the admin, but only when asked for.
-      const all = await fetch(`${stack.serverUrl}/api/books?scope=all`, { headers: { authorization: `Bearer ${root.token}` } });
-      const allIds = ((await all.json()) as { books: { id: string }[] }).books.map((b) => b.id);
+      const everyBook = (who: Account) =>
+        fetch(`${stack.serverUrl}/api/books?scope=all`, { headers: { authorization: `Bearer ${who.token}` } });
+      const allIds = ((await (await everyBook(root)).json()) as { books: { id: string }[] }).books.map((b) => b.id);
       for (const id of [xena.primary.id, xenaExtra.id, yuri.primary.id]) assert.ok(allIds.includes(id), `scope=all lists ${id}`);
-      const notAdmin = await fetch(`${stack.serverUrl}/api/books?scope=all`, { headers: { authorization: `Bearer ${xena.token}` } });
+      const notAdmin = await everyBook(xena);
       assert.equal(notAdmin.status, 403);
 
       // The admin's Outlook already has a GAB folder with a contact of their own.
@@ -457,14 +478,16 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       const gabFolder = (await box.outlook.store.ensureFolder("Global Address Book")).id;
       box.graph.addContact(gabFolder, person("Local", "Pal"));
       let settings = paneSettingsSchema.parse({});
-      const request = { api: root.api, outlook: box.outlook, deviceId: root.deviceId, admin: true, username: root.username, books };
+      const { api, deviceId, username } = root;
+      const request = { api, outlook: box.outlook, deviceId, admin: true, username, books };
       const preview = await syncBooks({ ...request, settings, dryRun: true });
       settings = { ...settings, pairs: { ...settings.pairs, ...preview.pairs } };
       assert.deepEqual(preview.results.map((r) => r.bookId), books.map((b) => b.id));
       for (const result of preview.results) {
         assert.equal(result.error, undefined, `${result.bookId}: ${result.error}`);
         assert.equal(result.outcome!.kind, "preview");
-        assert.deepEqual(result.outcome!.plan.deletions, { outlook: [], server: [] }, `${result.bookId}: a first sync proposes no deletion`);
+        const none = { outlook: [], server: [] };
+        assert.deepEqual(result.outcome!.plan.deletions, none, `${result.bookId}: a first sync proposes no deletion`);
       }
       assert.equal(preview.results.find((r) => r.bookId === "gab")!.outcome!.mode, "two-way");
       assert.equal(settings.pairs.gab!.folderId, gabFolder);
@@ -538,11 +561,12 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
 
       // The dead line also kept the run from giving its claim on the pair back: until the claim runs
       // out, a new sync of the pair is turned away without touching either side.
-      const createsIn = (mailbox: Mailbox) => mailbox.graph.mailbox.requests.filter((r) => isCreate(r.path, r.method)).length;
+      const createsIn = ({ graph }: Mailbox) => graph.mailbox.requests.filter((r) => isCreate(r.path, r.method)).length;
       const postsBefore = createsIn(box);
       cut = false;
       creates = -Infinity;
-      await assert.rejects(stack.sync(pat, box, pat.book("gab"), folder, { chunkSize }), /Another Outlook is syncing this address book/);
+      const tooSoon = stack.sync(pat, box, pat.book("gab"), folder, { chunkSize });
+      await assert.rejects(tooSoon, /Another Outlook is syncing this address book/);
       assert.equal(createsIn(box), postsBefore);
       stack.t.advance((CLAIM_SECONDS + 1) * 1000);
 

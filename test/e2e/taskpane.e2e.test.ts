@@ -113,9 +113,9 @@ describe("task pane in Chromium: sign in, pair, sync both ways", function () {
     const folders = new Map([...box.graph.mailbox.folders.values()].map((f) => [f.displayName, f.id]));
     const gabFolder = folders.get("Global Address Book")!;
     assert.ok(gabFolder, "the GAB's folder was created");
-    const roamedSettings = async () => JSON.parse(
-      await page.evaluate(() => (window as unknown as { __concordRoamingSaved: Record<string, string> }).__concordRoamingSaved["concord.settings"]),
-    );
+    type Roamed = { __concordRoamingSaved: Record<string, string> };
+    const roamedSettings = async () =>
+      JSON.parse(await page.evaluate(() => (window as unknown as Roamed).__concordRoamingSaved["concord.settings"]));
     assert.deepEqual([...byName(outlookContacts(box.graph, gabFolder)).keys()].sort(), ["Hana Ito", "Ivan Roe"]);
     assert.deepEqual(outlookContacts(box.graph, folders.get(ann.primary.name)!).map((c) => c.displayName), ["Sam Server"]);
 
@@ -137,7 +137,8 @@ describe("task pane in Chromium: sign in, pair, sync both ways", function () {
     await page.getByRole("button", { name: "Sync now" }).click();
     await syncsFinished(page, pane.syncStarts, from, ann.books.length);
 
-    assert.equal((await roamedSettings()).pairs[ann.primary.id].folderId, clients.id, "paired with Clients by id on its first sync");
+    const pabPair = (await roamedSettings()).pairs[ann.primary.id];
+    assert.equal(pabPair.folderId, clients.id, "paired with Clients by id on its first sync");
     assert.match(await pabCard.innerText(), /Syncs with the Outlook folder “Clients”/);
     let server = byName(await serverContacts(ann.api, ann.primary.id));
     assert.deepEqual([...server.keys()].sort(), ["Olga Outlook", "Paul Outlook", "Sam Server"]);

@@ -46,7 +46,9 @@ export async function startStack(options: { addinDir?: string } = {}) {
     return {
       async create(book: string, created: Contact) {
         const response = await fetch(url(book, created.uid), {
-          method: "PUT", headers: { ...headers, "content-type": "application/json", "if-none-match": "*" }, body: JSON.stringify(created),
+          method: "PUT",
+          headers: { ...headers, "content-type": "application/json", "if-none-match": "*" },
+          body: JSON.stringify(created),
         });
         assert.equal(response.status, 201, await response.text());
       },
@@ -61,7 +63,8 @@ export async function startStack(options: { addinDir?: string } = {}) {
       },
       async remove(book: string, uid: string) {
         const { etag } = await current(book, uid);
-        const response = await fetch(url(book, uid), { method: "DELETE", headers: { ...headers, "if-match": `"${etag}"` } });
+        const ifMatch = { ...headers, "if-match": `"${etag}"` };
+        const response = await fetch(url(book, uid), { method: "DELETE", headers: ifMatch });
         assert.equal(response.status, 204, await response.text());
       },
     };
@@ -69,7 +72,9 @@ export async function startStack(options: { addinDir?: string } = {}) {
 
   async function call(who: { token: string }, method: string, path: string, body: unknown, expected: number) {
     const response = await fetch(`${serverUrl}${path}`, {
-      method, headers: { authorization: `Bearer ${who.token}`, "content-type": "application/json" }, body: JSON.stringify(body),
+      method,
+      headers: { authorization: `Bearer ${who.token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
     });
     const text = await response.text();
     assert.equal(response.status, expected, `${method} ${path}: ${text}`);
