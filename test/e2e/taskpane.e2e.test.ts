@@ -107,25 +107,39 @@ describe("task pane in Chromium: sign in, pair, sync both ways", function () {
     assert.deepEqual(await page.locator("[data-book]").evaluateAll((cards) => cards.map((c) => c.getAttribute("data-book"))), ann.books.map((b) => b.id));
     const gabCard = page.locator('[data-book="gab"]');
     assert.match(await gabCard.innerText(), /Read-only/);
-    assert.equal(await gabCard.getByLabel("Outlook folder").inputValue(), "Global Address Book");
+    // Each book is now paired with its folder by id; the card names the folder instead of asking for one.
+    assert.match(await gabCard.innerText(), /Syncs with the Outlook folder “Global Address Book”/);
+    assert.equal(await gabCard.getByLabel("Outlook folder").count(), 0);
     const folders = new Map([...box.graph.mailbox.folders.values()].map((f) => [f.displayName, f.id]));
     const gabFolder = folders.get("Global Address Book")!;
     assert.ok(gabFolder, "the GAB's folder was created");
+    type Roamed = { __concordRoamingSaved: Record<string, string> };
+    const roamedSettings = async () =>
+      JSON.parse(await page.evaluate(() => (window as unknown as Roamed).__concordRoamingSaved["concord.settings"]));
     assert.deepEqual([...byName(outlookContacts(box.graph, gabFolder)).keys()].sort(), ["Hana Ito", "Ivan Roe"]);
     assert.deepEqual(outlookContacts(box.graph, folders.get(ann.primary.name)!).map((c) => c.displayName), ["Sam Server"]);
 
-    // Pair the PAB with the existing "Clients" folder; the choice roams with the mailbox.
+    let roamed = await roamedSettings();
+    assert.equal(roamed.pairs.gab.folderId, gabFolder, "the pairing roams with the mailbox, by folder id");
+    assert.equal(roamed.pairs[ann.primary.id].folderId, folders.get(ann.primary.name));
+
+    // Pair the PAB with the existing "Clients" folder instead; the choice roams with the mailbox.
     const pabCard = page.locator(`[data-book="${ann.primary.id}"]`);
     assert.match(await pabCard.innerText(), /Read & write/);
+    await pabCard.getByRole("button", { name: "Use another folder" }).click();
     await pabCard.getByLabel("Outlook folder").fill("Clients");
-    const roamed = JSON.parse(await page.evaluate(() => (window as unknown as { __concordRoamingSaved: Record<string, string> }).__concordRoamingSaved["concord.settings"]));
+    roamed = await roamedSettings();
     assert.equal(roamed.pairs[ann.primary.id].folderName, "Clients");
+    assert.equal(roamed.pairs[ann.primary.id].folderId, undefined);
     assert.equal(roamed.serverUrl, stack.serverUrl);
 
     let from = pane.syncStarts.count;
     await page.getByRole("button", { name: "Sync now" }).click();
     await syncsFinished(page, pane.syncStarts, from, ann.books.length);
 
+    const pabPair = (await roamedSettings()).pairs[ann.primary.id];
+    assert.equal(pabPair.folderId, clients.id, "paired with Clients by id on its first sync");
+    assert.match(await pabCard.innerText(), /Syncs with the Outlook folder “Clients”/);
     let server = byName(await serverContacts(ann.api, ann.primary.id));
     assert.deepEqual([...server.keys()].sort(), ["Olga Outlook", "Paul Outlook", "Sam Server"]);
     assert.equal(server.get("Olga Outlook")!.jobTitle, "Designer");

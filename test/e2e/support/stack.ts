@@ -34,12 +34,67 @@ export async function startStack(options: { addinDir?: string } = {}) {
   const sync = (who: Account, box: Mailbox, book: Book, folderId: string, more: Partial<SyncRequest> = {}) =>
     syncPair({ api: who.api, outlook: box.outlook, deviceId: who.deviceId, book, admin: who.admin, folderId, ...more });
 
+  /** A writer that is not an Outlook: the contacts REST API, one contact per call, If-Match on edits. */
+  function rest(who: { token: string }) {
+    const url = (book: string, uid: string) => `${serverUrl}/api/books/${book}/contacts/${encodeURIComponent(uid)}`;
+    const headers = { authorization: `Bearer ${who.token}`, accept: "application/json" };
+    async function current(book: string, uid: string) {
+      const response = await fetch(url(book, uid), { headers });
+      assert.equal(response.status, 200, `GET ${uid}: ${response.status}`);
+      return (await response.json()) as { etag: string; contact: Contact };
+    }
+    return {
+      async create(book: string, created: Contact) {
+        const response = await fetch(url(book, created.uid), {
+          method: "PUT",
+          headers: { ...headers, "content-type": "application/json", "if-none-match": "*" },
+          body: JSON.stringify(created),
+        });
+        assert.equal(response.status, 201, await response.text());
+      },
+      async edit(book: string, uid: string, change: Partial<Contact>) {
+        const { etag, contact } = await current(book, uid);
+        const response = await fetch(url(book, uid), {
+          method: "PUT",
+          headers: { ...headers, "content-type": "application/json", "if-match": `"${etag}"` },
+          body: JSON.stringify({ ...contact, ...change }),
+        });
+        assert.equal(response.status, 200, await response.text());
+      },
+      async remove(book: string, uid: string) {
+        const { etag } = await current(book, uid);
+        const ifMatch = { ...headers, "if-match": `"${etag}"` };
+        const response = await fetch(url(book, uid), { method: "DELETE", headers: ifMatch });
+        assert.equal(response.status, 204, await response.text());
+      },
+    };
+  }
+
+  async function call(who: { token: string }, method: string, path: string, body: unknown, expected: number) {
+    const response = await fetch(`${serverUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${who.token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    assert.equal(response.status, expected, `${method} ${path}: ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  /** The owner (or an admin) shares a PAB with another user. */
+  const share = (owner: { token: string }, book: string, username: string, access: "read" | "write") =>
+    call(owner, "PUT", `/api/books/${book}/shares/${username}`, { access }, 200);
+
+  /** A further PAB of the caller's (or, for an admin, of `owner`). */
+  const createBook = async (who: { token: string }, name: string, owner?: string): Promise<Book> =>
+    call(who, "POST", "/api/books", { name, owner }, 201);
+
   async function close() {
     await net.closeAll();
     await t.close();
   }
 
-  return { t, serverUrl, account, mailbox, sync, close };
+  return { t, serverUrl, account, mailbox, sync, rest, share, createBook, close };
 }
 
 /** A user of the server, signed in through the add-in's API client. */
@@ -75,6 +130,10 @@ export function outlookContacts(graph: FakeGraph, folderId: string): (FakeContac
   assertUnique(items.map((c) => c.uid), `Concord uids in Outlook folder ${folderId}`);
   return items;
 }
+
+/** Requests that change the mailbox: a JSON $batch POST only reads (the store batches GETs of items by id). */
+export const outlookWrites = (graph: FakeGraph): number =>
+  graph.mailbox.requests.filter((r) => r.method !== "GET" && !r.path.includes("/$batch")).length;
 
 export function assertUnique(values: string[], what: string): void {
   const seen = new Set<string>();
