@@ -2,7 +2,10 @@
 // pane and the sync session. Every failure becomes a ServerApiError whose message a user can read:
 // the pane shows `message` as it is, never a stack trace.
 import { z } from "zod";
-import { bookSchema, changePageSchema, changeSchema, errorSchema as errorBodySchema, loginResultSchema, userSchema, MAX_BATCH_OPS, MAX_PAGE } from "../core/api-schemas";
+import {
+  bookSchema, changePageSchema, changeSchema, errorSchema as errorBodySchema, loginResultSchema, lookupResultSchema,
+  pairClaimResultSchema, userSchema, MAX_BATCH_OPS, MAX_LOOKUP, MAX_PAGE,
+} from "../core/api-schemas";
 import { serverBatchResponseSchema, type ServerOp, type ServerOpResult } from "../core/sync-types";
 
 export const maxBatchOps = MAX_BATCH_OPS;
@@ -21,10 +24,7 @@ export type ServerApiErrorKind =
   | "server";
 
 /** Uids per lookup request (the server takes 1..1000). */
-export const maxLookupUids = 1000;
-
-const lookupResponseSchema = z.object({ results: z.array(changeSchema) });
-const claimResponseSchema = z.object({ holder: z.string(), until: z.string() });
+export const maxLookupUids = MAX_LOOKUP;
 
 export class ServerApiError extends Error {
   constructor(readonly kind: ServerApiErrorKind, message: string, readonly status?: number) {
@@ -112,7 +112,7 @@ export function createServerApi(options: ServerApiOptions) {
     const results: Change[] = [];
     for (let start = 0; start < uids.length; start += maxLookupUids) {
       const body = JSON.stringify({ uids: uids.slice(start, start + maxLookupUids) });
-      results.push(...(await json(await send("POST", `${bookPath(book)}/lookup`, { body }), lookupResponseSchema)).results);
+      results.push(...(await json(await send("POST", `${bookPath(book)}/lookup`, { body }), lookupResultSchema)).results);
     }
     return results;
   }
@@ -155,7 +155,7 @@ export function createServerApi(options: ServerApiOptions) {
   async function claimPair(device: string, pair: string, holder: string, seconds: number): Promise<{ holder: string; until: string }> {
     const response = await send("POST", `${statePath(device, pair)}/claim`, { body: JSON.stringify({ holder, seconds }) });
     if (response.status === 409) throw new ServerApiError("pair-busy", pairBusyMessage, 409);
-    return json(response, claimResponseSchema);
+    return json(response, pairClaimResultSchema);
   }
 
   /** Gives the claim back; a claim the holder no longer has is left alone. */
