@@ -296,7 +296,7 @@ function decideOutlookOnly(ctx: Context, o: OutlookItem): void {
   // pull: the item was never on the server (or it would be paired, or a tombstone), e.g. a
   // contact a user added to the GAB's folder, or made in a share's folder while it was
   // writable and not yet uploaded. Deleting it would lose data no one else has: keep it.
-  if (ctx.mode === "pull") return void ctx.unsynced.push({ outlookId: o.id, name: nameOf(o.contact, o.id) });
+  if (ctx.mode === "pull") return void ctx.unsynced.push({ outlookId: o.id, name: contactName(o.contact, o.id) });
   const uid = o.contact.uid ?? uidForOutlookItem(o.id);
   push(ctx, serverPut(ctx, ctx.mode === "publish" ? "publish-create-server" : "outlook-new", withUid(o, uid), o, undefined));
 }
@@ -573,15 +573,15 @@ function deletionsOf(
     const { uid } = a;
     // An Outlook delete always names the item it deletes (outlookDelete).
     if (a.outlook === "delete") {
-      deletions.outlook.push({ uid, name: nameOf(outlookById.get(a.outlookId!)?.contact, uid) });
+      deletions.outlook.push({ uid, name: contactName(outlookById.get(a.outlookId!)?.contact, uid) });
     }
-    if (a.server === "delete") deletions.server.push({ uid, name: nameOf(serverByUid.get(uid)?.contact, uid) });
+    if (a.server === "delete") deletions.server.push({ uid, name: contactName(serverByUid.get(uid)?.contact, uid) });
   }
   return deletions;
 }
 
 /** A name a user recognises: display name, else given + family name, else first e-mail, else `fallback`. */
-function nameOf(contact: OutlookContact | undefined, fallback: string): string {
+export function contactName(contact: OutlookContact | undefined, fallback: string): string {
   if (!contact) return fallback;
   const parts = [contact.name?.given, contact.name?.family].filter(Boolean).join(" ");
   return contact.displayName.trim() || parts.trim() || contact.emails[0]?.address.trim() || fallback;

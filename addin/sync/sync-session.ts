@@ -5,7 +5,7 @@
 // and wires their adapters to the Outlook store and the server API.
 import type { Contact } from "../../core/contact";
 import { contentHash } from "../../core/content-hash";
-import { reconcile } from "../../core/reconcile";
+import { contactName, reconcile } from "../../core/reconcile";
 import { runSync, type ActionError } from "../../core/run-sync";
 import type { Action, ConfirmedDeletes, ConflictPolicy, Counts, OutlookAdapter, OutlookItem, Plan, Refusal, SideCounts, SyncMode } from "../../core/sync-types";
 export type { ConfirmedDeletes };
@@ -132,7 +132,7 @@ async function syncClaimed(request: SyncRequest, pair: string, mode: SyncMode, c
   if (wholeRead && !delta.full) outlook.complete = false;
   const { policy, dryRun, confirmedDeletes } = request;
   const plan = reconcile(state.status, outlook, server, { mode, policy, dryRun, confirmedDeletes });
-  const conflicts = plan.conflicts.map((c): ConflictReport => ({ ...c, name: nameOf(serverByUid.get(c.uid)) ?? c.uid }));
+  const conflicts = plan.conflicts.map((c): ConflictReport => ({ ...c, name: contactName(serverByUid.get(c.uid), c.uid) }));
   const planned = (kind: SyncOutcome["kind"]): SyncOutcome => ({ kind, mode, counts: plan.counts, conflicts, refusals: plan.refusals, errors: [], plan });
   if (plan.dryRun) return planned("preview");
   if (plan.refusals.length) return planned("needs-confirmation");
@@ -215,10 +215,5 @@ function countDone(actions: Action[]): Counts {
     else if (a.server) counts.server[a.serverCreates ? "created" : "updated"]++;
   }
   return counts;
-}
-
-function nameOf(contact: Contact | undefined): string | undefined {
-  if (!contact) return undefined;
-  return contact.displayName.trim() || [contact.name?.given, contact.name?.family].filter(Boolean).join(" ") || contact.emails[0]?.address;
 }
 
