@@ -3,7 +3,7 @@
 // (which holds the mode rule, modeFor), and runs the unit and model tests against each mutant.
 // Narrow a run with MUTATE (comma-separated files, Stryker's file:line-line ranges allowed) and
 // MUTATE_SPEC (comma-separated test files), e.g.
-//   MUTATE=core/merge.ts MUTATE_SPEC=test/core/reconcile-merge.test.ts npm run mutate
+//   MUTATE=core/contact/merge.ts MUTATE_SPEC=test/core/reconcile-merge.test.ts npm run mutate
 // Stryker's first (dry) run must pass: the model tests fail until the issue 7 fixes are merged.
 // The command runner, not @stryker-mutator/mocha-runner: mocha-runner 9 loads mocha/lib/cli/run-helpers,
 // which mocha 12 renamed to run-helpers.cjs (and its peer range stops below mocha 12), so it cannot
@@ -25,9 +25,9 @@ export default {
   commandRunner: { command: `npx mocha --no-config -n import=tsx --timeout 60000 --exit --reporter dot ${spec.join(" ")}` },
   coverageAnalysis: "off",
   mutate: list(process.env.MUTATE, [
-    "core/reconcile.ts",
-    "core/merge.ts",
-    "core/run-sync.ts",
+    "core/sync/reconcile.ts",
+    "core/contact/merge.ts",
+    "core/sync/run-sync.ts",
     "addin/sync/snapshots.ts",
     "addin/sync/sync-session.ts",
   ]),

@@ -5,8 +5,8 @@ import { z } from "zod";
 import {
   bookSchema, changePageSchema, changeSchema, errorSchema as errorBodySchema, loginResultSchema, lookupResultSchema,
   pairClaimResultSchema, userSchema, MAX_BATCH_OPS, MAX_LOOKUP, MAX_PAGE,
-} from "../core/api-schemas";
-import { serverBatchResponseSchema, type ServerOp, type ServerOpResult } from "../core/sync-types";
+} from "../core/api/schemas";
+import { serverBatchResponseSchema, type ServerOp, type ServerOpResult } from "../core/sync/sync-types";
 
 export const maxBatchOps = MAX_BATCH_OPS;
 export const maxChangesPage = MAX_PAGE;

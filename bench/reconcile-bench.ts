@@ -2,10 +2,10 @@
 // under 300 MB. Only reconcile() is timed; building the data is not. Memory is
 // reported as heap (peakMB), reconcile's own share, and the process's peak RSS.
 import { performance } from "node:perf_hooks";
-import { contactSchema, type Contact } from "../core/contact";
-import { contentHash } from "../core/content-hash";
-import { reconcile } from "../core/reconcile";
-import { baseJsonOf, baseOf, type OutlookItem, type ServerItem, type StatusEntry } from "../core/sync-types";
+import { contactSchema, type Contact } from "../core/contact/contact";
+import { contentHash } from "../core/contact/content-hash";
+import { reconcile } from "../core/sync/reconcile";
+import { baseJsonOf, baseOf, type OutlookItem, type ServerItem, type StatusEntry } from "../core/sync/sync-types";
 
 const total = 100_000;
 

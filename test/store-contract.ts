@@ -3,7 +3,7 @@
 // TEST_MONGODB_URI is set).
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { contactSchema, type Contact } from "../core/contact";
+import { contactSchema, type Contact } from "../core/contact/contact";
 import type { ContactStore, WriteOp } from "../server/store/contact-store";
 
 export type StoreFixture = {

@@ -1,12 +1,12 @@
 // Prepares the wire form of a contact (a <t:Contact> element) for CreateItem and
 // finds the Concord uid on items Exchange returns. Field mapping, and the
-// SetItemField/DeleteItemField list of an update, belong to core/ews-contact.
-import { concordPropertySetId, concordUidPropertyName } from "../../core/graph-contact";
+// SetItemField/DeleteItemField list of an update, belong to core/formats/outlook/ews-contact.
+import { concordPropertySetId, concordUidPropertyName } from "../../core/formats/outlook/graph-contact";
 import { attribute, buildTypesXml, child, children, elementName, escapeXml, parseXml, text, type XmlNode } from "./ews-xml";
 
 // The Concord uid is a named string property in Concord's own property set,
-// defined once in core/graph-contact so that Graph and EWS address the same property.
-export { concordPropertySetId, concordUidPropertyId } from "../../core/graph-contact";
+// defined once in core/formats/outlook/graph-contact so that Graph and EWS address the same property.
+export { concordPropertySetId, concordUidPropertyId } from "../../core/formats/outlook/graph-contact";
 
 // ExtendedFieldURI (learn.microsoft.com/exchange/client-developer/web-service-reference/extendedfielduri):
 // a named property is PropertySetId (GUID) + PropertyName + PropertyType.

@@ -7,7 +7,7 @@
 // Every request and every expected response stays under the 1 MB limit.
 import type { ContactFolder, FolderRead, OutlookContactStore, OutlookItem } from "./outlook-store";
 import { callEws, defaultCallOptions, errorOf, EwsError, type CallOptions, type ResponseMessage } from "./ews-soap";
-import { contactToEwsUpdates, ewsContactItemShape, ewsContactXmlToContact } from "../../core/ews-contact";
+import { contactToEwsUpdates, ewsContactItemShape, ewsContactXmlToContact } from "../../core/formats/outlook/ews-contact";
 import { concordUidFieldUri, concordUidOf, contactForCreate } from "./ews-fields";
 import { decodeState, encodeState, changeKeyHash } from "./ews-state";
 import type { EwsTransport } from "./ews-transport";
@@ -317,7 +317,7 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
   }
 
   // UpdateItem (…/updateitem-operation). The wire is the whole contact as Concord
-  // wants it, so core/ews-contact sets every field it holds and deletes every
+  // wants it, so core/formats/outlook/ews-contact sets every field it holds and deletes every
   // field it can map but the wire lacks (a dropped mobile number deletes
   // contacts:PhoneNumber[MobilePhone] and nothing else).
   // With a ChangeKey, NeverOverwrite: when the contact changed in Outlook since the

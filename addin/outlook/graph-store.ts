@@ -12,7 +12,7 @@ import {
   withConcordUid,
   type GraphContact,
   type GraphContactBody,
-} from "../../core/graph-contact";
+} from "../../core/formats/outlook/graph-contact";
 import type { ContactFolder, FolderRead, OutlookContactStore, OutlookItem } from "./outlook-store";
 import { httpRetryDelay, retrying, type Sleep } from "./retry";
 import { createWriteLog } from "./written-since";

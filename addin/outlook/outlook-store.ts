@@ -2,7 +2,7 @@
 // implementations: Microsoft Graph (Microsoft 365, Exchange Online) and EWS via
 // Office.context.mailbox.makeEwsRequestAsync (Exchange on-premises).
 // Items travel in their wire form (Graph contact JSON or EWS Contact XML); the
-// mapping to the Contact model is core's job (core/graph-contact, core/ews-contact).
+// mapping to the Contact model is core's job (core/formats/outlook/graph-contact, core/formats/outlook/ews-contact).
 
 export type ContactFolder = { id: string; name: string };
 

@@ -1,8 +1,8 @@
 // The Contact ⇄ wire mapping of each Outlook store, so the sync session speaks Contact whichever
 // store (Graph JSON or EWS <t:Contact> XML) the mailbox uses.
-import type { Contact } from "../../core/contact";
-import { contactToEwsXml, ewsContactXmlToContact, mergeFromEws } from "../../core/ews-contact";
-import { contactToGraph, graphToContact, mergeFromGraph } from "../../core/graph-contact";
+import type { Contact } from "../../core/contact/contact";
+import { contactToEwsXml, ewsContactXmlToContact, mergeFromEws } from "../../core/formats/outlook/ews-contact";
+import { contactToGraph, graphToContact, mergeFromGraph } from "../../core/formats/outlook/graph-contact";
 import type { GraphContactJson } from "../outlook/graph-store";
 
 export type OutlookCodec<Wire> = {
@@ -22,7 +22,7 @@ export const graphCodec: OutlookCodec<GraphContactJson> = {
   forUpdate: (contact, previous) => contactToGraph(contact, previous).body,
 };
 
-// EWS UpdateItem is built from the whole wanted contact (core/ews-contact contactToEwsUpdates sets every
+// EWS UpdateItem is built from the whole wanted contact (core/formats/outlook/ews-contact contactToEwsUpdates sets every
 // field and deletes the rest), so an update sends the whole contact.
 export const ewsCodec: OutlookCodec<string> = {
   read: (wire, uid, base) => (base ? mergeFromEws({ ...base, uid }, wire) : ewsContactXmlToContact(wire, uid)),

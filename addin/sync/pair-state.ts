@@ -3,8 +3,8 @@
 // when the last sync read it, so the next sync reads only what changed since, and the items that
 // sync left unfinished, which the next sync reads again directly (see pending.ts).
 import { z } from "zod";
-import { hashText } from "../../core/content-hash";
-import { emptyStatus, statusToJson, syncStatusSchema, type SyncStatus } from "../../core/sync-types";
+import { hashText } from "../../core/contact/content-hash";
+import { emptyStatus, statusToJson, syncStatusSchema, type SyncStatus } from "../../core/sync/sync-types";
 
 export type PairState = {
   status: SyncStatus;
@@ -33,7 +33,7 @@ export const emptyPairState = (): PairState => ({ status: emptyStatus() });
 export function pairStateToJson(state: PairState): string {
   const { outlookKind, outlookState, serverToken, pending } = state;
   const head = JSON.stringify({ version: 1, outlookKind, outlookState, serverToken, pending });
-  // The status keeps its own compact text (core/sync-types statusToJson).
+  // The status keeps its own compact text (core/sync/sync-types statusToJson).
   return `${head.slice(0, -1)}${head.length > 2 ? "," : ""}"status":${statusToJson(state.status)}}`;
 }
 

@@ -6,9 +6,9 @@
 //   and deleted before the next sync may never be reported by the delta, and would stay on the server.
 // It also guards a whole-folder read: an item the listing missed (an unstable EWS offset listing)
 // is read by id before its absence may count as a deletion.
-import { contactSchema } from "../../core/contact";
-import type { ActionResult } from "../../core/run-sync";
-import type { Plan, SyncStatus } from "../../core/sync-types";
+import { contactSchema } from "../../core/contact/contact";
+import type { ActionResult } from "../../core/sync/run-sync";
+import type { Plan, SyncStatus } from "../../core/sync/sync-types";
 import type { FolderRead, OutlookContactStore } from "../outlook/outlook-store";
 import type { Change, ChangeFeed, ServerApi } from "../server-api";
 import type { Pending } from "./pair-state";

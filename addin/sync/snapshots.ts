@@ -6,8 +6,8 @@
 // directly (pending.ts), which adds it to the reported items here.
 // That needs the content of each unchanged item, which the status keeps as bases (a status written
 // without them, by an older version, makes the session read both sides whole once).
-import type { Contact } from "../../core/contact";
-import { baseOf, type OutlookItem, type ServerItem, type Snapshot, type SyncStatus } from "../../core/sync-types";
+import type { Contact } from "../../core/contact/contact";
+import { baseOf, type OutlookItem, type ServerItem, type Snapshot, type SyncStatus } from "../../core/sync/sync-types";
 import type { FolderRead } from "../outlook/outlook-store";
 import type { ChangeFeed } from "../server-api";
 import type { OutlookCodec } from "./outlook-codec";

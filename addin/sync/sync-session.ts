@@ -1,13 +1,13 @@
 // One sync of one pair: a server address book and an Outlook contacts folder.
 //   claim the pair → load its state → read both sides (plus what the last sync left pending)
 //   → reconcile → (preview | ask | runSync) → save the state → release the pair
-// reconcile (core/reconcile.ts) decides, runSync (core/run-sync.ts) writes; this file only feeds them
+// reconcile (core/sync/reconcile.ts) decides, runSync (core/sync/run-sync.ts) writes; this file only feeds them
 // and wires their adapters to the Outlook store and the server API.
-import type { Contact } from "../../core/contact";
-import { contentHash } from "../../core/content-hash";
-import { contactName, reconcile } from "../../core/reconcile";
-import { runSync, type ActionError } from "../../core/run-sync";
-import type { Action, ConfirmedDeletes, ConflictPolicy, Counts, OutlookAdapter, OutlookItem, Plan, Refusal, SideCounts, SyncMode } from "../../core/sync-types";
+import type { Contact } from "../../core/contact/contact";
+import { contentHash } from "../../core/contact/content-hash";
+import { contactName, reconcile } from "../../core/sync/reconcile";
+import { runSync, type ActionError } from "../../core/sync/run-sync";
+import type { Action, ConfirmedDeletes, ConflictPolicy, Counts, OutlookAdapter, OutlookItem, Plan, Refusal, SideCounts, SyncMode } from "../../core/sync/sync-types";
 export type { ConfirmedDeletes };
 import type { OutlookContactStore } from "../outlook/outlook-store";
 import type { Book, ServerApi } from "../server-api";

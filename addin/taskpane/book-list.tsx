@@ -1,5 +1,5 @@
 import { Badge, Button, Caption1, Card, Dropdown, Field, Input, Option, Text } from "@fluentui/react-components";
-import type { ConflictPolicy } from "../../core/sync-types";
+import type { ConflictPolicy } from "../../core/sync/sync-types";
 import type { Book } from "../server-api";
 import { modeFor } from "../sync/sync-session";
 import { defaultFolderNames } from "./folder-pairs";

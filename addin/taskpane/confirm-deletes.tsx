@@ -1,7 +1,7 @@
 // The dialog before deletes: it names every contact that goes (the first 50 per side, then how many
 // more), and confirming deletes exactly those (SyncRequest.confirmedDeletes), nothing the plan adds later.
 import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle } from "@fluentui/react-components";
-import type { Plan, Refusal } from "../../core/sync-types";
+import type { Plan, Refusal } from "../../core/sync/sync-types";
 import type { ConfirmedDeletes } from "../sync/sync-session";
 import { describeRefusal, nameList } from "./plain-words";
 

@@ -1,5 +1,5 @@
 // Every message the pane shows is written for the person using Outlook: no stack traces, no JSON.
-import type { Refusal } from "../../core/sync-types";
+import type { Refusal } from "../../core/sync/sync-types";
 import { EwsError } from "../outlook/ews-soap";
 import { EwsTransportError } from "../outlook/ews-transport";
 import { GraphError } from "../outlook/graph-store";

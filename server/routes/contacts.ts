@@ -2,8 +2,8 @@
 // If-None-Match (RFC 9110 §13.1), the change feed, and batches. Contacts speak
 // JSON, and vCard (3.0 by default, 4.0 on request) by content negotiation.
 import express, { Router, type Request, type Response } from "express";
-import type { Contact } from "../../core/contact";
-import { emitVCard, parseVCard, VCardError } from "../../core/vcard";
+import type { Contact } from "../../core/contact/contact";
+import { emitVCard, parseVCard, VCardError } from "../../core/formats/vcard";
 import type { AppDeps } from "../app-deps";
 import { badRequest, busy, notFound, preconditionFailed } from "../http/errors";
 import { etagOf, quoted } from "../http/etag";

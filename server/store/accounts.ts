@@ -1,8 +1,8 @@
 // Users, roles and mailing lists, and the Local Directory derived from them.
 import { insertOr } from "../db/duplicate-key";
 import { z } from "zod";
-import type { Contact } from "../../core/contact";
-import { contactSchema } from "../../core/contact";
+import type { Contact } from "../../core/contact/contact";
+import { contactSchema } from "../../core/contact/contact";
 import type { MailingListDoc, Models, UserDoc } from "../db/models";
 import { conflict, notFound } from "../http/errors";
 import { hashPassword } from "../auth/passwords";

@@ -53,8 +53,8 @@
 //   written, never to the size of the book. (Purging tombstones scans: it is
 //   maintenance, not a request.)
 import { randomUUID } from "node:crypto";
-import { contentHash } from "../../core/content-hash";
-import type { Contact } from "../../core/contact";
+import { contentHash } from "../../core/contact/content-hash";
+import type { Contact } from "../../core/contact/contact";
 import { busy, notFound, syncTokenExpired } from "../http/errors";
 import type { ContactDoc, Models } from "../db/models";
 import { versionChain } from "./version-chain";

@@ -1,7 +1,7 @@
 // Photos are stored once, apart from contacts, under the SHA-256 of their bytes.
 import { isDuplicateKey } from "../db/duplicate-key";
 import { createHash } from "node:crypto";
-import type { Contact } from "../../core/contact";
+import type { Contact } from "../../core/contact/contact";
 import type { Models } from "../db/models";
 import { badRequest } from "../http/errors";
 

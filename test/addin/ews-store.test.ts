@@ -6,7 +6,7 @@ import { createFakeEws, fakeMessageLimit, type FakeMailbox } from "../fakes/fake
 import { createEwsContactStore, type EwsContactStore } from "../../addin/outlook/ews-store";
 import { httpEwsTransport } from "../../addin/outlook/ews-transport";
 import { callEws, defaultCallOptions, EwsError } from "../../addin/outlook/ews-soap";
-import { concordPropertySetId } from "../../core/graph-contact";
+import { concordPropertySetId } from "../../core/formats/outlook/graph-contact";
 import { decodeState, encodeState } from "../../addin/outlook/ews-state";
 
 type Fields = { given?: string; surname?: string; mobile?: string; business?: string; email?: string; notes?: string; spouse?: string; street?: string };

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { concordUidPropertyId } from "../../core/graph-contact";
+import { concordUidPropertyId } from "../../core/formats/outlook/graph-contact";
 import { createGraphStore, GraphError, type GraphStoreOptions } from "../../addin/outlook/graph-store";
 import { createFakeGraph, type FakeGraph, type FakeGraphOptions } from "../fakes/fake-graph";
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createServerApi, maxBatchOps, maxLookupUids, ServerApiError, type Change, type ServerApi } from "../../addin/server-api";
-import type { ServerOp } from "../../core/sync-types";
+import type { ServerOp } from "../../core/sync/sync-types";
 import { testApp, type TestApp } from "../support/app";
 
 describe("server API client against the real server", function () {

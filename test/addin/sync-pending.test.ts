@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Contact } from "../../core/contact";
+import type { Contact } from "../../core/contact/contact";
 import { createServerApi, ServerApiError, type Book, type ServerApi } from "../../addin/server-api";
 import { pairId, pairStateFromJson } from "../../addin/sync/pair-state";
 import { syncPair, type SyncRequest } from "../../addin/sync/sync-session";

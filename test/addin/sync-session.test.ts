@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Express } from "express";
-import type { Contact } from "../../core/contact";
+import type { Contact } from "../../core/contact/contact";
 import { createGraphStore } from "../../addin/outlook/graph-store";
 import { createServerApi, type Book, type ServerApi } from "../../addin/server-api";
 import { graphCodec } from "../../addin/sync/outlook-codec";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { Contact } from "../../core/contact";
-import { canonicalContactText, contentHash, murmur3x86_128, normalizeContact } from "../../core/content-hash";
+import type { Contact } from "../../core/contact/contact";
+import { canonicalContactText, contentHash, murmur3x86_128, normalizeContact } from "../../core/contact/content-hash";
 
 // MurmurHash3_x86_128 byte by byte, transcribed from SMHasher's MurmurHash3.cpp, as the
 // reference the string version in core is held to.

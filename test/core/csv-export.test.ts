@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
-import { type Contact, type ContactInput, contactSchema } from "../../core/contact";
-import { normalizeContact } from "../../core/content-hash";
-import { contactsToCsv, parseContactsCsv } from "../../core/csv";
-import { neutralizeCell } from "../../core/csv/csv-injection";
-import { outlookColumns } from "../../core/csv/outlook-columns";
+import { type Contact, type ContactInput, contactSchema } from "../../core/contact/contact";
+import { normalizeContact } from "../../core/contact/content-hash";
+import { contactsToCsv, parseContactsCsv } from "../../core/formats/csv";
+import { neutralizeCell } from "../../core/formats/csv/csv-injection";
+import { outlookColumns } from "../../core/formats/csv/outlook-columns";
 
 const contact = (input: Omit<ContactInput, "uid">): Contact => contactSchema.parse({ uid: "u1", ...input });
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/csv/${name}`, import.meta.url)));

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import iconv from "iconv-lite";
-import { CsvMappingError, detectCsvFormat, parseContactsCsv } from "../../core/csv";
-import { decodeCsvInput } from "../../core/csv/decode-input";
-import { outlookColumns } from "../../core/csv/outlook-columns";
+import { CsvMappingError, detectCsvFormat, parseContactsCsv } from "../../core/formats/csv";
+import { decodeCsvInput } from "../../core/formats/csv/decode-input";
+import { outlookColumns } from "../../core/formats/csv/outlook-columns";
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/csv/${name}`, import.meta.url)));
 const extraValue = (contact: { extra: { name: string; value: string }[] }, name: string) => contact.extra.find((e) => e.name === name)?.value;

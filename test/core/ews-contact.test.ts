@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { XMLValidator } from "fast-xml-parser";
-import { contactSchema, type Contact, type ContactInput } from "../../core/contact";
+import { contactSchema, type Contact, type ContactInput } from "../../core/contact/contact";
 import {
   contactToEwsUpdates,
   contactToEwsXml,
@@ -10,7 +10,7 @@ import {
   ewsOverflow,
   mergeFromEws,
   parseEwsContacts,
-} from "../../core/ews-contact";
+} from "../../core/formats/outlook/ews-contact";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/ews/${name}`, import.meta.url), "utf8");
 const contact = (input: Omit<ContactInput, "uid"> & { uid?: string }): Contact => contactSchema.parse({ uid: "u-1", ...input });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { contactSchema, type Contact, type ContactInput } from "../../core/contact";
-import { contentHash } from "../../core/content-hash";
+import { contactSchema, type Contact, type ContactInput } from "../../core/contact/contact";
+import { contentHash } from "../../core/contact/content-hash";
 import {
   concordUidExpand,
   concordUidOf,
@@ -12,7 +12,7 @@ import {
   withConcordUid,
   type GraphContact,
   type GraphContactBody,
-} from "../../core/graph-contact";
+} from "../../core/formats/outlook/graph-contact";
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/graph/${name}`, import.meta.url), "utf8")) as GraphContact;
 const contact = (input: Omit<ContactInput, "uid"> & { uid?: string }): Contact => contactSchema.parse({ uid: "u-1", ...input });

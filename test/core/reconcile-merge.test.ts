@@ -1,7 +1,7 @@
-// The field-level three-way merge reconcile uses when both sides changed (core/merge.ts).
+// The field-level three-way merge reconcile uses when both sides changed (core/contact/merge.ts).
 import assert from "node:assert/strict";
-import { contactSchema, type Contact, type ContactInput } from "../../core/contact";
-import { mergeContacts } from "../../core/merge";
+import { contactSchema, type Contact, type ContactInput } from "../../core/contact/contact";
+import { mergeContacts } from "../../core/contact/merge";
 
 const contact = (input: Partial<ContactInput> = {}): Contact => contactSchema.parse({ uid: "u1", displayName: "Ann Lee", ...input });
 

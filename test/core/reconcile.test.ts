@@ -1,9 +1,9 @@
-// One example per row of the decision table in core/reconcile.ts.
+// One example per row of the decision table in core/sync/reconcile.ts.
 import assert from "node:assert/strict";
-import { contactSchema, type Contact, type ContactInput } from "../../core/contact";
-import { contentHash } from "../../core/content-hash";
-import { reconcile, uidForOutlookItem, type ReconcileOptions } from "../../core/reconcile";
-import { baseJsonOf, type OutlookContact, type OutlookItem, type Plan, type ServerItem, type SyncStatus } from "../../core/sync-types";
+import { contactSchema, type Contact, type ContactInput } from "../../core/contact/contact";
+import { contentHash } from "../../core/contact/content-hash";
+import { reconcile, uidForOutlookItem, type ReconcileOptions } from "../../core/sync/reconcile";
+import { baseJsonOf, type OutlookContact, type OutlookItem, type Plan, type ServerItem, type SyncStatus } from "../../core/sync/sync-types";
 
 const person = (uid: string, input: Partial<ContactInput> = {}): Contact =>
   contactSchema.parse({ uid, displayName: `Person ${uid}`, emails: [{ type: "work", address: `${uid}@example.com` }], ...input });

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { contactSchema, type Contact, type ContactInput } from "../../core/contact";
-import { contentHash } from "../../core/content-hash";
-import { reconcile, uidForOutlookItem, type ReconcileOptions } from "../../core/reconcile";
-import { PlanRefusedError, runSync, type RunSyncOptions } from "../../core/run-sync";
-import { baseOf, emptyStatus, statusFromJson, statusToJson, syncStatusSchema, type OutlookContact, type Plan, type SyncStatus } from "../../core/sync-types";
+import { contactSchema, type Contact, type ContactInput } from "../../core/contact/contact";
+import { contentHash } from "../../core/contact/content-hash";
+import { reconcile, uidForOutlookItem, type ReconcileOptions } from "../../core/sync/reconcile";
+import { PlanRefusedError, runSync, type RunSyncOptions } from "../../core/sync/run-sync";
+import { baseOf, emptyStatus, statusFromJson, statusToJson, syncStatusSchema, type OutlookContact, type Plan, type SyncStatus } from "../../core/sync/sync-types";
 import { Faults, memoryOutlook, memoryServer, type MemoryOutlook, type MemoryServer } from "../support/memory-sides";
 
 const person = (uid: string, input: Partial<ContactInput> = {}): Contact =>

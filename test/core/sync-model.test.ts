@@ -4,13 +4,13 @@
 // must hold on the way.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { contactSchema, type Contact } from "../../core/contact";
-import { contentHash } from "../../core/content-hash";
-import { reconcile, type ReconcileOptions } from "../../core/reconcile";
-import { PlanRefusedError, runSync } from "../../core/run-sync";
+import { contactSchema, type Contact } from "../../core/contact/contact";
+import { contentHash } from "../../core/contact/content-hash";
+import { reconcile, type ReconcileOptions } from "../../core/sync/reconcile";
+import { PlanRefusedError, runSync } from "../../core/sync/run-sync";
 import {
   emptyStatus, syncStatusSchema, type OutlookContact, type OutlookItem, type Plan, type ServerItem, type Snapshot, type SyncMode, type SyncStatus,
-} from "../../core/sync-types";
+} from "../../core/sync/sync-types";
 import { Faults, memoryOutlook, memoryServer, type MemoryOutlook, type MemoryServer } from "../support/memory-sides";
 import { confirming } from "../model/confirm";
 

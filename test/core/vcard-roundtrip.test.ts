@@ -1,8 +1,8 @@
 // parse(emit(c, v)) equals c for arbitrary contacts, v in 3.0 and 4.0.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { contactSchema, phoneTypes, type Contact, type ContactInput } from "../../core/contact";
-import { emitVCard, parseVCard } from "../../core/vcard";
+import { contactSchema, phoneTypes, type Contact, type ContactInput } from "../../core/contact/contact";
+import { emitVCard, parseVCard } from "../../core/formats/vcard";
 
 // Text without control characters: a content line cannot carry them (RFC 6350 §3.3).
 const text = fc.string({ unit: "grapheme", maxLength: 30 }).filter((s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s));

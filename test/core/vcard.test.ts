@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import iconv from "iconv-lite";
-import { contactSchema, phoneTypes } from "../../core/contact";
-import { emitVCard, parseVCard, parseVCards, VCardError } from "../../core/vcard";
+import { contactSchema, phoneTypes } from "../../core/contact/contact";
+import { emitVCard, parseVCard, parseVCards, VCardError } from "../../core/formats/vcard";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/vcard/${name}`, import.meta.url), "utf8");
 const fixtures = ["outlook-2016-v21.vcf", "apple-icloud-v30.vcf", "google-v30.vcf", "rfc6350-v40.vcf", "multi-card.vcf"];

@@ -1,8 +1,8 @@
 // The Mailtraq Outlook Synchronizer scenarios, end to end through the code the task pane runs:
 // syncPair over the real server app (embedded database) and fake Graph mailboxes, all over real HTTP.
 import assert from "node:assert/strict";
-import type { Contact } from "../../core/contact";
-import { concordUidPropertyId } from "../../core/graph-contact";
+import type { Contact } from "../../core/contact/contact";
+import { concordUidPropertyId } from "../../core/formats/outlook/graph-contact";
 import { createServerApi } from "../../addin/server-api";
 import { pairId, pairStateFromJson } from "../../addin/sync/pair-state";
 import { CLAIM_SECONDS } from "../../addin/sync/pair-claim";

@@ -8,7 +8,7 @@
 // contact made in a read-only book's folder is kept, and an edit made on one side only reaches
 // every side. A failure prints the shrunk history.
 import fc from "fast-check";
-import type { ConflictPolicy } from "../../core/sync-types";
+import type { ConflictPolicy } from "../../core/sync/sync-types";
 import {
   folderKeys, names, openWorld, pairKeys, primaryEmails, type EditField, type FolderKey, type PairKey, type Trigger, type World,
 } from "./stack-world";

@@ -3,8 +3,8 @@
 // an item created after a delta state and deleted before the next read is never reported (Graph
 // delta reports removals only of items the client was told about), and a whole-folder listing can
 // miss an item (EWS offset paging shifted by a concurrent change).
-import type { Contact } from "../../core/contact";
-import type { OutlookContact } from "../../core/sync-types";
+import type { Contact } from "../../core/contact/contact";
+import type { OutlookContact } from "../../core/sync/sync-types";
 import type { ContactFolder, FolderRead, OutlookContactStore, OutlookItem } from "../../addin/outlook/outlook-store";
 import type { OutlookCodec } from "../../addin/sync/outlook-codec";
 

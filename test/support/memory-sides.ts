@@ -1,11 +1,11 @@
 // In-memory Outlook folder and server book for sync tests, with injectable faults:
 // single failed operations and a "kill" after k operations, after which every call
 // (status saves included) throws, as if the process had died.
-import type { Contact } from "../../core/contact";
-import { contentHash } from "../../core/content-hash";
+import type { Contact } from "../../core/contact/contact";
+import { contentHash } from "../../core/contact/content-hash";
 import type {
   OutlookAdapter, OutlookContact, OutlookItem, ServerAdapter, ServerItem, ServerOp, ServerOpResult, Snapshot,
-} from "../../core/sync-types";
+} from "../../core/sync/sync-types";
 
 export class Faults {
   ops = 0;

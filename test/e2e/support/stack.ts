@@ -1,13 +1,13 @@
 // The whole stack the add-in talks to, over real HTTP: the real server app on the embedded database,
 // and fake Microsoft Graph mailboxes (one per Outlook user). Shared by the browser and scenario tests.
 import assert from "node:assert/strict";
-import type { Contact } from "../../../core/contact";
+import type { Contact } from "../../../core/contact/contact";
 import { createGraphStore } from "../../../addin/outlook/graph-store";
 import { createServerApi, type Book, type ServerApi } from "../../../addin/server-api";
 import { graphCodec } from "../../../addin/sync/outlook-codec";
 import { syncPair, type OutlookConnection, type SyncRequest } from "../../../addin/sync/sync-session";
 import { createApp } from "../../../server/app";
-import { concordUidOf, type GraphContact } from "../../../core/graph-contact";
+import { concordUidOf, type GraphContact } from "../../../core/formats/outlook/graph-contact";
 import { createFakeGraph, type FakeContact, type FakeGraph, type FakeGraphOptions } from "../../fakes/fake-graph";
 import { testApp, type TestApp } from "../../support/app";
 import { listeners, withCors } from "./listen";

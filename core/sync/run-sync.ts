@@ -5,7 +5,7 @@
 // each chunk, so a kill loses at most one chunk of bookkeeping, and that chunk is
 // recovered on the next run: Outlook creates carry the uid and server puts use
 // client-chosen uids, so redone work matches by uid instead of duplicating.
-import { contentHash } from "./content-hash";
+import { contentHash } from "../contact/content-hash";
 import { baseJsonOf } from "./sync-types";
 import type {
   Action, OutlookWriteResult, Plan, Refusal, Row, ServerOp, ServerOpResult, Side, StatusEntry, SyncAdapters, SyncStatus,

@@ -5,7 +5,7 @@
 // writers use `splitForOutlook` to pick what goes into the slots, and
 // `mergeFromOutlook` reads an Outlook item back into the server's contact by
 // the same picking, so it knows which server items the user saw and edited.
-import type { Address, Contact, Email, Extra, Phone, PhoneType } from "./contact";
+import type { Address, Contact, Email, Extra, Phone, PhoneType } from "../../contact/contact";
 
 type Url = Contact["urls"][number];
 type Im = Contact["im"][number];

@@ -60,9 +60,9 @@
 //   delete what it cannot upload either (a contact the server never had is kept);
 // - a failure in one direction turning into a delete in the other: run-sync records an
 //   item only after all its writes succeeded, so a failed write is retried, not inverted.
-import { contactSchema, type Contact } from "./contact";
-import { contentHash, hashText } from "./content-hash";
-import { mergeContacts, type Winner } from "./merge";
+import { contactSchema, type Contact } from "../contact/contact";
+import { contentHash, hashText } from "../contact/content-hash";
+import { mergeContacts, type Winner } from "../contact/merge";
 import { baseOf } from "./sync-types";
 import type {
   Action, ConfirmedDeletes, ConflictPolicy, Conflict, Counts, DeleteVsChange, Deletion, OutlookContact, OutlookItem,

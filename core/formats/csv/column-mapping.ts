@@ -30,7 +30,7 @@
 // Contacts' separator); each becomes its own entry. Several columns on one
 // address part are joined line by line (Outlook's "Business Street 2/3").
 // A column the mapping does not name is kept in extra under its header.
-import { phoneTypes } from "../contact";
+import { phoneTypes } from "../../contact/contact";
 
 export class CsvMappingError extends Error {
   constructor(message: string) {

@@ -6,7 +6,7 @@
 //   one URL, no nickname, IM, file-as or year-less dates. Extras imported from
 //   an Outlook CSV come back in their columns.
 // - Google: no IM, no office location, no extras.
-import type { Contact, PhoneType } from "../contact";
+import type { Contact, PhoneType } from "../../contact/contact";
 import { stringify } from "csv-stringify/sync";
 import { formatIsoDate, formatOutlookDate } from "./csv-dates";
 import { neutralizeCell } from "./csv-injection";

@@ -1,8 +1,8 @@
 // The REST API's wire shapes, shared by the server (which validates requests and
 // generates /api/openapi.json from them) and the add-in (which parses responses).
 import { z } from "zod";
-import { contactSchema } from "./contact";
-import { serverBatchResponseSchema } from "./sync-types";
+import { contactSchema } from "../contact/contact";
+import { serverBatchResponseSchema } from "../sync/sync-types";
 
 export const MAX_BATCH_OPS = 1000;
 export const MAX_PAGE = 1000;

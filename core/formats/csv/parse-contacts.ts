@@ -1,7 +1,7 @@
 // CSV file → Contacts, for the import wizard. Every record either becomes a
 // Contact or is reported in `errors` with its row number; none is dropped.
-import { type Contact, contactSchema } from "../contact";
-import { hashText } from "../content-hash";
+import { type Contact, contactSchema } from "../../contact/contact";
+import { hashText } from "../../contact/content-hash";
 import { type CsvTarget, compileMapping, parseTarget } from "./column-mapping";
 import type { DateOrder } from "./csv-dates";
 import { decodeCsvInput } from "./decode-input";

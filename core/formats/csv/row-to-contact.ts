@@ -1,6 +1,6 @@
 // Turns one CSV record into a Contact input, following compiled column targets.
 // The result still goes through contactSchema; this module only arranges data.
-import type { ContactInput, Extra } from "../contact";
+import type { ContactInput, Extra } from "../../contact/contact";
 import type { CsvTarget, ListName, NamePart, TextField } from "./column-mapping";
 import { addressParts } from "./column-mapping";
 import { restoreNeutralizedCell } from "./csv-injection";

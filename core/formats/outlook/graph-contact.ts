@@ -2,7 +2,7 @@
 // Resource: https://learn.microsoft.com/en-us/graph/api/resources/contact (v1.0)
 // physicalAddress: https://learn.microsoft.com/en-us/graph/api/resources/physicaladdress
 import { z } from "zod";
-import { contactSchema, type Address, type Contact, type Extra, type Phone } from "./contact";
+import { contactSchema, type Address, type Contact, type Extra, type Phone } from "../../contact/contact";
 import {
   dateToOutlookInstant,
   dropUndefined,

@@ -1,6 +1,6 @@
 // Contact → vCard 3.0 (RFC 2426) or 4.0 (RFC 6350) text.
 import ICAL from "ical.js";
-import type { Contact, Extra } from "../contact";
+import type { Contact, Extra } from "../../contact/contact";
 import { typesOfPhone } from "./phone-types";
 import { escapeText } from "./text-value";
 import { emittedName } from "./x-names";

@@ -1,8 +1,8 @@
 // vCard 2.1, 3.0 and 4.0 in; 3.0 and 4.0 out. See x-names.ts and
 // phone-types.ts for the conventions where vCard has no standard property.
 import iconv from "iconv-lite";
-import type { Contact } from "../contact";
-import { hashText } from "../content-hash";
+import type { Contact } from "../../contact/contact";
+import { hashText } from "../../contact/content-hash";
 import { splitCards, type CardLines } from "./content-lines";
 import { readProperty } from "./properties";
 import { contactFromProperties } from "./to-contact";

@@ -7,7 +7,7 @@
 // ExtendedProperty / ExtendedFieldURI:
 //   https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/extendedproperty
 import { XMLParser } from "fast-xml-parser";
-import { contactSchema, phoneTypes, type Address, type Contact, type Extra, type PhoneType } from "./contact";
+import { contactSchema, phoneTypes, type Address, type Contact, type Extra, type PhoneType } from "../../contact/contact";
 import { concordPropertySetId, concordUidPropertyName } from "./graph-contact";
 import {
   dateToOutlookInstant,

@@ -1,7 +1,7 @@
 // vCard properties → Contact. A property no field takes, or a second one for a
 // single-valued field, goes to `extra` as written, so emitting loses nothing.
-import { contactSchema, type Contact, type ContactInput } from "../contact";
-import { hashText } from "../content-hash";
+import { contactSchema, type Contact, type ContactInput } from "../../contact/contact";
+import { hashText } from "../../contact/content-hash";
 import { phoneKindOf } from "./phone-types";
 import type { VCardProperty } from "./properties";
 import { unescapeStructured, unescapeText, unescapeTextList } from "./text-value";

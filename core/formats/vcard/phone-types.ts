@@ -3,7 +3,7 @@
 // isdn, voice and (4.0) textphone. Outlook's other kinds have no standard type,
 // so we write them as x-names (RFC 6350 §6.10), and read the spellings other
 // producers use: Apple's "main" and "iPhone", vCard 2.1's "TLX" and "TTY-TDD".
-import type { PhoneType } from "../contact";
+import type { PhoneType } from "../../contact/contact";
 
 const emitted: Record<PhoneType, string[]> = {
   assistant: ["x-assistant"],

@@ -1,7 +1,7 @@
 // Google Contacts (and most generic CSVs) give an entry's kind as a free label
 // ("Work", "* Mobile"); the Contact model has closed enums. These tables map
 // both ways. A leading "* " is Google's mark for the primary entry.
-import type { Address, Email, PhoneType } from "../contact";
+import type { Address, Email, PhoneType } from "../../contact/contact";
 
 type EmailType = Email["type"];
 type AddressType = Address["type"];

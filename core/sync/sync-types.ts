@@ -2,8 +2,8 @@
 // snapshots of both sides, the persisted sync status, the plan, and the two
 // small adapters runSync writes through.
 import { z } from "zod";
-import { contactSchema, type Contact } from "./contact";
-import type { FieldConflict } from "./merge";
+import { contactSchema, type Contact } from "../contact/contact";
+import type { FieldConflict } from "../contact/merge";
 
 export type Side = "outlook" | "server";
 
