@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { contactSchema, type Contact } from "../core/contact/contact";
 import type { ContactStore, WriteOp } from "../server/store/contact-store";
+import { StoreError } from "../server/store/errors";
 
 export type StoreFixture = {
   store: ContactStore;
@@ -16,6 +17,8 @@ export type StoreFixture = {
   crashMidWrite(book: string, uids: string[]): Promise<void>;
   close(): Promise<void>;
 };
+
+const expired = (e: unknown) => e instanceof StoreError && e.kind === "token-expired";
 
 export const person = (uid: string, displayName: string, extra: Partial<Contact> = {}): Contact =>
   contactSchema.parse({ uid, displayName, ...extra });
@@ -133,10 +136,10 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       assert.deepEqual(changes.map((c) => c.uid), ["b"]);
     });
 
-    it("answers an unknown or foreign token with sync-token-expired", async () => {
+    it("answers an unknown or foreign token with token-expired", async () => {
       await put("a", person("a", "A"));
       for (const token of ["garbage", Buffer.from(JSON.stringify(["other", 1])).toString("base64url"), Buffer.from(JSON.stringify([book, 999])).toString("base64url")]) {
-        await assert.rejects(f.store.changesSince(book, token, 10), (e: { status: number; code: string }) => e.status === 410 && e.code === "sync-token-expired");
+        await assert.rejects(f.store.changesSince(book, token, 10), (e) => e instanceof StoreError && e.kind === "token-expired");
       }
     });
 
@@ -147,7 +150,7 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       const afterDelete = (await allChanges(old)).token;
       f.advance(1000);
       assert.equal(await f.store.purgeTombstones(book, new Date(Date.now() + 10 * 86_400_000)), 1);
-      await assert.rejects(f.store.changesSince(book, old, 10), (e: { status: number }) => e.status === 410);
+      await assert.rejects(f.store.changesSince(book, old, 10), expired);
       await put("b", person("b", "B"));
       const { changes } = await allChanges(afterDelete);
       assert.deepEqual(changes.map((c) => c.uid), ["b"]);
@@ -183,7 +186,7 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       await del("a");
       f.advance(1000);
       await f.store.purgeTombstones(book, new Date(Date.now() + 10 * 86_400_000));
-      await assert.rejects(f.store.changesSince(book, token, 10), (e: { status: number }) => e.status === 410);
+      await assert.rejects(f.store.changesSince(book, token, 10), expired);
     });
 
     it("never purges a contact that was deleted and then created again", async () => {
@@ -354,9 +357,10 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       });
     }
 
-    it("answers 404 for a book that does not exist", async () => {
-      await assert.rejects(f.store.changesSince("nope", undefined, 10), (e: { status: number }) => e.status === 404);
-      await assert.rejects(f.store.applyWrites("nope", [{ op: "delete", uid: "x" }]), (e: { status: number }) => e.status === 404);
+    it("answers not-found for a book that does not exist", async () => {
+      const missing = (e: unknown) => e instanceof StoreError && e.kind === "not-found";
+      await assert.rejects(f.store.changesSince("nope", undefined, 10), missing);
+      await assert.rejects(f.store.applyWrites("nope", [{ op: "delete", uid: "x" }]), missing);
     });
   });
 }

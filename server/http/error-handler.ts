@@ -1,7 +1,9 @@
 // The one place where errors become responses: {error: {code, message, details?}}.
 import type { ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
+import { StoreError } from "../store/errors";
 import { HttpError } from "./errors";
+import { restAnswer } from "./store-errors";
 
 /** What body-parser raises, mapped to our codes. */
 function fromBodyParser(err: { type?: string; status?: number; limit?: number }): HttpError | undefined {
@@ -13,6 +15,11 @@ function fromBodyParser(err: { type?: string; status?: number; limit?: number })
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
+    if (err instanceof StoreError) {
+      const { error, headers } = restAnswer(err);
+      res.set(headers);
+      err = error;
+    }
     const known = err instanceof HttpError ? err : fromBodyParser(err);
     if (!known) logger.error({ err, method: req.method, url: req.originalUrl }, "unhandled error");
     const e = known ?? new HttpError(500, "internal", "Something went wrong on the server; the request was not completed");

@@ -5,7 +5,7 @@ import express, { Router, type Request, type Response } from "express";
 import type { Contact } from "../../core/contact/contact";
 import { emitVCard, parseVCard, VCardError } from "../../core/formats/vcard";
 import type { AppDeps } from "../app-deps";
-import { badRequest, busy, notFound, preconditionFailed } from "../http/errors";
+import { badRequest, busy, HttpError, notFound, preconditionFailed } from "../http/errors";
 import { etagOf, quoted } from "../http/etag";
 import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
@@ -18,6 +18,7 @@ import {
   pageQuerySchema,
 } from "../http/api-schemas";
 import type { OpResult, WriteOp } from "../store/contact-store";
+import { StoreError } from "../store/errors";
 import { loadPhoto, storeInlinePhoto } from "../store/photos";
 
 const VCARD_TYPES = ["text/vcard", "text/x-vcard"];
@@ -124,7 +125,8 @@ export function contactRoutes(deps: AppDeps): Router {
       const contact = await storeInlinePhoto(models, { ...body, uid: op.uid }, `ops.${i}.contact.photo`);
       return { op: "put", uid: op.uid, contact, ifMatch: op.ifMatch };
     } catch (err) {
-      if (!(err instanceof Error) || !("status" in err)) throw err;
+      const invalid = err instanceof HttpError || (err instanceof StoreError && err.kind === "invalid");
+      if (!invalid) throw err;
       return { uid: op.uid, status: "error", error: err.message };
     }
   }

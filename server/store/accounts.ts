@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Contact } from "../../core/contact/contact";
 import { contactSchema } from "../../core/contact/contact";
 import type { MailingListDoc, Models, UserDoc } from "../db/models";
-import { conflict, notFound } from "../http/errors";
+import { storeError } from "./errors";
 import { hashPassword } from "../auth/passwords";
 import { DIRECTORY_ID, type Books } from "./books";
 import type { ContactStore } from "./contact-store";
@@ -92,12 +92,12 @@ export function createAccounts(models: Models, store: ContactStore, books: Books
 
   async function findUser(username: string): Promise<UserDoc> {
     const user = await User.findById(username).lean<UserDoc>();
-    if (!user) throw notFound(`No user named ${username}`);
+    if (!user) throw storeError("not-found", `No user named ${username}`);
     return user;
   }
 
   async function createUser(input: z.infer<typeof newUserSchema>): Promise<PublicUser> {
-    if (await User.exists({ _id: input.username })) throw conflict(`A user named ${input.username} already exists`);
+    if (await User.exists({ _id: input.username })) throw storeError("conflict", `A user named ${input.username} already exists`);
     const pab = await books.createPab("Contacts", input.username);
     const doc = {
       _id: input.username,
@@ -111,7 +111,7 @@ export function createAccounts(models: Models, store: ContactStore, books: Books
       createdAt: clock(),
     };
     await insertOr(User.create(doc), () => {
-      throw conflict(`A user named ${input.username} already exists`);
+      throw storeError("conflict", `A user named ${input.username} already exists`);
     });
     await publishUser(doc);
     return publicUser(doc);
@@ -132,14 +132,14 @@ export function createAccounts(models: Models, store: ContactStore, books: Books
 
   async function findList(address: string): Promise<MailingListDoc> {
     const list = await MailingList.findById(address.toLowerCase()).lean<MailingListDoc>();
-    if (!list) throw notFound(`No mailing list ${address}`);
+    if (!list) throw storeError("not-found", `No mailing list ${address}`);
     return list;
   }
 
   async function createList(input: z.infer<typeof newListSchema>) {
     const doc = { _id: input.address, name: input.name, members: input.members, visibleInDirectory: input.visibleInDirectory };
     await insertOr(MailingList.create(doc), () => {
-      throw conflict(`The mailing list ${input.address} already exists`);
+      throw storeError("conflict", `The mailing list ${input.address} already exists`);
     });
     await publishList(doc);
     return publicList(doc);

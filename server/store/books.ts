@@ -4,7 +4,7 @@
 import { insertOr } from "../db/duplicate-key";
 import { randomBytes } from "node:crypto";
 import type { BookDoc, Models, UserDoc } from "../db/models";
-import { forbidden, notFound } from "../http/errors";
+import { storeError } from "./errors";
 import type { ContactStore } from "./contact-store";
 
 export const GAB_ID = "gab";
@@ -42,13 +42,13 @@ export function createBooks(models: Models, store: ContactStore) {
   async function visibleBook(caller: Caller, id: string): Promise<BookView> {
     const book = await Book.findById(id).lean<BookDoc>();
     const access = book && (await accessOf(caller, book));
-    if (!book || !access) throw notFound("No such address book");
+    if (!book || !access) throw storeError("not-found", "No such address book");
     return view(book, access);
   }
 
   async function writableBook(caller: Caller, id: string): Promise<BookView> {
     const book = await visibleBook(caller, id);
-    if (book.access !== "write") throw forbidden(readOnlyMessage(book));
+    if (book.access !== "write") throw storeError("read-only", readOnlyMessage(book));
     return book;
   }
 
@@ -63,7 +63,7 @@ export function createBooks(models: Models, store: ContactStore) {
    *  Directory, admins included (an admin may still open any PAB by id). `all`: every book,
    *  for administrators only. */
   async function listBooks(caller: Caller, scope: "mine" | "all" = "mine"): Promise<BookView[]> {
-    if (scope === "all" && !caller.admin) throw forbidden("Only an administrator can list every address book");
+    if (scope === "all" && !caller.admin) throw storeError("forbidden", "Only an administrator can list every address book");
     const [system, own, shares] = await Promise.all([
       Book.find({ kind: { $in: ["gab", "directory"] } }).lean<BookDoc[]>(),
       Book.find(scope === "all" ? { kind: "pab" } : { kind: "pab", owner: caller._id }).lean<BookDoc[]>(),
@@ -95,15 +95,15 @@ export function createBooks(models: Models, store: ContactStore) {
   /** Only the owner or an admin manages a PAB's shares; the GAB and Directory are not shareable. */
   async function managedPab(caller: Caller, id: string): Promise<BookView> {
     const book = await visibleBook(caller, id);
-    if (book.kind !== "pab") throw forbidden(`The ${book.name} cannot be shared: every user already sees it`);
-    if (book.owner !== caller._id && !caller.admin) throw forbidden("Only the owner of this address book or an administrator can change its shares");
+    if (book.kind !== "pab") throw storeError("forbidden", `The ${book.name} cannot be shared: every user already sees it`);
+    if (book.owner !== caller._id && !caller.admin) throw storeError("forbidden", "Only the owner of this address book or an administrator can change its shares");
     return book;
   }
 
   async function share(caller: Caller, id: string, username: string, access: Access) {
     const book = await managedPab(caller, id);
-    if (!(await models.User.exists({ _id: username }))) throw notFound(`No user named ${username}`);
-    if (username === book.owner) throw forbidden("The owner already has full access");
+    if (!(await models.User.exists({ _id: username }))) throw storeError("not-found", `No user named ${username}`);
+    if (username === book.owner) throw storeError("forbidden", "The owner already has full access");
     await Share.replaceOne({ _id: `${id}:${username}` }, { _id: `${id}:${username}`, book: id, username, access }, { upsert: true });
     return { book: id, username, access };
   }

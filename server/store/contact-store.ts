@@ -55,8 +55,8 @@
 import { randomUUID } from "node:crypto";
 import { contentHash } from "../../core/contact/content-hash";
 import type { Contact } from "../../core/contact/contact";
-import { busy, notFound, syncTokenExpired } from "../http/errors";
 import type { ContactDoc, Models } from "../db/models";
+import { storeError } from "./errors";
 import { versionChain } from "./version-chain";
 
 export const CHUNK_SIZE = 256;
@@ -98,6 +98,9 @@ const chunkId = (book: string, chunk: number) => `${book}:${chunk}`;
 const chunkOf = (p: number) => Math.floor(p / CHUNK_SIZE);
 const REFUSED = "the database refused the write";
 const TAKEN_OVER = "another writer took over this address book while this write was under way; retry it";
+const noSuchBook = () => storeError("not-found", "No such address book");
+const tokenExpired = () =>
+  storeError("token-expired", "This sync token is unknown or older than the tombstone retention; sync again from the start");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A position in a book's log. `fullSince` marks a cursor inside a full read (no token given):
@@ -150,7 +153,7 @@ export function createContactStore(deps: { models: Models; clock: Clock; hooks?:
   /** What readers may see: the log up to `head`, and tokens from `horizon` on. */
   async function published(book: string): Promise<{ head: number; horizon: number }> {
     const cur = await leases.latest(book);
-    if (!cur) throw notFound("No such address book");
+    if (!cur) throw noSuchBook();
     return { head: cur.value.released ? cur.value.head : cur.value.base, horizon: cur.value.horizon };
   }
 
@@ -160,7 +163,7 @@ export function createContactStore(deps: { models: Models; clock: Clock; hooks?:
     const giveUpAt = Date.now() + LEASE_WAIT_MS;
     for (let attempt = 0; ; attempt++) {
       const cur = await leases.latest(book);
-      if (!cur) throw notFound("No such address book");
+      if (!cur) throw noSuchBook();
       const now = clock();
       const free = cur.value.released || new Date(cur.value.until).getTime() < now.getTime();
       if (free) {
@@ -172,7 +175,7 @@ export function createContactStore(deps: { models: Models; clock: Clock; hooks?:
           return prior.released ? held : { ...held, head: await repairHead(book, base) };
         }
       }
-      if (Date.now() > giveUpAt) throw busy("The address book is busy; retry shortly");
+      if (Date.now() > giveUpAt) throw storeError("busy", "The address book is busy; retry shortly");
       if (!free) await sleep(Math.min(50, 2 + attempt * 2) * (0.5 + Math.random()));
     }
   }
@@ -191,10 +194,10 @@ export function createContactStore(deps: { models: Models; clock: Clock; hooks?:
    *  write phase (free); before contacts are written, the lease chain is read too, which also
    *  catches a taker-over whose clock runs far ahead of ours. */
   async function assertLeaseHeld(book: string, lease: Held, readChain = false): Promise<void> {
-    if (clock().getTime() > lease.until.getTime() - LEASE_MARGIN_MS) throw busy("The write took too long and was stopped; retry it");
+    if (clock().getTime() > lease.until.getTime() - LEASE_MARGIN_MS) throw storeError("busy", "The write took too long and was stopped; retry it");
     if (!readChain) return;
     const cur = await leases.latest(book);
-    if (cur?.n !== lease.n) throw busy("Another writer took over this address book; retry the write");
+    if (cur?.n !== lease.n) throw storeError("busy", "Another writer took over this address book; retry the write");
   }
 
   async function release(book: string, lease: Held, head: number, horizon = lease.horizon) {
@@ -402,7 +405,7 @@ export function createContactStore(deps: { models: Models; clock: Clock; hooks?:
     const from: Token =
       since === undefined ? { p: 0, fullSince: horizon, start: head } : (decodeToken(book, since) ?? { p: Infinity });
     const expired = from.fullSince === undefined ? from.p < horizon : from.fullSince < horizon;
-    if (from.p > head || expired) throw syncTokenExpired();
+    if (from.p > head || expired) throw tokenExpired();
     const full = from.fullSince !== undefined;
     // A full read skips tombstones of deletions made before it began (the reader never had
     // those contacts), but delivers those made since, which may remove contacts it delivered.
@@ -428,7 +431,7 @@ export function createContactStore(deps: { models: Models; clock: Clock; hooks?:
   async function listContacts(book: string, cursor: string | undefined, limit: number): Promise<{ contacts: StoredContact[]; cursor: string | null }> {
     const { head } = await published(book);
     const after = cursor === undefined ? 0 : decodeToken(book, cursor)?.p;
-    if (after === undefined || after > head) throw syncTokenExpired();
+    if (after === undefined || after > head) throw tokenExpired();
     const page = await readLog(book, head, after, limit, () => false);
     return {
       contacts: page.docs.map((d) => ({ uid: d.uid, etag: d.etag, seq: d.seq, contact: d.contact as Contact })),

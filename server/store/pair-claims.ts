@@ -8,7 +8,7 @@
 // holders that read version n, exactly one inserts n + 1; the other reads again
 // and finds the winner's live claim.
 import type { Models } from "../db/models";
-import { busy, pairBusy } from "../http/errors";
+import { storeError } from "./errors";
 import { versionChain } from "./version-chain";
 
 type Claim = { holder: string; until: Date };
@@ -30,12 +30,13 @@ export function createPairClaims(models: Models, clock: () => Date) {
       const cur = await chain.latest(key);
       const now = clock();
       if (cur && cur.value.holder !== holder && live(cur.value, now)) {
-        throw pairBusy(`Another Outlook is syncing this pair until ${new Date(cur.value.until).toISOString()}`);
+        const until = new Date(cur.value.until).toISOString();
+        throw storeError("conflict", `Another Outlook is syncing this pair until ${until}`, { claim: "pair", until });
       }
       const until = new Date(now.getTime() + seconds * 1000);
       if (await chain.append(key, (cur?.n ?? 0) + 1, { holder, until })) return { holder, until } as ClaimView;
     }
-    throw busy("The pair's claim keeps changing; retry shortly");
+    throw storeError("busy", "The pair's claim keeps changing; retry shortly");
   }
 
   /** Ends the holder's claim; a claim someone else holds (or none) is left as it is. */

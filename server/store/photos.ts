@@ -3,13 +3,13 @@ import { isDuplicateKey } from "../db/duplicate-key";
 import { createHash } from "node:crypto";
 import type { Contact } from "../../core/contact/contact";
 import type { Models } from "../db/models";
-import { badRequest } from "../http/errors";
+import { storeError } from "./errors";
 
 /** Moves inline photo bytes into the photo store and leaves the contact with the hash only. */
 export async function storeInlinePhoto(models: Models, contact: Contact, field = "contact.photo"): Promise<Contact> {
   const photo = contact.photo;
   if (!photo?.data) return contact;
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(photo.data.replace(/\s+/g, ""))) throw badRequest(`${field}.data is not base64`, [{ field: `${field}.data`, message: "not base64" }]);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(photo.data.replace(/\s+/g, ""))) throw storeError("invalid", `${field}.data is not base64`, { fields: [{ field: `${field}.data`, message: "not base64" }] });
   const bytes = Buffer.from(photo.data, "base64");
   const hash = createHash("sha256").update(bytes).digest("hex");
   await models.Photo.updateOne({ _id: hash }, { $setOnInsert: { mediaType: photo.mediaType, data: bytes } }, { upsert: true }).catch((err) => {

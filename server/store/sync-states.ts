@@ -9,7 +9,7 @@
 import { insertOr } from "../db/duplicate-key";
 import { createHash } from "node:crypto";
 import type { Models } from "../db/models";
-import { HttpError, preconditionFailed } from "../http/errors";
+import { storeError } from "./errors";
 import { versionChain } from "./version-chain";
 
 export const MAX_SYNC_STATE_BYTES = 128 * 1024 * 1024;
@@ -27,7 +27,7 @@ export function createSyncStates(models: Models, clock: () => Date) {
 
   async function readText(key: string, parts: string[]): Promise<string> {
     const docs = await Promise.all(parts.map((hash) => Parts.findById(partId(key, hash)).lean()));
-    if (docs.some((d) => !d)) throw new HttpError(500, "internal", "A part of the stored sync state is missing");
+    if (docs.some((d) => !d)) throw new Error("A part of the stored sync state is missing");
     return docs.map((d) => d!.text).join("");
   }
 
@@ -54,18 +54,18 @@ export function createSyncStates(models: Models, clock: () => Date) {
 
   /** Stores a new state; with `ifMatch`, only over that version; with `ifNoneMatch`, only when none exists. */
   async function put(username: string, device: string, pair: string, json: string, pre: { ifMatch?: string; ifNoneMatch?: boolean }): Promise<{ etag: string }> {
-    if (Buffer.byteLength(json) > MAX_SYNC_STATE_BYTES) throw new HttpError(413, "payload-too-large", `A sync state may be at most ${MAX_SYNC_STATE_BYTES} bytes`);
+    if (Buffer.byteLength(json) > MAX_SYNC_STATE_BYTES) throw storeError("too-large", `A sync state may be at most ${MAX_SYNC_STATE_BYTES} bytes`);
     const key = keyOf(username, device, pair);
     const cur = await chain.latest(key);
-    if (pre.ifMatch && pre.ifMatch !== "*" && cur?.value.etag !== pre.ifMatch) throw preconditionFailed("The sync state changed since you read it");
-    if (pre.ifMatch === "*" && !cur) throw preconditionFailed("There is no sync state to replace");
-    if (pre.ifNoneMatch && cur) throw preconditionFailed("A sync state already exists");
+    if (pre.ifMatch && pre.ifMatch !== "*" && cur?.value.etag !== pre.ifMatch) throw storeError("precondition-failed", "The sync state changed since you read it");
+    if (pre.ifMatch === "*" && !cur) throw storeError("precondition-failed", "There is no sync state to replace");
+    if (pre.ifNoneMatch && cur) throw storeError("precondition-failed", "A sync state already exists");
     const n = (cur?.n ?? 0) + 1;
     const etag = `${n}-${sha256(json).slice(0, 16)}`;
     const parts = await writeParts(key, json);
     // Two writers that read the same version race to insert the next; the loser gets 412.
     if (!(await chain.append(key, n, { parts, etag, updatedAt: clock() }, (old, kept) => dropUnused(key, old, kept)))) {
-      if (pre.ifMatch || pre.ifNoneMatch) throw preconditionFailed("The sync state changed since you read it");
+      if (pre.ifMatch || pre.ifNoneMatch) throw storeError("precondition-failed", "The sync state changed since you read it");
       return put(username, device, pair, json, pre);
     }
     // A part found present above may have been dropped by a concurrent trim before our version
