@@ -38,6 +38,6 @@ export function restAnswer(err: StoreError): { error: HttpError; headers: Record
   // Field-level problems keep the shape REST always gave them: [{field, message}].
   if (err.kind === "invalid" && Array.isArray(details.fields)) return answer(status, code, details.fields);
   // The message names the source; the details carry it for clients that act on it.
-  if (err.kind === "owned-by-source") return answer(status, code, { source: details.source });
+  if (err.kind === "owned-by-source" && details.source) return answer(status, code, { source: details.source });
   return answer(status, code);
 }
