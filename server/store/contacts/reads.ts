@@ -1,0 +1,71 @@
+// Reads: one contact, many by uid, the paged listing and the change feed. Nothing here takes
+// the lease: readers see the log up to the published head only.
+import type { Contact } from "../../../core/contact/contact";
+import type { ContactDoc } from "../../db/models";
+import type { Change, ChangePage, ContactPage, StoredContact } from "../contract";
+import { storeError } from "../errors";
+import { docId, type StoreContext } from "./context";
+import type { Leases } from "./lease";
+import type { ContactLog } from "./log";
+import { decodeToken, encodeToken, feedStart, hasExpired, nextToken } from "./tokens";
+
+export const tokenExpired = () =>
+  storeError("token-expired", "This sync token is unknown or older than the tombstone retention; sync again from the start");
+
+/** The record a reader gets: no database fields, and `href`/`source` only when there is one. */
+export function toStored(d: Pick<ContactDoc, "uid" | "etag" | "seq" | "contact"> & { href?: string | null; source?: string | null }): StoredContact {
+  const stored: StoredContact = { uid: d.uid, etag: d.etag, seq: d.seq, contact: d.contact as Contact };
+  if (d.href) stored.href = d.href;
+  if (d.source) stored.source = d.source;
+  return stored;
+}
+
+export function toChange(d: Pick<ContactDoc, "uid" | "etag" | "deleted" | "updatedAt" | "contact"> & { href?: string | null }): Change {
+  const modifiedAt = new Date(d.updatedAt).toISOString();
+  const change: Change = { uid: d.uid, etag: d.etag, deleted: Boolean(d.deleted), modifiedAt };
+  if (d.href) change.href = d.href;
+  return d.deleted ? change : { ...change, contact: d.contact as Contact };
+}
+
+export function createReads({ models }: StoreContext, leases: Leases, log: ContactLog) {
+  const Contacts = models.ContactDoc;
+
+  async function getContact(book: string, uid: string): Promise<StoredContact | null> {
+    const doc = await Contacts.findById(docId(book, uid)).lean<ContactDoc>();
+    if (!doc || doc.deleted) return null;
+    return toStored(doc);
+  }
+
+  /** RFC 6578-style change feed: no token means every live contact (and the deletions made while
+   *  the pages are read); an unknown or purged token has expired. */
+  async function changesSince(book: string, since: string | undefined, limit: number): Promise<ChangePage> {
+    const { head, horizon } = await leases.published(book);
+    const from = feedStart(book, since, head, horizon);
+    if (hasExpired(from, head, horizon)) throw tokenExpired();
+    const full = from.fullSince !== undefined;
+    // A full read skips tombstones of deletions made before it began (the reader never had
+    // those contacts), but delivers those made since, which may remove contacts it delivered.
+    const start = from.start ?? 0;
+    const { docs, cursor, more } = await log.read(book, head, from.p, limit, (p) => !full || p > start);
+    return { changes: docs.map(toChange), token: nextToken(book, from, cursor, more), more };
+  }
+
+  /** The stored version of each uid the book knows, live or tombstone; unknown uids are left out. */
+  async function lookup(book: string, uids: string[]): Promise<Change[]> {
+    await leases.published(book); // not-found for a book that does not exist
+    const find = (uid: string) => Contacts.findById(docId(book, uid)).lean<ContactDoc>();
+    const docs = await Promise.all([...new Set(uids)].map(find));
+    return docs.flatMap((d) => (d ? [toChange(d)] : []));
+  }
+
+  /** Every live contact, paged by an opaque cursor. */
+  async function listContacts(book: string, cursor: string | undefined, limit: number): Promise<ContactPage> {
+    const { head } = await leases.published(book);
+    const after = cursor === undefined ? 0 : decodeToken(book, cursor)?.p;
+    if (after === undefined || after > head) throw tokenExpired();
+    const page = await log.read(book, head, after, limit, () => false);
+    return { contacts: page.docs.map(toStored), cursor: page.more ? encodeToken(book, { p: page.cursor }) : null };
+  }
+
+  return { getContact, changesSince, lookup, listContacts };
+}

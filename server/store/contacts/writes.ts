@@ -1,0 +1,157 @@
+// Writes under the book's lease: log entries first, contact documents second, the new head
+// published last as the lease is released; a late write is repaired after the fact (see the
+// header of store/contact-store.ts for why and how).
+import { contentHash } from "../../../core/contact/content-hash";
+import type { Contact } from "../../../core/contact/contact";
+import type { BookInit, OpResult, WriteOp } from "../contract";
+import { docId, type StoreContext, type StoredDoc } from "./context";
+import { decide, repeatedUids } from "./decide";
+import type { Held, Leases } from "./lease";
+import type { ContactLog } from "./log";
+
+const REFUSED = "the database refused the write";
+const TAKEN_OVER = "another writer took over this address book while this write was under way; retry it";
+
+/** A contact document to write, and the stored one it was decided on (under the lease). */
+type Planned = { i?: number; doc: StoredDoc; read?: StoredDoc | null };
+/** A written contact document, and the one it replaced. A blind insert has no `read`. */
+type Landed = Planned & { before: StoredDoc | null };
+type Put = Extract<WriteOp, { op: "put" }>;
+type Blind = { op: Put; i: number; p: number; etag: string };
+
+export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog) {
+  const { models, clock, hooks } = ctx;
+  const Contacts = models.ContactDoc;
+
+  /** The log first, the book second: a book that is listed always has a log, even after a crash in between. */
+  async function createBook(init: BookInit): Promise<void> {
+    await leases.start(init.id);
+    await models.Book.create({ _id: init.id, kind: init.kind, name: init.name, owner: init.owner ?? null });
+  }
+
+  /** A live version. `href` and `source` carry over from the version it replaces unless the op names them. */
+  function newDoc(book: string, op: Put, seq: number, etag: string, prior?: StoredDoc | null): StoredDoc {
+    const href = op.href ?? prior?.href ?? null;
+    const source = op.source ?? null;
+    const contact: Contact | null = op.contact;
+    return { _id: docId(book, op.uid), book, uid: op.uid, seq, etag, deleted: false, deletedAt: null, updatedAt: clock(), contact, href, source };
+  }
+
+  /** A deleted contact keeps its uid, position, last etag and href, so retried deletes and change feeds can see it. */
+  function tombstone(book: string, prior: StoredDoc, seq: number): StoredDoc {
+    const now = clock();
+    const { uid, etag, href = null, source = null } = prior;
+    return { _id: docId(book, uid), book, uid, seq, etag, deleted: true, deletedAt: now, updatedAt: now, contact: null, href, source };
+  }
+
+  /** Applies each op atomically on its own; one op's failure never blocks another. With `retrySafe`,
+   *  a put whose content is already stored is unchanged whatever its If-Match, so a batch retried
+   *  after its first try landed answers as it did then; without it, If-Match is strict, as
+   *  read-modify-write clients (a counter) need. */
+  async function applyWrites(book: string, ops: WriteOp[], { retrySafe = false } = {}): Promise<OpResult[]> {
+    const results = repeatedUids(ops);
+    // The etag is the hash of the normalized content, computed once per op.
+    const etags = ops.map((op) => (op.op === "put" ? contentHash(op.contact) : ""));
+    const lease = await leases.acquire(book);
+    let next = lease.head + 1;
+    const landed: Landed[] = [];
+    try {
+      // Puts without If-Match are tried as plain inserts first: a new uid is the
+      // common case (first syncs, imports), and an insert needs no read.
+      const blind = ops.flatMap((op, i) =>
+        op.op === "put" && !op.ifMatch && !results[i] ? [{ op, i, p: next++, etag: etags[i] }] : [],
+      );
+      const inserted = await insertNew(book, blind, lease);
+      landed.push(...inserted);
+      for (const w of inserted) results[w.i!] = { uid: w.doc.uid, status: "created", etag: w.doc.etag };
+
+      const rest = ops.flatMap((op, i) => (results[i] ? [] : [{ op, i }]));
+      const current = await Promise.all(rest.map(({ op }) => Contacts.findById(docId(book, op.uid)).lean<StoredDoc>()));
+      const writes: Planned[] = [];
+      rest.forEach(({ op, i }, k) => {
+        const decision = decide(op, current[k], etags[i], retrySafe);
+        results[i] = decision.result;
+        if (!decision.write) return;
+        const p = next++;
+        const doc = op.op === "put" ? newDoc(book, op, p, etags[i], current[k]) : tombstone(book, current[k]!, p);
+        writes.push({ i, doc, read: current[k] });
+      });
+      const { done, failed } = await replaceContacts(book, lease, writes);
+      landed.push(...done);
+      for (const w of failed) results[w.i!] = { uid: w.doc.uid, status: "error", error: REFUSED };
+    } finally {
+      const clobbered = await releaseAndSettle(book, lease, next - 1, landed);
+      for (const w of clobbered) results[w.i!] = { uid: w.doc.uid, status: "error", busy: true, error: TAKEN_OVER };
+    }
+    return results.map((r, i) => r ?? { uid: ops[i].uid, status: "error", error: "not applied" });
+  }
+
+  async function insertNew(book: string, blind: Blind[], lease: Held): Promise<Landed[]> {
+    if (blind.length === 0) return [];
+    await leases.assertHeld(book, lease);
+    await log.append(book, blind.map((b) => ({ p: b.p, u: b.op.uid })));
+    await leases.assertHeld(book, lease, true);
+    const docs = blind.map((b) => newDoc(book, b.op, b.p, b.etag));
+    await hooks.beforeContactWrite?.(book, docs.map((d) => d.uid));
+    const failed = new Set<number>();
+    try {
+      // The driver straight, as mongoose would re-validate what the Contact schema already checked.
+      await Contacts.collection.insertMany(docs as unknown as Record<string, unknown>[], { ordered: false });
+    } catch (err) {
+      const writeErrors = (err as { writeErrors?: { index: number }[] }).writeErrors;
+      if (!writeErrors) throw err;
+      for (const e of writeErrors) failed.add(e.index);
+    }
+    // An insert overwrites nothing: `before` is null, and it is no one's read-modify-write.
+    return blind.flatMap((b, k) => (failed.has(k) ? [] : [{ i: b.i, doc: docs[k], before: null }]));
+  }
+
+  /** Writes contact documents under the lease (entries first, documents second), keeping what each replaced. */
+  async function replaceContacts(book: string, lease: Held, writes: Planned[]) {
+    if (writes.length === 0) return { done: [], failed: [] };
+    await leases.assertHeld(book, lease);
+    await log.append(book, writes.map((w) => ({ p: w.doc.seq, u: w.doc.uid })));
+    await leases.assertHeld(book, lease, true);
+    await hooks.beforeContactWrite?.(book, writes.map((w) => w.doc.uid));
+    const replace = (doc: StoredDoc) =>
+      Contacts.collection.findOneAndReplace({ _id: doc._id } as never, doc as never, { upsert: true, returnDocument: "before" });
+    const outcomes = await Promise.allSettled(writes.map((w) => replace(w.doc)));
+    const done: Landed[] = [];
+    const failed: Planned[] = [];
+    outcomes.forEach((o, k) => {
+      if (o.status === "fulfilled") done.push({ ...writes[k], before: o.value as StoredDoc | null });
+      else failed.push(writes[k]);
+    });
+    return { done, failed };
+  }
+
+  /** Releases the lease; when another writer took it over while ours ran out, makes what we wrote
+   *  safe (see the header): returns the writes that replaced a newer version, which were undone. */
+  async function releaseAndSettle(book: string, lease: Held, head: number, landed: Landed[]): Promise<Landed[]> {
+    const takenOver = landed.length > 0 && (await leases.takenOver(book, lease));
+    await leases.release(book, lease, head);
+    if (!takenOver) return [];
+    const clobbered = landed.filter((w) => w.read !== undefined && w.before && w.before.seq !== w.read?.seq);
+    await republish(book, landed.map((w) => ({ seq: w.doc.seq, doc: clobbered.includes(w) ? w.before! : w.doc })));
+    return clobbered;
+  }
+
+  /** Writes each document again at a fresh position under a new lease, if the stored one still
+   *  carries `seq`: one that does not was written since, by a writer whose own fence covers it. */
+  async function republish(book: string, items: { seq: number; doc: StoredDoc }[]): Promise<void> {
+    const lease = await leases.acquire(book);
+    let next = lease.head + 1;
+    const landed: Landed[] = [];
+    try {
+      const current = await Promise.all(items.map((it) => Contacts.findById(it.doc._id).lean<StoredDoc>()));
+      const writes = items.flatMap((it, k) =>
+        current[k]?.seq === it.seq ? [{ doc: { ...it.doc, seq: next++ }, read: current[k] }] : [],
+      );
+      landed.push(...(await replaceContacts(book, lease, writes)).done);
+    } finally {
+      await releaseAndSettle(book, lease, next - 1, landed);
+    }
+  }
+
+  return { createBook, applyWrites };
+}
