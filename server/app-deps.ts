@@ -1,22 +1,25 @@
 import type { Logger } from "pino";
+import type { AccessPolicy } from "./access/policy";
 import type { Config } from "./config";
 import type { Models } from "./db/models";
-import type { Accounts } from "./store/accounts";
-import type { Books } from "./store/books";
-import type { ContactStore } from "./store/contact-store";
 import type { createLoginLimiter } from "./auth/login-limiter";
-import type { createSyncStates } from "./store/sync-states";
-import type { createPairClaims } from "./store/pair-claims";
+import type { ContactStore } from "./store/contact-store";
+import type { Accounts, BookStore, PairClaims, Photos, SyncStates } from "./store/contract";
 
-/** Everything createApp needs, built by main.ts (or a test) from a connected database. */
+/** Everything createApp needs, built by main.ts (or a test) from a connected database. Routes and
+ *  protocols get contract objects (store/contract.ts) and the access policy, never models. */
 export type AppDeps = {
   config: Config;
+  /** Only for server/auth (sign-in and the login limiter), until it takes a contract object too. */
   models: Models;
+  /** Contacts and their change feeds, with the maintenance passes. */
   store: ContactStore;
-  books: Books;
+  books: BookStore;
+  access: AccessPolicy;
   accounts: Accounts;
-  syncStates: ReturnType<typeof createSyncStates>;
-  pairClaims: ReturnType<typeof createPairClaims>;
+  photos: Photos;
+  syncStates: SyncStates;
+  pairClaims: PairClaims;
   limiter: ReturnType<typeof createLoginLimiter>;
   clock: () => Date;
   logger: Logger;

@@ -4,7 +4,7 @@ import express, { type Express } from "express";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { rewriteManifest } from "../addin/build/rewrite-manifest";
+import { rewriteManifest } from "./addin-manifest";
 import type { AppDeps } from "./app-deps";
 import { authenticate } from "./auth/authenticate";
 import { errorHandler } from "./http/error-handler";
@@ -16,7 +16,6 @@ import { authRoutes } from "./routes/auth";
 import { bookRoutes } from "./routes/books";
 import { contactRoutes } from "./routes/contacts";
 import { syncStateRoutes } from "./routes/sync-state";
-import { loadPhoto } from "./store/photos";
 
 const SAFE_IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff", "image/heic", "image/heif"]);
 const manifestPath = fileURLToPath(new URL("../manifest.xml", import.meta.url));
@@ -65,7 +64,7 @@ export function createApp(deps: AppDeps): Express {
   app.get(
     "/api/photos/:hash",
     handle(async (req, res) => {
-      const photo = /^[0-9a-f]{64}$/.test(req.params.hash) ? await loadPhoto(deps.models, req.params.hash) : null;
+      const photo = /^[0-9a-f]{64}$/.test(req.params.hash) ? await deps.photos.load(req.params.hash) : null;
       if (!photo) throw notFound("No such photo");
       // The media type came from a client: only raster image types are served as such, and the
       // response may never run as a page on this origin (where the add-in keeps its session).

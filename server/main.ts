@@ -84,9 +84,9 @@ async function ensureFirstAdmin(accounts: Awaited<ReturnType<typeof wire>>["acco
 /** Every few hours: forget tombstones past their retention, then drop log entries no reader needs. */
 async function maintainBooks(deps: Awaited<ReturnType<typeof wire>>) {
   const before = new Date(deps.clock().getTime() - deps.config.tombstoneRetentionMs);
-  for (const book of await deps.models.Book.find({}).lean()) {
-    await deps.store.purgeTombstones(book._id, before);
-    await deps.store.compactLog(book._id);
+  for (const book of await deps.books.allBookIds()) {
+    await deps.store.purgeTombstones(book, before);
+    await deps.store.compactLog(book);
   }
 }
 

@@ -4,11 +4,13 @@ import type { AppDeps } from "./app-deps";
 import type { Config } from "./config";
 import type { Connection } from "mongoose";
 import type { Models } from "./db/models";
+import { createAccessPolicy } from "./access/policy";
 import { createAccounts } from "./store/accounts";
 import { createBooks } from "./store/books";
 import { createContactStore } from "./store/contact-store";
 import { createSyncStates } from "./store/sync-states";
 import { createPairClaims } from "./store/pair-claims";
+import { createPhotos } from "./store/photos";
 import { createLoginLimiter } from "./auth/login-limiter";
 import { jwtSecret } from "./store/settings";
 
@@ -24,7 +26,9 @@ export async function wire(opts: { config: Config; models: Models; connection: C
     models: opts.models,
     store,
     books,
+    access: createAccessPolicy(books, accounts),
     accounts,
+    photos: createPhotos(opts.models),
     syncStates: createSyncStates(opts.models, clock),
     pairClaims: createPairClaims(opts.models, clock),
     limiter: createLoginLimiter(opts.models, clock, opts.config.loginAttemptsPerWindow, opts.config.loginWindowMs),

@@ -1,19 +1,3 @@
-// The committed manifest points at the development server; a deployment serves the add-in from
-// ADDIN_BASE_URL instead. webpack (copy-webpack-plugin transform) and the server's /manifest.xml route
-// both call this, so the two cannot disagree.
-
-export const developmentBaseUrl = "https://localhost:3443";
-
-// Office add-ins load every page and icon over HTTPS only
-// (learn.microsoft.com/office/dev/add-ins/concepts/requirements-for-running-office-add-ins).
-export function rewriteManifest(xml: string, baseUrl: string): string {
-  const url = new URL(baseUrl);
-  if (url.protocol !== "https:") throw new Error(`ADDIN_BASE_URL must be https, got ${baseUrl}`);
-  if (url.search || url.hash) throw new Error(`ADDIN_BASE_URL must not have a query or fragment, got ${baseUrl}`);
-  const base = url.href.replace(/\/+$/, "");
-  return xml.split(developmentBaseUrl).join(escapeXmlAttribute(base));
-}
-
-function escapeXmlAttribute(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
-}
+// The manifest rewriter lives with the server, which serves /manifest.xml and must not import
+// addin/; the build uses the same function from there.
+export { developmentBaseUrl, rewriteManifest } from "../../server/addin-manifest";

@@ -1,19 +1,18 @@
 import { Router } from "express";
 import type { AppDeps } from "../app-deps";
-import { forbidden } from "../http/errors";
 import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
 import { booksQuerySchema, newBookSchema, shareSchema } from "../http/api-schemas";
 import { usernameSchema } from "../store/accounts";
 
-export function bookRoutes({ books, accounts }: AppDeps): Router {
+export function bookRoutes({ books, access, accounts }: AppDeps): Router {
   const router = Router();
 
   router.get(
     "/api/books",
     handle(async (req, res) => {
       const { scope } = parseOr400(booksQuerySchema, req.query, "query");
-      res.json({ books: await books.listBooks(req.user!, scope ?? "mine") });
+      res.json({ books: await access.listBooks(req.user!, scope ?? "mine") });
     }),
   );
 
@@ -22,28 +21,39 @@ export function bookRoutes({ books, accounts }: AppDeps): Router {
     handle(async (req, res) => {
       const { name, owner } = parseOr400(newBookSchema, req.body);
       const caller = req.user!;
-      if (owner && owner !== caller._id && !caller.admin) throw forbidden("Only an administrator can create an address book for another user");
-      const ownerName = owner ?? caller._id;
-      await accounts.findUser(ownerName);
-      res.status(201).json(await books.createPab(name, ownerName));
+      const ownerId = owner ?? caller._id;
+      access.mayCreateBookFor(caller, ownerId);
+      const { displayName, username } = await accounts.findUser(ownerId);
+      const book = await books.createPab(name, ownerId);
+      res.status(201).json({ ...book, ownerName: displayName || username, access: "write" });
     }),
   );
 
-  router.get("/api/books/:book/shares", handle(async (req, res) => void res.json({ shares: await books.sharesOf(req.user!, req.params.book) })));
+  router.get(
+    "/api/books/:book/shares",
+    handle(async (req, res) => {
+      const book = await access.shareableBook(req.user!, req.params.book);
+      const shares = await books.sharesOfBook(book.id);
+      res.json({ shares: shares.map(({ username, access }) => ({ username, access })) });
+    }),
+  );
 
   router.put(
     "/api/books/:book/shares/:username",
     handle(async (req, res) => {
       const username = parseOr400(usernameSchema, req.params.username, "username");
-      const { access } = parseOr400(shareSchema, req.body);
-      res.json(await books.share(req.user!, req.params.book, username, access));
+      const { access: level } = parseOr400(shareSchema, req.body);
+      const book = await access.shareableBook(req.user!, req.params.book);
+      res.json(await books.putShare({ book: book.id, username, access: level }));
     }),
   );
 
   router.delete(
     "/api/books/:book/shares/:username",
     handle(async (req, res) => {
-      await books.unshare(req.user!, req.params.book, parseOr400(usernameSchema, req.params.username, "username"));
+      const username = parseOr400(usernameSchema, req.params.username, "username");
+      const book = await access.shareableBook(req.user!, req.params.book);
+      await books.deleteShare(book.id, username);
       res.status(204).end();
     }),
   );

@@ -17,9 +17,8 @@ import {
   lookupSchema,
   pageQuerySchema,
 } from "../http/api-schemas";
-import type { OpResult, WriteOp } from "../store/contact-store";
-import { StoreError } from "../store/errors";
-import { loadPhoto, storeInlinePhoto } from "../store/photos";
+import type { OpResult, WriteOp } from "../store/contract";
+import { StoreError, storeError } from "../store/errors";
 
 const VCARD_TYPES = ["text/vcard", "text/x-vcard"];
 // An Accept range with parameters only matches an offer with the same parameters
@@ -28,7 +27,7 @@ const OFFERED_TYPES = ["application/json", ...VCARD_TYPES, "text/vcard;version=3
 
 
 export function contactRoutes(deps: AppDeps): Router {
-  const { books, store, models } = deps;
+  const { access, store, photos } = deps;
   const router = Router();
   const vcardBody = express.raw({ type: VCARD_TYPES, limit: deps.config.maxBodyBytes });
   const uidOf = (req: Request) => parseOr400(contactSchema.shape.uid, req.params.uid, "uid");
@@ -36,7 +35,7 @@ export function contactRoutes(deps: AppDeps): Router {
   router.get(
     "/api/books/:book/contacts",
     handle(async (req, res) => {
-      const book = await books.visibleBook(req.user!, req.params.book);
+      const book = await access.visibleBook(req.user!, req.params.book);
       const { limit, cursor } = parseOr400(pageQuerySchema, req.query, "query");
       const page = await store.listContacts(book.id, cursor, limit);
       res.json({ contacts: page.contacts.map(({ uid, etag, contact }) => ({ uid, etag, contact })), cursor: page.cursor });
@@ -46,7 +45,7 @@ export function contactRoutes(deps: AppDeps): Router {
   router.get(
     "/api/books/:book/contacts/:uid",
     handle(async (req, res) => {
-      const book = await books.visibleBook(req.user!, req.params.book);
+      const book = await access.visibleBook(req.user!, req.params.book);
       const found = await store.getContact(book.id, uidOf(req));
       if (!found) throw notFound("No such contact");
       res.set("ETag", quoted(found.etag));
@@ -61,9 +60,9 @@ export function contactRoutes(deps: AppDeps): Router {
     "/api/books/:book/contacts/:uid",
     vcardBody,
     handle(async (req, res) => {
-      const book = await books.writableBook(req.user!, req.params.book);
+      const book = await access.writableBook(req.user!, req.params.book);
       const uid = uidOf(req);
-      const contact = await storeInlinePhoto(models, contactFromBody(req, uid));
+      const contact = await photos.storeInline(contactFromBody(req, uid));
       const ifMatch = etagOf(req.get("if-match"));
       const ifNoneMatch = etagOf(req.get("if-none-match")) === "*";
       const op: WriteOp = { op: "put", uid, contact, ifNoneMatch, ifMatch: ifMatch === "*" ? await currentEtag(book.id, uid) : ifMatch };
@@ -75,7 +74,7 @@ export function contactRoutes(deps: AppDeps): Router {
   router.delete(
     "/api/books/:book/contacts/:uid",
     handle(async (req, res) => {
-      const book = await books.writableBook(req.user!, req.params.book);
+      const book = await access.writableBook(req.user!, req.params.book);
       const uid = uidOf(req);
       const ifMatch = etagOf(req.get("if-match"));
       const [result] = await store.applyWrites(book.id, [{ op: "delete", uid, ifMatch: ifMatch === "*" ? await currentEtag(book.id, uid) : ifMatch }]);
@@ -87,7 +86,7 @@ export function contactRoutes(deps: AppDeps): Router {
   router.get(
     "/api/books/:book/changes",
     handle(async (req, res) => {
-      const book = await books.visibleBook(req.user!, req.params.book);
+      const book = await access.visibleBook(req.user!, req.params.book);
       const { since, limit } = parseOr400(changesQuerySchema, req.query, "query");
       res.json(await store.changesSince(book.id, since, limit));
     }),
@@ -96,7 +95,7 @@ export function contactRoutes(deps: AppDeps): Router {
   router.post(
     "/api/books/:book/lookup",
     handle(async (req, res) => {
-      const book = await books.visibleBook(req.user!, req.params.book);
+      const book = await access.visibleBook(req.user!, req.params.book);
       const { uids } = parseOr400(lookupSchema, req.body);
       res.json({ results: await store.lookup(book.id, uids) });
     }),
@@ -105,7 +104,7 @@ export function contactRoutes(deps: AppDeps): Router {
   router.post(
     "/api/books/:book/batch",
     handle(async (req, res) => {
-      const book = await books.writableBook(req.user!, req.params.book);
+      const book = await access.writableBook(req.user!, req.params.book);
       const { ops } = parseOr400(batchSchema, req.body);
       // Retry-safe: a put whose content is stored already answers unchanged, whatever its ifMatch.
       const prepared = await Promise.all(ops.map((op, i) => prepareOp(op, i)));
@@ -122,7 +121,7 @@ export function contactRoutes(deps: AppDeps): Router {
     try {
       const body = parseOr400(contactBodySchema, op.contact, `ops.${i}.contact`);
       if (body.uid !== undefined && body.uid !== op.uid) throw badRequest(`ops.${i}.contact.uid differs from ops.${i}.uid`);
-      const contact = await storeInlinePhoto(models, { ...body, uid: op.uid }, `ops.${i}.contact.photo`);
+      const contact = await photos.storeInline({ ...body, uid: op.uid }, `ops.${i}.contact.photo`);
       return { op: "put", uid: op.uid, contact, ifMatch: op.ifMatch };
     } catch (err) {
       const invalid = err instanceof HttpError || (err instanceof StoreError && err.kind === "invalid");
@@ -139,7 +138,7 @@ export function contactRoutes(deps: AppDeps): Router {
 
   async function withPhotoData(contact: Contact): Promise<Contact> {
     if (!contact.photo?.hash || contact.photo.data) return contact;
-    const photo = await loadPhoto(models, contact.photo.hash);
+    const photo = await photos.load(contact.photo.hash);
     return photo ? { ...contact, photo: { ...contact.photo, data: photo.bytes.toString("base64") } } : contact;
   }
 
@@ -170,10 +169,11 @@ function sendVCard(req: Request, res: Response, contact: Contact) {
   res.type(`text/vcard; charset=utf-8${version === "4.0" ? "; version=4.0" : ""}`).send(emitVCard(contact, version));
 }
 
-const publicResult = ({ missing: _missing, busy: _busy, ...r }: OpResult) => r;
+const publicResult = ({ missing: _missing, busy: _busy, kind: _kind, details: _details, ...r }: OpResult) => r;
 
 function respondToWrite(res: Response, result: OpResult, statuses: Partial<Record<OpResult["status"], number>>) {
   if (result.busy) throw busy(`The write was undone: ${result.error}`);
+  if (result.kind) throw storeError(result.kind, result.error ?? "The write was refused", result.details);
   if (result.status === "conflict") throw preconditionFailed(result.error ?? "The precondition failed");
   if (result.status === "error") throw badRequest(result.error ?? "The write failed");
   if (result.etag) res.set("ETag", quoted(result.etag));

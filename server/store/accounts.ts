@@ -1,48 +1,17 @@
 // Users, roles and mailing lists, and the Local Directory derived from them.
 import { insertOr } from "../db/duplicate-key";
-import { z } from "zod";
+import type { z } from "zod";
 import type { Contact } from "../../core/contact/contact";
 import { contactSchema } from "../../core/contact/contact";
 import type { MailingListDoc, Models, UserDoc } from "../db/models";
 import { storeError } from "./errors";
 import { hashPassword } from "../auth/passwords";
-import { DIRECTORY_ID, type Books } from "./books";
-import type { ContactStore } from "./contact-store";
+import { DIRECTORY_ID } from "./books";
+import type { Accounts, BookStore, ContactStore, PublicUser, SessionUser } from "./contract";
+import { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "./account-schemas";
 
-export const usernameSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "use 1-64 lower-case letters, digits, _ or -, starting with a letter or digit");
-const passwordSchema = z.string().min(8, "must be at least 8 characters").max(256);
-const addressSchema = z.string().max(320).email().transform((a) => a.toLowerCase());
-
-export const newUserSchema = z.strictObject({
-  username: usernameSchema,
-  password: passwordSchema,
-  displayName: z.string().max(256).optional(),
-  email: z.string().max(320).email().optional(),
-  admin: z.boolean().optional(),
-});
-export const userPatchSchema = z.strictObject({
-  displayName: z.string().max(256).optional(),
-  email: z.string().max(320).email().or(z.literal("")).optional(),
-  admin: z.boolean().optional(),
-  disabled: z.boolean().optional(),
-  visibleInDirectory: z.boolean().optional(),
-  password: passwordSchema.optional(),
-});
-const listFields = {
-  name: z.string().max(256),
-  members: z.array(addressSchema).max(10_000),
-  visibleInDirectory: z.boolean(),
-};
-export const newListSchema = z.strictObject({
-  address: addressSchema,
-  name: listFields.name.default(""),
-  members: listFields.members.default([]),
-  visibleInDirectory: listFields.visibleInDirectory.default(true),
-});
-// No defaults here: a field left out of a PATCH stays as it is.
-export const listPatchSchema = z.strictObject(listFields).partial();
-
-export type PublicUser = { username: string; displayName: string; email: string; admin: boolean; disabled: boolean; visibleInDirectory: boolean; primaryBook: string };
+export { listPatchSchema, newListSchema, newUserSchema, usernameSchema, userPatchSchema } from "./account-schemas";
+export type { PublicUser } from "./contract";
 
 export const publicUser = (u: UserDoc): PublicUser => ({
   username: u._id,
@@ -78,7 +47,12 @@ function listEntry(l: MailingListDoc): Contact {
   });
 }
 
-export function createAccounts(models: Models, store: ContactStore, books: Books, clock: () => Date) {
+export function createAccounts(
+  models: Models,
+  store: Pick<ContactStore, "applyWrites">,
+  books: Pick<BookStore, "createPab">,
+  clock: () => Date,
+): Accounts {
   const { User, MailingList } = models;
 
   async function publishUser(u: UserDoc) {
@@ -90,7 +64,7 @@ export function createAccounts(models: Models, store: ContactStore, books: Books
     await store.applyWrites(DIRECTORY_ID, [l.visibleInDirectory !== false ? { op: "put", uid: listEntryUid(l._id), contact: listEntry(l) } : { op: "delete", uid: listEntryUid(l._id) }]);
   }
 
-  async function findUser(username: string): Promise<UserDoc> {
+  async function userDoc(username: string): Promise<UserDoc> {
     const user = await User.findById(username).lean<UserDoc>();
     if (!user) throw storeError("not-found", `No user named ${username}`);
     return user;
@@ -118,12 +92,12 @@ export function createAccounts(models: Models, store: ContactStore, books: Books
   }
 
   async function updateUser(username: string, patch: z.infer<typeof userPatchSchema>): Promise<PublicUser> {
-    await findUser(username);
+    await userDoc(username);
     const { password, ...fields } = patch;
     const set: Record<string, unknown> = { ...fields };
     if (password) set.passwordHash = await hashPassword(password);
     await User.updateOne({ _id: username }, { $set: set });
-    const user = await findUser(username);
+    const user = await userDoc(username);
     await publishUser(user);
     return publicUser(user);
   }
@@ -161,7 +135,27 @@ export function createAccounts(models: Models, store: ContactStore, books: Books
 
   const listLists = async () => (await MailingList.find({}).sort({ _id: 1 }).lean<MailingListDoc[]>()).map(publicList);
 
-  return { findUser, createUser, updateUser, listUsers, createList, updateList, deleteList, listLists, findList };
+  const findUser = async (username: string) => publicUser(await userDoc(username));
+
+  /** A user's display name, their username when they have none; null for no user. */
+  async function displayNameOf(username: string | null | undefined): Promise<string | null> {
+    if (!username) return null;
+    const user = await User.findById(username).lean<UserDoc>();
+    return user ? user.displayName || user._id : null;
+  }
+
+  async function sessionUser(username: string): Promise<SessionUser | null> {
+    const u = await User.findById(username).lean<UserDoc>();
+    if (!u) return null;
+    const { admin, disabled, passwordHash, primaryBook } = u;
+    return { username: u._id, admin: Boolean(admin), disabled: Boolean(disabled), passwordHash, primaryBook };
+  }
+
+  return {
+    findUser, createUser, updateUser, listUsers, createList, updateList, deleteList, listLists,
+    findList: async (address: string) => publicList(await findList(address)),
+    displayNameOf, sessionUser,
+  };
 }
 
-export type Accounts = ReturnType<typeof createAccounts>;
+export type { Accounts } from "./contract";

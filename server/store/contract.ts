@@ -13,6 +13,7 @@
 import type { z } from "zod";
 import type { bookSchema, userSchema } from "../../core/api/schemas";
 import type { Contact } from "../../core/contact/contact";
+import type { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "./account-schemas";
 
 // ---------------------------------------------------------------- books
 
@@ -142,22 +143,17 @@ export interface Accounts {
   findUser(username: string): Promise<PublicUser>;
   listUsers(): Promise<PublicUser[]>;
   /** The user and their first PAB; the Directory lists them. */
-  createUser(input: {
-    username: string;
-    password: string;
-    displayName?: string;
-    email?: string;
-    admin?: boolean;
-  }): Promise<PublicUser>;
-  updateUser(username: string, patch: Partial<Omit<PublicUser, "username" | "primaryBook">> & { password?: string }): Promise<PublicUser>;
+  createUser(input: z.infer<typeof newUserSchema>): Promise<PublicUser>;
+  /** Changes the fields the patch names; the Directory follows (a disabled or hidden user leaves it). */
+  updateUser(username: string, patch: z.infer<typeof userPatchSchema>): Promise<PublicUser>;
   /** A user's display name, their username when they have none; null for no such user. */
   displayNameOf(username: string | null | undefined): Promise<string | null>;
   /** The user as sign-in needs them, or null. */
   sessionUser(username: string): Promise<SessionUser | null>;
   listLists(): Promise<MailingList[]>;
   findList(address: string): Promise<MailingList>;
-  createList(input: MailingList): Promise<MailingList>;
-  updateList(address: string, patch: Partial<Omit<MailingList, "address">>): Promise<MailingList>;
+  createList(input: z.infer<typeof newListSchema>): Promise<MailingList>;
+  updateList(address: string, patch: z.infer<typeof listPatchSchema>): Promise<MailingList>;
   deleteList(address: string): Promise<void>;
 }
 export type MailingList = { address: string; name: string; members: string[]; visibleInDirectory: boolean };

@@ -9,6 +9,7 @@
 // and finds the winner's live claim.
 import type { Models } from "../db/models";
 import { storeError } from "./errors";
+import type { PairClaims } from "./contract";
 import { versionChain } from "./version-chain";
 
 type Claim = { holder: string; until: Date };
@@ -18,7 +19,7 @@ export type ClaimView = { holder: string; until: Date };
 // keep expiring could loop; a handful of rounds always settles a real race.
 const MAX_ROUNDS = 20;
 
-export function createPairClaims(models: Models, clock: () => Date) {
+export function createPairClaims(models: Models, clock: () => Date): PairClaims {
   const chain = versionChain<Claim>(models.PairClaim.collection, models.PairClaimHint.collection);
   const keyOf = (username: string, device: string, pair: string) => `${username}/${device}/${pair}`;
   const live = (c: Claim, now: Date) => new Date(c.until).getTime() > now.getTime();

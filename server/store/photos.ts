@@ -3,6 +3,7 @@ import { isDuplicateKey } from "../db/duplicate-key";
 import { createHash } from "node:crypto";
 import type { Contact } from "../../core/contact/contact";
 import type { Models } from "../db/models";
+import type { Photos } from "./contract";
 import { storeError } from "./errors";
 
 /** Moves inline photo bytes into the photo store and leaves the contact with the hash only. */
@@ -22,3 +23,8 @@ export async function loadPhoto(models: Models, hash: string): Promise<{ mediaTy
   const doc = await models.Photo.findById(hash);
   return doc && { mediaType: doc.mediaType, bytes: doc.data };
 }
+
+export const createPhotos = (models: Models): Photos => ({
+  storeInline: (contact, field) => storeInlinePhoto(models, contact, field),
+  load: (hash) => loadPhoto(models, hash),
+});

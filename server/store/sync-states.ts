@@ -10,6 +10,7 @@ import { insertOr } from "../db/duplicate-key";
 import { createHash } from "node:crypto";
 import type { Models } from "../db/models";
 import { storeError } from "./errors";
+import type { SyncStates } from "./contract";
 import { versionChain } from "./version-chain";
 
 export const MAX_SYNC_STATE_BYTES = 128 * 1024 * 1024;
@@ -19,7 +20,7 @@ type StateVersion = { parts: string[]; etag: string; updatedAt: Date };
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-export function createSyncStates(models: Models, clock: () => Date) {
+export function createSyncStates(models: Models, clock: () => Date): SyncStates {
   const chain = versionChain<StateVersion>(models.SyncState.collection, models.SyncStateHint.collection);
   const Parts = models.SyncStatePart;
   const keyOf = (username: string, device: string, pair: string) => `${username}/${device}/${pair}`;
