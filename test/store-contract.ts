@@ -1,21 +1,25 @@
 // The one contract every contact store meets. test/store.test.ts runs it against
 // each database we support (the embedded FerretDB always; MongoDB when
-// TEST_MONGODB_URI is set).
+// TEST_MONGODB_URI is set) and against the memory store. The lease and crash tests
+// need a fixture that can pause a writer or kill one: the database's only.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { contactSchema, type Contact } from "../core/contact/contact";
-import type { ContactStore, WriteOp } from "../server/store/contact-store";
+import type { ContactMaintenance, ContactStore, WriteOp } from "../server/store/contract";
 import { StoreError } from "../server/store/errors";
 
 export type StoreFixture = {
-  store: ContactStore;
+  store: ContactStore & ContactMaintenance;
   /** Moves the store's clock forward. */
   advance(ms: number): void;
+  close(): Promise<void>;
+};
+/** What a store with a writer lease lets a test do to it. */
+export type LeaseFixture = StoreFixture & {
   /** Runs `hook` inside the next write, after its last fence check and before its contact documents are written. */
   pauseBeforeContactWrite(hook: ((book: string, uids: string[]) => Promise<void>) | undefined): void;
   /** Simulates a writer that died holding the lease after appending entries for `uids`. */
   crashMidWrite(book: string, uids: string[]): Promise<void>;
-  close(): Promise<void>;
 };
 
 const expired = (e: unknown) => e instanceof StoreError && e.kind === "token-expired";
@@ -23,13 +27,16 @@ const expired = (e: unknown) => e instanceof StoreError && e.kind === "token-exp
 export const person = (uid: string, displayName: string, extra: Partial<Contact> = {}): Contact =>
   contactSchema.parse({ uid, displayName, ...extra });
 
-export function storeContract(name: string, makeFixture: () => Promise<StoreFixture>) {
+/** `leases`: the store has a writer lease, and the fixture can pause and crash writers. */
+export function storeContract(name: string, makeFixture: () => Promise<StoreFixture | LeaseFixture>, { leases = false } = {}) {
   describe(`contact store contract: ${name}`, function () {
-    let f: StoreFixture;
+    let f: LeaseFixture;
+    // Lease tests exist only for stores with a lease (the memory store has no writer to pause or kill).
+    const leaseIt = (title: string, fn: () => Promise<void>) => void (leases && it(title, fn));
     let book: string;
 
     before(async () => {
-      f = await makeFixture();
+      f = (await makeFixture()) as LeaseFixture;
     });
     after(async () => f.close());
     beforeEach(async () => {
@@ -282,7 +289,7 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       for (const c of final.contacts) assert.ok(seen.includes(`${c.uid}@${c.etag}`), `the last version of ${c.uid} was delivered`);
     });
 
-    it("recovers from a writer that died holding the lease: nothing half-written shows, later writes go on", async () => {
+    leaseIt("recovers from a writer that died holding the lease: nothing half-written shows, later writes go on", async () => {
       await put("a", person("a", "A"));
       const token = (await f.store.changesSince(book, undefined, 10)).token;
       await f.crashMidWrite(book, ["ghost"]);
@@ -316,7 +323,7 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       };
     }
 
-    it("lets the newest acknowledged write win when a paused writer's lease ran out before its write landed", async () => {
+    leaseIt("lets the newest acknowledged write win when a paused writer's lease ran out before its write landed", async () => {
       const v1 = await put("x", person("x", "V1"));
       const start = (await allChanges(undefined)).token;
       let second: Awaited<ReturnType<typeof put>> | undefined;
@@ -339,7 +346,7 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       ["an If-Match update", async () => put("x", person("x", "Late"), { ifMatch: (await f.store.getContact(book, "x"))!.etag })],
       ["a new contact", async () => put("late", person("late", "Late"))],
     ] as const) {
-      it(`shows ${what} that landed after its lease ran out to readers who read past its position meanwhile`, async () => {
+      leaseIt(`shows ${what} that landed after its lease ran out to readers who read past its position meanwhile`, async () => {
         await put("x", person("x", "V1"));
         const start = (await allChanges(undefined)).token;
         let readPast = "";
@@ -356,6 +363,37 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
         assert.deepEqual(said, { get: said.get, full: said.get, incremental: [said.get, said.get] });
       });
     }
+
+    it("keeps a contact's href apart from its uid, across updates that name none, and shows it to every reader", async () => {
+      await put("uid-1", person("uid-1", "Ann"), { href: "ann-from-ios.vcf" });
+      await put("uid-1", person("uid-1", "Ann Lee"));
+      assert.equal((await f.store.getContact(book, "uid-1"))?.href, "ann-from-ios.vcf");
+      assert.equal((await f.store.lookup(book, ["uid-1"]))[0].href, "ann-from-ios.vcf");
+      assert.equal((await allChanges(undefined)).changes[0].href, "ann-from-ios.vcf");
+      await put("plain", person("plain", "Plain"));
+      assert.equal((await f.store.getContact(book, "plain"))?.href, undefined, "no href unless a client chose one");
+    });
+
+    it("refuses a write by anyone but its source to a contact a source owns, naming the source", async () => {
+      const created = await put("imp", person("imp", "Imported"), { source: "ldap-hq" });
+      assert.equal((await f.store.getContact(book, "imp"))?.source, "ldap-hq");
+      for (const refused of [
+        await put("imp", person("imp", "Edited by a user")),
+        await put("imp", person("imp", "Edited by a user"), { ifMatch: created.etag }),
+        await put("imp", person("imp", "Edited by another source"), { source: "csv-import" }),
+        await del("imp"),
+      ]) {
+        assert.equal(refused.status, "error");
+        assert.equal(refused.kind, "owned-by-source");
+        assert.deepEqual(refused.details, { source: "ldap-hq" });
+        assert.match(refused.error!, /ldap-hq/);
+      }
+      assert.equal((await f.store.getContact(book, "imp"))?.contact.displayName, "Imported");
+      const bySource = await put("imp", person("imp", "Updated by its source"), { source: "ldap-hq" });
+      assert.equal(bySource.status, "updated");
+      const gone = await f.store.applyWrites(book, [{ op: "delete", uid: "imp", source: "ldap-hq" }]);
+      assert.equal(gone[0].status, "deleted");
+    });
 
     it("answers not-found for a book that does not exist", async () => {
       const missing = (e: unknown) => e instanceof StoreError && e.kind === "not-found";

@@ -1,6 +1,7 @@
 import { storeContract } from "./store-contract";
 import { freshDatabase } from "./support/database";
 import { CHUNK_SIZE, createContactStore } from "../server/store/contact-store";
+import { createMemoryContactStore } from "../server/store/memory/contacts";
 import { versionChain } from "../server/store/version-chain";
 
 storeContract(process.env.TEST_MONGODB_URI ? "MongoDB (TEST_MONGODB_URI)" : "embedded FerretDB on SQLite", async () => {
@@ -12,11 +13,11 @@ storeContract(process.env.TEST_MONGODB_URI ? "MongoDB (TEST_MONGODB_URI)" : "emb
   const store = createContactStore({ models: db.models, clock, hooks });
   return {
     store,
-    advance: (ms) => void (offset += ms),
-    pauseBeforeContactWrite: (hook) => void (pause = hook),
+    advance: (ms: number) => void (offset += ms),
+    pauseBeforeContactWrite: (hook: typeof pause) => void (pause = hook),
     // What a writer leaves behind when it dies after appending log entries: an
     // unreleased lease, and entries past the head with no contact written.
-    async crashMidWrite(book, uids) {
+    async crashMidWrite(book: string, uids: string[]) {
       const leases = versionChain<{ released: boolean; base: number; head: number; horizon: number; owner: string; until: Date }>(
         db.models.BookLease.collection,
         db.models.BookLeaseHint.collection,
@@ -31,4 +32,10 @@ storeContract(process.env.TEST_MONGODB_URI ? "MongoDB (TEST_MONGODB_URI)" : "emb
     },
     close: db.close,
   };
+}, { leases: true });
+
+storeContract("memory", async () => {
+  let offset = 0;
+  const store = createMemoryContactStore(() => new Date(Date.now() + offset));
+  return { store, advance: (ms: number) => void (offset += ms), close: async () => undefined };
 });
