@@ -5,32 +5,24 @@ import type { Config } from "./config";
 import type { Connection } from "mongoose";
 import type { Models } from "./db/models";
 import { createAccessPolicy } from "./access/policy";
-import { createAccounts } from "./store/accounts";
-import { createBooks } from "./store/books";
-import { createContactStore } from "./store/contact-store";
-import { createSyncStates } from "./store/sync-states";
-import { createPairClaims } from "./store/pair-claims";
-import { createPhotos } from "./store/photos";
+import { createDatabaseStore } from "./store/database-store";
 import { createLoginLimiter } from "./auth/login-limiter";
 import { jwtSecret } from "./store/settings";
 
 export async function wire(opts: { config: Config; models: Models; connection: Connection; clock?: () => Date; logger?: Logger; addinDir?: string }): Promise<AppDeps> {
   const clock = opts.clock ?? (() => new Date());
   const logger = opts.logger ?? pino({ level: opts.config.logLevel });
-  const store = createContactStore({ models: opts.models, clock });
-  const books = createBooks(opts.models, store);
-  const accounts = createAccounts(opts.models, store, books, clock);
-  await books.ensureSystemBooks();
+  const { contacts, books, accounts, photos, syncStates, pairClaims } = await createDatabaseStore(opts.models, clock);
   return {
     config: opts.config,
     models: opts.models,
-    store,
+    store: contacts,
     books,
     access: createAccessPolicy(books, accounts),
     accounts,
-    photos: createPhotos(opts.models),
-    syncStates: createSyncStates(opts.models, clock),
-    pairClaims: createPairClaims(opts.models, clock),
+    photos,
+    syncStates,
+    pairClaims,
     limiter: createLoginLimiter(opts.models, clock, opts.config.loginAttemptsPerWindow, opts.config.loginWindowMs),
     clock,
     logger,

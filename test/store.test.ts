@@ -1,4 +1,7 @@
 import { storeContract } from "./store-contract";
+import { storeServicesContract } from "./store-services-contract";
+import { createDatabaseStore } from "../server/store/database-store";
+import { createMemoryStore } from "../server/store/memory";
 import { freshDatabase } from "./support/database";
 import { CHUNK_SIZE, createContactStore } from "../server/store/contact-store";
 import { createMemoryContactStore } from "../server/store/memory/contacts";
@@ -37,5 +40,18 @@ storeContract(process.env.TEST_MONGODB_URI ? "MongoDB (TEST_MONGODB_URI)" : "emb
 storeContract("memory", async () => {
   let offset = 0;
   const store = createMemoryContactStore(() => new Date(Date.now() + offset));
+  return { store, advance: (ms: number) => void (offset += ms), close: async () => undefined };
+});
+
+storeServicesContract("database", async () => {
+  const db = await freshDatabase();
+  let offset = 0;
+  const store = await createDatabaseStore(db.models, () => new Date(Date.now() + offset));
+  return { store, advance: (ms: number) => void (offset += ms), close: db.close };
+});
+
+storeServicesContract("memory", async () => {
+  let offset = 0;
+  const store = await createMemoryStore(() => new Date(Date.now() + offset));
   return { store, advance: (ms: number) => void (offset += ms), close: async () => undefined };
 });

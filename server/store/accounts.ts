@@ -1,12 +1,11 @@
 // Users, roles and mailing lists, and the Local Directory derived from them.
 import { insertOr } from "../db/duplicate-key";
 import type { z } from "zod";
-import type { Contact } from "../../core/contact/contact";
-import { contactSchema } from "../../core/contact/contact";
 import type { MailingListDoc, Models, UserDoc } from "../db/models";
 import { storeError } from "./errors";
 import { hashPassword } from "../auth/passwords";
 import { DIRECTORY_ID } from "./books";
+import { listEntryOp, userEntryOp } from "./directory-entries";
 import type { Accounts, BookStore, ContactStore, PublicUser, SessionUser } from "./contract";
 import { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "./account-schemas";
 
@@ -24,29 +23,6 @@ export const publicUser = (u: UserDoc): PublicUser => ({
 });
 export const publicList = (l: MailingListDoc) => ({ address: l._id, name: l.name ?? "", members: l.members ?? [], visibleInDirectory: l.visibleInDirectory !== false });
 
-// Directory entries are ordinary contacts in the Directory book, so clients
-// sync it through the same change feed as any other book.
-const userEntryUid = (username: string) => `user-${username}`;
-const listEntryUid = (address: string) => `list-${address.replace(/[/\\?#]/g, "_")}`;
-
-function userEntry(u: UserDoc): Contact {
-  return contactSchema.parse({
-    uid: userEntryUid(u._id),
-    displayName: u.displayName || u._id,
-    emails: u.email ? [{ type: "work", address: u.email }] : [],
-    extra: [{ source: "concord", name: "X-CONCORD-KIND", value: "user" }],
-  });
-}
-
-function listEntry(l: MailingListDoc): Contact {
-  return contactSchema.parse({
-    uid: listEntryUid(l._id),
-    displayName: l.name || l._id,
-    emails: [{ type: "work", address: l._id }],
-    extra: [{ source: "concord", name: "X-CONCORD-KIND", value: "mailing-list" }],
-  });
-}
-
 export function createAccounts(
   models: Models,
   store: Pick<ContactStore, "applyWrites">,
@@ -56,12 +32,11 @@ export function createAccounts(
   const { User, MailingList } = models;
 
   async function publishUser(u: UserDoc) {
-    const visible = !u.disabled && u.visibleInDirectory !== false;
-    await store.applyWrites(DIRECTORY_ID, [visible ? { op: "put", uid: userEntryUid(u._id), contact: userEntry(u) } : { op: "delete", uid: userEntryUid(u._id) }]);
+    await store.applyWrites(DIRECTORY_ID, [userEntryOp(u)]);
   }
 
   async function publishList(l: MailingListDoc) {
-    await store.applyWrites(DIRECTORY_ID, [l.visibleInDirectory !== false ? { op: "put", uid: listEntryUid(l._id), contact: listEntry(l) } : { op: "delete", uid: listEntryUid(l._id) }]);
+    await store.applyWrites(DIRECTORY_ID, [listEntryOp(l)]);
   }
 
   async function userDoc(username: string): Promise<UserDoc> {
@@ -130,7 +105,7 @@ export function createAccounts(
   async function deleteList(address: string) {
     const list = await findList(address);
     await MailingList.deleteOne({ _id: list._id });
-    await store.applyWrites(DIRECTORY_ID, [{ op: "delete", uid: listEntryUid(list._id) }]);
+    await store.applyWrites(DIRECTORY_ID, [listEntryOp(list, true)]);
   }
 
   const listLists = async () => (await MailingList.find({}).sort({ _id: 1 }).lean<MailingListDoc[]>()).map(publicList);

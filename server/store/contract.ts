@@ -160,6 +160,9 @@ export type MailingList = { address: string; name: string; members: string[]; vi
 
 // ---------------------------------------------------------------- sync states and pair claims
 
+/** The largest sync state kept: a status for a 100,000-contact book runs to tens of megabytes. */
+export const MAX_SYNC_STATE_BYTES = 128 * 1024 * 1024;
+
 /** Per user, device and pair: the add-in's opaque sync status (the exact JSON text it sent). */
 export interface SyncStates {
   /** The newest state, or null. */
@@ -207,7 +210,8 @@ export interface Audit {
 /** Everything the surfaces use, as built by server/wiring.ts (database) or store/memory (tests). */
 export type Store = {
   books: BookStore;
-  contacts: ContactStore;
+  contacts: ContactStore & ContactMaintenance;
+  /** The same object as `contacts`, by the name maintenance passes use. */
   maintenance: ContactMaintenance;
   accounts: Accounts;
   syncStates: SyncStates;

@@ -10,10 +10,11 @@ import { insertOr } from "../db/duplicate-key";
 import { createHash } from "node:crypto";
 import type { Models } from "../db/models";
 import { storeError } from "./errors";
-import type { SyncStates } from "./contract";
+import { MAX_SYNC_STATE_BYTES, type SyncStates } from "./contract";
+
+export { MAX_SYNC_STATE_BYTES } from "./contract";
 import { versionChain } from "./version-chain";
 
-export const MAX_SYNC_STATE_BYTES = 128 * 1024 * 1024;
 const PART_CHARS = 4 * 1024 * 1024;
 
 type StateVersion = { parts: string[]; etag: string; updatedAt: Date };

@@ -1,0 +1,104 @@
+// Users and mailing lists in memory, publishing the same Local Directory entries as the
+// database store.
+import type { z } from "zod";
+import { hashPassword } from "../../auth/passwords";
+import type { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "../account-schemas";
+import { DIRECTORY_ID } from "../books";
+import type { Accounts, BookStore, ContactStore, MailingList, PublicUser, SessionUser } from "../contract";
+import { listEntryOp, userEntryOp } from "../directory-entries";
+import { storeError } from "../errors";
+
+type User = PublicUser & { passwordHash: string };
+
+export function createMemoryAccounts(store: Pick<ContactStore, "applyWrites">, books: () => Pick<BookStore, "createPab">): Accounts {
+  const users = new Map<string, User>();
+  const lists = new Map<string, MailingList>();
+
+  const publicOf = ({ passwordHash: _hash, ...u }: User): PublicUser => ({ ...u });
+  const publishUser = (u: User) => store.applyWrites(DIRECTORY_ID, [userEntryOp({ ...u, _id: u.username })]);
+  const publishList = (l: MailingList, removed = false) =>
+    store.applyWrites(DIRECTORY_ID, [listEntryOp({ ...l, _id: l.address }, removed)]);
+
+  function user(username: string): User {
+    const u = users.get(username);
+    if (!u) throw storeError("not-found", `No user named ${username}`);
+    return u;
+  }
+  function list(address: string): MailingList {
+    const l = lists.get(address.toLowerCase());
+    if (!l) throw storeError("not-found", `No mailing list ${address}`);
+    return l;
+  }
+
+  async function createUser(input: z.infer<typeof newUserSchema>): Promise<PublicUser> {
+    if (users.has(input.username)) throw storeError("conflict", `A user named ${input.username} already exists`);
+    const pab = await books().createPab("Contacts", input.username);
+    const u: User = {
+      username: input.username,
+      displayName: input.displayName ?? "",
+      email: input.email ?? "",
+      admin: input.admin ?? false,
+      disabled: false,
+      visibleInDirectory: true,
+      primaryBook: pab.id,
+      passwordHash: await hashPassword(input.password),
+    };
+    users.set(u.username, u);
+    await publishUser(u);
+    return publicOf(u);
+  }
+
+  async function updateUser(username: string, patch: z.infer<typeof userPatchSchema>): Promise<PublicUser> {
+    const { password, ...fields } = patch;
+    const u: User = { ...user(username), ...fields };
+    if (password) u.passwordHash = await hashPassword(password);
+    users.set(username, u);
+    await publishUser(u);
+    return publicOf(u);
+  }
+
+  async function createList(input: z.infer<typeof newListSchema>): Promise<MailingList> {
+    if (lists.has(input.address)) throw storeError("conflict", `The mailing list ${input.address} already exists`);
+    const l = { ...input };
+    lists.set(l.address, l);
+    await publishList(l);
+    return { ...l };
+  }
+
+  async function updateList(address: string, patch: z.infer<typeof listPatchSchema>): Promise<MailingList> {
+    const l = { ...list(address), ...patch };
+    lists.set(l.address, l);
+    await publishList(l);
+    return { ...l };
+  }
+
+  async function deleteList(address: string): Promise<void> {
+    const l = list(address);
+    lists.delete(l.address);
+    await publishList(l, true);
+  }
+
+  async function sessionUser(username: string): Promise<SessionUser | null> {
+    const u = users.get(username);
+    if (!u) return null;
+    return { username, admin: u.admin, disabled: u.disabled, passwordHash: u.passwordHash, primaryBook: u.primaryBook };
+  }
+
+  const byName = <T>(key: (x: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+  return {
+    findUser: async (username) => publicOf(user(username)),
+    listUsers: async () => [...users.values()].map(publicOf).sort(byName((u) => u.username)),
+    createUser,
+    updateUser,
+    displayNameOf: async (username) => {
+      const u = username ? users.get(username) : undefined;
+      return u ? u.displayName || u.username : null;
+    },
+    sessionUser,
+    listLists: async () => [...lists.values()].map((l) => ({ ...l })).sort(byName((l) => l.address)),
+    findList: async (address) => ({ ...list(address) }),
+    createList,
+    updateList,
+    deleteList,
+  };
+}

@@ -1,0 +1,148 @@
+// The rest of the store's contract (books, the access policy over them, accounts, sync states,
+// pair claims, photos), held alike by the database store and the memory store.
+import assert from "node:assert/strict";
+import { createAccessPolicy } from "../server/access/policy";
+import type { Store } from "../server/store/contract";
+import { StoreError, type StoreErrorKind } from "../server/store/errors";
+import { person } from "./store-contract";
+
+export type ServicesFixture = { store: Store; advance(ms: number): void; close(): Promise<void> };
+
+const kind = (k: StoreErrorKind) => (e: unknown) => e instanceof StoreError && e.kind === k;
+let n = 0;
+const fresh = (prefix: string) => `${prefix}${++n}x${Math.random().toString(36).slice(2, 6)}`;
+
+export function storeServicesContract(name: string, makeFixture: () => Promise<ServicesFixture>) {
+  describe(`store services contract: ${name}`, function () {
+    let f: ServicesFixture;
+    before(async () => {
+      f = await makeFixture();
+    });
+    after(async () => f.close());
+    const user = (username = fresh("u"), more: { admin?: boolean } = {}) =>
+      f.store.accounts.createUser({ username, password: "password-123", displayName: username.toUpperCase(), ...more });
+
+    describe("books and the access policy", () => {
+      it("creates a user's first PAB, owned by them, with an empty change log", async () => {
+        const u = await user();
+        assert.deepEqual(await f.store.books.getBook(u.primaryBook), { id: u.primaryBook, kind: "pab", name: "Contacts", owner: u.username });
+        assert.deepEqual((await f.store.contacts.changesSince(u.primaryBook, undefined, 10)).changes, []);
+        assert.deepEqual((await f.store.books.pabs(u.username)).map((b) => b.id), [u.primaryBook]);
+      });
+
+      it("lists for a user their own books, books shared with them, the GAB and the Directory, each with owner names", async () => {
+        const [alice, bob] = [await user(), await user()];
+        await f.store.books.putShare({ book: alice.primaryBook, username: bob.username, access: "read" });
+        const policy = createAccessPolicy(f.store.books, f.store.accounts);
+        const rows = (await policy.listBooks({ _id: bob.username })).map((b) => [b.id, b.owner, b.ownerName, b.access]);
+        assert.deepEqual(rows.slice(0, 2), [["gab", null, null, "read"], ["directory", null, null, "read"]]);
+        const pabs = [[alice.primaryBook, alice.username, alice.displayName, "read"], [bob.primaryBook, bob.username, bob.displayName, "write"]];
+        const byId = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]));
+        assert.deepEqual(rows.slice(2).sort(byId), pabs.sort(byId));
+      });
+
+      it("hides a book shared with no one from others, and answers a read share's writes read-only", async () => {
+        const [alice, bob, carol] = [await user(), await user(), await user()];
+        await f.store.books.putShare({ book: alice.primaryBook, username: bob.username, access: "read" });
+        const policy = createAccessPolicy(f.store.books, f.store.accounts);
+        await assert.rejects(policy.visibleBook({ _id: carol.username }, alice.primaryBook), kind("not-found"));
+        assert.equal((await policy.visibleBook({ _id: bob.username }, alice.primaryBook)).access, "read");
+        await assert.rejects(policy.writableBook({ _id: bob.username }, alice.primaryBook), kind("read-only"));
+        await assert.rejects(policy.shareableBook({ _id: bob.username }, alice.primaryBook), kind("forbidden"));
+        assert.equal((await policy.writableBook({ _id: carol.username, admin: true }, alice.primaryBook)).access, "write");
+      });
+
+      it("keeps shares per book and user, refuses one for an unknown user or the owner, and ends them", async () => {
+        const [alice, bob] = [await user(), await user()];
+        const share = { book: alice.primaryBook, username: bob.username, access: "write" as const };
+        assert.deepEqual(await f.store.books.putShare(share), share);
+        assert.deepEqual(await f.store.books.shareOf(alice.primaryBook, bob.username), share);
+        assert.deepEqual(await f.store.books.sharesOfBook(alice.primaryBook), [share]);
+        assert.deepEqual(await f.store.books.sharesForUser(bob.username), [share]);
+        await assert.rejects(f.store.books.putShare({ ...share, username: fresh("nobody") }), kind("not-found"));
+        await assert.rejects(f.store.books.putShare({ ...share, username: alice.username }), kind("forbidden"));
+        await f.store.books.deleteShare(alice.primaryBook, bob.username);
+        assert.equal(await f.store.books.shareOf(alice.primaryBook, bob.username), null);
+      });
+    });
+
+    describe("accounts", () => {
+      const directoryEntry = async (uid: string) => (await f.store.contacts.getContact("directory", uid))?.contact.displayName;
+
+      it("lists a new user in the Local Directory and takes them out when disabled", async () => {
+        const u = await user();
+        assert.equal(await directoryEntry(`user-${u.username}`), u.displayName);
+        await f.store.accounts.updateUser(u.username, { disabled: true });
+        assert.equal(await directoryEntry(`user-${u.username}`), undefined);
+        assert.equal((await f.store.accounts.findUser(u.username)).disabled, true);
+      });
+
+      it("refuses a second user of the same name with conflict, and answers an unknown one not-found", async () => {
+        const u = await user();
+        await assert.rejects(user(u.username), kind("conflict"));
+        await assert.rejects(f.store.accounts.findUser(fresh("nobody")), kind("not-found"));
+      });
+
+      it("gives sign-in the password hash, and never lists it", async () => {
+        const u = await user();
+        const session = await f.store.accounts.sessionUser(u.username);
+        assert.ok(session?.passwordHash.startsWith("$2"));
+        assert.ok(!("passwordHash" in (await f.store.accounts.findUser(u.username))));
+        assert.equal(await f.store.accounts.sessionUser(fresh("nobody")), null);
+      });
+
+      it("publishes a mailing list in the Directory, and takes it out when deleted", async () => {
+        const address = `${fresh("list")}@example.com`;
+        await f.store.accounts.createList({ address, name: "Team", members: [], visibleInDirectory: true });
+        assert.equal(await directoryEntry(`list-${address}`), "Team");
+        assert.equal((await f.store.accounts.updateList(address, { name: "Crew" })).name, "Crew");
+        await f.store.accounts.deleteList(address);
+        assert.equal(await directoryEntry(`list-${address}`), undefined);
+        await assert.rejects(f.store.accounts.findList(address), kind("not-found"));
+      });
+    });
+
+    describe("sync states and pair claims", () => {
+      it("replaces a sync state only over the version read, and refuses a second first write", async () => {
+        const who = fresh("u");
+        const first = await f.store.syncStates.put(who, "dev", "pair", '{"n":1}', { ifNoneMatch: true });
+        await assert.rejects(f.store.syncStates.put(who, "dev", "pair", '{"n":9}', { ifNoneMatch: true }), kind("precondition-failed"));
+        const second = await f.store.syncStates.put(who, "dev", "pair", '{"n":2}', { ifMatch: first.etag });
+        await assert.rejects(f.store.syncStates.put(who, "dev", "pair", '{"n":3}', { ifMatch: first.etag }), kind("precondition-failed"));
+        assert.deepEqual(await f.store.syncStates.get(who, "dev", "pair"), { json: '{"n":2}', etag: second.etag });
+        assert.equal(await f.store.syncStates.get(who, "dev", "other"), null);
+      });
+
+      it("lets one holder claim a pair, refuses others until it expires, and releases only for the holder", async () => {
+        const who = fresh("u");
+        await f.store.pairClaims.claim(who, "dev", "p", "h1", 60);
+        await assert.rejects(f.store.pairClaims.claim(who, "dev", "p", "h2", 60), (e) => kind("conflict")(e) && (e as StoreError).details?.claim === "pair");
+        await f.store.pairClaims.release(who, "dev", "p", "h2");
+        await assert.rejects(f.store.pairClaims.claim(who, "dev", "p", "h2", 60), kind("conflict"));
+        f.advance(61_000);
+        assert.equal((await f.store.pairClaims.claim(who, "dev", "p", "h2", 60)).holder, "h2");
+        await f.store.pairClaims.release(who, "dev", "p", "h2");
+        assert.equal((await f.store.pairClaims.claim(who, "dev", "p", "h3", 60)).holder, "h3");
+      });
+    });
+
+    describe("photos", () => {
+      it("keeps a photo's bytes apart, under their hash, and leaves the contact the hash", async () => {
+        const contact = person("p", "P", { photo: { mediaType: "image/png", data: Buffer.from("png bytes").toString("base64") } });
+        const stored = await f.store.photos.storeInline(contact);
+        assert.equal(stored.photo?.data, undefined);
+        assert.match(stored.photo!.hash!, /^[0-9a-f]{64}$/);
+        const photo = await f.store.photos.load(stored.photo!.hash!);
+        assert.equal(photo?.bytes.toString(), "png bytes");
+        assert.equal(photo?.mediaType, "image/png");
+        assert.equal(await f.store.photos.load("0".repeat(64)), null);
+      });
+
+      it("refuses photo data that is not base64 as invalid, naming the field", async () => {
+        const contact = person("p", "P", { photo: { mediaType: "image/png", data: "not base64!" } });
+        await assert.rejects(f.store.photos.storeInline(contact, "ops.3.contact.photo"), (e) =>
+          kind("invalid")(e) && JSON.stringify((e as StoreError).details).includes("ops.3.contact.photo.data"));
+      });
+    });
+  });
+}
