@@ -3,7 +3,7 @@ import type { AppDeps } from "../app-deps";
 import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
 import { booksQuerySchema, newBookSchema, shareSchema } from "../http/api-schemas";
-import { usernameSchema } from "../store/accounts";
+import { usernameSchema } from "../store/account-schemas";
 
 export function bookRoutes({ books, access, accounts }: AppDeps): Router {
   const router = Router();
