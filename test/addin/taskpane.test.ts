@@ -38,6 +38,12 @@ const render = (node: React.ReactElement) => renderToString(createElement(Fluent
     .replace(/<[^>]+>/g, " ")
     .replace(/\s+/g, " ");
 
+/** Settings with each book switched on in the setup step. */
+const allOn = (books: Book[]) => ({
+  ...paneSettingsSchema.parse({}),
+  pairs: Object.fromEntries(books.map((b) => [b.id, { policy: "server-wins" as const, enabled: true }])),
+});
+
 const book = (id: string, kind: Book["kind"], access: Book["access"], name = id, owner: string | null = null, ownerName?: string): Book =>
   ({ id, kind, access, name, owner, ...(ownerName ? { ownerName } : {}) }) as Book;
 
@@ -113,7 +119,7 @@ describe("task pane", () => {
     it("syncs an admin's GAB both ways and offers replacing it with the folder only as an explicit action", () => {
       const gab = book("gab", "gab", "write", "Global Address Book");
       const asAdmin = render(createElement(BookList, { books: [gab], admin: true, username: "root", settings: paneSettingsSchema.parse({}), onPairChange: () => {}, onReplace: () => {} }));
-      assert.match(asAdmin, /Two-way sync/);
+      assert.match(asAdmin, /Two-way/);
       assert.doesNotMatch(asAdmin, /Publish/);
       assert.match(asAdmin, /Replace the GAB with this folder/);
     });
@@ -159,7 +165,7 @@ describe("task pane", () => {
       const text = render(createElement(SyncResults, { results: [{ bookId: "ann", outcome, at: "" }], books: [book("ann", "pab", "write", "Ann's book")] }));
       assert.match(text, /Outlook: 1 added, 2 updated, 0 deleted/);
       assert.match(text, /Server: 0 added, 1 updated, 3 deleted/);
-      assert.match(text, /Conflict in Alice Smith, jobTitle: Outlook had “Lead”, the server had “CTO”; the server won/);
+      assert.match(text, /Conflict in Alice Smith, Job title: Outlook had “Lead”, the server had “CTO”; the server won/);
     });
   });
 
@@ -203,7 +209,7 @@ describe("task pane", () => {
       const store = createGraphStore({ getToken: async () => graph.token, baseUrl: `${await listen(graph.app)}/v1.0`, sleep: async () => {} });
       const books = [book("missing-book", "pab", "write", "Gone"), ...(await api.listBooks())];
 
-      const run = await syncBooks({ api, outlook: { store, codec: graphCodec }, deviceId: "dev-kim", admin: false, username: "kim", books, settings: paneSettingsSchema.parse({}) });
+      const run = await syncBooks({ api, outlook: { store, codec: graphCodec }, deviceId: "dev-kim", admin: false, username: "kim", books, settings: allOn(books) });
 
       assert.equal(run.sessionExpired, false);
       assert.equal(run.results[0].error, "No such address book");
@@ -216,7 +222,7 @@ describe("task pane", () => {
       const api = createServerApi({ baseUrl: await listen(t.app), getToken: () => user.token, fetch: withContractEndpoints().fetch });
       const outlook = memoryOutlookStore();
       const books = (await api.listBooks()).filter((b) => b.id === user.primaryBook);
-      let settings = paneSettingsSchema.parse({});
+      let settings = allOn(books);
       const paired: string[] = [];
 
       const first = await syncBooks({ api, outlook: outlook.connection, deviceId: "dev-lou", admin: false, username: "lou", books, settings, onPaired: (id) => void paired.push(id) });
@@ -243,7 +249,7 @@ describe("task pane", () => {
       const gab = (await api.listBooks()).find((b) => b.kind === "gab")!;
       const settings = {
         ...paneSettingsSchema.parse({}),
-        pairs: { [user.primaryBook]: { folderId: folder.id, folderName: "Contacts", policy: "server-wins" as const }, gab: { folderName: "Contacts", policy: "server-wins" as const } },
+        pairs: { [user.primaryBook]: { folderId: folder.id, folderName: "Contacts", policy: "server-wins" as const }, gab: { folderName: "Contacts", policy: "server-wins" as const, enabled: true } },
       };
       const books = (await api.listBooks()).filter((b) => b.id === user.primaryBook);
 
@@ -258,7 +264,7 @@ describe("task pane", () => {
       const api = createServerApi({ baseUrl: await listen(t.app), getToken: () => "expired", fetch: withContractEndpoints().fetch });
       const graph = createFakeGraph();
       const store = createGraphStore({ getToken: async () => graph.token, baseUrl: `${await listen(graph.app)}/v1.0`, sleep: async () => {} });
-      const run = await syncBooks({ api, outlook: { store, codec: graphCodec }, deviceId: "d", admin: false, username: "x", books: [book("a", "pab", "write"), book("b", "pab", "write")], settings: paneSettingsSchema.parse({}) });
+      const run = await syncBooks({ api, outlook: { store, codec: graphCodec }, deviceId: "d", admin: false, username: "x", books: [book("a", "pab", "write"), book("b", "pab", "write")], settings: allOn([book("a", "pab", "write"), book("b", "pab", "write")]) });
       assert.equal(run.sessionExpired, true);
       assert.deepEqual(run.results.map((r) => r.error), ["Your session expired; sign in again"]);
     });
