@@ -8,7 +8,8 @@ import { defaultFolderNames } from "./folder-pairs";
 import { isDecided, pairSettingsOf, type PairSettings, type PaneSettings } from "./pane-settings";
 
 export type FolderPick = { kind: "existing"; folderId: string; name: string } | { kind: "new"; name: string };
-export type SetupRow = { bookId: string; enabled: boolean; folder: FolderPick };
+/** `newName`: the new folder the picker offers this book, whatever is picked now. */
+export type SetupRow = { bookId: string; enabled: boolean; folder: FolderPick; newName: string };
 
 /** "Contacts — Bob Berg, shared with you, read-only": whose book, and what the user may do with it. */
 export function describeBook(book: Book, username: string): string {
@@ -39,11 +40,10 @@ function distinctName(base: string, used: Set<string>): string {
 export function initialSetup(books: Book[], allBooks: Book[], folders: ContactFolder[], username: string): SetupRow[] {
   const defaults = defaultFolderNames(allBooks, username);
   const used = new Set(folders.map((f) => f.name.toLowerCase()));
-  return books.map((book) => ({
-    bookId: book.id,
-    enabled: true,
-    folder: { kind: "new", name: distinctName(defaults.get(book.id) ?? book.name, used) },
-  }));
+  return books.map((book) => {
+    const newName = distinctName(defaults.get(book.id) ?? book.name, used);
+    return { bookId: book.id, enabled: true, folder: { kind: "new", name: newName }, newName };
+  });
 }
 
 /** Books the setup step asks about: every listed book nobody decided on yet. */
@@ -63,8 +63,7 @@ export function folderOptions(row: SetupRow, rows: SetupRow[], folders: ContactF
     if (bookId !== row.bookId && pair.folderId && pair.enabled !== false) takenByOthers.add(pair.folderId);
   }
   for (const other of rows) if (other.bookId !== row.bookId && other.enabled && other.folder.kind === "existing") takenByOthers.add(other.folder.folderId);
-  const own = row.folder.kind === "new" ? row.folder : undefined;
-  const options: FolderOption[] = own ? [{ value: "new", label: `New folder “${own.name}”`, pick: own }] : [];
+  const options: FolderOption[] = [{ value: "new", label: `New folder “${row.newName}”`, pick: { kind: "new", name: row.newName } }];
   for (const folder of folders) {
     if (!takenByOthers.has(folder.id)) options.push({ value: folder.id, label: folder.name, pick: { kind: "existing", folderId: folder.id, name: folder.name } });
   }

@@ -7,7 +7,11 @@ import { createElement } from "react";
 import { renderToString } from "react-dom/server";
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
 import { generate } from "selfsigned";
+import { createOfficeHost, isDarkColor } from "../../addin/office-host";
 import { createServerApi, type Book } from "../../addin/server-api";
+import { defaultServerUrl } from "../../addin/taskpane/app";
+import { folderText, lastSyncText } from "../../addin/taskpane/book-list";
+import { effectiveClientId, outlookAccessProblem } from "../../addin/taskpane/outlook-connection";
 import { paneSettingsSchema, type PaneSettings } from "../../addin/taskpane/pane-settings";
 import { contactText, fieldLabel } from "../../addin/taskpane/plain-words";
 import { describeBook, folderOptions, initialSetup, pairsFromSetup, setupProblem, undecidedBooks } from "../../addin/taskpane/setup";
@@ -84,6 +88,41 @@ describe("task pane setup, cancel and sign-in", () => {
       const rows = initialSetup([kim, bobs], [kim, bobs], [], "kim").map((r) => ({ ...r, folder: { kind: "existing" as const, folderId: "f1", name: "Clients" } }));
       assert.match(setupProblem(rows, [kim, bobs]) ?? "", /cannot share the folder “Clients”/);
       assert.equal(setupProblem([rows[0]!, { ...rows[1]!, enabled: false }], [kim, bobs]), undefined);
+    });
+  });
+
+  describe("the pane around the books", () => {
+    it("starts the sign-in form at the origin the pane was served from, unless an address was saved", () => {
+      assert.equal(defaultServerUrl("", "https://concord.example.com"), "https://concord.example.com");
+      assert.equal(defaultServerUrl("https://saved.example.com", "https://concord.example.com"), "https://saved.example.com");
+      assert.equal(defaultServerUrl("", "null"), "");
+    });
+
+    it("follows Office's theme: a dark background gives the dark theme", () => {
+      assert.equal(isDarkColor("#1f1f1f"), true);
+      assert.equal(isDarkColor("#ffffff"), false);
+      assert.equal(isDarkColor("#FFF"), false);
+      assert.equal(isDarkColor(undefined), false);
+      const office = { context: { officeTheme: { bodyBackgroundColor: "#262626" } } };
+      assert.equal(isDarkColor(createOfficeHost(office, undefined).officeTheme()?.bodyBackgroundColor), true);
+    });
+
+    it("takes the Graph client id from the server unless the user overrides it, and says what IT must do without one", () => {
+      const settings = paneSettingsSchema.parse({});
+      assert.equal(effectiveClientId(settings, "server-app"), "server-app");
+      assert.equal(effectiveClientId({ ...settings, graphClientId: " mine " }, "server-app"), "mine");
+      const m365 = { ...createOfficeHost(undefined, undefined), nestedAppAuthSupported: () => true, ewsAvailable: () => false };
+      assert.match(outlookAccessProblem(settings, m365, "") ?? "", /IT must register Concord in Microsoft Entra ID .* set GRAPH_CLIENT_ID/);
+      assert.equal(outlookAccessProblem(settings, m365, "server-app"), undefined);
+      const neither = { ...m365, nestedAppAuthSupported: () => false };
+      assert.match(outlookAccessProblem(settings, neither, "server-app") ?? "", /neither Nested App Authentication .* nor Exchange Web Services/);
+    });
+
+    it("shows on each card its folder and how its last sync ended", () => {
+      assert.equal(folderText(false, { policy: "server-wins" }), "Not synced");
+      assert.equal(folderText(true, { policy: "server-wins", folderName: "Clients", folderId: "f1" }), "Folder: “Clients”");
+      assert.equal(folderText(true, { policy: "server-wins", folderName: "Contacts (2)" }), "Folder: “Contacts (2)” (new, made on the first sync)");
+      assert.match(lastSyncText({ bookId: "b", at: "2026-01-01T10:00:00Z", error: "No such address book" }), /^Last sync .*: failed — No such address book$/);
     });
   });
 

@@ -16,7 +16,7 @@ import { BookList } from "../../addin/taskpane/book-list";
 import { ConfirmDeletesBody, confirmedFrom } from "../../addin/taskpane/confirm-deletes";
 import { defaultFolderNames } from "../../addin/taskpane/folder-pairs";
 import { chooseOutlookApi, connectOutlook } from "../../addin/taskpane/outlook-connection";
-import { loadSession, loadSettings, paneSettingsSchema, saveSession, saveSettings } from "../../addin/taskpane/pane-settings";
+import { loadSession, loadSettings, paneSettingsSchema, saveSession, saveSettings, type PaneSettings } from "../../addin/taskpane/pane-settings";
 import { describeRefusal, plainError } from "../../addin/taskpane/plain-words";
 import { syncBooks } from "../../addin/taskpane/sync-books";
 import { SyncResults } from "../../addin/taskpane/sync-results";
@@ -39,7 +39,7 @@ const render = (node: React.ReactElement) => renderToString(createElement(Fluent
     .replace(/\s+/g, " ");
 
 /** Settings with each book switched on in the setup step. */
-const allOn = (books: Book[]) => ({
+const allOn = (books: Book[]): PaneSettings => ({
   ...paneSettingsSchema.parse({}),
   pairs: Object.fromEntries(books.map((b) => [b.id, { policy: "server-wins" as const, enabled: true }])),
 });
@@ -75,7 +75,7 @@ describe("task pane", () => {
 
     it("asks for the Graph client id, or for Graph when EWS is unavailable", () => {
       const settings = paneSettingsSchema.parse({});
-      assert.throws(() => connectOutlook("graph", settings, memoryHost()), /Enter the Graph client id in Settings/);
+      assert.throws(() => connectOutlook("graph", settings, memoryHost()), /set GRAPH_CLIENT_ID on the Concord server/);
       assert.throws(() => connectOutlook("ews", settings, memoryHost({ ews: false })), /cannot reach Exchange Web Services/);
       assert.equal(connectOutlook("graph", { ...settings, graphClientId: "app-id" }, memoryHost()).store.kind, "graph");
     });
@@ -109,7 +109,7 @@ describe("task pane", () => {
 
     it("badges each book by access and offers the conflict policy only for two-way books", () => {
       const books = [book("gab", "gab", "read", "Global Address Book"), book("directory", "directory", "read", "Local Directory"), book("ann", "pab", "write", "Ann's book")];
-      const text = render(createElement(BookList, { books, admin: false, username: "ann", settings: paneSettingsSchema.parse({}), onPairChange: () => {} }));
+      const text = render(createElement(BookList, { books, admin: false, username: "ann", settings: allOn(books), onPairChange: () => {} }));
       assert.equal(text.match(/Read-only(?!:)/g)?.length, 2);
       assert.equal(text.match(/Read &amp; write/g)?.length, 1);
       assert.equal(text.match(/When both sides changed a field/g)?.length, 1);
@@ -118,7 +118,7 @@ describe("task pane", () => {
 
     it("syncs an admin's GAB both ways and offers replacing it with the folder only as an explicit action", () => {
       const gab = book("gab", "gab", "write", "Global Address Book");
-      const asAdmin = render(createElement(BookList, { books: [gab], admin: true, username: "root", settings: paneSettingsSchema.parse({}), onPairChange: () => {}, onReplace: () => {} }));
+      const asAdmin = render(createElement(BookList, { books: [gab], admin: true, username: "root", settings: allOn([gab]), onPairChange: () => {}, onReplace: () => {} }));
       assert.match(asAdmin, /Two-way/);
       assert.doesNotMatch(asAdmin, /Publish/);
       assert.match(asAdmin, /Replace the GAB with this folder/);
@@ -126,9 +126,9 @@ describe("task pane", () => {
 
     it("shows a paired book's folder by the name it was paired under and offers another folder", () => {
       const settings = { ...paneSettingsSchema.parse({}), pairs: { ann: { folderId: "AAMk=", folderName: "Old name", policy: "server-wins" as const } } };
-      const text = render(createElement(BookList, { books: [book("ann", "pab", "write", "Contacts", "ann")], admin: false, username: "ann", settings, onPairChange: () => {} }));
-      assert.match(text, /Syncs with the Outlook folder “Old name”/);
-      assert.match(text, /Use another folder/);
+      const text = render(createElement(BookList, { books: [book("ann", "pab", "write", "Contacts", "ann")], admin: false, username: "ann", settings, onPairChange: () => {}, onChangeFolder: () => {} }));
+      assert.match(text, /Folder: “Old name”/);
+      assert.match(text, /Change folder/);
     });
 
     it("names what a sync would delete, the first 50 per side and then how many more, with delete not the primary button", () => {
