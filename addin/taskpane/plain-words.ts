@@ -1,5 +1,6 @@
 // Every message the pane shows is written for the person using Outlook: no stack traces, no JSON.
-import type { Refusal } from "../../core/sync/sync-types";
+import { contactName } from "../../core/sync/reconcile";
+import type { Plan, Refusal } from "../../core/sync/sync-types";
 import { EwsError } from "../outlook/ews-soap";
 import { EwsTransportError } from "../outlook/ews-transport";
 import { GraphError } from "../outlook/graph-store";
@@ -100,4 +101,31 @@ export function describeReverted(names: string[]): string {
   const n = names.length;
   return `${n === 1 ? "1 contact was" : `${n} contacts were`} changed in Outlook, but this address book is read-only, so ` +
     `the server's version was put back: ${describeNames(names)}. Your text is below; copy it to keep it.`;
+}
+
+type Change = "added" | "updated" | "deleted";
+export type PreviewLines = { side: "outlook" | "server"; change: Change; text: string }[];
+
+/**
+ * What a preview would do, by name: per side and kind of change, the first 50 names and then how
+ * many more, so the user sees who is affected before anything is written.
+ */
+export function previewLines(plan: Pick<Plan, "actions" | "deletions">): PreviewLines {
+  const deleted = new Map([...plan.deletions.outlook, ...plan.deletions.server].map((d) => [d.uid, d.name]));
+  const names = { outlook: { added: [], updated: [], deleted: [] }, server: { added: [], updated: [], deleted: [] } } as Record<
+    "outlook" | "server", Record<Change, string[]>
+  >;
+  for (const action of plan.actions) {
+    const name = action.contact ? contactName(action.contact, action.uid) : (deleted.get(action.uid) ?? action.uid);
+    if (action.outlook) names.outlook[action.outlook === "create" ? "added" : action.outlook === "update" ? "updated" : "deleted"].push(name);
+    if (action.server) names.server[action.server === "delete" ? "deleted" : action.serverCreates ? "added" : "updated"].push(name);
+  }
+  const lines: PreviewLines = [];
+  for (const side of ["outlook", "server"] as const) {
+    for (const change of ["added", "updated", "deleted"] as const) {
+      const list = names[side][change];
+      if (list.length) lines.push({ side, change, text: `${side === "outlook" ? "Outlook" : "Server"}, ${change}: ${describeNames(list)}` });
+    }
+  }
+  return lines;
 }

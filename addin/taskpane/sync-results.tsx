@@ -2,7 +2,7 @@ import { Button, Caption1, MessageBar, MessageBarBody, ProgressBar, Text } from 
 import type { Book } from "../server-api";
 import type { SyncProgress } from "../sync/sync-session";
 import type { BookResult } from "./sync-books";
-import { contactText, describeCounts, describeRefusal, describeReverted, describeUnsynced, fieldLabel } from "./plain-words";
+import { contactText, previewLines, describeCounts, describeRefusal, describeReverted, describeUnsynced, fieldLabel } from "./plain-words";
 
 const phaseLabel: Record<SyncProgress["phase"], string> = {
   loading: "Loading the last sync",
@@ -74,6 +74,10 @@ export function SyncResults({ results, books }: { results: BookResult[]; books: 
           {result.outcome && (
             <div>
               {result.outcome.kind === "preview" && <Caption1>Preview only: nothing was changed.</Caption1>}
+              {result.outcome.kind === "preview" &&
+                previewLines(result.outcome.plan).map((line) => (
+                  <div key={`${line.side}-${line.change}`} data-preview={`${line.side}-${line.change}`}>{line.text}</div>
+                ))}
               {result.outcome.kind === "stopped" && <Caption1>Cancelled: what was written is kept; the rest syncs next time.</Caption1>}
               {result.outcome.kind === "needs-confirmation" && <Caption1>Waiting for your confirmation: {result.outcome.refusals.map(describeRefusal).join(" ")}</Caption1>}
               <div>Outlook: {describeCounts(result.outcome.counts.outlook)}</div>

@@ -13,7 +13,7 @@ import { defaultServerUrl } from "../../addin/taskpane/app";
 import { folderText, lastSyncText } from "../../addin/taskpane/book-list";
 import { effectiveClientId, outlookAccessProblem } from "../../addin/taskpane/outlook-connection";
 import { paneSettingsSchema, type PaneSettings } from "../../addin/taskpane/pane-settings";
-import { contactText, fieldLabel } from "../../addin/taskpane/plain-words";
+import { contactText, fieldLabel, previewLines } from "../../addin/taskpane/plain-words";
 import { describeBook, folderOptions, initialSetup, pairsFromSetup, setupProblem, undecidedBooks } from "../../addin/taskpane/setup";
 import { checkServerUrl, normalUsername, signInError } from "../../addin/taskpane/sign-in-errors";
 import { syncBooks } from "../../addin/taskpane/sync-books";
@@ -147,6 +147,22 @@ describe("task pane setup, cancel and sign-in", () => {
         }],
       }));
       assert.match(text, /Conflict in Alice Smith, Job title: Outlook had “Lead”/);
+    });
+
+    it("names in a preview who would be added, updated and deleted per side, the first 50 and then how many more", () => {
+      const contact = (uid: string) => ({ uid, displayName: `Person ${uid}`, emails: [], phones: [], addresses: [], urls: [], im: [], categories: [], extra: [] });
+      const plan = {
+        actions: [
+          ...Array.from({ length: 52 }, (_, i) => ({ uid: `n${i}`, row: "server-new" as const, outlook: "create" as const, contact: contact(`n${i}`) })),
+          { uid: "e", row: "outlook-changed" as const, server: "put" as const, contact: contact("e") },
+          { uid: "d", row: "outlook-deleted" as const, server: "delete" as const },
+        ],
+        deletions: { outlook: [], server: [{ uid: "d", name: "Dora Gone" }] },
+      };
+      const lines = previewLines(plan).map((l) => l.text);
+      assert.equal(lines.length, 3);
+      assert.match(lines[0]!, /^Outlook, added: Person n0, Person n1, .*Person n49 and 2 more$/);
+      assert.deepEqual(lines.slice(1), ["Server, updated: Person e", "Server, deleted: Dora Gone"]);
     });
 
     it("writes a contact out as one line per filled field", () => {
