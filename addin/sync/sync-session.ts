@@ -77,6 +77,8 @@ export type SyncOutcome = {
   plan: Plan;
   /** Edits made in Outlook to a read-only book's contacts that this sync reverted (or would revert). */
   reverted: RevertedEdit[];
+  /** Contacts already in the folder that were paired with the book's own (no duplicate made). */
+  matched: number;
 };
 
 /**
@@ -142,7 +144,8 @@ async function syncClaimed(request: SyncRequest, pair: string, mode: SyncMode, c
   const plan = reconcile(state.status, outlook, server, { mode, policy, dryRun, confirmedDeletes });
   const conflicts = plan.conflicts.map((c): ConflictReport => ({ ...c, name: contactName(serverByUid.get(c.uid), c.uid) }));
   const reverted = revertedEdits(plan, new Map(outlook.items.map((item) => [item.id, item])));
-  const planned = (kind: SyncOutcome["kind"]): SyncOutcome => ({ kind, mode, counts: plan.counts, conflicts, refusals: plan.refusals, errors: [], plan, reverted });
+  const matched = matchedCount(plan, state.status);
+  const planned = (kind: SyncOutcome["kind"]): SyncOutcome => ({ kind, mode, counts: plan.counts, conflicts, refusals: plan.refusals, errors: [], plan, reverted, matched });
   if (!plan.dryRun && request.shouldStop?.()) return { ...planned("stopped"), counts: countDone([]), reverted: [] };
   if (plan.dryRun) return planned("preview");
   if (plan.refusals.length) return planned("needs-confirmation");
@@ -182,6 +185,7 @@ async function syncClaimed(request: SyncRequest, pair: string, mode: SyncMode, c
     errors: run.errors,
     plan,
     reverted: reverted.filter((r) => succeeded.has(r.uid)),
+    matched: matchedCount({ actions: plan.actions.filter((a) => succeeded.has(a.uid)) }, state.status),
   };
   if (run.stopped) {
     // Like a sync killed between chunks: the status keeps what was written, the positions stay, and
@@ -202,6 +206,15 @@ async function syncClaimed(request: SyncRequest, pair: string, mode: SyncMode, c
     pending: nextPending(plan, run.results, reported),
   });
   return { kind: "synced", ...done };
+}
+
+// The rows of reconcile's table for an Outlook item and a server contact found to be the same one.
+const matchRows = new Set<Action["row"]>(["matched-alike", "matched-merged", "pull-revert-outlook", "publish-overwrite-server"]);
+
+/** Items the status did not know that were matched across the two sides, instead of duplicated. */
+function matchedCount(plan: Pick<Plan, "actions">, status: PairState["status"]): number {
+  const known = new Set(status.entries.map((entry) => entry.uid));
+  return plan.actions.filter((a) => matchRows.has(a.row) && a.outlookId !== undefined && !known.has(a.uid)).length;
 }
 
 /** The Outlook side of each item a pull reverts: the user's text, shown so it is not lost. */

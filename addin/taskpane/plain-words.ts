@@ -129,3 +129,7 @@ export function previewLines(plan: Pick<Plan, "actions" | "deletions">): Preview
   }
   return lines;
 }
+
+/** A first sync into a folder that already held contacts: how many were recognised, not duplicated. */
+export const describeMatched = (n: number) =>
+  `${n === 1 ? "1 contact" : `${n} contacts`} already in the folder matched the address book's and ${n === 1 ? "was" : "were"} not duplicated.`;

@@ -2,7 +2,7 @@ import { Button, Caption1, MessageBar, MessageBarBody, ProgressBar, Text } from 
 import type { Book } from "../server-api";
 import type { SyncProgress } from "../sync/sync-session";
 import type { BookResult } from "./sync-books";
-import { contactText, previewLines, describeCounts, describeRefusal, describeReverted, describeUnsynced, fieldLabel } from "./plain-words";
+import { contactText, previewLines, describeCounts, describeMatched, describeRefusal, describeReverted, describeUnsynced, fieldLabel } from "./plain-words";
 
 const phaseLabel: Record<SyncProgress["phase"], string> = {
   loading: "Loading the last sync",
@@ -87,6 +87,7 @@ export function SyncResults({ results, books }: { results: BookResult[]; books: 
                   Conflict in {c.name}, {fieldLabel(c.field)}: Outlook had “{show(c.outlook)}”, the server had “{show(c.server)}”; {c.winner === "outlook" ? "Outlook" : "the server"} won.
                 </div>
               ))}
+              {(result.outcome.matched ?? 0) > 0 && <div data-matched>{describeMatched(result.outcome.matched)}</div>}
               <Reverted edits={result.outcome.reverted ?? []} />
               {unsyncedOf(result).length > 0 && <div data-unsynced>{describeUnsynced(unsyncedOf(result))}</div>}
               {result.outcome.errors.map((e, i) => (

@@ -139,7 +139,7 @@ describe("task pane setup, cancel and sign-in", () => {
         results: [{
           bookId: "mine", at: "2026-01-01T10:00:00Z",
           outcome: {
-            kind: "synced", mode: "two-way", refusals: [], errors: [], reverted: [],
+            kind: "synced", mode: "two-way", refusals: [], errors: [], reverted: [], matched: 0,
             counts: { outlook: { created: 0, updated: 1, deleted: 0 }, server: { created: 0, updated: 0, deleted: 0 } },
             conflicts: [{ uid: "a", name: "Alice Smith", field: "jobTitle", outlook: "Lead", server: "CTO", winner: "server" }],
             plan: { unsynced: [] } as never,
@@ -224,6 +224,25 @@ describe("task pane setup, cancel and sign-in", () => {
       assert.equal(next.stopped, false);
       assert.equal(next.results[0]!.outcome?.counts.outlook.created, 50);
       assert.equal(outlook.namesIn(folderId).length, 250, "no duplicates");
+    });
+
+    it("matches the contacts a folder already holds on the first sync into it, and says how many", async () => {
+      const user = await t.user("ria");
+      const api = await apiFor(user.token);
+      await api.applyBatch(user.primaryBook, [person("r-1", "Rui Same", { emails: [{ type: "work", address: "rui@example.com" }] })]);
+      const outlook = memoryOutlookStore();
+      const folder = await outlook.store.ensureFolder("Existing");
+      outlook.userCreate(folder.id, { displayName: "Rui Same", emails: [{ type: "work", address: "rui@example.com" }] });
+      outlook.userCreate(folder.id, { displayName: "Only Outlook" });
+      const books = (await api.listBooks()).filter((b) => b.id === user.primaryBook);
+      const settings = {
+        ...paneSettingsSchema.parse({}),
+        pairs: { [user.primaryBook]: { policy: "server-wins" as const, enabled: true, folderId: folder.id, folderName: "Existing" } },
+      };
+      const run = await syncBooks({ api, outlook: outlook.connection, deviceId: "dev-ria", admin: false, username: "ria", books, settings });
+      assert.equal(run.results[0]!.outcome?.matched, 1, JSON.stringify(run.results[0]));
+      assert.deepEqual(outlook.namesIn(folder.id), ["Only Outlook", "Rui Same"]);
+      assert.match(render(createElement(SyncResults, { results: run.results, books })), /1 contact already in the folder matched the address book's and was not duplicated/);
     });
 
     it("reports the Outlook edits a read-only book put back, with the user's text", async () => {
