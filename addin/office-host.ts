@@ -19,12 +19,15 @@ export type OfficeHost = {
   ewsAvailable(): boolean;
   /** Nested App Authentication needs requirement set NestedAppAuth 1.1 (Graph path). */
   nestedAppAuthSupported(): boolean;
+  /** Office's theme (Office.context.officeTheme): the pane follows its background; undefined outside Office. */
+  officeTheme(): { bodyBackgroundColor?: string } | undefined;
 };
 
 type OfficeLike = {
   context?: {
     roamingSettings?: { get(name: string): unknown; set(name: string, value: unknown): void; remove(name: string): void; saveAsync(callback?: (result: { status: unknown; error?: { message?: string } }) => void): void };
     mailbox?: { makeEwsRequestAsync?: unknown };
+    officeTheme?: { bodyBackgroundColor?: string };
     requirements?: { isSetSupported(name: string, minVersion?: string): boolean };
   };
 };
@@ -40,6 +43,7 @@ export function createOfficeHost(office: OfficeLike | undefined = globalOffice()
     roaming: roamingSettings ? roamingStore(roamingSettings) : local,
     local,
     ewsAvailable: () => typeof office?.context?.mailbox?.makeEwsRequestAsync === "function",
+    officeTheme: () => office?.context?.officeTheme,
     nestedAppAuthSupported: () => {
       try {
         return office?.context?.requirements?.isSetSupported("NestedAppAuth", "1.1") === true;
@@ -113,4 +117,14 @@ export type TestHooks = { graphToken?: string; graphBaseUrl?: string };
 export function testHooks(): TestHooks | undefined {
   const hooks = (globalThis as { __concordTestHooks?: unknown }).__concordTestHooks;
   return hooks && typeof hooks === "object" ? (hooks as TestHooks) : undefined;
+}
+
+/** Whether a CSS hex colour (#rgb or #rrggbb) is dark: the pane then uses the dark theme. */
+export function isDarkColor(color: string | undefined): boolean {
+  const hex = color?.trim().replace(/^#/, "") ?? "";
+  const full = hex.length === 3 ? [...hex].map((c) => c + c).join("") : hex;
+  if (!/^[0-9a-f]{6}$/i.test(full)) return false;
+  const [r, g, b] = [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16) / 255);
+  // Relative luminance (WCAG), without the gamma step: close enough to tell dark from light.
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b! < 0.5;
 }

@@ -21,13 +21,17 @@ export type SavedSyncState = { json: unknown; etag: string };
 
 export type ServerApiErrorKind =
   | "session-expired" | "read-only" | "sync-token-expired" | "unreachable" | "conflict" | "invalid-credentials" | "pair-busy"
-  | "server";
+  | "server" | "too-many-attempts";
 
 /** Uids per lookup request (the server takes 1..1000). */
 export const maxLookupUids = MAX_LOOKUP;
 
 export class ServerApiError extends Error {
-  constructor(readonly kind: ServerApiErrorKind, message: string, readonly status?: number) {
+  constructor(
+    readonly kind: ServerApiErrorKind, message: string, readonly status?: number,
+    /** `cause`: the network error behind "unreachable"; `retryAfterSeconds`: from a 429's Retry-After. */
+    readonly more: { cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
     super(message);
     this.name = "ServerApiError";
   }
@@ -53,9 +57,10 @@ export function createServerApi(options: ServerApiOptions) {
     if (init.body !== undefined) headers["content-type"] = "application/json";
     try {
       return await fetch(`${baseUrl}${path}`, { method, headers, body: init.body });
-    } catch {
-      // fetch rejects only when no answer came: DNS, refused connection, TLS, CORS.
-      throw new ServerApiError("unreachable", `Cannot reach the Concord server at ${baseUrl}`);
+    } catch (cause) {
+      // fetch rejects only when no answer came: DNS, refused connection, TLS, CORS. The cause says
+      // which where the runtime tells (Node); a browser tells nothing.
+      throw new ServerApiError("unreachable", `Cannot reach the Concord server at ${baseUrl}`, undefined, { cause });
     }
   }
 
@@ -70,6 +75,10 @@ export function createServerApi(options: ServerApiOptions) {
     const response = await send("POST", "/api/auth/login", { body: JSON.stringify({ username, password }) });
     // On login a 401 means wrong credentials, not an expired session.
     if (response.status === 401) throw new ServerApiError("invalid-credentials", await serverMessage(response, "Wrong username or password"), 401);
+    if (response.status === 429) {
+      const retryAfterSeconds = Number(response.headers.get("retry-after")) || undefined;
+      throw new ServerApiError("too-many-attempts", await serverMessage(response, "Too many failed sign-ins"), 429, { retryAfterSeconds });
+    }
     return json(response, loginResultSchema);
   }
 
@@ -173,8 +182,16 @@ export function createServerApi(options: ServerApiOptions) {
     return new ServerApiError("server", await serverMessage(response, `The Concord server answered with error ${status}`), status);
   }
 
-  return { baseUrl, login, listBooks, readAllChanges, lookup, applyBatch, getSyncState, putSyncState, claimPair, releasePair };
+  /** The Graph (NAA) client id the server's administrator configured; null when none. Unauthenticated. */
+  async function clientConfig(): Promise<ClientConfig> {
+    return json(await send("GET", "/api/client-config"), clientConfigSchema);
+  }
+
+  return { baseUrl, login, clientConfig, listBooks, readAllChanges, lookup, applyBatch, getSyncState, putSyncState, claimPair, releasePair };
 }
+
+export const clientConfigSchema = z.object({ graphClientId: z.string().nullable() });
+export type ClientConfig = z.infer<typeof clientConfigSchema>;
 
 const bookPath = (book: string) => `/api/books/${encodeURIComponent(book)}`;
 

@@ -7,7 +7,7 @@ import type { Contact } from "../../core/contact/contact";
 import { contentHash } from "../../core/contact/content-hash";
 import { contactName, reconcile } from "../../core/sync/reconcile";
 import { runSync, type ActionError } from "../../core/sync/run-sync";
-import type { Action, ConfirmedDeletes, ConflictPolicy, Counts, OutlookAdapter, OutlookItem, Plan, Refusal, SideCounts, SyncMode } from "../../core/sync/sync-types";
+import type { Action, ConfirmedDeletes, OutlookContact, ConflictPolicy, Counts, OutlookAdapter, OutlookItem, Plan, Refusal, SideCounts, SyncMode } from "../../core/sync/sync-types";
 export type { ConfirmedDeletes };
 import type { OutlookContactStore } from "../outlook/outlook-store";
 import type { Book, ServerApi } from "../server-api";
@@ -50,6 +50,8 @@ export type SyncRequest = {
    *  most this much bookkeeping, which the next sync recovers by matching uids. */
   saveEveryMs?: number;
   onProgress?: (progress: SyncProgress) => void;
+  /** Cancel: asked between chunks; true stops after the current chunk, which is applied and saved whole. */
+  shouldStop?: () => boolean;
 };
 
 // A large book's status runs to megabytes; saving it after every chunk would upload it
@@ -59,9 +61,13 @@ const DEFAULT_SAVE_EVERY_MS = 10_000;
 
 export type ConflictReport = { uid: string; name: string; field: string; outlook: unknown; server: unknown; winner: "outlook" | "server" };
 
+/** An Outlook edit of a read-only book that the sync put back: the user's text, so it is not lost. */
+export type RevertedEdit = { uid: string; name: string; contact: OutlookContact };
+
 export type SyncOutcome = {
-  /** preview: a dry run. needs-confirmation: refused for deletes; run again with confirmedDeletes. */
-  kind: "synced" | "preview" | "needs-confirmation";
+  /** preview: a dry run. needs-confirmation: refused for deletes; run again with confirmedDeletes.
+   *  stopped: cancelled between chunks; what was written is saved, the rest syncs next time. */
+  kind: "synced" | "preview" | "needs-confirmation" | "stopped";
   mode: SyncMode;
   /** What was done (synced) or would be done (preview, needs-confirmation), per side. */
   counts: { outlook: SideCounts; server: SideCounts };
@@ -69,6 +75,10 @@ export type SyncOutcome = {
   refusals: Refusal[];
   errors: ActionError[];
   plan: Plan;
+  /** Edits made in Outlook to a read-only book's contacts that this sync reverted (or would revert). */
+  reverted: RevertedEdit[];
+  /** Contacts already in the folder that were paired with the book's own (no duplicate made). */
+  matched: number;
 };
 
 /**
@@ -133,7 +143,10 @@ async function syncClaimed(request: SyncRequest, pair: string, mode: SyncMode, c
   const { policy, dryRun, confirmedDeletes } = request;
   const plan = reconcile(state.status, outlook, server, { mode, policy, dryRun, confirmedDeletes });
   const conflicts = plan.conflicts.map((c): ConflictReport => ({ ...c, name: contactName(serverByUid.get(c.uid), c.uid) }));
-  const planned = (kind: SyncOutcome["kind"]): SyncOutcome => ({ kind, mode, counts: plan.counts, conflicts, refusals: plan.refusals, errors: [], plan });
+  const reverted = revertedEdits(plan, new Map(outlook.items.map((item) => [item.id, item])));
+  const matched = matchedCount(plan, state.status);
+  const planned = (kind: SyncOutcome["kind"]): SyncOutcome => ({ kind, mode, counts: plan.counts, conflicts, refusals: plan.refusals, errors: [], plan, reverted, matched });
+  if (!plan.dryRun && request.shouldStop?.()) return { ...planned("stopped"), counts: countDone([]), reverted: [] };
   if (plan.dryRun) return planned("preview");
   if (plan.refusals.length) return planned("needs-confirmation");
 
@@ -160,8 +173,26 @@ async function syncClaimed(request: SyncRequest, pair: string, mode: SyncMode, c
         lastSave = Date.now();
       },
       onProgress: ({ done, total }) => progress({ phase: "writing", done, total }),
+      shouldStop: request.shouldStop,
     },
   );
+  const succeeded = new Set(run.results.filter((r) => r.ok).map((r) => r.uid));
+  const done = {
+    mode,
+    counts: countDone(plan.actions.filter((a) => succeeded.has(a.uid))),
+    conflicts: conflicts.filter((c) => succeeded.has(c.uid)),
+    refusals: [],
+    errors: run.errors,
+    plan,
+    reverted: reverted.filter((r) => succeeded.has(r.uid)),
+    matched: matchedCount({ actions: plan.actions.filter((a) => succeeded.has(a.uid)) }, state.status),
+  };
+  if (run.stopped) {
+    // Like a sync killed between chunks: the status keeps what was written, the positions stay, and
+    // the next sync reads again everything this one had not finished.
+    await save({ ...state, status: run.status });
+    return { kind: "stopped", ...done };
+  }
 
   // Both sides were read: the positions advance, clean or not, and what this sync did not finish
   // (or wrote to Outlook itself) is read again directly next time.
@@ -174,16 +205,28 @@ async function syncClaimed(request: SyncRequest, pair: string, mode: SyncMode, c
     serverToken: feed.token,
     pending: nextPending(plan, run.results, reported),
   });
-  const succeeded = new Set(run.results.filter((r) => r.ok).map((r) => r.uid));
-  return {
-    kind: "synced",
-    mode,
-    counts: countDone(plan.actions.filter((a) => succeeded.has(a.uid))),
-    conflicts: conflicts.filter((c) => succeeded.has(c.uid)),
-    refusals: [],
-    errors: run.errors,
-    plan,
-  };
+  return { kind: "synced", ...done };
+}
+
+// The rows of reconcile's table for an Outlook item and a server contact found to be the same one.
+const matchRows = new Set<Action["row"]>(["matched-alike", "matched-merged", "pull-revert-outlook", "publish-overwrite-server"]);
+
+/** Items the status did not know that were matched across the two sides, instead of duplicated. */
+function matchedCount(plan: Pick<Plan, "actions">, status: PairState["status"]): number {
+  const known = new Set(status.entries.map((entry) => entry.uid));
+  return plan.actions.filter((a) => matchRows.has(a.row) && a.outlookId !== undefined && !known.has(a.uid)).length;
+}
+
+/** The Outlook side of each item a pull reverts: the user's text, shown so it is not lost. */
+function revertedEdits(plan: Plan, outlookById: Map<string, OutlookItem>): RevertedEdit[] {
+  const edits: RevertedEdit[] = [];
+  for (const action of plan.actions) {
+    if (action.row !== "pull-revert-outlook") continue;
+    const mine = action.outlookId ? outlookById.get(action.outlookId) : undefined;
+    if (!mine) continue;
+    edits.push({ uid: action.uid, name: contactName(action.contact, action.uid), contact: mine.contact });
+  }
+  return edits;
 }
 
 function outlookAdapter<Wire>({ store, codec }: OutlookConnection<Wire>, folderId: string, snapshot: Map<string, OutlookItem>): OutlookAdapter {

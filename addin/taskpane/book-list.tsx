@@ -1,10 +1,11 @@
-import { Badge, Button, Caption1, Card, Dropdown, Field, Input, Option, Text } from "@fluentui/react-components";
+import { Badge, Button, Caption1, Card, Dropdown, Field, Option, Text } from "@fluentui/react-components";
 import type { ConflictPolicy } from "../../core/sync/sync-types";
 import type { Book } from "../server-api";
 import { modeFor } from "../sync/sync-session";
-import { defaultFolderNames } from "./folder-pairs";
-import { conflictPolicies, pairSettingsOf, type PairSettings, type PaneSettings } from "./pane-settings";
+import { conflictPolicies, isEnabled, pairSettingsOf, type PairSettings, type PaneSettings } from "./pane-settings";
 import { modeLabel } from "./plain-words";
+import { ownerWords } from "./setup";
+import type { BookResult } from "./sync-books";
 
 const policyLabel: Record<ConflictPolicy, string> = { "server-wins": "Server wins", "outlook-wins": "Outlook wins", "newest-wins": "Newest wins" };
 
@@ -22,49 +23,46 @@ export type BookListProps = {
   username: string;
   settings: PaneSettings;
   busy?: boolean;
+  /** The last result per book, for "Last synced". */
+  results?: BookResult[];
   onPairChange(bookId: string, pair: PairSettings): void;
+  /** Opens the setup step for this book: switch it on or off, pick another folder. */
+  onChangeFolder?(bookId: string): void;
   /** "Replace the GAB with this folder": a dry run in publish mode, then a dialog naming what goes. */
   onReplace?(bookId: string): void;
 };
 
-export function BookList({ books, admin, username, settings, busy, onPairChange, onReplace }: BookListProps) {
-  const defaults = defaultFolderNames(books, username);
+export function BookList({ books, admin, username, settings, busy, results = [], onPairChange, onChangeFolder, onReplace }: BookListProps) {
   return (
     <div style={{ display: "flex", flexDirection: "column", gap: 8 }}>
       {books.map((book) => {
         const pair = pairSettingsOf(settings, book.id);
         const mode = modeFor(book);
         const badge = accessBadge(book, admin);
+        const enabled = isEnabled(settings.pairs[book.id]);
+        const last = results.find((r) => r.bookId === book.id);
         return (
-          <Card key={book.id} data-book={book.id}>
-            <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center", gap: 8 }}>
-              <Text weight="semibold">{book.name}</Text>
-              <Badge appearance="tint" color={badge.color}>{badge.text}</Badge>
+          <Card key={book.id} data-book={book.id} size="small">
+            <div style={{ display: "flex", justifyContent: "space-between", alignItems: "flex-start", gap: 8, flexWrap: "wrap" }}>
+              <Text weight="semibold" style={{ minWidth: 0, overflowWrap: "anywhere" }}>{book.name}</Text>
+              <Badge appearance="tint" color={badge.color} style={{ flexShrink: 0 }}>{badge.text}</Badge>
             </div>
-            <Caption1>{modeLabel[mode]}</Caption1>
-            {pair.folderId ? (
-              // Paired: the folder is found by its id whatever it is called now.
-              <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center", gap: 8 }}>
-                <Caption1>Syncs with the Outlook folder “{pair.folderName ?? defaults.get(book.id)}”</Caption1>
-                <Button size="small" appearance="subtle" onClick={() => onPairChange(book.id, { policy: pair.policy })}>
-                  Use another folder
-                </Button>
-              </div>
-            ) : (
-              <Field label="Outlook folder" size="small">
-                <Input
-                  size="small"
-                  value={pair.folderName ?? defaults.get(book.id) ?? book.name}
-                  onChange={(_e, d) => onPairChange(book.id, { ...pair, folderName: d.value })}
-                />
-              </Field>
+            <Caption1>Owner: {ownerWords(book, username)}</Caption1>
+            <Caption1>Mode: {modeLabel[mode]}</Caption1>
+            <Caption1 data-folder>{folderText(enabled, pair)}</Caption1>
+            {last && <Caption1 data-last>{lastSyncText(last)}</Caption1>}
+            {onChangeFolder && (
+              <Button size="small" appearance="subtle" disabled={busy} style={{ alignSelf: "flex-start" }} onClick={() => onChangeFolder(book.id)}>
+                {enabled ? "Change folder" : "Set up syncing"}
+              </Button>
             )}
-            {mode === "two-way" && (
+            {enabled && mode === "two-way" && (
               <Field label="When both sides changed a field" size="small">
                 <Dropdown
                   size="small"
                   value={policyLabel[pair.policy]}
                   selectedOptions={[pair.policy]}
+                  style={{ minWidth: 0 }}
                   onOptionSelect={(_e, d) => d.optionValue && onPairChange(book.id, { ...pair, policy: d.optionValue as ConflictPolicy })}
                 >
                   {conflictPolicies.map((policy) => (
@@ -73,12 +71,34 @@ export function BookList({ books, admin, username, settings, busy, onPairChange,
                 </Dropdown>
               </Field>
             )}
-            {canReplace(book, admin) && onReplace && (
-              <Button size="small" disabled={busy} onClick={() => onReplace(book.id)}>Replace the GAB with this folder</Button>
+            {enabled && canReplace(book, admin) && onReplace && (
+              <Button size="small" disabled={busy} style={{ alignSelf: "flex-start" }} onClick={() => onReplace(book.id)}>Replace the GAB with this folder</Button>
             )}
           </Card>
         );
       })}
     </div>
   );
+}
+
+/** The folder line of a card: paired (by id), to be made on the first sync, or not synced. */
+export function folderText(enabled: boolean, pair: PairSettings): string {
+  if (!enabled) return "Not synced";
+  if (pair.folderId) return `Folder: “${pair.folderName ?? "(renamed)"}”`;
+  return `Folder: “${pair.folderName ?? ""}” (new, made on the first sync)`;
+}
+
+/** "Last synced 10:42: 3 added, …" in the user's words, or what went wrong. */
+export function lastSyncText(result: BookResult): string {
+  const when = new Date(result.at).toLocaleString();
+  if (result.error) return `Last sync ${when}: failed — ${result.error}`;
+  const outcome = result.outcome;
+  if (!outcome) return `Last sync ${when}`;
+  const words: Record<typeof outcome.kind, string> = {
+    synced: outcome.errors.length ? `done, ${outcome.errors.length} not synced` : "done",
+    preview: "preview only, nothing changed",
+    "needs-confirmation": "waiting for your confirmation",
+    stopped: "cancelled, the rest syncs next time",
+  };
+  return `Last sync ${when}: ${words[outcome.kind]}`;
 }

@@ -12,6 +12,8 @@ const pairSettingsSchema = z.object({
   /** Before pairing: the name of the folder to pair with (made when missing). After: its name, for display. */
   folderName: z.string().optional(),
   policy: z.enum(conflictPolicies).default("server-wins"),
+  /** Chosen in the setup step: whether the book syncs at all. Unset: the user has not decided yet. */
+  enabled: z.boolean().optional(),
 });
 
 export const paneSettingsSchema = z.object({
@@ -21,6 +23,7 @@ export const paneSettingsSchema = z.object({
   intervalMinutes: z.number().int().min(0).max(24 * 60).default(15),
   /** auto: Graph where Nested App Authentication works, EWS elsewhere. */
   outlookApi: z.enum(["auto", "graph", "ews"]).default("auto"),
+  /** A per-user override of the Graph client id the server hands out (GET /api/client-config). */
   graphClientId: z.string().default(""),
   pairs: z.record(z.string(), pairSettingsSchema).default({}),
 });
@@ -51,3 +54,12 @@ export function loadSession(host: OfficeHost, now: Date): Session | undefined {
 export const saveSession = (host: OfficeHost, session: Session | undefined) => host.local.set("session", session && JSON.stringify(session));
 
 export const pairSettingsOf = (settings: PaneSettings, bookId: string): PairSettings => settings.pairs[bookId] ?? { policy: "server-wins" };
+
+/**
+ * Whether a book syncs. A pair made before the setup step existed (a folder id, no choice recorded)
+ * kept syncing, so it still does; a book nobody decided on never syncs.
+ */
+export const isEnabled = (pair: PairSettings | undefined): boolean => pair?.enabled ?? pair?.folderId !== undefined;
+
+/** Whether the user has decided on this book (synced or not) in the setup step. */
+export const isDecided = (pair: PairSettings | undefined): boolean => pair?.enabled !== undefined || pair?.folderId !== undefined;

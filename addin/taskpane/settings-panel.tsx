@@ -7,7 +7,14 @@ const apiLabel: Record<PaneSettings["outlookApi"], string> = {
   ews: "Exchange Web Services (EWS)",
 };
 
-export function SettingsPanel({ settings, onChange }: { settings: PaneSettings; onChange(settings: PaneSettings): void }) {
+export type SettingsPanelProps = {
+  settings: PaneSettings;
+  /** The client id the server hands out (GET /api/client-config), used unless overridden here. */
+  serverClientId?: string | null;
+  onChange(settings: PaneSettings): void;
+};
+
+export function SettingsPanel({ settings, serverClientId, onChange }: SettingsPanelProps) {
   return (
     <div style={{ display: "flex", flexDirection: "column", gap: 12 }}>
       <Field label="Reach Outlook contacts through">
@@ -21,10 +28,13 @@ export function SettingsPanel({ settings, onChange }: { settings: PaneSettings; 
           ))}
         </Dropdown>
       </Field>
-      <Field label="Graph client id" hint="The Entra ID application id your administrator registered for Concord.">
-        <Input value={settings.graphClientId} onChange={(_e, d) => onChange({ ...settings, graphClientId: d.value })} />
+      <Field
+        label="Graph client id (override)"
+        hint={serverClientId ? `Leave empty to use the server's: ${serverClientId}` : "The server sets none; your administrator registered one in Entra ID."}
+      >
+        <Input value={settings.graphClientId} placeholder={serverClientId ?? ""} onChange={(_e, d) => onChange({ ...settings, graphClientId: d.value })} />
       </Field>
-      <Field label="Sync every (minutes, 0 = only when asked)">
+      <Field label="Sync every (minutes, 0 = only when asked)" hint={backgroundSyncNote}>
         <Input
           type="number"
           min={0}
@@ -39,3 +49,8 @@ export function SettingsPanel({ settings, onChange }: { settings: PaneSettings; 
     </div>
   );
 }
+
+/** The honest limit of background sync: Outlook runs the pane only while it is open. */
+export const backgroundSyncNote =
+  "Outlook runs Concord only while this pane is open. Pin it (the pin at the top of the pane) to keep it open, and syncing, " +
+  "while you move between messages; an unpinned pane syncs only while it is open.";

@@ -20,7 +20,7 @@ export function SignIn({ serverUrl: initialUrl, username: initialUser, error, bu
   return (
     <form onSubmit={submit} style={{ display: "flex", flexDirection: "column", gap: 12 }} aria-label="Sign in to Concord">
       <Field label="Concord server" required>
-        <Input type="url" value={serverUrl} placeholder="https://concord.example.com" onChange={(_e, d) => setServerUrl(d.value)} />
+        <Input value={serverUrl} placeholder="https://concord.example.com" onChange={(_e, d) => setServerUrl(d.value)} />
       </Field>
       <Field label="User name" required>
         <Input value={username} autoComplete="username" onChange={(_e, d) => setUsername(d.value)} />

@@ -5,7 +5,7 @@ import type { Book, ServerApi } from "../server-api";
 import { ServerApiError } from "../server-api";
 import { syncPair, type ConfirmedDeletes, type OutlookConnection, type SyncOutcome, type SyncProgress } from "../sync/sync-session";
 import { defaultFolderNames, folderFor, pairedFolders } from "./folder-pairs";
-import { pairSettingsOf, type PairSettings, type PaneSettings } from "./pane-settings";
+import { isEnabled, pairSettingsOf, type PairSettings, type PaneSettings } from "./pane-settings";
 import { plainError } from "./plain-words";
 
 export type BookResult = { bookId: string; outcome?: SyncOutcome; error?: string; at: string };
@@ -27,12 +27,18 @@ export type SyncBooksRequest = {
   /** The deletions the user confirmed in the dialog (one book). */
   confirmedDeletes?: ConfirmedDeletes;
   now?: () => Date;
-  onProgress?: (bookId: string, progress: SyncProgress) => void;
+  /** `index` of `count`: "book 2 of 4". */
+  onProgress?: (bookId: string, progress: SyncProgress, overall: { index: number; count: number }) => void;
+  /** Cancel: true stops after the current chunk of the current book; later books are not started. */
+  shouldStop?: () => boolean;
   /** A book was paired with a folder: save it before anything is written to the folder. */
   onPaired?: (bookId: string, pair: PairSettings) => Promise<void> | void;
 };
 
-export type SyncBooksRun = { results: BookResult[]; sessionExpired: boolean; pairs: Record<string, PairSettings> };
+export type SyncBooksRun = { results: BookResult[]; sessionExpired: boolean; pairs: Record<string, PairSettings>; stopped: boolean };
+
+/** The books that sync: those the user switched on in the setup step (or paired before it existed). */
+export const enabledBooks = (books: Book[], settings: PaneSettings): Book[] => books.filter((b) => isEnabled(settings.pairs[b.id]));
 
 export async function syncBooks(request: SyncBooksRequest): Promise<SyncBooksRun> {
   const now = request.now ?? (() => new Date());
@@ -41,7 +47,9 @@ export async function syncBooks(request: SyncBooksRequest): Promise<SyncBooksRun
   const listed = request.allBooks ?? request.books;
   const names = defaultFolderNames(listed, request.username);
   const taken = pairedFolders(request.settings, listed);
-  for (const book of request.books) {
+  const books = enabledBooks(request.books, request.settings);
+  for (const [index, book] of books.entries()) {
+    if (request.shouldStop?.()) return { results, sessionExpired: false, pairs, stopped: true };
     try {
       const settings = { ...request.settings, pairs: { ...request.settings.pairs, ...pairs } };
       const folder = await folderFor(request.outlook.store, settings, book, names.get(book.id) ?? book.name, taken);
@@ -61,13 +69,15 @@ export async function syncBooks(request: SyncBooksRequest): Promise<SyncBooksRun
         policy: pairSettingsOf(settings, book.id).policy,
         dryRun: request.dryRun,
         confirmedDeletes: request.confirmedDeletes,
-        onProgress: (progress) => request.onProgress?.(book.id, progress),
+        onProgress: (progress) => request.onProgress?.(book.id, progress, { index: index + 1, count: books.length }),
+        shouldStop: request.shouldStop,
       });
       results.push({ bookId: book.id, outcome, at: now().toISOString() });
+      if (outcome.kind === "stopped") return { results, sessionExpired: false, pairs, stopped: true };
     } catch (error) {
       results.push({ bookId: book.id, error: plainError(error), at: now().toISOString() });
-      if (error instanceof ServerApiError && error.kind === "session-expired") return { results, sessionExpired: true, pairs };
+      if (error instanceof ServerApiError && error.kind === "session-expired") return { results, sessionExpired: true, pairs, stopped: false };
     }
   }
-  return { results, sessionExpired: false, pairs };
+  return { results, sessionExpired: false, pairs, stopped: false };
 }

@@ -16,11 +16,14 @@ export type RunSyncOptions = {
   chunkSize?: number;
   saveStatus?: (status: SyncStatus) => Promise<void> | void;
   onProgress?: (progress: { done: number; total: number }) => void;
+  /** Asked before each chunk: true stops the run there, every chunk before it fully applied and saved. */
+  shouldStop?: () => boolean;
 };
 
 export type ActionResult = { uid: string; row: Row; ok: boolean; outlookId?: string; server?: ServerOpResult["status"] };
 export type ActionError = { uid: string; side: Side; message: string };
-export type SyncRun = { status: SyncStatus; results: ActionResult[]; errors: ActionError[] };
+/** `stopped`: shouldStop ended the run before every action was tried; the untried ones have no result. */
+export type SyncRun = { status: SyncStatus; results: ActionResult[]; errors: ActionError[]; stopped: boolean };
 
 export class PlanRefusedError extends Error {
   constructor(readonly reason: "dry-run" | "refused" | "server-write-in-pull", readonly refusals: Refusal[] = []) {
@@ -49,6 +52,7 @@ export async function runSync(plan: Plan, adapters: SyncAdapters, status: SyncSt
   const chunkSize = Math.max(1, options.chunkSize ?? 50);
   const total = plan.actions.length;
   for (let start = 0; start < total; start += chunkSize) {
+    if (options.shouldStop?.()) return { status: book.status(), results, errors, stopped: true };
     const chunk = plan.actions.slice(start, start + chunkSize);
     const outcomes = await applyOutlook(chunk, adapters, errors, results);
     for (const outcome of await applyServer(outcomes, adapters, errors, results)) {
@@ -58,7 +62,7 @@ export async function runSync(plan: Plan, adapters: SyncAdapters, status: SyncSt
     await options.saveStatus?.(book.status());
     options.onProgress?.({ done: Math.min(start + chunkSize, total), total });
   }
-  return { status: book.status(), results, errors };
+  return { status: book.status(), results, errors, stopped: false };
 }
 
 /** Outlook first: an item that needs its uid stamped has it before the server hears of it. */

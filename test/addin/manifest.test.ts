@@ -54,6 +54,17 @@ describe("add-in manifest", () => {
     assert.equal(result.ok, false);
   });
 
+  it("offers a pinnable pane through VersionOverrides 1.1, where the schema allows SupportsPinning", async () => {
+    assert.match(manifest, /xsi:type="VersionOverridesV1_1"[\s\S]*<SupportsPinning>true<\/SupportsPinning>/);
+    // The 1.0 overrides do not know SupportsPinning: placed there, the manifest no longer validates.
+    const misplaced = manifest.replace(
+      /(xsi:type="VersionOverridesV1_0">[\s\S]*?<SourceLocation resid="Taskpane.Url"\/>)/,
+      "$1<SupportsPinning>true</SupportsPinning>",
+    );
+    assert.notEqual(misplaced, manifest);
+    assert.equal((await validate(await writeTemp("pin-in-1.0.xml", misplaced))).ok, false);
+  });
+
   it("is a mail add-in with ReadWriteMailbox, which makeEwsRequestAsync needs", () => {
     assert.match(manifest, /xsi:type="MailApp"/);
     assert.match(manifest, /<Permissions>ReadWriteMailbox<\/Permissions>/);
@@ -80,7 +91,8 @@ describe("add-in manifest", () => {
   });
 
   it("references icons that exist as PNGs of the size their name gives", async () => {
-    const icons = urlsIn(manifest).filter((url) => url.includes("/assets/"));
+    // The 1.1 overrides repeat the 1.0 resources: each icon is checked once.
+    const icons = [...new Set(urlsIn(manifest).filter((url) => url.includes("/assets/")))];
     assert.deepEqual(icons.map((url) => url.match(/icon-(\d+)\.png$/)?.[1]).sort(), ["128", "16", "32", "64", "80"]);
     for (const url of icons) {
       const file = await readFile(new URL(`../../addin/assets/${url.split("/assets/")[1]}`, import.meta.url));

@@ -16,7 +16,7 @@ import { BookList } from "../../addin/taskpane/book-list";
 import { ConfirmDeletesBody, confirmedFrom } from "../../addin/taskpane/confirm-deletes";
 import { defaultFolderNames } from "../../addin/taskpane/folder-pairs";
 import { chooseOutlookApi, connectOutlook } from "../../addin/taskpane/outlook-connection";
-import { loadSession, loadSettings, paneSettingsSchema, saveSession, saveSettings } from "../../addin/taskpane/pane-settings";
+import { loadSession, loadSettings, paneSettingsSchema, saveSession, saveSettings, type PaneSettings } from "../../addin/taskpane/pane-settings";
 import { describeRefusal, plainError } from "../../addin/taskpane/plain-words";
 import { syncBooks } from "../../addin/taskpane/sync-books";
 import { SyncResults } from "../../addin/taskpane/sync-results";
@@ -37,6 +37,12 @@ const render = (node: React.ReactElement) => renderToString(createElement(Fluent
     .replace(/<!-- -->/g, "")
     .replace(/<[^>]+>/g, " ")
     .replace(/\s+/g, " ");
+
+/** Settings with each book switched on in the setup step. */
+const allOn = (books: Book[]): PaneSettings => ({
+  ...paneSettingsSchema.parse({}),
+  pairs: Object.fromEntries(books.map((b) => [b.id, { policy: "server-wins" as const, enabled: true }])),
+});
 
 const book = (id: string, kind: Book["kind"], access: Book["access"], name = id, owner: string | null = null, ownerName?: string): Book =>
   ({ id, kind, access, name, owner, ...(ownerName ? { ownerName } : {}) }) as Book;
@@ -69,7 +75,7 @@ describe("task pane", () => {
 
     it("asks for the Graph client id, or for Graph when EWS is unavailable", () => {
       const settings = paneSettingsSchema.parse({});
-      assert.throws(() => connectOutlook("graph", settings, memoryHost()), /Enter the Graph client id in Settings/);
+      assert.throws(() => connectOutlook("graph", settings, memoryHost()), /set GRAPH_CLIENT_ID on the Concord server/);
       assert.throws(() => connectOutlook("ews", settings, memoryHost({ ews: false })), /cannot reach Exchange Web Services/);
       assert.equal(connectOutlook("graph", { ...settings, graphClientId: "app-id" }, memoryHost()).store.kind, "graph");
     });
@@ -103,7 +109,7 @@ describe("task pane", () => {
 
     it("badges each book by access and offers the conflict policy only for two-way books", () => {
       const books = [book("gab", "gab", "read", "Global Address Book"), book("directory", "directory", "read", "Local Directory"), book("ann", "pab", "write", "Ann's book")];
-      const text = render(createElement(BookList, { books, admin: false, username: "ann", settings: paneSettingsSchema.parse({}), onPairChange: () => {} }));
+      const text = render(createElement(BookList, { books, admin: false, username: "ann", settings: allOn(books), onPairChange: () => {} }));
       assert.equal(text.match(/Read-only(?!:)/g)?.length, 2);
       assert.equal(text.match(/Read &amp; write/g)?.length, 1);
       assert.equal(text.match(/When both sides changed a field/g)?.length, 1);
@@ -112,17 +118,17 @@ describe("task pane", () => {
 
     it("syncs an admin's GAB both ways and offers replacing it with the folder only as an explicit action", () => {
       const gab = book("gab", "gab", "write", "Global Address Book");
-      const asAdmin = render(createElement(BookList, { books: [gab], admin: true, username: "root", settings: paneSettingsSchema.parse({}), onPairChange: () => {}, onReplace: () => {} }));
-      assert.match(asAdmin, /Two-way sync/);
+      const asAdmin = render(createElement(BookList, { books: [gab], admin: true, username: "root", settings: allOn([gab]), onPairChange: () => {}, onReplace: () => {} }));
+      assert.match(asAdmin, /Two-way/);
       assert.doesNotMatch(asAdmin, /Publish/);
       assert.match(asAdmin, /Replace the GAB with this folder/);
     });
 
     it("shows a paired book's folder by the name it was paired under and offers another folder", () => {
       const settings = { ...paneSettingsSchema.parse({}), pairs: { ann: { folderId: "AAMk=", folderName: "Old name", policy: "server-wins" as const } } };
-      const text = render(createElement(BookList, { books: [book("ann", "pab", "write", "Contacts", "ann")], admin: false, username: "ann", settings, onPairChange: () => {} }));
-      assert.match(text, /Syncs with the Outlook folder “Old name”/);
-      assert.match(text, /Use another folder/);
+      const text = render(createElement(BookList, { books: [book("ann", "pab", "write", "Contacts", "ann")], admin: false, username: "ann", settings, onPairChange: () => {}, onChangeFolder: () => {} }));
+      assert.match(text, /Folder: “Old name”/);
+      assert.match(text, /Change folder/);
     });
 
     it("names what a sync would delete, the first 50 per side and then how many more, with delete not the primary button", () => {
@@ -159,7 +165,7 @@ describe("task pane", () => {
       const text = render(createElement(SyncResults, { results: [{ bookId: "ann", outcome, at: "" }], books: [book("ann", "pab", "write", "Ann's book")] }));
       assert.match(text, /Outlook: 1 added, 2 updated, 0 deleted/);
       assert.match(text, /Server: 0 added, 1 updated, 3 deleted/);
-      assert.match(text, /Conflict in Alice Smith, jobTitle: Outlook had “Lead”, the server had “CTO”; the server won/);
+      assert.match(text, /Conflict in Alice Smith, Job title: Outlook had “Lead”, the server had “CTO”; the server won/);
     });
   });
 
@@ -203,7 +209,7 @@ describe("task pane", () => {
       const store = createGraphStore({ getToken: async () => graph.token, baseUrl: `${await listen(graph.app)}/v1.0`, sleep: async () => {} });
       const books = [book("missing-book", "pab", "write", "Gone"), ...(await api.listBooks())];
 
-      const run = await syncBooks({ api, outlook: { store, codec: graphCodec }, deviceId: "dev-kim", admin: false, username: "kim", books, settings: paneSettingsSchema.parse({}) });
+      const run = await syncBooks({ api, outlook: { store, codec: graphCodec }, deviceId: "dev-kim", admin: false, username: "kim", books, settings: allOn(books) });
 
       assert.equal(run.sessionExpired, false);
       assert.equal(run.results[0].error, "No such address book");
@@ -216,7 +222,7 @@ describe("task pane", () => {
       const api = createServerApi({ baseUrl: await listen(t.app), getToken: () => user.token, fetch: withContractEndpoints().fetch });
       const outlook = memoryOutlookStore();
       const books = (await api.listBooks()).filter((b) => b.id === user.primaryBook);
-      let settings = paneSettingsSchema.parse({});
+      let settings = allOn(books);
       const paired: string[] = [];
 
       const first = await syncBooks({ api, outlook: outlook.connection, deviceId: "dev-lou", admin: false, username: "lou", books, settings, onPaired: (id) => void paired.push(id) });
@@ -243,7 +249,7 @@ describe("task pane", () => {
       const gab = (await api.listBooks()).find((b) => b.kind === "gab")!;
       const settings = {
         ...paneSettingsSchema.parse({}),
-        pairs: { [user.primaryBook]: { folderId: folder.id, folderName: "Contacts", policy: "server-wins" as const }, gab: { folderName: "Contacts", policy: "server-wins" as const } },
+        pairs: { [user.primaryBook]: { folderId: folder.id, folderName: "Contacts", policy: "server-wins" as const }, gab: { folderName: "Contacts", policy: "server-wins" as const, enabled: true } },
       };
       const books = (await api.listBooks()).filter((b) => b.id === user.primaryBook);
 
@@ -258,7 +264,7 @@ describe("task pane", () => {
       const api = createServerApi({ baseUrl: await listen(t.app), getToken: () => "expired", fetch: withContractEndpoints().fetch });
       const graph = createFakeGraph();
       const store = createGraphStore({ getToken: async () => graph.token, baseUrl: `${await listen(graph.app)}/v1.0`, sleep: async () => {} });
-      const run = await syncBooks({ api, outlook: { store, codec: graphCodec }, deviceId: "d", admin: false, username: "x", books: [book("a", "pab", "write"), book("b", "pab", "write")], settings: paneSettingsSchema.parse({}) });
+      const run = await syncBooks({ api, outlook: { store, codec: graphCodec }, deviceId: "d", admin: false, username: "x", books: [book("a", "pab", "write"), book("b", "pab", "write")], settings: allOn([book("a", "pab", "write"), book("b", "pab", "write")]) });
       assert.equal(run.sessionExpired, true);
       assert.deepEqual(run.results.map((r) => r.error), ["Your session expired; sign in again"]);
     });

@@ -150,6 +150,27 @@ describe("runSync", () => {
     assert.deepEqual(server.batches.map((b) => b.length), [3, 3, 1]);
   });
 
+  it("stops before the next chunk when asked, every chunk before it applied and saved, and finishes on the next run", async () => {
+    const s = sides();
+    for (let i = 0; i < 7; i++) s.outlook.userCreate(unstamped(person(`p${i}`)));
+    const plan = planFor(s);
+    const server = s.server.adapter(new Faults());
+    let chunks = 0;
+    const run = await runSync(plan, { outlook: s.outlook.adapter(new Faults()), server }, s.status, {
+      chunkSize: 3,
+      onProgress: () => void chunks++,
+      shouldStop: () => chunks >= 1,
+    });
+    assert.equal(run.stopped, true);
+    assert.equal(run.results.length, 3);
+    assert.deepEqual(server.batches.map((b) => b.length), [3]);
+    assert.equal(run.status.entries.length, 3);
+    s.status = run.status;
+    await sync(s);
+    assertConverged(s);
+    assert.equal(s.server.items.size, 7);
+  });
+
   it("reaches the same final state with no duplicates when killed after any number of writes and run again", async () => {
     const build = () => {
       const s = sides();

@@ -7,12 +7,18 @@ import { createServerApi } from "../../addin/server-api";
 import { pairId, pairStateFromJson } from "../../addin/sync/pair-state";
 import { CLAIM_SECONDS } from "../../addin/sync/pair-claim";
 import type { SyncProgress } from "../../addin/sync/sync-session";
-import { paneSettingsSchema } from "../../addin/taskpane/pane-settings";
+import { paneSettingsSchema, type PaneSettings } from "../../addin/taskpane/pane-settings";
 import { syncBooks } from "../../addin/taskpane/sync-books";
 import {
   assertUnique, byName, contact, outlookContacts, outlookWrites, person, serverContacts, startStack,
   type Account, type Mailbox, type Stack,
 } from "./support/stack";
+
+/** Pane settings after the setup step with every book switched on (each folder still to be paired). */
+const switchedOn = (books: { id: string }[]): PaneSettings => ({
+  ...paneSettingsSchema.parse({}),
+  pairs: Object.fromEntries(books.map((b) => [b.id, { policy: "server-wins" as const, enabled: true }])),
+});
 
 const names = (contacts: { displayName: string }[]) => contacts.map((c) => c.displayName).sort();
 /** Every item of an Outlook folder, synced or not. */
@@ -375,7 +381,8 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
         const box = await stack.mailbox();
         const ownFolder = (await box.outlook.store.ensureFolder("Contacts")).id;
         box.graph.addContact(ownFolder, person("Olive", "Outlook"));
-        let settings = paneSettingsSchema.parse({});
+        // The user switched every book on in the pane's setup step.
+        let settings = switchedOn(books);
         const syncAll = async () => {
           const { api, deviceId, username } = uma;
           const run = await syncBooks({ api, outlook: box.outlook, deviceId, admin: false, username, books, settings });
@@ -477,7 +484,7 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       const box = await stack.mailbox();
       const gabFolder = (await box.outlook.store.ensureFolder("Global Address Book")).id;
       box.graph.addContact(gabFolder, person("Local", "Pal"));
-      let settings = paneSettingsSchema.parse({});
+      let settings = switchedOn(books);
       const { api, deviceId, username } = root;
       const request = { api, outlook: box.outlook, deviceId, admin: true, username, books };
       const preview = await syncBooks({ ...request, settings, dryRun: true });

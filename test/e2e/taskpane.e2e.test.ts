@@ -1,15 +1,10 @@
 // The built task pane in headless Chromium, served by the real server, syncing with a fake Graph
 // mailbox: sign in, pair books with folders, Sync now, edits on both sides, Sync now again.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { ensureAddinBuilt } from "./support/addin-build";
-import { officeJsReplacement, officeStubScript } from "./support/office-stub";
-import { byName, outlookContacts, person, serverContacts, startStack, type Account, type Mailbox, type Stack } from "./support/stack";
-
-const artifacts = join(process.cwd(), "test-artifacts");
-const chromiumArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"];
+import { byName, outlookContacts, person, serverContacts, startStack, type Account, type Stack } from "./support/stack";
+import { assertFits, chromiumArgs, openPane, pickFolder, roamedSettings, screenshot, signIn, syncsFinished } from "./pane-harness";
 
 describe("task pane in Chromium: sign in, pair, sync both ways", function () {
   this.timeout(240_000);
@@ -25,42 +20,6 @@ describe("task pane in Chromium: sign in, pair, sync both ways", function () {
     await browser?.close();
     await stack?.close();
   });
-
-  /** A page with the Office stub, the real office.js swapped out, and every page error kept. */
-  async function openPane(box: Mailbox) {
-    const context = await browser.newContext({ viewport: { width: 420, height: 1000 } });
-    await context.addInitScript({ content: officeStubScript({ hooks: { graphToken: box.graph.token, graphBaseUrl: box.graphUrl } }) });
-    const officeJsLoads: string[] = [];
-    await context.route("**/office/office.js", (route) => {
-      officeJsLoads.push(route.request().url());
-      return route.fulfill({ contentType: "application/javascript", body: officeJsReplacement });
-    });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-    // Failed loads are judged by their responses below, where the URL is known.
-    page.on("console", (message) => void (message.type() === "error" && !message.text().startsWith("Failed to load resource") && problems.push(`console: ${message.text()}`)));
-    page.on("response", (response) => {
-      // A pair's first sync finds no saved state: 404 is the API's answer for that (server/routes/sync-state.ts).
-      const firstSync = response.status() === 404 && response.request().method() === "GET" && response.url().includes("/api/sync-state/");
-      if (response.status() >= 400 && !firstSync) problems.push(`${response.status()} ${response.request().method()} ${response.url()}`);
-    });
-    // One GET of a pair's sync state starts each book's sync (addin/sync/sync-session.ts, "loading").
-    const syncStarts = { count: 0 };
-    page.on("request", (request) => void (request.method() === "GET" && request.url().includes("/api/sync-state/") && syncStarts.count++));
-    await page.goto(`${stack.serverUrl}/taskpane.html`);
-    return { page, problems, officeJsLoads, syncStarts, close: () => context.close() };
-  }
-
-  /** Waits until `books` more syncs have started and the pane is idle again (Sync now enabled). */
-  async function syncsFinished(page: Page, syncStarts: { count: number }, from: number, books: number) {
-    const button = page.getByRole("button", { name: "Sync now" });
-    const deadline = Date.now() + 60_000;
-    while (syncStarts.count < from + books || !(await button.isEnabled())) {
-      assert.ok(Date.now() < deadline, `syncs did not finish: ${syncStarts.count - from} of ${books} started`);
-      await page.waitForTimeout(50);
-    }
-  }
 
   async function editOnServer(who: Account, book: string, uid: string, change: Record<string, unknown>) {
     const url = `${stack.serverUrl}/api/books/${book}/contacts/${encodeURIComponent(uid)}`;
@@ -92,54 +51,46 @@ describe("task pane in Chromium: sign in, pair, sync both ways", function () {
     box.graph.addContact(clients.id, person("Olga", "Outlook", { jobTitle: "Designer" }));
     box.graph.addContact(clients.id, person("Paul", "Outlook"));
 
-    const pane = await openPane(box);
+    const pane = await openPane(browser, stack, box);
     const { page } = pane;
     assert.equal(pane.officeJsLoads.length, 1, "the page asks for office/office.js from its own origin");
 
-    // Sign in through the form.
-    await page.getByLabel("Concord server").fill(stack.serverUrl);
-    await page.getByLabel("User name").fill("ann");
-    await page.getByLabel("Password").fill(ann.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    // Sign in through the form: the server address is the pane's own origin; the user name in any case.
+    assert.equal(await page.getByLabel("Concord server").inputValue(), stack.serverUrl);
+    await signIn(page, "ANN", ann.password);
 
-    // Signed in, the pane lists the books and syncs each once on open, into a folder named after it.
-    await syncsFinished(page, pane.syncStarts, 0, ann.books.length);
+    // The setup step lists every book; nothing syncs before Start syncing.
+    await page.getByRole("button", { name: "Start syncing" }).waitFor();
+    assert.deepEqual(await page.locator("[data-setup]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-setup"))), ann.books.map((b) => b.id));
+    assert.equal(pane.syncStarts.count, 0);
+    assert.deepEqual([...box.graph.mailbox.folders.values()].map((f) => f.displayName), ["Clients"]);
+    // The PAB goes into the existing "Clients" folder, picked from the folders Outlook has.
+    await pickFolder(page, ann.primary.id, "Clients");
+    await assertFits(page, "setup");
+    await page.getByRole("button", { name: "Start syncing" }).click();
+    await syncsFinished(pane, 0, ann.books.length);
+
     assert.deepEqual(await page.locator("[data-book]").evaluateAll((cards) => cards.map((c) => c.getAttribute("data-book"))), ann.books.map((b) => b.id));
     const gabCard = page.locator('[data-book="gab"]');
     assert.match(await gabCard.innerText(), /Read-only/);
-    // Each book is now paired with its folder by id; the card names the folder instead of asking for one.
-    assert.match(await gabCard.innerText(), /Syncs with the Outlook folder “Global Address Book”/);
-    assert.equal(await gabCard.getByLabel("Outlook folder").count(), 0);
+    assert.match(await gabCard.innerText(), /Mode: Outlook follows the server/);
+    // Each book is now paired with its folder by id; the card names the folder.
+    assert.match(await gabCard.innerText(), /Folder: “Global Address Book”/);
+    assert.match(await gabCard.innerText(), /Last sync .*: done/);
     const folders = new Map([...box.graph.mailbox.folders.values()].map((f) => [f.displayName, f.id]));
     const gabFolder = folders.get("Global Address Book")!;
     assert.ok(gabFolder, "the GAB's folder was created");
-    type Roamed = { __concordRoamingSaved: Record<string, string> };
-    const roamedSettings = async () =>
-      JSON.parse(await page.evaluate(() => (window as unknown as Roamed).__concordRoamingSaved["concord.settings"]));
     assert.deepEqual([...byName(outlookContacts(box.graph, gabFolder)).keys()].sort(), ["Hana Ito", "Ivan Roe"]);
-    assert.deepEqual(outlookContacts(box.graph, folders.get(ann.primary.name)!).map((c) => c.displayName), ["Sam Server"]);
 
-    let roamed = await roamedSettings();
+    const roamed = await roamedSettings(page);
     assert.equal(roamed.pairs.gab.folderId, gabFolder, "the pairing roams with the mailbox, by folder id");
-    assert.equal(roamed.pairs[ann.primary.id].folderId, folders.get(ann.primary.name));
-
-    // Pair the PAB with the existing "Clients" folder instead; the choice roams with the mailbox.
+    assert.equal(roamed.serverUrl, stack.serverUrl);
+    assert.equal(roamed.username, "ann");
+    const pabPair = roamed.pairs[ann.primary.id];
+    assert.equal(pabPair.folderId, clients.id, "paired with Clients by id");
     const pabCard = page.locator(`[data-book="${ann.primary.id}"]`);
     assert.match(await pabCard.innerText(), /Read & write/);
-    await pabCard.getByRole("button", { name: "Use another folder" }).click();
-    await pabCard.getByLabel("Outlook folder").fill("Clients");
-    roamed = await roamedSettings();
-    assert.equal(roamed.pairs[ann.primary.id].folderName, "Clients");
-    assert.equal(roamed.pairs[ann.primary.id].folderId, undefined);
-    assert.equal(roamed.serverUrl, stack.serverUrl);
-
-    let from = pane.syncStarts.count;
-    await page.getByRole("button", { name: "Sync now" }).click();
-    await syncsFinished(page, pane.syncStarts, from, ann.books.length);
-
-    const pabPair = (await roamedSettings()).pairs[ann.primary.id];
-    assert.equal(pabPair.folderId, clients.id, "paired with Clients by id on its first sync");
-    assert.match(await pabCard.innerText(), /Syncs with the Outlook folder “Clients”/);
+    assert.match(await pabCard.innerText(), /Folder: “Clients”/);
     let server = byName(await serverContacts(ann.api, ann.primary.id));
     assert.deepEqual([...server.keys()].sort(), ["Olga Outlook", "Paul Outlook", "Sam Server"]);
     assert.equal(server.get("Olga Outlook")!.jobTitle, "Designer");
@@ -158,9 +109,9 @@ describe("task pane in Chromium: sign in, pair, sync both ways", function () {
     const gabInOutlook = byName(outlookContacts(box.graph, gabFolder));
     box.graph.editContact(gabInOutlook.get("Ivan Roe")!.id, { jobTitle: "Edited locally" });
 
-    from = pane.syncStarts.count;
+    const from = pane.syncStarts.count;
     await page.getByRole("button", { name: "Sync now" }).click();
-    await syncsFinished(page, pane.syncStarts, from, ann.books.length);
+    await syncsFinished(pane, from, ann.books.length);
 
     server = byName(await serverContacts(ann.api, ann.primary.id));
     assert.deepEqual([...server.keys()].sort(), ["Olga Outlook", "Quinn New", "Sam Server"]);
@@ -180,10 +131,12 @@ describe("task pane in Chromium: sign in, pair, sync both ways", function () {
     // Outlook: Sam's new title, and Quinn's uid stamp. Server: Quinn, Olga's edit, Paul's delete.
     assert.match(await resultOf(page, ann.primary.id).innerText(), /Outlook: 0 added, 2 updated, 0 deleted\s+Server: 1 added, 1 updated, 1 deleted/);
     assert.match(await resultOf(page, "gab").innerText(), /Outlook: 0 added, 2 updated, 0 deleted/);
-    assert.doesNotMatch(await page.locator('[aria-label="Sync results"]').innerText(), /Not synced|error/i);
+    assert.doesNotMatch(await page.locator('[aria-label="Sync results"]').innerText(), /Not synced \(|error/i);
+    // The local edit of a read-only GAB contact was put back: the result names it and keeps the text.
+    assert.match(await resultOf(page, "gab").innerText(), /server's version was put back: Ivan Roe[\s\S]*Job title: Edited locally/);
 
-    mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: join(artifacts, "taskpane-after-sync.png"), fullPage: true });
+    await assertFits(page, "after sync");
+    await screenshot(page, "taskpane-after-sync");
     assert.deepEqual(pane.problems, []);
     await pane.close();
   });
