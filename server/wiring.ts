@@ -30,7 +30,7 @@ export async function wire(opts: { config: Config; models: Models; connection: C
     limiter: createLoginLimiter(opts.models, clock, opts.config.loginAttemptsPerWindow, opts.config.loginWindowMs),
     clock,
     logger,
-    jwtSecret: await jwtSecret(opts.models, opts.config.jwtSecret),
+    jwtSecret: await jwtSecret(opts.models, opts.config.jwtSecret, opts.config.dataDir),
     ping: async () => void (await opts.connection.db!.admin().ping()),
     addinDir: opts.addinDir,
   };
