@@ -14,6 +14,7 @@ const envSchema = z.object({
   TOKEN_TTL_HOURS: z.coerce.number().positive().default(12),
   TOMBSTONE_RETENTION_DAYS: z.coerce.number().positive().default(90),
   ADDIN_BASE_URL: z.string().url().optional(),
+  TRUST_PROXY: z.string().default(""),
 });
 
 export type Config = {
@@ -33,6 +34,8 @@ export type Config = {
   /** Login attempts allowed per username and client address in one window. */
   loginAttemptsPerWindow: number;
   loginWindowMs: number;
+  /** Proxies whose X-Forwarded-For names the client (addresses, CIDRs or express names such as "loopback"). */
+  trustProxy: string[];
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -58,5 +61,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: 16 * 1024 * 1024,
     loginAttemptsPerWindow: 10,
     loginWindowMs: 5 * 60_000,
+    trustProxy: e.TRUST_PROXY.split(",").map((p) => p.trim()).filter(Boolean),
   };
 }

@@ -12,6 +12,10 @@ const workerUrl = new URL("./password-worker.mjs", import.meta.url);
 const size = Math.max(1, Math.min(4, availableParallelism() - 1));
 
 let nextId = 1;
+let jobs = 0;
+
+/** How many bcrypt jobs this process has started: tests use it to see that a refusal hashed nothing. */
+export const jobsStarted = () => jobs;
 const pending = new Map<number, Pending>();
 const workers: { worker: Worker; busy: number }[] = [];
 
@@ -44,6 +48,7 @@ function leastBusyWorker() {
 /** Runs one bcrypt job on a worker thread; `threadId` says which thread did it. */
 export function runInPool(job: Job): Promise<{ result: string | boolean; threadId: number }> {
   const id = nextId++;
+  jobs++;
   const entry = leastBusyWorker();
   if (entry.busy++ === 0) entry.worker.ref(); // keep the process alive until the answer arrives
   return new Promise((resolve, reject) => {

@@ -36,6 +36,8 @@ export function bookRoutes({ books, accounts }: AppDeps): Router {
     handle(async (req, res) => {
       const username = parseOr400(usernameSchema, req.params.username, "username");
       const { access } = parseOr400(shareSchema, req.body);
+      await books.sharesOf(req.user!, req.params.book); // who cannot manage the book learns nothing about users
+      await accounts.findShareableUser(req.user!, username);
       res.json(await books.share(req.user!, req.params.book, username, access));
     }),
   );

@@ -4,9 +4,9 @@ import { z } from "zod";
 import type { Contact } from "../../core/contact/contact";
 import { contactSchema } from "../../core/contact/contact";
 import type { MailingListDoc, Models, UserDoc } from "../db/models";
-import { conflict, notFound } from "../http/errors";
+import { conflict, forbidden, notFound } from "../http/errors";
 import { hashPassword } from "../auth/passwords";
-import { DIRECTORY_ID, type Books } from "./books";
+import { DIRECTORY_ID, newBookId, type Books } from "./books";
 import type { ContactStore } from "./contact-store";
 
 export const usernameSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "use 1-64 lower-case letters, digits, _ or -, starting with a letter or digit");
@@ -96,9 +96,11 @@ export function createAccounts(models: Models, store: ContactStore, books: Books
     return user;
   }
 
+  // The user is inserted first, under its unique _id, naming the book it will own; only the
+  // creation that won the insert then makes that book. Concurrent creations of one user so
+  // leave one user and one book, not a book per attempt.
   async function createUser(input: z.infer<typeof newUserSchema>): Promise<PublicUser> {
     if (await User.exists({ _id: input.username })) throw conflict(`A user named ${input.username} already exists`);
-    const pab = await books.createPab("Contacts", input.username);
     const doc = {
       _id: input.username,
       displayName: input.displayName ?? "",
@@ -107,25 +109,48 @@ export function createAccounts(models: Models, store: ContactStore, books: Books
       admin: input.admin ?? false,
       disabled: false,
       visibleInDirectory: true,
-      primaryBook: pab.id,
+      primaryBook: newBookId(),
       createdAt: clock(),
+      tokenVersion: 0,
     };
     await insertOr(User.create(doc), () => {
       throw conflict(`A user named ${input.username} already exists`);
     });
+    await insertOr(store.createBook({ id: doc.primaryBook, kind: "pab", name: "Contacts", owner: doc._id }), () => undefined);
     await publishUser(doc);
     return publicUser(doc);
   }
 
+  /** Refuses a change that would leave no enabled administrator (FerretDB: a check, then the write). */
+  async function keepAnAdmin(user: UserDoc, patch: z.infer<typeof userPatchSchema>) {
+    const losesAdmin = user.admin && !user.disabled && (patch.admin === false || patch.disabled === true);
+    if (!losesAdmin) return;
+    const others = await User.find({ _id: { $ne: user._id }, admin: true }).lean<UserDoc[]>();
+    if (!others.some((u) => !u.disabled)) throw forbidden("This is the last enabled administrator: promote another user first");
+  }
+
   async function updateUser(username: string, patch: z.infer<typeof userPatchSchema>): Promise<PublicUser> {
-    await findUser(username);
+    await keepAnAdmin(await findUser(username), patch);
     const { password, ...fields } = patch;
     const set: Record<string, unknown> = { ...fields };
     if (password) set.passwordHash = await hashPassword(password);
-    await User.updateOne({ _id: username }, { $set: set });
+    // A new password or a disable ends every session and cached sign-in of the user.
+    const endSessions = Boolean(password) || patch.disabled === true;
+    await User.updateOne({ _id: username }, endSessions ? { $set: set, $inc: { tokenVersion: 1 } } : { $set: set });
     const user = await findUser(username);
     await publishUser(user);
     return publicUser(user);
+  }
+
+  /**
+   * The user a non-admin may share a book with. "No such user" and "not someone you can share with"
+   * (disabled, or hidden from the directory) get the same answer, so sharing does not tell callers
+   * which user names exist beyond those the Local Directory already shows them.
+   */
+  async function findShareableUser(caller: { admin?: boolean | null }, username: string): Promise<UserDoc> {
+    const user = await User.findById(username).lean<UserDoc>();
+    if (user && (caller.admin || (!user.disabled && user.visibleInDirectory !== false))) return user;
+    throw notFound(`No user named ${username} you can share with`);
   }
 
   const listUsers = async () => (await User.find({}).sort({ _id: 1 }).lean<UserDoc[]>()).map(publicUser);
@@ -161,7 +186,13 @@ export function createAccounts(models: Models, store: ContactStore, books: Books
 
   const listLists = async () => (await MailingList.find({}).sort({ _id: 1 }).lean<MailingListDoc[]>()).map(publicList);
 
-  return { findUser, createUser, updateUser, listUsers, createList, updateList, deleteList, listLists, findList };
+  return { findUser, findShareableUser, createUser, updateUser, listUsers, createList, updateList, deleteList, listLists, findList };
 }
 
 export type Accounts = ReturnType<typeof createAccounts>;
+
+// For sign-in and session checks in server/auth, which do not touch models themselves.
+export type { Models, UserDoc } from "../db/models";
+
+/** The stored user a sign-in or a session names, or null. */
+export const findSignInUser = (models: Models, username: string) => models.User.findById(username).lean<UserDoc>();
