@@ -36,6 +36,8 @@ export type Config = {
   loginWindowMs: number;
   /** Proxies whose X-Forwarded-For names the client (addresses, CIDRs or express names such as "loopback"). */
   trustProxy: string[];
+  /** Password checks of unverified credentials allowed per 10 s across all callers: bounds bcrypt's CPU. */
+  loginChecksPer10s: number;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -62,5 +64,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     loginAttemptsPerWindow: 10,
     loginWindowMs: 5 * 60_000,
     trustProxy: e.TRUST_PROXY.split(",").map((p) => p.trim()).filter(Boolean),
+    loginChecksPer10s: 10,
   };
 }

@@ -27,7 +27,9 @@ export async function wire(opts: { config: Config; models: Models; connection: C
     accounts,
     syncStates: createSyncStates(opts.models, clock),
     pairClaims: createPairClaims(opts.models, clock),
-    limiter: createLoginLimiter(opts.models, clock, opts.config.loginAttemptsPerWindow, opts.config.loginWindowMs),
+    limiter: createLoginLimiter(opts.models, clock, opts.config.loginAttemptsPerWindow, opts.config.loginWindowMs, {
+      globalPerWindow: opts.config.loginChecksPer10s,
+    }),
     clock,
     logger,
     jwtSecret: await jwtSecret(opts.models, opts.config.jwtSecret, opts.config.dataDir),

@@ -33,8 +33,10 @@ export async function verifyCredentials(deps: Deps, username: string, password: 
   await deps.limiter.check(username, address);
   const cache = deps.limiter.verified;
   const key = cache.keyOf(username, password);
-  const current = await findSignInUser(deps.models, username);
-  if (cache.stillValid(key, current)) return current!;
+  if (cache.has(key)) {
+    const current = await findSignInUser(deps.models, username);
+    if (cache.stillValid(key, current)) return current!;
+  }
   const user = await cache.once(key, () => checkAndCount(deps, username, password, address));
   cache.remember(key, user);
   return user;

@@ -44,5 +44,5 @@ export function createCredentialCache(clock: () => Date, opts: { maxEntries?: nu
     return started;
   }
 
-  return { keyOf, stillValid, remember, once, size: () => entries.size };
+  return { keyOf, has: (key: string) => entries.has(key), stillValid, remember, once, size: () => entries.size };
 }

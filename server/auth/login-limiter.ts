@@ -14,12 +14,13 @@ import { createCredentialCache } from "./credential-cache";
 
 const GLOBAL_WINDOW_MS = 10_000;
 
+/** perAddress: failed attempts per address and window; globalPerWindow: password checks per 10 s, all callers. */
 export type LimiterOptions = { perAddress?: number; globalPerWindow?: number };
 
 export function createLoginLimiter(models: Models, clock: () => Date, limit: number, windowMs: number, options: LimiterOptions = {}) {
   const attempts = createLoginAttempts(models);
   const perAddress = options.perAddress ?? limit * 2;
-  const globalPerWindow = options.globalPerWindow ?? 50;
+  const globalPerWindow = options.globalPerWindow ?? 10;
   const windowOf = () => Math.floor(clock().getTime() / windowMs);
   const budgets = (username: string, address: string) =>
     [
@@ -35,7 +36,14 @@ export function createLoginLimiter(models: Models, clock: () => Date, limit: num
     return new HttpError(429, "too-many-attempts", "Too many failed sign-ins; wait and try again", { retryAfterSeconds });
   }
 
-  /** Refuses, without hashing anything, a user name or address whose failed attempts used up its budget. */
+  const globalKey = () => `global@${Math.floor(clock().getTime() / GLOBAL_WINDOW_MS)}`;
+  const globalWindowEnd = () => (Math.floor(clock().getTime() / GLOBAL_WINDOW_MS) + 1) * GLOBAL_WINDOW_MS;
+
+  /**
+   * Refuses, without hashing or writing anything, a user name or address whose failed attempts
+   * used up its budget. Slots are taken lowest first, so the last one taken means the budget is
+   * (nearly always) used up.
+   */
   async function check(username: string, address: string): Promise<void> {
     const window = windowOf();
     const full = await Promise.all(budgets(username, address).map(([key, max]) => attempts.isTaken(window, key, max)));
@@ -43,7 +51,7 @@ export function createLoginLimiter(models: Models, clock: () => Date, limit: num
   }
 
   async function takeGlobalSlot(window: number): Promise<string | undefined> {
-    const key = `global@${Math.floor(clock().getTime() / GLOBAL_WINDOW_MS)}`;
+    const key = globalKey();
     if (globalHint.key !== key) globalHint = { key, next: 1 };
     const slot = await attempts.takeSlot(window, key, globalPerWindow, globalHint.next);
     if (slot) globalHint.next = Number(slot.slice(slot.lastIndexOf("|") + 1)) + 1;
@@ -53,25 +61,25 @@ export function createLoginLimiter(models: Models, clock: () => Date, limit: num
   /** Takes a slot in every budget for one password check, or refuses with 429 when one is used up. */
   async function begin(username: string, address: string): Promise<{ succeeded(): Promise<void> }> {
     const window = windowOf();
-    const taken: string[] = [];
+    // The global slot first: once this process saw the budget used up, refusing costs no database call.
+    const global = await takeGlobalSlot(window);
+    if (!global) throw tooMany(globalWindowEnd());
+    const taken = [global];
+    const giveBack = async () => {
+      await attempts.release(taken);
+      if (globalHint.key === global.split("|")[1]) globalHint.next = 1; // the freed slot may be reused
+    };
     for (const [key, max] of budgets(username, address)) {
       const slot = await attempts.takeSlot(window, key, max);
       if (!slot) {
-        await attempts.release(taken);
+        await giveBack();
         throw tooMany((window + 1) * windowMs);
       }
       taken.push(slot);
     }
-    const global = await takeGlobalSlot(window);
-    if (!global) {
-      await attempts.release(taken);
-      throw tooMany((Math.floor(clock().getTime() / GLOBAL_WINDOW_MS) + 1) * GLOBAL_WINDOW_MS);
-    }
-    taken.push(global);
     return {
       async succeeded() {
-        await attempts.release(taken);
-        if (globalHint.key === global.split("|")[1]) globalHint.next = 1; // the freed slot may be reused
+        await giveBack();
         if (forgotten < window) {
           forgotten = window;
           await attempts.forgetBefore(window - 1);

@@ -12,7 +12,8 @@ const count = (statuses: number[], status: number) => statuses.filter((s) => s =
 describe("sign-in limits", function () {
   this.timeout(120_000);
   let t: TestApp;
-  before(async () => (t = await testApp()));
+  // The global budget has its own test below; here it is out of the way of the per-address and per-user counts.
+  before(async () => (t = await testApp({ config: { loginChecksPer10s: 10_000 } })));
   after(async () => t.close());
   beforeEach(() => t.advance(t.deps.config.loginWindowMs)); // a fresh window for every case
 
@@ -81,7 +82,7 @@ describe("sign-in limits", function () {
 
   describe("behind a trusted proxy (TRUST_PROXY)", () => {
     let proxied: TestApp;
-    before(async () => (proxied = await testApp({ env: { TRUST_PROXY: "loopback" } })));
+    before(async () => (proxied = await testApp({ env: { TRUST_PROXY: "loopback" }, config: { loginChecksPer10s: 10_000 } })));
     after(async () => proxied.close());
 
     it("counts each forwarded client address on its own", async () => {
@@ -108,6 +109,21 @@ describe("sign-in limits", function () {
       });
       await first.succeeded();
       await limiter.begin("u4", "10.0.0.4");
+    });
+
+    it("answers 429 over HTTP once the global budget of password checks is used up, from any address", async () => {
+      const g = await testApp({ env: { TRUST_PROXY: "loopback" }, config: { loginChecksPer10s: 5 } });
+      try {
+        g.advance(10_000 - (g.deps.clock().getTime() % 10_000)); // start of a 10 s window: all eight fall in it
+        const statuses: number[] = [];
+        for (let i = 0; i < 8; i++) {
+          const res = await g.http().post("/api/auth/login").set("X-Forwarded-For", `192.0.2.${i}`).send({ username: `u${i}`, password: "wrong-password-1" });
+          statuses.push(res.status);
+        }
+        assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429, 429, 429]);
+      } finally {
+        await g.close();
+      }
     });
   });
 });
