@@ -34,7 +34,7 @@ export function createApp(deps: AppDeps): Express {
   });
   // Query values stay plain strings: `?since[$gt]=` must never become an object.
   app.set("query parser", "simple");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", deps.config.trustProxy.length > 0 ? deps.config.trustProxy : false); // TRUST_PROXY
   const jsonBody = express.json({ limit: deps.config.maxBodyBytes, strict: true });
   // The sync state is stored as the exact JSON text sent, so its route reads the raw text itself.
   app.use((req, res, next) => (req.path.startsWith("/api/sync-state/") ? next() : jsonBody(req, res, next)));

@@ -14,6 +14,7 @@ const envSchema = z.object({
   TOKEN_TTL_HOURS: z.coerce.number().positive().default(12),
   TOMBSTONE_RETENTION_DAYS: z.coerce.number().positive().default(90),
   ADDIN_BASE_URL: z.string().url().optional(),
+  TRUST_PROXY: z.string().default(""),
 });
 
 export type Config = {
@@ -33,6 +34,10 @@ export type Config = {
   /** Login attempts allowed per username and client address in one window. */
   loginAttemptsPerWindow: number;
   loginWindowMs: number;
+  /** Proxies whose X-Forwarded-For names the client (addresses, CIDRs or express names such as "loopback"). */
+  trustProxy: string[];
+  /** Password checks of unverified credentials allowed per 10 s across all callers: bounds bcrypt's CPU. */
+  loginChecksPer10s: number;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -58,5 +63,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: 16 * 1024 * 1024,
     loginAttemptsPerWindow: 10,
     loginWindowMs: 5 * 60_000,
+    trustProxy: e.TRUST_PROXY.split(",").map((p) => p.trim()).filter(Boolean),
+    loginChecksPer10s: 10,
   };
 }

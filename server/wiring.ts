@@ -23,10 +23,12 @@ export async function wire(opts: { config: Config; models: Models; connection: C
     photos,
     syncStates,
     pairClaims,
-    limiter: createLoginLimiter(opts.models, clock, opts.config.loginAttemptsPerWindow, opts.config.loginWindowMs),
+    limiter: createLoginLimiter(opts.models, clock, opts.config.loginAttemptsPerWindow, opts.config.loginWindowMs, {
+      globalPerWindow: opts.config.loginChecksPer10s,
+    }),
     clock,
     logger,
-    jwtSecret: await jwtSecret(opts.models, opts.config.jwtSecret),
+    jwtSecret: await jwtSecret(opts.models, opts.config.jwtSecret, opts.config.dataDir),
     ping: async () => void (await opts.connection.db!.admin().ping()),
     addinDir: opts.addinDir,
   };

@@ -1,7 +1,7 @@
 // Who is calling: a Bearer JWT, or HTTP Basic for protocol clients and scripts.
 import type { RequestHandler } from "express";
-import type { Models, UserDoc } from "../db/models";
 import { HttpError, unauthorized } from "../http/errors";
+import { findSignInUser, type Models, type UserDoc } from "../store/accounts";
 import { burnPasswordCheck, checkPassword } from "./passwords";
 import { verifyToken } from "./tokens";
 import type { createLoginLimiter } from "./login-limiter";
@@ -14,13 +14,31 @@ declare module "express-serve-static-core" {
 
 type Deps = { models: Models; secret: string; clock: () => Date; limiter: ReturnType<typeof createLoginLimiter> };
 
+const invalidCredentials = () => new HttpError(401, "invalid-credentials", "Wrong username or password");
+
+/** Checks a password the slow way, counting a wrong one against the user's and the address's budgets. */
+async function checkAndCount(deps: Deps, username: string, password: string, address: string): Promise<UserDoc> {
+  const attempt = await deps.limiter.begin(username, address);
+  const user = await findSignInUser(deps.models, username);
+  const ok = user ? await checkPassword(password, user.passwordHash) : await burnPasswordCheck(password);
+  if (!user || !ok || user.disabled) throw invalidCredentials();
+  await attempt.succeeded();
+  return user;
+}
+
 /** The user for a username and password; one answer for wrong user and wrong password alike. */
 export async function verifyCredentials(deps: Deps, username: string, password: string, address: string): Promise<UserDoc> {
-  const attempt = await deps.limiter.begin(username, address);
-  const user = await deps.models.User.findById(username).lean<UserDoc>();
-  const ok = user ? await checkPassword(password, user.passwordHash) : await burnPasswordCheck(password);
-  if (!user || !ok || user.disabled) throw new HttpError(401, "invalid-credentials", "Wrong username or password");
-  await attempt.succeeded();
+  // A user or address out of attempts stays locked even for cached credentials: otherwise a
+  // cache hit would tell a guesser, at no cost, which guess was right.
+  await deps.limiter.check(username, address);
+  const cache = deps.limiter.verified;
+  const key = cache.keyOf(username, password);
+  if (cache.has(key)) {
+    const current = await findSignInUser(deps.models, username);
+    if (cache.stillValid(key, current)) return current!;
+  }
+  const user = await cache.once(key, () => checkAndCount(deps, username, password, address));
+  cache.remember(key, user);
   return user;
 }
 
@@ -30,15 +48,21 @@ function basicCredentials(header: string): { username: string; password: string 
   return colon < 0 ? undefined : { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
+async function userOfToken(deps: Deps, token: string): Promise<UserDoc> {
+  const claims = verifyToken(deps.secret, token, deps.clock());
+  const user = claims ? await findSignInUser(deps.models, claims.sub) : null;
+  if (!claims || !user || user.disabled || (user.tokenVersion ?? 0) !== claims.tv) {
+    throw unauthorized("The session token is invalid or expired; sign in again");
+  }
+  return user;
+}
+
 export function authenticate(deps: Deps): RequestHandler {
   return async (req, _res, next) => {
     try {
       const header = req.get("authorization") ?? "";
       if (/^Bearer /i.test(header)) {
-        const username = verifyToken(deps.secret, header.slice(7).trim(), deps.clock());
-        const user = username ? await deps.models.User.findById(username).lean<UserDoc>() : null;
-        if (!user || user.disabled) throw unauthorized("The session token is invalid or expired; sign in again");
-        req.user = user;
+        req.user = await userOfToken(deps, header.slice(7).trim());
         return next();
       }
       if (/^Basic /i.test(header)) {

@@ -1,21 +1,26 @@
 // JWT sessions: HS256 only. Pinning the algorithm on verify is what refuses
-// alg=none and algorithm-confusion tokens.
+// alg=none and algorithm-confusion tokens. Every token carries iat, exp and the
+// user's token version (`tv`); a token without exp or tv is refused, and one whose
+// version is not the user's current one (bumped by a password change, a disable or
+// a delete) is refused by authenticate.
 import jwt from "jsonwebtoken";
 
-export type TokenClaims = { sub: string };
+export type TokenClaims = { sub: string; tv: number };
 
-export function issueToken(secret: string, username: string, ttlSeconds: number, now: Date) {
+export function issueToken(secret: string, username: string, tokenVersion: number, ttlSeconds: number, now: Date) {
   const iat = Math.floor(now.getTime() / 1000);
   const exp = iat + ttlSeconds;
-  const token = jwt.sign({ sub: username, iat, exp }, secret, { algorithm: "HS256", noTimestamp: true });
+  const token = jwt.sign({ sub: username, tv: tokenVersion, iat, exp }, secret, { algorithm: "HS256" });
   return { token, expiresAt: new Date(exp * 1000).toISOString() };
 }
 
-/** The username a token names, or undefined when it is forged, malformed or expired. */
-export function verifyToken(secret: string, token: string, now: Date): string | undefined {
+/** The claims of a valid token, or undefined when it is forged, malformed, expired or lacks exp. */
+export function verifyToken(secret: string, token: string, now: Date): TokenClaims | undefined {
   try {
     const claims = jwt.verify(token, secret, { algorithms: ["HS256"], clockTimestamp: Math.floor(now.getTime() / 1000) });
-    return typeof claims === "object" && typeof claims.sub === "string" ? claims.sub : undefined;
+    if (typeof claims !== "object" || typeof claims.sub !== "string") return undefined;
+    if (typeof claims.exp !== "number" || typeof claims.iat !== "number" || !Number.isInteger(claims.tv)) return undefined;
+    return { sub: claims.sub, tv: claims.tv };
   } catch {
     return undefined;
   }

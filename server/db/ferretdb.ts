@@ -1,8 +1,10 @@
 // The embedded database: FerretDB v1.24.2 on SQLite, built from our Go module in
 // tools/ferretdb (the upstream cmd/ferretdb binary panics when built from the
-// module zip) and run as a child process on a free loopback port.
+// module zip) and run as a child process. FerretDB v1 has no credentials of its own
+// on SQLite, so it listens on a Unix socket inside its 0700 folder: only Concord's
+// own OS user can open it (a loopback port would let any local process in).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -11,6 +13,21 @@ const moduleDir = fileURLToPath(new URL("../../tools/ferretdb/", import.meta.url
 const binary = join(moduleDir, ".build", "ferretdb-embedded");
 
 export type EmbeddedDatabase = { uri: string; stop(): Promise<void> };
+
+/** sun_path holds 108 bytes on Linux, the terminating NUL included (104 on macOS). */
+const MAX_SOCKET_PATH_BYTES = process.platform === "linux" ? 107 : 103;
+
+/** Where the embedded database listens for a data folder; refuses a path too long for a socket. */
+export function socketPathFor(dataDir: string): string {
+  const path = join(resolve(dataDir), "mongodb.sock");
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
+    throw new Error(
+      `The embedded database's socket path ${path} is longer than ${MAX_SOCKET_PATH_BYTES} bytes, the limit for a Unix ` +
+        "socket. Set DATA_DIR to a shorter path, or set MONGODB_URI to a MongoDB server.",
+    );
+  }
+  return path;
+}
 
 function newestSource(): number {
   return Math.max(...readdirSync(moduleDir).filter((f) => /\.(go|mod|sum)$/.test(f)).map((f) => statSync(join(moduleDir, f)).mtimeMs));
@@ -36,8 +53,10 @@ export function ensureFerretDbBinary(log: (msg: string) => void = () => {}): str
 export async function startFerretDb(dir: string, log: (msg: string) => void = () => {}): Promise<EmbeddedDatabase> {
   const bin = ensureFerretDbBinary(log);
   const dataDir = resolve(dir);
-  mkdirSync(dataDir, { recursive: true });
-  const child = spawn(bin, ["-dir", dataDir, "-listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "pipe"] });
+  const socket = socketPathFor(dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  const child = spawn(bin, ["-dir", dataDir, "-listen-unix", socket], { stdio: ["ignore", "pipe", "pipe"] });
   // A child left running would hold the port and the SQLite files; never outlive the parent.
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);

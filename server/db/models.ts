@@ -16,6 +16,8 @@ const userSchema = new Schema(
     visibleInDirectory: { type: Boolean, default: true },
     primaryBook: { type: String, required: true },
     createdAt: { type: Date, required: true },
+    /** Bumped by a password change or a disable: tokens carrying an older version are refused. */
+    tokenVersion: { type: Number, default: 0 },
   },
   options,
 );

@@ -43,7 +43,8 @@ export function bookRoutes({ books, access, accounts }: AppDeps): Router {
     handle(async (req, res) => {
       const username = parseOr400(usernameSchema, req.params.username, "username");
       const { access: level } = parseOr400(shareSchema, req.body);
-      const book = await access.shareableBook(req.user!, req.params.book);
+      const book = await access.shareableBook(req.user!, req.params.book); // who cannot manage it learns nothing about users
+      await accounts.findShareableUser(req.user!, username);
       res.json(await books.putShare({ book: book.id, username, access: level }));
     }),
   );

@@ -4,9 +4,9 @@ import type { z } from "zod";
 import type { MailingListDoc, Models, UserDoc } from "../db/models";
 import { storeError } from "./errors";
 import { hashPassword } from "../auth/passwords";
-import { DIRECTORY_ID } from "./books";
+import { DIRECTORY_ID, newBookId } from "./books";
 import { listEntryOp, userEntryOp } from "./directory-entries";
-import type { Accounts, BookStore, ContactStore, PublicUser, SessionUser } from "./contract";
+import type { Accounts, ContactStore, PublicUser, SessionUser } from "./contract";
 import { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "./account-schemas";
 
 export { listPatchSchema, newListSchema, newUserSchema, usernameSchema, userPatchSchema } from "./account-schemas";
@@ -25,8 +25,7 @@ export const publicList = (l: MailingListDoc) => ({ address: l._id, name: l.name
 
 export function createAccounts(
   models: Models,
-  store: Pick<ContactStore, "applyWrites">,
-  books: Pick<BookStore, "createPab">,
+  store: Pick<ContactStore, "applyWrites" | "createBook">,
   clock: () => Date,
 ): Accounts {
   const { User, MailingList } = models;
@@ -45,9 +44,11 @@ export function createAccounts(
     return user;
   }
 
+  // The user is inserted first, under its unique _id, naming the book it will own; only the
+  // creation that won the insert then makes that book. Concurrent creations of one user so
+  // leave one user and one book, not a book per attempt.
   async function createUser(input: z.infer<typeof newUserSchema>): Promise<PublicUser> {
     if (await User.exists({ _id: input.username })) throw storeError("conflict", `A user named ${input.username} already exists`);
-    const pab = await books.createPab("Contacts", input.username);
     const doc = {
       _id: input.username,
       displayName: input.displayName ?? "",
@@ -56,22 +57,36 @@ export function createAccounts(
       admin: input.admin ?? false,
       disabled: false,
       visibleInDirectory: true,
-      primaryBook: pab.id,
+      primaryBook: newBookId(),
       createdAt: clock(),
+      tokenVersion: 0,
     };
     await insertOr(User.create(doc), () => {
       throw storeError("conflict", `A user named ${input.username} already exists`);
     });
+    await insertOr(store.createBook({ id: doc.primaryBook, kind: "pab", name: "Contacts", owner: doc._id }), () => undefined);
     await publishUser(doc);
     return publicUser(doc);
   }
 
+  /** Refuses a change that would leave no enabled administrator (FerretDB: a check, then the write). */
+  async function keepAnAdmin(user: UserDoc, patch: z.infer<typeof userPatchSchema>) {
+    const losesAdmin = user.admin && !user.disabled && (patch.admin === false || patch.disabled === true);
+    if (!losesAdmin) return;
+    const others = await User.find({ _id: { $ne: user._id }, admin: true }).lean<UserDoc[]>();
+    if (!others.some((u) => !u.disabled)) {
+      throw storeError("forbidden", "This is the last enabled administrator: promote another user first");
+    }
+  }
+
   async function updateUser(username: string, patch: z.infer<typeof userPatchSchema>): Promise<PublicUser> {
-    await userDoc(username);
+    await keepAnAdmin(await userDoc(username), patch);
     const { password, ...fields } = patch;
     const set: Record<string, unknown> = { ...fields };
     if (password) set.passwordHash = await hashPassword(password);
-    await User.updateOne({ _id: username }, { $set: set });
+    // A new password or a disable ends every session and cached sign-in of the user.
+    const endSessions = Boolean(password) || patch.disabled === true;
+    await User.updateOne({ _id: username }, endSessions ? { $set: set, $inc: { tokenVersion: 1 } } : { $set: set });
     const user = await userDoc(username);
     await publishUser(user);
     return publicUser(user);
@@ -119,18 +134,38 @@ export function createAccounts(
     return user ? user.displayName || user._id : null;
   }
 
+  /**
+   * The user a non-admin may share a book with. "No such user" and "not someone you can share with"
+   * (disabled, or hidden from the directory) get the same answer, so sharing does not tell callers
+   * which user names exist beyond those the Local Directory already shows them.
+   */
+  async function findShareableUser(caller: { admin?: boolean | null }, username: string): Promise<PublicUser> {
+    const user = await User.findById(username).lean<UserDoc>();
+    if (user && (caller.admin || (!user.disabled && user.visibleInDirectory !== false))) return publicUser(user);
+    throw storeError("not-found", `No user named ${username} you can share with`);
+  }
+
   async function sessionUser(username: string): Promise<SessionUser | null> {
     const u = await User.findById(username).lean<UserDoc>();
     if (!u) return null;
     const { admin, disabled, passwordHash, primaryBook } = u;
-    return { username: u._id, admin: Boolean(admin), disabled: Boolean(disabled), passwordHash, primaryBook };
+    return {
+      username: u._id, admin: Boolean(admin), disabled: Boolean(disabled), passwordHash, primaryBook,
+      tokenVersion: u.tokenVersion ?? 0,
+    };
   }
 
   return {
     findUser, createUser, updateUser, listUsers, createList, updateList, deleteList, listLists,
     findList: async (address: string) => publicList(await findList(address)),
-    displayNameOf, sessionUser,
+    displayNameOf, sessionUser, findShareableUser,
   };
 }
 
 export type { Accounts } from "./contract";
+
+// For sign-in and session checks in server/auth, which do not touch models themselves.
+export type { Models, UserDoc } from "../db/models";
+
+/** The stored user a sign-in or a session names, or null. */
+export const findSignInUser = (models: Models, username: string) => models.User.findById(username).lean<UserDoc>();

@@ -135,7 +135,11 @@ export interface ContactRecovery {
 export type PublicUser = z.infer<typeof userSchema>;
 
 /** What sign-in and token checks need of a user; never sent to a client. */
-export type SessionUser = { username: string; admin: boolean; disabled: boolean; passwordHash: string; primaryBook: string };
+export type SessionUser = {
+  username: string; admin: boolean; disabled: boolean; passwordHash: string; primaryBook: string;
+  /** Bumped by a password change or a disable: tokens carrying an older version are refused. */
+  tokenVersion: number;
+};
 
 /** Users and mailing lists (and the Local Directory entries derived from them). Throws not-found
  *  for a missing user or list, conflict for one that exists already. */
@@ -150,6 +154,9 @@ export interface Accounts {
   displayNameOf(username: string | null | undefined): Promise<string | null>;
   /** The user as sign-in needs them, or null. */
   sessionUser(username: string): Promise<SessionUser | null>;
+  /** The user `caller` may share a book with; not-found alike for a missing, disabled or hidden user
+   *  (admins see every user), so sharing never reveals which user names exist. */
+  findShareableUser(caller: { admin?: boolean | null }, username: string): Promise<PublicUser>;
   listLists(): Promise<MailingList[]>;
   findList(address: string): Promise<MailingList>;
   createList(input: z.infer<typeof newListSchema>): Promise<MailingList>;

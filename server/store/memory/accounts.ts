@@ -3,18 +3,18 @@
 import type { z } from "zod";
 import { hashPassword } from "../../auth/passwords";
 import type { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "../account-schemas";
-import { DIRECTORY_ID } from "../books";
-import type { Accounts, BookStore, ContactStore, MailingList, PublicUser, SessionUser } from "../contract";
+import { DIRECTORY_ID, newBookId } from "../books";
+import type { Accounts, ContactStore, MailingList, PublicUser, SessionUser } from "../contract";
 import { listEntryOp, userEntryOp } from "../directory-entries";
 import { storeError } from "../errors";
 
-type User = PublicUser & { passwordHash: string };
+type User = PublicUser & { passwordHash: string; tokenVersion: number };
 
-export function createMemoryAccounts(store: Pick<ContactStore, "applyWrites">, books: () => Pick<BookStore, "createPab">): Accounts {
+export function createMemoryAccounts(store: Pick<ContactStore, "applyWrites" | "createBook">): Accounts {
   const users = new Map<string, User>();
   const lists = new Map<string, MailingList>();
 
-  const publicOf = ({ passwordHash: _hash, ...u }: User): PublicUser => ({ ...u });
+  const publicOf = ({ passwordHash: _hash, tokenVersion: _tv, ...u }: User): PublicUser => ({ ...u });
   const publishUser = (u: User) => store.applyWrites(DIRECTORY_ID, [userEntryOp({ ...u, _id: u.username })]);
   const publishList = (l: MailingList, removed = false) =>
     store.applyWrites(DIRECTORY_ID, [listEntryOp({ ...l, _id: l.address }, removed)]);
@@ -32,7 +32,9 @@ export function createMemoryAccounts(store: Pick<ContactStore, "applyWrites">, b
 
   async function createUser(input: z.infer<typeof newUserSchema>): Promise<PublicUser> {
     if (users.has(input.username)) throw storeError("conflict", `A user named ${input.username} already exists`);
-    const pab = await books().createPab("Contacts", input.username);
+    const passwordHash = await hashPassword(input.password);
+    // Claimed before any await that follows, so racing creations leave one user and one book.
+    if (users.has(input.username)) throw storeError("conflict", `A user named ${input.username} already exists`);
     const u: User = {
       username: input.username,
       displayName: input.displayName ?? "",
@@ -40,18 +42,26 @@ export function createMemoryAccounts(store: Pick<ContactStore, "applyWrites">, b
       admin: input.admin ?? false,
       disabled: false,
       visibleInDirectory: true,
-      primaryBook: pab.id,
-      passwordHash: await hashPassword(input.password),
+      primaryBook: newBookId(),
+      passwordHash,
+      tokenVersion: 0,
     };
     users.set(u.username, u);
+    await store.createBook({ id: u.primaryBook, kind: "pab", name: "Contacts", owner: u.username });
     await publishUser(u);
     return publicOf(u);
   }
 
   async function updateUser(username: string, patch: z.infer<typeof userPatchSchema>): Promise<PublicUser> {
     const { password, ...fields } = patch;
-    const u: User = { ...user(username), ...fields };
+    const before = user(username);
+    const losesAdmin = before.admin && !before.disabled && (patch.admin === false || patch.disabled === true);
+    if (losesAdmin && ![...users.values()].some((o) => o.username !== username && o.admin && !o.disabled)) {
+      throw storeError("forbidden", "This is the last enabled administrator: promote another user first");
+    }
+    const u: User = { ...before, ...fields };
     if (password) u.passwordHash = await hashPassword(password);
+    if (password || patch.disabled === true) u.tokenVersion += 1;
     users.set(username, u);
     await publishUser(u);
     return publicOf(u);
@@ -81,7 +91,8 @@ export function createMemoryAccounts(store: Pick<ContactStore, "applyWrites">, b
   async function sessionUser(username: string): Promise<SessionUser | null> {
     const u = users.get(username);
     if (!u) return null;
-    return { username, admin: u.admin, disabled: u.disabled, passwordHash: u.passwordHash, primaryBook: u.primaryBook };
+    const { admin, disabled, passwordHash, primaryBook, tokenVersion } = u;
+    return { username, admin, disabled, passwordHash, primaryBook, tokenVersion };
   }
 
   const byName = <T>(key: (x: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
@@ -95,6 +106,11 @@ export function createMemoryAccounts(store: Pick<ContactStore, "applyWrites">, b
       return u ? u.displayName || u.username : null;
     },
     sessionUser,
+    findShareableUser: async (caller, username) => {
+      const u = users.get(username);
+      if (u && (caller.admin || (!u.disabled && u.visibleInDirectory))) return publicOf(u);
+      throw storeError("not-found", `No user named ${username} you can share with`);
+    },
     listLists: async () => [...lists.values()].map((l) => ({ ...l })).sort(byName((l) => l.address)),
     findList: async (address) => ({ ...list(address) }),
     createList,
