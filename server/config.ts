@@ -15,6 +15,7 @@ const envSchema = z.object({
   TOMBSTONE_RETENTION_DAYS: z.coerce.number().positive().default(90),
   ADDIN_BASE_URL: z.string().url().optional(),
   TRUST_PROXY: z.string().default(""),
+  CACHE_MAX_CONTACTS: z.coerce.number().int().min(0).default(200_000),
 });
 
 export type Config = {
@@ -38,6 +39,8 @@ export type Config = {
   trustProxy: string[];
   /** Password checks of unverified credentials allowed per 10 s across all callers: bounds bcrypt's CPU. */
   loginChecksPer10s: number;
+  /** Most contact versions each instance caches for full reads and search (least recently used books go first). */
+  cacheMaxContacts: number;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -65,5 +68,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     loginWindowMs: 5 * 60_000,
     trustProxy: e.TRUST_PROXY.split(",").map((p) => p.trim()).filter(Boolean),
     loginChecksPer10s: 10,
+    cacheMaxContacts: e.CACHE_MAX_CONTACTS,
   };
 }

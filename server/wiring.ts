@@ -12,7 +12,10 @@ import { jwtSecret } from "./store/settings";
 export async function wire(opts: { config: Config; models: Models; connection: Connection; clock?: () => Date; logger?: Logger; addinDir?: string }): Promise<AppDeps> {
   const clock = opts.clock ?? (() => new Date());
   const logger = opts.logger ?? pino({ level: opts.config.logLevel });
-  const { contacts, books, accounts, photos, syncStates, pairClaims } = await createDatabaseStore(opts.models, clock);
+  const { contacts, books, accounts, photos, syncStates, pairClaims } = await createDatabaseStore(opts.models, clock, undefined, {
+    cacheMaxContacts: opts.config.cacheMaxContacts,
+    onError: (err) => logger.warn({ err }, "contact cache: a checkpoint failed; reads go on from the log"),
+  });
   return {
     config: opts.config,
     models: opts.models,

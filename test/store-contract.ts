@@ -5,11 +5,11 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { contactSchema, type Contact } from "../core/contact/contact";
-import type { ContactMaintenance, ContactStore, WriteOp } from "../server/store/contract";
+import type { ContactMaintenance, ContactSearch, ContactStore, WriteOp } from "../server/store/contract";
 import { StoreError } from "../server/store/errors";
 
 export type StoreFixture = {
-  store: ContactStore & ContactMaintenance;
+  store: ContactStore & ContactMaintenance & ContactSearch;
   /** Moves the store's clock forward. */
   advance(ms: number): void;
   close(): Promise<void>;
@@ -395,8 +395,56 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       assert.equal(gone[0].status, "deleted");
     });
 
+    describe("search", () => {
+      const names = (page: { contacts: { uid: string }[] }) => page.contacts.map((c) => c.uid);
+      beforeEach(async () => {
+        await f.store.applyWrites(book, [
+          { op: "put", uid: "zoe", contact: person("zoe", "Zoë Ångström", { emails: [{ type: "work", address: "zoe@north.example" }] }) },
+          { op: "put", uid: "bob", contact: person("bob", "Bob Stone", { company: "Stonemasons Ltd", categories: ["Suppliers"] }) },
+          { op: "put", uid: "ann", contact: person("ann", "Ann Lee", { name: { fileAs: "Lee, Ann" }, phones: [{ type: "mobile", number: "+44 (20) 7946-0958" }] }) },
+          { op: "put", uid: "cy", contact: person("cy", "Cy Young", { categories: ["suppliers", "VIP"] }) },
+        ]);
+      });
+
+      it("matches a case- and accent-insensitive substring of name, e-mail or company, sorted by file-as", async () => {
+        assert.deepEqual(names(await f.store.search(book, { text: "ANGST" }, 10)), ["zoe"]);
+        assert.deepEqual(names(await f.store.search(book, { text: "zoë" }, 10)), ["zoe"]);
+        assert.deepEqual(names(await f.store.search(book, { text: "north.exa" }, 10)), ["zoe"]);
+        assert.deepEqual(names(await f.store.search(book, { text: "stone" }, 10)), ["bob"]);
+        // Ann files as "Lee, Ann": after Bob and Cy, before Zoë.
+        assert.deepEqual(names(await f.store.search(book, {}, 10)), ["bob", "cy", "ann", "zoe"]);
+      });
+
+      it("matches phone digits whatever the punctuation, and filters by category", async () => {
+        assert.deepEqual(names(await f.store.search(book, { text: "7946 0958" }, 10)), ["ann"]);
+        assert.deepEqual(names(await f.store.search(book, { text: "2079" }, 10)), ["ann"]);
+        assert.deepEqual(names(await f.store.search(book, { category: "SUPPLIERS" }, 10)), ["bob", "cy"]);
+        assert.deepEqual(names(await f.store.search(book, { text: "young", category: "suppliers" }, 10)), ["cy"]);
+      });
+
+      it("pages by a cursor that stays put while contacts are added before it", async () => {
+        const first = await f.store.search(book, {}, 2);
+        assert.deepEqual(names(first), ["bob", "cy"]);
+        await put("aaron", person("aaron", "Aaron Aardvark"));
+        const second = await f.store.search(book, {}, 2, first.cursor!);
+        assert.deepEqual(names(second), ["ann", "zoe"]);
+        assert.equal(second.cursor, null);
+        await assert.rejects(f.store.search(book, {}, 2, "not-a-cursor"), (e: unknown) => e instanceof StoreError && e.kind === "invalid");
+      });
+
+      it("leaves deleted contacts out and finds an updated one by its new content only", async () => {
+        assert.deepEqual(names(await f.store.search(book, { text: "stone" }, 10)), ["bob"]);
+        await del("bob");
+        await put("cy", person("cy", "Cyrus Young"));
+        assert.deepEqual(names(await f.store.search(book, { text: "stone" }, 10)), []);
+        assert.deepEqual(names(await f.store.search(book, { text: "cyrus" }, 10)), ["cy"]);
+        assert.deepEqual(names(await f.store.search(book, { category: "vip" }, 10)), []);
+      });
+    });
+
     it("answers not-found for a book that does not exist", async () => {
       const missing = (e: unknown) => e instanceof StoreError && e.kind === "not-found";
+      await assert.rejects(f.store.search("nope", { text: "x" }, 10), missing);
       await assert.rejects(f.store.changesSince("nope", undefined, 10), missing);
       await assert.rejects(f.store.applyWrites("nope", [{ op: "delete", uid: "x" }]), missing);
     });

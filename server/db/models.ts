@@ -99,6 +99,8 @@ const chainVersionSchema = new Schema(
 );
 /** Up to 4 MiB of a sync state's text, under `${key}@${sha256 of the text}`. */
 const syncStatePartSchema = new Schema({ _id: { type: String, required: true }, text: { type: String, required: true } }, options);
+/** Part of a book's checkpoint (store/contacts/checkpoints.ts): JSON text of up to a few thousand contact versions. */
+const checkpointPartSchema = new Schema({ _id: { type: String, required: true }, text: { type: String, required: true } }, options);
 const chainHintSchema = new Schema({ _id: { type: String, required: true }, n: { type: Number, required: true } }, options);
 
 const settingSchema = new Schema({ _id: { type: String, required: true }, value: { type: String, required: true } }, options);
@@ -137,6 +139,9 @@ export function defineModels(connection: Connection) {
     SyncStatePart: connection.model("SyncStatePart", syncStatePartSchema, "syncStateParts"),
     Setting: connection.model("Setting", settingSchema, "settings"),
     LoginAttempt: connection.model("LoginAttempt", loginAttemptSchema, "loginAttempts"),
+    BookCheckpoint: connection.model("BookCheckpoint", chainVersionSchema, "bookCheckpoints"),
+    BookCheckpointHint: connection.model("BookCheckpointHint", chainHintSchema, "bookCheckpointHints"),
+    CheckpointPart: connection.model("CheckpointPart", checkpointPartSchema, "checkpointParts"),
   };
 }
 

@@ -2,7 +2,8 @@
 // the embedded FerretDB, with no multi-document transaction anywhere. It meets the
 // ContactStore and ContactMaintenance contracts (store/contract.ts); its parts live in
 // store/contacts/: lease.ts (the writer lease and published head), log.ts (the change log),
-// writes.ts (applyWrites and the late-write repair), reads.ts, maintenance.ts.
+// writes.ts (applyWrites and the late-write repair), reads.ts, maintenance.ts; full reads and
+// searches come from the instance's cache (store/contact-cache.ts) and checkpoints (checkpoints.ts).
 //
 // How a write stays correct without transactions:
 // - One writer per book at a time, through a lease: the next version of the
@@ -55,7 +56,10 @@
 //   pushes down to an index, so work is proportional to the changes read or
 //   written, never to the size of the book. (Purging tombstones scans: it is
 //   maintenance, not a request.)
-import type { ContactMaintenance, ContactStore as ContactStoreContract } from "./contract";
+import { createContactCache, versionOf, type ContactCache } from "./contact-cache";
+import type { ContactMaintenance, ContactSearch, ContactStore as ContactStoreContract } from "./contract";
+import { createCachedReads } from "./contacts/cached-reads";
+import { createCheckpoints } from "./contacts/checkpoints";
 import type { StoreContext } from "./contacts/context";
 import { createLeases } from "./contacts/lease";
 import { createLog } from "./contacts/log";
@@ -68,11 +72,48 @@ export type { Clock, StoreHooks } from "./contacts/context";
 export { CHUNK_SIZE } from "./contacts/log";
 export { decodeToken, encodeToken, type Token } from "./contacts/tokens";
 
-export type ContactStore = ContactStoreContract & ContactMaintenance;
+export type ContactStore = ContactStoreContract & ContactMaintenance & ContactSearch;
 
-export function createContactStore(deps: Omit<StoreContext, "hooks"> & Partial<Pick<StoreContext, "hooks">>): ContactStore {
-  const ctx: StoreContext = { ...deps, hooks: deps.hooks ?? {} };
+/** Default cap on the contact versions the instance cache keeps (config CACHE_MAX_CONTACTS). */
+export const DEFAULT_CACHE_MAX_CONTACTS = 200_000;
+
+/** The database store's own extras, beyond the contract: its cache and checkpoints. */
+export type DatabaseContactStore = ContactStore & {
+  /** Writes a checkpoint of the book now (false: nothing changed since the last one). */
+  checkpoint(book: string): Promise<boolean>;
+  /** Resolves when no background checkpoint is being written. */
+  settled(): Promise<void>;
+  cache: Pick<ContactCache, "size">;
+};
+
+type Deps = Omit<StoreContext, "hooks"> & Partial<Pick<StoreContext, "hooks">> & {
+  cacheMaxContacts?: number;
+  onError?: (err: unknown) => void;
+};
+
+export function createContactStore(deps: Deps): DatabaseContactStore {
+  const { cacheMaxContacts = DEFAULT_CACHE_MAX_CONTACTS, onError, ...context } = deps;
+  const ctx: StoreContext = { ...context, hooks: deps.hooks ?? {} };
   const log = createLog(ctx);
   const leases = createLeases(ctx, log);
-  return { ...createWrites(ctx, leases, log), ...createReads(ctx, leases, log), ...createMaintenance(ctx, leases, log) };
+  const cache = createContactCache({ log, checkpoints: createCheckpoints(ctx.models), maxVersions: cacheMaxContacts, onError });
+  const onPublished = (book: string, from: number, head: number, docs: Parameters<typeof versionOf>[0][]) => {
+    try {
+      cache.published(book, from, head, docs.map(versionOf));
+    } catch (err) {
+      onError?.(err); // the cache catches up from the log on the next read
+    }
+  };
+  async function checkpoint(book: string): Promise<boolean> {
+    const { head, horizon } = await leases.published(book);
+    return cache.checkpoint(book, head, horizon);
+  }
+  return {
+    ...createWrites(ctx, leases, log, onPublished),
+    ...createReads(ctx, leases, log, createCachedReads(leases, cache)),
+    ...createMaintenance(ctx, leases, log),
+    checkpoint,
+    settled: cache.settled,
+    cache: { size: cache.size },
+  };
 }

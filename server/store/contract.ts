@@ -114,11 +114,22 @@ export interface ContactMaintenance {
   compactLog(book: string): Promise<number>;
 }
 
-/** Looking contacts up by what they say, for directory protocols (LDAP, CardDAV addressbook-query).
- *  Declared for the surfaces that need it; no implementation yet. Must not scan a book per
- *  request on the database: it needs its own index documents. */
+/** What a contact search asks: `text` as a case- and accent-insensitive substring of the display
+ *  name, a name part, an e-mail address or the company (or, when it reads as a phone number, of a
+ *  phone number's digits); `category` as one of the contact's categories (case and accents
+ *  ignored). Either may be left out; with neither, every live contact matches. */
+export type SearchQuery = { text?: string; category?: string };
+/** `cursor` continues after the last contact of the page (null: the last page). */
+export type SearchPage = { contacts: StoredContact[]; cursor: string | null };
+
+/** Looking contacts up by what they say, for the web page, address lookups and directory
+ *  protocols (LDAP). Results come sorted by file-as (else display name), then uid, and page by a
+ *  cursor that names the last contact given, so a page stays put while the book changes. On the
+ *  database it runs over the instance's cache of the book (store/contact-cache.ts), brought up to
+ *  date first: it never scans the book's documents. */
 export interface ContactSearch {
-  search(book: string, query: { text: string; fields?: (keyof Contact)[] }, limit: number): Promise<StoredContact[]>;
+  /** Live contacts that match, `limit` at a time; a cursor this store did not hand out is invalid. */
+  search(book: string, query: SearchQuery, limit: number, cursor?: string): Promise<SearchPage>;
 }
 
 /** Deleted contacts a user can bring back (the restore work, implemented after this contract).
@@ -217,7 +228,7 @@ export interface Audit {
 /** Everything the surfaces use, as built by server/wiring.ts (database) or store/memory (tests). */
 export type Store = {
   books: BookStore;
-  contacts: ContactStore & ContactMaintenance;
+  contacts: ContactStore & ContactMaintenance & ContactSearch;
   /** The same object as `contacts`, by the name maintenance passes use. */
   maintenance: ContactMaintenance;
   accounts: Accounts;

@@ -9,8 +9,11 @@ import { createPairClaims } from "./pair-claims";
 import { createPhotos } from "./photos";
 import { createSyncStates } from "./sync-states";
 
-export async function createDatabaseStore(models: Models, clock: () => Date, hooks?: StoreHooks): Promise<Store> {
-  const contacts = createContactStore({ models, clock, hooks });
+/** `cacheMaxContacts`: cap on the contact versions this instance caches (store/contact-cache.ts). */
+export type DatabaseStoreOptions = { cacheMaxContacts?: number; onError?: (err: unknown) => void };
+
+export async function createDatabaseStore(models: Models, clock: () => Date, hooks?: StoreHooks, options: DatabaseStoreOptions = {}): Promise<Store> {
+  const contacts = createContactStore({ models, clock, hooks, ...options });
   const books = createBooks(models, contacts);
   const accounts = createAccounts(models, contacts, clock);
   await books.ensureSystemBooks();

@@ -4,6 +4,7 @@ import type { Contact } from "../../../core/contact/contact";
 import type { ContactDoc } from "../../db/models";
 import type { Change, ChangePage, ContactPage, StoredContact } from "../contract";
 import { storeError } from "../errors";
+import type { CachedReads } from "./cached-reads";
 import { docId, type StoreContext } from "./context";
 import type { Leases } from "./lease";
 import type { ContactLog } from "./log";
@@ -27,7 +28,9 @@ export function toChange(d: Pick<ContactDoc, "uid" | "etag" | "deleted" | "updat
   return d.deleted ? change : { ...change, contact: d.contact as Contact };
 }
 
-export function createReads({ models }: StoreContext, leases: Leases, log: ContactLog) {
+/** Full reads (no token, and the listing) come from the instance's cache, brought up to the
+ *  published head through the log's reader (cached-reads.ts); reads from a token read the log. */
+export function createReads({ models }: StoreContext, leases: Leases, log: ContactLog, cached: CachedReads) {
   const Contacts = models.ContactDoc;
 
   async function getContact(book: string, uid: string): Promise<StoredContact | null> {
@@ -46,7 +49,10 @@ export function createReads({ models }: StoreContext, leases: Leases, log: Conta
     // A full read skips tombstones of deletions made before it began (the reader never had
     // those contacts), but delivers those made since, which may remove contacts it delivered.
     const start = from.start ?? 0;
-    const { docs, cursor, more } = await log.read(book, head, from.p, limit, (p) => !full || p > start);
+    const keep = (p: number) => !full || p > start;
+    const { docs, cursor, more } = full
+      ? await cached.fullPage(book, head, horizon, from.p, limit, keep)
+      : await log.read(book, head, from.p, limit, keep);
     return { changes: docs.map(toChange), token: nextToken(book, from, cursor, more), more };
   }
 
@@ -60,12 +66,12 @@ export function createReads({ models }: StoreContext, leases: Leases, log: Conta
 
   /** Every live contact, paged by an opaque cursor. */
   async function listContacts(book: string, cursor: string | undefined, limit: number): Promise<ContactPage> {
-    const { head } = await leases.published(book);
+    const { head, horizon } = await leases.published(book);
     const after = cursor === undefined ? 0 : decodeToken(book, cursor)?.p;
     if (after === undefined || after > head) throw tokenExpired();
-    const page = await log.read(book, head, after, limit, () => false);
+    const page = await cached.fullPage(book, head, horizon, after, limit, () => false);
     return { contacts: page.docs.map(toStored), cursor: page.more ? encodeToken(book, { p: page.cursor }) : null };
   }
 
-  return { getContact, changesSince, lookup, listContacts };
+  return { getContact, changesSince, lookup, listContacts, search: cached.search };
 }

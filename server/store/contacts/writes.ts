@@ -19,7 +19,11 @@ type Landed = Planned & { before: StoredDoc | null };
 type Put = Extract<WriteOp, { op: "put" }>;
 type Blind = { op: Put; i: number; p: number; etag: string };
 
-export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog) {
+/** `onPublished`: told of each write that published cleanly: every visible version of the log
+ *  range (from, head] is in `docs` (the instance's cache applies them; store/contact-cache.ts). */
+export type OnPublished = (book: string, from: number, head: number, docs: StoredDoc[]) => void;
+
+export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog, onPublished?: OnPublished) {
   const { models, clock, hooks } = ctx;
   const Contacts = models.ContactDoc;
 
@@ -55,6 +59,7 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
     const lease = await leases.acquire(book);
     let next = lease.head + 1;
     const landed: Landed[] = [];
+    let clean = false;
     try {
       // Puts without If-Match are tried as plain inserts first: a new uid is the
       // common case (first syncs, imports), and an insert needs no read.
@@ -79,8 +84,9 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
       const { done, failed } = await replaceContacts(book, lease, writes);
       landed.push(...done);
       for (const w of failed) results[w.i!] = { uid: w.doc.uid, status: "error", error: REFUSED };
+      clean = failed.length === 0;
     } finally {
-      const clobbered = await releaseAndSettle(book, lease, next - 1, landed);
+      const clobbered = await releaseAndSettle(book, lease, next - 1, landed, clean);
       for (const w of clobbered) results[w.i!] = { uid: w.doc.uid, status: "error", busy: true, error: TAKEN_OVER };
     }
     return results.map((r, i) => r ?? { uid: ops[i].uid, status: "error", error: "not applied" });
@@ -127,9 +133,11 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
 
   /** Releases the lease; when another writer took it over while ours ran out, makes what we wrote
    *  safe (see the header): returns the writes that replaced a newer version, which were undone. */
-  async function releaseAndSettle(book: string, lease: Held, head: number, landed: Landed[]): Promise<Landed[]> {
+  async function releaseAndSettle(book: string, lease: Held, head: number, landed: Landed[], clean = false): Promise<Landed[]> {
     const takenOver = landed.length > 0 && (await leases.takenOver(book, lease));
     await leases.release(book, lease, head);
+    // Entries past the lease's head are ours alone; a failed op may have landed unseen (not clean).
+    if (clean && !takenOver) onPublished?.(book, lease.head, head, landed.map((w) => w.doc));
     if (!takenOver) return [];
     const clobbered = landed.filter((w) => w.read !== undefined && w.before && w.before.seq !== w.read?.seq);
     await republish(book, landed.map((w) => ({ seq: w.doc.seq, doc: clobbered.includes(w) ? w.before! : w.doc })));

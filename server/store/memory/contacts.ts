@@ -4,12 +4,14 @@
 // no lease to take and nothing to repair.
 import { contentHash } from "../../../core/contact/content-hash";
 import type {
-  BookInit, Change, ChangePage, ContactMaintenance, ContactPage, ContactStore, OpResult, StoredContact, WriteOp,
+  BookInit, Change, ChangePage, ContactMaintenance, ContactPage, ContactSearch, ContactStore, OpResult, SearchPage,
+  SearchQuery, StoredContact, WriteOp,
 } from "../contract";
 import { decide, repeatedUids } from "../contacts/decide";
 import { toChange, tokenExpired, toStored } from "../contacts/reads";
 import { decodeToken, encodeToken, feedStart, hasExpired, nextToken } from "../contacts/tokens";
 import { storeError } from "../errors";
+import { compareEntries, decodeSearchCursor, encodeSearchCursor, matcher, searchable } from "../search-text";
 
 type Doc = {
   uid: string;
@@ -24,7 +26,7 @@ type Doc = {
 };
 type Book = { docs: Map<string, Doc>; log: { p: number; u: string }[]; head: number; horizon: number };
 
-export function createMemoryContactStore(clock: () => Date = () => new Date()): ContactStore & ContactMaintenance {
+export function createMemoryContactStore(clock: () => Date = () => new Date()): ContactStore & ContactMaintenance & ContactSearch {
   const books = new Map<string, Book>();
 
   function bookOf(id: string): Book {
@@ -128,5 +130,21 @@ export function createMemoryContactStore(clock: () => Date = () => new Date()): 
     return before - book.log.length;
   }
 
-  return { createBook, applyWrites, getContact, lookup, changesSince, listContacts, purgeTombstones, compactLog };
+  /** Every live contact of the book that matches, sorted and paged as the database store does. */
+  async function search(id: string, query: SearchQuery, limit: number, cursor?: string): Promise<SearchPage> {
+    const after = cursor === undefined ? undefined : decodeSearchCursor(cursor);
+    const match = matcher(query);
+    const hits = [...bookOf(id).docs.values()]
+      .filter((d) => !d.deleted)
+      .map((d) => ({ d, s: searchable(d.uid, d.contact!) }))
+      .filter(({ s }) => match(s))
+      .map(({ d, s }) => ({ d, key: s.key, uid: d.uid }))
+      .filter((h) => !after || compareEntries(h, after) > 0)
+      .sort(compareEntries);
+    const page = hits.slice(0, limit);
+    const last = hits.length > limit ? page[page.length - 1] : undefined;
+    return { contacts: page.map((h) => toStored(h.d)), cursor: last ? encodeSearchCursor(last) : null };
+  }
+
+  return { createBook, applyWrites, getContact, lookup, changesSince, listContacts, purgeTombstones, compactLog, search };
 }

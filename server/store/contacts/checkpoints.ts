@@ -1,0 +1,150 @@
+// Checkpoints of a book's contents, so that a full read costs a few part lookups plus the log
+// since the checkpoint, never one lookup per contact.
+//
+// A checkpoint is every version a reader at log position `p` could be given (live contacts and
+// the tombstones past the horizon), in log order, cut into parts. Parts are immutable documents
+// under an id derived from what they hold (each version is named by its uid and position, which
+// no other version shares), so successive checkpoints store unchanged parts once. Cut points are
+// chosen by the content too (a hash of the version names), so a change moves only the cut points
+// near it: an import appends parts, an edit rewrites the part it left and the last part.
+//
+// The checkpoint head is the next version of the book's checkpoint chain (store/version-chain.ts),
+// inserted after its parts: parts without a head are invisible, so a writer killed mid-way leaves
+// the previous checkpoint whole. A checkpoint is only a faster way to read what the log and the
+// contact documents already say: losing one costs time, never data.
+import { createHash } from "node:crypto";
+import type { Contact } from "../../../core/contact/contact";
+import { insertOr } from "../../db/duplicate-key";
+import type { Models } from "../../db/models";
+import { versionChain } from "../version-chain";
+
+/** One contact version as a reader sees it (what toStored and toChange need). */
+export type Version = {
+  uid: string;
+  seq: number;
+  etag: string;
+  deleted: boolean;
+  updatedAt: Date;
+  contact: Contact | null;
+  href: string | null;
+  source: string | null;
+};
+
+/** A run of versions stored as one or more part documents (more when its text is too long for one). */
+type Group = { id: string; parts: string[]; count: number };
+export type Checkpoint = { p: number; horizon: number; groups: Group[] };
+
+// About 1,000 versions a part on average (cut where a version's name hashes to 0 modulo this).
+const TARGET_PART_VERSIONS = 1024;
+const MAX_PART_VERSIONS = 4 * TARGET_PART_VERSIONS;
+// Well under the 16 MiB a BSON document holds.
+const MAX_PART_CHARS = 6 * 1024 * 1024;
+const LOAD_ATTEMPTS = 3;
+
+type Encoded = { u: string; s: number; e: string; d?: 1; t: number; c: Contact | null; h?: string; o?: string };
+
+const encode = (v: Version): Encoded => ({
+  u: v.uid, s: v.seq, e: v.etag, ...(v.deleted ? { d: 1 as const } : {}), t: new Date(v.updatedAt).getTime(), c: v.contact,
+  ...(v.href ? { h: v.href } : {}), ...(v.source ? { o: v.source } : {}),
+});
+const decode = (e: Encoded): Version => ({
+  uid: e.u, seq: e.s, etag: e.e, deleted: e.d === 1, updatedAt: new Date(e.t), contact: e.c, href: e.h ?? null, source: e.o ?? null,
+});
+
+/** FNV-1a: cheap, and the same in every process, so every instance cuts a book alike. */
+function fnv(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** Cuts versions (in log order) into runs whose ends depend only on the versions near them. */
+export function cutIntoRuns(versions: Version[]): Version[][] {
+  const runs: Version[][] = [];
+  let run: Version[] = [];
+  for (const v of versions) {
+    run.push(v);
+    if (fnv(`${v.uid}\0${v.seq}`) % TARGET_PART_VERSIONS === 0 || run.length === MAX_PART_VERSIONS) {
+      runs.push(run);
+      run = [];
+    }
+  }
+  if (run.length) runs.push(run);
+  return runs;
+}
+
+/** A run's texts: one, or halves of it when it is too long for one document (the same halves every time). */
+function texts(run: Version[]): string[] {
+  const text = JSON.stringify(run.map(encode));
+  if (text.length <= MAX_PART_CHARS || run.length === 1) return [text];
+  const half = Math.ceil(run.length / 2);
+  return [...texts(run.slice(0, half)), ...texts(run.slice(half))];
+}
+
+export function createCheckpoints(models: Models) {
+  const chain = versionChain<Checkpoint>(models.BookCheckpoint.collection, models.BookCheckpointHint.collection);
+  const Parts = models.CheckpointPart;
+  const groupId = (book: string, run: Version[]) => {
+    const hash = createHash("sha256");
+    for (const v of run) hash.update(`${v.uid}\0${v.seq}\n`);
+    return `${book}@${hash.digest("base64url")}`;
+  };
+
+  /** The newest checkpoint and its versions in log order, or null when the book has none. A
+   *  part dropped under us (an old checkpoint trimmed while we read it) means a newer one exists. */
+  async function load(book: string): Promise<{ checkpoint: Checkpoint; versions: Version[] } | null> {
+    for (let attempt = 1; ; attempt++) {
+      const cur = await chain.latest(book);
+      if (!cur) return null;
+      const ids = cur.value.groups.flatMap((g) => g.parts);
+      const docs = await Promise.all(ids.map((id) => Parts.findById(id).lean()));
+      if (docs.every(Boolean)) {
+        const versions = docs.flatMap((d) => (JSON.parse(d!.text) as Encoded[]).map(decode));
+        return { checkpoint: cur.value, versions };
+      }
+      if (attempt === LOAD_ATTEMPTS) throw new Error(`A part of the checkpoint of ${book} is missing`);
+    }
+  }
+
+  async function storeRun(book: string, run: Version[], id: string): Promise<Group> {
+    const parts = texts(run).map((text, k, all) => ({ _id: all.length === 1 ? id : `${id}.${k}`, text }));
+    for (const part of parts) await insertOr(Parts.create(part), () => undefined); // stored already: same content
+    return { id, parts: parts.map((p) => p._id), count: run.length };
+  }
+
+  async function dropUnused(old: Checkpoint, kept: Checkpoint[]): Promise<void> {
+    const live = new Set(kept.flatMap((c) => c.groups.flatMap((g) => g.parts)));
+    for (const id of old.groups.flatMap((g) => g.parts)) if (!live.has(id)) await Parts.deleteOne({ _id: id });
+  }
+
+  /** Stores a checkpoint of `versions` (log order) as of position p; runs a known checkpoint holds
+   *  are not written again. Returns the newest checkpoint afterwards (ours, or a newer one that
+   *  won), or "too-costly" without writing when more than `budget` versions would be written. */
+  async function write(
+    book: string, p: number, horizon: number, versions: Version[], known: Checkpoint | null, budget = Infinity,
+  ): Promise<Checkpoint | null | "too-costly"> {
+    const reusable = new Map((known?.groups ?? []).map((g) => [g.id, g]));
+    const runs = cutIntoRuns(versions).map((run) => ({ run, id: groupId(book, run) }));
+    const toWrite = runs.reduce((n, { run, id }) => n + (reusable.has(id) ? 0 : run.length), 0);
+    if (toWrite > budget) return "too-costly";
+    const groups: Group[] = [];
+    for (const { run, id } of runs) groups.push(reusable.get(id) ?? (await storeRun(book, run, id)));
+    const cur = await chain.latest(book);
+    if (cur && cur.value.p >= p) return cur.value;
+    const mine: Checkpoint = { p, horizon, groups };
+    if (!(await chain.append(book, (cur?.n ?? 0) + 1, mine, dropUnused))) return (await chain.latest(book))?.value ?? null;
+    // A reused part may have been dropped by a trim between our decision and our head; now that
+    // our head names it, no trim drops it again, so put back any that went.
+    for (const { run, id } of runs) {
+      const group = reusable.get(id);
+      if (!group) continue;
+      const present = await Promise.all(group.parts.map((part) => Parts.exists({ _id: part })));
+      if (present.some((x) => !x)) await storeRun(book, run, id);
+    }
+    return mine;
+  }
+
+  return { load, write };
+}
+
+export type Checkpoints = ReturnType<typeof createCheckpoints>;
