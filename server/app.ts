@@ -15,6 +15,7 @@ import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { bookRoutes } from "./routes/books";
 import { contactRoutes } from "./routes/contacts";
+import { searchRoutes } from "./routes/search";
 import { syncStateRoutes } from "./routes/sync-state";
 
 const SAFE_IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff", "image/heic", "image/heif"]);
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): Express {
   app.get("/api/me", (req, res) => void res.json({ username: req.user!._id, admin: Boolean(req.user!.admin), primaryBook: req.user!.primaryBook }));
   app.use(adminRoutes(deps));
   app.use(bookRoutes(deps));
+  app.use(searchRoutes(deps)); // before contactRoutes: it answers the listing when a search is asked
   app.use(contactRoutes(deps));
   app.use(syncStateRoutes(deps));
   app.get(

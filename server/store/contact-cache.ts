@@ -65,6 +65,16 @@ export const versionOf = (d: DocLike): Version => ({
   contact: (d.contact as Version["contact"]) ?? null, href: d.href ?? null, source: d.source ?? null,
 });
 
+const searchOf = (item: Item) => (item.s ??= searchable(item.v.uid, item.v.contact!));
+const keyOf = (item: Item) => ({ key: searchOf(item).key, uid: item.v.uid });
+
+/** Live items in search order (sort key, then uid). */
+function sortedLive(b: { items: Map<string, Item> }): Item[] {
+  const live = [...b.items.values()].filter((it) => !it.v.deleted);
+  for (const it of live) searchOf(it);
+  return live.sort((x, y) => compareEntries({ key: x.s!.key, uid: x.v.uid }, { key: y.s!.key, uid: y.v.uid }));
+}
+
 /** First index whose item sorts after `at` (items sorted by `cmp`). */
 function firstAfter<T>(items: T[], cmp: (item: T) => number): number {
   let lo = 0;
@@ -77,10 +87,6 @@ function firstAfter<T>(items: T[], cmp: (item: T) => number): number {
   return lo;
 }
 
-const keyOf = (item: Item) => {
-  item.s ??= searchable(item.v.uid, item.v.contact!);
-  return { key: item.s.key, uid: item.v.uid };
-};
 
 export function createContactCache({ log, checkpoints, maxVersions, onError }: CacheDeps) {
   // Map order is recency: a used book is moved to the end, the first one is evicted.
@@ -247,12 +253,12 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
 
   /** Live versions matching the query in search order after `after`, up to `limit`, and whether more match. */
   function search(b: Book, query: SearchQuery, limit: number, after?: { key: string; uid: string }) {
-    b.sorted ??= [...b.items.values()].filter((it) => !it.v.deleted).sort((x, y) => compareEntries(keyOf(x), keyOf(y)));
+    b.sorted ??= sortedLive(b);
     const match = matcher(query);
     const found: Item[] = [];
     const start = after ? firstAfter(b.sorted, (it) => compareEntries(keyOf(it), after)) : 0;
     for (let i = start; i < b.sorted.length && found.length <= limit; i++) {
-      if (match(b.sorted[i].s!)) found.push(b.sorted[i]);
+      if (match(searchOf(b.sorted[i]))) found.push(b.sorted[i]);
     }
     const more = found.length > limit;
     const hits = found.slice(0, limit);
