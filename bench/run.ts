@@ -188,6 +188,143 @@ async function benchSignInLoad(): Promise<Result> {
   );
 }
 
+/** A second instance over the same database, with its own (empty) cache: what a cold read costs. */
+async function secondInstance(db: Awaited<ReturnType<typeof connectDatabase>>) {
+  const config = configFromEnv({ DATA_DIR: "/nonexistent", JWT_SECRET: "bench-secret-bench-secret-bench-secret-xx" });
+  const deps = await wire({ config, models: db.models, connection: db.connection, logger: pino({ level: "silent" }) });
+  const server = createServer(createApp(deps));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { deps, base: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => server.close() };
+}
+
+async function ingest(base: string, auth: string, book: string, total: number): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < total; i += 1000) {
+    await postBatch(base, auth, book, Array.from({ length: Math.min(1000, total - i) }, (_, k) => {
+      const { uid, ...contact } = person(i + k);
+      return { op: "put", uid, contact };
+    }));
+  }
+  return performance.now() - start;
+}
+
+/** Reads every page of a full read over HTTP (the feed without a token, or the listing); its time and count. */
+async function fullReadOverHttp(base: string, auth: string, kind: "feed" | "listing"): Promise<{ ms: number; count: number }> {
+  const start = performance.now();
+  let count = 0;
+  let next: string | null | undefined;
+  for (let first = true; first || next; first = false) {
+    const query = kind === "feed" ? (next ? `since=${encodeURIComponent(next)}&` : "") : next ? `cursor=${encodeURIComponent(next)}&` : "";
+    const res = await fetch(`${base}/api/books/gab/${kind === "feed" ? "changes" : "contacts"}?${query}limit=1000`, { headers: { authorization: auth } });
+    if (!res.ok) throw new Error(`full read failed: ${res.status}`);
+    const body = (await res.json()) as { changes?: unknown[]; contacts?: unknown[]; more?: boolean; token?: string; cursor?: string | null };
+    count += (body.changes ?? body.contacts)!.length;
+    next = kind === "feed" ? (body.more ? body.token : null) : body.cursor;
+  }
+  return { ms: performance.now() - start, count };
+}
+
+/**
+ * A full read of a 40,000-contact book (the change feed without a token, and the listing) against
+ * ingesting the same contacts through POST /batch, in one run: on the instance that wrote them
+ * (its cache is current) and on a second instance that never saw the book (checkpoint + log since).
+ */
+async function benchFullRead(): Promise<Result> {
+  return withServer(async ({ base, deps, db }) => {
+    const auth = await login(base);
+    const total = 40_000;
+    const ingestMs = await ingest(base, auth, "gab", total);
+    await (deps.store as unknown as { settled(): Promise<void> }).settled();
+    const warmFeed = await fullReadOverHttp(base, auth, "feed");
+    const warmListing = await fullReadOverHttp(base, auth, "listing");
+    const other = await secondInstance(db);
+    try {
+      const coldFeed = await fullReadOverHttp(other.base, auth, "feed");
+      const other2 = await secondInstance(db);
+      const coldListing = await fullReadOverHttp(other2.base, auth, "listing").finally(other2.close);
+      for (const r of [warmFeed, warmListing, coldFeed, coldListing]) if (r.count !== total) throw new Error(`full read gave ${r.count} contacts, not ${total}`);
+      const worst = Math.max(warmFeed.ms, warmListing.ms, coldFeed.ms, coldListing.ms);
+      const ratio = worst / ingestMs;
+      const ms = (x: number) => Math.round(x);
+      return {
+        name: "full read of a 40,000-contact book (feed and listing, writer's and a fresh instance) vs ingest via POST /batch",
+        target: "slowest ratio <= 0.1",
+        met: ratio <= 0.1,
+        ingestMs: ms(ingestMs),
+        feedMs: ms(warmFeed.ms),
+        listingMs: ms(warmListing.ms),
+        freshInstanceFeedMs: ms(coldFeed.ms),
+        freshInstanceListingMs: ms(coldListing.ms),
+        ratio: Number(ratio.toFixed(3)),
+      };
+    } finally {
+      other.close();
+    }
+  });
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const heapMB = () => {
+  gc?.();
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+};
+
+/**
+ * Searching a 100,000-contact book for three-letter substrings, first page of 50, timed inside the
+ * server (the store call): one that every contact matches, one that some match, one that none
+ * does (a walk over the whole book). Baseline: reading the same first 50 from the listing. Also
+ * the memory the cache takes for the book on a fresh instance (exact with node --expose-gc).
+ */
+async function benchSearch(): Promise<Result> {
+  return withServer(async ({ base, deps, db }) => {
+    const auth = await login(base);
+    const total = 100_000;
+    await ingest(base, auth, "gab", total);
+    await (deps.store as unknown as { settled(): Promise<void> }).settled();
+    const other = await secondInstance(db);
+    try {
+      const before = heapMB();
+      let t = performance.now();
+      await other.deps.store.search("gab", { text: "son" }, 50);
+      const firstSearchMs = performance.now() - t;
+      const cacheMB = heapMB() - before;
+      const medians: Record<string, number> = {};
+      for (const text of ["son", "427", "zqx"]) {
+        const times: number[] = [];
+        for (let run = 0; run < 21; run++) {
+          t = performance.now();
+          const page = await other.deps.store.search("gab", { text }, 50);
+          times.push(performance.now() - t);
+          if (text === "son" && page.contacts.length !== 50) throw new Error("expected a full first page");
+        }
+        medians[text] = percentile(times, 0.5);
+      }
+      const listTimes: number[] = [];
+      for (let run = 0; run < 21; run++) {
+        t = performance.now();
+        await other.deps.store.listContacts("gab", undefined, 50);
+        listTimes.push(performance.now() - t);
+      }
+      const worst = Math.max(...Object.values(medians));
+      const round = (x: number) => Number(x.toFixed(2));
+      return {
+        name: "search: a 100,000-contact book, three-letter substring, first page of 50 (server time)",
+        target: "median <= 30 ms",
+        met: worst <= 30,
+        medianMsAllMatch: round(medians.son),
+        medianMsSomeMatch: round(medians["427"]),
+        medianMsNoneMatch: round(medians.zqx),
+        listingFirstPageMedianMs: round(percentile(listTimes, 0.5)),
+        firstSearchOnFreshInstanceMs: Math.round(firstSearchMs),
+        cacheMBFor100k: gc ? Math.round(cacheMB) : "run with node --expose-gc",
+        bookSize: total,
+      };
+    } finally {
+      other.close();
+    }
+  });
+}
+
 const measures: Record<string, () => Promise<Result>> = {
   reconcile: async () => {
     const r = await benchReconcile();
@@ -196,11 +333,14 @@ const measures: Record<string, () => Promise<Result>> = {
   ingest: benchIngest,
   "change-read": benchChangeRead,
   "sign-in-load": benchSignInLoad,
+  "full-read": benchFullRead,
+  search: benchSearch,
 };
 
-/** `npm run bench` runs every measure; `npm run bench -- ingest` runs the ones named. */
+/** `npm run bench` runs every measure; `npm run bench -- ingest` (or BENCH_ONLY=ingest,search) runs the ones named. */
 async function main() {
-  const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(measures);
+  const named = process.argv.slice(2).length ? process.argv.slice(2) : (process.env.BENCH_ONLY?.split(",").filter(Boolean) ?? []);
+  const chosen = named.length ? named : Object.keys(measures);
   const results: Result[] = [];
   for (const name of chosen) {
     if (!measures[name]) throw new Error(`unknown measure ${name}; choose from ${Object.keys(measures).join(", ")}`);

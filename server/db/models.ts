@@ -99,8 +99,8 @@ const chainVersionSchema = new Schema(
 );
 /** Up to 4 MiB of a sync state's text, under `${key}@${sha256 of the text}`. */
 const syncStatePartSchema = new Schema({ _id: { type: String, required: true }, text: { type: String, required: true } }, options);
-/** Part of a book's checkpoint (store/contacts/checkpoints.ts): JSON text of up to a few thousand contact versions. */
-const checkpointPartSchema = new Schema({ _id: { type: String, required: true }, text: { type: String, required: true } }, options);
+/** Part of a book's checkpoint (store/contacts/checkpoints.ts): deflated JSON of up to a few thousand contact versions. */
+const checkpointPartSchema = new Schema({ _id: { type: String, required: true }, data: { type: Buffer, required: true } }, options);
 const chainHintSchema = new Schema({ _id: { type: String, required: true }, n: { type: Number, required: true } }, options);
 
 const settingSchema = new Schema({ _id: { type: String, required: true }, value: { type: String, required: true } }, options);

@@ -183,7 +183,9 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
       const done = await job;
       done.horizon = Math.max(done.horizon, horizon);
       maybeCheckpoint(done);
-      return touch(done);
+      touch(done);
+      evict(); // this book last: it goes only when it alone is over the cap (then this request still has it)
+      return done;
     }
   }
 

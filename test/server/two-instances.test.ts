@@ -156,6 +156,23 @@ describe("two server instances on one database", function () {
     assert.deepEqual(new Map(searched.contacts.map((c) => [c.uid, c.etag])), truth, "search over the cache");
   });
 
+  it("keeps no more contacts cached than its cap, dropping the least recently used book, and still reads every book whole", async () => {
+    const store = createContactStore({ models: db.models, clock: () => new Date(), cacheMaxContacts: 150 });
+    const ids = [`b${randomUUID().slice(0, 8)}`, `b${randomUUID().slice(0, 8)}`];
+    for (const id of ids) {
+      await store.createBook({ id, kind: "pab", name: "Capped", owner: "admin" });
+      await store.applyWrites(id, Array.from({ length: 100 }, (_, k) => ({ op: "put" as const, uid: `c${k}`, contact: person(`c${k}`, `Person ${k}`) })));
+    }
+    for (const id of [...ids, ...ids]) {
+      assert.equal((await fullRead(store, id)).length, 100);
+      assert.equal((await store.search(id, { text: "person 4" }, 50)).contacts.length, 11);
+      assert.ok(store.cache.size().versions <= 150, `${store.cache.size().versions} versions cached`);
+    }
+    const big = createContactStore({ models: db.models, clock: () => new Date(), cacheMaxContacts: 50 });
+    assert.equal((await fullRead(big, ids[0], 30)).length, 100, "a book larger than the cap is still read whole");
+    assert.equal(big.cache.size().versions, 0);
+  });
+
   it("leaves a book complete and readable when the process writing its checkpoint is killed with SIGKILL", async () => {
     const book = `b${randomUUID().slice(0, 8)}`;
     const writer = createContactStore({ models: db.models, clock: () => new Date() });

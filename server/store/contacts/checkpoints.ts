@@ -4,7 +4,7 @@
 // A checkpoint is every version a reader at log position `p` could be given (live contacts and
 // the tombstones past the horizon), in log order, cut into parts. Parts are immutable documents
 // under an id derived from what they hold (each version is named by its uid and position, which
-// no other version shares), so successive checkpoints store unchanged parts once. Cut points are
+// no other version shares; see runId), so successive checkpoints store unchanged parts once. Cut points are
 // chosen by the content too (a hash of the version names), so a change moves only the cut points
 // near it: an import appends parts, an edit rewrites the part it left and the last part.
 //
@@ -12,7 +12,8 @@
 // inserted after its parts: parts without a head are invisible, so a writer killed mid-way leaves
 // the previous checkpoint whole. A checkpoint is only a faster way to read what the log and the
 // contact documents already say: losing one costs time, never data.
-import { createHash } from "node:crypto";
+import { promisify } from "node:util";
+import { deflateRaw, inflateRaw } from "node:zlib";
 import type { Contact } from "../../../core/contact/contact";
 import { insertOr } from "../../db/duplicate-key";
 import type { Models } from "../../db/models";
@@ -37,11 +38,18 @@ export type Checkpoint = { p: number; horizon: number; groups: Group[] };
 // About 1,000 versions a part on average (cut where a version's name hashes to 0 modulo this).
 const TARGET_PART_VERSIONS = 1024;
 const MAX_PART_VERSIONS = 4 * TARGET_PART_VERSIONS;
-// Well under the 16 MiB a BSON document holds.
-const MAX_PART_CHARS = 6 * 1024 * 1024;
+// Text of one part before it is deflated: its deflated bytes stay well under the 16 MiB of a BSON document.
+const MAX_PART_CHARS = 12 * 1024 * 1024;
 const LOAD_ATTEMPTS = 3;
 
 type Encoded = { u: string; s: number; e: string; d?: 1; t: number; c: Contact | null; h?: string; o?: string };
+
+// Parts are deflated (fast level, on libuv's thread pool): the database stores and reads a
+// fraction of the bytes, which is what a checkpoint costs it.
+const deflate = (text: string) => promisify(deflateRaw)(Buffer.from(text), { level: 1 });
+const inflate = async (data: Uint8Array) => (await promisify(inflateRaw)(data)).toString("utf8");
+const bytesOf = (data: unknown): Uint8Array =>
+  data instanceof Uint8Array ? data : (data as { buffer: Uint8Array }).buffer; // a driver Binary
 
 const encode = (v: Version): Encoded => ({
   u: v.uid, s: v.seq, e: v.etag, ...(v.deleted ? { d: 1 as const } : {}), t: new Date(v.updatedAt).getTime(), c: v.contact,
@@ -51,11 +59,23 @@ const decode = (e: Encoded): Version => ({
   uid: e.u, seq: e.s, etag: e.e, deleted: e.d === 1, updatedAt: new Date(e.t), contact: e.c, href: e.h ?? null, source: e.o ?? null,
 });
 
-/** FNV-1a: cheap, and the same in every process, so every instance cuts a book alike. */
-function fnv(text: string): number {
-  let h = 0x811c9dc5;
+/** FNV-1a from a given basis, then murmur3's finalizer so the low bits mix too: cheap, and the
+ *  same in every process, so every instance cuts a book alike. */
+function hash32(text: string, basis: number): number {
+  let h = basis;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+// A version's name (uid and position) hashed twice, once per version object: a checkpoint of a
+// large book then costs a pass over numbers, not over strings.
+const names = new WeakMap<Version, [number, number]>();
+function nameHashes(v: Version): [number, number] {
+  let h = names.get(v);
+  if (!h) names.set(v, (h = [hash32(`${v.uid}\0${v.seq}`, 0x811c9dc5), hash32(`${v.seq}\0${v.uid}`, 0x1b873593)]));
+  return h;
 }
 
 /** Cuts versions (in log order) into runs whose ends depend only on the versions near them. */
@@ -64,13 +84,28 @@ export function cutIntoRuns(versions: Version[]): Version[][] {
   let run: Version[] = [];
   for (const v of versions) {
     run.push(v);
-    if (fnv(`${v.uid}\0${v.seq}`) % TARGET_PART_VERSIONS === 0 || run.length === MAX_PART_VERSIONS) {
+    if (nameHashes(v)[0] % TARGET_PART_VERSIONS === 0 || run.length === MAX_PART_VERSIONS) {
       runs.push(run);
       run = [];
     }
   }
   if (run.length) runs.push(run);
   return runs;
+}
+
+/** A run's id: its first and last positions, its size, and two sums of its versions' name hashes.
+ *  The versions of a range of positions only ever leave it (a newer version takes a new position),
+ *  so positions and size all but pin what a run holds, and the sums tell apart the rare runs that
+ *  lost different versions. */
+function runId(book: string, run: Version[]): string {
+  let a = 0;
+  let b = 0;
+  for (const v of run) {
+    const [h1, h2] = nameHashes(v);
+    a = (a + h1) >>> 0;
+    b = (b + h2) >>> 0;
+  }
+  return `${book}@${run[0].seq}-${run[run.length - 1].seq}-${run.length}-${a.toString(36)}-${b.toString(36)}`;
 }
 
 /** A run's texts: one, or halves of it when it is too long for one document (the same halves every time). */
@@ -84,11 +119,6 @@ function texts(run: Version[]): string[] {
 export function createCheckpoints(models: Models) {
   const chain = versionChain<Checkpoint>(models.BookCheckpoint.collection, models.BookCheckpointHint.collection);
   const Parts = models.CheckpointPart;
-  const groupId = (book: string, run: Version[]) => {
-    const hash = createHash("sha256");
-    for (const v of run) hash.update(`${v.uid}\0${v.seq}\n`);
-    return `${book}@${hash.digest("base64url")}`;
-  };
 
   /** The newest checkpoint and its versions in log order, or null when the book has none. A
    *  part dropped under us (an old checkpoint trimmed while we read it) means a newer one exists. */
@@ -97,18 +127,21 @@ export function createCheckpoints(models: Models) {
       const cur = await chain.latest(book);
       if (!cur) return null;
       const ids = cur.value.groups.flatMap((g) => g.parts);
-      const docs = await Promise.all(ids.map((id) => Parts.findById(id).lean()));
-      if (docs.every(Boolean)) {
-        const versions = docs.flatMap((d) => (JSON.parse(d!.text) as Encoded[]).map(decode));
-        return { checkpoint: cur.value, versions };
-      }
+      // Each part is parsed as soon as it arrives, while the others are still being read.
+      const readPart = async (id: string) => {
+        const doc = await Parts.collection.findOne({ _id: id as never });
+        return doc ? (JSON.parse(await inflate(bytesOf(doc.data))) as Encoded[]).map(decode) : undefined;
+      };
+      const parts = await Promise.all(ids.map(readPart));
+      if (parts.every(Boolean)) return { checkpoint: cur.value, versions: parts.flat() as Version[] };
       if (attempt === LOAD_ATTEMPTS) throw new Error(`A part of the checkpoint of ${book} is missing`);
     }
   }
 
   async function storeRun(book: string, run: Version[], id: string): Promise<Group> {
-    const parts = texts(run).map((text, k, all) => ({ _id: all.length === 1 ? id : `${id}.${k}`, text }));
-    for (const part of parts) await insertOr(Parts.create(part), () => undefined); // stored already: same content
+    const parts = await Promise.all(texts(run).map(async (text, k, all) => ({ _id: all.length === 1 ? id : `${id}.${k}`, data: await deflate(text) })));
+    // Stored already (same id, same content) is fine.
+    for (const part of parts) await insertOr(Parts.collection.insertOne(part as never), () => undefined);
     return { id, parts: parts.map((p) => p._id), count: run.length };
   }
 
@@ -124,7 +157,7 @@ export function createCheckpoints(models: Models) {
     book: string, p: number, horizon: number, versions: Version[], known: Checkpoint | null, budget = Infinity,
   ): Promise<Checkpoint | null | "too-costly"> {
     const reusable = new Map((known?.groups ?? []).map((g) => [g.id, g]));
-    const runs = cutIntoRuns(versions).map((run) => ({ run, id: groupId(book, run) }));
+    const runs = cutIntoRuns(versions).map((run) => ({ run, id: runId(book, run) }));
     const toWrite = runs.reduce((n, { run, id }) => n + (reusable.has(id) ? 0 : run.length), 0);
     if (toWrite > budget) return "too-costly";
     const groups: Group[] = [];
