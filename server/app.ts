@@ -60,8 +60,8 @@ export function createApp(deps: AppDeps): Express {
   app.get("/api/me", (req, res) => void res.json({ username: req.user!._id, admin: Boolean(req.user!.admin), primaryBook: req.user!.primaryBook }));
   app.use(adminRoutes(deps));
   app.use(bookRoutes(deps));
-  app.use(searchRoutes(deps)); // before contactRoutes: it answers the listing when a search is asked
   app.use(contactRoutes(deps));
+  app.use(searchRoutes(deps));
   app.use(syncStateRoutes(deps));
   app.get(
     "/api/photos/:hash",

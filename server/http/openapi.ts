@@ -17,6 +17,27 @@ const queryParam = (name: string, schema: object) => ({ name, in: "query", requi
 const book = pathParam("book");
 const uid = pathParam("uid");
 
+// Search (routes/search.ts): kept in one block so other edits to this file merge around it.
+const searchParams = [
+  queryParam("q", { type: "string", maxLength: 256 }),
+  queryParam("category", { type: "string", maxLength: 256 }),
+  queryParam("sort", { type: "string", enum: ["name"] }),
+];
+const searchDescription =
+  "Without q, category or sort: every live contact in change order, paged by cursor. With any of them: a search, " +
+  "case- and accent-insensitive substring of display name, name parts, e-mail addresses, company, or phone digits, " +
+  "and category; sorted by file-as (else display name), paged by a cursor that stays put as the book changes (default limit 50).";
+const searchHit = z.object({ book: z.string(), uid: z.string(), etag: z.string(), contact: z.record(z.string(), z.unknown()) });
+const searchPaths = {
+  "/api/search": {
+    get: {
+      parameters: [searchParams[0], searchParams[1], queryParam("limit", { type: "integer", minimum: 1, maximum: s.MAX_PAGE })],
+      description: "Searches every book you can read (as GET /api/books lists them), as a book search does; the first `limit` hits across books, sorted by file-as.",
+      responses: { "200": ok("Matching contacts, each with its book", z.object({ contacts: z.array(searchHit) })), ...errors },
+    },
+  },
+};
+
 export function openApiDocument() {
   return {
     openapi: "3.1.0",
@@ -51,7 +72,7 @@ export function openApiDocument() {
         delete: { parameters: [book, pathParam("username")], responses: { "204": ok("Unshared"), ...errors } },
       },
       "/api/books/{book}/contacts": {
-        get: { parameters: [book, queryParam("cursor", { type: "string" }), queryParam("limit", { type: "integer", minimum: 1, maximum: s.MAX_PAGE })], responses: { "200": ok("A page of contacts", s.contactPageSchema), ...errors } },
+        get: { parameters: [book, queryParam("cursor", { type: "string" }), queryParam("limit", { type: "integer", minimum: 1, maximum: s.MAX_PAGE }), ...searchParams], description: searchDescription, responses: { "200": ok("A page of contacts", s.contactPageSchema), ...errors } },
       },
       "/api/books/{book}/contacts/{uid}": {
         get: { parameters: [book, uid], description: "JSON, or vCard 3.0 with Accept: text/vcard (4.0 with text/vcard;version=4.0).", responses: { "200": ok("The contact", s.storedContactSchema), "304": ok("Not modified"), ...errors } },
@@ -75,6 +96,7 @@ export function openApiDocument() {
         post: { parameters: [pathParam("device"), pathParam("pair")], description: "Claims the pair for `seconds`; the same holder renews.", requestBody: body(s.pairClaimSchema), responses: { "200": ok("Claimed", s.pairClaimResultSchema), "409": ok("pair-busy: another holder's claim is live", s.errorSchema), ...errors } },
         delete: { parameters: [pathParam("device"), pathParam("pair"), { name: "holder", in: "query", required: true, schema: { type: "string" } }], description: "Releases the claim if `holder` holds it; otherwise does nothing.", responses: { "204": ok("Released, or not held by this holder"), ...errors } },
       },
+      ...searchPaths,
       "/api/photos/{hash}": { get: { parameters: [pathParam("hash")], responses: { "200": ok("The photo bytes"), ...errors } } },
     },
   };

@@ -19,6 +19,7 @@ import {
 } from "../http/api-schemas";
 import type { OpResult, WriteOp } from "../store/contract";
 import { StoreError, storeError } from "../store/errors";
+import { isSearch, searchBook } from "./search";
 
 const VCARD_TYPES = ["text/vcard", "text/x-vcard"];
 // An Accept range with parameters only matches an offer with the same parameters
@@ -35,6 +36,7 @@ export function contactRoutes(deps: AppDeps): Router {
   router.get(
     "/api/books/:book/contacts",
     handle(async (req, res) => {
+      if (isSearch(req.query)) return searchBook(deps, req, res);
       const book = await access.visibleBook(req.user!, req.params.book);
       const { limit, cursor } = parseOr400(pageQuerySchema, req.query, "query");
       const page = await store.listContacts(book.id, cursor, limit);

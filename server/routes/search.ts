@@ -1,8 +1,9 @@
-// Contact search: one book (`GET /api/books/:book/contacts` with `q`, `category` or `sort`), or
+// Contact search: one book (`GET /api/books/:book/contacts` with `q`, `category` or `sort`, which
+// routes/contacts.ts hands to searchBook), or
 // every book the caller can read (`GET /api/search`, what an address lookup needs). Matching,
 // order and paging are the store's (ContactSearch in store/contract.ts), over each instance's
 // cache of the book, so a search never scans the database.
-import { Router } from "express";
+import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { MAX_PAGE } from "../../core/api/schemas";
 import type { AppDeps } from "../app-deps";
@@ -25,19 +26,19 @@ export const searchQuerySchema = z.strictObject({
 });
 
 /** Whether a listing request asks for a search (else the plain listing in log order answers it). */
-const isSearch = (query: Record<string, unknown>) => ["q", "category", "sort"].some((k) => query[k] !== undefined);
+export const isSearch = (query: Record<string, unknown>) => ["q", "category", "sort"].some((k) => query[k] !== undefined);
+
+/** `GET /api/books/:book/contacts` when it asks for a search (routes/contacts.ts hands it over). */
+export async function searchBook(deps: Pick<AppDeps, "access" | "store">, req: Request, res: Response): Promise<void> {
+  const book = await deps.access.visibleBook(req.user!, req.params.book);
+  const { q, category, limit, cursor } = parseOr400(bookSearchQuerySchema, req.query, "query");
+  const page = await deps.store.search(book.id, { text: q, category }, limit, cursor);
+  res.json({ contacts: page.contacts.map(({ uid, etag, contact }) => ({ uid, etag, contact })), cursor: page.cursor });
+}
 
 export function searchRoutes(deps: AppDeps): Router {
   const { access, store } = deps;
   const router = Router();
-
-  const searchBook = handle(async (req, res) => {
-    const book = await access.visibleBook(req.user!, req.params.book);
-    const { q, category, limit, cursor } = parseOr400(bookSearchQuerySchema, req.query, "query");
-    const page = await store.search(book.id, { text: q, category }, limit, cursor);
-    res.json({ contacts: page.contacts.map(({ uid, etag, contact }) => ({ uid, etag, contact })), cursor: page.cursor });
-  });
-  router.get("/api/books/:book/contacts", (req, res, next) => (isSearch(req.query) ? searchBook(req, res, next) : next()));
 
   router.get(
     "/api/search",
