@@ -156,7 +156,11 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
   }
 
   async function load(id: string, head: number, horizon: number): Promise<Book> {
-    const loaded = await checkpoints.load(id);
+    // A checkpoint that cannot be read only costs time: the log alone says the same.
+    const loaded = await checkpoints.load(id).catch((err) => {
+      onError?.(err);
+      return null;
+    });
     const b = newBook(id, loaded?.checkpoint ?? null);
     // Tombstones at or below the horizon are never given to a reader whose token is still valid.
     for (const v of loaded?.versions ?? []) if (!v.deleted || v.seq > horizon) putVersion(b, v);
@@ -202,10 +206,13 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
     maybeCheckpoint(b);
   }
 
-  function maybeCheckpoint(b: Book): void {
+  function maybeCheckpoint(b: Book, force = false): void {
     if (b.pos < b.checkpointAt || checkpointing.has(b.id)) return;
-    const job = checkpointNow(b)
-      .catch((err) => onError?.(err))
+    const job = checkpointNow(b, force)
+      .catch((err) => {
+        b.checkpointAt = b.pos + CHECKPOINT_EVERY; // not again at once
+        onError?.(err);
+      })
       .finally(() => {
         checkpointing.delete(b.id);
         if (books.get(b.id) === b) maybeCheckpoint(b);
@@ -215,11 +222,11 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
 
   /** Writes a checkpoint of the book as cached now. When it would rewrite far more than changed
    *  (edits spread over a large book), it waits for more changes first, doubling the wait. */
-  async function checkpointNow(b: Book): Promise<void> {
+  async function checkpointNow(b: Book, force: boolean): Promise<void> {
     const p = b.pos;
     const since = p - (b.checkpoint?.p ?? 0);
     const versions = b.order.filter((it) => isCurrent(b, it) && (!it.v.deleted || it.v.seq > b.horizon)).map((it) => it.v);
-    const budget = since * 8 >= versions.length ? Infinity : 4096 + 16 * since;
+    const budget = force || since * 8 >= versions.length ? Infinity : 4096 + 16 * since;
     const written = await checkpoints.write(b.id, p, b.horizon, versions, b.checkpoint, budget);
     if (written === "too-costly") {
       b.checkpointAt = p + since;
@@ -236,7 +243,7 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
     await checkpointing.get(id);
     if (b.checkpoint && b.checkpoint.p >= b.pos) return false;
     b.checkpointAt = b.pos;
-    maybeCheckpoint(b);
+    maybeCheckpoint(b, true);
     await checkpointing.get(id);
     return true;
   }

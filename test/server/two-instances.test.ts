@@ -156,6 +156,29 @@ describe("two server instances on one database", function () {
     assert.deepEqual(new Map(searched.contacts.map((c) => [c.uid, c.etag])), truth, "search over the cache");
   });
 
+  it("stores a checkpoint's unchanged parts once: a checkpoint after a few edits writes only the parts they touched", async () => {
+    const book = `b${randomUUID().slice(0, 8)}`;
+    const store = createContactStore({ models: db.models, clock: () => new Date() });
+    await store.createBook({ id: book, kind: "pab", name: "Parts", owner: "admin" });
+    await store.applyWrites(book, Array.from({ length: 6000 }, (_, k) => ({ op: "put" as const, uid: `c${k}`, contact: person(`c${k}`, `Person ${k}`) })));
+    await store.settled();
+    const partIds = async () =>
+      new Set((await db.models.CheckpointPart.find({ _id: { $regex: `^${book}@` } }, { _id: 1 }).lean()).map((d) => String(d._id)));
+    const before = await partIds();
+    assert.ok(before.size >= 3, `${before.size} parts`);
+    await store.applyWrites(book, [
+      { op: "put", uid: "c10", contact: person("c10", "Edited") },
+      { op: "delete", uid: "c3000" },
+    ]);
+    assert.equal(await store.checkpoint(book), true);
+    const added = [...(await partIds())].filter((id) => !before.has(id));
+    assert.ok(added.length >= 1 && added.length <= 3, `${added.length} parts written for two edits`);
+    const fresh = createContactStore({ models: db.models, clock: () => new Date() });
+    const read = await fullRead(fresh, book);
+    assert.equal(read.length, 5999);
+    assert.equal(read.find((c) => c.uid === "c10")?.contact?.displayName, "Edited");
+  });
+
   it("keeps no more contacts cached than its cap, dropping the least recently used book, and still reads every book whole", async () => {
     const store = createContactStore({ models: db.models, clock: () => new Date(), cacheMaxContacts: 150 });
     const ids = [`b${randomUUID().slice(0, 8)}`, `b${randomUUID().slice(0, 8)}`];
