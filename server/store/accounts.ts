@@ -6,7 +6,7 @@ import { storeError } from "./errors";
 import { hashPassword } from "../auth/passwords";
 import { DIRECTORY_ID, newBookId } from "./books";
 import { listEntryOp, userEntryOp } from "./directory-entries";
-import type { Accounts, ContactStore, PublicUser, SessionUser } from "./contract";
+import type { Accounts, BookStore, ContactStore, PublicUser, SessionUser } from "./contract";
 import { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "./account-schemas";
 
 export { listPatchSchema, newListSchema, newUserSchema, usernameSchema, userPatchSchema } from "./account-schemas";
@@ -25,7 +25,8 @@ export const publicList = (l: MailingListDoc) => ({ address: l._id, name: l.name
 
 export function createAccounts(
   models: Models,
-  store: Pick<ContactStore, "applyWrites" | "createBook">,
+  store: Pick<ContactStore, "applyWrites">,
+  books: Pick<BookStore, "createPab">,
   clock: () => Date,
 ): Accounts {
   const { User, MailingList } = models;
@@ -64,7 +65,7 @@ export function createAccounts(
     await insertOr(User.create(doc), () => {
       throw storeError("conflict", `A user named ${input.username} already exists`);
     });
-    await insertOr(store.createBook({ id: doc.primaryBook, kind: "pab", name: "Contacts", owner: doc._id }), () => undefined);
+    await insertOr(books.createPab("Contacts", doc._id, doc.primaryBook), () => undefined);
     await publishUser(doc);
     return publicUser(doc);
   }

@@ -30,8 +30,7 @@ export function createBooks(models: Models, store: Pick<ContactStore, "createBoo
     ids.length ? (await Book.find({ _id: { $in: ids } }).lean<BookDoc[]>()).map(record) : [];
   const allBookIds = async () => (await Book.find({}).lean<BookDoc[]>()).map((b) => b._id);
 
-  async function createPab(name: string, owner: string): Promise<BookRecord> {
-    const id = newBookId();
+  async function createPab(name: string, owner: string, id = newBookId()): Promise<BookRecord> {
     await store.createBook({ id, kind: "pab", name, owner });
     return { id, kind: "pab", name, owner };
   }

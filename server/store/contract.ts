@@ -39,7 +39,9 @@ export interface BookStore {
   /** Every book's id, for maintenance passes. */
   allBookIds(): Promise<string[]>;
   /** A new PAB with its (empty) change log. */
-  createPab(name: string, owner: string): Promise<BookRecord>;
+  /** A new PAB; `id` names it in advance (a user's first book, named before it exists), and a
+   *  second creation under the same id throws conflict. */
+  createPab(name: string, owner: string, id?: string): Promise<BookRecord>;
   /** The user's share of the book, or null. */
   shareOf(book: string, username: string): Promise<ShareRecord | null>;
   /** Every share of one book. */

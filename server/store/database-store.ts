@@ -12,7 +12,7 @@ import { createSyncStates } from "./sync-states";
 export async function createDatabaseStore(models: Models, clock: () => Date, hooks?: StoreHooks): Promise<Store> {
   const contacts = createContactStore({ models, clock, hooks });
   const books = createBooks(models, contacts);
-  const accounts = createAccounts(models, contacts, clock);
+  const accounts = createAccounts(models, contacts, books, clock);
   await books.ensureSystemBooks();
   return {
     books,

@@ -4,13 +4,13 @@ import type { z } from "zod";
 import { hashPassword } from "../../auth/passwords";
 import type { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "../account-schemas";
 import { DIRECTORY_ID, newBookId } from "../books";
-import type { Accounts, ContactStore, MailingList, PublicUser, SessionUser } from "../contract";
+import type { Accounts, BookStore, ContactStore, MailingList, PublicUser, SessionUser } from "../contract";
 import { listEntryOp, userEntryOp } from "../directory-entries";
 import { storeError } from "../errors";
 
 type User = PublicUser & { passwordHash: string; tokenVersion: number };
 
-export function createMemoryAccounts(store: Pick<ContactStore, "applyWrites" | "createBook">): Accounts {
+export function createMemoryAccounts(store: Pick<ContactStore, "applyWrites">, books: () => Pick<BookStore, "createPab">): Accounts {
   const users = new Map<string, User>();
   const lists = new Map<string, MailingList>();
 
@@ -47,7 +47,7 @@ export function createMemoryAccounts(store: Pick<ContactStore, "applyWrites" | "
       tokenVersion: 0,
     };
     users.set(u.username, u);
-    await store.createBook({ id: u.primaryBook, kind: "pab", name: "Contacts", owner: u.username });
+    await books().createPab("Contacts", u.username, u.primaryBook);
     await publishUser(u);
     return publicOf(u);
   }

@@ -19,8 +19,8 @@ export function createMemoryBooks(store: Pick<ContactStore, "createBook">, userE
     if (!books.has(DIRECTORY_ID)) await create({ id: DIRECTORY_ID, kind: "directory", name: "Local Directory", owner: null });
   }
 
-  async function createPab(name: string, owner: string): Promise<BookRecord> {
-    const book: BookRecord = { id: newBookId(), kind: "pab", name, owner };
+  async function createPab(name: string, owner: string, id = newBookId()): Promise<BookRecord> {
+    const book: BookRecord = { id, kind: "pab", name, owner };
     await create(book);
     return copy(book);
   }

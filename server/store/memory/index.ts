@@ -9,8 +9,9 @@ import { createMemoryPairClaims, createMemorySyncStates } from "./sync";
 
 export async function createMemoryStore(clock: () => Date = () => new Date()): Promise<Store> {
   const contacts = createMemoryContactStore(clock);
-  const accounts = createMemoryAccounts(contacts);
-  const books = createMemoryBooks(contacts, async (username) => Boolean(await accounts.displayNameOf(username)));
+  let books: ReturnType<typeof createMemoryBooks> | undefined;
+  const accounts = createMemoryAccounts(contacts, () => books!);
+  books = createMemoryBooks(contacts, async (username) => Boolean(await accounts.displayNameOf(username)));
   await books.ensureSystemBooks();
   return {
     books,
