@@ -14,6 +14,7 @@ import { openApiDocument } from "./http/openapi";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { bookRoutes } from "./routes/books";
+import { bookAdminRoutes } from "./routes/book-admin";
 import { contactRoutes } from "./routes/contacts";
 import { syncStateRoutes } from "./routes/sync-state";
 import { loadPhoto } from "./store/photos";
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps): Express {
   app.get("/api/me", (req, res) => void res.json({ username: req.user!._id, admin: Boolean(req.user!.admin), primaryBook: req.user!.primaryBook }));
   app.use(adminRoutes(deps));
   app.use(bookRoutes(deps));
+  app.use(bookAdminRoutes(deps));
   app.use(contactRoutes(deps));
   app.use(syncStateRoutes(deps));
   app.get(

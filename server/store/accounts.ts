@@ -98,7 +98,7 @@ export function createAccounts(models: Models, store: ContactStore, books: Books
 
   async function createUser(input: z.infer<typeof newUserSchema>): Promise<PublicUser> {
     if (await User.exists({ _id: input.username })) throw conflict(`A user named ${input.username} already exists`);
-    const pab = await books.createPab("Contacts", input.username);
+    const pab = await books.createPab("Contacts", input.username, { freeName: true });
     const doc = {
       _id: input.username,
       displayName: input.displayName ?? "",
@@ -126,6 +126,20 @@ export function createAccounts(models: Models, store: ContactStore, books: Books
     const user = await findUser(username);
     await publishUser(user);
     return publicUser(user);
+  }
+
+  /** Deletes a user, their Directory entry and the shares they were given. Their PABs are kept
+   *  (for an administrator to give to someone else) unless `deleteBooks`; either way the answer
+   *  names them. */
+  async function deleteUser(caller: Pick<UserDoc, "_id" | "admin">, username: string, opts: { deleteBooks?: boolean } = {}) {
+    const user = await findUser(username);
+    const owned = await books.pabsOwnedBy(username);
+    await User.deleteOne({ _id: username });
+    await store.applyWrites(DIRECTORY_ID, [{ op: "delete", uid: userEntryUid(username) }]);
+    await models.Share.deleteMany({ username });
+    if (opts.deleteBooks) for (const b of owned) await books.deletePab(caller, b.id, { withOwner: true });
+    const list = owned.map((b) => ({ id: b.id, name: b.name, primary: b.id === user.primaryBook }));
+    return { username, deletedBooks: opts.deleteBooks ? list : [], keptBooks: opts.deleteBooks ? [] : list };
   }
 
   const listUsers = async () => (await User.find({}).sort({ _id: 1 }).lean<UserDoc[]>()).map(publicUser);
@@ -161,7 +175,7 @@ export function createAccounts(models: Models, store: ContactStore, books: Books
 
   const listLists = async () => (await MailingList.find({}).sort({ _id: 1 }).lean<MailingListDoc[]>()).map(publicList);
 
-  return { findUser, createUser, updateUser, listUsers, createList, updateList, deleteList, listLists, findList };
+  return { findUser, createUser, updateUser, deleteUser, listUsers, createList, updateList, deleteList, listLists, findList };
 }
 
 export type Accounts = ReturnType<typeof createAccounts>;

@@ -4,8 +4,9 @@
 import { insertOr } from "../db/duplicate-key";
 import { randomBytes } from "node:crypto";
 import type { BookDoc, Models, UserDoc } from "../db/models";
-import { forbidden, notFound } from "../http/errors";
+import { busy, conflict, forbidden, notFound } from "../http/errors";
 import type { ContactStore } from "./contact-store";
+import { versionChain } from "./version-chain";
 
 export const GAB_ID = "gab";
 export const DIRECTORY_ID = "directory";
@@ -24,8 +25,13 @@ export type BookView = {
 
 export const newBookId = () => `p${randomBytes(9).toString("base64url").replace(/[-_]/g, "x")}`;
 
+/** The owner of the lease that a deleted book's chain ends with. */
+const DELETED = "book-deleted";
+
 export function createBooks(models: Models, store: ContactStore) {
   const { Book, Share } = models;
+  type LeaseValue = { owner: string; until: Date; released: boolean; base: number; head: number; horizon: number };
+  const leases = versionChain<LeaseValue>(models.BookLease.collection, models.BookLeaseHint.collection);
 
   /** The caller's access to a book, or undefined when the book is hidden from them. */
   async function accessOf(caller: Caller, book: BookDoc): Promise<Access | undefined> {
@@ -86,7 +92,20 @@ export function createBooks(models: Models, store: ContactStore) {
     return views.sort((a, b) => order[a.kind] - order[b.kind] || a.name.localeCompare(b.name));
   }
 
-  async function createPab(name: string, owner: string): Promise<BookView> {
+  /** Book names are unique per owner. A check, not a constraint: two racing creates can both pass it. */
+  async function assertNameFree(owner: string, name: string, except?: string) {
+    const same = await Book.find({ kind: "pab", owner, name }).lean<BookDoc[]>();
+    if (same.some((b) => b._id !== except)) throw conflict(`${owner} already has an address book named ${name}`);
+  }
+
+  /** `freeName`: take "name (2)", "name (3)", … when the name is taken (a re-created user whose
+   *  old books were kept), instead of refusing. */
+  async function createPab(name: string, owner: string, { freeName = false } = {}): Promise<BookView> {
+    if (freeName) {
+      const taken = new Set((await Book.find({ kind: "pab", owner }).lean<BookDoc[]>()).map((b) => b.name));
+      for (let k = 2; taken.has(name); k++) name = `${name.replace(/ \(\d+\)$/, "")} (${k})`;
+    }
+    await assertNameFree(owner, name);
     const id = newBookId();
     await store.createBook({ id, kind: "pab", name, owner });
     return { id, kind: "pab", name, owner, ownerName: await displayNameOf(owner), access: "write" };
@@ -128,7 +147,93 @@ export function createBooks(models: Models, store: ContactStore) {
     }
   }
 
-  return { accessOf, visibleBook, writableBook, listBooks, createPab, share, unshare, sharesOf, ensureSystemBooks };
+  /** A PAB the caller may rename or delete: its owner's or, for an admin, anyone's. */
+  async function ownedPab(caller: Caller, id: string): Promise<BookDoc> {
+    const view = await visibleBook(caller, id);
+    if (view.kind !== "pab") throw forbidden(`The ${view.name} cannot be renamed, reassigned or deleted`);
+    if (view.owner !== caller._id && !caller.admin) throw forbidden("Only the owner of this address book or an administrator can change it");
+    return (await Book.findById(id).lean<BookDoc>())!;
+  }
+
+  /** Renames a PAB and, for an administrator, gives it to another user (a deleted user's books, say). */
+  async function updatePab(caller: Caller, id: string, patch: { name?: string; owner?: string }): Promise<BookView> {
+    const book = await ownedPab(caller, id);
+    if (patch.owner !== undefined && patch.owner !== book.owner) {
+      if (!caller.admin) throw forbidden("Only an administrator can give an address book to another user");
+      if (!(await models.User.exists({ _id: patch.owner }))) throw notFound(`No user named ${patch.owner}`);
+    }
+    const owner = patch.owner ?? book.owner!;
+    const name = patch.name ?? book.name;
+    await assertNameFree(owner, name, id);
+    await Book.updateOne({ _id: id }, { $set: { name, owner } });
+    // The new owner has full access already: a share of their own book would only confuse listings.
+    if (owner !== book.owner) await Share.deleteOne({ _id: `${id}:${owner}` });
+    const updated = await visibleBook(caller, id);
+    return { ...updated, ownerName: await displayNameOf(updated.owner) };
+  }
+
+  /** Deletes a PAB with its contacts, log and shares. A user's primary book goes only with the user. */
+  async function deletePab(caller: Caller, id: string, opts: { withOwner?: boolean } = {}): Promise<void> {
+    const book = await Book.findById(id).lean<BookDoc>();
+    if (!book) {
+      // A deletion that stopped half-way (the book is already invisible): finish it.
+      if (caller.admin && (await leases.latest(id))) return dropBookData(id);
+      throw notFound("No such address book");
+    }
+    await ownedPab(caller, id);
+    const primaryOf = book.owner ? await models.User.findById(book.owner).lean<UserDoc>() : null;
+    if (primaryOf?.primaryBook === id && !opts.withOwner) {
+      throw conflict(`${book.name} is ${book.owner}'s primary address book: it goes only when the user is deleted`);
+    }
+    // The book document goes first: from then on no route finds the book, so no new write
+    // starts and nothing half-deleted is ever listed. The rest follows; a re-run finishes it.
+    await Book.deleteOne({ _id: id });
+    await dropBookData(id);
+  }
+
+  /** Removes a deleted book's data. A lease that never ends is taken first, so a write already
+   *  under way finishes before and none starts after; the lease chain goes last, after which a
+   *  writer still queued gets "no such address book". */
+  async function dropBookData(id: string): Promise<void> {
+    await takeForever(id);
+    await models.ContactDoc.deleteMany({ book: id });
+    await models.LogChunk.deleteMany({ book: id });
+    await Share.deleteMany({ book: id });
+    await models.BookLease.deleteMany({ key: id });
+    await models.BookLeaseHint.deleteOne({ _id: id });
+  }
+
+  async function takeForever(id: string): Promise<void> {
+    const giveUpAt = Date.now() + 45_000; // longer than a writer's lease (contact-store.ts)
+    for (;;) {
+      const cur = await leases.latest(id);
+      if (!cur || cur.value.owner === DELETED) return;
+      const free = cur.value.released || new Date(cur.value.until).getTime() < Date.now();
+      const head = cur.value.released ? cur.value.head : cur.value.base;
+      const forever = { owner: DELETED, until: new Date(8.64e15), released: false, base: head, head, horizon: cur.value.horizon };
+      if (free && (await leases.append(id, cur.n + 1, forever))) return;
+      if (Date.now() > giveUpAt) throw busy("The address book is busy; retry shortly");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Every PAB a user owns, for deleting or reassigning them with the user. */
+  const pabsOwnedBy = async (owner: string) => (await Book.find({ kind: "pab", owner }).lean<BookDoc[]>()).map((b) => view(b, "write"));
+
+  return {
+    accessOf,
+    visibleBook,
+    writableBook,
+    listBooks,
+    createPab,
+    share,
+    unshare,
+    sharesOf,
+    ensureSystemBooks,
+    updatePab,
+    deletePab,
+    pabsOwnedBy,
+  };
 }
 
 function readOnlyMessage(book: BookView): string {
