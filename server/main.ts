@@ -28,7 +28,14 @@ async function main() {
 
   const server = createServer(await tlsCredentials(config, log), createApp(deps));
   server.requestTimeout = 120_000;
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  try {
+    await listen(server, config.port, config.host);
+  } catch (err) {
+    clearInterval(purge);
+    await db.connection.close();
+    await db.stop();
+    throw err;
+  }
   const { port } = server.address() as { port: number };
   logger.info({ port }, `Concord listening on https://localhost:${port}`);
 
@@ -46,6 +53,28 @@ async function main() {
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+  stopWithNpm(() => void stop("npm exited"));
+}
+
+/** Listens, or fails with a sentence an operator can act on (a second instance, a privileged port). */
+function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EADDRINUSE") reject(new Error(`port ${port} is in use`));
+      else if (err.code === "EACCES") reject(new Error(`port ${port} needs privileges this user does not have; choose a PORT above 1023`));
+      else reject(err);
+    });
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/** `npm start` runs its script under `sh -c`; the script `exec`s node, so npm's forwarded SIGTERM
+ *  and SIGINT reach us. Should npm die without forwarding (SIGKILL, or a shell that stays in
+ *  between), we are left orphaned: then we stop as if signalled rather than run on unsupervised. */
+function stopWithNpm(stop: () => void) {
+  if (!process.env.npm_lifecycle_event) return;
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && stop(), 250).unref();
 }
 
 /** `npm start` serves the production build of the task pane; build it when missing or older than its sources. */
