@@ -1,15 +1,14 @@
 // The HTTP application. createApp neither listens nor connects: main.ts does
 // both, and tests call the app directly.
 import express, { type Express } from "express";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { rewriteManifest } from "../addin/build/rewrite-manifest";
 import type { AppDeps } from "./app-deps";
 import { authenticate } from "./auth/authenticate";
 import { errorHandler } from "./http/error-handler";
 import { notFound } from "./http/errors";
 import { handle } from "./http/handle";
+import { manifestRoute } from "./http/manifest";
 import { openApiDocument } from "./http/openapi";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
@@ -20,7 +19,6 @@ import { syncStateRoutes } from "./routes/sync-state";
 import { loadPhoto } from "./store/photos";
 
 const SAFE_IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff", "image/heic", "image/heif"]);
-const manifestPath = fileURLToPath(new URL("../manifest.xml", import.meta.url));
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -49,10 +47,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.get("/api/openapi.json", (_req, res) => void res.json(openApiDocument()));
-  app.get("/manifest.xml", (req, res) => {
-    const base = deps.config.addinBaseUrl ?? `https://${req.get("host")}`;
-    res.type("application/xml").send(rewriteManifest(readFileSync(manifestPath, "utf8"), base));
-  });
+  app.get("/manifest.xml", manifestRoute(deps.config, deps.logger));
+  app.get("/api/client-config", (_req, res) => void res.json({ graphClientId: deps.config.graphClientId ?? null }));
   app.get("/support", (_req, res) => void res.type("text/plain").send("Concord: ask your administrator, or see the README shipped with the server."));
   if (deps.addinDir) app.use("/", express.static(deps.addinDir, { index: "taskpane.html" }));
 

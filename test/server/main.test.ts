@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, existsSync, readFileSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
 import { get } from "node:https";
+import { get as plainGet } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -54,10 +55,20 @@ const accepts = (port: number) =>
     socket.once("error", () => resolve(false));
   });
 
+function httpGet(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    plainGet(url, (res) => {
+      let body = "";
+      res.on("data", (c) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on("error", reject);
+  });
+}
+
 describe("server process (server/main.ts)", function () {
   this.timeout(120_000);
 
-  it("serves HTTPS on the embedded database with a generated certificate, and stops cleanly on SIGTERM", async () => {
+  it("serves HTTPS on the embedded database with a generated certificate, answers http:// on that port with a clear 400, and stops cleanly on SIGTERM", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "concord-main-"));
     const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
       env: { ...process.env, DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", ADMIN_PASSWORD: "first-admin-pw", LOG_LEVEL: "info", CONCORD_SKIP_ADDIN_BUILD: "1", MONGODB_URI: "" },
@@ -77,6 +88,8 @@ describe("server process (server/main.ts)", function () {
     assert.deepEqual(await httpsGet(`https://127.0.0.1:${port}/healthz`), { status: 200, body: '{"status":"ok"}' });
     assert.ok(existsSync(join(dataDir, "tls", "cert.pem")), "a self-signed certificate was generated into DATA_DIR");
     assert.match((await httpsGet(`https://127.0.0.1:${port}/manifest.xml`)).body, /<OfficeApp/);
+    const plain = await httpGet(`http://127.0.0.1:${port}/healthz`);
+    assert.deepEqual(plain, { status: 400, body: `Concord speaks HTTPS only: use https://127.0.0.1:${port}/healthz\n` });
 
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");
