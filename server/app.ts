@@ -10,6 +10,7 @@ import { notFound } from "./http/errors";
 import { handle } from "./http/handle";
 import { manifestRoute } from "./http/manifest";
 import { openApiDocument } from "./http/openapi";
+import { methodNotAllowed, refuseForms } from "./http/request-shape";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { bookRoutes } from "./routes/books";
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): Express {
   // Query values stay plain strings: `?since[$gt]=` must never become an object.
   app.set("query parser", "simple");
   app.set("trust proxy", "loopback");
+  app.use(refuseForms());
   const jsonBody = express.json({ limit: deps.config.maxBodyBytes, strict: true });
   // The sync state is stored as the exact JSON text sent, so its route reads the raw text itself.
   app.use((req, res, next) => (req.path.startsWith("/api/sync-state/") ? next() : jsonBody(req, res, next)));
@@ -72,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  app.use(methodNotAllowed(app));
   app.use((req, _res, next) => next(notFound(`No route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger));
   return app;
