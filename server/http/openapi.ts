@@ -75,7 +75,7 @@ const username = pathParam("username", "A username");
 const limit = queryParam("limit", "Page size", { type: "integer", minimum: 1, maximum: s.MAX_PAGE });
 const ifMatch = header("If-Match", "Write only if the stored version has this ETag (`*`: any stored version)");
 const ifNoneMatch = header("If-None-Match", "`*`: create only, never overwrite; on GET, a known ETag answers 304");
-const op = (operationId: string, summary: string, rest: object) => ({ operationId, summary, ...rest });
+const op = <T extends object>(operationId: string, summary: string, rest: T) => ({ operationId, summary, ...rest });
 
 export function openApiDocument() {
   return {

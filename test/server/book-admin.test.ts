@@ -13,7 +13,7 @@ describe("REST: deleting users and managing address books", () => {
   after(async () => t.close());
 
   const contact = (uid: string) => ({ op: "put" as const, uid, contact: contactSchema.parse({ uid, displayName: uid.toUpperCase() }) });
-  const newBook = async (auth: object, name: string, owner?: string) =>
+  const newBook = async (auth: Record<string, string>, name: string, owner?: string) =>
     (await t.http().post("/api/books").set(auth).send(owner ? { name, owner } : { name }).expect(201)).body.id as string;
   const bookData = async (id: string) => ({
     contacts: await t.deps.models.ContactDoc.countDocuments({ book: id }),
