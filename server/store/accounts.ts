@@ -133,6 +133,10 @@ export function createAccounts(models: Models, store: ContactStore, books: Books
    *  names them. */
   async function deleteUser(caller: Pick<UserDoc, "_id" | "admin">, username: string, opts: { deleteBooks?: boolean } = {}) {
     const user = await findUser(username);
+    if (user.admin && !user.disabled) {
+      const admins = await User.find({ admin: true }).lean<UserDoc[]>();
+      if (!admins.some((a) => a._id !== username && !a.disabled)) throw conflict(`${username} is the last administrator: make another user an administrator first`);
+    }
     const owned = await books.pabsOwnedBy(username);
     await User.deleteOne({ _id: username });
     await store.applyWrites(DIRECTORY_ID, [{ op: "delete", uid: userEntryUid(username) }]);

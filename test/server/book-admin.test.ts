@@ -74,6 +74,19 @@ describe("REST: deleting users and managing address books", () => {
     await t.http().delete("/api/admin/users/gina?books=maybe").set(root.auth).expect(400);
   });
 
+  it("refuses to delete the last administrator", async () => {
+    const lone = await testApp();
+    try {
+      const only = await lone.user("only", { admin: true });
+      const res = await lone.http().delete("/api/admin/users/only").set(only.auth).expect(409);
+      assert.match(res.body.error.message, /only is the last administrator/);
+      await lone.user("second", { admin: true });
+      await lone.http().delete("/api/admin/users/only").set(only.auth).expect(200);
+    } finally {
+      await lone.close();
+    }
+  });
+
   it("lets the owner rename a book, and refuses a name the owner already uses", async () => {
     const hal = await t.user("hal");
     const id = await newBook(hal.auth, "Work");
