@@ -170,7 +170,7 @@ export function openApiDocument() {
       },
       "/api/books/{book}/contacts": {
         get: op("listContacts", "A page of a book's live contacts", {
-          parameters: [book, queryParam("cursor", "Where the previous page ended", { type: "string" }), limit],
+          parameters: [book, queryParam("cursor", "Where the previous page ended (400 for one this listing never handed out)", { type: "string" }), limit],
           responses: { "200": answer("A page of contacts", json("ContactPage")), ...errors },
         }),
       },

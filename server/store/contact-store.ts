@@ -55,7 +55,7 @@
 import { randomUUID } from "node:crypto";
 import { contentHash } from "../../core/contact/content-hash";
 import type { Contact } from "../../core/contact/contact";
-import { busy, notFound, syncTokenExpired } from "../http/errors";
+import { badRequest, busy, notFound, syncTokenExpired } from "../http/errors";
 import type { ContactDoc, Models } from "../db/models";
 import { versionChain } from "./version-chain";
 
@@ -428,7 +428,8 @@ export function createContactStore(deps: { models: Models; clock: Clock; hooks?:
   async function listContacts(book: string, cursor: string | undefined, limit: number): Promise<{ contacts: StoredContact[]; cursor: string | null }> {
     const { head } = await published(book);
     const after = cursor === undefined ? 0 : decodeToken(book, cursor)?.p;
-    if (after === undefined || after > head) throw syncTokenExpired();
+    // A listing cursor never expires (nothing it skips is purged): one this book never handed out is bad input.
+    if (after === undefined || after > head) throw badRequest("The cursor is not one this listing handed out; list again without it");
     const page = await readLog(book, head, after, limit, () => false);
     return {
       contacts: page.docs.map((d) => ({ uid: d.uid, etag: d.etag, seq: d.seq, contact: d.contact as Contact })),

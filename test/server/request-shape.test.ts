@@ -28,4 +28,11 @@ describe("wrong methods and form bodies", () => {
     await t.http().post("/api/books").set(alice.auth).field("name", "Work").expect(415);
     await t.http().post("/api/books").set(alice.auth).send({ name: "Work" }).expect(201);
   });
+
+  it("answers a contact listing cursor it never handed out with 400, not 410", async () => {
+    for (const cursor of ["garbage", Buffer.from(JSON.stringify(["other-book", 3])).toString("base64url"), Buffer.from(JSON.stringify([alice.primaryBook, 99])).toString("base64url")]) {
+      const res = await t.http().get(`/api/books/${alice.primaryBook}/contacts?cursor=${cursor}`).set(alice.auth).expect(400);
+      assert.match(res.body.error.message, /cursor/);
+    }
+  });
 });
