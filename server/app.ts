@@ -1,24 +1,24 @@
 // The HTTP application. createApp neither listens nor connects: main.ts does
 // both, and tests call the app directly.
 import express, { type Express } from "express";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { rewriteManifest } from "./addin-manifest";
 import type { AppDeps } from "./app-deps";
 import { authenticate } from "./auth/authenticate";
 import { errorHandler } from "./http/error-handler";
 import { notFound } from "./http/errors";
 import { handle } from "./http/handle";
+import { manifestRoute } from "./http/manifest";
 import { openApiDocument } from "./http/openapi";
+import { methodNotAllowed, refuseForms } from "./http/request-shape";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { bookRoutes } from "./routes/books";
+import { bookAdminRoutes } from "./routes/book-admin";
 import { contactRoutes } from "./routes/contacts";
 import { syncStateRoutes } from "./routes/sync-state";
 
 const SAFE_IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff", "image/heic", "image/heif"]);
-const manifestPath = fileURLToPath(new URL("../manifest.xml", import.meta.url));
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -35,6 +35,7 @@ export function createApp(deps: AppDeps): Express {
   // Query values stay plain strings: `?since[$gt]=` must never become an object.
   app.set("query parser", "simple");
   app.set("trust proxy", deps.config.trustProxy.length > 0 ? deps.config.trustProxy : false); // TRUST_PROXY
+  app.use(refuseForms());
   const jsonBody = express.json({ limit: deps.config.maxBodyBytes, strict: true });
   // The sync state is stored as the exact JSON text sent, so its route reads the raw text itself.
   app.use((req, res, next) => (req.path.startsWith("/api/sync-state/") ? next() : jsonBody(req, res, next)));
@@ -47,10 +48,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.get("/api/openapi.json", (_req, res) => void res.json(openApiDocument()));
-  app.get("/manifest.xml", (req, res) => {
-    const base = deps.config.addinBaseUrl ?? `https://${req.get("host")}`;
-    res.type("application/xml").send(rewriteManifest(readFileSync(manifestPath, "utf8"), base));
-  });
+  app.get("/manifest.xml", manifestRoute(deps.config, deps.logger));
+  app.get("/api/client-config", (_req, res) => void res.json({ graphClientId: deps.config.graphClientId ?? null }));
   app.get("/support", (_req, res) => void res.type("text/plain").send("Concord: ask your administrator, or see the README shipped with the server."));
   if (deps.addinDir) app.use("/", express.static(deps.addinDir, { index: "taskpane.html" }));
 
@@ -59,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
   app.get("/api/me", (req, res) => void res.json({ username: req.user!._id, admin: Boolean(req.user!.admin), primaryBook: req.user!.primaryBook }));
   app.use(adminRoutes(deps));
   app.use(bookRoutes(deps));
+  app.use(bookAdminRoutes(deps));
   app.use(contactRoutes(deps));
   app.use(syncStateRoutes(deps));
   app.get(
@@ -73,6 +73,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  app.use(methodNotAllowed(app));
   app.use((req, _res, next) => next(notFound(`No route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger));
   return app;

@@ -13,7 +13,13 @@ const envSchema = z.object({
   TLS_KEY: z.string().optional(),
   TOKEN_TTL_HOURS: z.coerce.number().positive().default(12),
   TOMBSTONE_RETENTION_DAYS: z.coerce.number().positive().default(90),
-  ADDIN_BASE_URL: z.string().url().optional(),
+  ADDIN_BASE_URL: z.string().url().refine((u) => u.startsWith("https://"), "Office loads add-ins over https only").optional(),
+  // The manifest's <Version>: Office's four-part number; raise it for each add-in release.
+  ADDIN_VERSION: z.string().regex(/^\d{1,5}(\.\d{1,5}){0,3}$/, "use a version such as 1.2.0.0").optional(),
+  // Names and addresses for the generated certificate and the Host headers accepted, comma-separated.
+  TLS_HOSTNAMES: z.string().optional(),
+  // The Entra ID app (client) id the task pane signs in to Microsoft Graph with (nested app authentication).
+  GRAPH_CLIENT_ID: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "use the app's client id, a GUID").optional(),
   TRUST_PROXY: z.string().default(""),
 });
 
@@ -29,6 +35,10 @@ export type Config = {
   tokenTtlSeconds: number;
   tombstoneRetentionMs: number;
   addinBaseUrl?: string;
+  addinVersion?: string;
+  /** TLS_HOSTNAMES; unset: localhost, this machine's host name and its LAN addresses (see tls.ts). */
+  tlsHostnames?: string[];
+  graphClientId?: string;
   /** Largest JSON body accepted, in bytes; a batch of 1000 contacts fits. */
   maxBodyBytes: number;
   /** Login attempts allowed per username and client address in one window. */
@@ -60,6 +70,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlSeconds: Math.round(e.TOKEN_TTL_HOURS * 3600),
     tombstoneRetentionMs: e.TOMBSTONE_RETENTION_DAYS * 86_400_000,
     addinBaseUrl: e.ADDIN_BASE_URL,
+    addinVersion: e.ADDIN_VERSION,
+    tlsHostnames: e.TLS_HOSTNAMES?.split(",").map((n) => n.trim()).filter(Boolean),
+    graphClientId: e.GRAPH_CLIENT_ID,
     maxBodyBytes: 16 * 1024 * 1024,
     loginAttemptsPerWindow: 10,
     loginWindowMs: 5 * 60_000,

@@ -6,6 +6,10 @@ import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
 import { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "../http/api-schemas";
 import { usernameSchema } from "../store/accounts";
+import { z } from "zod";
+
+/** `?books=delete` deletes the user's address books with them; by default they are kept. */
+const deleteUserQuerySchema = z.strictObject({ books: z.enum(["keep", "delete"]).optional() });
 
 export function adminRoutes({ accounts }: AppDeps): Router {
   const router = Router();
@@ -21,6 +25,14 @@ export function adminRoutes({ accounts }: AppDeps): Router {
     handle(async (req, res) => {
       const username = parseOr400(usernameSchema, req.params.username, "username");
       res.json(await accounts.updateUser(username, parseOr400(userPatchSchema, req.body)));
+    }),
+  );
+  router.delete(
+    "/api/admin/users/:username",
+    handle(async (req, res) => {
+      const username = parseOr400(usernameSchema, req.params.username, "username");
+      const { books } = parseOr400(deleteUserQuerySchema, req.query, "query");
+      res.json(await accounts.deleteUser(username, { deleteBooks: books === "delete" }));
     }),
   );
 

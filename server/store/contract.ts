@@ -38,10 +38,18 @@ export interface BookStore {
   booksByIds(ids: string[]): Promise<BookRecord[]>;
   /** Every book's id, for maintenance passes. */
   allBookIds(): Promise<string[]>;
-  /** A new PAB with its (empty) change log. */
-  /** A new PAB; `id` names it in advance (a user's first book, named before it exists), and a
-   *  second creation under the same id throws conflict. */
-  createPab(name: string, owner: string, id?: string): Promise<BookRecord>;
+  /** A new PAB with its (empty) change log. Names are unique per owner: a taken name throws
+   *  conflict, unless `freeName` picks "name (2)", "name (3)", … (a re-created user whose old
+   *  books were kept). `id` names it in advance (a user's first book, named before it exists);
+   *  a second creation under the same id throws conflict. */
+  createPab(name: string, owner: string, opts?: { id?: string; freeName?: boolean }): Promise<BookRecord>;
+  /** Renames a PAB or gives it to another owner (whose share of it, if any, ends). A name the
+   *  owner already uses throws conflict; no such PAB, not-found. */
+  updatePab(id: string, patch: { name?: string; owner?: string }): Promise<BookRecord>;
+  /** Deletes a PAB with its contacts, change log and shares. The book record goes first, so no
+   *  new write starts and nothing half-deleted is listed; a write under way finishes first. Called
+   *  again for a deletion that stopped half-way, it finishes it; for no book at all, not-found. */
+  deletePab(id: string): Promise<void>;
   /** The user's share of the book, or null. */
   shareOf(book: string, username: string): Promise<ShareRecord | null>;
   /** Every share of one book. */
@@ -159,12 +167,21 @@ export interface Accounts {
   /** The user `caller` may share a book with; not-found alike for a missing, disabled or hidden user
    *  (admins see every user), so sharing never reveals which user names exist. */
   findShareableUser(caller: { admin?: boolean | null }, username: string): Promise<PublicUser>;
+  /** Deletes a user, their Local Directory entry and the shares they were given. Their PABs are
+   *  kept (listed in `keptBooks`, for an administrator to give away) unless `deleteBooks`. The last
+   *  enabled administrator cannot be deleted (conflict). */
+  deleteUser(username: string, opts?: { deleteBooks?: boolean }): Promise<DeletedUser>;
   listLists(): Promise<MailingList[]>;
   findList(address: string): Promise<MailingList>;
   createList(input: z.infer<typeof newListSchema>): Promise<MailingList>;
   updateList(address: string, patch: z.infer<typeof listPatchSchema>): Promise<MailingList>;
   deleteList(address: string): Promise<void>;
 }
+export type DeletedUser = {
+  username: string;
+  keptBooks: { id: string; name: string; primary: boolean }[];
+  deletedBooks: { id: string; name: string; primary: boolean }[];
+};
 export type MailingList = { address: string; name: string; members: string[]; visibleInDirectory: boolean };
 
 // ---------------------------------------------------------------- sync states and pair claims

@@ -7,7 +7,7 @@ import type { WriteOp } from "./contract";
 type UserLike = { _id: string; displayName?: string | null; email?: string | null; disabled?: boolean | null; visibleInDirectory?: boolean | null };
 type ListLike = { _id: string; name?: string | null; visibleInDirectory?: boolean | null };
 
-const userEntryUid = (username: string) => `user-${username}`;
+export const userEntryUid = (username: string) => `user-${username}`;
 const listEntryUid = (address: string) => `list-${address.replace(/[/\\?#]/g, "_")}`;
 
 function userEntry(u: UserLike): Contact {

@@ -17,9 +17,10 @@ describe("REST contacts API", () => {
     me = await t.user("alice");
   });
   after(async () => t.close());
-  // A fresh PAB per test keeps feeds and listings about that test only.
+  // A fresh PAB per test keeps feeds and listings about that test only (book names are unique per owner).
+  let scratch = 0;
   beforeEach(async () => {
-    book = (await t.http().post("/api/books").set(me.auth).send({ name: "Scratch" }).expect(201)).body.id;
+    book = (await t.http().post("/api/books").set(me.auth).send({ name: `Scratch ${++scratch}` }).expect(201)).body.id;
   });
 
   const url = (path = "") => `/api/books/${book}${path}`;

@@ -9,6 +9,9 @@ import type { Leases } from "./lease";
 import type { ContactLog } from "./log";
 import { decodeToken, encodeToken, feedStart, hasExpired, nextToken } from "./tokens";
 
+/** A listing cursor never expires (nothing it skips is purged): one the book never handed out is bad input. */
+export const badCursor = () => storeError("invalid", "The cursor is not one this listing handed out; list again without it");
+
 export const tokenExpired = () =>
   storeError("token-expired", "This sync token is unknown or older than the tombstone retention; sync again from the start");
 
@@ -62,7 +65,7 @@ export function createReads({ models }: StoreContext, leases: Leases, log: Conta
   async function listContacts(book: string, cursor: string | undefined, limit: number): Promise<ContactPage> {
     const { head } = await leases.published(book);
     const after = cursor === undefined ? 0 : decodeToken(book, cursor)?.p;
-    if (after === undefined || after > head) throw tokenExpired();
+    if (after === undefined || after > head) throw badCursor();
     const page = await log.read(book, head, after, limit, () => false);
     return { contacts: page.docs.map(toStored), cursor: page.more ? encodeToken(book, { p: page.cursor }) : null };
   }

@@ -7,7 +7,7 @@ import type {
   BookInit, Change, ChangePage, ContactMaintenance, ContactPage, ContactStore, OpResult, StoredContact, WriteOp,
 } from "../contract";
 import { decide, repeatedUids } from "../contacts/decide";
-import { toChange, tokenExpired, toStored } from "../contacts/reads";
+import { badCursor, toChange, tokenExpired, toStored } from "../contacts/reads";
 import { decodeToken, encodeToken, feedStart, hasExpired, nextToken } from "../contacts/tokens";
 import { storeError } from "../errors";
 
@@ -24,7 +24,9 @@ type Doc = {
 };
 type Book = { docs: Map<string, Doc>; log: { p: number; u: string }[]; head: number; horizon: number };
 
-export function createMemoryContactStore(clock: () => Date = () => new Date()): ContactStore & ContactMaintenance {
+export function createMemoryContactStore(
+  clock: () => Date = () => new Date(),
+): ContactStore & ContactMaintenance & { dropBook(id: string): void } {
   const books = new Map<string, Book>();
 
   function bookOf(id: string): Book {
@@ -107,7 +109,7 @@ export function createMemoryContactStore(clock: () => Date = () => new Date()): 
   async function listContacts(id: string, cursor: string | undefined, limit: number): Promise<ContactPage> {
     const book = bookOf(id);
     const after = cursor === undefined ? 0 : decodeToken(id, cursor)?.p;
-    if (after === undefined || after > book.head) throw tokenExpired();
+    if (after === undefined || after > book.head) throw badCursor();
     const page = read(book, after, limit, () => false);
     return { contacts: page.docs.map(toStored), cursor: page.more ? encodeToken(id, { p: page.cursor }) : null };
   }
@@ -128,5 +130,8 @@ export function createMemoryContactStore(clock: () => Date = () => new Date()): 
     return before - book.log.length;
   }
 
-  return { createBook, applyWrites, getContact, lookup, changesSince, listContacts, purgeTombstones, compactLog };
+  /** A deleted book's contacts and log (the memory books store calls it; one step, so never half-done). */
+  const dropBook = (id: string) => void books.delete(id);
+
+  return { createBook, applyWrites, getContact, lookup, changesSince, listContacts, purgeTombstones, compactLog, dropBook };
 }
