@@ -75,7 +75,7 @@ async function run(argv: string[]) {
         await books.deletePab(args.book);
         return console.log(`Deleted address book ${args.book} and its contacts.`);
       case "shares":
-        return out(await books.sharesOfBook((await access.shareableBook(CLI_CALLER, args.book)).id));
+        return out((await books.sharesOfBook((await access.shareableBook(CLI_CALLER, args.book)).id)).map(({ book: _, ...s }) => s));
       case "share": {
         const level = (str("access") ?? "read") as "read" | "write";
         const book = await access.shareableBook(CLI_CALLER, args.book);

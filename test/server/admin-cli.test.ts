@@ -51,6 +51,8 @@ describe("admin CLI (npm run admin)", function () {
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), "concord-cli-"));
       running = await openDatabase(configFromEnv({ DATA_DIR: dir }), () => {});
+      // Another administrator, so bob's admin rights can come and go (the last one's cannot).
+      await cli(dir, "add-user", "root", "--password", "root-password", "--admin", "true");
     });
     after(async () => {
       await running.connection.close();

@@ -45,9 +45,10 @@ async function npmStart(dataDir: string) {
   return { child, port, output: () => output };
 }
 
-const accepts = (port: number) =>
+/** Whether a TCP port on loopback, or a Unix socket (the embedded database's), takes connections. */
+const accepts = (where: number | string) =>
   new Promise<boolean>((resolve) => {
-    const socket = connect(port, "127.0.0.1");
+    const socket = typeof where === "number" ? connect(where, "127.0.0.1") : connect({ path: where });
     socket.once("connect", () => {
       socket.destroy();
       resolve(true);
@@ -103,7 +104,9 @@ describe("server process (server/main.ts)", function () {
     it(`stops the server and the embedded database when npm start ${how}`, async () => {
       const dataDir = mkdtempSync(join(tmpdir(), "concord-npm-"));
       const { child, port, output } = await npmStart(dataDir);
-      const databasePort = Number(new URL(readFileSync(join(dataDir, "ferretdb.uri"), "utf8").trim()).port);
+      // The embedded database listens on a Unix socket: mongodb://<percent-encoded path>/
+      const uri = readFileSync(join(dataDir, "ferretdb.uri"), "utf8").trim();
+      const databasePort = decodeURIComponent(uri.slice("mongodb://".length).replace(/\/.*$/, ""));
       assert.ok(await accepts(databasePort), "the embedded database is running");
       const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
       child.kill(signal); // the npm process itself, as `systemctl stop` or `docker stop` signals it
