@@ -1,6 +1,7 @@
 // The committed manifest points at the development server; a deployment serves the add-in from
 // ADDIN_BASE_URL instead. webpack (copy-webpack-plugin transform) and the server's /manifest.xml route
 // both call this, so the two cannot disagree.
+import { escapeXml } from "../../core/formats/xml-escape";
 
 export const developmentBaseUrl = "https://localhost:3443";
 
@@ -11,9 +12,5 @@ export function rewriteManifest(xml: string, baseUrl: string): string {
   if (url.protocol !== "https:") throw new Error(`ADDIN_BASE_URL must be https, got ${baseUrl}`);
   if (url.search || url.hash) throw new Error(`ADDIN_BASE_URL must not have a query or fragment, got ${baseUrl}`);
   const base = url.href.replace(/\/+$/, "");
-  return xml.split(developmentBaseUrl).join(escapeXmlAttribute(base));
-}
-
-function escapeXmlAttribute(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+  return xml.split(developmentBaseUrl).join(escapeXml(base));
 }

@@ -3,14 +3,28 @@
 // since the last sync, so every item neither reports is the one the status recorded, unchanged
 // (same changeKey, same etag). That holds because every item the last sync did not finish (failed,
 // quarantined, deferred) and every Outlook item it wrote itself is kept pending and read again
-// directly (pending.ts), which adds it to the reported items here.
+// directly (the add-in's pending.ts), which adds it to the reported items here.
 // That needs the content of each unchanged item, which the status keeps as bases (a status written
 // without them, by an older version, makes the session read both sides whole once).
-import type { Contact } from "../../core/contact/contact";
-import { baseOf, type OutlookItem, type ServerItem, type Snapshot, type SyncStatus } from "../../core/sync/sync-types";
-import type { FolderRead } from "../outlook/outlook-store";
-import type { ChangeFeed } from "../server-api";
-import type { OutlookCodec } from "./outlook-codec";
+// Pure, so every sync client (the add-in, a SyncML or LDAP import) builds its sides with this one copy;
+// the types below are the shapes it reads, which the clients' own read results satisfy.
+import type { z } from "zod";
+import type { changeSchema } from "../api/schemas";
+import type { Contact } from "../contact/contact";
+import { baseOf, type OutlookItem, type ServerItem, type Snapshot, type SyncStatus } from "./sync-types";
+
+/** The server's change feed as read: `full` when read from the start, so it lists every live contact. */
+export type ServerChanges = { changes: z.infer<typeof changeSchema>[]; full: boolean };
+
+/** An Outlook folder read: items in their wire form, ids known deleted, `full` for a whole-folder read. */
+export type OutlookFolderRead<Wire> = {
+  items: { id: string; changeKey: string; lastModified?: string; concordUid?: string; wire: Wire }[];
+  removed: string[];
+  full: boolean;
+};
+
+/** Reads an Outlook item's wire form as a Contact; with `base`, what Outlook cannot hold comes from it. */
+export type WireReader<Wire> = { read(wire: Wire, uid: string, base?: Contact): Contact };
 
 export const statusHoldsContent = (status: SyncStatus) => status.entries.every((entry) => entry.baseJson !== undefined);
 
@@ -18,7 +32,7 @@ export const statusHoldsContent = (status: SyncStatus) => status.entries.every((
  * `feed.changes` in the order they happened: the last change of a uid wins. `deletedUids`: uids the
  * server holds tombstones of that the status does not know (a first sync's check of stamped items).
  */
-export function serverSnapshot(feed: ChangeFeed, status: SyncStatus, deletedUids: string[] = []): Snapshot<ServerItem> {
+export function serverSnapshot(feed: ServerChanges, status: SyncStatus, deletedUids: string[] = []): Snapshot<ServerItem> {
   const last = new Map(feed.changes.map((c) => [c.uid, c]));
   const live = [...last.values()].flatMap((c) => (c.deleted || !c.contact ? [] : [{ contact: c.contact, etag: c.etag, modifiedAt: c.modifiedAt }]));
   const known = deletedUids.length ? { deletedUids } : {};
@@ -35,7 +49,7 @@ export function serverSnapshot(feed: ChangeFeed, status: SyncStatus, deletedUids
 // A stand-in uid for reading an item Concord has not stamped yet; removed again before reconcile sees it.
 const unstamped = "concord-unstamped";
 
-export function outlookSnapshot<Wire>(read: FolderRead<Wire>, status: SyncStatus, codec: OutlookCodec<Wire>, serverByUid: Map<string, Contact>): Snapshot<OutlookItem> {
+export function outlookSnapshot<Wire>(read: OutlookFolderRead<Wire>, status: SyncStatus, codec: WireReader<Wire>, serverByUid: Map<string, Contact>): Snapshot<OutlookItem> {
   const byUid = new Map(status.entries.map((entry) => [entry.uid, entry]));
   const byOutlookId = new Map(status.entries.map((entry) => [entry.outlookId, entry]));
   const baseFor = (entry: SyncStatus["entries"][number] | undefined) => (entry ? baseOf(entry) : undefined);
