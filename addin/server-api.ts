@@ -3,8 +3,8 @@
 // the pane shows `message` as it is, never a stack trace.
 import { z } from "zod";
 import {
-  bookSchema, changePageSchema, changeSchema, errorSchema as errorBodySchema, loginResultSchema, lookupResultSchema,
-  pairClaimResultSchema, userSchema, MAX_BATCH_OPS, MAX_LOOKUP, MAX_PAGE,
+  bookSchema, changePageSchema, type changeSchema, errorSchema as errorBodySchema, loginResultSchema,
+  lookupResultSchema, pairClaimResultSchema, type userSchema, MAX_BATCH_OPS, MAX_LOOKUP, MAX_PAGE,
 } from "../core/api/schemas";
 import { quoteEtag, unquoteEtag } from "../core/api/etag";
 import { serverBatchResponseSchema, type ServerOp, type ServerOpResult } from "../core/sync/sync-types";

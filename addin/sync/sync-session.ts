@@ -32,7 +32,7 @@ export type SyncApi = Pick<ServerApi, "getSyncState" | "putSyncState" | "readAll
 
 export type SyncRequest = {
   api: SyncApi;
-  outlook: OutlookConnection<any>;
+  outlook: OutlookConnection<unknown>;
   deviceId: string;
   book: Book;
   /** Whether the signed-in user administers the server. */
