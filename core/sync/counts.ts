@@ -5,7 +5,9 @@ import type { Action, SideCounts } from "./sync-types";
 export function countSides(actions: readonly Action[]): { outlook: SideCounts; server: SideCounts } {
   const counts = { outlook: { created: 0, updated: 0, deleted: 0 }, server: { created: 0, updated: 0, deleted: 0 } };
   for (const a of actions) {
-    if (a.outlook) counts.outlook[a.outlook === "create" ? "created" : a.outlook === "update" ? "updated" : "deleted"]++;
+    if (a.outlook === "create") counts.outlook.created++;
+    else if (a.outlook === "update") counts.outlook.updated++;
+    else if (a.outlook === "delete") counts.outlook.deleted++;
     if (a.server === "delete") counts.server.deleted++;
     else if (a.server) counts.server[a.serverCreates ? "created" : "updated"]++;
   }

@@ -550,7 +550,8 @@ function indexSides(status: SyncStatus, outlook: Snapshot<OutlookItem>, server: 
 }
 
 function countActions(ctx: Context): Counts {
-  return { ...countSides(ctx.actions), conflicts: ctx.conflicts.length, unchanged: ctx.unchanged, deferred: ctx.deferred };
+  const { conflicts, unchanged, deferred } = ctx;
+  return { ...countSides(ctx.actions), conflicts: conflicts.length, unchanged, deferred };
 }
 
 /** What the actions delete, per side, named from the contact being deleted. */

@@ -32,39 +32,57 @@ export const statusHoldsContent = (status: SyncStatus) => status.entries.every((
  * `feed.changes` in the order they happened: the last change of a uid wins. `deletedUids`: uids the
  * server holds tombstones of that the status does not know (a first sync's check of stamped items).
  */
-export function serverSnapshot(feed: ServerChanges, status: SyncStatus, deletedUids: string[] = []): Snapshot<ServerItem> {
+export function serverSnapshot(
+  feed: ServerChanges,
+  status: SyncStatus,
+  deletedUids: string[] = [],
+): Snapshot<ServerItem> {
   const last = new Map(feed.changes.map((c) => [c.uid, c]));
-  const live = [...last.values()].flatMap((c) => (c.deleted || !c.contact ? [] : [{ contact: c.contact, etag: c.etag, modifiedAt: c.modifiedAt }]));
+  const live = [...last.values()].flatMap((c) =>
+    c.deleted || !c.contact ? [] : [{ contact: c.contact, etag: c.etag, modifiedAt: c.modifiedAt }],
+  );
   const known = deletedUids.length ? { deletedUids } : {};
   if (feed.full) return { items: live, complete: true, ...known };
   const reported = new Set(last.keys());
-  const unchanged = status.entries
-    .flatMap((entry): ServerItem[] => {
-      const base = reported.has(entry.uid) ? undefined : baseOf(entry);
-      return base ? [{ contact: base, etag: entry.serverEtag, hash: entry.baseHash }] : [];
-    });
+  const unchanged = status.entries.flatMap((entry): ServerItem[] => {
+    const base = reported.has(entry.uid) ? undefined : baseOf(entry);
+    return base ? [{ contact: base, etag: entry.serverEtag, hash: entry.baseHash }] : [];
+  });
   return { items: [...unchanged, ...live], complete: true, ...known };
 }
 
 // A stand-in uid for reading an item Concord has not stamped yet; removed again before reconcile sees it.
 const unstamped = "concord-unstamped";
 
-export function outlookSnapshot<Wire>(read: OutlookFolderRead<Wire>, status: SyncStatus, codec: WireReader<Wire>, serverByUid: Map<string, Contact>): Snapshot<OutlookItem> {
+export function outlookSnapshot<Wire>(
+  read: OutlookFolderRead<Wire>,
+  status: SyncStatus,
+  codec: WireReader<Wire>,
+  serverByUid: Map<string, Contact>,
+): Snapshot<OutlookItem> {
   const byUid = new Map(status.entries.map((entry) => [entry.uid, entry]));
   const byOutlookId = new Map(status.entries.map((entry) => [entry.outlookId, entry]));
   const baseFor = (entry: SyncStatus["entries"][number] | undefined) => (entry ? baseOf(entry) : undefined);
   const items = read.items.map((item): OutlookItem => {
     const uid = item.concordUid;
-    const base = (uid === undefined ? undefined : baseFor(byUid.get(uid)) ?? serverByUid.get(uid)) ?? baseFor(byOutlookId.get(item.id));
+    const base =
+      (uid === undefined ? undefined : (baseFor(byUid.get(uid)) ?? serverByUid.get(uid))) ??
+      baseFor(byOutlookId.get(item.id));
     const { uid: _read, ...contact } = codec.read(item.wire, uid ?? base?.uid ?? unstamped, base);
-    return { id: item.id, contact: uid === undefined ? contact : { ...contact, uid }, changeKey: item.changeKey || undefined, modifiedAt: item.lastModified };
+    return {
+      id: item.id,
+      contact: uid === undefined ? contact : { ...contact, uid },
+      changeKey: item.changeKey || undefined,
+      modifiedAt: item.lastModified,
+    };
   });
   if (read.full) return { items, complete: true };
   const reported = new Set([...read.items.map((item) => item.id), ...read.removed]);
-  const unchanged = status.entries
-    .flatMap((entry): OutlookItem[] => {
-      const base = reported.has(entry.outlookId) ? undefined : baseOf(entry);
-      return base ? [{ id: entry.outlookId, contact: base, hash: entry.outlookHash, changeKey: entry.outlookChangeKey }] : [];
-    });
+  const unchanged = status.entries.flatMap((entry): OutlookItem[] => {
+    const base = reported.has(entry.outlookId) ? undefined : baseOf(entry);
+    return base
+      ? [{ id: entry.outlookId, contact: base, hash: entry.outlookHash, changeKey: entry.outlookChangeKey }]
+      : [];
+  });
   return { items: [...unchanged, ...items], complete: true };
 }

@@ -8,6 +8,8 @@ describe("modeFor", () => {
   });
 
   it("syncs a writable book both ways, an admin's GAB included, and never chooses publish", () => {
-    for (const kind of ["gab", "pab", "directory"] as const) assert.equal(modeFor({ kind, access: "write" }), "two-way");
+    for (const kind of ["gab", "pab", "directory"] as const) {
+      assert.equal(modeFor({ kind, access: "write" }), "two-way");
+    }
   });
 });
