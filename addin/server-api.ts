@@ -3,9 +3,10 @@
 // the pane shows `message` as it is, never a stack trace.
 import { z } from "zod";
 import {
-  bookSchema, changePageSchema, changeSchema, errorSchema as errorBodySchema, loginResultSchema, lookupResultSchema,
-  pairClaimResultSchema, userSchema, MAX_BATCH_OPS, MAX_LOOKUP, MAX_PAGE,
+  bookSchema, changePageSchema, type changeSchema, errorSchema as errorBodySchema, loginResultSchema,
+  lookupResultSchema, pairClaimResultSchema, type userSchema, MAX_BATCH_OPS, MAX_LOOKUP, MAX_PAGE,
 } from "../core/api/schemas";
+import { quoteEtag, unquoteEtag } from "../core/api/etag";
 import { serverBatchResponseSchema, type ServerOp, type ServerOpResult } from "../core/sync/sync-types";
 
 export const maxBatchOps = MAX_BATCH_OPS;
@@ -144,7 +145,7 @@ export function createServerApi(options: ServerApiOptions) {
     const response = await send("GET", statePath(device, pair));
     if (response.status === 404) return undefined;
     const body = await json(response, z.unknown());
-    return { json: body, etag: unquote(response.headers.get("etag") ?? "") };
+    return { json: body, etag: unquoteEtag(response.headers.get("etag") ?? "") };
   }
 
   /**
@@ -152,7 +153,7 @@ export function createServerApi(options: ServerApiOptions) {
    * (If-None-Match: *), so two syncs of one pair cannot overwrite each other's state unnoticed.
    */
   async function putSyncState(device: string, pair: string, jsonText: string, etag?: string): Promise<string> {
-    const headers: Record<string, string> = etag ? { "if-match": `"${etag}"` } : { "if-none-match": "*" };
+    const headers: Record<string, string> = etag ? { "if-match": quoteEtag(etag) } : { "if-none-match": "*" };
     const response = await send("PUT", statePath(device, pair), { body: jsonText, headers });
     return (await json(response, z.object({ etag: z.string() }))).etag;
   }
@@ -202,5 +203,3 @@ async function serverMessage(response: Response, fallback: string): Promise<stri
   const parsed = errorBodySchema.safeParse(await response.json().catch(() => undefined));
   return parsed.success ? parsed.data.error.message : fallback;
 }
-
-const unquote = (etag: string) => etag.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1");

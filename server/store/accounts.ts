@@ -7,7 +7,7 @@ import { hashPassword } from "../auth/passwords";
 import { DIRECTORY_ID, newBookId } from "./books";
 import { listEntryOp, userEntryOp, userEntryUid } from "./directory-entries";
 import type { Accounts, BookStore, ContactStore, DeletedUser, PublicUser, SessionUser } from "./contract";
-import { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "./account-schemas";
+import type { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "./account-schemas";
 
 export { listPatchSchema, newListSchema, newUserSchema, usernameSchema, userPatchSchema } from "./account-schemas";
 export type { PublicUser } from "./contract";

@@ -47,7 +47,7 @@ export function createBooks(models: Models, store: Pick<ContactStore, "createBoo
 
   async function updatePab(id: string, patch: { name?: string; owner?: string }): Promise<BookRecord> {
     const book = await getBook(id);
-    if (!book || book.kind !== "pab") throw storeError("not-found", "No such address book");
+    if (book?.kind !== "pab") throw storeError("not-found", "No such address book");
     const owner = patch.owner ?? book.owner!;
     if (owner !== book.owner && !(await models.User.exists({ _id: owner }))) throw storeError("not-found", `No user named ${owner}`);
     const name = patch.name ?? book.name;

@@ -39,7 +39,7 @@ export function createMemoryBooks(
 
   async function updatePab(id: string, patch: { name?: string; owner?: string }): Promise<BookRecord> {
     const book = books.get(id);
-    if (!book || book.kind !== "pab") throw storeError("not-found", "No such address book");
+    if (book?.kind !== "pab") throw storeError("not-found", "No such address book");
     const owner = patch.owner ?? book.owner!;
     if (owner !== book.owner && !(await userExists(owner))) throw storeError("not-found", `No user named ${owner}`);
     const name = patch.name ?? book.name;
