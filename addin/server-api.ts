@@ -9,6 +9,10 @@ import {
 import { quoteEtag, unquoteEtag } from "../core/api/etag";
 import { serverBatchResponseSchema, type ServerOp, type ServerOpResult } from "../core/sync/sync-types";
 
+
+/** What the add-in calls itself in `X-Concord-Client` (the server records the surface with every write). */
+export const CLIENT = "outlook-addin/1.0";
+
 export const maxBatchOps = MAX_BATCH_OPS;
 export const maxChangesPage = MAX_PAGE;
 
@@ -53,7 +57,8 @@ export function createServerApi(options: ServerApiOptions) {
 
   async function send(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
     const token = options.getToken?.();
-    const headers: Record<string, string> = { accept: "application/json", ...init.headers };
+    // Names the surface for the server's audit log.
+    const headers: Record<string, string> = { accept: "application/json", "x-concord-client": CLIENT, ...init.headers };
     if (token) headers.authorization = `Bearer ${token}`;
     if (init.body !== undefined) headers["content-type"] = "application/json";
     try {

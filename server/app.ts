@@ -16,6 +16,7 @@ import { authRoutes } from "./routes/auth";
 import { bookRoutes } from "./routes/books";
 import { bookAdminRoutes } from "./routes/book-admin";
 import { contactRoutes } from "./routes/contacts";
+import { deletedRoutes } from "./routes/deleted";
 import { syncStateRoutes } from "./routes/sync-state";
 
 const SAFE_IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff", "image/heic", "image/heif"]);
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(bookRoutes(deps));
   app.use(bookAdminRoutes(deps));
   app.use(contactRoutes(deps));
+  app.use(deletedRoutes(deps));
   app.use(syncStateRoutes(deps));
   app.get(
     "/api/photos/:hash",

@@ -13,6 +13,7 @@ const envSchema = z.object({
   TLS_KEY: z.string().optional(),
   TOKEN_TTL_HOURS: z.coerce.number().positive().default(12),
   TOMBSTONE_RETENTION_DAYS: z.coerce.number().positive().default(90),
+  AUDIT_RETENTION_DAYS: z.coerce.number().positive().default(365),
   ADDIN_BASE_URL: z.string().url().refine((u) => u.startsWith("https://"), "Office loads add-ins over https only").optional(),
   // The manifest's <Version>: Office's four-part number; raise it for each add-in release.
   ADDIN_VERSION: z.string().regex(/^\d{1,5}(\.\d{1,5}){0,3}$/, "use a version such as 1.2.0.0").optional(),
@@ -34,6 +35,7 @@ export type Config = {
   tls?: { certFile: string; keyFile: string };
   tokenTtlSeconds: number;
   tombstoneRetentionMs: number;
+  auditRetentionMs: number;
   addinBaseUrl?: string;
   addinVersion?: string;
   /** TLS_HOSTNAMES; unset: localhost, this machine's host name and its LAN addresses (see tls.ts). */
@@ -69,6 +71,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     tls: e.TLS_CERT && e.TLS_KEY ? { certFile: e.TLS_CERT, keyFile: e.TLS_KEY } : undefined,
     tokenTtlSeconds: Math.round(e.TOKEN_TTL_HOURS * 3600),
     tombstoneRetentionMs: e.TOMBSTONE_RETENTION_DAYS * 86_400_000,
+    auditRetentionMs: e.AUDIT_RETENTION_DAYS * 86_400_000,
     addinBaseUrl: e.ADDIN_BASE_URL,
     addinVersion: e.ADDIN_VERSION,
     tlsHostnames: e.TLS_HOSTNAMES?.split(",").map((n) => n.trim()).filter(Boolean),

@@ -112,8 +112,10 @@ async function ensureFirstAdmin(accounts: Awaited<ReturnType<typeof wire>>["acco
   if (!password) process.stdout.write(`\n  First start: created user "admin" with password ${chosen}\n  Change it with: npm run admin -- passwd admin\n\n`);
 }
 
-/** Every few hours: forget tombstones past their retention, then drop log entries no reader needs. */
+/** Every few hours: forget tombstones past their retention, then drop log entries no reader needs,
+ *  and audit entries past theirs. */
 async function maintainBooks(deps: Awaited<ReturnType<typeof wire>>) {
+  await deps.audit.purge(new Date(deps.clock().getTime() - deps.config.auditRetentionMs));
   const before = new Date(deps.clock().getTime() - deps.config.tombstoneRetentionMs);
   for (const book of await deps.books.allBookIds()) {
     await deps.store.purgeTombstones(book, before);

@@ -12,7 +12,10 @@ import { jwtSecret } from "./store/settings";
 export async function wire(opts: { config: Config; models: Models; connection: Connection; clock?: () => Date; logger?: Logger; addinDir?: string }): Promise<AppDeps> {
   const clock = opts.clock ?? (() => new Date());
   const logger = opts.logger ?? pino({ level: opts.config.logLevel });
-  const { contacts, books, accounts, photos, syncStates, pairClaims } = await createDatabaseStore(opts.models, clock);
+  const store = await createDatabaseStore(opts.models, clock, undefined, (err) =>
+    logger.error({ err }, "an audit record was not written (the contact write stands)"),
+  );
+  const { contacts, books, accounts, photos, syncStates, pairClaims, audit } = store;
   return {
     config: opts.config,
     models: opts.models,
@@ -20,6 +23,7 @@ export async function wire(opts: { config: Config; models: Models; connection: C
     books,
     access: createAccessPolicy(books, accounts),
     accounts,
+    audit,
     photos,
     syncStates,
     pairClaims,

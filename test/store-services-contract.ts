@@ -126,6 +126,48 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
       });
     });
 
+    describe("deleted contacts and the audit log", () => {
+      const ctx = { user: "editor", surface: "web" as const };
+
+      it("keeps a deleted contact's content and who deleted it, lists it newest first, and restores it", async () => {
+        const { id } = await f.store.books.createPab(fresh("Bin"), (await user()).username);
+        const { contacts } = f.store;
+        await contacts.applyWrites(id, [{ op: "put", uid: "d1", contact: person("d1", "Dora Dean") }], { context: ctx });
+        await contacts.applyWrites(id, [{ op: "put", uid: "d2", contact: person("d2", "Eli East") }]);
+        await contacts.applyWrites(id, [{ op: "delete", uid: "d1" }], { context: ctx });
+        f.advance(1000);
+        await contacts.applyWrites(id, [{ op: "delete", uid: "d2" }]);
+        const page = await contacts.deletedItems(id, 1);
+        assert.deepEqual(page.deleted.map((d) => [d.uid, d.displayName, d.deletedBy]), [["d2", "Eli East", null]]);
+        const next = await contacts.deletedItems(id, 1, page.cursor!);
+        assert.deepEqual(next.deleted.map((d) => [d.uid, d.deletedBy]), [["d1", "editor"]]);
+        assert.equal(next.cursor, null);
+        assert.equal((await contacts.deletedVersion(id, "d1")).displayName, "Dora Dean");
+        await assert.rejects(contacts.deletedVersion(id, "nope"), kind("not-found"));
+        await contacts.applyWrites(id, [{ op: "put", uid: "d1", contact: person("d1", "Dora Again") }]);
+        await assert.rejects(contacts.deletedVersion(id, "d1"), kind("conflict"));
+      });
+
+      it("audits writes that name their context, with the changed fields, and pages the log", async () => {
+        const { id } = await f.store.books.createPab(fresh("Audited"), (await user()).username);
+        const { contacts, audit } = f.store;
+        await contacts.applyWrites(id, [{ op: "put", uid: "z1", contact: person("z1", "Zed", { jobTitle: "A" }) }], { context: ctx });
+        await contacts.applyWrites(id, [{ op: "put", uid: "z1", contact: person("z1", "Zed", { jobTitle: "B" }) }], { context: ctx });
+        await contacts.applyWrites(id, [{ op: "put", uid: "z2", contact: person("z2", "Unaudited") }]);
+        const { entries } = await audit.list({ book: id, limit: 10 });
+        assert.deepEqual(entries.map((e) => [e.uid, e.op, e.user, e.surface, e.fields]), [
+          ["z1", "update", "editor", "web", ["jobTitle"]],
+          ["z1", "create", "editor", "web", ["displayName", "jobTitle"]],
+        ]);
+        const first = await audit.list({ book: id, limit: 1 });
+        const second = await audit.list({ book: id, limit: 1, cursor: first.cursor! });
+        assert.equal(second.entries[0].op, "create");
+        assert.equal(second.cursor, null);
+        assert.equal(await audit.purge(new Date(Date.now() + 86_400_000)) >= 2, true);
+        assert.deepEqual((await audit.list({ book: id, limit: 10 })).entries, []);
+      });
+    });
+
     describe("photos", () => {
       it("keeps a photo's bytes apart, under their hash, and leaves the contact the hash", async () => {
         const contact = person("p", "P", { photo: { mediaType: "image/png", data: Buffer.from("png bytes").toString("base64") } });

@@ -9,6 +9,7 @@ import { badRequest, busy, HttpError, notFound, preconditionFailed } from "../ht
 import { etagOf, quoted } from "../http/etag";
 import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
+import { writeContextOf } from "../http/write-context";
 import {
   batchSchema,
   changesQuerySchema,
@@ -66,7 +67,7 @@ export function contactRoutes(deps: AppDeps): Router {
       const ifMatch = etagOf(req.get("if-match"));
       const ifNoneMatch = etagOf(req.get("if-none-match")) === "*";
       const op: WriteOp = { op: "put", uid, contact, ifNoneMatch, ifMatch: ifMatch === "*" ? await currentEtag(book.id, uid) : ifMatch };
-      const [result] = await store.applyWrites(book.id, [op]);
+      const [result] = await store.applyWrites(book.id, [op], { context: writeContextOf(req) });
       respondToWrite(res, result, { created: 201, updated: 200, unchanged: 200 });
     }),
   );
@@ -77,7 +78,8 @@ export function contactRoutes(deps: AppDeps): Router {
       const book = await access.writableBook(req.user!, req.params.book);
       const uid = uidOf(req);
       const ifMatch = etagOf(req.get("if-match"));
-      const [result] = await store.applyWrites(book.id, [{ op: "delete", uid, ifMatch: ifMatch === "*" ? await currentEtag(book.id, uid) : ifMatch }]);
+      const op: WriteOp = { op: "delete", uid, ifMatch: ifMatch === "*" ? await currentEtag(book.id, uid) : ifMatch };
+      const [result] = await store.applyWrites(book.id, [op], { context: writeContextOf(req) });
       if (result.status === "unchanged" && result.missing) throw notFound("No such contact");
       respondToWrite(res, result, { deleted: 204, unchanged: 204 });
     }),
@@ -109,7 +111,7 @@ export function contactRoutes(deps: AppDeps): Router {
       // Retry-safe: a put whose content is stored already answers unchanged, whatever its ifMatch.
       const prepared = await Promise.all(ops.map((op, i) => prepareOp(op, i)));
       const valid = prepared.filter((p): p is WriteOp => !("status" in p));
-      const results = valid.length ? await store.applyWrites(book.id, valid, { retrySafe: true }) : [];
+      const results = valid.length ? await store.applyWrites(book.id, valid, { retrySafe: true, context: writeContextOf(req) }) : [];
       const applied = new Map(results.map((r, k) => [valid[k], r]));
       res.json({ results: prepared.map((p) => publicResult("status" in p ? p : applied.get(p)!)) });
     }),
@@ -169,7 +171,7 @@ function sendVCard(req: Request, res: Response, contact: Contact) {
   res.type(`text/vcard; charset=utf-8${version === "4.0" ? "; version=4.0" : ""}`).send(emitVCard(contact, version));
 }
 
-const publicResult = ({ missing: _missing, busy: _busy, kind: _kind, details: _details, ...r }: OpResult) => r;
+const publicResult = ({ missing: _missing, busy: _busy, kind: _kind, details: _details, fields: _fields, ...r }: OpResult) => r;
 
 function respondToWrite(res: Response, result: OpResult, statuses: Partial<Record<OpResult["status"], number>>) {
   if (result.busy) throw busy(`The write was undone: ${result.error}`);

@@ -55,7 +55,8 @@
 //   pushes down to an index, so work is proportional to the changes read or
 //   written, never to the size of the book. (Purging tombstones scans: it is
 //   maintenance, not a request.)
-import type { ContactMaintenance, ContactStore as ContactStoreContract } from "./contract";
+import type { ContactMaintenance, ContactRecovery, ContactStore as ContactStoreContract } from "./contract";
+import { createRecovery } from "./contacts/recovery";
 import type { StoreContext } from "./contacts/context";
 import { createLeases } from "./contacts/lease";
 import { createLog } from "./contacts/log";
@@ -68,11 +69,16 @@ export type { Clock, StoreHooks } from "./contacts/context";
 export { CHUNK_SIZE } from "./contacts/log";
 export { decodeToken, encodeToken, type Token } from "./contacts/tokens";
 
-export type ContactStore = ContactStoreContract & ContactMaintenance;
+export type ContactStore = ContactStoreContract & ContactMaintenance & ContactRecovery;
 
 export function createContactStore(deps: Omit<StoreContext, "hooks"> & Partial<Pick<StoreContext, "hooks">>): ContactStore {
   const ctx: StoreContext = { ...deps, hooks: deps.hooks ?? {} };
   const log = createLog(ctx);
   const leases = createLeases(ctx, log);
-  return { ...createWrites(ctx, leases, log), ...createReads(ctx, leases, log), ...createMaintenance(ctx, leases, log) };
+  return {
+    ...createWrites(ctx, leases, log),
+    ...createReads(ctx, leases, log),
+    ...createMaintenance(ctx, leases, log),
+    ...createRecovery(ctx),
+  };
 }

@@ -72,6 +72,15 @@ export type WriteOp =
   | { op: "put"; uid: string; contact: Contact; ifMatch?: string; ifNoneMatch?: boolean; href?: string; source?: string }
   | { op: "delete"; uid: string; ifMatch?: string; source?: string };
 
+/** Where a write came from: each surface names itself (the add-in by `X-Concord-Client`). */
+export const SURFACES = ["rest", "outlook-addin", "web", "import", "ldap-import", "carddav", "syncml", "admin-cli"] as const;
+export type Surface = (typeof SURFACES)[number];
+/** Who writes, through which surface: the audit log records it, and a deletion remembers who made it. */
+export type WriteContext = { user: string; surface: Surface };
+/** `retrySafe`: see applyWrites. `context`: who writes (audited when given). `restore`: the writes
+ *  bring deleted contacts back (audited as restores). */
+export type WriteOptions = { retrySafe?: boolean; context?: WriteContext; restore?: boolean };
+
 export type OpStatus = "created" | "updated" | "deleted" | "unchanged" | "conflict" | "error";
 /** `missing`: a delete found no contact at all; `busy`: the write was undone, as another writer
  *  took over (retry it). `kind` and `details`: why an op was refused, as a StoreError would say
@@ -85,6 +94,8 @@ export type OpResult = {
   busy?: boolean;
   kind?: "owned-by-source";
   details?: Record<string, unknown>;
+  /** The names of the contact fields the write changed (for the audit log; not sent to clients). */
+  fields?: string[];
 };
 
 /** A live contact. `seq` orders versions within a book (higher is newer). */
@@ -103,7 +114,7 @@ export interface ContactStore {
    *  order; preconditions (ifMatch, ifNoneMatch) fail as status `conflict`, never as a throw.
    *  With `retrySafe`, a put whose content is stored already is `unchanged` whatever its
    *  ifMatch, so a retried batch answers as its first try did. */
-  applyWrites(book: string, ops: WriteOp[], options?: { retrySafe?: boolean }): Promise<OpResult[]>;
+  applyWrites(book: string, ops: WriteOp[], options?: WriteOptions): Promise<OpResult[]>;
   /** The live contact, or null (never a tombstone). */
   getContact(book: string, uid: string): Promise<StoredContact | null>;
   /** The stored version of each uid the book knows, live or tombstone; unknown uids are left out. */
@@ -133,11 +144,17 @@ export interface ContactSearch {
 
 /** Deleted contacts a user can bring back (the restore work, implemented after this contract).
  *  Restoring writes the last live version again as a new change, so every feed sees it. */
+export type DeletedItem = { uid: string; displayName: string; deletedAt: string; deletedBy: string | null };
+
+/** Deleted contacts: a tombstone keeps the deleted version until it is purged (the tombstone
+ *  retention), so it can be listed and restored. */
 export interface ContactRecovery {
-  /** Tombstones still kept, newest first, with the content they had when deleted. */
-  deletedItems(book: string, limit: number): Promise<StoredContact[]>;
-  /** Brings a deleted contact back; not-found when its tombstone is gone. */
-  restore(book: string, uid: string): Promise<OpResult>;
+  /** Tombstones still kept, newest deletion first, paged by an opaque cursor (null: no more).
+   *  Maintenance-grade: it may scan the book's contacts. */
+  deletedItems(book: string, limit: number, cursor?: string): Promise<{ deleted: DeletedItem[]; cursor: string | null }>;
+  /** The deleted version of a uid. not-found when no tombstone with content is kept; conflict when
+   *  the uid was created again since (it is live). */
+  deletedVersion(book: string, uid: string): Promise<Contact>;
 }
 
 // ---------------------------------------------------------------- accounts and sessions
@@ -228,15 +245,27 @@ export interface Photos {
 
 /** Who changed what, for administrators (the audit work, implemented after this contract).
  *  Recording never fails a write: a lost audit entry is logged, the write stands. */
+export type AuditOp = "create" | "update" | "delete" | "restore";
+export type AuditEntry = { at: string; user: string; surface: Surface; book: string; uid: string; op: AuditOp; fields: string[] };
+export type AuditQuery = {
+  book?: string; user?: string; surface?: Surface; since?: Date; until?: Date; limit: number; cursor?: string;
+};
+
+/** Every contact write with a WriteContext, recorded after the write. Recording never fails a
+ *  write: an audit record that cannot be written is logged and dropped. */
 export interface Audit {
-  record(entry: { at: Date; actor: string; book: string; uid?: string; action: string }): Promise<void>;
-  list(query: { book?: string; actor?: string; before?: Date; limit: number }): Promise<{ at: Date; actor: string; book: string; uid?: string; action: string }[]>;
+  record(entries: AuditEntry[]): Promise<void>;
+  /** Newest first, paged by an opaque cursor (null: no more). Maintenance-grade: it may scan. */
+  list(query: AuditQuery): Promise<{ entries: AuditEntry[]; cursor: string | null }>;
+  /** Drops entries older than `before` (AUDIT_RETENTION_DAYS); returns how many. */
+  purge(before: Date): Promise<number>;
 }
 
 /** Everything the surfaces use, as built by server/wiring.ts (database) or store/memory (tests). */
 export type Store = {
   books: BookStore;
-  contacts: ContactStore & ContactMaintenance;
+  contacts: ContactStore & ContactMaintenance & ContactRecovery;
+  audit: Audit;
   /** The same object as `contacts`, by the name maintenance passes use. */
   maintenance: ContactMaintenance;
   accounts: Accounts;

@@ -2,6 +2,7 @@
 // the models of a connected database (which stay in here).
 import type { Models } from "../db/models";
 import { createAccounts } from "./accounts";
+import { createAudit, withAudit } from "./audit";
 import { createBooks } from "./books";
 import { createContactStore, type StoreHooks } from "./contact-store";
 import type { Store } from "./contract";
@@ -9,8 +10,14 @@ import { createPairClaims } from "./pair-claims";
 import { createPhotos } from "./photos";
 import { createSyncStates } from "./sync-states";
 
-export async function createDatabaseStore(models: Models, clock: () => Date, hooks?: StoreHooks): Promise<Store> {
-  const contacts = createContactStore({ models, clock, hooks });
+/** `onAuditError`: where an audit record that could not be written is reported (the write stands). */
+export async function createDatabaseStore(
+  models: Models,
+  clock: () => Date,
+  hooks?: StoreHooks,
+  onAuditError: (err: unknown) => void = (err) => console.error("Concord: an audit record was not written", err),
+): Promise<Store> {
+  const { contacts, audit } = withAudit(createContactStore({ models, clock, hooks }), createAudit(models), clock, onAuditError);
   const books = createBooks(models, contacts);
   const accounts = createAccounts(models, contacts, books, clock);
   await books.ensureSystemBooks();
@@ -19,6 +26,7 @@ export async function createDatabaseStore(models: Models, clock: () => Date, hoo
     contacts,
     maintenance: contacts,
     accounts,
+    audit,
     syncStates: createSyncStates(models, clock),
     pairClaims: createPairClaims(models, clock),
     photos: createPhotos(models),

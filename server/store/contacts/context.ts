@@ -25,4 +25,6 @@ export type StoredDoc = {
   contact: Contact | null;
   href?: string | null;
   source?: string | null;
+  /** On a tombstone: who deleted it (a deletion made with a WriteContext). */
+  deletedBy?: string | null;
 };

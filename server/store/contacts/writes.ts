@@ -3,7 +3,8 @@
 // header of store/contact-store.ts for why and how).
 import { contentHash } from "../../../core/contact/content-hash";
 import type { Contact } from "../../../core/contact/contact";
-import type { BookInit, OpResult, WriteOp } from "../contract";
+import type { BookInit, OpResult, WriteOp, WriteOptions } from "../contract";
+import { changedFields } from "./changed-fields";
 import { docId, type StoreContext, type StoredDoc } from "./context";
 import { decide, repeatedUids } from "./decide";
 import type { Held, Leases } from "./lease";
@@ -37,18 +38,19 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
     return { _id: docId(book, op.uid), book, uid: op.uid, seq, etag, deleted: false, deletedAt: null, updatedAt: clock(), contact, href, source };
   }
 
-  /** A deleted contact keeps its uid, position, last etag and href, so retried deletes and change feeds can see it. */
-  function tombstone(book: string, prior: StoredDoc, seq: number): StoredDoc {
+  /** A deleted contact keeps its uid, position, last etag and href, so retried deletes and change
+   *  feeds can see it, and its content and who deleted it, so it can be restored until it is purged. */
+  function tombstone(book: string, prior: StoredDoc, seq: number, deletedBy: string | null): StoredDoc {
     const now = clock();
-    const { uid, etag, href = null, source = null } = prior;
-    return { _id: docId(book, uid), book, uid, seq, etag, deleted: true, deletedAt: now, updatedAt: now, contact: null, href, source };
+    const { uid, etag, href = null, source = null, contact } = prior;
+    return { _id: docId(book, uid), book, uid, seq, etag, deleted: true, deletedAt: now, updatedAt: now, contact, href, source, deletedBy };
   }
 
   /** Applies each op atomically on its own; one op's failure never blocks another. With `retrySafe`,
    *  a put whose content is already stored is unchanged whatever its If-Match, so a batch retried
    *  after its first try landed answers as it did then; without it, If-Match is strict, as
    *  read-modify-write clients (a counter) need. */
-  async function applyWrites(book: string, ops: WriteOp[], { retrySafe = false } = {}): Promise<OpResult[]> {
+  async function applyWrites(book: string, ops: WriteOp[], { retrySafe = false, context }: WriteOptions = {}): Promise<OpResult[]> {
     const results = repeatedUids(ops);
     // The etag is the hash of the normalized content, computed once per op.
     const etags = ops.map((op) => (op.op === "put" ? contentHash(op.contact) : ""));
@@ -63,7 +65,10 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
       );
       const inserted = await insertNew(book, blind, lease);
       landed.push(...inserted);
-      for (const w of inserted) results[w.i!] = { uid: w.doc.uid, status: "created", etag: w.doc.etag };
+      for (const w of inserted) {
+        results[w.i!] = { uid: w.doc.uid, status: "created", etag: w.doc.etag };
+        if (context) results[w.i!]!.fields = changedFields(null, w.doc.contact);
+      }
 
       const rest = ops.flatMap((op, i) => (results[i] ? [] : [{ op, i }]));
       const current = await Promise.all(rest.map(({ op }) => Contacts.findById(docId(book, op.uid)).lean<StoredDoc>()));
@@ -73,7 +78,8 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
         results[i] = decision.result;
         if (!decision.write) return;
         const p = next++;
-        const doc = op.op === "put" ? newDoc(book, op, p, etags[i], current[k]) : tombstone(book, current[k]!, p);
+        const doc = op.op === "put" ? newDoc(book, op, p, etags[i], current[k]) : tombstone(book, current[k]!, p, context?.user ?? null);
+        if (context) results[i]!.fields = changedFields(current[k]?.deleted ? null : current[k]?.contact, op.op === "put" ? op.contact : null);
         writes.push({ i, doc, read: current[k] });
       });
       const { done, failed } = await replaceContacts(book, lease, writes);

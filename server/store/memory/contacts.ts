@@ -4,8 +4,10 @@
 // no lease to take and nothing to repair.
 import { contentHash } from "../../../core/contact/content-hash";
 import type {
-  BookInit, Change, ChangePage, ContactMaintenance, ContactPage, ContactStore, OpResult, StoredContact, WriteOp,
+  BookInit, Change, ChangePage, ContactRecovery, WriteOptions, ContactMaintenance, ContactPage, ContactStore, OpResult, StoredContact, WriteOp,
 } from "../contract";
+import { changedFields } from "../contacts/changed-fields";
+import { deletedContent, pageDeleted } from "../contacts/recovery";
 import { decide, repeatedUids } from "../contacts/decide";
 import { badCursor, toChange, tokenExpired, toStored } from "../contacts/reads";
 import { decodeToken, encodeToken, feedStart, hasExpired, nextToken } from "../contacts/tokens";
@@ -21,12 +23,13 @@ type Doc = {
   contact: StoredContact["contact"] | null;
   href: string | null;
   source: string | null;
+  deletedBy?: string | null;
 };
 type Book = { docs: Map<string, Doc>; log: { p: number; u: string }[]; head: number; horizon: number };
 
 export function createMemoryContactStore(
   clock: () => Date = () => new Date(),
-): ContactStore & ContactMaintenance & { dropBook(id: string): void } {
+): ContactStore & ContactMaintenance & ContactRecovery & { dropBook(id: string): void } {
   const books = new Map<string, Book>();
 
   function bookOf(id: string): Book {
@@ -47,7 +50,7 @@ export function createMemoryContactStore(
     book.docs.set(doc.uid, { ...doc, seq });
   }
 
-  async function applyWrites(id: string, ops: WriteOp[], { retrySafe = false } = {}): Promise<OpResult[]> {
+  async function applyWrites(id: string, ops: WriteOp[], { retrySafe = false, context }: WriteOptions = {}): Promise<OpResult[]> {
     const book = bookOf(id);
     const results = repeatedUids(ops);
     return ops.map((op, i) => {
@@ -62,7 +65,12 @@ export function createMemoryContactStore(
         write(book, { ...doc, href, source: op.source ?? null });
       }
       if (decision.write === "delete" && current) {
-        write(book, { ...current, deleted: true, deletedAt: now, updatedAt: now, contact: null });
+        // The tombstone keeps the deleted content and who deleted it, for restores.
+        write(book, { ...current, deleted: true, deletedAt: now, updatedAt: now, deletedBy: context?.user ?? null });
+      }
+      if (context && decision.write) {
+        const before = current && !current.deleted ? current.contact : null;
+        return { ...decision.result, fields: changedFields(before, op.op === "put" ? op.contact : null) };
       }
       return decision.result;
     });
@@ -133,5 +141,12 @@ export function createMemoryContactStore(
   /** A deleted book's contacts and log (the memory books store calls it; one step, so never half-done). */
   const dropBook = (id: string) => void books.delete(id);
 
-  return { createBook, applyWrites, getContact, lookup, changesSince, listContacts, purgeTombstones, compactLog, dropBook };
+  const deletedItems = async (id: string, limit: number, cursor?: string) =>
+    pageDeleted([...bookOf(id).docs.values()].filter((d) => d.deleted), limit, cursor);
+  const deletedVersion = async (id: string, uid: string) => deletedContent(bookOf(id).docs.get(uid));
+
+  return {
+    createBook, applyWrites, getContact, lookup, changesSince, listContacts, purgeTombstones, compactLog, dropBook,
+    deletedItems, deletedVersion,
+  };
 }

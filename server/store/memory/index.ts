@@ -2,13 +2,16 @@
 // that need no database. Nothing survives the process.
 import type { Store } from "../contract";
 import { createMemoryAccounts } from "./accounts";
+import { createMemoryAudit, withAudit } from "../audit";
 import { createMemoryBooks } from "./books";
 import { createMemoryContactStore } from "./contacts";
 import { createMemoryPhotos } from "./photos";
 import { createMemoryPairClaims, createMemorySyncStates } from "./sync";
 
 export async function createMemoryStore(clock: () => Date = () => new Date()): Promise<Store> {
-  const contacts = createMemoryContactStore(clock);
+  const { contacts, audit } = withAudit(createMemoryContactStore(clock), createMemoryAudit(), clock, (err) => {
+    throw err;
+  });
   let books: ReturnType<typeof createMemoryBooks> | undefined;
   const accounts = createMemoryAccounts(contacts, () => books!);
   books = createMemoryBooks(contacts, async (username) => Boolean(await accounts.displayNameOf(username)));
@@ -18,6 +21,7 @@ export async function createMemoryStore(clock: () => Date = () => new Date()): P
     contacts,
     maintenance: contacts,
     accounts,
+    audit,
     syncStates: createMemorySyncStates(),
     pairClaims: createMemoryPairClaims(clock),
     photos: createMemoryPhotos(),
