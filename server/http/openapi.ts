@@ -215,6 +215,75 @@ export function openApiDocument() {
           responses: { "200": answer("The stored versions", json("LookupResult")), ...errors },
         }),
       },
+      "/api/books/{book}/deleted": {
+        get: op("listDeletedContacts", "Recently deleted contacts of a book (writers of the book)", {
+          parameters: [book, queryParam("limit", "At most this many (1-1000, default 100)", { type: "integer" }), queryParam("cursor", "From the previous page", { type: "string" })],
+          description: "Newest deletion first, while the tombstone retention keeps them. Readers of the book get 403.",
+          responses: {
+            "200": answer("A page of deleted contacts", {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    deleted: {
+                      type: "array",
+                      items: {
+                        type: "object",
+                        properties: { uid: { type: "string" }, displayName: { type: "string" }, deletedAt: { type: "string", format: "date-time" }, deletedBy: { type: ["string", "null"] } },
+                      },
+                    },
+                    cursor: { type: ["string", "null"] },
+                  },
+                },
+              },
+            }),
+            ...errors,
+          },
+        }),
+      },
+      "/api/books/{book}/deleted/{uid}/restore": {
+        post: op("restoreContact", "Bring a deleted contact back, as a new change", {
+          parameters: [book, pathParam("uid", "The contact's uid")],
+          description: "Writers of the book. 409 when the uid was created again since.",
+          responses: { "201": answer("Restored", json("StoredContact"), etagHeader), "409": problem("Created again since"), ...errors },
+        }),
+      },
+      "/api/admin/audit": {
+        get: op("listAuditLog", "Audited contact writes, newest first (admins)", {
+          parameters: [
+            queryParam("book", "Only this book", { type: "string" }),
+            queryParam("user", "Only this user's writes", { type: "string" }),
+            queryParam("surface", "Only writes through this surface", { type: "string", enum: ["rest", "outlook-addin", "web", "import", "ldap-import", "carddav", "syncml", "admin-cli"] }),
+            queryParam("since", "From this time (ISO 8601)", { type: "string", format: "date-time" }),
+            queryParam("until", "Before this time (ISO 8601)", { type: "string", format: "date-time" }),
+            queryParam("limit", "At most this many (1-1000, default 100)", { type: "integer" }),
+            queryParam("cursor", "From the previous page", { type: "string" }),
+          ],
+          responses: {
+            "200": answer("A page of the audit log", {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    entries: {
+                      type: "array",
+                      items: {
+                        type: "object",
+                        properties: {
+                          at: { type: "string", format: "date-time" }, user: { type: "string" }, surface: { type: "string" }, book: { type: "string" },
+                          uid: { type: "string" }, op: { type: "string", enum: ["create", "update", "delete", "restore"] }, fields: { type: "array", items: { type: "string" } },
+                        },
+                      },
+                    },
+                    cursor: { type: ["string", "null"] },
+                  },
+                },
+              },
+            }),
+            ...errors,
+          },
+        }),
+      },
       "/api/books/{book}/batch": {
         post: op("batchWrite", "Up to 1000 puts and deletes, each applied on its own", { parameters: [book], requestBody: body("Batch"), responses: { "200": answer("One result per op", json("BatchResult")), ...errors } }),
       },
