@@ -1,7 +1,6 @@
 import type { Logger } from "pino";
 import type { AccessPolicy } from "./access/policy";
 import type { Config } from "./config";
-import type { Models } from "./db/models";
 import type { createLoginLimiter } from "./auth/login-limiter";
 import type { ContactStore } from "./store/contact-store";
 import type { Accounts, Audit, BookStore, ContactRecovery, PairClaims, Photos, SyncStates } from "./store/contract";
@@ -10,8 +9,6 @@ import type { Accounts, Audit, BookStore, ContactRecovery, PairClaims, Photos, S
  *  protocols get contract objects (store/contract.ts) and the access policy, never models. */
 export type AppDeps = {
   config: Config;
-  /** Only for server/auth (sign-in and the login limiter), until it takes a contract object too. */
-  models: Models;
   /** Contacts and their change feeds, with the maintenance passes. */
   store: ContactStore & ContactRecovery;
   books: BookStore;

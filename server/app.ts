@@ -55,7 +55,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.addinDir) app.use("/", express.static(deps.addinDir, { index: "taskpane.html" }));
 
   app.use(authRoutes(deps));
-  app.use("/api", authenticate({ models: deps.models, secret: deps.jwtSecret, clock: deps.clock, limiter: deps.limiter }));
+  app.use("/api", authenticate({ accounts: deps.accounts, secret: deps.jwtSecret, clock: deps.clock, limiter: deps.limiter }));
   app.get("/api/me", (req, res) => void res.json({ username: req.user!._id, admin: Boolean(req.user!.admin), primaryBook: req.user!.primaryBook }));
   app.use(adminRoutes(deps));
   app.use(bookRoutes(deps));

@@ -7,6 +7,7 @@ import type { Models } from "./db/models";
 import { createAccessPolicy } from "./access/policy";
 import { createDatabaseStore } from "./store/database-store";
 import { createLoginLimiter } from "./auth/login-limiter";
+import { createLoginAttempts } from "./store/login-attempts";
 import { jwtSecret } from "./store/settings";
 
 export async function wire(opts: { config: Config; models: Models; connection: Connection; clock?: () => Date; logger?: Logger; addinDir?: string }): Promise<AppDeps> {
@@ -18,7 +19,6 @@ export async function wire(opts: { config: Config; models: Models; connection: C
   const { contacts, books, accounts, photos, syncStates, pairClaims, audit } = store;
   return {
     config: opts.config,
-    models: opts.models,
     store: contacts,
     books,
     access: createAccessPolicy(books, accounts),
@@ -27,7 +27,7 @@ export async function wire(opts: { config: Config; models: Models; connection: C
     photos,
     syncStates,
     pairClaims,
-    limiter: createLoginLimiter(opts.models, clock, opts.config.loginAttemptsPerWindow, opts.config.loginWindowMs, {
+    limiter: createLoginLimiter(createLoginAttempts(opts.models), clock, opts.config.loginAttemptsPerWindow, opts.config.loginWindowMs, {
       globalPerWindow: opts.config.loginChecksPer10s,
     }),
     clock,

@@ -5,7 +5,9 @@ import type { AuditEntryDoc, Models } from "../db/models";
 import type { Audit, AuditEntry, AuditQuery, ContactStore, OpResult, WriteOp, WriteOptions } from "./contract";
 import { storeError } from "./errors";
 
-const entryId = (at: string) => `${at}-${randomBytes(6).toString("base64url")}`;
+// Within one millisecond, this process's entries keep their order (the counter); instances differ by the random part.
+let counter = 0;
+const entryId = (at: string) => `${at}-${String(++counter).padStart(12, "0")}${randomBytes(6).toString("base64url")}`;
 const toEntry = (d: AuditEntryDoc & { _id: string }): AuditEntry => ({
   at: new Date(d.at).toISOString(), user: d.user, surface: d.surface as AuditEntry["surface"], book: d.book, uid: d.uid,
   op: d.op as AuditEntry["op"], fields: [...(d.fields ?? [])],

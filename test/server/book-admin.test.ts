@@ -16,10 +16,10 @@ describe("REST: deleting users and managing address books", () => {
   const newBook = async (auth: Record<string, string>, name: string, owner?: string) =>
     (await t.http().post("/api/books").set(auth).send(owner ? { name, owner } : { name }).expect(201)).body.id as string;
   const bookData = async (id: string) => ({
-    contacts: await t.deps.models.ContactDoc.countDocuments({ book: id }),
-    chunks: await t.deps.models.LogChunk.countDocuments({ book: id }),
-    shares: await t.deps.models.Share.countDocuments({ book: id }),
-    leases: await t.deps.models.BookLease.countDocuments({ key: id }),
+    contacts: await t.models.ContactDoc.countDocuments({ book: id }),
+    chunks: await t.models.LogChunk.countDocuments({ book: id }),
+    shares: await t.models.Share.countDocuments({ book: id }),
+    leases: await t.models.BookLease.countDocuments({ key: id }),
   });
   const none = { contacts: 0, chunks: 0, shares: 0, leases: 0 };
 
@@ -130,7 +130,7 @@ describe("REST: deleting users and managing address books", () => {
     const id = await newBook(max.auth, "Interrupted");
     await t.deps.store.applyWrites(id, [contact("i1")]);
     // What a crash right after the first step leaves: the book document is gone, the rest is not.
-    await t.deps.models.Book.deleteOne({ _id: id });
+    await t.models.Book.deleteOne({ _id: id });
     await t.http().get(`/api/books/${id}/contacts/i1`).set(max.auth).expect(404);
     await t.http().delete(`/api/books/${id}`).set(root.auth).expect(204);
     assert.deepEqual(await bookData(id), none);
@@ -142,7 +142,7 @@ describe("REST: deleting users and managing address books", () => {
     const id = await newBook(ned.auth, "Closing");
     await t.deps.books.deletePab(id);
     await assert.rejects(t.deps.store.applyWrites(id, [contact("late")]), /No such address book/);
-    assert.equal(await t.deps.models.ContactDoc.countDocuments({ book: id }), 0);
+    assert.equal(await t.models.ContactDoc.countDocuments({ book: id }), 0);
   });
 
   it("gives a re-created user a fresh primary book when their old one was kept", async () => {
