@@ -19,7 +19,6 @@ import { contactRoutes } from "./routes/contacts";
 import { deletedRoutes } from "./routes/deleted";
 import { syncStateRoutes } from "./routes/sync-state";
 
-const SAFE_IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff", "image/heic", "image/heif"]);
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -63,17 +62,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(contactRoutes(deps));
   app.use(deletedRoutes(deps));
   app.use(syncStateRoutes(deps));
-  app.get(
-    "/api/photos/:hash",
-    handle(async (req, res) => {
-      const photo = /^[0-9a-f]{64}$/.test(req.params.hash) ? await deps.photos.load(req.params.hash) : null;
-      if (!photo) throw notFound("No such photo");
-      // The media type came from a client: only raster image types are served as such, and the
-      // response may never run as a page on this origin (where the add-in keeps its session).
-      const type = SAFE_IMAGE_TYPES.has(photo.mediaType.toLowerCase()) ? photo.mediaType : "application/octet-stream";
-      res.set({ "Cache-Control": "private, max-age=31536000, immutable", "Content-Security-Policy": "sandbox; default-src 'none'" }).type(type).send(photo.bytes);
-    }),
-  );
 
   app.use(methodNotAllowed(app));
   app.use((req, _res, next) => next(notFound(`No route for ${req.method} ${req.path}`)));

@@ -116,6 +116,8 @@ async function ensureFirstAdmin(accounts: Awaited<ReturnType<typeof wire>>["acco
  *  and audit entries past theirs. */
 async function maintainBooks(deps: Awaited<ReturnType<typeof wire>>) {
   await deps.audit.purge(new Date(deps.clock().getTime() - deps.config.auditRetentionMs));
+  // A photo stored in the last hour may belong to a write still under way on another instance.
+  await deps.photos.collect(await deps.store.photoHashes(), new Date(deps.clock().getTime() - 3600_000));
   const before = new Date(deps.clock().getTime() - deps.config.tombstoneRetentionMs);
   for (const book of await deps.books.allBookIds()) {
     await deps.store.purgeTombstones(book, before);

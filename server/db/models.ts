@@ -83,6 +83,7 @@ const photoSchema = new Schema(
     _id: { type: String, required: true }, // SHA-256 of the bytes
     mediaType: { type: String, required: true },
     data: { type: Buffer, required: true },
+    storedAt: { type: Date, default: null },
   },
   options,
 );

@@ -312,9 +312,9 @@ export function openApiDocument() {
           responses: { "204": answer("Released, or not held by this holder"), ...errors },
         }),
       },
-      "/api/photos/{hash}": {
-        get: op("getPhoto", "A contact photo by the SHA-256 of its bytes", {
-          parameters: [pathParam("hash", "SHA-256 of the photo, in hex")],
+      "/api/books/{book}/contacts/{uid}/photo": {
+        get: op("getPhoto", "A contact's photo, to readers of its book, with that contact's media type", {
+          parameters: [book, pathParam("uid", "The contact's uid")],
           responses: { "200": answer("The photo bytes", { "image/*": { schema: { type: "string", contentMediaType: "image/*" } } }), ...errors },
         }),
       },

@@ -133,6 +133,8 @@ export interface ContactMaintenance {
   purgeTombstones(book: string, before: Date): Promise<number>;
   /** Drops log entries no reader would deliver; every token stays valid. Returns how many. */
   compactLog(book: string): Promise<number>;
+  /** The photo hashes every contact and tombstone of every book references (for photo GC). */
+  photoHashes(): Promise<Set<string>>;
 }
 
 /** Looking contacts up by what they say, for directory protocols (LDAP, CardDAV addressbook-query).
@@ -233,12 +235,23 @@ export interface PairClaims {
 // ---------------------------------------------------------------- photos
 
 /** Photo bytes, stored once under the SHA-256 of their bytes, apart from contacts. */
+/** An inline photo taken out of a contact, to be stored once the contact's write succeeds. */
+export type PendingPhoto = { hash: string; bytes: Buffer };
+
+/** Photo bytes, stored once under their SHA-256 apart from contacts. The media type is not the
+ *  photo's: each contact keeps its own, with the hash, so no uploader fixes it for another. */
 export interface Photos {
-  /** Moves inline photo bytes into the photo store and returns the contact with the hash only;
-   *  invalid (with `fields`) when the data is not base64. `field` names the photo in that error. */
-  storeInline(contact: Contact, field?: string): Promise<Contact>;
-  /** The photo, or null. */
-  load(hash: string): Promise<{ mediaType: string; bytes: Buffer } | null>;
+  /** Takes inline photo bytes out of a contact: the contact with the hash only, and the bytes to
+   *  `save` once the write succeeded (a refused write stores nothing). Invalid (with `fields`)
+   *  when the data is not base64; `field` names the photo in that error. Pure: stores nothing. */
+  takeInline(contact: Contact, field?: string): { contact: Contact; photo?: PendingPhoto };
+  /** Stores photo bytes; storing one already there is fine. */
+  save(photos: PendingPhoto[]): Promise<void>;
+  /** The photo's bytes, or null. */
+  load(hash: string): Promise<Buffer | null>;
+  /** Drops photos stored before `before` that `referenced` (hashes of live contacts and tombstones)
+   *  does not hold; returns how many. Maintenance: it may scan. */
+  collect(referenced: Set<string>, before: Date): Promise<number>;
 }
 
 // ---------------------------------------------------------------- audit

@@ -29,6 +29,6 @@ export async function createDatabaseStore(
     audit,
     syncStates: createSyncStates(models, clock),
     pairClaims: createPairClaims(models, clock),
-    photos: createPhotos(models),
+    photos: createPhotos(models, clock),
   };
 }

@@ -209,7 +209,7 @@ describe("REST bad input", () => {
         `/api/books/${op}/contacts/x`,
         `/api/books/${book}/contacts/${op}`,
         `/api/books/${book}/contacts/${dollar}`,
-        `/api/photos/${op}`,
+        `/api/books/${book}/contacts/${op}/photo`,
         `/api/sync-state/${op}/pair`,
         `/api/sync-state/dev/${dollar}`,
       ]) {

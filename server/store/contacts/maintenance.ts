@@ -67,5 +67,12 @@ export function createMaintenance({ models }: StoreContext, leases: Leases, log:
     return entries.length - live.length;
   }
 
-  return { purgeTombstones, compactLog };
+  /** Scans every contact document (maintenance, not a request): tombstones keep their photo too,
+   *  as a restore brings it back. */
+  async function photoHashes(): Promise<Set<string>> {
+    const docs = await models.ContactDoc.find({}, { "contact.photo.hash": 1 }).lean<{ contact?: { photo?: { hash?: string } } }[]>();
+    return new Set(docs.flatMap((d) => (d.contact?.photo?.hash ? [d.contact.photo.hash] : [])));
+  }
+
+  return { purgeTombstones, compactLog, photoHashes };
 }

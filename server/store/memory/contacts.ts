@@ -145,8 +145,11 @@ export function createMemoryContactStore(
     pageDeleted([...bookOf(id).docs.values()].filter((d) => d.deleted), limit, cursor);
   const deletedVersion = async (id: string, uid: string) => deletedContent(bookOf(id).docs.get(uid));
 
+  const photoHashes = async () =>
+    new Set([...books.values()].flatMap((b) => [...b.docs.values()].flatMap((d) => (d.contact?.photo?.hash ? [d.contact.photo.hash] : []))));
+
   return {
-    createBook, applyWrites, getContact, lookup, changesSince, listContacts, purgeTombstones, compactLog, dropBook,
+    createBook, applyWrites, getContact, lookup, changesSince, listContacts, purgeTombstones, compactLog, dropBook, photoHashes,
     deletedItems, deletedVersion,
   };
 }

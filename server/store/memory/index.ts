@@ -24,6 +24,6 @@ export async function createMemoryStore(clock: () => Date = () => new Date()): P
     audit,
     syncStates: createMemorySyncStates(),
     pairClaims: createMemoryPairClaims(clock),
-    photos: createMemoryPhotos(),
+    photos: createMemoryPhotos(clock),
   };
 }
