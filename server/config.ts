@@ -1,4 +1,5 @@
 // Every setting comes from the environment; README's configuration table lists them.
+import type { QuotaLimits } from "./store/quotas";
 import { z } from "zod";
 
 const envSchema = z.object({
@@ -14,6 +15,9 @@ const envSchema = z.object({
   TOKEN_TTL_HOURS: z.coerce.number().positive().default(12),
   TOMBSTONE_RETENTION_DAYS: z.coerce.number().positive().default(90),
   AUDIT_RETENTION_DAYS: z.coerce.number().positive().default(365),
+  QUOTA_BOOKS: z.coerce.number().int().positive().default(50),
+  QUOTA_DEVICES: z.coerce.number().int().positive().default(20),
+  QUOTA_SYNC_STATE_MIB: z.coerce.number().positive().default(256),
   ADDIN_BASE_URL: z.string().url().refine((u) => u.startsWith("https://"), "Office loads add-ins over https only").optional(),
   // The manifest's <Version>: Office's four-part number; raise it for each add-in release.
   ADDIN_VERSION: z.string().regex(/^\d{1,5}(\.\d{1,5}){0,3}$/, "use a version such as 1.2.0.0").optional(),
@@ -36,6 +40,7 @@ export type Config = {
   tokenTtlSeconds: number;
   tombstoneRetentionMs: number;
   auditRetentionMs: number;
+  quotas: QuotaLimits;
   addinBaseUrl?: string;
   addinVersion?: string;
   /** TLS_HOSTNAMES; unset: localhost, this machine's host name and its LAN addresses (see tls.ts). */
@@ -72,6 +77,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlSeconds: Math.round(e.TOKEN_TTL_HOURS * 3600),
     tombstoneRetentionMs: e.TOMBSTONE_RETENTION_DAYS * 86_400_000,
     auditRetentionMs: e.AUDIT_RETENTION_DAYS * 86_400_000,
+    quotas: { books: e.QUOTA_BOOKS, devices: e.QUOTA_DEVICES, syncStateBytes: e.QUOTA_SYNC_STATE_MIB * 1024 * 1024 },
     addinBaseUrl: e.ADDIN_BASE_URL,
     addinVersion: e.ADDIN_VERSION,
     tlsHostnames: e.TLS_HOSTNAMES?.split(",").map((n) => n.trim()).filter(Boolean),

@@ -13,10 +13,14 @@ import { jwtSecret } from "./store/settings";
 export async function wire(opts: { config: Config; models: Models; connection: Connection; clock?: () => Date; logger?: Logger; addinDir?: string }): Promise<AppDeps> {
   const clock = opts.clock ?? (() => new Date());
   const logger = opts.logger ?? pino({ level: opts.config.logLevel });
-  const store = await createDatabaseStore(opts.models, clock, undefined, (err) =>
-    logger.error({ err }, "an audit record was not written (the contact write stands)"),
+  const store = await createDatabaseStore(
+    opts.models,
+    clock,
+    undefined,
+    (err) => logger.error({ err }, "an audit record was not written (the contact write stands)"),
+    opts.config.quotas,
   );
-  const { contacts, books, accounts, photos, syncStates, pairClaims, audit } = store;
+  const { contacts, books, accounts, photos, syncStates, pairClaims, audit, quotas } = store;
   return {
     config: opts.config,
     store: contacts,
@@ -24,6 +28,7 @@ export async function wire(opts: { config: Config; models: Models; connection: C
     access: createAccessPolicy(books, accounts),
     accounts,
     audit,
+    quotas,
     photos,
     syncStates,
     pairClaims,

@@ -13,6 +13,7 @@
 import type { z } from "zod";
 import type { bookSchema, userSchema } from "../../core/api/schemas";
 import type { Contact } from "../../core/contact/contact";
+import type { Quotas } from "./quotas";
 import type { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "./account-schemas";
 
 // ---------------------------------------------------------------- books
@@ -285,4 +286,5 @@ export type Store = {
   syncStates: SyncStates;
   pairClaims: PairClaims;
   photos: Photos;
+  quotas: Quotas;
 };

@@ -8,7 +8,8 @@ import { createContactStore, type StoreHooks } from "./contact-store";
 import type { Store } from "./contract";
 import { createPairClaims } from "./pair-claims";
 import { createPhotos } from "./photos";
-import { createSyncStates } from "./sync-states";
+import { createSyncStates, syncUsageRecord } from "./sync-states";
+import { createQuotas, DEFAULT_QUOTAS, type QuotaLimits, withSyncStateQuota } from "./quotas";
 
 /** `onAuditError`: where an audit record that could not be written is reported (the write stands). */
 export async function createDatabaseStore(
@@ -16,6 +17,7 @@ export async function createDatabaseStore(
   clock: () => Date,
   hooks?: StoreHooks,
   onAuditError: (err: unknown) => void = (err) => console.error("Concord: an audit record was not written", err),
+  quotas: QuotaLimits = DEFAULT_QUOTAS,
 ): Promise<Store> {
   const { contacts, audit } = withAudit(createContactStore({ models, clock, hooks }), createAudit(models), clock, onAuditError);
   const books = createBooks(models, contacts);
@@ -27,7 +29,8 @@ export async function createDatabaseStore(
     maintenance: contacts,
     accounts,
     audit,
-    syncStates: createSyncStates(models, clock),
+    syncStates: withSyncStateQuota(createSyncStates(models, clock), syncUsageRecord(models), quotas),
+    quotas: createQuotas(books, quotas),
     pairClaims: createPairClaims(models, clock),
     photos: createPhotos(models, clock),
   };

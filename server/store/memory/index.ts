@@ -2,13 +2,14 @@
 // that need no database. Nothing survives the process.
 import type { Store } from "../contract";
 import { createMemoryAccounts } from "./accounts";
+import { createQuotas, DEFAULT_QUOTAS, memoryUsageRecord, type QuotaLimits, withSyncStateQuota } from "../quotas";
 import { createMemoryAudit, withAudit } from "../audit";
 import { createMemoryBooks } from "./books";
 import { createMemoryContactStore } from "./contacts";
 import { createMemoryPhotos } from "./photos";
 import { createMemoryPairClaims, createMemorySyncStates } from "./sync";
 
-export async function createMemoryStore(clock: () => Date = () => new Date()): Promise<Store> {
+export async function createMemoryStore(clock: () => Date = () => new Date(), quotas: QuotaLimits = DEFAULT_QUOTAS): Promise<Store> {
   const { contacts, audit } = withAudit(createMemoryContactStore(clock), createMemoryAudit(), clock, (err) => {
     throw err;
   });
@@ -22,7 +23,8 @@ export async function createMemoryStore(clock: () => Date = () => new Date()): P
     maintenance: contacts,
     accounts,
     audit,
-    syncStates: createMemorySyncStates(),
+    syncStates: withSyncStateQuota(createMemorySyncStates(), memoryUsageRecord(), quotas),
+    quotas: createQuotas(books, quotas),
     pairClaims: createMemoryPairClaims(clock),
     photos: createMemoryPhotos(clock),
   };
