@@ -71,7 +71,8 @@ export const extraSchema = z.strictObject({
 });
 
 export const contactSchema = z.strictObject({
-  uid: z.string().min(1).max(256).regex(/^[^/\\?#]+$/, "must not contain / \\ ? or #"),
+  // Control characters would break every text format a uid is written into (vCard's UID line above all).
+  uid: z.string().min(1).max(256).regex(/^[^/\\?#\u0000-\u001f\u007f]+$/, "must not contain / \\ ? #, or control characters"),
   displayName: text().default(""),
   name: nameSchema.optional(),
   emails: z.array(emailSchema).default([]),
