@@ -13,7 +13,6 @@
 import type { z } from "zod";
 import type { bookSchema, userSchema } from "../../core/api/schemas";
 import type { Contact } from "../../core/contact/contact";
-import type { Quotas } from "./quotas";
 import type { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "./account-schemas";
 
 // ---------------------------------------------------------------- books
@@ -288,3 +287,13 @@ export type Store = {
   photos: Photos;
   quotas: Quotas;
 };
+
+/** Per-user limits on what a user may keep. */
+export type QuotaLimits = { books: number; devices: number; syncStateBytes: number };
+/** Quotas checked where a surface creates something a user owns (sync states check their own). */
+export interface Quotas {
+  limits: QuotaLimits;
+  /** Before a new PAB for `owner`: quota-exceeded with both numbers past QUOTA_BOOKS. An
+   *  administrator creating books is not held to it. */
+  checkNewBook(owner: string, byAdmin: boolean): Promise<void>;
+}

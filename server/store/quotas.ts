@@ -5,10 +5,10 @@
 // around each accepted state. That is read-then-write, so two of one user's devices saving at the
 // same moment can each miss the other's change: the record drifts by at most one state per race,
 // and the next save of that state corrects its entry. A quota is a bound on abuse, not an account.
-import type { BookStore, SyncStates } from "./contract";
+import type { BookStore, QuotaLimits, Quotas, SyncStates } from "./contract";
 import { storeError } from "./errors";
 
-export type QuotaLimits = { books: number; devices: number; syncStateBytes: number };
+export type { QuotaLimits } from "./contract";
 export const DEFAULT_QUOTAS: QuotaLimits = { books: 50, devices: 20, syncStateBytes: 256 * 1024 * 1024 };
 
 /** Where each user's sync-state usage (state key -> bytes) is kept. */
@@ -16,7 +16,7 @@ export type UsageRecord = { read(user: string): Promise<Record<string, number>>;
 
 const mib = (bytes: number) => (bytes < 1024 * 1024 ? `${bytes} bytes` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
 
-export function createQuotas(books: Pick<BookStore, "pabs">, limits: QuotaLimits) {
+export function createQuotas(books: Pick<BookStore, "pabs">, limits: QuotaLimits): Quotas {
   return {
     limits,
     /** Before a new PAB for `owner`: an administrator creating books is not held to it. */
@@ -29,7 +29,6 @@ export function createQuotas(books: Pick<BookStore, "pabs">, limits: QuotaLimits
     },
   };
 }
-export type Quotas = ReturnType<typeof createQuotas>;
 
 /** The sync-state store, held to each user's device count and total bytes. */
 export function withSyncStateQuota(states: SyncStates, usage: UsageRecord, limits: QuotaLimits): SyncStates {
