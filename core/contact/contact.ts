@@ -2,10 +2,6 @@
 // (Outlook/Graph, EWS, vCard, CSV). Types are inferred from these schemas.
 import { z } from "zod";
 
-// Every key the database might see comes through these schemas, so a key that
-// MongoDB would read as an operator or a path ("$gt", "a.b") is refused here.
-const safeKey = z.string().min(1).max(128).regex(/^[^$.][^.]*$/, "must not start with $ or contain .");
-
 const text = (max = 1024) => z.string().max(max);
 
 // Outlook's nineteen phone kinds (Outlook object model ContactItem *TelephoneNumber
@@ -63,11 +59,26 @@ export const photoSchema = z.strictObject({
 // A property that no field models, kept so that a round trip loses nothing.
 // `source` says which format it came from ("vcard", "graph", "ews", "csv"), and
 // `value` is the format's own text (JSON text for Graph values).
+// Parameter names and values are written into vCard content lines (RFC 6350 §3.3), so a
+// name is an iana-token or x-name (letters, digits, '-') and a value holds no control
+// character that could end the line. LF and HTAB stay: RFC 6868 writes LF as ^n (a LABEL
+// parameter holds a multi-line address) and HTAB is WSP; DQUOTE is written as ^'.
+// These are the only keys a client chooses, so neither can MongoDB read one as an operator or a path ("$gt", "a.b").
+const paramName = z.string().min(1).max(128).regex(/^[A-Za-z0-9-]+$/, "must hold only letters, digits and '-'");
+const paramValue = text().regex(/^[^\x00-\x08\x0b-\x1f\x7f]*$/, "must not hold control characters");
+// zod drops a "__proto__" key from a record without a word (JSON.parse makes it an own key),
+// so it is refused before the record sees it.
+const withoutProtoKey = z.custom<Record<string, string[]>>(
+  (value) => !(typeof value === "object" && value !== null && Object.hasOwn(value, "__proto__")),
+  { message: "__proto__ is not a parameter name" },
+);
+const paramsSchema = withoutProtoKey.pipe(z.record(paramName, z.array(paramValue)));
+
 export const extraSchema = z.strictObject({
   source: text(32).min(1),
   name: text(256).min(1),
   value: z.string().max(1024 * 1024),
-  params: z.record(safeKey, z.array(text())).optional(),
+  params: paramsSchema.optional(),
 });
 
 export const contactSchema = z.strictObject({
