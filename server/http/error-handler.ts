@@ -13,6 +13,13 @@ function fromBodyParser(err: { type?: string; status?: number; limit?: number })
   return undefined;
 }
 
+// Express decodes path parameters with decodeURIComponent and passes on its URIError, with
+// status 400, when a path holds bad percent-encoding such as "%FF" or "%zz".
+function fromPathDecoding(err: unknown): HttpError | undefined {
+  if (!(err instanceof URIError)) return undefined;
+  return new HttpError(400, "bad-request", "The request path holds invalid percent-encoding");
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (err instanceof StoreError) {
@@ -20,7 +27,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.set(headers);
       err = error;
     }
-    const known = err instanceof HttpError ? err : fromBodyParser(err);
+    const known = err instanceof HttpError ? err : (fromBodyParser(err) ?? fromPathDecoding(err));
     if (!known) logger.error({ err, method: req.method, url: req.originalUrl }, "unhandled error");
     const e = known ?? new HttpError(500, "internal", "Something went wrong on the server; the request was not completed");
     if (e.status === 429 && e.details && typeof e.details === "object" && "retryAfterSeconds" in e.details) {

@@ -48,4 +48,14 @@ describe("REST input validation", () => {
       assert.match(res.text, /X-A;X-A="say \^'hi\^': a;b":v/);
     });
   });
+
+  describe("percent-encoding", () => {
+    it("answers 400, not 500, to invalid percent-encoding in a path parameter", async () => {
+      for (const path of [`/api/books/${book}/contacts/%FF`, `/api/books/${book}/contacts/%zz`, "/api/books/%E0%A4%A/contacts"]) {
+        const res = await t.http().get(path).set(me.auth);
+        assert.equal(res.status, 400, `${path}: ${res.text}`);
+        assert.equal(res.body.error.code, "bad-request");
+      }
+    });
+  });
 });
