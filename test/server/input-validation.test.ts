@@ -58,4 +58,27 @@ describe("REST input validation", () => {
       }
     });
   });
+
+  describe("mailing-list addresses", () => {
+    let admin: Session;
+    before(async () => void (admin = await t.user("root", { admin: true })));
+
+    it("answers 400 to an address over 254 characters or with a local part over 64, and creates no list", async () => {
+      const tooLong = `${"a".repeat(60)}@${"b".repeat(60)}.${"c".repeat(60)}.${"d".repeat(60)}.example.com`;
+      const longLocal = `${"l".repeat(65)}@example.com`;
+      assert.ok(tooLong.length > 254);
+      for (const address of [tooLong, longLocal]) {
+        const res = await t.http().post("/api/admin/lists").set(admin.auth).send({ address, name: "Long" });
+        assert.equal(res.status, 400, `${address.length}: ${res.text}`);
+      }
+      const { lists } = (await t.http().get("/api/admin/lists").set(admin.auth).expect(200)).body;
+      assert.deepEqual(lists.filter((l: { address: string }) => [tooLong, longLocal].includes(l.address)), []);
+    });
+
+    it("still creates a list whose address is exactly 254 characters with a 64-character local part", async () => {
+      const address = `${"a".repeat(64)}@${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(57)}.com`;
+      assert.equal(address.length, 254);
+      await t.http().post("/api/admin/lists").set(admin.auth).send({ address, name: "Longest" }).expect(201);
+    });
+  });
 });
