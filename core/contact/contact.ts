@@ -72,7 +72,9 @@ const withoutProtoKey = z.custom<Record<string, string[]>>(
   (value) => !(typeof value === "object" && value !== null && Object.hasOwn(value, "__proto__")),
   { message: "__proto__ is not a parameter name" },
 );
-const paramsSchema = withoutProtoKey.pipe(z.record(paramName, z.array(paramValue)));
+const paramsSchema = withoutProtoKey.pipe(
+  z.record(paramName, z.array(paramValue).max(100)).refine((p) => Object.keys(p).length <= 50, "at most 50 parameters"),
+);
 
 export const extraSchema = z.strictObject({
   source: text(32).min(1),
@@ -81,13 +83,15 @@ export const extraSchema = z.strictObject({
   params: paramsSchema.optional(),
 });
 
+// Every list is capped, so no single field grows without bound; server/http/contact-limits.ts
+// bounds the whole contact (MAX_CONTACT_BYTES).
 export const contactSchema = z.strictObject({
   uid: z.string().min(1).max(256).regex(/^[^/\\?#]+$/, "must not contain / \\ ? or #"),
   displayName: text().default(""),
   name: nameSchema.optional(),
-  emails: z.array(emailSchema).default([]),
-  phones: z.array(phoneSchema).default([]),
-  addresses: z.array(addressSchema).default([]),
+  emails: z.array(emailSchema).max(100).default([]),
+  phones: z.array(phoneSchema).max(100).default([]),
+  addresses: z.array(addressSchema).max(100).default([]),
   company: text().optional(),
   department: text().optional(),
   jobTitle: text().optional(),
@@ -96,12 +100,12 @@ export const contactSchema = z.strictObject({
   assistant: text().optional(),
   birthday: dateText.optional(),
   anniversary: dateText.optional(),
-  urls: z.array(urlSchema).default([]),
-  im: z.array(imSchema).default([]),
-  categories: z.array(text(256)).default([]),
+  urls: z.array(urlSchema).max(100).default([]),
+  im: z.array(imSchema).max(100).default([]),
+  categories: z.array(text(256)).max(200).default([]),
   notes: z.string().max(256 * 1024).optional(),
   photo: photoSchema.optional(),
-  extra: z.array(extraSchema).default([]),
+  extra: z.array(extraSchema).max(500).default([]),
 });
 
 export type Contact = z.infer<typeof contactSchema>;

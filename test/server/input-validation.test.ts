@@ -81,4 +81,63 @@ describe("REST input validation", () => {
       await t.http().post("/api/admin/lists").set(admin.auth).send({ address, name: "Longest" }).expect(201);
     });
   });
+
+  describe("contact size", () => {
+    const many = (n: number, item: (i: number) => unknown) => Array.from({ length: n }, (_, i) => item(i));
+    // About 300 KB of JSON in fields that are each within their own cap.
+    const bulky = () => ({ displayName: "Big", categories: many(200, (i) => `${i}`.padEnd(250, "c")), notes: "n".repeat(250_000) });
+
+    it("answers 400 to a PUT whose lists are over their caps", async () => {
+      for (const [field, items] of [
+        ["emails", many(101, (i) => ({ address: `a${i}@example.com` }))],
+        ["phones", many(101, (i) => ({ type: "home", number: `${i}` }))],
+        ["addresses", many(101, () => ({ type: "home", city: "C" }))],
+        ["urls", many(101, (i) => ({ url: `https://example.com/${i}` }))],
+        ["im", many(101, (i) => ({ address: `x${i}` }))],
+        ["categories", many(201, (i) => `c${i}`)],
+        ["extra", many(501, (i) => ({ source: "vcard", name: `X-${i}`, value: "v" }))],
+      ] as const) {
+        const res = await putContact("capped", { displayName: "C", [field]: items });
+        assert.equal(res.status, 400, `${field}: ${res.text}`);
+        assert.match(res.body.error.message, new RegExp(field), res.text);
+      }
+      await putContact("capped", { displayName: "C", emails: many(100, (i) => ({ address: `a${i}@example.com` })) }).expect(201);
+    });
+
+    it("answers 413 to a PUT of a contact over MAX_CONTACT_BYTES (JSON or vCard), and stores nothing", async () => {
+      const res = await putContact("bulky", bulky());
+      assert.equal(res.status, 413, res.text);
+      assert.equal(res.body.error.code, "too-large");
+      const { notes, categories } = bulky();
+      const vcard = `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:bulky\r\nFN:Big\r\nNOTE:${notes}\r\nCATEGORIES:${categories.join(",")}\r\nEND:VCARD\r\n`;
+      const asVCard = await t.http().put(`/api/books/${book}/contacts/bulky`).set(me.auth).set("Content-Type", "text/vcard").send(vcard);
+      assert.equal(asVCard.status, 413, asVCard.text);
+      await t.http().get(`/api/books/${book}/contacts/bulky`).set(me.auth).expect(404);
+    });
+
+    it("refuses only the oversized op of a batch with a too-large error result, and applies the others", async () => {
+      const ops = [
+        { op: "put", uid: "small-1", contact: { displayName: "One" } },
+        { op: "put", uid: "bulky", contact: bulky() },
+        { op: "put", uid: "small-2", contact: { displayName: "Two" } },
+      ];
+      const res = await t.http().post(`/api/books/${book}/batch`).set(me.auth).send({ ops }).expect(200);
+      assert.deepEqual(res.body.results.map((r: { status: string }) => r.status), ["created", "error", "created"], res.text);
+      assert.match(res.body.results[1].error, /too-large/);
+      await t.http().get(`/api/books/${book}/contacts/bulky`).set(me.auth).expect(404);
+      await t.http().get(`/api/books/${book}/contacts/small-2`).set(me.auth).expect(200);
+    });
+
+    it("follows MAX_CONTACT_BYTES from the environment", async () => {
+      const small = await testApp({ env: { MAX_CONTACT_BYTES: "2048" } });
+      try {
+        const u = await small.user("bob");
+        const put = (notes: string) => small.http().put(`/api/books/${u.primaryBook}/contacts/c`).set(u.auth).send({ displayName: "C", notes });
+        assert.equal((await put("n".repeat(3000))).status, 413);
+        assert.equal((await put("n".repeat(1000))).status, 201);
+      } finally {
+        await small.close();
+      }
+    });
+  });
 });
