@@ -3,6 +3,7 @@ import type { ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
 import { StoreError } from "../store/errors";
 import { HttpError } from "./errors";
+import { authChallenge } from "./security-headers";
 import { restAnswer } from "./store-errors";
 
 /** What body-parser raises, mapped to our codes. */
@@ -33,7 +34,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (e.status === 429 && e.details && typeof e.details === "object" && "retryAfterSeconds" in e.details) {
       res.set("Retry-After", String((e.details as { retryAfterSeconds: number }).retryAfterSeconds));
     }
-    if (e.status === 401) res.set("WWW-Authenticate", 'Bearer, Basic realm="Concord"');
+    if (e.status === 401) res.set("WWW-Authenticate", authChallenge(req));
     res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } });
   };
 }
