@@ -39,7 +39,8 @@ describe("vCard parameter injection", () => {
 
   it("refuses parameter names outside letters, digits and '-' and values with control characters", () => {
     const extra = (params: Record<string, string[]>) => ({ uid: "u", extra: [{ source: "vcard", name: "X-A", value: "v", params }] });
-    for (const params of [{ "x-a:b": ["1"] }, { "x-a;b": ["1"] }, { "x-a\r\nb": ["1"] }, { "x a": ["1"] }, { "": ["1"] }]) {
+    const badNames = ["x-a:b", "x-a;b", "x-a\r\nb", "x a", ""];
+    for (const params of badNames.map((name): Record<string, string[]> => ({ [name]: ["1"] }))) {
       assert.equal(contactSchema.safeParse(extra(params)).success, false, JSON.stringify(params));
     }
     for (const value of ["a\rb", "a\u0000b", "a\u001bb", "a\u007fb"]) {

@@ -25,7 +25,12 @@ describe("REST input validation", () => {
 
   describe("vCard parameters", () => {
     it("answers 400 to a PUT whose extra params hold a name or value that would break a vCard line", async () => {
-      for (const params of [{ "x-a:b\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:Forged\r\nX-Z": ["1"] }, { "x-a;b": ["1"] }, { "x-a": ["a\r\nEND:VCARD"] }]) {
+      const hostile: Record<string, string[]>[] = [
+        { "x-a:b\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:Forged\r\nX-Z": ["1"] },
+        { "x-a;b": ["1"] },
+        { "x-a": ["a\r\nEND:VCARD"] },
+      ];
+      for (const params of hostile) {
         const res = await putContact("hostile", withParams(params));
         assert.equal(res.status, 400, res.text);
         assert.equal(res.body.error.code, "bad-request");
