@@ -11,6 +11,7 @@ import { handle } from "./http/handle";
 import { manifestRoute } from "./http/manifest";
 import { openApiDocument } from "./http/openapi";
 import { methodNotAllowed, refuseForms } from "./http/request-shape";
+import { securityHeaders, setPageHeaders } from "./http/security-headers";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { bookRoutes } from "./routes/books";
@@ -23,8 +24,8 @@ import { syncStateRoutes } from "./routes/sync-state";
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
+  app.use(securityHeaders());
   app.use((req, res, next) => {
-    res.set("X-Content-Type-Options", "nosniff");
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -51,7 +52,7 @@ export function createApp(deps: AppDeps): Express {
   app.get("/manifest.xml", manifestRoute(deps.config, deps.logger));
   app.get("/api/client-config", (_req, res) => void res.json({ graphClientId: deps.config.graphClientId ?? null }));
   app.get("/support", (_req, res) => void res.type("text/plain").send("Concord: ask your administrator, or see the README shipped with the server."));
-  if (deps.addinDir) app.use("/", express.static(deps.addinDir, { index: "taskpane.html" }));
+  if (deps.addinDir) app.use("/", express.static(deps.addinDir, { index: "taskpane.html", setHeaders: setPageHeaders }));
 
   app.use(authRoutes(deps));
   app.use("/api", authenticate({ accounts: deps.accounts, secret: deps.jwtSecret, clock: deps.clock, limiter: deps.limiter }));

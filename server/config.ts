@@ -26,6 +26,8 @@ const envSchema = z.object({
   // The Entra ID app (client) id the task pane signs in to Microsoft Graph with (nested app authentication).
   GRAPH_CLIENT_ID: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "use the app's client id, a GUID").optional(),
   TRUST_PROXY: z.string().default(""),
+  // Largest contact accepted, in bytes of JSON without its photo (413 beyond).
+  MAX_CONTACT_BYTES: z.coerce.number().int().min(1024).default(262144),
 });
 
 export type Config = {
@@ -55,6 +57,8 @@ export type Config = {
   trustProxy: string[];
   /** Password checks of unverified credentials allowed per 10 s across all callers: bounds bcrypt's CPU. */
   loginChecksPer10s: number;
+  /** MAX_CONTACT_BYTES: one contact's JSON without its photo. */
+  maxContactBytes: number;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -87,5 +91,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     loginWindowMs: 5 * 60_000,
     trustProxy: e.TRUST_PROXY.split(",").map((p) => p.trim()).filter(Boolean),
     loginChecksPer10s: 10,
+    maxContactBytes: e.MAX_CONTACT_BYTES,
   };
 }

@@ -6,6 +6,7 @@ import type { Contact } from "../../core/contact/contact";
 import { emitVCard, parseVCard, VCardError } from "../../core/formats/vcard";
 import type { AppDeps } from "../app-deps";
 import { badRequest, busy, HttpError, notFound, preconditionFailed } from "../http/errors";
+import { checkContactSize } from "../http/contact-limits";
 import { etagOf, quoted } from "../http/etag";
 import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
@@ -82,7 +83,9 @@ export function contactRoutes(deps: AppDeps): Router {
     handle(async (req, res) => {
       const book = await access.writableBook(req.user!, req.params.book);
       const uid = uidOf(req);
-      const { contact, photo } = photos.takeInline(contactFromBody(req, uid));
+      const body = contactFromBody(req, uid);
+      checkContactSize(body, deps.config.maxContactBytes);
+      const { contact, photo } = photos.takeInline(body);
       const ifMatch = etagOf(req.get("if-match"));
       const ifNoneMatch = etagOf(req.get("if-none-match")) === "*";
       const op: WriteOp = { op: "put", uid, contact, ifNoneMatch, ifMatch: ifMatch === "*" ? await currentEtag(book.id, uid) : ifMatch };
@@ -147,6 +150,7 @@ export function contactRoutes(deps: AppDeps): Router {
     try {
       const body = parseOr400(contactBodySchema, op.contact, `ops.${i}.contact`);
       if (body.uid !== undefined && body.uid !== op.uid) throw badRequest(`ops.${i}.contact.uid differs from ops.${i}.uid`);
+      checkContactSize({ ...body, uid: op.uid }, deps.config.maxContactBytes);
       const { contact, photo } = photos.takeInline({ ...body, uid: op.uid }, `ops.${i}.contact.photo`);
       const put: WriteOp = { op: "put", uid: op.uid, contact, ifMatch: op.ifMatch };
       if (photo) pendingPhotos.set(put, [photo]);
