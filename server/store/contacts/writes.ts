@@ -4,7 +4,7 @@
 import { contentHash } from "../../../core/contact/content-hash";
 import type { Contact } from "../../../core/contact/contact";
 import type { BookInit, OpResult, WriteOp } from "../contract";
-import { docId, type StoreContext, type StoredDoc } from "./context";
+import { asPrev, docId, type StoreContext, type StoredDoc } from "./context";
 import { decide, repeatedUids } from "./decide";
 import type { Held, Leases } from "./lease";
 import type { ContactLog } from "./log";
@@ -92,7 +92,7 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
     await log.append(book, blind.map((b) => ({ p: b.p, u: b.op.uid })));
     await leases.assertHeld(book, lease, true);
     const docs = blind.map((b) => newDoc(book, b.op, b.p, b.etag));
-    await hooks.beforeContactWrite?.(book, docs.map((d) => d.uid));
+    await leases.whilePaused(book, lease, () => hooks.beforeContactWrite?.(book, docs.map((d) => d.uid)));
     const failed = new Set<number>();
     try {
       // The driver straight, as mongoose would re-validate what the Contact schema already checked.
@@ -112,10 +112,14 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
     await leases.assertHeld(book, lease);
     await log.append(book, writes.map((w) => ({ p: w.doc.seq, u: w.doc.uid })));
     await leases.assertHeld(book, lease, true);
-    await hooks.beforeContactWrite?.(book, writes.map((w) => w.doc.uid));
-    const replace = (doc: StoredDoc) =>
-      Contacts.collection.findOneAndReplace({ _id: doc._id } as never, doc as never, { upsert: true, returnDocument: "before" });
-    const outcomes = await Promise.allSettled(writes.map((w) => replace(w.doc)));
+    await leases.whilePaused(book, lease, () => hooks.beforeContactWrite?.(book, writes.map((w) => w.doc.uid)));
+    // Each document keeps the version it replaces until the head covers it: readers see that one till then.
+    const replace = (w: Planned) =>
+      Contacts.collection.findOneAndReplace({ _id: w.doc._id } as never, { ...w.doc, prev: asPrev(w.read) } as never, {
+        upsert: true,
+        returnDocument: "before",
+      });
+    const outcomes = await Promise.allSettled(writes.map((w) => replace(w)));
     const done: Landed[] = [];
     const failed: Planned[] = [];
     outcomes.forEach((o, k) => {
@@ -131,9 +135,14 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
     const takenOver = landed.length > 0 && (await leases.takenOver(book, lease));
     await leases.release(book, lease, head);
     if (!takenOver) return [];
+    // The taker-over rolled back what it found of ours past the head (crash recovery): those are
+    // not written, so not acknowledged. A rolled-back document carries an older position than ours.
+    const now = await Promise.all(landed.map((w) => Contacts.findById(w.doc._id).lean<StoredDoc>()));
+    const rolledBack = landed.filter((w, k) => (now[k]?.seq ?? -1) < w.doc.seq);
     const clobbered = landed.filter((w) => w.read !== undefined && w.before && w.before.seq !== w.read?.seq);
-    await republish(book, landed.map((w) => ({ seq: w.doc.seq, doc: clobbered.includes(w) ? w.before! : w.doc })));
-    return clobbered;
+    const kept = landed.filter((w) => !rolledBack.includes(w));
+    await republish(book, kept.map((w) => ({ seq: w.doc.seq, doc: clobbered.includes(w) ? w.before! : w.doc })));
+    return [...new Set([...clobbered, ...rolledBack])];
   }
 
   /** Writes each document again at a fresh position under a new lease, if the stored one still
@@ -145,7 +154,7 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
     try {
       const current = await Promise.all(items.map((it) => Contacts.findById(it.doc._id).lean<StoredDoc>()));
       const writes = items.flatMap((it, k) =>
-        current[k]?.seq === it.seq ? [{ doc: { ...it.doc, seq: next++ }, read: current[k] }] : [],
+        current[k]?.seq === it.seq ? [{ doc: { ...it.doc, seq: next++, prev: null }, read: current[k] }] : [],
       );
       landed.push(...(await replaceContacts(book, lease, writes)).done);
     } finally {
