@@ -48,7 +48,22 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
    *  a put whose content is already stored is unchanged whatever its If-Match, so a batch retried
    *  after its first try landed answers as it did then; without it, If-Match is strict, as
    *  read-modify-write clients (a counter) need. */
-  async function applyWrites(book: string, ops: WriteOp[], { retrySafe = false } = {}): Promise<OpResult[]> {
+  async function applyWrites(book: string, ops: WriteOp[], options: { retrySafe?: boolean } = {}): Promise<OpResult[]> {
+    return inTurn(book, () => applyNow(book, ops, options));
+  }
+
+  /** Writers on one book in this instance wait in one queue, in order, instead of polling the
+   *  lease against each other: the lease only arbitrates between instances. */
+  const queues = new Map<string, Promise<unknown>>();
+  function inTurn<T>(book: string, write: () => Promise<T>): Promise<T> {
+    const turn = (queues.get(book) ?? Promise.resolve()).then(write, write);
+    const tail = turn.catch(() => undefined);
+    queues.set(book, tail);
+    void tail.then(() => queues.get(book) === tail && queues.delete(book));
+    return turn;
+  }
+
+  async function applyNow(book: string, ops: WriteOp[], { retrySafe = false } = {}): Promise<OpResult[]> {
     const results = repeatedUids(ops);
     // The etag is the hash of the normalized content, computed once per op.
     const etags = ops.map((op) => (op.op === "put" ? contentHash(op.contact) : ""));
