@@ -58,7 +58,7 @@ export function createMaintenance({ models }: StoreContext, leases: Leases, log:
   }
 
   async function compactChunk(book: string, c: number, lease: Held): Promise<number> {
-    const entries = await log.chunkEntries(book, c);
+    const entries = await log.chunkEntries(book, c, lease.head);
     if (!entries) return 0;
     const live = entries.filter((e) => e.current).map(({ p, u }) => ({ p, u }));
     if (live.length === entries.length) return 0;

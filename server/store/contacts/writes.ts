@@ -5,7 +5,7 @@ import { contentHash } from "../../../core/contact/content-hash";
 import type { Contact } from "../../../core/contact/contact";
 import type { BookInit, OpResult, WriteOp, WriteOptions } from "../contract";
 import { changedFields } from "./changed-fields";
-import { docId, type StoreContext, type StoredDoc } from "./context";
+import { asPrev, docId, type StoreContext, type StoredDoc } from "./context";
 import { decide, repeatedUids } from "./decide";
 import type { Held, Leases } from "./lease";
 import type { ContactLog } from "./log";
@@ -50,7 +50,22 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
    *  a put whose content is already stored is unchanged whatever its If-Match, so a batch retried
    *  after its first try landed answers as it did then; without it, If-Match is strict, as
    *  read-modify-write clients (a counter) need. */
-  async function applyWrites(book: string, ops: WriteOp[], { retrySafe = false, context }: WriteOptions = {}): Promise<OpResult[]> {
+  async function applyWrites(book: string, ops: WriteOp[], options: WriteOptions = {}): Promise<OpResult[]> {
+    return inTurn(book, () => applyNow(book, ops, options));
+  }
+
+  /** Writers on one book in this instance wait in one queue, in order, instead of polling the
+   *  lease against each other: the lease only arbitrates between instances. */
+  const queues = new Map<string, Promise<unknown>>();
+  function inTurn<T>(book: string, write: () => Promise<T>): Promise<T> {
+    const turn = (queues.get(book) ?? Promise.resolve()).then(write, write);
+    const tail = turn.catch(() => undefined);
+    queues.set(book, tail);
+    void tail.then(() => queues.get(book) === tail && queues.delete(book));
+    return turn;
+  }
+
+  async function applyNow(book: string, ops: WriteOp[], { retrySafe = false, context }: WriteOptions = {}): Promise<OpResult[]> {
     const results = repeatedUids(ops);
     // The etag is the hash of the normalized content, computed once per op.
     const etags = ops.map((op) => (op.op === "put" ? contentHash(op.contact) : ""));
@@ -98,7 +113,7 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
     await log.append(book, blind.map((b) => ({ p: b.p, u: b.op.uid })));
     await leases.assertHeld(book, lease, true);
     const docs = blind.map((b) => newDoc(book, b.op, b.p, b.etag));
-    await hooks.beforeContactWrite?.(book, docs.map((d) => d.uid));
+    await leases.whilePaused(book, lease, () => hooks.beforeContactWrite?.(book, docs.map((d) => d.uid)));
     const failed = new Set<number>();
     try {
       // The driver straight, as mongoose would re-validate what the Contact schema already checked.
@@ -118,10 +133,14 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
     await leases.assertHeld(book, lease);
     await log.append(book, writes.map((w) => ({ p: w.doc.seq, u: w.doc.uid })));
     await leases.assertHeld(book, lease, true);
-    await hooks.beforeContactWrite?.(book, writes.map((w) => w.doc.uid));
-    const replace = (doc: StoredDoc) =>
-      Contacts.collection.findOneAndReplace({ _id: doc._id } as never, doc as never, { upsert: true, returnDocument: "before" });
-    const outcomes = await Promise.allSettled(writes.map((w) => replace(w.doc)));
+    await leases.whilePaused(book, lease, () => hooks.beforeContactWrite?.(book, writes.map((w) => w.doc.uid)));
+    // Each document keeps the version it replaces until the head covers it: readers see that one till then.
+    const replace = (w: Planned) =>
+      Contacts.collection.findOneAndReplace({ _id: w.doc._id } as never, { ...w.doc, prev: asPrev(w.read) } as never, {
+        upsert: true,
+        returnDocument: "before",
+      });
+    const outcomes = await Promise.allSettled(writes.map((w) => replace(w)));
     const done: Landed[] = [];
     const failed: Planned[] = [];
     outcomes.forEach((o, k) => {
@@ -137,9 +156,14 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
     const takenOver = landed.length > 0 && (await leases.takenOver(book, lease));
     await leases.release(book, lease, head);
     if (!takenOver) return [];
+    // The taker-over rolled back what it found of ours past the head (crash recovery): those are
+    // not written, so not acknowledged. A rolled-back document carries an older position than ours.
+    const now = await Promise.all(landed.map((w) => Contacts.findById(w.doc._id).lean<StoredDoc>()));
+    const rolledBack = landed.filter((w, k) => (now[k]?.seq ?? -1) < w.doc.seq);
     const clobbered = landed.filter((w) => w.read !== undefined && w.before && w.before.seq !== w.read?.seq);
-    await republish(book, landed.map((w) => ({ seq: w.doc.seq, doc: clobbered.includes(w) ? w.before! : w.doc })));
-    return clobbered;
+    const kept = landed.filter((w) => !rolledBack.includes(w));
+    await republish(book, kept.map((w) => ({ seq: w.doc.seq, doc: clobbered.includes(w) ? w.before! : w.doc })));
+    return [...new Set([...clobbered, ...rolledBack])];
   }
 
   /** Writes each document again at a fresh position under a new lease, if the stored one still
@@ -151,7 +175,7 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
     try {
       const current = await Promise.all(items.map((it) => Contacts.findById(it.doc._id).lean<StoredDoc>()));
       const writes = items.flatMap((it, k) =>
-        current[k]?.seq === it.seq ? [{ doc: { ...it.doc, seq: next++ }, read: current[k] }] : [],
+        current[k]?.seq === it.seq ? [{ doc: { ...it.doc, seq: next++, prev: null }, read: current[k] }] : [],
       );
       landed.push(...(await replaceContacts(book, lease, writes)).done);
     } finally {
