@@ -1,6 +1,6 @@
 // Mutation testing of the sync core (issue 7), not part of CI: `npm run mutate`.
-// Mutates the decision table, the merge, the executor, the incremental snapshots and the session
-// (which holds the mode rule, modeFor), and runs the unit and model tests against each mutant.
+// Mutates the decision table, the merge, the executor, the incremental snapshots, the mode rule (modeFor)
+// and the session, and runs the unit and model tests against each mutant.
 // Narrow a run with MUTATE (comma-separated files, Stryker's file:line-line ranges allowed) and
 // MUTATE_SPEC (comma-separated test files), e.g.
 //   MUTATE=core/contact/merge.ts MUTATE_SPEC=test/core/reconcile-merge.test.ts npm run mutate
@@ -16,6 +16,7 @@ const spec = list(process.env.MUTATE_SPEC, [
   "test/core/reconcile-merge.test.ts",
   "test/core/run-sync.test.ts",
   "test/core/sync-model.test.ts",
+  "test/core/sync-mode.test.ts",
   "test/addin/sync-session.test.ts",
 ]);
 
@@ -28,7 +29,8 @@ export default {
     "core/sync/reconcile.ts",
     "core/contact/merge.ts",
     "core/sync/run-sync.ts",
-    "addin/sync/snapshots.ts",
+    "core/sync/snapshots.ts",
+    "core/sync/mode.ts",
     "addin/sync/sync-session.ts",
   ]),
   ignorePatterns: ["dist", "data", "reports", "test-artifacts", "bench-results.json"],

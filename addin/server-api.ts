@@ -3,10 +3,15 @@
 // the pane shows `message` as it is, never a stack trace.
 import { z } from "zod";
 import {
-  bookSchema, changePageSchema, changeSchema, errorSchema as errorBodySchema, loginResultSchema, lookupResultSchema,
-  pairClaimResultSchema, userSchema, MAX_BATCH_OPS, MAX_LOOKUP, MAX_PAGE,
+  bookSchema, changePageSchema, type changeSchema, errorSchema as errorBodySchema, loginResultSchema,
+  lookupResultSchema, pairClaimResultSchema, type userSchema, MAX_BATCH_OPS, MAX_LOOKUP, MAX_PAGE,
 } from "../core/api/schemas";
+import { quoteEtag, unquoteEtag } from "../core/api/etag";
 import { serverBatchResponseSchema, type ServerOp, type ServerOpResult } from "../core/sync/sync-types";
+
+
+/** What the add-in calls itself in `X-Concord-Client` (the server records the surface with every write). */
+export const CLIENT = "outlook-addin/1.0";
 
 export const maxBatchOps = MAX_BATCH_OPS;
 export const maxChangesPage = MAX_PAGE;
@@ -52,7 +57,8 @@ export function createServerApi(options: ServerApiOptions) {
 
   async function send(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
     const token = options.getToken?.();
-    const headers: Record<string, string> = { accept: "application/json", ...init.headers };
+    // Names the surface for the server's audit log.
+    const headers: Record<string, string> = { accept: "application/json", "x-concord-client": CLIENT, ...init.headers };
     if (token) headers.authorization = `Bearer ${token}`;
     if (init.body !== undefined) headers["content-type"] = "application/json";
     try {
@@ -144,7 +150,7 @@ export function createServerApi(options: ServerApiOptions) {
     const response = await send("GET", statePath(device, pair));
     if (response.status === 404) return undefined;
     const body = await json(response, z.unknown());
-    return { json: body, etag: unquote(response.headers.get("etag") ?? "") };
+    return { json: body, etag: unquoteEtag(response.headers.get("etag") ?? "") };
   }
 
   /**
@@ -152,7 +158,7 @@ export function createServerApi(options: ServerApiOptions) {
    * (If-None-Match: *), so two syncs of one pair cannot overwrite each other's state unnoticed.
    */
   async function putSyncState(device: string, pair: string, jsonText: string, etag?: string): Promise<string> {
-    const headers: Record<string, string> = etag ? { "if-match": `"${etag}"` } : { "if-none-match": "*" };
+    const headers: Record<string, string> = etag ? { "if-match": quoteEtag(etag) } : { "if-none-match": "*" };
     const response = await send("PUT", statePath(device, pair), { body: jsonText, headers });
     return (await json(response, z.object({ etag: z.string() }))).etag;
   }
@@ -202,5 +208,3 @@ async function serverMessage(response: Response, fallback: string): Promise<stri
   const parsed = errorBodySchema.safeParse(await response.json().catch(() => undefined));
   return parsed.success ? parsed.data.error.message : fallback;
 }
-
-const unquote = (etag: string) => etag.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1");

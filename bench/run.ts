@@ -188,6 +188,39 @@ async function benchSignInLoad(): Promise<Result> {
   );
 }
 
+/** PUTs per second on one book: `clients` clients, each PUTting its own contacts in a loop for `ms`. */
+async function putRate(base: string, auth: string, clients: number, ms: number) {
+  const latencies: number[] = [];
+  const end = performance.now() + ms;
+  let errors = 0;
+  await Promise.all(Array.from({ length: clients }, async (_, c) => {
+    for (let i = 0; performance.now() < end; i++) {
+      const { uid, ...contact } = person(c * 100_000 + (i % 50));
+      const began = performance.now();
+      const res = await fetch(`${base}/api/books/gab/contacts/${uid}`, {
+        method: "PUT", headers: { authorization: auth, "content-type": "application/json" }, body: JSON.stringify({ ...contact, displayName: `v${i}` }),
+      });
+      await res.arrayBuffer();
+      if (res.ok) latencies.push(performance.now() - began);
+      else errors++;
+    }
+  }));
+  latencies.sort((a, b) => a - b);
+  return { perSecond: Math.round((latencies.length / ms) * 1000), p99: Math.round(latencies[Math.floor(latencies.length * 0.99)] ?? 0), errors };
+}
+
+/** Writers on one book must not slow each other down: 50 clients at least as fast as one, p99 <= 1 s. */
+async function benchWriters(): Promise<Result> {
+  return withServer(async ({ base }) => {
+    const auth = await login(base);
+    const one = await putRate(base, auth, 1, 8_000);
+    const fifty = await putRate(base, auth, 50, 15_000);
+    const ratio = Math.round((fifty.perSecond / Math.max(1, one.perSecond)) * 100) / 100;
+    const met = fifty.perSecond >= one.perSecond && fifty.p99 <= 1000 && fifty.errors === 0;
+    return { name: "writers on one book", target: "50 clients >= 1 client PUT/s, p99 <= 1000 ms", met, fifty, baseline: one, ratio };
+  });
+}
+
 /** A second instance over the same database, with its own (empty) cache: what a cold read costs. */
 async function secondInstance(db: Awaited<ReturnType<typeof connectDatabase>>) {
   const config = configFromEnv({ DATA_DIR: "/nonexistent", JWT_SECRET: "bench-secret-bench-secret-bench-secret-xx" });
@@ -333,6 +366,7 @@ const measures: Record<string, () => Promise<Result>> = {
   ingest: benchIngest,
   "change-read": benchChangeRead,
   "sign-in-load": benchSignInLoad,
+  writers: benchWriters,
   "full-read": benchFullRead,
   search: benchSearch,
 };

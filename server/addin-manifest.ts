@@ -2,6 +2,7 @@
 // ADDIN_BASE_URL instead. webpack (copy-webpack-plugin transform) and the server's /manifest.xml route
 // both call this, so the two cannot disagree. It lives in server/ (which must never import addin/);
 // addin/build/rewrite-manifest.ts re-exports it for the build.
+import { escapeXml } from "../core/formats/xml-escape";
 
 export const developmentBaseUrl = "https://localhost:3443";
 
@@ -12,9 +13,6 @@ export function rewriteManifest(xml: string, baseUrl: string): string {
   if (url.protocol !== "https:") throw new Error(`ADDIN_BASE_URL must be https, got ${baseUrl}`);
   if (url.search || url.hash) throw new Error(`ADDIN_BASE_URL must not have a query or fragment, got ${baseUrl}`);
   const base = url.href.replace(/\/+$/, "");
-  return xml.split(developmentBaseUrl).join(escapeXmlAttribute(base));
+  return xml.split(developmentBaseUrl).join(escapeXml(base));
 }
 
-function escapeXmlAttribute(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
-}

@@ -1,90 +1,103 @@
 // `npm run admin -- <command>`: the admin API from the shell. It joins the
 // running server's embedded database when there is one, and starts its own
 // otherwise, so it works whether or not the server is running.
-import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
 import pino from "pino";
 import { configFromEnv } from "./config";
 import { openDatabase } from "./database";
 import { wire } from "./wiring";
-import { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "./store/accounts";
-import { parseOr400 } from "./http/validate";
+import { listPatchSchema, newListSchema, newUserSchema, userPatchSchema, usernameSchema } from "./store/accounts";
+import { bookPatchSchema } from "./routes/book-admin";
+import { checked, parseCommand, usage, UsageError } from "./admin-cli-args";
 
-const usage = `Usage: npm run admin -- <command>
-  users                                   list users
-  add-user <username> [--password P] [--admin] [--display-name N] [--email E]
-  set-user <username> [--display-name N] [--email E] [--admin true|false]
-                      [--disabled true|false] [--visible true|false]
-  passwd <username> [--password P]        set a password (a new one is generated and printed if omitted)
-  lists                                   list mailing lists
-  add-list <address> [--name N] [--members a@x,b@y] [--visible true|false]
-  set-list <address> [--name N] [--members a@x,b@y] [--visible true|false]
-  delete-list <address>`;
-
-const bool = (v: string | undefined) => (v === undefined ? undefined : v === "true" ? true : v === "false" ? false : fail(`expected true or false, got ${v}`));
-const members = (v: string | undefined) => v?.split(",").map((m) => m.trim()).filter(Boolean);
-function fail(message: string): never {
-  throw new Error(message);
-}
+/** The CLI acts as an administrator: whoever can run it can read DATA_DIR anyway. */
+const CLI_CALLER = { _id: "", admin: true };
 const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+const out = (v: unknown) => console.log(JSON.stringify(v, null, 2));
+const newPassword = () => randomBytes(12).toString("base64url");
+type BookLine = { id: string; name: string; primary?: boolean };
+const bookList = (books: BookLine[]) => books.map((b) => `${b.name} (${b.id}${b.primary ? ", primary" : ""})`).join(", ");
 
 async function run(argv: string[]) {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      password: { type: "string" },
-      admin: { type: "boolean" },
-      "display-name": { type: "string" },
-      email: { type: "string" },
-      disabled: { type: "string" },
-      visible: { type: "string" },
-      name: { type: "string" },
-      members: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  const [command, target] = positionals;
-  if (!command || values.help) return console.log(usage);
+  const parsed = parseCommand(argv);
+  if (parsed.command === "help" || !("args" in parsed)) return console.log(usage);
+  const { command, args, flags } = parsed;
+  const str = (name: string) => flags[name] as string | undefined;
+  const bool = (name: string) => flags[name] as boolean | undefined;
+  // Check what can be checked before the database starts.
+  if (args.username !== undefined) checked(usernameSchema, args.username, "The user name");
 
   const config = configFromEnv();
   const db = await openDatabase(config, (m) => console.error(m), { joinRunning: true });
   try {
-    const { accounts } = await wire({ config, models: db.models, connection: db.connection, logger: pino({ level: "silent" }) });
-    const need = () => target ?? fail(`${command} needs an argument\n${usage}`);
-    const out = (v: unknown) => console.log(JSON.stringify(v, null, 2));
+    const { accounts, books, access } = await wire({ config, models: db.models, connection: db.connection, logger: pino({ level: "silent" }) });
     switch (command) {
       case "users":
         return out(await accounts.listUsers());
       case "add-user": {
-        const password = values.password ?? randomBytes(12).toString("base64url");
-        out(await accounts.createUser(parseOr400(newUserSchema, defined({ username: need(), password, admin: values.admin, displayName: values["display-name"], email: values.email }))));
-        if (!values.password) console.log(`password: ${password}`);
+        const password = str("password") ?? newPassword();
+        const input = { username: args.username, password, admin: bool("admin"), displayName: str("display-name"), email: str("email") };
+        out(await accounts.createUser(checked(newUserSchema, defined(input))));
+        if (!str("password")) console.log(`password: ${password}`);
         return;
       }
-      case "set-user":
-        return out(
-          await accounts.updateUser(
-            need(),
-            parseOr400(userPatchSchema, defined({ displayName: values["display-name"], email: values.email, admin: bool(values.admin === undefined ? undefined : String(values.admin)), disabled: bool(values.disabled), visibleInDirectory: bool(values.visible) })),
-          ),
-        );
-      case "passwd": {
-        const password = values.password ?? randomBytes(12).toString("base64url");
-        await accounts.updateUser(need(), parseOr400(userPatchSchema, { password }));
-        return console.log(values.password ? "password changed" : `new password: ${password}`);
+      case "set-user": {
+        const patch = { displayName: str("display-name"), email: str("email"), admin: bool("admin"), disabled: bool("disabled"), visibleInDirectory: bool("visible") };
+        return out(await accounts.updateUser(args.username, checked(userPatchSchema, defined(patch))));
       }
+      case "passwd": {
+        const password = str("password") ?? newPassword();
+        await accounts.updateUser(args.username, checked(userPatchSchema, { password }));
+        return console.log(str("password") ? "The password was changed." : `new password: ${password}`);
+      }
+      case "delete-user": {
+        const done = await accounts.deleteUser(args.username, { deleteBooks: bool("delete-books") });
+        if (done.deletedBooks.length) return console.log(`Deleted user ${done.username} and their address books: ${bookList(done.deletedBooks)}.`);
+        if (!done.keptBooks.length) return console.log(`Deleted user ${done.username}; they owned no address books.`);
+        return console.log(
+          `Deleted user ${done.username}. Their address books were kept: ${bookList(done.keptBooks)}.\n` +
+            "Give one to another user with: npm run admin -- set-book <book> --owner <username>\n" +
+            "or delete it with: npm run admin -- delete-book <book>",
+        );
+      }
+      case "books": {
+        const all = await access.listBooks(CLI_CALLER, "all");
+        return out(all.filter((b) => str("owner") === undefined || b.owner === str("owner")).map(({ access: _, ...b }) => b));
+      }
+      case "set-book": {
+        const patch = checked(bookPatchSchema, defined({ name: str("name"), owner: str("owner") }));
+        if (patch.name === undefined && patch.owner === undefined) throw new UsageError("set-book needs --name, --owner, or both.");
+        await access.changeablePab(CLI_CALLER, args.book, patch);
+        return out(await books.updatePab(args.book, patch));
+      }
+      case "delete-book":
+        await access.deletablePab(CLI_CALLER, args.book);
+        await books.deletePab(args.book);
+        return console.log(`Deleted address book ${args.book} and its contacts.`);
+      case "shares":
+        return out((await books.sharesOfBook((await access.shareableBook(CLI_CALLER, args.book)).id)).map(({ book: _, ...s }) => s));
+      case "share": {
+        const level = (str("access") ?? "read") as "read" | "write";
+        const book = await access.shareableBook(CLI_CALLER, args.book);
+        await books.putShare({ book: book.id, username: args.username, access: level });
+        return console.log(`Shared ${args.book} with ${args.username} (${level === "read" ? "read-only" : "read and write"}).`);
+      }
+      case "unshare":
+        await books.deleteShare((await access.shareableBook(CLI_CALLER, args.book)).id, args.username);
+        return console.log(`${args.book} is no longer shared with ${args.username}.`);
       case "lists":
         return out(await accounts.listLists());
-      case "add-list":
-        return out(await accounts.createList(parseOr400(newListSchema, defined({ address: need(), name: values.name, members: members(values.members), visibleInDirectory: bool(values.visible) }))));
-      case "set-list":
-        return out(await accounts.updateList(need(), parseOr400(listPatchSchema, defined({ name: values.name, members: members(values.members), visibleInDirectory: bool(values.visible) }))));
+      case "add-list": {
+        const input = { address: args.address, name: str("name"), members: flags.members, visibleInDirectory: bool("visible") };
+        return out(await accounts.createList(checked(newListSchema, defined(input))));
+      }
+      case "set-list": {
+        const patch = { name: str("name"), members: flags.members, visibleInDirectory: bool("visible") };
+        return out(await accounts.updateList(args.address, checked(listPatchSchema, defined(patch))));
+      }
       case "delete-list":
-        await accounts.deleteList(need());
-        return console.log("deleted");
-      default:
-        fail(`unknown command ${command}\n${usage}`);
+        await accounts.deleteList(args.address);
+        return console.log(`Deleted mailing list ${args.address}.`);
     }
   } finally {
     await db.connection.close();
@@ -95,7 +108,7 @@ async function run(argv: string[]) {
 run(process.argv.slice(2)).then(
   () => process.exit(0),
   (err) => {
-    console.error(`error: ${err instanceof Error ? err.message : err}`);
+    console.error(err instanceof UsageError ? err.message : `Concord admin: ${err instanceof Error ? err.message : err}`);
     process.exit(1);
   },
 );

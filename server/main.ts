@@ -1,6 +1,7 @@
 // Starts Concord: the database (MONGODB_URI, or the embedded FerretDB), the
 // first admin, HTTPS on PORT, and a graceful stop on SIGTERM.
 import { createServer } from "node:https";
+import type { Server } from "node:net";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,7 +11,7 @@ import pino from "pino";
 import { configFromEnv } from "./config";
 import { openDatabase } from "./database";
 import { createApp, defaultAddinDir } from "./app";
-import { tlsCredentials } from "./tls";
+import { tlsCredentials, withPlainHttpNotice } from "./tls";
 import { wire } from "./wiring";
 
 async function main() {
@@ -28,8 +29,16 @@ async function main() {
 
   const server = createServer(await tlsCredentials(config, log), createApp(deps));
   server.requestTimeout = 120_000;
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  const { port } = server.address() as { port: number };
+  const { front, close } = withPlainHttpNotice(server);
+  try {
+    await listen(front, config.port, config.host);
+  } catch (err) {
+    clearInterval(purge);
+    await db.connection.close();
+    await db.stop();
+    throw err;
+  }
+  const { port } = front.address() as { port: number };
   logger.info({ port }, `Concord listening on https://localhost:${port}`);
 
   let stopping = false;
@@ -38,7 +47,7 @@ async function main() {
     stopping = true;
     logger.info({ signal }, "stopping: finishing requests in flight");
     clearInterval(purge);
-    await new Promise((resolve) => server.close(resolve));
+    await close();
     await db.connection.close();
     await db.stop();
     logger.info("stopped");
@@ -46,6 +55,28 @@ async function main() {
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+  stopWithNpm(() => void stop("npm exited"));
+}
+
+/** Listens, or fails with a sentence an operator can act on (a second instance, a privileged port). */
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EADDRINUSE") reject(new Error(`port ${port} is in use`));
+      else if (err.code === "EACCES") reject(new Error(`port ${port} needs privileges this user does not have; choose a PORT above 1023`));
+      else reject(err);
+    });
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/** `npm start` runs its script under `sh -c`; the script `exec`s node, so npm's forwarded SIGTERM
+ *  and SIGINT reach us. Should npm die without forwarding (SIGKILL, or a shell that stays in
+ *  between), we are left orphaned: then we stop as if signalled rather than run on unsupervised. */
+function stopWithNpm(stop: () => void) {
+  if (!process.env.npm_lifecycle_event) return;
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && stop(), 250).unref();
 }
 
 /** `npm start` serves the production build of the task pane; build it when missing or older than its sources. */
@@ -55,8 +86,8 @@ function buildAddin(log: (msg: string) => void) {
   const root = fileURLToPath(new URL("..", import.meta.url));
   const sources = ["addin", "core", "manifest.xml", "webpack.config.js"].map((p) => join(root, p));
   if (existsSync(built) && statSync(built).mtimeMs >= newestSource(sources)) return;
-  log("building the add-in with webpack (production)");
-  const result = spawnSync("npx", ["webpack", "--mode", "production"], { stdio: "inherit", cwd: root });
+  log("building the add-in with webpack (first start and after an upgrade only; about 80 s)");
+  const result = spawnSync("npx", ["webpack", "--mode", "production", "--progress"], { stdio: "inherit", cwd: root });
   if (result.status !== 0) throw new Error("Building the add-in failed; see the webpack output above");
 }
 
@@ -81,8 +112,12 @@ async function ensureFirstAdmin(accounts: Awaited<ReturnType<typeof wire>>["acco
   if (!password) process.stdout.write(`\n  First start: created user "admin" with password ${chosen}\n  Change it with: npm run admin -- passwd admin\n\n`);
 }
 
-/** Every few hours: forget tombstones past their retention, then drop log entries no reader needs. */
+/** Every few hours: forget tombstones past their retention, then drop log entries no reader needs,
+ *  and audit entries past theirs. */
 async function maintainBooks(deps: Awaited<ReturnType<typeof wire>>) {
+  await deps.audit.purge(new Date(deps.clock().getTime() - deps.config.auditRetentionMs));
+  // A photo stored in the last hour may belong to a write still under way on another instance.
+  await deps.photos.collect(await deps.store.photoHashes(), new Date(deps.clock().getTime() - 3600_000));
   const before = new Date(deps.clock().getTime() - deps.config.tombstoneRetentionMs);
   for (const book of await deps.books.allBookIds()) {
     await deps.store.purgeTombstones(book, before);

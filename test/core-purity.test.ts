@@ -1,7 +1,10 @@
 // core/ is shared by the browser add-in and the server, and must stay pure:
 // no I/O, no host APIs, no clock but one passed in.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 
 const coreDir = new URL("../core/", import.meta.url).pathname;
@@ -17,6 +20,13 @@ function sourceFiles(dir: string): string[] {
 function importsOf(source: string): string[] {
   const specifiers = [...source.matchAll(/(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|require\s*\(\s*['"]([^'"]+)['"]\s*\)/g)];
   return specifiers.map((m) => m[1] ?? m[2] ?? m[3]);
+}
+
+// core/tsconfig.json: ES2022 only, no DOM and no Node types, so a host API fails to compile.
+const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+function typecheck(project: string) {
+  const run = spawnSync(process.execPath, [tsc, "--noEmit", "-p", project], { encoding: "utf8" });
+  return { ok: run.status === 0, output: run.stdout + run.stderr };
 }
 
 function packageOf(specifier: string): string {
@@ -42,6 +52,28 @@ describe("core/ purity", () => {
         .map((spec) => `${relative(coreDir, file)} imports ${spec}`),
     );
     assert.deepEqual(offenders, []);
+  });
+
+  it("compiles with core's own tsconfig, which knows neither DOM nor Node", () => {
+    const { ok, output } = typecheck(coreDir);
+    assert.ok(ok, output);
+  });
+
+  it("fails core's own tsconfig on a Node import, a Node global, fetch or the DOM", () => {
+    // A copy of core/tsconfig.json beside a file that uses each: every use must be an error.
+    const dir = mkdtempSync(join(tmpdir(), "core-purity-"));
+    try {
+      const config = { extends: join(coreDir, "tsconfig.json"), include: ["*.ts"], exclude: [] };
+      writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(config));
+      const uses = ['import { readFileSync } from "node:fs";', "process.env;", "fetch;", "document;", "Buffer;"];
+      writeFileSync(join(dir, "impure.ts"), uses.join("\n") + "\nexport { readFileSync };\n");
+      const { ok, output } = typecheck(dir);
+      assert.equal(ok, false);
+      const failedLines = new Set([...output.matchAll(/impure\.ts\((\d+),/g)].map((m) => Number(m[1])));
+      assert.deepEqual([...failedLines].sort((a, b) => a - b), uses.map((_, i) => i + 1));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("reads no clock, does no fetch and touches no Office host", () => {

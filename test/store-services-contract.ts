@@ -126,22 +126,83 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
       });
     });
 
+    describe("deleted contacts and the audit log", () => {
+      const ctx = { user: "editor", surface: "web" as const };
+
+      it("keeps a deleted contact's content and who deleted it, lists it newest first, and restores it", async () => {
+        const { id } = await f.store.books.createPab(fresh("Bin"), (await user()).username);
+        const { contacts } = f.store;
+        await contacts.applyWrites(id, [{ op: "put", uid: "d1", contact: person("d1", "Dora Dean") }], { context: ctx });
+        await contacts.applyWrites(id, [{ op: "put", uid: "d2", contact: person("d2", "Eli East") }]);
+        await contacts.applyWrites(id, [{ op: "delete", uid: "d1" }], { context: ctx });
+        f.advance(1000);
+        await contacts.applyWrites(id, [{ op: "delete", uid: "d2" }]);
+        const page = await contacts.deletedItems(id, 1);
+        assert.deepEqual(page.deleted.map((d) => [d.uid, d.displayName, d.deletedBy]), [["d2", "Eli East", null]]);
+        const next = await contacts.deletedItems(id, 1, page.cursor!);
+        assert.deepEqual(next.deleted.map((d) => [d.uid, d.deletedBy]), [["d1", "editor"]]);
+        assert.equal(next.cursor, null);
+        assert.equal((await contacts.deletedVersion(id, "d1")).displayName, "Dora Dean");
+        await assert.rejects(contacts.deletedVersion(id, "nope"), kind("not-found"));
+        await contacts.applyWrites(id, [{ op: "put", uid: "d1", contact: person("d1", "Dora Again") }]);
+        await assert.rejects(contacts.deletedVersion(id, "d1"), kind("conflict"));
+      });
+
+      it("audits writes that name their context, with the changed fields, and pages the log", async () => {
+        const { id } = await f.store.books.createPab(fresh("Audited"), (await user()).username);
+        const { contacts, audit } = f.store;
+        await contacts.applyWrites(id, [{ op: "put", uid: "z1", contact: person("z1", "Zed", { jobTitle: "A" }) }], { context: ctx });
+        await contacts.applyWrites(id, [{ op: "put", uid: "z1", contact: person("z1", "Zed", { jobTitle: "B" }) }], { context: ctx });
+        await contacts.applyWrites(id, [{ op: "put", uid: "z2", contact: person("z2", "Unaudited") }]);
+        const { entries } = await audit.list({ book: id, limit: 10 });
+        assert.deepEqual(entries.map((e) => [e.uid, e.op, e.user, e.surface, e.fields]), [
+          ["z1", "update", "editor", "web", ["jobTitle"]],
+          ["z1", "create", "editor", "web", ["displayName", "jobTitle"]],
+        ]);
+        const first = await audit.list({ book: id, limit: 1 });
+        const second = await audit.list({ book: id, limit: 1, cursor: first.cursor! });
+        assert.equal(second.entries[0].op, "create");
+        assert.equal(second.cursor, null);
+        assert.equal(await audit.purge(new Date(Date.now() + 86_400_000)) >= 2, true);
+        assert.deepEqual((await audit.list({ book: id, limit: 10 })).entries, []);
+      });
+    });
+
     describe("photos", () => {
-      it("keeps a photo's bytes apart, under their hash, and leaves the contact the hash", async () => {
+      it("takes a photo's bytes out of the contact, stores them only when saved, under their hash", async () => {
         const contact = person("p", "P", { photo: { mediaType: "image/png", data: Buffer.from("png bytes").toString("base64") } });
-        const stored = await f.store.photos.storeInline(contact);
-        assert.equal(stored.photo?.data, undefined);
-        assert.match(stored.photo!.hash!, /^[0-9a-f]{64}$/);
-        const photo = await f.store.photos.load(stored.photo!.hash!);
-        assert.equal(photo?.bytes.toString(), "png bytes");
-        assert.equal(photo?.mediaType, "image/png");
+        const { contact: taken, photo } = f.store.photos.takeInline(contact);
+        assert.equal(taken.photo?.data, undefined);
+        assert.equal(taken.photo?.mediaType, "image/png");
+        assert.match(taken.photo!.hash!, /^[0-9a-f]{64}$/);
+        assert.equal(await f.store.photos.load(taken.photo!.hash!), null, "nothing is stored before the write succeeded");
+        await f.store.photos.save([photo!]);
+        assert.equal((await f.store.photos.load(taken.photo!.hash!))?.toString(), "png bytes");
         assert.equal(await f.store.photos.load("0".repeat(64)), null);
       });
 
       it("refuses photo data that is not base64 as invalid, naming the field", async () => {
         const contact = person("p", "P", { photo: { mediaType: "image/png", data: "not base64!" } });
-        await assert.rejects(f.store.photos.storeInline(contact, "ops.3.contact.photo"), (e) =>
+        assert.throws(() => f.store.photos.takeInline(contact, "ops.3.contact.photo"), (e) =>
           kind("invalid")(e) && JSON.stringify((e as StoreError).details).includes("ops.3.contact.photo.data"));
+      });
+
+      it("collects photos no contact or tombstone references, and keeps the rest", async () => {
+        const { id } = await f.store.books.createPab(fresh("Faces"), (await user()).username);
+        const withPhoto = (uid: string, text: string) => f.store.photos.takeInline(
+          person(uid, uid, { photo: { mediaType: "image/jpeg", data: Buffer.from(text).toString("base64") } }));
+        const live = withPhoto("l1", `live ${id}`);
+        const gone = withPhoto("t1", `tombstone ${id}`);
+        const orphan = withPhoto("o1", `orphan ${id}`);
+        await f.store.contacts.applyWrites(id, [{ op: "put", uid: "l1", contact: live.contact }, { op: "put", uid: "t1", contact: gone.contact }]);
+        await f.store.contacts.applyWrites(id, [{ op: "delete", uid: "t1" }]);
+        await f.store.photos.save([live.photo!, gone.photo!, orphan.photo!]);
+        const referenced = await f.store.maintenance.photoHashes();
+        assert.equal(await f.store.photos.collect(referenced, new Date(0)), 0, "a photo stored after `before` is kept");
+        await f.store.photos.collect(referenced, new Date(Date.now() + 86_400_000));
+        assert.ok(await f.store.photos.load(live.photo!.hash), "a live contact's photo stays");
+        assert.ok(await f.store.photos.load(gone.photo!.hash), "a tombstone's photo stays, for a restore");
+        assert.equal(await f.store.photos.load(orphan.photo!.hash), null);
       });
     });
   });

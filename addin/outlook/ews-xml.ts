@@ -82,11 +82,5 @@ export function buildTypesXml(nodes: XmlNode[]): string {
   return builder.build(nodes.map((node) => withPrefix(node, "t:"))) as string;
 }
 
-export function escapeXml(value: string): string {
-  return value
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&apos;");
-}
+// One escaping for every XML Concord writes (core/formats/xml-escape.ts).
+export { escapeXml } from "../../core/formats/xml-escape";

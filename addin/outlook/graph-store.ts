@@ -158,7 +158,7 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
     const deltaStart = (expand: boolean) =>
       `${folderPath(folderId)}/contacts/delta${expand ? `?$expand=${encodeURIComponent(concordUidExpand)}` : ""}`;
     let expandInDelta = state?.expandInDelta ?? true;
-    let round;
+    let round: Awaited<ReturnType<typeof deltaRound>>;
     try {
       round = await deltaRound(state?.deltaLink ?? deltaStart(true), onProgress);
     } catch (error) {

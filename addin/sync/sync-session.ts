@@ -5,9 +5,11 @@
 // and wires their adapters to the Outlook store and the server API.
 import type { Contact } from "../../core/contact/contact";
 import { contentHash } from "../../core/contact/content-hash";
+import { countSides } from "../../core/sync/counts";
+import { modeFor } from "../../core/sync/mode";
 import { contactName, reconcile } from "../../core/sync/reconcile";
 import { runSync, type ActionError } from "../../core/sync/run-sync";
-import type { Action, ConfirmedDeletes, OutlookContact, ConflictPolicy, Counts, OutlookAdapter, OutlookItem, Plan, Refusal, SideCounts, SyncMode } from "../../core/sync/sync-types";
+import type { Action, ConfirmedDeletes, OutlookContact, ConflictPolicy, OutlookAdapter, OutlookItem, Plan, Refusal, SideCounts, SyncMode } from "../../core/sync/sync-types";
 export type { ConfirmedDeletes };
 import type { OutlookContactStore } from "../outlook/outlook-store";
 import type { Book, ServerApi } from "../server-api";
@@ -15,7 +17,7 @@ import type { OutlookCodec } from "./outlook-codec";
 import { claimPair, type PairClaim } from "./pair-claim";
 import { emptyPairState, pairId, pairStateFromJson, pairStateToJson, type PairState } from "./pair-state";
 import { nextPending, tombstonedUids, withPendingOutlook, withPendingServer } from "./pending";
-import { outlookSnapshot, serverSnapshot, statusHoldsContent } from "./snapshots";
+import { outlookSnapshot, serverSnapshot, statusHoldsContent } from "../../core/sync/snapshots";
 
 /** A store and the mapping of its wire form, kept together so their wire types agree. */
 export type OutlookConnection<Wire = unknown> = { store: OutlookContactStore<Wire>; codec: OutlookCodec<Wire> };
@@ -30,7 +32,7 @@ export type SyncApi = Pick<ServerApi, "getSyncState" | "putSyncState" | "readAll
 
 export type SyncRequest = {
   api: SyncApi;
-  outlook: OutlookConnection<any>;
+  outlook: OutlookConnection<unknown>;
   deviceId: string;
   book: Book;
   /** Whether the signed-in user administers the server. */
@@ -80,14 +82,6 @@ export type SyncOutcome = {
   /** Contacts already in the folder that were paired with the book's own (no duplicate made). */
   matched: number;
 };
-
-/**
- * A read-only book is pulled, a writable one (an admin's GAB included) syncs both ways. Publishing
- * (the server book becomes the folder) is never chosen from the access: only by SyncRequest.mode.
- */
-export function modeFor(book: Pick<Book, "kind" | "access">): SyncMode {
-  return book.access === "read" ? "pull" : "two-way";
-}
 
 function modeOf(request: SyncRequest): SyncMode {
   if (request.mode !== "publish") return modeFor(request.book);
@@ -146,7 +140,7 @@ async function syncClaimed(request: SyncRequest, pair: string, mode: SyncMode, c
   const reverted = revertedEdits(plan, new Map(outlook.items.map((item) => [item.id, item])));
   const matched = matchedCount(plan, state.status);
   const planned = (kind: SyncOutcome["kind"]): SyncOutcome => ({ kind, mode, counts: plan.counts, conflicts, refusals: plan.refusals, errors: [], plan, reverted, matched });
-  if (!plan.dryRun && request.shouldStop?.()) return { ...planned("stopped"), counts: countDone([]), reverted: [] };
+  if (!plan.dryRun && request.shouldStop?.()) return { ...planned("stopped"), counts: countSides([]), reverted: [] };
   if (plan.dryRun) return planned("preview");
   if (plan.refusals.length) return planned("needs-confirmation");
 
@@ -179,7 +173,7 @@ async function syncClaimed(request: SyncRequest, pair: string, mode: SyncMode, c
   const succeeded = new Set(run.results.filter((r) => r.ok).map((r) => r.uid));
   const done = {
     mode,
-    counts: countDone(plan.actions.filter((a) => succeeded.has(a.uid))),
+    counts: countSides(plan.actions.filter((a) => succeeded.has(a.uid))),
     conflicts: conflicts.filter((c) => succeeded.has(c.uid)),
     refusals: [],
     errors: run.errors,
@@ -248,15 +242,5 @@ function outlookAdapter<Wire>({ store, codec }: OutlookConnection<Wire>, folderI
     },
     delete: (id) => store.remove(id),
   };
-}
-
-function countDone(actions: Action[]): Counts {
-  const counts: Counts = { outlook: { created: 0, updated: 0, deleted: 0 }, server: { created: 0, updated: 0, deleted: 0 }, conflicts: 0, unchanged: 0, deferred: 0 };
-  for (const a of actions) {
-    if (a.outlook) counts.outlook[a.outlook === "create" ? "created" : a.outlook === "update" ? "updated" : "deleted"]++;
-    if (a.server === "delete") counts.server.deleted++;
-    else if (a.server) counts.server[a.serverCreates ? "created" : "updated"]++;
-  }
-  return counts;
 }
 

@@ -137,7 +137,7 @@ export function App({ host, fetch, connect = defaultConnect, now = () => new Dat
         setProgress(undefined);
       }
     },
-    [api, books, connect, host, now, savePair, session, withClientId, signOut],
+    [api, books, connect, host, now, savePair, session, withClientId, signOut, settings],
   );
 
   // The Graph client id comes from the server (unauthenticated); an override in Settings wins.

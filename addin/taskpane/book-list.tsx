@@ -1,7 +1,7 @@
 import { Badge, Button, Caption1, Card, Dropdown, Field, Option, Text } from "@fluentui/react-components";
 import type { ConflictPolicy } from "../../core/sync/sync-types";
 import type { Book } from "../server-api";
-import { modeFor } from "../sync/sync-session";
+import { modeFor } from "../../core/sync/mode";
 import { conflictPolicies, isEnabled, pairSettingsOf, type PairSettings, type PaneSettings } from "./pane-settings";
 import { modeLabel } from "./plain-words";
 import { ownerWords } from "./setup";

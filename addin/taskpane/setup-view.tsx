@@ -5,7 +5,7 @@ import { Button, Caption1, Dropdown, Field, MessageBar, MessageBarBody, Option, 
 import type { ContactFolder } from "../outlook/outlook-store";
 import type { Book } from "../server-api";
 import type { PairSettings, PaneSettings } from "./pane-settings";
-import { modeFor } from "../sync/sync-session";
+import { modeFor } from "../../core/sync/mode";
 import { modeLabel } from "./plain-words";
 import { describeBook, folderOptions, initialSetup, pairsFromSetup, setupProblem, type SetupRow } from "./setup";
 

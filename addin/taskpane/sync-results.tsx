@@ -62,7 +62,7 @@ const unsyncedOf = (result: BookResult) => result.outcome?.plan?.unsynced ?? [];
 export function SyncResults({ results, books }: { results: BookResult[]; books: Book[] }) {
   const nameOf = (id: string) => books.find((b) => b.id === id)?.name ?? id;
   return (
-    <div style={{ display: "flex", flexDirection: "column", gap: 8 }} aria-label="Sync results">
+    <section style={{ display: "flex", flexDirection: "column", gap: 8 }} aria-label="Sync results">
       {results.map((result) => (
         <div key={result.bookId} data-result={result.bookId}>
           <Text weight="semibold">{nameOf(result.bookId)}</Text>
@@ -97,6 +97,6 @@ export function SyncResults({ results, books }: { results: BookResult[]; books: 
           )}
         </div>
       ))}
-    </div>
+    </section>
   );
 }

@@ -63,6 +63,7 @@
 import { contactSchema, type Contact } from "../contact/contact";
 import { contentHash, hashText } from "../contact/content-hash";
 import { mergeContacts, type Winner } from "../contact/merge";
+import { countSides } from "./counts";
 import { baseOf } from "./sync-types";
 import type {
   Action, ConfirmedDeletes, ConflictPolicy, Conflict, Counts, DeleteVsChange, Deletion, OutlookContact, OutlookItem,
@@ -549,19 +550,8 @@ function indexSides(status: SyncStatus, outlook: Snapshot<OutlookItem>, server: 
 }
 
 function countActions(ctx: Context): Counts {
-  const counts: Counts = {
-    outlook: { created: 0, updated: 0, deleted: 0 },
-    server: { created: 0, updated: 0, deleted: 0 },
-    conflicts: ctx.conflicts.length,
-    unchanged: ctx.unchanged,
-    deferred: ctx.deferred,
-  };
-  for (const a of ctx.actions) {
-    if (a.outlook) counts.outlook[a.outlook === "create" ? "created" : a.outlook === "update" ? "updated" : "deleted"]++;
-    if (a.server === "delete") counts.server.deleted++;
-    else if (a.server) counts.server[a.serverCreates ? "created" : "updated"]++;
-  }
-  return counts;
+  const { conflicts, unchanged, deferred } = ctx;
+  return { ...countSides(ctx.actions), conflicts: conflicts.length, unchanged, deferred };
 }
 
 /** What the actions delete, per side, named from the contact being deleted. */

@@ -185,7 +185,7 @@ export type OutlookWriteResult = { hash?: string; changeKey?: string };
 export type OutlookAdapter = {
   /** Must store contact.uid on the item (extended property) so an unrecorded create is found again by uid. */
   create(contact: Contact): Promise<OutlookWriteResult & { id: string }>;
-  update(id: string, contact: Contact): Promise<OutlookWriteResult | void>;
+  update(id: string, contact: Contact): Promise<OutlookWriteResult | undefined>;
   delete(id: string): Promise<void>;
 };
 

@@ -12,7 +12,7 @@ export type Caller = { _id: string; admin?: boolean | null };
 /** A book as one caller sees it. `ownerName`: the owner's display name (null for the GAB and the Directory). */
 export type BookView = z.infer<typeof bookSchema>;
 
-export function createAccessPolicy(books: BookStore, accounts: Pick<Accounts, "displayNameOf">) {
+export function createAccessPolicy(books: BookStore, accounts: Pick<Accounts, "displayNameOf" | "sessionUser">) {
   /** The caller's access to a book, or undefined when the book is hidden from them. */
   async function accessOf(caller: Caller, book: BookRecord): Promise<Access | undefined> {
     if (book.kind === "directory") return "read";
@@ -51,6 +51,30 @@ export function createAccessPolicy(books: BookStore, accounts: Pick<Accounts, "d
     return book;
   }
 
+  /** A PAB the caller may rename, give away or delete: its owner's own or, for an admin, any. Only an
+   *  administrator gives a book to another user. */
+  async function changeablePab(caller: Caller, id: string, patch: { owner?: string } = {}): Promise<BookView> {
+    const book = await visibleBook(caller, id);
+    if (book.kind !== "pab") throw storeError("forbidden", `The ${book.name} cannot be renamed, given away or deleted`);
+    if (book.owner !== caller._id && !caller.admin) {
+      throw storeError("forbidden", "Only the owner of this address book or an administrator can change it");
+    }
+    if (patch.owner !== undefined && patch.owner !== book.owner && !caller.admin) {
+      throw storeError("forbidden", "Only an administrator can give an address book to another user");
+    }
+    return book;
+  }
+
+  /** As changeablePab; a user's primary book goes only with the user. */
+  async function deletablePab(caller: Caller, id: string): Promise<BookView> {
+    const book = await changeablePab(caller, id);
+    const owner = book.owner ? await accounts.sessionUser(book.owner) : null;
+    if (owner?.primaryBook === id) {
+      throw storeError("conflict", `${book.name} is ${book.owner}'s primary address book: it goes only when the user is deleted`);
+    }
+    return book;
+  }
+
   /** A user creates their own books; only an administrator creates one for another user. */
   function mayCreateBookFor(caller: Caller, owner: string): void {
     if (owner !== caller._id && !caller.admin) {
@@ -85,7 +109,7 @@ export function createAccessPolicy(books: BookStore, accounts: Pick<Accounts, "d
     return views.sort((a, b) => order[a.kind] - order[b.kind] || a.name.localeCompare(b.name));
   }
 
-  return { accessOf, visibleBook, writableBook, restorableBook, shareableBook, mayCreateBookFor, listBooks };
+  return { accessOf, visibleBook, writableBook, restorableBook, shareableBook, changeablePab, deletablePab, mayCreateBookFor, listBooks };
 }
 
 export type AccessPolicy = ReturnType<typeof createAccessPolicy>;

@@ -64,6 +64,7 @@ const contactDocSchema = new Schema(
     deletedAt: { type: Date, default: null },
     updatedAt: { type: Date, required: true },
     contact: { type: Schema.Types.Mixed, default: null },
+    deletedBy: { type: String, default: null },
   },
   options,
 );
@@ -82,6 +83,7 @@ const photoSchema = new Schema(
     _id: { type: String, required: true }, // SHA-256 of the bytes
     mediaType: { type: String, required: true },
     data: { type: Buffer, required: true },
+    storedAt: { type: Date, default: null },
   },
   options,
 );
@@ -118,6 +120,22 @@ export type UserDoc = InferSchemaType<typeof userSchema>;
 export type MailingListDoc = InferSchemaType<typeof mailingListSchema>;
 export type BookDoc = InferSchemaType<typeof bookSchema>;
 export type ShareDoc = InferSchemaType<typeof shareSchema>;
+/** One audited contact write; the _id starts with the time, so _id order is time order. */
+const auditEntrySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    at: { type: Date, required: true },
+    user: { type: String, required: true },
+    surface: { type: String, required: true },
+    book: { type: String, required: true },
+    uid: { type: String, required: true },
+    op: { type: String, required: true },
+    fields: { type: [String], default: [] },
+  },
+  options,
+);
+export type AuditEntryDoc = InferSchemaType<typeof auditEntrySchema>;
+
 export type ContactDoc = InferSchemaType<typeof contactDocSchema>;
 export type LogChunkDoc = InferSchemaType<typeof logChunkSchema>;
 
@@ -130,6 +148,7 @@ export function defineModels(connection: Connection) {
     ContactDoc: connection.model("ContactDoc", contactDocSchema, "contacts"),
     LogChunk: connection.model("LogChunk", logChunkSchema, "changeLog"),
     Photo: connection.model("Photo", photoSchema, "photos"),
+    AuditEntry: connection.model("AuditEntry", auditEntrySchema, "auditLog"),
     BookLease: connection.model("BookLease", chainVersionSchema, "bookLeases"),
     BookLeaseHint: connection.model("BookLeaseHint", chainHintSchema, "bookLeaseHints"),
     SyncState: connection.model("SyncState", chainVersionSchema, "syncStates"),

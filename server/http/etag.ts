@@ -1,3 +1,6 @@
-// RFC 9110 §8.8.3: "abc", W/"abc" and a bare abc all name the etag abc; "*" stays "*".
-export const etagOf = (header: string | undefined) => header?.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1") || undefined;
-export const quoted = (etag: string) => `"${etag}"`;
+import { quoteEtag, unquoteEtag } from "../../core/api/etag";
+
+/** The etag an If-Match / If-None-Match header names; undefined when there is none. */
+export const etagOf = (header: string | undefined) =>
+  header === undefined ? undefined : unquoteEtag(header) || undefined;
+export const quoted = quoteEtag;

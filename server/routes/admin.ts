@@ -6,8 +6,23 @@ import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
 import { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "../http/api-schemas";
 import { usernameSchema } from "../store/accounts";
+import { z } from "zod";
+import { SURFACES } from "../store/contract";
 
-export function adminRoutes({ accounts }: AppDeps): Router {
+const auditQuerySchema = z.strictObject({
+  book: z.string().max(200).optional(),
+  user: z.string().max(64).optional(),
+  surface: z.enum(SURFACES).optional(),
+  since: z.coerce.date().optional(),
+  until: z.coerce.date().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(200).optional(),
+});
+
+/** `?books=delete` deletes the user's address books with them; by default they are kept. */
+const deleteUserQuerySchema = z.strictObject({ books: z.enum(["keep", "delete"]).optional() });
+
+export function adminRoutes({ accounts, audit }: AppDeps): Router {
   const router = Router();
   router.use("/api/admin", requireAdmin());
 
@@ -22,6 +37,20 @@ export function adminRoutes({ accounts }: AppDeps): Router {
       const username = parseOr400(usernameSchema, req.params.username, "username");
       res.json(await accounts.updateUser(username, parseOr400(userPatchSchema, req.body)));
     }),
+  );
+  router.delete(
+    "/api/admin/users/:username",
+    handle(async (req, res) => {
+      const username = parseOr400(usernameSchema, req.params.username, "username");
+      const { books } = parseOr400(deleteUserQuerySchema, req.query, "query");
+      res.json(await accounts.deleteUser(username, { deleteBooks: books === "delete" }));
+    }),
+  );
+
+  // Every audited contact write, newest first: who, through which surface, what changed.
+  router.get(
+    "/api/admin/audit",
+    handle(async (req, res) => void res.json(await audit.list(parseOr400(auditQuerySchema, req.query, "query")))),
   );
 
   router.get("/api/admin/lists", handle(async (_req, res) => void res.json({ lists: await accounts.listLists() })));

@@ -6,9 +6,11 @@ import type { Contact } from "../../core/contact/contact";
 import { emitVCard, parseVCard, VCardError } from "../../core/formats/vcard";
 import type { AppDeps } from "../app-deps";
 import { badRequest, busy, HttpError, notFound, preconditionFailed } from "../http/errors";
+import { checkContactSize } from "../http/contact-limits";
 import { etagOf, quoted } from "../http/etag";
 import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
+import { writeContextOf } from "../http/write-context";
 import {
   batchSchema,
   changesQuerySchema,
@@ -17,11 +19,12 @@ import {
   lookupSchema,
   pageQuerySchema,
 } from "../http/api-schemas";
-import type { OpResult, WriteOp } from "../store/contract";
+import type { OpResult, PendingPhoto, WriteOp } from "../store/contract";
 import { StoreError, storeError } from "../store/errors";
 import { isSearch, searchBook } from "./search";
 
 const VCARD_TYPES = ["text/vcard", "text/x-vcard"];
+const SAFE_IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff", "image/heic", "image/heif"]);
 // An Accept range with parameters only matches an offer with the same parameters
 // (RFC 9110 §12.5.1), so the versioned forms are offered as well.
 const OFFERED_TYPES = ["application/json", ...VCARD_TYPES, "text/vcard;version=3.0", "text/vcard;version=4.0"];
@@ -41,6 +44,24 @@ export function contactRoutes(deps: AppDeps): Router {
       const { limit, cursor } = parseOr400(pageQuerySchema, req.query, "query");
       const page = await store.listContacts(book.id, cursor, limit);
       res.json({ contacts: page.contacts.map(({ uid, etag, contact }) => ({ uid, etag, contact })), cursor: page.cursor });
+    }),
+  );
+
+  // A contact's photo, to readers of its book only, with the media type that contact gives it.
+  router.get(
+    "/api/books/:book/contacts/:uid/photo",
+    handle(async (req, res) => {
+      const book = await access.visibleBook(req.user!, req.params.book);
+      const found = await store.getContact(book.id, uidOf(req));
+      const hash = found?.contact.photo?.hash;
+      const bytes = hash ? await photos.load(hash) : null;
+      if (!found || !bytes) throw notFound("This contact has no photo");
+      // The media type came from a client: only raster image types are served as such, and the
+      // response may never run as a page on this origin (where the add-in keeps its session).
+      const declared = (found.contact.photo?.mediaType ?? "").toLowerCase();
+      const type = SAFE_IMAGE_TYPES.has(declared) ? declared : "application/octet-stream";
+      res.set({ "Cache-Control": "private, max-age=86400", "Content-Security-Policy": "sandbox; default-src 'none'" });
+      res.type(type).send(bytes);
     }),
   );
 
@@ -64,11 +85,14 @@ export function contactRoutes(deps: AppDeps): Router {
     handle(async (req, res) => {
       const book = await access.writableBook(req.user!, req.params.book);
       const uid = uidOf(req);
-      const contact = await photos.storeInline(contactFromBody(req, uid));
+      const body = contactFromBody(req, uid);
+      checkContactSize(body, deps.config.maxContactBytes);
+      const { contact, photo } = photos.takeInline(body);
       const ifMatch = etagOf(req.get("if-match"));
       const ifNoneMatch = etagOf(req.get("if-none-match")) === "*";
       const op: WriteOp = { op: "put", uid, contact, ifNoneMatch, ifMatch: ifMatch === "*" ? await currentEtag(book.id, uid) : ifMatch };
-      const [result] = await store.applyWrites(book.id, [op]);
+      const [result] = await store.applyWrites(book.id, [op], { context: writeContextOf(req) });
+      if (photo && stored(result)) await photos.save([photo]);
       respondToWrite(res, result, { created: 201, updated: 200, unchanged: 200 });
     }),
   );
@@ -79,7 +103,8 @@ export function contactRoutes(deps: AppDeps): Router {
       const book = await access.writableBook(req.user!, req.params.book);
       const uid = uidOf(req);
       const ifMatch = etagOf(req.get("if-match"));
-      const [result] = await store.applyWrites(book.id, [{ op: "delete", uid, ifMatch: ifMatch === "*" ? await currentEtag(book.id, uid) : ifMatch }]);
+      const op: WriteOp = { op: "delete", uid, ifMatch: ifMatch === "*" ? await currentEtag(book.id, uid) : ifMatch };
+      const [result] = await store.applyWrites(book.id, [op], { context: writeContextOf(req) });
       if (result.status === "unchanged" && result.missing) throw notFound("No such contact");
       respondToWrite(res, result, { deleted: 204, unchanged: 204 });
     }),
@@ -111,11 +136,15 @@ export function contactRoutes(deps: AppDeps): Router {
       // Retry-safe: a put whose content is stored already answers unchanged, whatever its ifMatch.
       const prepared = await Promise.all(ops.map((op, i) => prepareOp(op, i)));
       const valid = prepared.filter((p): p is WriteOp => !("status" in p));
-      const results = valid.length ? await store.applyWrites(book.id, valid, { retrySafe: true }) : [];
+      const results = valid.length ? await store.applyWrites(book.id, valid, { retrySafe: true, context: writeContextOf(req) }) : [];
+      // Only a write that succeeded stores its photo (an "unchanged" retry stores it again, harmlessly).
+      await photos.save(valid.flatMap((op, k) => (stored(results[k]) ? (pendingPhotos.get(op) ?? []) : [])));
       const applied = new Map(results.map((r, k) => [valid[k], r]));
       res.json({ results: prepared.map((p) => publicResult("status" in p ? p : applied.get(p)!)) });
     }),
   );
+
+  const pendingPhotos = new WeakMap<WriteOp, PendingPhoto[]>();
 
   /** One bad op becomes that op's error result; the others go on. */
   async function prepareOp(op: { op: "put" | "delete"; uid: string; ifMatch?: string; contact?: unknown }, i: number): Promise<WriteOp | OpResult> {
@@ -123,8 +152,11 @@ export function contactRoutes(deps: AppDeps): Router {
     try {
       const body = parseOr400(contactBodySchema, op.contact, `ops.${i}.contact`);
       if (body.uid !== undefined && body.uid !== op.uid) throw badRequest(`ops.${i}.contact.uid differs from ops.${i}.uid`);
-      const contact = await photos.storeInline({ ...body, uid: op.uid }, `ops.${i}.contact.photo`);
-      return { op: "put", uid: op.uid, contact, ifMatch: op.ifMatch };
+      checkContactSize({ ...body, uid: op.uid }, deps.config.maxContactBytes);
+      const { contact, photo } = photos.takeInline({ ...body, uid: op.uid }, `ops.${i}.contact.photo`);
+      const put: WriteOp = { op: "put", uid: op.uid, contact, ifMatch: op.ifMatch };
+      if (photo) pendingPhotos.set(put, [photo]);
+      return put;
     } catch (err) {
       const invalid = err instanceof HttpError || (err instanceof StoreError && err.kind === "invalid");
       if (!invalid) throw err;
@@ -140,8 +172,8 @@ export function contactRoutes(deps: AppDeps): Router {
 
   async function withPhotoData(contact: Contact): Promise<Contact> {
     if (!contact.photo?.hash || contact.photo.data) return contact;
-    const photo = await photos.load(contact.photo.hash);
-    return photo ? { ...contact, photo: { ...contact.photo, data: photo.bytes.toString("base64") } } : contact;
+    const bytes = await photos.load(contact.photo.hash);
+    return bytes ? { ...contact, photo: { ...contact.photo, data: bytes.toString("base64") } } : contact;
   }
 
   return router;
@@ -171,7 +203,10 @@ function sendVCard(req: Request, res: Response, contact: Contact) {
   res.type(`text/vcard; charset=utf-8${version === "4.0" ? "; version=4.0" : ""}`).send(emitVCard(contact, version));
 }
 
-const publicResult = ({ missing: _missing, busy: _busy, kind: _kind, details: _details, ...r }: OpResult) => r;
+const publicResult = ({ missing: _missing, busy: _busy, kind: _kind, details: _details, fields: _fields, ...r }: OpResult) => r;
+
+/** The write landed, now or by an earlier try: its photo belongs in the store. */
+const stored = (r: OpResult | undefined) => r !== undefined && ["created", "updated", "unchanged"].includes(r.status);
 
 function respondToWrite(res: Response, result: OpResult, statuses: Partial<Record<OpResult["status"], number>>) {
   if (result.busy) throw busy(`The write was undone: ${result.error}`);

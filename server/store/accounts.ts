@@ -5,9 +5,9 @@ import type { MailingListDoc, Models, UserDoc } from "../db/models";
 import { storeError } from "./errors";
 import { hashPassword } from "../auth/passwords";
 import { DIRECTORY_ID, newBookId } from "./books";
-import { listEntryOp, userEntryOp } from "./directory-entries";
-import type { Accounts, ContactStore, PublicUser, SessionUser } from "./contract";
-import { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "./account-schemas";
+import { listEntryOp, userEntryOp, userEntryUid } from "./directory-entries";
+import type { Accounts, BookStore, ContactStore, DeletedUser, PublicUser, SessionUser } from "./contract";
+import type { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "./account-schemas";
 
 export { listPatchSchema, newListSchema, newUserSchema, usernameSchema, userPatchSchema } from "./account-schemas";
 export type { PublicUser } from "./contract";
@@ -25,7 +25,8 @@ export const publicList = (l: MailingListDoc) => ({ address: l._id, name: l.name
 
 export function createAccounts(
   models: Models,
-  store: Pick<ContactStore, "applyWrites" | "createBook">,
+  store: Pick<ContactStore, "applyWrites">,
+  books: Pick<BookStore, "createPab" | "pabs" | "deletePab" | "sharesForUser" | "deleteShare">,
   clock: () => Date,
 ): Accounts {
   const { User, MailingList } = models;
@@ -64,7 +65,7 @@ export function createAccounts(
     await insertOr(User.create(doc), () => {
       throw storeError("conflict", `A user named ${input.username} already exists`);
     });
-    await insertOr(store.createBook({ id: doc.primaryBook, kind: "pab", name: "Contacts", owner: doc._id }), () => undefined);
+    await insertOr(books.createPab("Contacts", doc._id, { id: doc.primaryBook, freeName: true }), () => undefined);
     await publishUser(doc);
     return publicUser(doc);
   }
@@ -90,6 +91,23 @@ export function createAccounts(
     const user = await userDoc(username);
     await publishUser(user);
     return publicUser(user);
+  }
+
+  async function deleteUser(username: string, opts: { deleteBooks?: boolean } = {}): Promise<DeletedUser> {
+    const user = await userDoc(username);
+    if (user.admin && !user.disabled) {
+      const admins = await User.find({ admin: true }).lean<UserDoc[]>();
+      if (!admins.some((a) => a._id !== username && !a.disabled)) {
+        throw storeError("conflict", `${username} is the last administrator: make another user an administrator first`);
+      }
+    }
+    const owned = await books.pabs(username);
+    await User.deleteOne({ _id: username });
+    await store.applyWrites(DIRECTORY_ID, [{ op: "delete", uid: userEntryUid(username) }]);
+    for (const share of await books.sharesForUser(username)) await books.deleteShare(share.book, username);
+    if (opts.deleteBooks) for (const b of owned) await books.deletePab(b.id);
+    const list = owned.map((b) => ({ id: b.id, name: b.name, primary: b.id === user.primaryBook }));
+    return { username, deletedBooks: opts.deleteBooks ? list : [], keptBooks: opts.deleteBooks ? [] : list };
   }
 
   const listUsers = async () => (await User.find({}).sort({ _id: 1 }).lean<UserDoc[]>()).map(publicUser);
@@ -156,7 +174,7 @@ export function createAccounts(
   }
 
   return {
-    findUser, createUser, updateUser, listUsers, createList, updateList, deleteList, listLists,
+    findUser, createUser, updateUser, deleteUser, listUsers, createList, updateList, deleteList, listLists,
     findList: async (address: string) => publicList(await findList(address)),
     displayNameOf, sessionUser, findShareableUser,
   };

@@ -16,10 +16,29 @@
 //   newest entry) second, and publishes the new `head` last, in its own lease
 //   version, as it releases the lease.
 // - Readers see entries up to `head` only, and deliver an entry only when the
-//   contact document still carries that position. So an entry whose write never
-//   landed, or that a later write superseded, is skipped; nothing half-written
-//   is ever shown, and a writer that died mid-way leaves nothing to repair but
-//   the head, which the next lease holder moves past the dead writer's entries.
+//   contact, as a reader of that head sees it, still carries that position. A
+//   contact document written past the head keeps the version it replaced in
+//   `prev` (contacts/context.ts, visibleAt): a reader of a head below the
+//   document's position sees `prev` (and a contact created past the head not at
+//   all), in get, lookup, the listing and both feeds alike. So a batch shows
+//   all at once, when its head is published, and never in part.
+// - A writer that dies (kill -9, a crash of its database) leaves documents past
+//   the head. The next holder of the lease rolls them back before it writes
+//   anything (log.rollBackAfter): each document still carrying a dead entry's
+//   position gets its `prev` back (a created one is removed), so the dead batch
+//   is undone whole; the dead entries stay in the log, carried by no document,
+//   and the head moves past them. Rolling back is idempotent: a holder that dies
+//   while doing it leaves the same work to the next. Readers need no repair:
+//   `prev` keeps them consistent from the moment of the crash. (`prev` stays
+//   until the next write of that contact replaces it; readers ignore it once
+//   the head covers the document.)
+// - A dead holder holds up the book's writers briefly: the lease is short
+//   (LEASE_MS) and renewed by a heartbeat while held, and it names the holder's
+//   host and pid, so a taker on the same host (the restarted instance) sees at
+//   once that the holder's process is gone. A taker re-reads the version it
+//   judged before taking over, so a holder that released meanwhile is never
+//   rolled back. A batch that completed but whose answer never reached the
+//   client may show, whole: it was published before the crash.
 // - The lease check cannot be part of the write: FerretDB runs a filtered
 //   update as read, then write, so only an insert under a unique _id is an
 //   atomic compare-and-set there. A holder paused (GC, slow disk) between its
@@ -41,6 +60,9 @@
 //        `busy` (not acknowledged; a retry re-decides on the current version).
 //      - otherwise our write was decided on the version it replaced, so it is
 //        a correct write, only late: we keep it and answer it as done.
+//      - the stored document carries an older position than ours: the taker-
+//        over rolled ours back as a dead writer's (above); it is answered
+//        `busy`, not written.
 //      Either way the kept content is written again at a fresh position under a
 //      new lease (republish), but only if the stored document still carries our
 //      position: one that does not was overwritten since by a writer whose own
@@ -57,9 +79,10 @@
 //   written, never to the size of the book. (Purging tombstones scans: it is
 //   maintenance, not a request.)
 import { createContactCache, versionOf, type ContactCache } from "./contact-cache";
-import type { ContactMaintenance, ContactSearch, ContactStore as ContactStoreContract } from "./contract";
+import type { ContactMaintenance, ContactRecovery, ContactSearch, ContactStore as ContactStoreContract } from "./contract";
 import { createCachedReads } from "./contacts/cached-reads";
 import { createCheckpoints } from "./contacts/checkpoints";
+import { createRecovery } from "./contacts/recovery";
 import type { StoreContext } from "./contacts/context";
 import { createLeases } from "./contacts/lease";
 import { createLog } from "./contacts/log";
@@ -72,7 +95,7 @@ export type { Clock, StoreHooks } from "./contacts/context";
 export { CHUNK_SIZE } from "./contacts/log";
 export { decodeToken, encodeToken, type Token } from "./contacts/tokens";
 
-export type ContactStore = ContactStoreContract & ContactMaintenance & ContactSearch;
+export type ContactStore = ContactStoreContract & ContactMaintenance & ContactRecovery & ContactSearch;
 
 /** Default cap on the contact versions the instance cache keeps (config CACHE_MAX_CONTACTS). */
 export const DEFAULT_CACHE_MAX_CONTACTS = 200_000;
@@ -112,6 +135,7 @@ export function createContactStore(deps: Deps): DatabaseContactStore {
     ...createWrites(ctx, leases, log, onPublished),
     ...createReads(ctx, leases, log, createCachedReads(leases, cache)),
     ...createMaintenance(ctx, leases, log),
+    ...createRecovery(ctx),
     checkpoint,
     settled: cache.settled,
     cache: { size: cache.size },

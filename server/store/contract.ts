@@ -38,8 +38,18 @@ export interface BookStore {
   booksByIds(ids: string[]): Promise<BookRecord[]>;
   /** Every book's id, for maintenance passes. */
   allBookIds(): Promise<string[]>;
-  /** A new PAB with its (empty) change log. */
-  createPab(name: string, owner: string): Promise<BookRecord>;
+  /** A new PAB with its (empty) change log. Names are unique per owner: a taken name throws
+   *  conflict, unless `freeName` picks "name (2)", "name (3)", … (a re-created user whose old
+   *  books were kept). `id` names it in advance (a user's first book, named before it exists);
+   *  a second creation under the same id throws conflict. */
+  createPab(name: string, owner: string, opts?: { id?: string; freeName?: boolean }): Promise<BookRecord>;
+  /** Renames a PAB or gives it to another owner (whose share of it, if any, ends). A name the
+   *  owner already uses throws conflict; no such PAB, not-found. */
+  updatePab(id: string, patch: { name?: string; owner?: string }): Promise<BookRecord>;
+  /** Deletes a PAB with its contacts, change log and shares. The book record goes first, so no
+   *  new write starts and nothing half-deleted is listed; a write under way finishes first. Called
+   *  again for a deletion that stopped half-way, it finishes it; for no book at all, not-found. */
+  deletePab(id: string): Promise<void>;
   /** The user's share of the book, or null. */
   shareOf(book: string, username: string): Promise<ShareRecord | null>;
   /** Every share of one book. */
@@ -62,6 +72,15 @@ export type WriteOp =
   | { op: "put"; uid: string; contact: Contact; ifMatch?: string; ifNoneMatch?: boolean; href?: string; source?: string }
   | { op: "delete"; uid: string; ifMatch?: string; source?: string };
 
+/** Where a write came from: each surface names itself (the add-in by `X-Concord-Client`). */
+export const SURFACES = ["rest", "outlook-addin", "web", "import", "ldap-import", "carddav", "syncml", "admin-cli"] as const;
+export type Surface = (typeof SURFACES)[number];
+/** Who writes, through which surface: the audit log records it, and a deletion remembers who made it. */
+export type WriteContext = { user: string; surface: Surface };
+/** `retrySafe`: see applyWrites. `context`: who writes (audited when given). `restore`: the writes
+ *  bring deleted contacts back (audited as restores). */
+export type WriteOptions = { retrySafe?: boolean; context?: WriteContext; restore?: boolean };
+
 export type OpStatus = "created" | "updated" | "deleted" | "unchanged" | "conflict" | "error";
 /** `missing`: a delete found no contact at all; `busy`: the write was undone, as another writer
  *  took over (retry it). `kind` and `details`: why an op was refused, as a StoreError would say
@@ -75,6 +94,8 @@ export type OpResult = {
   busy?: boolean;
   kind?: "owned-by-source";
   details?: Record<string, unknown>;
+  /** The names of the contact fields the write changed (for the audit log; not sent to clients). */
+  fields?: string[];
 };
 
 /** A live contact. `seq` orders versions within a book (higher is newer). */
@@ -93,7 +114,7 @@ export interface ContactStore {
    *  order; preconditions (ifMatch, ifNoneMatch) fail as status `conflict`, never as a throw.
    *  With `retrySafe`, a put whose content is stored already is `unchanged` whatever its
    *  ifMatch, so a retried batch answers as its first try did. */
-  applyWrites(book: string, ops: WriteOp[], options?: { retrySafe?: boolean }): Promise<OpResult[]>;
+  applyWrites(book: string, ops: WriteOp[], options?: WriteOptions): Promise<OpResult[]>;
   /** The live contact, or null (never a tombstone). */
   getContact(book: string, uid: string): Promise<StoredContact | null>;
   /** The stored version of each uid the book knows, live or tombstone; unknown uids are left out. */
@@ -112,6 +133,8 @@ export interface ContactMaintenance {
   purgeTombstones(book: string, before: Date): Promise<number>;
   /** Drops log entries no reader would deliver; every token stays valid. Returns how many. */
   compactLog(book: string): Promise<number>;
+  /** The photo hashes every contact and tombstone of every book references (for photo GC). */
+  photoHashes(): Promise<Set<string>>;
 }
 
 /** What a contact search asks: `text` as a case- and accent-insensitive substring of the display
@@ -134,11 +157,17 @@ export interface ContactSearch {
 
 /** Deleted contacts a user can bring back (the restore work, implemented after this contract).
  *  Restoring writes the last live version again as a new change, so every feed sees it. */
+export type DeletedItem = { uid: string; displayName: string; deletedAt: string; deletedBy: string | null };
+
+/** Deleted contacts: a tombstone keeps the deleted version until it is purged (the tombstone
+ *  retention), so it can be listed and restored. */
 export interface ContactRecovery {
-  /** Tombstones still kept, newest first, with the content they had when deleted. */
-  deletedItems(book: string, limit: number): Promise<StoredContact[]>;
-  /** Brings a deleted contact back; not-found when its tombstone is gone. */
-  restore(book: string, uid: string): Promise<OpResult>;
+  /** Tombstones still kept, newest deletion first, paged by an opaque cursor (null: no more).
+   *  Maintenance-grade: it may scan the book's contacts. */
+  deletedItems(book: string, limit: number, cursor?: string): Promise<{ deleted: DeletedItem[]; cursor: string | null }>;
+  /** The deleted version of a uid. not-found when no tombstone with content is kept; conflict when
+   *  the uid was created again since (it is live). */
+  deletedVersion(book: string, uid: string): Promise<Contact>;
 }
 
 // ---------------------------------------------------------------- accounts and sessions
@@ -168,12 +197,21 @@ export interface Accounts {
   /** The user `caller` may share a book with; not-found alike for a missing, disabled or hidden user
    *  (admins see every user), so sharing never reveals which user names exist. */
   findShareableUser(caller: { admin?: boolean | null }, username: string): Promise<PublicUser>;
+  /** Deletes a user, their Local Directory entry and the shares they were given. Their PABs are
+   *  kept (listed in `keptBooks`, for an administrator to give away) unless `deleteBooks`. The last
+   *  enabled administrator cannot be deleted (conflict). */
+  deleteUser(username: string, opts?: { deleteBooks?: boolean }): Promise<DeletedUser>;
   listLists(): Promise<MailingList[]>;
   findList(address: string): Promise<MailingList>;
   createList(input: z.infer<typeof newListSchema>): Promise<MailingList>;
   updateList(address: string, patch: z.infer<typeof listPatchSchema>): Promise<MailingList>;
   deleteList(address: string): Promise<void>;
 }
+export type DeletedUser = {
+  username: string;
+  keptBooks: { id: string; name: string; primary: boolean }[];
+  deletedBooks: { id: string; name: string; primary: boolean }[];
+};
 export type MailingList = { address: string; name: string; members: string[]; visibleInDirectory: boolean };
 
 // ---------------------------------------------------------------- sync states and pair claims
@@ -208,31 +246,65 @@ export interface PairClaims {
 // ---------------------------------------------------------------- photos
 
 /** Photo bytes, stored once under the SHA-256 of their bytes, apart from contacts. */
+/** An inline photo taken out of a contact, to be stored once the contact's write succeeds. */
+export type PendingPhoto = { hash: string; bytes: Buffer };
+
+/** Photo bytes, stored once under their SHA-256 apart from contacts. The media type is not the
+ *  photo's: each contact keeps its own, with the hash, so no uploader fixes it for another. */
 export interface Photos {
-  /** Moves inline photo bytes into the photo store and returns the contact with the hash only;
-   *  invalid (with `fields`) when the data is not base64. `field` names the photo in that error. */
-  storeInline(contact: Contact, field?: string): Promise<Contact>;
-  /** The photo, or null. */
-  load(hash: string): Promise<{ mediaType: string; bytes: Buffer } | null>;
+  /** Takes inline photo bytes out of a contact: the contact with the hash only, and the bytes to
+   *  `save` once the write succeeded (a refused write stores nothing). Invalid (with `fields`)
+   *  when the data is not base64; `field` names the photo in that error. Pure: stores nothing. */
+  takeInline(contact: Contact, field?: string): { contact: Contact; photo?: PendingPhoto };
+  /** Stores photo bytes; storing one already there is fine. */
+  save(photos: PendingPhoto[]): Promise<void>;
+  /** The photo's bytes, or null. */
+  load(hash: string): Promise<Buffer | null>;
+  /** Drops photos stored before `before` that `referenced` (hashes of live contacts and tombstones)
+   *  does not hold; returns how many. Maintenance: it may scan. */
+  collect(referenced: Set<string>, before: Date): Promise<number>;
 }
 
 // ---------------------------------------------------------------- audit
 
 /** Who changed what, for administrators (the audit work, implemented after this contract).
  *  Recording never fails a write: a lost audit entry is logged, the write stands. */
+export type AuditOp = "create" | "update" | "delete" | "restore";
+export type AuditEntry = { at: string; user: string; surface: Surface; book: string; uid: string; op: AuditOp; fields: string[] };
+export type AuditQuery = {
+  book?: string; user?: string; surface?: Surface; since?: Date; until?: Date; limit: number; cursor?: string;
+};
+
+/** Every contact write with a WriteContext, recorded after the write. Recording never fails a
+ *  write: an audit record that cannot be written is logged and dropped. */
 export interface Audit {
-  record(entry: { at: Date; actor: string; book: string; uid?: string; action: string }): Promise<void>;
-  list(query: { book?: string; actor?: string; before?: Date; limit: number }): Promise<{ at: Date; actor: string; book: string; uid?: string; action: string }[]>;
+  record(entries: AuditEntry[]): Promise<void>;
+  /** Newest first, paged by an opaque cursor (null: no more). Maintenance-grade: it may scan. */
+  list(query: AuditQuery): Promise<{ entries: AuditEntry[]; cursor: string | null }>;
+  /** Drops entries older than `before` (AUDIT_RETENTION_DAYS); returns how many. */
+  purge(before: Date): Promise<number>;
 }
 
 /** Everything the surfaces use, as built by server/wiring.ts (database) or store/memory (tests). */
 export type Store = {
   books: BookStore;
-  contacts: ContactStore & ContactMaintenance & ContactSearch;
+  contacts: ContactStore & ContactMaintenance & ContactRecovery & ContactSearch;
+  audit: Audit;
   /** The same object as `contacts`, by the name maintenance passes use. */
   maintenance: ContactMaintenance;
   accounts: Accounts;
   syncStates: SyncStates;
   pairClaims: PairClaims;
   photos: Photos;
+  quotas: Quotas;
 };
+
+/** Per-user limits on what a user may keep. */
+export type QuotaLimits = { books: number; devices: number; syncStateBytes: number };
+/** Quotas checked where a surface creates something a user owns (sync states check their own). */
+export interface Quotas {
+  limits: QuotaLimits;
+  /** Before a new PAB for `owner`: quota-exceeded with both numbers past QUOTA_BOOKS. An
+   *  administrator creating books is not held to it. */
+  checkNewBook(owner: string, byAdmin: boolean): Promise<void>;
+}

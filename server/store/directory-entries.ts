@@ -2,13 +2,19 @@
 // and mailing list, so clients sync it through the same change feed as any other book. Pure, so
 // the database and memory account stores publish alike.
 import { contactSchema, type Contact } from "../../core/contact/contact";
+import { hashText } from "../../core/contact/content-hash";
 import type { WriteOp } from "./contract";
 
 type UserLike = { _id: string; displayName?: string | null; email?: string | null; disabled?: boolean | null; visibleInDirectory?: boolean | null };
 type ListLike = { _id: string; name?: string | null; visibleInDirectory?: boolean | null };
 
-const userEntryUid = (username: string) => `user-${username}`;
-const listEntryUid = (address: string) => `list-${address.replace(/[/\\?#]/g, "_")}`;
+export const userEntryUid = (username: string) => `user-${username}`;
+// A uid holds at most 256 characters and an address up to 254, so the longest addresses
+// are named by their SHA-256 instead (shorter ones keep the uids they already have).
+function listEntryUid(address: string): string {
+  const uid = `list-${address.replace(/[/\\?#]/g, "_")}`;
+  return uid.length <= 256 ? uid : `list-sha256-${hashText(address)}`;
+}
 
 function userEntry(u: UserLike): Contact {
   return contactSchema.parse({

@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import type { Models } from "../db/models";
 import { storeError } from "./errors";
 import { MAX_SYNC_STATE_BYTES, type SyncStates } from "./contract";
+import type { UsageRecord } from "./quotas";
 
 export { MAX_SYNC_STATE_BYTES } from "./contract";
 import { versionChain } from "./version-chain";
@@ -20,6 +21,16 @@ const PART_CHARS = 4 * 1024 * 1024;
 type StateVersion = { parts: string[]; etag: string; updatedAt: Date };
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** Each user's sync-state usage, in one settings document per user (see store/quotas.ts). */
+export function syncUsageRecord(models: Models): UsageRecord {
+  const id = (user: string) => `sync-usage:${user}`;
+  return {
+    read: async (user) => JSON.parse((await models.Setting.findById(id(user)).lean<{ value: string }>())?.value ?? "{}"),
+    write: async (user, usage) =>
+      void (await models.Setting.replaceOne({ _id: id(user) }, { _id: id(user), value: JSON.stringify(usage) }, { upsert: true })),
+  };
+}
 
 export function createSyncStates(models: Models, clock: () => Date): SyncStates {
   const chain = versionChain<StateVersion>(models.SyncState.collection, models.SyncStateHint.collection);

@@ -23,7 +23,10 @@ describe("retry of throttled Graph calls", () => {
     const sleeps: number[] = [];
     let calls = 0;
     const result = await retrying(
-      async () => (calls++, answer(429, "600")),
+      async () => {
+        calls++;
+        return answer(429, "600");
+      },
       httpRetryDelay,
       { maxWaitMs: 60_000, sleep: async (ms) => void sleeps.push(ms) },
     );

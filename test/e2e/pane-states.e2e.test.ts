@@ -9,7 +9,7 @@ import { chromium, type Browser } from "playwright-core";
 import { generate } from "selfsigned";
 import { ensureAddinBuilt } from "./support/addin-build";
 import { byName, contact, outlookContacts, serverContacts, startStack, type Stack } from "./support/stack";
-import { assertFits, chromiumArgs, openPane, pickFolder, roamedSettings, screenshot, signIn, syncsFinished } from "./pane-harness";
+import { assertFits, chromiumArgs, openPane, roamedSettings, screenshot, signIn, syncsFinished } from "./pane-harness";
 
 const folderNames = (stack: { graph: { mailbox: { folders: Map<string, { displayName: string }> } } }) =>
   [...stack.graph.mailbox.folders.values()].map((f) => f.displayName).sort();

@@ -164,7 +164,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
   const app = express();
   app.use(express.json({ limit: "5mb" }));
 
-  app.use((req, res, next) => {
+  app.use((req, _res, next) => {
     requests.push({
       method: req.method,
       path: req.originalUrl,
@@ -175,7 +175,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
   });
 
   // https://learn.microsoft.com/graph/throttling: 429 Too Many Requests with a Retry-After (seconds).
-  app.use((req, res, next) => {
+  app.use((_req, res, next) => {
     const throttled = throttles.shift();
     if (!throttled) return next();
     if (throttled.retryAfterSeconds !== undefined) res.set("Retry-After", String(throttled.retryAfterSeconds));
@@ -381,7 +381,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
   });
 
   app.use((req: Request, res: Response) => graphError(res, 400, "BadRequest", `Resource not found for the segment '${req.path}'.`));
-  app.use((error: Error, req: Request, res: Response, _next: NextFunction) => graphError(res, 500, "InternalServerError", error.message));
+  app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => graphError(res, 500, "InternalServerError", error.message));
 
   function findContact(id: string): FakeContact | undefined {
     return contacts.get(id) ?? [...contacts.values()].find((c) => c.regularId === id);

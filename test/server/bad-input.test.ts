@@ -71,7 +71,7 @@ describe("REST bad input", () => {
 
   describe("malformed JSON", () => {
     for (const [name, send] of [
-      ["a contact PUT", (body: string) => t.http().put(`/api/books/${book}/contacts/m1`).set(me.auth)],
+      ["a contact PUT", (_body: string) => t.http().put(`/api/books/${book}/contacts/m1`).set(me.auth)],
       ["a batch", () => t.http().post(`/api/books/${book}/batch`).set(me.auth)],
       ["a login", () => t.http().post("/api/auth/login")],
       ["a new user", () => t.http().post("/api/admin/users").set(root.auth)],
@@ -209,7 +209,7 @@ describe("REST bad input", () => {
         `/api/books/${op}/contacts/x`,
         `/api/books/${book}/contacts/${op}`,
         `/api/books/${book}/contacts/${dollar}`,
-        `/api/photos/${op}`,
+        `/api/books/${book}/contacts/${op}/photo`,
         `/api/sync-state/${op}/pair`,
         `/api/sync-state/dev/${dollar}`,
       ]) {

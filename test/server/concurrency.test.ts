@@ -17,8 +17,9 @@ describe("REST under concurrent writers", () => {
   });
   after(async () => t.close());
 
+  let books = 0;
   async function newBook(): Promise<string> {
-    return (await t.http().post("/api/books").set(me.auth).send({ name: "Busy" }).expect(201)).body.id;
+    return (await t.http().post("/api/books").set(me.auth).send({ name: `Busy ${++books}` }).expect(201)).body.id;
   }
   const tokenOf = async (book: string): Promise<string> => (await t.http().get(`/api/books/${book}/changes`).set(me.auth).expect(200)).body.token;
 

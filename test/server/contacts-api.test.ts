@@ -17,9 +17,10 @@ describe("REST contacts API", () => {
     me = await t.user("alice");
   });
   after(async () => t.close());
-  // A fresh PAB per test keeps feeds and listings about that test only.
+  // A fresh PAB per test keeps feeds and listings about that test only (book names are unique per owner).
+  let scratch = 0;
   beforeEach(async () => {
-    book = (await t.http().post("/api/books").set(me.auth).send({ name: "Scratch" }).expect(201)).body.id;
+    book = (await t.http().post("/api/books").set(me.auth).send({ name: `Scratch ${++scratch}` }).expect(201)).body.id;
   });
 
   const url = (path = "") => `/api/books/${book}${path}`;
@@ -346,30 +347,58 @@ describe("REST contacts API", () => {
     });
   });
 
-  it("keeps a photo apart: the contact holds its hash and /api/photos/:hash returns the bytes", async () => {
+  const bytesOf = (req: ReturnType<typeof get>) =>
+    req.buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => done(null, Buffer.concat(chunks)));
+    });
+
+  it("keeps a photo apart: the contact holds its hash, and its photo URL returns the bytes to the book's readers", async () => {
     const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4, 5]);
     const hash = createHash("sha256").update(bytes).digest("hex");
     await put("pic", { displayName: "Pictured", photo: { mediaType: "image/png", data: bytes.toString("base64") } }).expect(201);
     const { contact } = (await get("/contacts/pic").expect(200)).body;
     assert.deepEqual(contact.photo, { mediaType: "image/png", hash });
-    const photo = await t.http().get(`/api/photos/${hash}`).set(me.auth).buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => done(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const photo = await bytesOf(get("/contacts/pic/photo")).expect(200);
     assert.equal(photo.headers["content-type"], "image/png");
     assert.deepEqual(photo.body, bytes);
     const vcard = await get("/contacts/pic").set("Accept", "text/vcard").expect(200);
     assert.ok(vcard.text.replace(/\r\n /g, "").includes(bytes.toString("base64")), "the vCard carries the photo inline");
-    await t.http().get(`/api/photos/${"0".repeat(64)}`).set(me.auth).expect(404);
-    await t.http().get(`/api/photos/${hash}`).expect(401);
+    await get("/contacts/nobody/photo").expect(404);
+    await t.http().get(url("/contacts/pic/photo")).expect(401);
+  });
+
+  it("serves a photo only to readers of a book that references it, with that contact's media type", async () => {
+    const bytes = Buffer.from("shared photo bytes");
+    await put("mine-pic", { displayName: "Mine", photo: { mediaType: "image/jpeg", data: bytes.toString("base64") } }).expect(201);
+    const other = await t.user(`other${Date.now()}`);
+    // Another user uploads the same bytes under another media type: each contact keeps its own.
+    const theirs = `/api/books/${other.primaryBook}/contacts/their-pic`;
+    await t.http().put(theirs).set(other.auth).send({ displayName: "Theirs", photo: { mediaType: "image/gif", data: bytes.toString("base64") } }).expect(201);
+    assert.equal((await get("/contacts/mine-pic/photo").expect(200)).headers["content-type"], "image/jpeg");
+    assert.equal((await t.http().get(`${theirs}/photo`).set(other.auth).expect(200)).headers["content-type"], "image/gif");
+    // The other user cannot read this book, so cannot fetch its photo, though they hold the same bytes.
+    await t.http().get(url("/contacts/mine-pic/photo")).set(other.auth).expect(404);
+  });
+
+  it("stores no photo for a PUT its precondition refused", async () => {
+    await put("guarded", { displayName: "Guarded" }).expect(201);
+    const bytes = Buffer.from(`refused photo ${Date.now()}`);
+    const hash = createHash("sha256").update(bytes).digest("hex");
+    const body = { displayName: "Guarded", photo: { mediaType: "image/png", data: bytes.toString("base64") } };
+    await t.http().put(url("/contacts/guarded")).set(me.auth).set("If-Match", '"stale"').send(body).expect(412);
+    assert.equal(await t.deps.photos.load(hash), null);
+    const batch = [{ op: "put", uid: "guarded", ifMatch: "stale", contact: body }];
+    const res = await t.http().post(url("/batch")).set(me.auth).send({ ops: batch }).expect(200);
+    assert.equal(res.body.results[0].status, "conflict");
+    assert.equal(await t.deps.photos.load(hash), null);
   });
 
   it("never serves an uploaded photo as a page: other media types go out as octet-stream, sandboxed", async () => {
     const html = Buffer.from("<script>steal(localStorage)</script>");
-    const hash = createHash("sha256").update(html).digest("hex");
     await put("evil", { displayName: "Evil", photo: { mediaType: "text/html", data: html.toString("base64") } }).expect(201);
-    const photo = await t.http().get(`/api/photos/${hash}`).set(me.auth).expect(200);
+    const photo = await get("/contacts/evil/photo").expect(200);
     assert.equal(photo.headers["content-type"], "application/octet-stream");
     assert.equal(photo.headers["x-content-type-options"], "nosniff");
     assert.match(photo.headers["content-security-policy"], /sandbox/);

@@ -1,8 +1,10 @@
 // `npm start` as an operator runs it: a real process, HTTPS, the embedded database, SIGTERM.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, existsSync } from "node:fs";
+import { mkdtempSync, existsSync, readFileSync } from "node:fs";
+import { connect, createServer, type Server } from "node:net";
 import { get } from "node:https";
+import { get as plainGet } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -16,10 +18,58 @@ function httpsGet(url: string): Promise<{ status: number; body: string }> {
   });
 }
 
+const serverEnv = (dataDir: string, port: number | string) => ({
+  ...process.env,
+  DATA_DIR: dataDir,
+  PORT: String(port),
+  HOST: "127.0.0.1",
+  ADMIN_PASSWORD: "first-admin-pw",
+  LOG_LEVEL: "info",
+  CONCORD_SKIP_ADDIN_BUILD: "1",
+  MONGODB_URI: "",
+});
+
+/** Starts `npm start` as an operator (or systemd, or Docker) does, and resolves with its port once it listens. */
+async function npmStart(dataDir: string) {
+  const child = spawn("npm", ["start"], { env: serverEnv(dataDir, 0), stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stderr.on("data", (c) => (output += c));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.on("data", (c) => {
+      output += c;
+      const m = /"port":(\d+)/.exec(output);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once("exit", (code) => reject(new Error(`exited ${code}: ${output}`)));
+  });
+  return { child, port, output: () => output };
+}
+
+/** Whether a TCP port on loopback, or a Unix socket (the embedded database's), takes connections. */
+const accepts = (where: number | string) =>
+  new Promise<boolean>((resolve) => {
+    const socket = typeof where === "number" ? connect(where, "127.0.0.1") : connect({ path: where });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+
+function httpGet(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    plainGet(url, (res) => {
+      let body = "";
+      res.on("data", (c) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on("error", reject);
+  });
+}
+
 describe("server process (server/main.ts)", function () {
   this.timeout(120_000);
 
-  it("serves HTTPS on the embedded database with a generated certificate, and stops cleanly on SIGTERM", async () => {
+  it("serves HTTPS on the embedded database with a generated certificate, answers http:// on that port with a clear 400, and stops cleanly on SIGTERM", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "concord-main-"));
     const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
       env: { ...process.env, DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", ADMIN_PASSWORD: "first-admin-pw", LOG_LEVEL: "info", CONCORD_SKIP_ADDIN_BUILD: "1", MONGODB_URI: "" },
@@ -39,11 +89,52 @@ describe("server process (server/main.ts)", function () {
     assert.deepEqual(await httpsGet(`https://127.0.0.1:${port}/healthz`), { status: 200, body: '{"status":"ok"}' });
     assert.ok(existsSync(join(dataDir, "tls", "cert.pem")), "a self-signed certificate was generated into DATA_DIR");
     assert.match((await httpsGet(`https://127.0.0.1:${port}/manifest.xml`)).body, /<OfficeApp/);
+    const plain = await httpGet(`http://127.0.0.1:${port}/healthz`);
+    assert.deepEqual(plain, { status: 400, body: `Concord speaks HTTPS only: use https://127.0.0.1:${port}/healthz\n` });
 
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");
     assert.equal(await exited, 0);
     assert.match(output, /stopped/);
     assert.ok(!existsSync(join(dataDir, "ferretdb.uri")), "the embedded database was stopped");
+  });
+
+  for (const signal of ["SIGTERM", "SIGINT", "SIGKILL"] as const) {
+    const how = signal === "SIGKILL" ? "is killed outright (the server is orphaned)" : `gets ${signal}`;
+    it(`stops the server and the embedded database when npm start ${how}`, async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), "concord-npm-"));
+      const { child, port, output } = await npmStart(dataDir);
+      // The embedded database listens on a Unix socket: mongodb://<percent-encoded path>/
+      const uri = readFileSync(join(dataDir, "ferretdb.uri"), "utf8").trim();
+      const databasePort = decodeURIComponent(uri.slice("mongodb://".length).replace(/\/.*$/, ""));
+      assert.ok(await accepts(databasePort), "the embedded database is running");
+      const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+      child.kill(signal); // the npm process itself, as `systemctl stop` or `docker stop` signals it
+      await exited;
+      // Whatever npm answers, what matters is that nothing is left running.
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline && ((await accepts(port)) || (await accepts(databasePort)))) await new Promise((r) => setTimeout(r, 200));
+      assert.equal(await accepts(port), false, `the HTTPS server still listens: ${output()}`);
+      assert.equal(await accepts(databasePort), false, "the embedded database still runs");
+      assert.ok(!existsSync(join(dataDir, "ferretdb.uri")), "the database's address was withdrawn");
+    });
+  }
+
+  it('says "Concord could not start: port N is in use" when the port is taken', async () => {
+    const busy: Server = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const { port } = busy.address() as { port: number };
+    try {
+      const dataDir = mkdtempSync(join(tmpdir(), "concord-busy-"));
+      const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { env: serverEnv(dataDir, port), stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (c) => (stderr += c));
+      const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+      assert.equal(code, 1);
+      assert.equal(stderr.trim(), `Concord could not start: port ${port} is in use`);
+      assert.ok(!existsSync(join(dataDir, "ferretdb.uri")), "the embedded database it started was stopped again");
+    } finally {
+      busy.close();
+    }
   });
 });

@@ -1,6 +1,11 @@
 // The OpenAPI document is generated from the schemas the routes validate with;
 // this pins that it also lists exactly the API routes the app serves.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { testApp, type TestApp } from "../support/app";
 import { openApiDocument } from "../../server/http/openapi";
 
@@ -18,9 +23,9 @@ describe("OpenAPI document", () => {
   before(async () => (t = await testApp()));
   after(async () => t.close());
 
-  it("documents every /api route the app serves, and no route it does not", () => {
+  it("documents every /api route the app serves, /healthz and /manifest.xml, and no route it does not", () => {
     const served = routesOf((t.app as unknown as { _router: { stack: Layer[] } })._router.stack)
-      .filter((r) => r.split(" ")[1].startsWith("/api/") && r !== "GET /api/openapi.json")
+      .filter((r) => /^\/(api\/|healthz$|manifest\.xml$)/.test(r.split(" ")[1]) && r !== "GET /api/openapi.json")
       .map((r) => r.replace(/:(\w+)/g, "{$1}"))
       .sort();
     const documented = Object.entries(openApiDocument().paths)
@@ -30,9 +35,45 @@ describe("OpenAPI document", () => {
   });
 
   it("describes request bodies with the validators' JSON Schema, unknown fields refused", () => {
-    const put = openApiDocument().paths["/api/books/{book}/contacts/{uid}"].put;
-    const schema = put.requestBody.content["application/json"].schema as { properties: Record<string, unknown>; additionalProperties: unknown };
+    const doc = openApiDocument();
+    const put = doc.paths["/api/books/{book}/contacts/{uid}"].put;
+    const { $ref } = put.requestBody.content["application/json"].schema;
+    assert.equal($ref, "#/components/schemas/ContactBody");
+    const schema = doc.components.schemas.ContactBody as { properties: Record<string, unknown>; additionalProperties: unknown };
     assert.ok(schema.properties.emails && schema.properties.phones && schema.properties.extra);
     assert.equal(schema.additionalProperties, false);
+  });
+
+  it("gives every operation a summary and an operationId, unique across the document", () => {
+    const ops = Object.values(openApiDocument().paths).flatMap((path) => Object.values(path) as { summary?: string; operationId?: string }[]);
+    for (const op of ops) assert.ok(op.summary && op.operationId, JSON.stringify(op).slice(0, 80));
+    assert.equal(new Set(ops.map((op) => op.operationId)).size, ops.length);
+  });
+
+  it("declares vCard bodies and the If-Match, If-None-Match and ETag headers of a contact", () => {
+    type Answer = { content?: Record<string, unknown>; headers?: Record<string, unknown> };
+    const doc = openApiDocument();
+    const { get, put } = doc.paths["/api/books/{book}/contacts/{uid}"];
+    const got = get.responses["200"] as Answer;
+    const created = put.responses["201"] as Answer;
+    assert.ok(put.requestBody.content["text/vcard"] && got.content?.["text/vcard"]);
+    assert.deepEqual(put.parameters.filter((p: { in: string }) => p.in === "header").map((p: { name: string }) => p.name), ["If-Match", "If-None-Match"]);
+    assert.ok(got.headers?.ETag && created.headers?.ETag);
+    assert.deepEqual(doc.servers.map((s: { url: string }) => s.url), ["/"]);
+  });
+
+  it("passes redocly lint with the recommended rules, offline, without a warning", async function () {
+    this.timeout(60_000);
+    const dir = mkdtempSync(join(tmpdir(), "concord-openapi-"));
+    const file = join(dir, "openapi.json");
+    writeFileSync(file, JSON.stringify(openApiDocument(), null, 1));
+    const env = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_NOTIFICATIONS: "true", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" };
+    const lint = await promisify(execFile)("npx", ["--no-install", "redocly", "lint", file, "--extends", "recommended", "--format", "json"], { env }).catch(
+      (err: { stdout: string }) => err,
+    );
+    const report = JSON.parse(lint.stdout) as { totals: { errors: number; warnings: number }; problems: { message: string; location: { pointer: string }[] }[] };
+    const problems = report.problems.map((p) => `${p.location[0]?.pointer}: ${p.message}`);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(report.totals, { ...report.totals, errors: 0, warnings: 0 });
   });
 });

@@ -32,7 +32,7 @@ export async function testApp(overrides: { env?: Record<string, string>; config?
     return { username, password, token, primaryBook: created.primaryBook, auth: { Authorization: `Bearer ${token}` } };
   }
 
-  return { app, http, deps, db, login, user, advance: (ms: number) => void (offset += ms), close: db.close };
+  return { app, http, deps, db, models: db.models, login, user, advance: (ms: number) => void (offset += ms), close: db.close };
 }
 
 export type TestApp = Awaited<ReturnType<typeof testApp>>;

@@ -8,6 +8,7 @@
 //   https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/extendedproperty
 import { XMLParser } from "fast-xml-parser";
 import { contactSchema, phoneTypes, type Address, type Contact, type Extra, type PhoneType } from "../../contact/contact";
+import { escapeXml } from "../xml-escape";
 import { concordPropertySetId, concordUidPropertyName } from "./graph-contact";
 import {
   dateToOutlookInstant,
@@ -191,18 +192,6 @@ export function ewsContactXmlToContact(itemXml: string | EwsContactNode, uid?: s
 }
 
 // ---------------------------------------------------------------- writing
-
-// XML 1.0 §2.2 forbids most C0 controls even as references; Outlook fields can hold them.
-const invalidXmlChars = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
-export function escapeXml(value: string): string {
-  return value
-    .replace(invalidXmlChars, "")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&apos;");
-}
 
 // ItemType's elements come first (Body, Categories, ExtendedProperty), then
 // ContactItemType's, each sequence in schema order.

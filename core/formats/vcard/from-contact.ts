@@ -10,11 +10,19 @@ type Params = Record<string, string[]>;
 
 const designSets = { "3.0": ICAL.design.vcard3, "4.0": ICAL.design.vcard };
 
+// RFC 6350 §3.3: param-name is an iana-token or x-name. Stored contacts may predate the
+// schema's check, so a name outside that syntax (";", ":", a line break …) is not written.
+const paramNameSyntax = /^[A-Za-z0-9-]+$/;
+// ical.js quotes a value holding ';', ':' or ',' and RFC 6868-escapes DQUOTE, LF and '^', but
+// passes CR and other control characters, which no param-value may hold (RFC 6350 §3.3).
+const paramValueText = (value: string) => value.replace(/\r\n?/g, "\n").replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "");
+
 /** ";TYPE=work,voice;X-FOO=\"a:b\"", quoted and RFC 6868-escaped by ical.js. */
 function paramText(params: Params, version: VCardVersion): string {
   const jcalParams = Object.fromEntries(
     Object.entries(params)
-      .filter(([, values]) => values.length > 0)
+      .filter(([name, values]) => paramNameSyntax.test(name) && values.length > 0)
+      .map(([name, values]): [string, string[]] => [name, values.map(paramValueText)])
       // ical.js takes only TYPE as a list; other parameters are one value.
       .map(([name, values]) => [name.toLowerCase(), name.toLowerCase() === "type" ? values : values.join(",")]),
   );

@@ -5,10 +5,13 @@ import type { ContactDoc } from "../../db/models";
 import type { Change, ChangePage, ContactPage, StoredContact } from "../contract";
 import { storeError } from "../errors";
 import type { CachedReads } from "./cached-reads";
-import { docId, type StoreContext } from "./context";
+import { docId, type StoreContext, type StoredDoc, visibleAt } from "./context";
 import type { Leases } from "./lease";
 import type { ContactLog } from "./log";
 import { decodeToken, encodeToken, feedStart, hasExpired, nextToken } from "./tokens";
+
+/** A listing cursor never expires (nothing it skips is purged): one the book never handed out is bad input. */
+export const badCursor = () => storeError("invalid", "The cursor is not one this listing handed out; list again without it");
 
 export const tokenExpired = () =>
   storeError("token-expired", "This sync token is unknown or older than the tombstone retention; sync again from the start");
@@ -33,10 +36,21 @@ export function toChange(d: Pick<ContactDoc, "uid" | "etag" | "deleted" | "updat
 export function createReads({ models }: StoreContext, leases: Leases, log: ContactLog, cached: CachedReads) {
   const Contacts = models.ContactDoc;
 
+  /** The stored version as a reader of the published head sees it (see visibleAt). */
+  async function visible(book: string, uid: string): Promise<StoredDoc | null> {
+    for (let tries = 1; ; tries++) {
+      const doc = await Contacts.findById(docId(book, uid)).lean<StoredDoc>();
+      if (!doc) return null;
+      const seen = visibleAt(doc, (await leases.published(book)).head);
+      // Two writes landed between reading the head and the document: the head has moved, read it again.
+      if (seen || !doc.prev || tries === 3) return seen;
+    }
+  }
+
   async function getContact(book: string, uid: string): Promise<StoredContact | null> {
-    const doc = await Contacts.findById(docId(book, uid)).lean<ContactDoc>();
+    const doc = await visible(book, uid);
     if (!doc || doc.deleted) return null;
-    return toStored(doc);
+    return toStored(doc as ContactDoc);
   }
 
   /** RFC 6578-style change feed: no token means every live contact (and the deletions made while
@@ -59,8 +73,7 @@ export function createReads({ models }: StoreContext, leases: Leases, log: Conta
   /** The stored version of each uid the book knows, live or tombstone; unknown uids are left out. */
   async function lookup(book: string, uids: string[]): Promise<Change[]> {
     await leases.published(book); // not-found for a book that does not exist
-    const find = (uid: string) => Contacts.findById(docId(book, uid)).lean<ContactDoc>();
-    const docs = await Promise.all([...new Set(uids)].map(find));
+    const docs = (await Promise.all([...new Set(uids)].map((uid) => visible(book, uid)))) as ContactDoc[];
     return docs.flatMap((d) => (d ? [toChange(d)] : []));
   }
 
@@ -68,7 +81,7 @@ export function createReads({ models }: StoreContext, leases: Leases, log: Conta
   async function listContacts(book: string, cursor: string | undefined, limit: number): Promise<ContactPage> {
     const { head, horizon } = await leases.published(book);
     const after = cursor === undefined ? 0 : decodeToken(book, cursor)?.p;
-    if (after === undefined || after > head) throw tokenExpired();
+    if (after === undefined || after > head) throw badCursor();
     const page = await cached.fullPage(book, head, horizon, after, limit, () => false);
     return { contacts: page.docs.map(toStored), cursor: page.more ? encodeToken(book, { p: page.cursor }) : null };
   }

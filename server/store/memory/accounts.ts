@@ -4,13 +4,16 @@ import type { z } from "zod";
 import { hashPassword } from "../../auth/passwords";
 import type { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "../account-schemas";
 import { DIRECTORY_ID, newBookId } from "../books";
-import type { Accounts, ContactStore, MailingList, PublicUser, SessionUser } from "../contract";
-import { listEntryOp, userEntryOp } from "../directory-entries";
+import type { Accounts, BookStore, ContactStore, DeletedUser, MailingList, PublicUser, SessionUser } from "../contract";
+import { listEntryOp, userEntryOp, userEntryUid } from "../directory-entries";
 import { storeError } from "../errors";
 
 type User = PublicUser & { passwordHash: string; tokenVersion: number };
 
-export function createMemoryAccounts(store: Pick<ContactStore, "applyWrites" | "createBook">): Accounts {
+export function createMemoryAccounts(
+  store: Pick<ContactStore, "applyWrites">,
+  books: () => Pick<BookStore, "createPab" | "pabs" | "deletePab" | "sharesForUser" | "deleteShare">,
+): Accounts {
   const users = new Map<string, User>();
   const lists = new Map<string, MailingList>();
 
@@ -47,7 +50,7 @@ export function createMemoryAccounts(store: Pick<ContactStore, "applyWrites" | "
       tokenVersion: 0,
     };
     users.set(u.username, u);
-    await store.createBook({ id: u.primaryBook, kind: "pab", name: "Contacts", owner: u.username });
+    await books().createPab("Contacts", u.username, { id: u.primaryBook, freeName: true });
     await publishUser(u);
     return publicOf(u);
   }
@@ -65,6 +68,20 @@ export function createMemoryAccounts(store: Pick<ContactStore, "applyWrites" | "
     users.set(username, u);
     await publishUser(u);
     return publicOf(u);
+  }
+
+  async function deleteUser(username: string, opts: { deleteBooks?: boolean } = {}): Promise<DeletedUser> {
+    const u = user(username);
+    if (u.admin && !u.disabled && ![...users.values()].some((o) => o.username !== username && o.admin && !o.disabled)) {
+      throw storeError("conflict", `${username} is the last administrator: make another user an administrator first`);
+    }
+    const owned = await books().pabs(username);
+    users.delete(username);
+    await store.applyWrites(DIRECTORY_ID, [{ op: "delete", uid: userEntryUid(username) }]);
+    for (const share of await books().sharesForUser(username)) await books().deleteShare(share.book, username);
+    if (opts.deleteBooks) for (const b of owned) await books().deletePab(b.id);
+    const list = owned.map((b) => ({ id: b.id, name: b.name, primary: b.id === u.primaryBook }));
+    return { username, deletedBooks: opts.deleteBooks ? list : [], keptBooks: opts.deleteBooks ? [] : list };
   }
 
   async function createList(input: z.infer<typeof newListSchema>): Promise<MailingList> {
@@ -101,6 +118,7 @@ export function createMemoryAccounts(store: Pick<ContactStore, "applyWrites" | "
     listUsers: async () => [...users.values()].map(publicOf).sort(byName((u) => u.username)),
     createUser,
     updateUser,
+    deleteUser,
     displayNameOf: async (username) => {
       const u = username ? users.get(username) : undefined;
       return u ? u.displayName || u.username : null;

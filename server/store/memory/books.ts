@@ -1,9 +1,12 @@
 // Address books and shares in memory, with the database store's answers.
 import type { BookRecord, BookStore, ContactStore, ShareRecord } from "../contract";
-import { DIRECTORY_ID, GAB_ID, newBookId } from "../books";
+import { DIRECTORY_ID, GAB_ID, freeNameAmong, newBookId } from "../books";
 import { storeError } from "../errors";
 
-export function createMemoryBooks(store: Pick<ContactStore, "createBook">, userExists: (username: string) => Promise<boolean>): BookStore {
+export function createMemoryBooks(
+  store: Pick<ContactStore, "createBook"> & { dropBook(id: string): void },
+  userExists: (username: string) => Promise<boolean>,
+): BookStore {
   const books = new Map<string, BookRecord>();
   const shares = new Map<string, ShareRecord>();
   const shareKey = (book: string, username: string) => `${book}:${username}`;
@@ -19,10 +22,41 @@ export function createMemoryBooks(store: Pick<ContactStore, "createBook">, userE
     if (!books.has(DIRECTORY_ID)) await create({ id: DIRECTORY_ID, kind: "directory", name: "Local Directory", owner: null });
   }
 
-  async function createPab(name: string, owner: string): Promise<BookRecord> {
-    const book: BookRecord = { id: newBookId(), kind: "pab", name, owner };
+  const namesOf = (owner: string, except?: string) =>
+    [...books.values()].filter((b) => b.kind === "pab" && b.owner === owner && b.id !== except).map((b) => b.name);
+  function assertNameFree(owner: string, name: string, except?: string) {
+    if (namesOf(owner, except).includes(name)) throw storeError("conflict", `${owner} already has an address book named ${name}`);
+  }
+
+  async function createPab(name: string, owner: string, opts: { id?: string; freeName?: boolean } = {}): Promise<BookRecord> {
+    const { id = newBookId(), freeName = false } = opts;
+    if (freeName) name = freeNameAmong(name, namesOf(owner));
+    assertNameFree(owner, name);
+    const book: BookRecord = { id, kind: "pab", name, owner };
     await create(book);
     return copy(book);
+  }
+
+  async function updatePab(id: string, patch: { name?: string; owner?: string }): Promise<BookRecord> {
+    const book = books.get(id);
+    if (book?.kind !== "pab") throw storeError("not-found", "No such address book");
+    const owner = patch.owner ?? book.owner!;
+    if (owner !== book.owner && !(await userExists(owner))) throw storeError("not-found", `No user named ${owner}`);
+    const name = patch.name ?? book.name;
+    assertNameFree(owner, name, id);
+    const updated = { ...book, name, owner };
+    books.set(id, updated);
+    if (owner !== book.owner) shares.delete(shareKey(id, owner));
+    return copy(updated);
+  }
+
+  async function deletePab(id: string): Promise<void> {
+    const book = books.get(id);
+    if (!book) throw storeError("not-found", "No such address book");
+    if (book.kind !== "pab") throw storeError("forbidden", `The ${book.name} cannot be deleted`);
+    books.delete(id);
+    for (const key of [...shares.keys()]) if (shares.get(key)!.book === id) shares.delete(key);
+    store.dropBook(id);
   }
 
   async function putShare(share: ShareRecord): Promise<ShareRecord> {
@@ -42,6 +76,8 @@ export function createMemoryBooks(store: Pick<ContactStore, "createBook">, userE
     booksByIds: async (ids) => all().filter((b) => ids.includes(b.id)),
     allBookIds: async () => [...books.keys()],
     createPab,
+    updatePab,
+    deletePab,
     shareOf: async (book, username) => (shares.has(shareKey(book, username)) ? copy(shares.get(shareKey(book, username))!) : null),
     sharesOfBook: async (book) => allShares().filter((s) => s.book === book),
     sharesForUser: async (username) => allShares().filter((s) => s.username === username),

@@ -4,11 +4,13 @@
 // no lease to take and nothing to repair.
 import { contentHash } from "../../../core/contact/content-hash";
 import type {
-  BookInit, Change, ChangePage, ContactMaintenance, ContactPage, ContactSearch, ContactStore, OpResult, SearchPage,
-  SearchQuery, StoredContact, WriteOp,
+  BookInit, Change, ChangePage, ContactRecovery, WriteOptions, ContactMaintenance, ContactPage, ContactSearch, ContactStore,
+  OpResult, SearchPage, SearchQuery, StoredContact, WriteOp,
 } from "../contract";
+import { changedFields } from "../contacts/changed-fields";
+import { deletedContent, pageDeleted } from "../contacts/recovery";
 import { decide, repeatedUids } from "../contacts/decide";
-import { toChange, tokenExpired, toStored } from "../contacts/reads";
+import { badCursor, toChange, tokenExpired, toStored } from "../contacts/reads";
 import { decodeToken, encodeToken, feedStart, hasExpired, nextToken } from "../contacts/tokens";
 import { storeError } from "../errors";
 import { compareEntries, decodeSearchCursor, encodeSearchCursor, matcher, searchable } from "../search-text";
@@ -23,10 +25,13 @@ type Doc = {
   contact: StoredContact["contact"] | null;
   href: string | null;
   source: string | null;
+  deletedBy?: string | null;
 };
 type Book = { docs: Map<string, Doc>; log: { p: number; u: string }[]; head: number; horizon: number };
 
-export function createMemoryContactStore(clock: () => Date = () => new Date()): ContactStore & ContactMaintenance & ContactSearch {
+export function createMemoryContactStore(
+  clock: () => Date = () => new Date(),
+): ContactStore & ContactMaintenance & ContactRecovery & ContactSearch & { dropBook(id: string): void } {
   const books = new Map<string, Book>();
 
   function bookOf(id: string): Book {
@@ -47,7 +52,7 @@ export function createMemoryContactStore(clock: () => Date = () => new Date()): 
     book.docs.set(doc.uid, { ...doc, seq });
   }
 
-  async function applyWrites(id: string, ops: WriteOp[], { retrySafe = false } = {}): Promise<OpResult[]> {
+  async function applyWrites(id: string, ops: WriteOp[], { retrySafe = false, context }: WriteOptions = {}): Promise<OpResult[]> {
     const book = bookOf(id);
     const results = repeatedUids(ops);
     return ops.map((op, i) => {
@@ -62,7 +67,12 @@ export function createMemoryContactStore(clock: () => Date = () => new Date()): 
         write(book, { ...doc, href, source: op.source ?? null });
       }
       if (decision.write === "delete" && current) {
-        write(book, { ...current, deleted: true, deletedAt: now, updatedAt: now, contact: null });
+        // The tombstone keeps the deleted content and who deleted it, for restores.
+        write(book, { ...current, deleted: true, deletedAt: now, updatedAt: now, deletedBy: context?.user ?? null });
+      }
+      if (context && decision.write) {
+        const before = current && !current.deleted ? current.contact : null;
+        return { ...decision.result, fields: changedFields(before, op.op === "put" ? op.contact : null) };
       }
       return decision.result;
     });
@@ -109,7 +119,7 @@ export function createMemoryContactStore(clock: () => Date = () => new Date()): 
   async function listContacts(id: string, cursor: string | undefined, limit: number): Promise<ContactPage> {
     const book = bookOf(id);
     const after = cursor === undefined ? 0 : decodeToken(id, cursor)?.p;
-    if (after === undefined || after > book.head) throw tokenExpired();
+    if (after === undefined || after > book.head) throw badCursor();
     const page = read(book, after, limit, () => false);
     return { contacts: page.docs.map(toStored), cursor: page.more ? encodeToken(id, { p: page.cursor }) : null };
   }
@@ -146,5 +156,18 @@ export function createMemoryContactStore(clock: () => Date = () => new Date()): 
     return { contacts: page.map((h) => toStored(h.d)), cursor: last ? encodeSearchCursor(last) : null };
   }
 
-  return { createBook, applyWrites, getContact, lookup, changesSince, listContacts, purgeTombstones, compactLog, search };
+  /** A deleted book's contacts and log (the memory books store calls it; one step, so never half-done). */
+  const dropBook = (id: string) => void books.delete(id);
+
+  const deletedItems = async (id: string, limit: number, cursor?: string) =>
+    pageDeleted([...bookOf(id).docs.values()].filter((d) => d.deleted), limit, cursor);
+  const deletedVersion = async (id: string, uid: string) => deletedContent(bookOf(id).docs.get(uid));
+
+  const photoHashes = async () =>
+    new Set([...books.values()].flatMap((b) => [...b.docs.values()].flatMap((d) => (d.contact?.photo?.hash ? [d.contact.photo.hash] : []))));
+
+  return {
+    createBook, applyWrites, getContact, lookup, changesSince, listContacts, purgeTombstones, compactLog, dropBook, photoHashes,
+    deletedItems, deletedVersion, search,
+  };
 }

@@ -137,7 +137,11 @@ export const outlookWrites = (graph: FakeGraph): number =>
 
 export function assertUnique(values: string[], what: string): void {
   const seen = new Set<string>();
-  const twice = values.filter((v) => (seen.has(v) ? true : (seen.add(v), false)));
+  const twice = values.filter((v) => {
+    if (seen.has(v)) return true;
+    seen.add(v);
+    return false;
+  });
   assert.deepEqual(twice.slice(0, 5), [], `${what} listed more than once`);
 }
 
