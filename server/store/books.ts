@@ -4,6 +4,7 @@
 import { insertOr } from "../db/duplicate-key";
 import { randomBytes } from "node:crypto";
 import type { BookDoc, Models, ShareDoc } from "../db/models";
+import { dropCheckpoints } from "./contacts/checkpoints";
 import { versionChain } from "./version-chain";
 import type { BookRecord, BookStore, ContactStore, ShareRecord } from "./contract";
 import { storeError } from "./errors";
@@ -82,6 +83,7 @@ export function createBooks(models: Models, store: Pick<ContactStore, "createBoo
     await takeForever(id);
     await models.ContactDoc.deleteMany({ book: id });
     await models.LogChunk.deleteMany({ book: id });
+    await dropCheckpoints(models, id);
     await Share.deleteMany({ book: id });
     await models.BookLease.deleteMany({ key: id });
     await models.BookLeaseHint.deleteOne({ _id: id });

@@ -179,6 +179,19 @@ describe("two server instances on one database", function () {
     assert.equal(read.find((c) => c.uid === "c10")?.contact?.displayName, "Edited");
   });
 
+  it("drops a deleted book's checkpoints with it", async () => {
+    const owner = await a.deps.accounts.createUser({ username: `o${randomUUID().slice(0, 6)}`, password: "owner-password-1" });
+    const book = owner.primaryBook;
+    const writer = createContactStore({ models: db.models, clock: () => new Date() });
+    await writer.applyWrites(book, Array.from({ length: 600 }, (_, k) => ({ op: "put" as const, uid: `c${k}`, contact: person(`c${k}`, `Person ${k}`) })));
+    await writer.checkpoint(book);
+    const parts = () => db.models.CheckpointPart.countDocuments({ _id: { $regex: `^${book}@` } });
+    assert.ok((await parts()) > 0);
+    await a.deps.books.deletePab(book);
+    assert.equal(await parts(), 0);
+    assert.equal(await db.models.BookCheckpoint.countDocuments({ key: book }), 0);
+  });
+
   it("keeps no more contacts cached than its cap, dropping the least recently used book, and still reads every book whole", async () => {
     const store = createContactStore({ models: db.models, clock: () => new Date(), cacheMaxContacts: 150 });
     const ids = [`b${randomUUID().slice(0, 8)}`, `b${randomUUID().slice(0, 8)}`];

@@ -181,3 +181,11 @@ export function createCheckpoints(models: Models) {
 }
 
 export type Checkpoints = ReturnType<typeof createCheckpoints>;
+
+/** Removes a deleted book's checkpoints: its chain, then its parts (a scan of part ids: rare, and not a request). */
+export async function dropCheckpoints(models: Models, book: string): Promise<void> {
+  await models.BookCheckpoint.deleteMany({ key: book });
+  await models.BookCheckpointHint.deleteOne({ _id: book });
+  const prefix = book.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  await models.CheckpointPart.deleteMany({ _id: { $regex: `^${prefix}@` } });
+}
