@@ -18,7 +18,15 @@ export type Searchable = { text: string; digits: string; key: string; categories
 export function searchable(uid: string, contact: Contact): Searchable {
   const n = contact.name ?? {};
   const fields = [
-    contact.displayName, n.prefix, n.given, n.middle, n.family, n.suffix, n.nickname, n.fileAs, contact.company,
+    contact.displayName,
+    n.prefix,
+    n.given,
+    n.middle,
+    n.family,
+    n.suffix,
+    n.nickname,
+    n.fileAs,
+    contact.company,
     ...contact.emails.map((e) => e.address),
   ];
   return {
@@ -41,7 +49,7 @@ export type Matcher = (s: Searchable) => boolean;
 
 export function matcher(query: SearchQuery): Matcher {
   const text = fold(query.text ?? "").trim();
-  const digits = /^[\d\s+\-().\/]*\d[\d\s+\-().\/]*$/.test(text) ? digitsOf(text) : "";
+  const digits = /^[\d\s+\-()./]*\d[\d\s+\-()./]*$/.test(text) ? digitsOf(text) : "";
   const category = query.category === undefined ? undefined : fold(query.category);
   return (s) =>
     (category === undefined || s.categories.includes(category)) &&
@@ -63,5 +71,7 @@ export function decodeSearchCursor(cursor: string): { key: string; uid: string }
   } catch {
     // falls through to the error below
   }
-  throw storeError("invalid", "This search cursor is not one this server handed out", { fields: [{ field: "cursor", message: "unknown cursor" }] });
+  throw storeError("invalid", "This search cursor is not one this server handed out", {
+    fields: [{ field: "cursor", message: "unknown cursor" }],
+  });
 }
