@@ -25,6 +25,8 @@ import type { SearchQuery } from "./contract";
 
 /** Changes since the last checkpoint before the cache writes a new one. */
 export const CHECKPOINT_EVERY = 512;
+// A pause in a book's writes this long lets the cache checkpoint it.
+const QUIET_MS = 300;
 // A batch this large rebuilds the search order instead of patching it.
 const PATCH_SORTED_UP_TO = 256;
 
@@ -228,7 +230,19 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
     if (!b || !apply(b, base, head, versions)) return;
     touch(b);
     evict();
-    maybeCheckpoint(b);
+    checkpointWhenQuiet(b);
+  }
+
+  /** While writes keep coming (an import), a checkpoint waits for a pause, so it does not compete
+   *  with them, unless the changes since the last one grow past a quarter of the book. */
+  const quiet = new Map<string, { timer: NodeJS.Timeout; b: Book }>();
+  function checkpointWhenQuiet(b: Book): void {
+    clearTimeout(quiet.get(b.id)?.timer);
+    quiet.delete(b.id);
+    if (b.pos - (b.checkpoint?.p ?? 0) >= Math.max(4 * CHECKPOINT_EVERY, b.items.size / 4)) return maybeCheckpoint(b);
+    const timer = setTimeout(() => quiet.delete(b.id) && maybeCheckpoint(b), QUIET_MS);
+    timer.unref();
+    quiet.set(b.id, { timer, b });
   }
 
   function maybeCheckpoint(b: Book, force = false): void {
@@ -301,8 +315,13 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
     return { versions: hits.map((it) => it.v), last: more ? keyOf(hits[hits.length - 1]) : null };
   }
 
-  /** Resolves when no background checkpoint is running. */
+  /** Starts the checkpoints waiting for a pause, and resolves when no background checkpoint is running. */
   async function settled(): Promise<void> {
+    for (const [id, { timer, b }] of quiet) {
+      clearTimeout(timer);
+      quiet.delete(id);
+      maybeCheckpoint(b);
+    }
     while (checkpointing.size) await Promise.all(checkpointing.values());
   }
 
