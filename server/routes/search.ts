@@ -26,7 +26,8 @@ export const searchQuerySchema = z.strictObject({
 });
 
 /** Whether a listing request asks for a search (else the plain listing in log order answers it). */
-export const isSearch = (query: Record<string, unknown>) => ["q", "category", "sort"].some((k) => query[k] !== undefined);
+export const isSearch = (query: Record<string, unknown>) =>
+  ["q", "category", "sort"].some((k) => query[k] !== undefined);
 
 /** `GET /api/books/:book/contacts` when it asks for a search (routes/contacts.ts hands it over). */
 export async function searchBook(deps: Pick<AppDeps, "access" | "store">, req: Request, res: Response): Promise<void> {
@@ -50,7 +51,9 @@ export function searchRoutes(deps: AppDeps): Router {
         page.contacts.map((c) => ({ book: books[i].id, c, key: searchable(c.uid, c.contact).key, uid: c.uid })),
       );
       hits.sort((x, y) => compareEntries(x, y) || (x.book < y.book ? -1 : x.book > y.book ? 1 : 0));
-      res.json({ contacts: hits.slice(0, limit).map(({ book, c }) => ({ book, uid: c.uid, etag: c.etag, contact: c.contact })) });
+      res.json({
+        contacts: hits.slice(0, limit).map(({ book, c }) => ({ book, uid: c.uid, etag: c.etag, contact: c.contact })),
+      });
     }),
   );
 

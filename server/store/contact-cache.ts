@@ -61,8 +61,14 @@ type DocLike = Pick<ContactDoc, "uid" | "seq" | "etag" | "updatedAt"> & {
 };
 
 export const versionOf = (d: DocLike): Version => ({
-  uid: d.uid, seq: d.seq, etag: d.etag, deleted: Boolean(d.deleted), updatedAt: new Date(d.updatedAt),
-  contact: (d.contact as Version["contact"]) ?? null, href: d.href ?? null, source: d.source ?? null,
+  uid: d.uid,
+  seq: d.seq,
+  etag: d.etag,
+  deleted: Boolean(d.deleted),
+  updatedAt: new Date(d.updatedAt),
+  contact: (d.contact as Version["contact"]) ?? null,
+  href: d.href ?? null,
+  source: d.source ?? null,
 });
 
 const searchOf = (item: Item) => (item.s ??= searchable(item.v.uid, item.v.contact!));
@@ -86,7 +92,6 @@ function firstAfter<T>(items: T[], cmp: (item: T) => number): number {
   }
   return lo;
 }
-
 
 export function createContactCache({ log, checkpoints, maxVersions, onError }: CacheDeps) {
   // Map order is recency: a used book is moved to the end, the first one is evicted.
@@ -116,7 +121,16 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
 
   function newBook(id: string, checkpoint: Checkpoint | null): Book {
     const pos = checkpoint?.p ?? 0;
-    return { id, pos, horizon: checkpoint?.horizon ?? 0, items: new Map(), order: [], stale: 0, checkpoint, checkpointAt: pos + CHECKPOINT_EVERY };
+    return {
+      id,
+      pos,
+      horizon: checkpoint?.horizon ?? 0,
+      items: new Map(),
+      order: [],
+      stale: 0,
+      checkpoint,
+      checkpointAt: pos + CHECKPOINT_EVERY,
+    };
   }
 
   function putVersion(b: Book, v: Version): void {
@@ -126,11 +140,22 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
     b.items.set(v.uid, item);
     const last = b.order[b.order.length - 1];
     if (!last || last.v.seq < v.seq) b.order.push(item);
-    else b.order.splice(firstAfter(b.order, (it) => it.v.seq - v.seq), 0, item);
+    else
+      b.order.splice(
+        firstAfter(b.order, (it) => it.v.seq - v.seq),
+        0,
+        item,
+      );
     if (old) b.stale++;
     if (!b.sorted) return;
-    if (old && !old.v.deleted) b.sorted.splice(firstAfter(b.sorted, (it) => compareEntries(keyOf(it), keyOf(old))) - 1, 1);
-    if (!v.deleted) b.sorted.splice(firstAfter(b.sorted, (it) => compareEntries(keyOf(it), keyOf(item))), 0, item);
+    if (old && !old.v.deleted)
+      b.sorted.splice(firstAfter(b.sorted, (it) => compareEntries(keyOf(it), keyOf(old))) - 1, 1);
+    if (!v.deleted)
+      b.sorted.splice(
+        firstAfter(b.sorted, (it) => compareEntries(keyOf(it), keyOf(item))),
+        0,
+        item,
+      );
   }
 
   /** Applies every visible version of the log range (from, to]; false when the cache is not at
@@ -225,7 +250,9 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
   async function checkpointNow(b: Book, force: boolean): Promise<void> {
     const p = b.pos;
     const since = p - (b.checkpoint?.p ?? 0);
-    const versions = b.order.filter((it) => isCurrent(b, it) && (!it.v.deleted || it.v.seq > b.horizon)).map((it) => it.v);
+    const versions = b.order
+      .filter((it) => isCurrent(b, it) && (!it.v.deleted || it.v.seq > b.horizon))
+      .map((it) => it.v);
     const budget = force || since * 8 >= versions.length ? Infinity : 4096 + 16 * since;
     const written = await checkpoints.write(b.id, p, b.horizon, versions, b.checkpoint, budget);
     if (written === "too-costly") {

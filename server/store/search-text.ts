@@ -18,7 +18,15 @@ export type Searchable = { text: string; digits: string; key: string; categories
 export function searchable(uid: string, contact: Contact): Searchable {
   const n = contact.name ?? {};
   const fields = [
-    contact.displayName, n.prefix, n.given, n.middle, n.family, n.suffix, n.nickname, n.fileAs, contact.company,
+    contact.displayName,
+    n.prefix,
+    n.given,
+    n.middle,
+    n.family,
+    n.suffix,
+    n.nickname,
+    n.fileAs,
+    contact.company,
     ...contact.emails.map((e) => e.address),
   ];
   return {
@@ -63,5 +71,7 @@ export function decodeSearchCursor(cursor: string): { key: string; uid: string }
   } catch {
     // falls through to the error below
   }
-  throw storeError("invalid", "This search cursor is not one this server handed out", { fields: [{ field: "cursor", message: "unknown cursor" }] });
+  throw storeError("invalid", "This search cursor is not one this server handed out", {
+    fields: [{ field: "cursor", message: "unknown cursor" }],
+  });
 }

@@ -14,15 +14,42 @@ describe("contact search over REST", function () {
     const admin = await t.user("root", { admin: true });
     ann = await t.user("ann");
     bob = await t.user("bob");
-    await t.http().post("/api/books/gab/batch").set(admin.auth).send({
-      ops: [
-        { op: "put", uid: "g1", contact: { displayName: "Renée Dubois", emails: [{ address: "renee@example.com" }], categories: ["Board"] } },
-        { op: "put", uid: "g2", contact: { displayName: "Mark Renner", company: "ACME", phones: [{ type: "business", number: "+1 (555) 010-9999" }] } },
-        { op: "put", uid: "g3", contact: { displayName: "Zed Quill", name: { fileAs: "Aardvark, Zed" } } },
-      ],
-    }).expect(200);
-    await t.http().put(`/api/books/${ann.primaryBook}/contacts/a1`).set(ann.auth).send({ displayName: "Irene Renfield" }).expect(201);
-    await t.http().put(`/api/books/${bob.primaryBook}/contacts/b1`).set(bob.auth).send({ displayName: "Bob's Rennie" }).expect(201);
+    await t
+      .http()
+      .post("/api/books/gab/batch")
+      .set(admin.auth)
+      .send({
+        ops: [
+          {
+            op: "put",
+            uid: "g1",
+            contact: { displayName: "Renée Dubois", emails: [{ address: "renee@example.com" }], categories: ["Board"] },
+          },
+          {
+            op: "put",
+            uid: "g2",
+            contact: {
+              displayName: "Mark Renner",
+              company: "ACME",
+              phones: [{ type: "business", number: "+1 (555) 010-9999" }],
+            },
+          },
+          { op: "put", uid: "g3", contact: { displayName: "Zed Quill", name: { fileAs: "Aardvark, Zed" } } },
+        ],
+      })
+      .expect(200);
+    await t
+      .http()
+      .put(`/api/books/${ann.primaryBook}/contacts/a1`)
+      .set(ann.auth)
+      .send({ displayName: "Irene Renfield" })
+      .expect(201);
+    await t
+      .http()
+      .put(`/api/books/${bob.primaryBook}/contacts/b1`)
+      .set(bob.auth)
+      .send({ displayName: "Bob's Rennie" })
+      .expect(201);
   });
   after(async () => t.close());
 
@@ -30,14 +57,24 @@ describe("contact search over REST", function () {
     assert.deepEqual(uids(await t.http().get("/api/books/gab/contacts?q=REN").set(ann.auth).expect(200)), ["g2", "g1"]);
     assert.deepEqual(uids(await t.http().get("/api/books/gab/contacts?q=renée").set(ann.auth).expect(200)), ["g1"]);
     assert.deepEqual(uids(await t.http().get("/api/books/gab/contacts?q=0109999").set(ann.auth).expect(200)), ["g2"]);
-    assert.deepEqual(uids(await t.http().get("/api/books/gab/contacts?category=board").set(ann.auth).expect(200)), ["g1"]);
-    assert.deepEqual(uids(await t.http().get("/api/books/gab/contacts?sort=name").set(ann.auth).expect(200)), ["g3", "g2", "g1"]);
+    assert.deepEqual(uids(await t.http().get("/api/books/gab/contacts?category=board").set(ann.auth).expect(200)), [
+      "g1",
+    ]);
+    assert.deepEqual(uids(await t.http().get("/api/books/gab/contacts?sort=name").set(ann.auth).expect(200)), [
+      "g3",
+      "g2",
+      "g1",
+    ]);
   });
 
   it("pages search results with a cursor, and keeps the plain listing when no search is asked", async () => {
     const first = await t.http().get("/api/books/gab/contacts?sort=name&limit=2").set(ann.auth).expect(200);
     assert.deepEqual(uids(first), ["g3", "g2"]);
-    const rest = await t.http().get(`/api/books/gab/contacts?sort=name&limit=2&cursor=${first.body.cursor}`).set(ann.auth).expect(200);
+    const rest = await t
+      .http()
+      .get(`/api/books/gab/contacts?sort=name&limit=2&cursor=${first.body.cursor}`)
+      .set(ann.auth)
+      .expect(200);
     assert.deepEqual(uids(rest), ["g1"]);
     assert.equal(rest.body.cursor, null);
     const listing = await t.http().get("/api/books/gab/contacts?limit=10").set(ann.auth).expect(200);
@@ -54,7 +91,11 @@ describe("contact search over REST", function () {
     const res = await t.http().get("/api/search?q=ren").set(ann.auth).expect(200);
     assert.deepEqual(
       res.body.contacts.map((c: { book: string; uid: string }) => [c.book, c.uid]),
-      [[ann.primaryBook, "a1"], ["gab", "g2"], ["gab", "g1"]],
+      [
+        [ann.primaryBook, "a1"],
+        ["gab", "g2"],
+        ["gab", "g1"],
+      ],
     );
     const limited = await t.http().get("/api/search?q=ren&limit=1").set(ann.auth).expect(200);
     assert.deepEqual(uids(limited), ["a1"]);

@@ -16,11 +16,18 @@ import { wire } from "../../server/wiring";
 import { freshDatabase, testDatabaseUri } from "../support/database";
 
 type Db = Awaited<ReturnType<typeof freshDatabase>>;
-const person = (uid: string, displayName: string, extra: Partial<Contact> = {}) => contactSchema.parse({ uid, displayName, ...extra });
-const config = () => configFromEnv({ DATA_DIR: "/nonexistent", JWT_SECRET: "test-secret-that-is-long-enough-for-hs256-xx" });
+const person = (uid: string, displayName: string, extra: Partial<Contact> = {}) =>
+  contactSchema.parse({ uid, displayName, ...extra });
+const config = () =>
+  configFromEnv({ DATA_DIR: "/nonexistent", JWT_SECRET: "test-secret-that-is-long-enough-for-hs256-xx" });
 
 async function instance(db: Db) {
-  const deps = await wire({ config: config(), models: db.models, connection: db.connection, logger: pino({ level: "silent" }) });
+  const deps = await wire({
+    config: config(),
+    models: db.models,
+    connection: db.connection,
+    logger: pino({ level: "silent" }),
+  });
   const app = createApp(deps);
   return { deps, http: () => request(app) };
 }
@@ -62,24 +69,44 @@ describe("two server instances on one database", function () {
     a = await instance(db);
     b = await instance(db);
     await a.deps.accounts.createUser({ username: "admin", password: "admin-password-1", admin: true });
-    const res = await b.http().post("/api/auth/login").send({ username: "admin", password: "admin-password-1" }).expect(200);
+    const res = await b
+      .http()
+      .post("/api/auth/login")
+      .send({ username: "admin", password: "admin-password-1" })
+      .expect(200);
     auth = { Authorization: `Bearer ${res.body.token}` };
   });
   after(async () => db.close());
 
   it("shows a write acknowledged on A to a full read, a listing and a search on B at once", async () => {
-    const ops = Array.from({ length: 50 }, (_, i) => ({ op: "put", uid: `p${i}`, contact: { displayName: `Person ${i}` } }));
+    const ops = Array.from({ length: 50 }, (_, i) => ({
+      op: "put",
+      uid: `p${i}`,
+      contact: { displayName: `Person ${i}` },
+    }));
     await a.http().post("/api/books/gab/batch").set(auth).send({ ops }).expect(200);
     // B reads first, so its cache holds the book before A's next write.
-    assert.equal((await b.http().get("/api/books/gab/changes?limit=1000").set(auth).expect(200)).body.changes.length, 50);
+    assert.equal(
+      (await b.http().get("/api/books/gab/changes?limit=1000").set(auth).expect(200)).body.changes.length,
+      50,
+    );
 
     await a.http().put("/api/books/gab/contacts/late").set(auth).send({ displayName: "Jürgen Latecomer" }).expect(201);
     const feed = await b.http().get("/api/books/gab/changes?limit=1000").set(auth).expect(200);
-    assert.ok(feed.body.changes.some((c: Change) => c.uid === "late"), "the change feed on B shows A's write");
+    assert.ok(
+      feed.body.changes.some((c: Change) => c.uid === "late"),
+      "the change feed on B shows A's write",
+    );
     const list = await b.http().get("/api/books/gab/contacts?limit=1000").set(auth).expect(200);
-    assert.ok(list.body.contacts.some((c: { uid: string }) => c.uid === "late"), "the listing on B shows A's write");
+    assert.ok(
+      list.body.contacts.some((c: { uid: string }) => c.uid === "late"),
+      "the listing on B shows A's write",
+    );
     const found = await b.http().get("/api/books/gab/contacts?q=jurgen").set(auth).expect(200);
-    assert.deepEqual(found.body.contacts.map((c: { uid: string }) => c.uid), ["late"]);
+    assert.deepEqual(
+      found.body.contacts.map((c: { uid: string }) => c.uid),
+      ["late"],
+    );
 
     await a.http().delete("/api/books/gab/contacts/late").set(auth).expect(204);
     const after = await b.http().get("/api/books/gab/contacts?q=jurgen").set(auth).expect(200);
@@ -93,10 +120,20 @@ describe("two server instances on one database", function () {
     const writer = createContactStore({ models: db.models, clock: () => new Date() });
     await writer.createBook({ id: book, kind: "pab", name: "Big", owner: "admin" });
     for (let i = 0; i < 3000; i += 500) {
-      await writer.applyWrites(book, Array.from({ length: 500 }, (_, k) => ({ op: "put" as const, uid: `c${i + k}`, contact: person(`c${i + k}`, `Person ${i + k}`) })));
+      await writer.applyWrites(
+        book,
+        Array.from({ length: 500 }, (_, k) => ({
+          op: "put" as const,
+          uid: `c${i + k}`,
+          contact: person(`c${i + k}`, `Person ${i + k}`),
+        })),
+      );
     }
     await writer.settled();
-    await writer.applyWrites(book, [{ op: "put", uid: "c7", contact: person("c7", "Edited") }, { op: "delete", uid: "c8" }]);
+    await writer.applyWrites(book, [
+      { op: "put", uid: "c7", contact: person("c7", "Edited") },
+      { op: "delete", uid: "c8" },
+    ]);
 
     const fresh = createContactStore({ models: db.models, clock: () => new Date() });
     const findById = db.models.ContactDoc.findById;
@@ -160,10 +197,21 @@ describe("two server instances on one database", function () {
     const book = `b${randomUUID().slice(0, 8)}`;
     const store = createContactStore({ models: db.models, clock: () => new Date() });
     await store.createBook({ id: book, kind: "pab", name: "Parts", owner: "admin" });
-    await store.applyWrites(book, Array.from({ length: 6000 }, (_, k) => ({ op: "put" as const, uid: `c${k}`, contact: person(`c${k}`, `Person ${k}`) })));
+    await store.applyWrites(
+      book,
+      Array.from({ length: 6000 }, (_, k) => ({
+        op: "put" as const,
+        uid: `c${k}`,
+        contact: person(`c${k}`, `Person ${k}`),
+      })),
+    );
     await store.settled();
     const partIds = async () =>
-      new Set((await db.models.CheckpointPart.find({ _id: { $regex: `^${book}@` } }, { _id: 1 }).lean()).map((d) => String(d._id)));
+      new Set(
+        (await db.models.CheckpointPart.find({ _id: { $regex: `^${book}@` } }, { _id: 1 }).lean()).map((d) =>
+          String(d._id),
+        ),
+      );
     const before = await partIds();
     assert.ok(before.size >= 3, `${before.size} parts`);
     await store.applyWrites(book, [
@@ -180,10 +228,20 @@ describe("two server instances on one database", function () {
   });
 
   it("drops a deleted book's checkpoints with it", async () => {
-    const owner = await a.deps.accounts.createUser({ username: `o${randomUUID().slice(0, 6)}`, password: "owner-password-1" });
+    const owner = await a.deps.accounts.createUser({
+      username: `o${randomUUID().slice(0, 6)}`,
+      password: "owner-password-1",
+    });
     const book = owner.primaryBook;
     const writer = createContactStore({ models: db.models, clock: () => new Date() });
-    await writer.applyWrites(book, Array.from({ length: 600 }, (_, k) => ({ op: "put" as const, uid: `c${k}`, contact: person(`c${k}`, `Person ${k}`) })));
+    await writer.applyWrites(
+      book,
+      Array.from({ length: 600 }, (_, k) => ({
+        op: "put" as const,
+        uid: `c${k}`,
+        contact: person(`c${k}`, `Person ${k}`),
+      })),
+    );
     await writer.checkpoint(book);
     const parts = () => db.models.CheckpointPart.countDocuments({ _id: { $regex: `^${book}@` } });
     assert.ok((await parts()) > 0);
@@ -197,7 +255,14 @@ describe("two server instances on one database", function () {
     const ids = [`b${randomUUID().slice(0, 8)}`, `b${randomUUID().slice(0, 8)}`];
     for (const id of ids) {
       await store.createBook({ id, kind: "pab", name: "Capped", owner: "admin" });
-      await store.applyWrites(id, Array.from({ length: 100 }, (_, k) => ({ op: "put" as const, uid: `c${k}`, contact: person(`c${k}`, `Person ${k}`) })));
+      await store.applyWrites(
+        id,
+        Array.from({ length: 100 }, (_, k) => ({
+          op: "put" as const,
+          uid: `c${k}`,
+          contact: person(`c${k}`, `Person ${k}`),
+        })),
+      );
     }
     for (const id of [...ids, ...ids]) {
       assert.equal((await fullRead(store, id)).length, 100);
@@ -224,9 +289,13 @@ describe("two server instances on one database", function () {
       for (const r of await writer.applyWrites(book, ops)) if (r.etag) acked.set(r.uid, r.etag);
     }
     for (let run = 0; run < 2; run++) {
-      const child = spawn(process.execPath, ["--import", "tsx", "test/support/checkpoint-loop.ts", await testDatabaseUri(), db.connection.name, book], {
-        stdio: ["ignore", "pipe", "inherit"],
-      });
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", "test/support/checkpoint-loop.ts", await testDatabaseUri(), db.connection.name, book],
+        {
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      );
       let started = 0;
       const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
       child.stdout.on("data", (chunk: Buffer) => {
@@ -243,6 +312,7 @@ describe("two server instances on one database", function () {
     const truth = await logTruth(fresh, book);
     const read = etagsOf(await fullRead(fresh, book));
     assert.deepEqual(read, truth, "a full read from the checkpoint agrees with the log");
-    for (const [uid, etag] of acked) assert.equal(read.get(uid), etag, `acknowledged contact ${uid} is read as written`);
+    for (const [uid, etag] of acked)
+      assert.equal(read.get(uid), etag, `acknowledged contact ${uid} is read as written`);
   });
 });

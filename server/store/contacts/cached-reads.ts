@@ -9,7 +9,14 @@ import { toStored } from "./reads";
 export function createCachedReads(leases: Pick<Leases, "published">, cache: ContactCache) {
   /** Valid entries after `after` in log order, up to `limit`, as the log would give them at the
    *  head `head` published when the read began (or a later one the cache is at). */
-  async function fullPage(book: string, head: number, horizon: number, after: number, limit: number, withTombstone: (p: number) => boolean) {
+  async function fullPage(
+    book: string,
+    head: number,
+    horizon: number,
+    after: number,
+    limit: number,
+    withTombstone: (p: number) => boolean,
+  ) {
     const b = await cache.at(book, head, horizon);
     const { versions, cursor, more } = cache.page(b, after, limit, withTombstone);
     return { docs: versions, cursor, more };

@@ -52,11 +52,24 @@ const bytesOf = (data: unknown): Uint8Array =>
   data instanceof Uint8Array ? data : (data as { buffer: Uint8Array }).buffer; // a driver Binary
 
 const encode = (v: Version): Encoded => ({
-  u: v.uid, s: v.seq, e: v.etag, ...(v.deleted ? { d: 1 as const } : {}), t: new Date(v.updatedAt).getTime(), c: v.contact,
-  ...(v.href ? { h: v.href } : {}), ...(v.source ? { o: v.source } : {}),
+  u: v.uid,
+  s: v.seq,
+  e: v.etag,
+  ...(v.deleted ? { d: 1 as const } : {}),
+  t: new Date(v.updatedAt).getTime(),
+  c: v.contact,
+  ...(v.href ? { h: v.href } : {}),
+  ...(v.source ? { o: v.source } : {}),
 });
 const decode = (e: Encoded): Version => ({
-  uid: e.u, seq: e.s, etag: e.e, deleted: e.d === 1, updatedAt: new Date(e.t), contact: e.c, href: e.h ?? null, source: e.o ?? null,
+  uid: e.u,
+  seq: e.s,
+  etag: e.e,
+  deleted: e.d === 1,
+  updatedAt: new Date(e.t),
+  contact: e.c,
+  href: e.h ?? null,
+  source: e.o ?? null,
 });
 
 /** FNV-1a from a given basis, then murmur3's finalizer so the low bits mix too: cheap, and the
@@ -139,7 +152,12 @@ export function createCheckpoints(models: Models) {
   }
 
   async function storeRun(book: string, run: Version[], id: string): Promise<Group> {
-    const parts = await Promise.all(texts(run).map(async (text, k, all) => ({ _id: all.length === 1 ? id : `${id}.${k}`, data: await deflate(text) })));
+    const parts = await Promise.all(
+      texts(run).map(async (text, k, all) => ({
+        _id: all.length === 1 ? id : `${id}.${k}`,
+        data: await deflate(text),
+      })),
+    );
     // Stored already (same id, same content) is fine.
     for (const part of parts) await insertOr(Parts.collection.insertOne(part as never), () => undefined);
     return { id, parts: parts.map((p) => p._id), count: run.length };
@@ -154,7 +172,12 @@ export function createCheckpoints(models: Models) {
    *  are not written again. Returns the newest checkpoint afterwards (ours, or a newer one that
    *  won), or "too-costly" without writing when more than `budget` versions would be written. */
   async function write(
-    book: string, p: number, horizon: number, versions: Version[], known: Checkpoint | null, budget = Infinity,
+    book: string,
+    p: number,
+    horizon: number,
+    versions: Version[],
+    known: Checkpoint | null,
+    budget = Infinity,
   ): Promise<Checkpoint | null | "too-costly"> {
     const reusable = new Map((known?.groups ?? []).map((g) => [g.id, g]));
     const runs = cutIntoRuns(versions).map((run) => ({ run, id: runId(book, run) }));
@@ -165,7 +188,8 @@ export function createCheckpoints(models: Models) {
     const cur = await chain.latest(book);
     if (cur && cur.value.p >= p) return cur.value;
     const mine: Checkpoint = { p, horizon, groups };
-    if (!(await chain.append(book, (cur?.n ?? 0) + 1, mine, dropUnused))) return (await chain.latest(book))?.value ?? null;
+    if (!(await chain.append(book, (cur?.n ?? 0) + 1, mine, dropUnused)))
+      return (await chain.latest(book))?.value ?? null;
     // A reused part may have been dropped by a trim between our decision and our head; now that
     // our head names it, no trim drops it again, so put back any that went.
     for (const { run, id } of runs) {
