@@ -21,7 +21,6 @@ import { deletedRoutes } from "./routes/deleted";
 import { searchRoutes } from "./routes/search";
 import { syncStateRoutes } from "./routes/sync-state";
 
-
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
@@ -30,7 +29,16 @@ export function createApp(deps: AppDeps): Express {
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      deps.logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, user: req.user?._id }, "request");
+      deps.logger.info(
+        {
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+          user: req.user?._id,
+        },
+        "request",
+      );
     });
     next();
   });
@@ -52,12 +60,24 @@ export function createApp(deps: AppDeps): Express {
   app.get("/api/openapi.json", (_req, res) => void res.json(openApiDocument()));
   app.get("/manifest.xml", manifestRoute(deps.config, deps.logger));
   app.get("/api/client-config", (_req, res) => void res.json({ graphClientId: deps.config.graphClientId ?? null }));
-  app.get("/support", (_req, res) => void res.type("text/plain").send("Concord: ask your administrator, or see the README shipped with the server."));
-  if (deps.addinDir) app.use("/", express.static(deps.addinDir, { index: "taskpane.html", setHeaders: setPageHeaders }));
+  app.get(
+    "/support",
+    (_req, res) =>
+      void res.type("text/plain").send("Concord: ask your administrator, or see the README shipped with the server."),
+  );
+  if (deps.addinDir)
+    app.use("/", express.static(deps.addinDir, { index: "taskpane.html", setHeaders: setPageHeaders }));
 
   app.use(authRoutes(deps));
-  app.use("/api", authenticate({ accounts: deps.accounts, secret: deps.jwtSecret, clock: deps.clock, limiter: deps.limiter }));
-  app.get("/api/me", (req, res) => void res.json({ username: req.user!._id, admin: Boolean(req.user!.admin), primaryBook: req.user!.primaryBook }));
+  app.use(
+    "/api",
+    authenticate({ accounts: deps.accounts, secret: deps.jwtSecret, clock: deps.clock, limiter: deps.limiter }),
+  );
+  app.get(
+    "/api/me",
+    (req, res) =>
+      void res.json({ username: req.user!._id, admin: Boolean(req.user!.admin), primaryBook: req.user!.primaryBook }),
+  );
   app.use(adminRoutes(deps));
   app.use(bookRoutes(deps));
   app.use(bookAdminRoutes(deps));

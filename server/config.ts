@@ -18,13 +18,23 @@ const envSchema = z.object({
   QUOTA_BOOKS: z.coerce.number().int().positive().default(50),
   QUOTA_DEVICES: z.coerce.number().int().positive().default(20),
   QUOTA_SYNC_STATE_MIB: z.coerce.number().positive().default(256),
-  ADDIN_BASE_URL: z.string().url().refine((u) => u.startsWith("https://"), "Office loads add-ins over https only").optional(),
+  ADDIN_BASE_URL: z
+    .string()
+    .url()
+    .refine((u) => u.startsWith("https://"), "Office loads add-ins over https only")
+    .optional(),
   // The manifest's <Version>: Office's four-part number; raise it for each add-in release.
-  ADDIN_VERSION: z.string().regex(/^\d{1,5}(\.\d{1,5}){0,3}$/, "use a version such as 1.2.0.0").optional(),
+  ADDIN_VERSION: z
+    .string()
+    .regex(/^\d{1,5}(\.\d{1,5}){0,3}$/, "use a version such as 1.2.0.0")
+    .optional(),
   // Names and addresses for the generated certificate and the Host headers accepted, comma-separated.
   TLS_HOSTNAMES: z.string().optional(),
   // The Entra ID app (client) id the task pane signs in to Microsoft Graph with (nested app authentication).
-  GRAPH_CLIENT_ID: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "use the app's client id, a GUID").optional(),
+  GRAPH_CLIENT_ID: z
+    .string()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "use the app's client id, a GUID")
+    .optional(),
   TRUST_PROXY: z.string().default(""),
   // Largest contact accepted, in bytes of JSON without its photo (413 beyond).
   MAX_CONTACT_BYTES: z.coerce.number().int().min(1024).default(262144),
@@ -71,7 +81,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Bad configuration: ${problems}`);
   }
   const e = parsed.data;
-  if (Boolean(e.TLS_CERT) !== Boolean(e.TLS_KEY)) throw new Error("Bad configuration: set both TLS_CERT and TLS_KEY, or neither");
+  if (Boolean(e.TLS_CERT) !== Boolean(e.TLS_KEY))
+    throw new Error("Bad configuration: set both TLS_CERT and TLS_KEY, or neither");
   return {
     port: e.PORT,
     host: e.HOST,
@@ -87,12 +98,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     quotas: { books: e.QUOTA_BOOKS, devices: e.QUOTA_DEVICES, syncStateBytes: e.QUOTA_SYNC_STATE_MIB * 1024 * 1024 },
     addinBaseUrl: e.ADDIN_BASE_URL,
     addinVersion: e.ADDIN_VERSION,
-    tlsHostnames: e.TLS_HOSTNAMES?.split(",").map((n) => n.trim()).filter(Boolean),
+    tlsHostnames: e.TLS_HOSTNAMES?.split(",")
+      .map((n) => n.trim())
+      .filter(Boolean),
     graphClientId: e.GRAPH_CLIENT_ID,
     maxBodyBytes: 16 * 1024 * 1024,
     loginAttemptsPerWindow: 10,
     loginWindowMs: 5 * 60_000,
-    trustProxy: e.TRUST_PROXY.split(",").map((p) => p.trim()).filter(Boolean),
+    trustProxy: e.TRUST_PROXY.split(",")
+      .map((p) => p.trim())
+      .filter(Boolean),
     loginChecksPer10s: 10,
     maxContactBytes: e.MAX_CONTACT_BYTES,
     cacheMaxContacts: e.CACHE_MAX_CONTACTS,

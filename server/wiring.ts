@@ -10,7 +10,14 @@ import { createLoginLimiter } from "./auth/login-limiter";
 import { createLoginAttempts } from "./store/login-attempts";
 import { jwtSecret } from "./store/settings";
 
-export async function wire(opts: { config: Config; models: Models; connection: Connection; clock?: () => Date; logger?: Logger; addinDir?: string }): Promise<AppDeps> {
+export async function wire(opts: {
+  config: Config;
+  models: Models;
+  connection: Connection;
+  clock?: () => Date;
+  logger?: Logger;
+  addinDir?: string;
+}): Promise<AppDeps> {
   const clock = opts.clock ?? (() => new Date());
   const logger = opts.logger ?? pino({ level: opts.config.logLevel });
   const store = await createDatabaseStore(
@@ -36,9 +43,15 @@ export async function wire(opts: { config: Config; models: Models; connection: C
     photos,
     syncStates,
     pairClaims,
-    limiter: createLoginLimiter(createLoginAttempts(opts.models), clock, opts.config.loginAttemptsPerWindow, opts.config.loginWindowMs, {
-      globalPerWindow: opts.config.loginChecksPer10s,
-    }),
+    limiter: createLoginLimiter(
+      createLoginAttempts(opts.models),
+      clock,
+      opts.config.loginAttemptsPerWindow,
+      opts.config.loginWindowMs,
+      {
+        globalPerWindow: opts.config.loginChecksPer10s,
+      },
+    ),
     clock,
     logger,
     jwtSecret: await jwtSecret(opts.models, opts.config.jwtSecret, opts.config.dataDir),

@@ -14,7 +14,12 @@ declare module "express-serve-static-core" {
 
 /** The signed-in user as routes see it: `_id` is the user name. */
 export type SignedIn = Omit<SessionUser, "username"> & { _id: string };
-type Deps = { accounts: Pick<Accounts, "sessionUser">; secret: string; clock: () => Date; limiter: ReturnType<typeof createLoginLimiter> };
+type Deps = {
+  accounts: Pick<Accounts, "sessionUser">;
+  secret: string;
+  clock: () => Date;
+  limiter: ReturnType<typeof createLoginLimiter>;
+};
 
 async function signInUser(deps: Deps, username: string): Promise<SignedIn | null> {
   const user = await deps.accounts.sessionUser(username);
@@ -36,7 +41,12 @@ async function checkAndCount(deps: Deps, username: string, password: string, add
 }
 
 /** The user for a username and password; one answer for wrong user and wrong password alike. */
-export async function verifyCredentials(deps: Deps, username: string, password: string, address: string): Promise<SignedIn> {
+export async function verifyCredentials(
+  deps: Deps,
+  username: string,
+  password: string,
+  address: string,
+): Promise<SignedIn> {
   // A user or address out of attempts stays locked even for cached credentials: otherwise a
   // cache hit would tell a guesser, at no cost, which guess was right.
   await deps.limiter.check(username, address);
@@ -88,5 +98,6 @@ export function authenticate(deps: Deps): RequestHandler {
 }
 
 export function requireAdmin(): RequestHandler {
-  return (req, _res, next) => next(req.user?.admin ? undefined : new HttpError(403, "forbidden", "Only an administrator can do this"));
+  return (req, _res, next) =>
+    next(req.user?.admin ? undefined : new HttpError(403, "forbidden", "Only an administrator can do this"));
 }

@@ -17,7 +17,13 @@ const GLOBAL_WINDOW_MS = 10_000;
 /** perAddress: failed attempts per address and window; globalPerWindow: password checks per 10 s, all callers. */
 export type LimiterOptions = { perAddress?: number; globalPerWindow?: number };
 
-export function createLoginLimiter(attempts: LoginAttempts, clock: () => Date, limit: number, windowMs: number, options: LimiterOptions = {}) {
+export function createLoginLimiter(
+  attempts: LoginAttempts,
+  clock: () => Date,
+  limit: number,
+  windowMs: number,
+  options: LimiterOptions = {},
+) {
   const perAddress = options.perAddress ?? limit * 2;
   const globalPerWindow = options.globalPerWindow ?? 10;
   const windowOf = () => Math.floor(clock().getTime() / windowMs);
@@ -32,7 +38,9 @@ export function createLoginLimiter(attempts: LoginAttempts, clock: () => Date, l
 
   function tooMany(endsAtMs: number) {
     const retryAfterSeconds = Math.max(1, Math.ceil((endsAtMs - clock().getTime()) / 1000));
-    return new HttpError(429, "too-many-attempts", "Too many failed sign-ins; wait and try again", { retryAfterSeconds });
+    return new HttpError(429, "too-many-attempts", "Too many failed sign-ins; wait and try again", {
+      retryAfterSeconds,
+    });
   }
 
   const globalKey = () => `global@${Math.floor(clock().getTime() / GLOBAL_WINDOW_MS)}`;

@@ -100,12 +100,24 @@ const chainVersionSchema = new Schema(
   options,
 );
 /** Up to 4 MiB of a sync state's text, under `${key}@${sha256 of the text}`. */
-const syncStatePartSchema = new Schema({ _id: { type: String, required: true }, text: { type: String, required: true } }, options);
+const syncStatePartSchema = new Schema(
+  { _id: { type: String, required: true }, text: { type: String, required: true } },
+  options,
+);
 /** Part of a book's checkpoint (store/contacts/checkpoints.ts): deflated JSON of up to a few thousand contact versions. */
-const checkpointPartSchema = new Schema({ _id: { type: String, required: true }, data: { type: Buffer, required: true } }, options);
-const chainHintSchema = new Schema({ _id: { type: String, required: true }, n: { type: Number, required: true } }, options);
+const checkpointPartSchema = new Schema(
+  { _id: { type: String, required: true }, data: { type: Buffer, required: true } },
+  options,
+);
+const chainHintSchema = new Schema(
+  { _id: { type: String, required: true }, n: { type: Number, required: true } },
+  options,
+);
 
-const settingSchema = new Schema({ _id: { type: String, required: true }, value: { type: String, required: true } }, options);
+const settingSchema = new Schema(
+  { _id: { type: String, required: true }, value: { type: String, required: true } },
+  options,
+);
 
 const loginAttemptSchema = new Schema(
   {
@@ -166,7 +178,10 @@ export function defineModels(connection: Connection) {
 
 export type Models = ReturnType<typeof defineModels>;
 
-export async function connectDatabase(uri: string, dbName = "concord"): Promise<{ connection: Connection; models: Models }> {
+export async function connectDatabase(
+  uri: string,
+  dbName = "concord",
+): Promise<{ connection: Connection; models: Models }> {
   const connection = mongoose.createConnection(uri, { dbName, autoIndex: false, serverSelectionTimeoutMS: 15_000 });
   await connection.asPromise();
   const models = defineModels(connection);

@@ -26,10 +26,15 @@ export function adminRoutes({ accounts, audit }: AppDeps): Router {
   const router = Router();
   router.use("/api/admin", requireAdmin());
 
-  router.get("/api/admin/users", handle(async (_req, res) => void res.json({ users: await accounts.listUsers() })));
+  router.get(
+    "/api/admin/users",
+    handle(async (_req, res) => void res.json({ users: await accounts.listUsers() })),
+  );
   router.post(
     "/api/admin/users",
-    handle(async (req, res) => void res.status(201).json(await accounts.createUser(parseOr400(newUserSchema, req.body)))),
+    handle(
+      async (req, res) => void res.status(201).json(await accounts.createUser(parseOr400(newUserSchema, req.body))),
+    ),
   );
   router.patch(
     "/api/admin/users/:username",
@@ -53,14 +58,22 @@ export function adminRoutes({ accounts, audit }: AppDeps): Router {
     handle(async (req, res) => void res.json(await audit.list(parseOr400(auditQuerySchema, req.query, "query")))),
   );
 
-  router.get("/api/admin/lists", handle(async (_req, res) => void res.json({ lists: await accounts.listLists() })));
+  router.get(
+    "/api/admin/lists",
+    handle(async (_req, res) => void res.json({ lists: await accounts.listLists() })),
+  );
   router.post(
     "/api/admin/lists",
-    handle(async (req, res) => void res.status(201).json(await accounts.createList(parseOr400(newListSchema, req.body)))),
+    handle(
+      async (req, res) => void res.status(201).json(await accounts.createList(parseOr400(newListSchema, req.body))),
+    ),
   );
   router.patch(
     "/api/admin/lists/:address",
-    handle(async (req, res) => void res.json(await accounts.updateList(req.params.address, parseOr400(listPatchSchema, req.body)))),
+    handle(
+      async (req, res) =>
+        void res.json(await accounts.updateList(req.params.address, parseOr400(listPatchSchema, req.body))),
+    ),
   );
   router.delete(
     "/api/admin/lists/:address",

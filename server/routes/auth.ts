@@ -13,7 +13,13 @@ export function authRoutes(deps: AppDeps): Router {
     handle(async (req, res) => {
       const { username, password } = parseOr400(loginSchema, req.body);
       const user = await verifyCredentials({ ...deps, secret: deps.jwtSecret }, username, password, req.ip ?? "");
-      const { token, expiresAt } = issueToken(deps.jwtSecret, user._id, user.tokenVersion ?? 0, deps.config.tokenTtlSeconds, deps.clock());
+      const { token, expiresAt } = issueToken(
+        deps.jwtSecret,
+        user._id,
+        user.tokenVersion ?? 0,
+        deps.config.tokenTtlSeconds,
+        deps.clock(),
+      );
       res.json({ token, expiresAt, user: await deps.accounts.findUser(user._id) });
     }),
   );

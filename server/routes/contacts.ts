@@ -24,11 +24,19 @@ import { StoreError, storeError } from "../store/errors";
 import { isSearch, searchBook } from "./search";
 
 const VCARD_TYPES = ["text/vcard", "text/x-vcard"];
-const SAFE_IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff", "image/heic", "image/heif"]);
+const SAFE_IMAGE_TYPES = new Set([
+  "image/jpeg",
+  "image/png",
+  "image/gif",
+  "image/webp",
+  "image/bmp",
+  "image/tiff",
+  "image/heic",
+  "image/heif",
+]);
 // An Accept range with parameters only matches an offer with the same parameters
 // (RFC 9110 §12.5.1), so the versioned forms are offered as well.
 const OFFERED_TYPES = ["application/json", ...VCARD_TYPES, "text/vcard;version=3.0", "text/vcard;version=4.0"];
-
 
 export function contactRoutes(deps: AppDeps): Router {
   const { access, store, photos } = deps;
@@ -43,7 +51,10 @@ export function contactRoutes(deps: AppDeps): Router {
       const book = await access.visibleBook(req.user!, req.params.book);
       const { limit, cursor } = parseOr400(pageQuerySchema, req.query, "query");
       const page = await store.listContacts(book.id, cursor, limit);
-      res.json({ contacts: page.contacts.map(({ uid, etag, contact }) => ({ uid, etag, contact })), cursor: page.cursor });
+      res.json({
+        contacts: page.contacts.map(({ uid, etag, contact }) => ({ uid, etag, contact })),
+        cursor: page.cursor,
+      });
     }),
   );
 
@@ -90,7 +101,13 @@ export function contactRoutes(deps: AppDeps): Router {
       const { contact, photo } = photos.takeInline(body);
       const ifMatch = etagOf(req.get("if-match"));
       const ifNoneMatch = etagOf(req.get("if-none-match")) === "*";
-      const op: WriteOp = { op: "put", uid, contact, ifNoneMatch, ifMatch: ifMatch === "*" ? await currentEtag(book.id, uid) : ifMatch };
+      const op: WriteOp = {
+        op: "put",
+        uid,
+        contact,
+        ifNoneMatch,
+        ifMatch: ifMatch === "*" ? await currentEtag(book.id, uid) : ifMatch,
+      };
       const [result] = await store.applyWrites(book.id, [op], { context: writeContextOf(req) });
       if (photo && stored(result)) await photos.save([photo]);
       respondToWrite(res, result, { created: 201, updated: 200, unchanged: 200 });
@@ -136,7 +153,9 @@ export function contactRoutes(deps: AppDeps): Router {
       // Retry-safe: a put whose content is stored already answers unchanged, whatever its ifMatch.
       const prepared = await Promise.all(ops.map((op, i) => prepareOp(op, i)));
       const valid = prepared.filter((p): p is WriteOp => !("status" in p));
-      const results = valid.length ? await store.applyWrites(book.id, valid, { retrySafe: true, context: writeContextOf(req) }) : [];
+      const results = valid.length
+        ? await store.applyWrites(book.id, valid, { retrySafe: true, context: writeContextOf(req) })
+        : [];
       // Only a write that succeeded stores its photo (an "unchanged" retry stores it again, harmlessly).
       await photos.save(valid.flatMap((op, k) => (stored(results[k]) ? (pendingPhotos.get(op) ?? []) : [])));
       const applied = new Map(results.map((r, k) => [valid[k], r]));
@@ -147,11 +166,15 @@ export function contactRoutes(deps: AppDeps): Router {
   const pendingPhotos = new WeakMap<WriteOp, PendingPhoto[]>();
 
   /** One bad op becomes that op's error result; the others go on. */
-  async function prepareOp(op: { op: "put" | "delete"; uid: string; ifMatch?: string; contact?: unknown }, i: number): Promise<WriteOp | OpResult> {
+  async function prepareOp(
+    op: { op: "put" | "delete"; uid: string; ifMatch?: string; contact?: unknown },
+    i: number,
+  ): Promise<WriteOp | OpResult> {
     if (op.op === "delete") return { op: "delete", uid: op.uid, ifMatch: op.ifMatch };
     try {
       const body = parseOr400(contactBodySchema, op.contact, `ops.${i}.contact`);
-      if (body.uid !== undefined && body.uid !== op.uid) throw badRequest(`ops.${i}.contact.uid differs from ops.${i}.uid`);
+      if (body.uid !== undefined && body.uid !== op.uid)
+        throw badRequest(`ops.${i}.contact.uid differs from ops.${i}.uid`);
       checkContactSize({ ...body, uid: op.uid }, deps.config.maxContactBytes);
       const { contact, photo } = photos.takeInline({ ...body, uid: op.uid }, `ops.${i}.contact.photo`);
       const put: WriteOp = { op: "put", uid: op.uid, contact, ifMatch: op.ifMatch };
@@ -185,15 +208,20 @@ function contactFromBody(req: Request, uid: string): Contact {
     try {
       parsed = parseVCard(new Uint8Array(req.body), { uidFallback: uid });
     } catch (err) {
-      if (err instanceof VCardError) throw badRequest(`Invalid vCard at line ${err.line}: ${err.message}`, [{ field: `line ${err.line}`, message: err.message }]);
+      if (err instanceof VCardError)
+        throw badRequest(`Invalid vCard at line ${err.line}: ${err.message}`, [
+          { field: `line ${err.line}`, message: err.message },
+        ]);
       throw err;
     }
-    if (parsed.uid !== uid) throw badRequest(`The vCard's UID (${parsed.uid}) differs from the uid in the URL (${uid})`);
+    if (parsed.uid !== uid)
+      throw badRequest(`The vCard's UID (${parsed.uid}) differs from the uid in the URL (${uid})`);
     return parsed;
   }
   if (!req.is("application/json")) throw badRequest("Send the contact as application/json or text/vcard");
   const body = parseOr400(contactBodySchema, req.body);
-  if (body.uid !== undefined && body.uid !== uid) throw badRequest(`body.uid (${body.uid}) differs from the uid in the URL (${uid})`);
+  if (body.uid !== undefined && body.uid !== uid)
+    throw badRequest(`body.uid (${body.uid}) differs from the uid in the URL (${uid})`);
   return { ...body, uid };
 }
 
@@ -203,7 +231,14 @@ function sendVCard(req: Request, res: Response, contact: Contact) {
   res.type(`text/vcard; charset=utf-8${version === "4.0" ? "; version=4.0" : ""}`).send(emitVCard(contact, version));
 }
 
-const publicResult = ({ missing: _missing, busy: _busy, kind: _kind, details: _details, fields: _fields, ...r }: OpResult) => r;
+const publicResult = ({
+  missing: _missing,
+  busy: _busy,
+  kind: _kind,
+  details: _details,
+  fields: _fields,
+  ...r
+}: OpResult) => r;
 
 /** The write landed, now or by an earlier try: its photo belongs in the store. */
 const stored = (r: OpResult | undefined) => r !== undefined && ["created", "updated", "unchanged"].includes(r.status);

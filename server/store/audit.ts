@@ -9,14 +9,20 @@ import { storeError } from "./errors";
 let counter = 0;
 const entryId = (at: string) => `${at}-${String(++counter).padStart(12, "0")}${randomBytes(6).toString("base64url")}`;
 const toEntry = (d: AuditEntryDoc & { _id: string }): AuditEntry => ({
-  at: new Date(d.at).toISOString(), user: d.user, surface: d.surface as AuditEntry["surface"], book: d.book, uid: d.uid,
-  op: d.op as AuditEntry["op"], fields: [...(d.fields ?? [])],
+  at: new Date(d.at).toISOString(),
+  user: d.user,
+  surface: d.surface as AuditEntry["surface"],
+  book: d.book,
+  uid: d.uid,
+  op: d.op as AuditEntry["op"],
+  fields: [...(d.fields ?? [])],
 });
 
 function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
   const id = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!/^\d{4}-\d\d-\d\dT[\d:.]+Z-[\w-]+$/.test(id)) throw storeError("invalid", "The cursor is not one this listing handed out");
+  if (!/^\d{4}-\d\d-\d\dT[\d:.]+Z-[\w-]+$/.test(id))
+    throw storeError("invalid", "The cursor is not one this listing handed out");
   return id;
 }
 
@@ -24,13 +30,19 @@ function decodeCursor(cursor: string | undefined): string | undefined {
 export function pageAudit(rows: { id: string; entry: AuditEntry }[], q: AuditQuery) {
   const before = decodeCursor(q.cursor);
   const kept = rows
-    .filter(({ id, entry: e }) => (!before || id < before) && (!q.book || e.book === q.book) && (!q.user || e.user === q.user))
+    .filter(
+      ({ id, entry: e }) =>
+        (!before || id < before) && (!q.book || e.book === q.book) && (!q.user || e.user === q.user),
+    )
     .filter(({ entry: e }) => (!q.surface || e.surface === q.surface) && (!q.since || e.at >= q.since.toISOString()))
     .filter(({ entry: e }) => !q.until || e.at < q.until.toISOString())
     .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   const page = kept.slice(0, q.limit);
   const last = page[page.length - 1];
-  return { entries: page.map((r) => r.entry), cursor: kept.length > q.limit ? Buffer.from(last.id).toString("base64url") : null };
+  return {
+    entries: page.map((r) => r.entry),
+    cursor: kept.length > q.limit ? Buffer.from(last.id).toString("base64url") : null,
+  };
 }
 
 export function createAudit(models: Models): Audit {
@@ -49,7 +61,10 @@ export function createAudit(models: Models): Audit {
       if (q.until) range.$lt = q.until.toISOString();
       const filter = Object.keys(range).length ? { _id: range } : {};
       const docs = await Log.find(filter).lean<(AuditEntryDoc & { _id: string })[]>();
-      return pageAudit(docs.map((d) => ({ id: d._id, entry: toEntry(d) })), q);
+      return pageAudit(
+        docs.map((d) => ({ id: d._id, entry: toEntry(d) })),
+        q,
+      );
     },
     async purge(before) {
       const { deletedCount } = await Log.deleteMany({ _id: { $lt: before.toISOString() } });
@@ -61,7 +76,8 @@ export function createAudit(models: Models): Audit {
 export function createMemoryAudit(): Audit {
   const rows: { id: string; entry: AuditEntry }[] = [];
   return {
-    record: async (entries) => void rows.push(...entries.map((entry) => ({ id: entryId(entry.at), entry: { ...entry } }))),
+    record: async (entries) =>
+      void rows.push(...entries.map((entry) => ({ id: entryId(entry.at), entry: { ...entry } }))),
     list: async (q) => pageAudit(rows, q),
     purge: async (before) => {
       const keep = rows.filter((r) => r.id >= before.toISOString());
@@ -77,7 +93,12 @@ const OPS = { created: "create", updated: "update", deleted: "delete" } as const
 /** The contact store with every write that names its context recorded in the audit log, after
  *  the write and without waiting for it: a failed record is reported to `onError`, never to the
  *  writer. `settled()` waits for records under way (tests, and a listing that must see them). */
-export function withAudit<S extends ContactStore>(contacts: S, audit: Audit, clock: () => Date, onError: (err: unknown) => void) {
+export function withAudit<S extends ContactStore>(
+  contacts: S,
+  audit: Audit,
+  clock: () => Date,
+  onError: (err: unknown) => void,
+) {
   const pending = new Set<Promise<void>>();
   async function applyWrites(book: string, ops: WriteOp[], options: WriteOptions = {}): Promise<OpResult[]> {
     const results = await contacts.applyWrites(book, ops, options);

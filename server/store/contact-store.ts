@@ -79,7 +79,12 @@
 //   written, never to the size of the book. (Purging tombstones scans: it is
 //   maintenance, not a request.)
 import { createContactCache, versionOf, type ContactCache } from "./contact-cache";
-import type { ContactMaintenance, ContactRecovery, ContactSearch, ContactStore as ContactStoreContract } from "./contract";
+import type {
+  ContactMaintenance,
+  ContactRecovery,
+  ContactSearch,
+  ContactStore as ContactStoreContract,
+} from "./contract";
 import { createCachedReads } from "./contacts/cached-reads";
 import { createCheckpoints } from "./contacts/checkpoints";
 import { createRecovery } from "./contacts/recovery";
@@ -109,17 +114,23 @@ export type DatabaseContactStore = ContactStore & {
   cache: Pick<ContactCache, "size">;
 };
 
-type Deps = Omit<StoreContext, "hooks"> & Partial<Pick<StoreContext, "hooks">> & {
-  cacheMaxContacts?: number;
-  onError?: (err: unknown) => void;
-};
+type Deps = Omit<StoreContext, "hooks"> &
+  Partial<Pick<StoreContext, "hooks">> & {
+    cacheMaxContacts?: number;
+    onError?: (err: unknown) => void;
+  };
 
 export function createContactStore(deps: Deps): DatabaseContactStore {
   const { cacheMaxContacts = DEFAULT_CACHE_MAX_CONTACTS, onError, ...context } = deps;
   const ctx: StoreContext = { ...context, hooks: deps.hooks ?? {} };
   const log = createLog(ctx);
   const leases = createLeases(ctx, log);
-  const cache = createContactCache({ log, checkpoints: createCheckpoints(ctx.models), maxVersions: cacheMaxContacts, onError });
+  const cache = createContactCache({
+    log,
+    checkpoints: createCheckpoints(ctx.models),
+    maxVersions: cacheMaxContacts,
+    onError,
+  });
   const onPublished = (book: string, from: number, head: number, docs: Parameters<typeof versionOf>[0][]) => {
     try {
       cache.published(book, from, head, docs.map(versionOf));

@@ -69,11 +69,28 @@ export interface BookStore {
  *  that source (an LDAP import); a put creates the contact owned by it, and a write to a
  *  contact a source owns by anyone else is refused (`owned-by-source`). */
 export type WriteOp =
-  | { op: "put"; uid: string; contact: Contact; ifMatch?: string; ifNoneMatch?: boolean; href?: string; source?: string }
+  | {
+      op: "put";
+      uid: string;
+      contact: Contact;
+      ifMatch?: string;
+      ifNoneMatch?: boolean;
+      href?: string;
+      source?: string;
+    }
   | { op: "delete"; uid: string; ifMatch?: string; source?: string };
 
 /** Where a write came from: each surface names itself (the add-in by `X-Concord-Client`). */
-export const SURFACES = ["rest", "outlook-addin", "web", "import", "ldap-import", "carddav", "syncml", "admin-cli"] as const;
+export const SURFACES = [
+  "rest",
+  "outlook-addin",
+  "web",
+  "import",
+  "ldap-import",
+  "carddav",
+  "syncml",
+  "admin-cli",
+] as const;
 export type Surface = (typeof SURFACES)[number];
 /** Who writes, through which surface: the audit log records it, and a deletion remembers who made it. */
 export type WriteContext = { user: string; surface: Surface };
@@ -99,9 +116,23 @@ export type OpResult = {
 };
 
 /** A live contact. `seq` orders versions within a book (higher is newer). */
-export type StoredContact = { uid: string; etag: string; seq: number; contact: Contact; href?: string; source?: string };
+export type StoredContact = {
+  uid: string;
+  etag: string;
+  seq: number;
+  contact: Contact;
+  href?: string;
+  source?: string;
+};
 /** One entry of a change feed or lookup: a live version, or a tombstone (`deleted`, no contact). */
-export type Change = { uid: string; etag: string; deleted: boolean; modifiedAt: string; contact?: Contact; href?: string };
+export type Change = {
+  uid: string;
+  etag: string;
+  deleted: boolean;
+  modifiedAt: string;
+  contact?: Contact;
+  href?: string;
+};
 export type ChangePage = { changes: Change[]; token: string; more: boolean };
 export type ContactPage = { contacts: StoredContact[]; cursor: string | null };
 
@@ -164,7 +195,11 @@ export type DeletedItem = { uid: string; displayName: string; deletedAt: string;
 export interface ContactRecovery {
   /** Tombstones still kept, newest deletion first, paged by an opaque cursor (null: no more).
    *  Maintenance-grade: it may scan the book's contacts. */
-  deletedItems(book: string, limit: number, cursor?: string): Promise<{ deleted: DeletedItem[]; cursor: string | null }>;
+  deletedItems(
+    book: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ deleted: DeletedItem[]; cursor: string | null }>;
   /** The deleted version of a uid. not-found when no tombstone with content is kept; conflict when
    *  the uid was created again since (it is live). */
   deletedVersion(book: string, uid: string): Promise<Contact>;
@@ -176,7 +211,11 @@ export type PublicUser = z.infer<typeof userSchema>;
 
 /** What sign-in and token checks need of a user; never sent to a client. */
 export type SessionUser = {
-  username: string; admin: boolean; disabled: boolean; passwordHash: string; primaryBook: string;
+  username: string;
+  admin: boolean;
+  disabled: boolean;
+  passwordHash: string;
+  primaryBook: string;
   /** Bumped by a password change or a disable: tokens carrying an older version are refused. */
   tokenVersion: number;
 };
@@ -238,7 +277,13 @@ export interface SyncStates {
 export interface PairClaims {
   /** Claims (or renews) the pair for `seconds`; conflict with details {claim: "pair", until} when
    *  another holder's claim is live; busy when the claim keeps changing. */
-  claim(username: string, device: string, pair: string, holder: string, seconds: number): Promise<{ holder: string; until: Date }>;
+  claim(
+    username: string,
+    device: string,
+    pair: string,
+    holder: string,
+    seconds: number,
+  ): Promise<{ holder: string; until: Date }>;
   /** Ends the holder's claim; anyone else's claim (or none) is left as it is. */
   release(username: string, device: string, pair: string, holder: string): Promise<void>;
 }
@@ -270,9 +315,23 @@ export interface Photos {
 /** Who changed what, for administrators (the audit work, implemented after this contract).
  *  Recording never fails a write: a lost audit entry is logged, the write stands. */
 export type AuditOp = "create" | "update" | "delete" | "restore";
-export type AuditEntry = { at: string; user: string; surface: Surface; book: string; uid: string; op: AuditOp; fields: string[] };
+export type AuditEntry = {
+  at: string;
+  user: string;
+  surface: Surface;
+  book: string;
+  uid: string;
+  op: AuditOp;
+  fields: string[];
+};
 export type AuditQuery = {
-  book?: string; user?: string; surface?: Surface; since?: Date; until?: Date; limit: number; cursor?: string;
+  book?: string;
+  user?: string;
+  surface?: Surface;
+  since?: Date;
+  until?: Date;
+  limit: number;
+  cursor?: string;
 };
 
 /** Every contact write with a WriteContext, recorded after the write. Recording never fails a

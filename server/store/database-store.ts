@@ -23,7 +23,12 @@ export async function createDatabaseStore(
   quotas: QuotaLimits = DEFAULT_QUOTAS,
   cache: DatabaseStoreOptions = {},
 ): Promise<Store> {
-  const { contacts, audit } = withAudit(createContactStore({ models, clock, hooks, ...cache }), createAudit(models), clock, onAuditError);
+  const { contacts, audit } = withAudit(
+    createContactStore({ models, clock, hooks, ...cache }),
+    createAudit(models),
+    clock,
+    onAuditError,
+  );
   const books = createBooks(models, contacts);
   const accounts = createAccounts(models, contacts, books, clock);
   await books.ensureSystemBooks();

@@ -13,7 +13,9 @@ export function takeInline(contact: Contact, field = "contact.photo"): { contact
   const photo = contact.photo;
   if (!photo?.data) return { contact };
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(photo.data.replace(/\s+/g, ""))) {
-    throw storeError("invalid", `${field}.data is not base64`, { fields: [{ field: `${field}.data`, message: "not base64" }] });
+    throw storeError("invalid", `${field}.data is not base64`, {
+      fields: [{ field: `${field}.data`, message: "not base64" }],
+    });
   }
   const bytes = Buffer.from(photo.data, "base64");
   const hash = createHash("sha256").update(bytes).digest("hex");
@@ -25,18 +27,24 @@ export function createPhotos(models: Models, clock: () => Date): Photos {
   async function save(photos: PendingPhoto[]) {
     for (const { hash, bytes } of photos) {
       // mediaType stays for documents of older versions; the contact's own is the one served.
-      const doc = { mediaType: "application/octet-stream", data: bytes, storedAt: clock() };
-      await Photo.updateOne({ _id: hash }, { $setOnInsert: doc }, { upsert: true }).catch((err) => {
-        if (!isDuplicateKey(err)) throw err; // the same photo stored by a racing request
-      });
+      // storedAt moves on every save, so a collection pass that listed an old orphan spares it once a
+      // new write uses it again (its delete re-checks the time).
+      const doc = { mediaType: "application/octet-stream", data: bytes };
+      await Photo.updateOne({ _id: hash }, { $setOnInsert: doc, $set: { storedAt: clock() } }, { upsert: true }).catch(
+        (err) => {
+          if (!isDuplicateKey(err)) throw err; // the same photo stored by a racing request
+        },
+      );
     }
   }
   async function collect(referenced: Set<string>, before: Date) {
     // The ids only, then one delete by _id each: a filtered delete would scan anyway.
     const all = await Photo.find({}, { _id: 1, storedAt: 1 }).lean<{ _id: string; storedAt?: Date | null }[]>();
     const orphans = all.filter((p) => !referenced.has(p._id) && (!p.storedAt || p.storedAt < before));
-    for (const p of orphans) await Photo.deleteOne({ _id: p._id });
-    return orphans.length;
+    let dropped = 0;
+    for (const p of orphans)
+      dropped += (await Photo.deleteOne({ _id: p._id, storedAt: p.storedAt ?? null })).deletedCount ?? 0;
+    return dropped;
   }
   return {
     takeInline,

@@ -12,7 +12,10 @@ export type { QuotaLimits } from "./contract";
 export const DEFAULT_QUOTAS: QuotaLimits = { books: 50, devices: 20, syncStateBytes: 256 * 1024 * 1024 };
 
 /** Where each user's sync-state usage (state key -> bytes) is kept. */
-export type UsageRecord = { read(user: string): Promise<Record<string, number>>; write(user: string, usage: Record<string, number>): Promise<void> };
+export type UsageRecord = {
+  read(user: string): Promise<Record<string, number>>;
+  write(user: string, usage: Record<string, number>): Promise<void>;
+};
 
 const mib = (bytes: number) => (bytes < 1024 * 1024 ? `${bytes} bytes` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
 
@@ -24,7 +27,10 @@ export function createQuotas(books: Pick<BookStore, "pabs">, limits: QuotaLimits
       if (byAdmin) return;
       const owned = (await books.pabs(owner)).length;
       if (owned >= limits.books) {
-        throw storeError("quota-exceeded", `You have ${owned} address books; the limit is ${limits.books}`, { owned, limit: limits.books });
+        throw storeError("quota-exceeded", `You have ${owned} address books; the limit is ${limits.books}`, {
+          owned,
+          limit: limits.books,
+        });
       }
     },
   };
@@ -44,7 +50,10 @@ export function withSyncStateQuota(states: SyncStates, usage: UsageRecord, limit
       }
       const total = Object.values(used).reduce((a, b) => a + b, 0) - (used[key] ?? 0) + bytes;
       if (total > limits.syncStateBytes) {
-        throw storeError("quota-exceeded", `Your sync states would take ${mib(total)}; the limit is ${mib(limits.syncStateBytes)}`);
+        throw storeError(
+          "quota-exceeded",
+          `Your sync states would take ${mib(total)}; the limit is ${mib(limits.syncStateBytes)}`,
+        );
       }
       const written = await states.put(username, device, pair, json, pre);
       await usage.write(username, { ...(await usage.read(username)), [key]: bytes });

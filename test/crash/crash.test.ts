@@ -29,11 +29,15 @@ function seeded(seed: number) {
 }
 
 const exited = (child: ChildProcess) =>
-  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once("exit", () => r()));
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise<void>((r) => child.once("exit", () => r()));
 
 /** FerretDB as its own process, so the test can kill it too. */
 async function startDatabase(dir: string): Promise<{ uri: string; child: ChildProcess }> {
-  const child = spawn(ensureFerretDbBinary(), ["-dir", dir, "-listen-unix", socketPathFor(dir)], { stdio: ["ignore", "pipe", "ignore"] });
+  const child = spawn(ensureFerretDbBinary(), ["-dir", dir, "-listen-unix", socketPathFor(dir)], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once("line", resolve);
     child.once("exit", (code) => reject(new Error(`FerretDB exited with ${code}`)));
@@ -45,10 +49,22 @@ async function startDatabase(dir: string): Promise<{ uri: string; child: ChildPr
 type Log = { acked: number[]; started: number[]; lines: string[] };
 
 /** Starts the store process and kills it with SIGKILL after `acks` acknowledged batches and `delay` ms. */
-async function runAndKill(uri: string, dbName: string, book: string, writers: number, group: number, acks: number, delay: number) {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/crash/writer.ts", uri, dbName, book, String(writers), String(group)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+async function runAndKill(
+  uri: string,
+  dbName: string,
+  book: string,
+  writers: number,
+  group: number,
+  acks: number,
+  delay: number,
+) {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "test/crash/writer.ts", uri, dbName, book, String(writers), String(group)],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const log: Log = { acked: Array(writers).fill(0), started: Array(writers).fill(0), lines: [] };
   let total = 0;
   await new Promise<void>((resolve, reject) => {
@@ -59,7 +75,9 @@ async function runAndKill(uri: string, dbName: string, book: string, writers: nu
       if (what === "ack") log.acked[Number(w)] = Number(b);
       if (what === "ack" && ++total === acks) setTimeout(resolve, delay);
     });
-    child.once("exit", (code) => reject(new Error(`the store process exited (${code}): ${log.lines.slice(-3).join(" | ")}`)));
+    child.once("exit", (code) =>
+      reject(new Error(`the store process exited (${code}): ${log.lines.slice(-3).join(" | ")}`)),
+    );
   });
   child.kill("SIGKILL");
   await exited(child);
@@ -92,7 +110,9 @@ describe("crash recovery: kill -9 of the store process (and the database) mid-ba
       const random = seeded(plan.seed);
       const dbName = `c${randomUUID().replace(/-/g, "").slice(0, 12)}`;
       const book = "crash-book";
-      const uids = Array.from({ length: plan.writers }, (_, w) => Array.from({ length: plan.group }, (_, i) => crashUid(w, i))).flat();
+      const uids = Array.from({ length: plan.writers }, (_, w) =>
+        Array.from({ length: plan.group }, (_, i) => crashUid(w, i)),
+      ).flat();
 
       let conn = await connectDatabase(db.uri, dbName);
       let store = createContactStore({ models: conn.models, clock: () => new Date() });
@@ -105,7 +125,15 @@ describe("crash recovery: kill -9 of the store process (and the database) mid-ba
       const token = (await readAll(store, book, undefined)).token;
       await conn.connection.close();
 
-      const log = await runAndKill(db.uri, dbName, book, plan.writers, plan.group, 1 + Math.floor(random() * 2), Math.floor(random() * 300));
+      const log = await runAndKill(
+        db.uri,
+        dbName,
+        book,
+        plan.writers,
+        plan.group,
+        1 + Math.floor(random() * 2),
+        Math.floor(random() * 300),
+      );
       if (plan.killDatabase) {
         db.child.kill("SIGKILL");
         await exited(db.child);
@@ -118,7 +146,9 @@ describe("crash recovery: kill -9 of the store process (and the database) mid-ba
         await assertConsistent(store, book, token, log, uids, plan.writers);
         // The first write after the kill: the dead writer's lease is not waited out.
         const began = Date.now();
-        const [first] = await store.applyWrites(book, [{ op: "put", uid: crashUid(0, 0), contact: crashContact(0, 0, 999) }]);
+        const [first] = await store.applyWrites(book, [
+          { op: "put", uid: crashUid(0, 0), contact: crashContact(0, 0, 999) },
+        ]);
         assert.equal(first.status, "updated");
         assert.ok(Date.now() - began < 5_000, `the first write after the kill took ${Date.now() - began} ms`);
         const after = await store.listContacts(book, undefined, 10_000);
@@ -141,7 +171,14 @@ async function readAll(store: ReturnType<typeof createContactStore>, book: strin
   }
 }
 
-async function assertConsistent(store: ReturnType<typeof createContactStore>, book: string, token: string, log: Log, uids: string[], writers: number) {
+async function assertConsistent(
+  store: ReturnType<typeof createContactStore>,
+  book: string,
+  token: string,
+  log: Log,
+  uids: string[],
+  writers: number,
+) {
   const context = `acked ${log.acked} started ${log.started}`;
   const listed: StoredContact[] = [];
   for (let cursor: string | undefined | null; cursor !== null; ) {
@@ -151,7 +188,10 @@ async function assertConsistent(store: ReturnType<typeof createContactStore>, bo
   }
   const full = (await readAll(store, book, undefined)).changes;
   const incremental = (await readAll(store, book, token)).changes;
-  for (const [name, seen] of [["listing", listed], ["full feed", full]] as const) {
+  for (const [name, seen] of [
+    ["listing", listed],
+    ["full feed", full],
+  ] as const) {
     assert.equal(seen.length, uids.length, `${name}: every contact shows (${context})`);
     assert.deepEqual(new Set(seen.map((c) => c.uid)), new Set(uids), `${name}: each uid once (${context})`);
   }
@@ -162,15 +202,28 @@ async function assertConsistent(store: ReturnType<typeof createContactStore>, bo
     const [round] = rounds;
     assert.ok(round === log.acked[w] || round === log.started[w], `writer ${w} shows round ${round} (${context})`);
   }
-  for (const c of full) assert.equal(roundOf(c as { contact?: { displayName?: string } }), finalRound.get(c.uid), `full feed agrees on ${c.uid}`);
+  for (const c of full)
+    assert.equal(
+      roundOf(c as { contact?: { displayName?: string } }),
+      finalRound.get(c.uid),
+      `full feed agrees on ${c.uid}`,
+    );
   const lastDelivered = new Map(incremental.map((c) => [c.uid, c]));
   for (const uid of uids) {
     const last = lastDelivered.get(uid);
     if (finalRound.get(uid) === 0 && !last) continue; // unchanged since the token
     assert.ok(last && !last.deleted, `the incremental feed delivers ${uid} (${context})`);
-    assert.equal(roundOf(last as { contact?: { displayName?: string } }), finalRound.get(uid), `the incremental feed agrees on ${uid}`);
+    assert.equal(
+      roundOf(last as { contact?: { displayName?: string } }),
+      finalRound.get(uid),
+      `the incremental feed agrees on ${uid}`,
+    );
   }
   for (const uid of uids.filter((_, k) => k % 17 === 0)) {
-    assert.equal(roundOf((await store.getContact(book, uid))!), finalRound.get(uid), `get agrees on ${uid} (${context})`);
+    assert.equal(
+      roundOf((await store.getContact(book, uid))!),
+      finalRound.get(uid),
+      `get agrees on ${uid} (${context})`,
+    );
   }
 }

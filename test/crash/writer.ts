@@ -9,7 +9,11 @@ const [uri, dbName, book, writers, group] = process.argv.slice(2);
 
 export const crashUid = (w: number, i: number) => `w${w}-${i}`;
 export const crashContact = (w: number, i: number, b: number) =>
-  contactSchema.parse({ uid: crashUid(w, i), displayName: `${w}:${i}:${b}`, emails: [{ type: "work", address: `c${w}-${i}@x.test` }] });
+  contactSchema.parse({
+    uid: crashUid(w, i),
+    displayName: `${w}:${i}:${b}`,
+    emails: [{ type: "work", address: `c${w}-${i}@x.test` }],
+  });
 
 async function main() {
   const db = await connectDatabase(uri, dbName);
@@ -18,7 +22,11 @@ async function main() {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const writer = async (w: number) => {
     for (let b = 1; ; b++) {
-      const ops = Array.from({ length: size }, (_, i) => ({ op: "put" as const, uid: crashUid(w, i), contact: crashContact(w, i, b) }));
+      const ops = Array.from({ length: size }, (_, i) => ({
+        op: "put" as const,
+        uid: crashUid(w, i),
+        contact: crashContact(w, i, b),
+      }));
       say(`start ${w} ${b}`);
       const results = await store.applyWrites(book, ops, { retrySafe: true });
       const bad = results.find((r) => r.status !== "updated");

@@ -40,7 +40,9 @@ describe("per-user quotas", () => {
   it("refuses sync state past the user's byte limit, counting a replaced state once", async () => {
     const big = JSON.stringify({ pad: "x".repeat(1500) });
     await state("laptop", "p3", big).expect(200);
-    await state("laptop", "p3", big).set("If-Match", (await t.http().get("/api/sync-state/laptop/p3").set(eve.auth)).headers.etag).expect(200);
+    await state("laptop", "p3", big)
+      .set("If-Match", (await t.http().get("/api/sync-state/laptop/p3").set(eve.auth)).headers.etag)
+      .expect(200);
     const res = await state("desktop", "p4", big).expect(413);
     assert.match(res.body.error.message, /would take \d+ bytes; the limit is 2000 bytes/);
     await t.http().get("/api/sync-state/desktop/p4").set(eve.auth).expect(404);

@@ -11,7 +11,5 @@ export function changedFields(before: Contact | null | undefined, after: Contact
   const was = (before ?? {}) as Record<string, unknown>;
   const now = after as Record<string, unknown>;
   keys.delete("uid"); // the contact's identity, not one of its fields
-  return [...keys]
-    .filter((k) => (before ? JSON.stringify(was[k]) !== JSON.stringify(now[k]) : filled(now[k])))
-    .sort();
+  return [...keys].filter((k) => (before ? JSON.stringify(was[k]) !== JSON.stringify(now[k]) : filled(now[k]))).sort();
 }

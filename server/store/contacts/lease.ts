@@ -88,7 +88,16 @@ export function createLeases({ models, clock }: StoreContext, log: Pick<ContactL
       if (free) {
         const base = prior.released ? prior.head : prior.base;
         const until = new Date(now.getTime() + LEASE_MS);
-        const mineNow: Lease = { owner, until, released: false, base, head: base, horizon: prior.horizon, host: HOST, pid: process.pid };
+        const mineNow: Lease = {
+          owner,
+          until,
+          released: false,
+          base,
+          head: base,
+          horizon: prior.horizon,
+          host: HOST,
+          pid: process.pid,
+        };
         mine.add(owner);
         if (await leases.append(book, cur.n + 1, mineNow)) {
           const held: Held = { owner, n: cur.n + 1, head: base, horizon: prior.horizon, until };
@@ -198,7 +207,12 @@ export function createLeases({ models, clock }: StoreContext, log: Pick<ContactL
   /** Raises the horizon while still holding the lease: a token that might miss a deletion must expire. */
   async function raiseHorizon(book: string, lease: Held, horizon: number) {
     const b = beats.get(lease.owner);
-    const value = { ...(b?.value ?? { owner: lease.owner, until: lease.until, released: false }), base: lease.head, head: lease.head, horizon };
+    const value = {
+      ...(b?.value ?? { owner: lease.owner, until: lease.until, released: false }),
+      base: lease.head,
+      head: lease.head,
+      horizon,
+    };
     if (!b) return leases.amend(book, lease.n, value);
     // In the heartbeat's queue: two amends of one version never race.
     b.value = value;

@@ -11,20 +11,28 @@ import type { ContactLog } from "./log";
 import { decodeToken, encodeToken, feedStart, hasExpired, nextToken } from "./tokens";
 
 /** A listing cursor never expires (nothing it skips is purged): one the book never handed out is bad input. */
-export const badCursor = () => storeError("invalid", "The cursor is not one this listing handed out; list again without it");
+export const badCursor = () =>
+  storeError("invalid", "The cursor is not one this listing handed out; list again without it");
 
 export const tokenExpired = () =>
-  storeError("token-expired", "This sync token is unknown or older than the tombstone retention; sync again from the start");
+  storeError(
+    "token-expired",
+    "This sync token is unknown or older than the tombstone retention; sync again from the start",
+  );
 
 /** The record a reader gets: no database fields, and `href`/`source` only when there is one. */
-export function toStored(d: Pick<ContactDoc, "uid" | "etag" | "seq" | "contact"> & { href?: string | null; source?: string | null }): StoredContact {
+export function toStored(
+  d: Pick<ContactDoc, "uid" | "etag" | "seq" | "contact"> & { href?: string | null; source?: string | null },
+): StoredContact {
   const stored: StoredContact = { uid: d.uid, etag: d.etag, seq: d.seq, contact: d.contact as Contact };
   if (d.href) stored.href = d.href;
   if (d.source) stored.source = d.source;
   return stored;
 }
 
-export function toChange(d: Pick<ContactDoc, "uid" | "etag" | "deleted" | "updatedAt" | "contact"> & { href?: string | null }): Change {
+export function toChange(
+  d: Pick<ContactDoc, "uid" | "etag" | "deleted" | "updatedAt" | "contact"> & { href?: string | null },
+): Change {
   const modifiedAt = new Date(d.updatedAt).toISOString();
   const change: Change = { uid: d.uid, etag: d.etag, deleted: Boolean(d.deleted), modifiedAt };
   if (d.href) change.href = d.href;

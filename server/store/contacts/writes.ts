@@ -39,7 +39,19 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog,
     const href = op.href ?? prior?.href ?? null;
     const source = op.source ?? null;
     const contact: Contact | null = op.contact;
-    return { _id: docId(book, op.uid), book, uid: op.uid, seq, etag, deleted: false, deletedAt: null, updatedAt: clock(), contact, href, source };
+    return {
+      _id: docId(book, op.uid),
+      book,
+      uid: op.uid,
+      seq,
+      etag,
+      deleted: false,
+      deletedAt: null,
+      updatedAt: clock(),
+      contact,
+      href,
+      source,
+    };
   }
 
   /** A deleted contact keeps its uid, position, last etag and href, so retried deletes and change
@@ -47,7 +59,20 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog,
   function tombstone(book: string, prior: StoredDoc, seq: number, deletedBy: string | null): StoredDoc {
     const now = clock();
     const { uid, etag, href = null, source = null, contact } = prior;
-    return { _id: docId(book, uid), book, uid, seq, etag, deleted: true, deletedAt: now, updatedAt: now, contact, href, source, deletedBy };
+    return {
+      _id: docId(book, uid),
+      book,
+      uid,
+      seq,
+      etag,
+      deleted: true,
+      deletedAt: now,
+      updatedAt: now,
+      contact,
+      href,
+      source,
+      deletedBy,
+    };
   }
 
   /** Applies each op atomically on its own; one op's failure never blocks another. With `retrySafe`,
@@ -69,7 +94,11 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog,
     return turn;
   }
 
-  async function applyNow(book: string, ops: WriteOp[], { retrySafe = false, context }: WriteOptions = {}): Promise<OpResult[]> {
+  async function applyNow(
+    book: string,
+    ops: WriteOp[],
+    { retrySafe = false, context }: WriteOptions = {},
+  ): Promise<OpResult[]> {
     const results = repeatedUids(ops);
     // The etag is the hash of the normalized content, computed once per op.
     const etags = ops.map((op) => (op.op === "put" ? contentHash(op.contact) : ""));
@@ -98,8 +127,15 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog,
         results[i] = decision.result;
         if (!decision.write) return;
         const p = next++;
-        const doc = op.op === "put" ? newDoc(book, op, p, etags[i], current[k]) : tombstone(book, current[k]!, p, context?.user ?? null);
-        if (context) results[i]!.fields = changedFields(current[k]?.deleted ? null : current[k]?.contact, op.op === "put" ? op.contact : null);
+        const doc =
+          op.op === "put"
+            ? newDoc(book, op, p, etags[i], current[k])
+            : tombstone(book, current[k]!, p, context?.user ?? null);
+        if (context)
+          results[i]!.fields = changedFields(
+            current[k]?.deleted ? null : current[k]?.contact,
+            op.op === "put" ? op.contact : null,
+          );
         writes.push({ i, doc, read: current[k] });
       });
       const { done, failed } = await replaceContacts(book, lease, writes);
@@ -116,10 +152,18 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog,
   async function insertNew(book: string, blind: Blind[], lease: Held): Promise<Landed[]> {
     if (blind.length === 0) return [];
     await leases.assertHeld(book, lease);
-    await log.append(book, blind.map((b) => ({ p: b.p, u: b.op.uid })));
+    await log.append(
+      book,
+      blind.map((b) => ({ p: b.p, u: b.op.uid })),
+    );
     await leases.assertHeld(book, lease, true);
     const docs = blind.map((b) => newDoc(book, b.op, b.p, b.etag));
-    await leases.whilePaused(book, lease, () => hooks.beforeContactWrite?.(book, docs.map((d) => d.uid)));
+    await leases.whilePaused(book, lease, () =>
+      hooks.beforeContactWrite?.(
+        book,
+        docs.map((d) => d.uid),
+      ),
+    );
     const failed = new Set<number>();
     try {
       // The driver straight, as mongoose would re-validate what the Contact schema already checked.
@@ -137,9 +181,17 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog,
   async function replaceContacts(book: string, lease: Held, writes: Planned[]) {
     if (writes.length === 0) return { done: [], failed: [] };
     await leases.assertHeld(book, lease);
-    await log.append(book, writes.map((w) => ({ p: w.doc.seq, u: w.doc.uid })));
+    await log.append(
+      book,
+      writes.map((w) => ({ p: w.doc.seq, u: w.doc.uid })),
+    );
     await leases.assertHeld(book, lease, true);
-    await leases.whilePaused(book, lease, () => hooks.beforeContactWrite?.(book, writes.map((w) => w.doc.uid)));
+    await leases.whilePaused(book, lease, () =>
+      hooks.beforeContactWrite?.(
+        book,
+        writes.map((w) => w.doc.uid),
+      ),
+    );
     // Each document keeps the version it replaces until the head covers it: readers see that one till then.
     const replace = (w: Planned) =>
       Contacts.collection.findOneAndReplace({ _id: w.doc._id } as never, { ...w.doc, prev: asPrev(w.read) } as never, {
@@ -158,11 +210,23 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog,
 
   /** Releases the lease; when another writer took it over while ours ran out, makes what we wrote
    *  safe (see the header): returns the writes that replaced a newer version, which were undone. */
-  async function releaseAndSettle(book: string, lease: Held, head: number, landed: Landed[], clean = false): Promise<Landed[]> {
+  async function releaseAndSettle(
+    book: string,
+    lease: Held,
+    head: number,
+    landed: Landed[],
+    clean = false,
+  ): Promise<Landed[]> {
     const takenOver = landed.length > 0 && (await leases.takenOver(book, lease));
     await leases.release(book, lease, head);
     // Entries past the lease's head are ours alone; a failed op may have landed unseen (not clean).
-    if (clean && !takenOver) onPublished?.(book, lease.head, head, landed.map((w) => w.doc));
+    if (clean && !takenOver)
+      onPublished?.(
+        book,
+        lease.head,
+        head,
+        landed.map((w) => w.doc),
+      );
     if (!takenOver) return [];
     // The taker-over rolled back what it found of ours past the head (crash recovery): those are
     // not written, so not acknowledged. A rolled-back document carries an older position than ours.
@@ -170,7 +234,10 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog,
     const rolledBack = landed.filter((w, k) => (now[k]?.seq ?? -1) < w.doc.seq);
     const clobbered = landed.filter((w) => w.read !== undefined && w.before && w.before.seq !== w.read?.seq);
     const kept = landed.filter((w) => !rolledBack.includes(w));
-    await republish(book, kept.map((w) => ({ seq: w.doc.seq, doc: clobbered.includes(w) ? w.before! : w.doc })));
+    await republish(
+      book,
+      kept.map((w) => ({ seq: w.doc.seq, doc: clobbered.includes(w) ? w.before! : w.doc })),
+    );
     return [...new Set([...clobbered, ...rolledBack])];
   }
 

@@ -4,8 +4,20 @@
 // no lease to take and nothing to repair.
 import { contentHash } from "../../../core/contact/content-hash";
 import type {
-  BookInit, Change, ChangePage, ContactRecovery, WriteOptions, ContactMaintenance, ContactPage, ContactSearch, ContactStore,
-  OpResult, SearchPage, SearchQuery, StoredContact, WriteOp,
+  BookInit,
+  Change,
+  ChangePage,
+  ContactRecovery,
+  WriteOptions,
+  ContactMaintenance,
+  ContactPage,
+  ContactSearch,
+  ContactStore,
+  OpResult,
+  SearchPage,
+  SearchQuery,
+  StoredContact,
+  WriteOp,
 } from "../contract";
 import { changedFields } from "../contacts/changed-fields";
 import { deletedContent, pageDeleted } from "../contacts/recovery";
@@ -52,7 +64,11 @@ export function createMemoryContactStore(
     book.docs.set(doc.uid, { ...doc, seq });
   }
 
-  async function applyWrites(id: string, ops: WriteOp[], { retrySafe = false, context }: WriteOptions = {}): Promise<OpResult[]> {
+  async function applyWrites(
+    id: string,
+    ops: WriteOp[],
+    { retrySafe = false, context }: WriteOptions = {},
+  ): Promise<OpResult[]> {
     const book = bookOf(id);
     const results = repeatedUids(ops);
     return ops.map((op, i) => {
@@ -160,14 +176,33 @@ export function createMemoryContactStore(
   const dropBook = (id: string) => void books.delete(id);
 
   const deletedItems = async (id: string, limit: number, cursor?: string) =>
-    pageDeleted([...bookOf(id).docs.values()].filter((d) => d.deleted), limit, cursor);
+    pageDeleted(
+      [...bookOf(id).docs.values()].filter((d) => d.deleted),
+      limit,
+      cursor,
+    );
   const deletedVersion = async (id: string, uid: string) => deletedContent(bookOf(id).docs.get(uid));
 
   const photoHashes = async () =>
-    new Set([...books.values()].flatMap((b) => [...b.docs.values()].flatMap((d) => (d.contact?.photo?.hash ? [d.contact.photo.hash] : []))));
+    new Set(
+      [...books.values()].flatMap((b) =>
+        [...b.docs.values()].flatMap((d) => (d.contact?.photo?.hash ? [d.contact.photo.hash] : [])),
+      ),
+    );
 
   return {
-    createBook, applyWrites, getContact, lookup, changesSince, listContacts, purgeTombstones, compactLog, dropBook, photoHashes,
-    deletedItems, deletedVersion, search,
+    createBook,
+    applyWrites,
+    getContact,
+    lookup,
+    changesSince,
+    listContacts,
+    purgeTombstones,
+    compactLog,
+    dropBook,
+    photoHashes,
+    deletedItems,
+    deletedVersion,
+    search,
   };
 }

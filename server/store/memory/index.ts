@@ -9,7 +9,10 @@ import { createMemoryContactStore } from "./contacts";
 import { createMemoryPhotos } from "./photos";
 import { createMemoryPairClaims, createMemorySyncStates } from "./sync";
 
-export async function createMemoryStore(clock: () => Date = () => new Date(), quotas: QuotaLimits = DEFAULT_QUOTAS): Promise<Store> {
+export async function createMemoryStore(
+  clock: () => Date = () => new Date(),
+  quotas: QuotaLimits = DEFAULT_QUOTAS,
+): Promise<Store> {
   const { contacts, audit } = withAudit(createMemoryContactStore(clock), createMemoryAudit(), clock, (err) => {
     throw err;
   });

@@ -7,7 +7,7 @@ export function createMemoryPhotos(clock: () => Date = () => new Date()): Photos
   return {
     takeInline,
     save: async (pending) => {
-      for (const p of pending) if (!photos.has(p.hash)) photos.set(p.hash, { bytes: p.bytes, storedAt: clock() });
+      for (const p of pending) photos.set(p.hash, { bytes: photos.get(p.hash)?.bytes ?? p.bytes, storedAt: clock() });
     },
     load: async (hash) => photos.get(hash)?.bytes ?? null,
     collect: async (referenced, before) => {
