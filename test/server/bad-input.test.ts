@@ -237,8 +237,9 @@ describe("REST bad input", () => {
         400,
       );
       assert.match(share.message, /until/);
-      const query = expectError(await t.http().get(`/api/books/${book}/contacts?limit=5&sort=name`).set(me.auth), 400);
-      assert.match(query.message, /sort/);
+      // `sort` is a search parameter now (issue 9); `order` is not one the listing knows.
+      const query = expectError(await t.http().get(`/api/books/${book}/contacts?limit=5&order=name`).set(me.auth), 400);
+      assert.match(query.message, /order/);
     });
 
     it("refuses a __proto__ key rather than letting it reach the contact", async () => {
