@@ -329,7 +329,7 @@ export function App({
                   Preview
                 </Button>
               </div>
-              {settings.intervalMinutes > 0 && <Caption1 data-pin-note>{backgroundSyncNote}</Caption1>}
+              {settings.intervalMinutes > 0 && <Caption1 data-background-note>{backgroundSyncNote}</Caption1>}
               {progress && (
                 <SyncProgressView
                   bookName={bookName(progress.bookId)}

@@ -65,5 +65,5 @@ export function SettingsPanel({ settings, serverClientId, onChange }: SettingsPa
 
 /** The honest limit of background sync: Outlook runs the pane only while it is open. */
 export const backgroundSyncNote =
-  "Outlook runs Concord only while this pane is open. Pin it (the pin at the top of the pane) to keep it open, and syncing, " +
-  "while you move between messages; an unpinned pane syncs only while it is open.";
+  "Outlook runs Concord only while this pane is open: it closes when you select another message, and syncing stops " +
+  "until you open it again (it then catches up).";

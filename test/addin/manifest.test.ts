@@ -54,17 +54,6 @@ describe("add-in manifest", () => {
     assert.equal(result.ok, false);
   });
 
-  it("offers a pinnable pane through VersionOverrides 1.1, where the schema allows SupportsPinning", async () => {
-    assert.match(manifest, /xsi:type="VersionOverridesV1_1"[\s\S]*<SupportsPinning>true<\/SupportsPinning>/);
-    // The 1.0 overrides do not know SupportsPinning: placed there, the manifest no longer validates.
-    const misplaced = manifest.replace(
-      /(xsi:type="VersionOverridesV1_0">[\s\S]*?<SourceLocation resid="Taskpane.Url"\/>)/,
-      "$1<SupportsPinning>true</SupportsPinning>",
-    );
-    assert.notEqual(misplaced, manifest);
-    assert.equal((await validate(await writeTemp("pin-in-1.0.xml", misplaced))).ok, false);
-  });
-
   it("is a mail add-in with ReadWriteMailbox, which makeEwsRequestAsync needs", () => {
     assert.match(manifest, /xsi:type="MailApp"/);
     assert.match(manifest, /<Permissions>ReadWriteMailbox<\/Permissions>/);
