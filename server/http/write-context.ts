@@ -2,9 +2,9 @@
 // the client names in `X-Concord-Client: <surface>/<version>` (the add-in sends
 // `outlook-addin/<version>`); anything else over REST is "rest".
 import type { Request } from "express";
-import { SURFACES, type Surface, type WriteContext } from "../store/contract";
+import type { Surface, WriteContext } from "../store/contract";
 
-const CLIENT_SURFACES = new Set<string>(SURFACES.filter((s) => s === "outlook-addin" || s === "web"));
+const CLIENT_SURFACES = new Set<string>(["outlook-addin", "web"] satisfies Surface[]);
 
 export function writeContextOf(req: Request): WriteContext {
   const named = (req.get("x-concord-client") ?? "").split("/")[0].trim().toLowerCase();

@@ -1,17 +1,13 @@
 // Recently deleted contacts of a book, and bringing one back. Writers of the book may list and
 // restore; a restore is a new change, so every client's next sync brings the contact back.
 import { Router } from "express";
-import { z } from "zod";
 import type { AppDeps } from "../app-deps";
+import { pageQuerySchema } from "../http/api-schemas";
+import { quoted } from "../http/etag";
 import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
 import { writeContextOf } from "../http/write-context";
 import { storeError } from "../store/errors";
-
-const deletedQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().max(200).optional(),
-});
 
 export function deletedRoutes({ access, store }: AppDeps): Router {
   const router = Router();
@@ -19,7 +15,7 @@ export function deletedRoutes({ access, store }: AppDeps): Router {
     "/api/books/:book/deleted",
     handle(async (req, res) => {
       const book = await access.restorableBook(req.user!, req.params.book);
-      const { limit, cursor } = parseOr400(deletedQuerySchema, req.query, "query");
+      const { limit, cursor } = parseOr400(pageQuerySchema, req.query, "query");
       res.json(await store.deletedItems(book.id, limit, cursor));
     }),
   );
@@ -37,7 +33,7 @@ export function deletedRoutes({ access, store }: AppDeps): Router {
       if (result.status !== "created") {
         throw storeError("conflict", "This contact was created again since it was deleted: nothing was restored");
       }
-      res.status(201).set("ETag", `"${result.etag}"`).json({ uid, etag: result.etag, contact });
+      res.status(201).set("ETag", quoted(result.etag!)).json({ uid, etag: result.etag, contact });
     }),
   );
   return router;

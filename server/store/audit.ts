@@ -61,7 +61,7 @@ export function createAudit(models: Models): Audit {
       if (q.since) range.$gte = q.since.toISOString();
       const before = decodeCursor(q.cursor);
       const until = q.until?.toISOString();
-      const upper = before && until ? (before < until ? before : until) : (before ?? until);
+      const upper = [before, until].filter((x): x is string => x !== undefined).sort()[0]; // the earlier bound
       if (upper) range.$lt = upper;
       const filter: Record<string, unknown> = Object.keys(range).length ? { _id: range } : {};
       if (q.book) filter.book = q.book;
@@ -128,6 +128,10 @@ export function withAudit<S extends ContactStore>(
     return results;
   }
   const settled = async () => void (await Promise.all([...pending]));
-  const auditLog: Audit = { ...audit, list: async (q) => (await settled(), audit.list(q)) };
+  const list = async (q: AuditQuery) => {
+    await settled();
+    return audit.list(q);
+  };
+  const auditLog: Audit = { ...audit, list };
   return { contacts: { ...contacts, applyWrites } as S, audit: auditLog };
 }
