@@ -98,19 +98,17 @@ async function benchIngest(): Promise<Result> {
     await raw.insertOne({ _id: "warm-up" as never });
     const rawStart = performance.now();
     for (let i = 0; i < total; i += chunk) {
-      const docs = contacts
-        .slice(i, i + chunk)
-        .map((c, k) => ({
-          _id: `gab/${c.uid}`,
-          book: "gab",
-          uid: c.uid,
-          seq: i + k + 1,
-          etag: contentHash(c),
-          deleted: false,
-          deletedAt: null,
-          updatedAt: new Date(),
-          contact: c,
-        }));
+      const docs = contacts.slice(i, i + chunk).map((c, k) => ({
+        _id: `gab/${c.uid}`,
+        book: "gab",
+        uid: c.uid,
+        seq: i + k + 1,
+        etag: contentHash(c),
+        deleted: false,
+        deletedAt: null,
+        updatedAt: new Date(),
+        contact: c,
+      }));
       await raw.insertMany(docs as never[], { ordered: false });
     }
     const rawMs = performance.now() - rawStart;

@@ -91,8 +91,14 @@ export function withPlainHttpNotice(https: HttpsServer): { front: TcpServer; clo
   const close = () =>
     new Promise<void>((resolve) => {
       // Requests in flight finish; idle keep-alive connections go now, and any left after 10 s too.
-      const force = setTimeout(() => (https.closeAllConnections(), notice.closeAllConnections()), 10_000);
-      front.close(() => (clearTimeout(force), resolve()));
+      const force = setTimeout(() => {
+        https.closeAllConnections();
+        notice.closeAllConnections();
+      }, 10_000);
+      front.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
       https.close();
       notice.close();
       https.closeIdleConnections();

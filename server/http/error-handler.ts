@@ -39,10 +39,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.set("Retry-After", String((e.details as { retryAfterSeconds: number }).retryAfterSeconds));
     }
     if (e.status === 401) res.set("WWW-Authenticate", authChallenge(req));
-    res
-      .status(e.status)
-      .json({
-        error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) },
-      });
+    res.status(e.status).json({
+      error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) },
+    });
   };
 }

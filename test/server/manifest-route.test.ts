@@ -49,7 +49,15 @@ describe("GET /manifest.xml and GET /api/client-config", () => {
 
   it("warns in a header and on the console when it serves a localhost manifest because ADDIN_BASE_URL is unset", async () => {
     let logged = "";
-    const logger = pino({ level: "info" }, new Writable({ write: (chunk, _enc, done) => ((logged += chunk), done()) }));
+    const logger = pino(
+      { level: "info" },
+      new Writable({
+        write: (chunk, _enc, done) => {
+          logged += chunk;
+          done();
+        },
+      }),
+    );
     const app = express().get("/manifest.xml", manifestRoute(configFromEnv({}), logger));
     const res = await request(app).get("/manifest.xml").set("Host", "localhost:3443").expect(200);
     assert.match(res.headers.warning, /^199 concord "ADDIN_BASE_URL is not set/);
