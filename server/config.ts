@@ -23,6 +23,8 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().default(""),
   // Largest contact accepted, in bytes of JSON without its photo (413 beyond).
   MAX_CONTACT_BYTES: z.coerce.number().int().min(1024).default(262144),
+  // One photo's bytes (core/contact/limits.ts says why).
+  MAX_PHOTO_BYTES: z.coerce.number().int().min(0).max(8 * 1024 * 1024).default(1024 * 1024),
 });
 
 export type Config = {
@@ -41,7 +43,7 @@ export type Config = {
   /** TLS_HOSTNAMES; unset: localhost, this machine's host name and its LAN addresses (see tls.ts). */
   tlsHostnames?: string[];
   graphClientId?: string;
-  /** Largest JSON body accepted, in bytes; a batch of 1000 contacts fits. */
+  /** Largest batch body accepted, in bytes (other bodies: one contact at the caps, http/json-body.ts). */
   maxBodyBytes: number;
   /** Login attempts allowed per username and client address in one window. */
   loginAttemptsPerWindow: number;
@@ -52,6 +54,8 @@ export type Config = {
   loginChecksPer10s: number;
   /** MAX_CONTACT_BYTES: one contact's JSON without its photo. */
   maxContactBytes: number;
+  /** MAX_PHOTO_BYTES: a contact photo's bytes; larger ones answer 413. */
+  maxPhotoBytes: number;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -83,5 +87,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY.split(",").map((p) => p.trim()).filter(Boolean),
     loginChecksPer10s: 10,
     maxContactBytes: e.MAX_CONTACT_BYTES,
+    maxPhotoBytes: e.MAX_PHOTO_BYTES,
   };
 }

@@ -3,13 +3,15 @@
 // JSON, and vCard (3.0 by default, 4.0 on request) by content negotiation.
 import express, { Router, type Request, type Response } from "express";
 import type { Contact } from "../../core/contact/contact";
+import type { ContactLimits } from "../../core/contact/limits";
 import { emitVCard, parseVCard, VCardError } from "../../core/formats/vcard";
 import type { AppDeps } from "../app-deps";
 import { badRequest, busy, HttpError, notFound, preconditionFailed } from "../http/errors";
-import { checkContactSize } from "../http/contact-limits";
 import { etagOf, quoted } from "../http/etag";
 import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
+import { checkContactSize, checkPhotoSize, contactBodyLimit, contactLimitsOf } from "../http/contact-limits";
+import { breather } from "../http/gentle-json";
 import {
   batchSchema,
   changesQuerySchema,
@@ -30,7 +32,8 @@ const OFFERED_TYPES = ["application/json", ...VCARD_TYPES, "text/vcard;version=3
 export function contactRoutes(deps: AppDeps): Router {
   const { access, store, photos } = deps;
   const router = Router();
-  const vcardBody = express.raw({ type: VCARD_TYPES, limit: deps.config.maxBodyBytes });
+  const limits = contactLimitsOf(deps.config);
+  const vcardBody = express.raw({ type: VCARD_TYPES, limit: contactBodyLimit(deps.config) });
   const uidOf = (req: Request) => parseOr400(contactSchema.shape.uid, req.params.uid, "uid");
 
   router.get(
@@ -63,8 +66,9 @@ export function contactRoutes(deps: AppDeps): Router {
     handle(async (req, res) => {
       const book = await access.writableBook(req.user!, req.params.book);
       const uid = uidOf(req);
-      const body = contactFromBody(req, uid);
+      const body = contactFromBody(req, uid, limits);
       checkContactSize(body, deps.config.maxContactBytes);
+      checkPhotoSize(body, deps.config.maxPhotoBytes);
       const contact = await photos.storeInline(body);
       const ifMatch = etagOf(req.get("if-match"));
       const ifNoneMatch = etagOf(req.get("if-none-match")) === "*";
@@ -110,7 +114,13 @@ export function contactRoutes(deps: AppDeps): Router {
       const book = await access.writableBook(req.user!, req.params.book);
       const { ops } = parseOr400(batchSchema, req.body);
       // Retry-safe: a put whose content is stored already answers unchanged, whatever its ifMatch.
-      const prepared = await Promise.all(ops.map((op, i) => prepareOp(op, i)));
+      // One op at a time, pausing now and then: validating 1000 contacts at once would hold the event loop.
+      const pause = breather();
+      const prepared: (WriteOp | Refused)[] = [];
+      for (const [i, op] of ops.entries()) {
+        prepared.push(await prepareOp(op, i));
+        await pause();
+      }
       const valid = prepared.filter((p): p is WriteOp => !("status" in p));
       const results = valid.length ? await store.applyWrites(book.id, valid, { retrySafe: true }) : [];
       const applied = new Map(results.map((r, k) => [valid[k], r]));
@@ -119,18 +129,20 @@ export function contactRoutes(deps: AppDeps): Router {
   );
 
   /** One bad op becomes that op's error result; the others go on. */
-  async function prepareOp(op: { op: "put" | "delete"; uid: string; ifMatch?: string; contact?: unknown }, i: number): Promise<WriteOp | OpResult> {
+  async function prepareOp(op: { op: "put" | "delete"; uid: string; ifMatch?: string; contact?: unknown }, i: number): Promise<WriteOp | Refused> {
     if (op.op === "delete") return { op: "delete", uid: op.uid, ifMatch: op.ifMatch };
     try {
       const body = parseOr400(contactBodySchema, op.contact, `ops.${i}.contact`);
       if (body.uid !== undefined && body.uid !== op.uid) throw badRequest(`ops.${i}.contact.uid differs from ops.${i}.uid`);
       checkContactSize({ ...body, uid: op.uid }, deps.config.maxContactBytes);
+      checkPhotoSize(body, deps.config.maxPhotoBytes, `ops.${i}.contact.photo`);
       const contact = await photos.storeInline({ ...body, uid: op.uid }, `ops.${i}.contact.photo`);
       return { op: "put", uid: op.uid, contact, ifMatch: op.ifMatch };
     } catch (err) {
       const invalid = err instanceof HttpError || (err instanceof StoreError && err.kind === "invalid");
       if (!invalid) throw err;
-      return { uid: op.uid, status: "error", error: err.message };
+      // `code`: the status this op alone would have had (400 invalid, 413 too large).
+      return { uid: op.uid, status: "error", error: err.message, code: err instanceof HttpError ? err.status : 400 };
     }
   }
 
@@ -149,11 +161,11 @@ export function contactRoutes(deps: AppDeps): Router {
   return router;
 }
 
-function contactFromBody(req: Request, uid: string): Contact {
+function contactFromBody(req: Request, uid: string, limits: ContactLimits): Contact {
   if (Buffer.isBuffer(req.body)) {
     let parsed: Contact;
     try {
-      parsed = parseVCard(new Uint8Array(req.body), { uidFallback: uid });
+      parsed = parseVCard(new Uint8Array(req.body), { uidFallback: uid, limits });
     } catch (err) {
       if (err instanceof VCardError) throw badRequest(`Invalid vCard at line ${err.line}: ${err.message}`, [{ field: `line ${err.line}`, message: err.message }]);
       throw err;
@@ -172,6 +184,9 @@ function sendVCard(req: Request, res: Response, contact: Contact) {
   const version = /version\s*=\s*"?4\.0/i.test(req.get("accept") ?? "") ? "4.0" : "3.0";
   res.type(`text/vcard; charset=utf-8${version === "4.0" ? "; version=4.0" : ""}`).send(emitVCard(contact, version));
 }
+
+/** An op refused before the store saw it. */
+type Refused = OpResult & { code: number };
 
 const publicResult = ({ missing: _missing, busy: _busy, kind: _kind, details: _details, ...r }: OpResult) => r;
 
