@@ -86,7 +86,9 @@ export const extraSchema = z.strictObject({
 // Every list is capped, so no single field grows without bound; server/http/contact-limits.ts
 // bounds the whole contact (MAX_CONTACT_BYTES).
 export const contactSchema = z.strictObject({
-  uid: z.string().min(1).max(256).regex(/^[^/\\?#]+$/, "must not contain / \\ ? or #"),
+  // A uid is written into URLs and vCard UID lines: no path characters, no control characters (a CR
+  // would come back from a vCard as LF, another uid).
+  uid: z.string().min(1).max(256).regex(/^[^/\\?#\x00-\x1f\x7f]+$/, "must not contain / \\ ? # or control characters"),
   displayName: text().default(""),
   name: nameSchema.optional(),
   emails: z.array(emailSchema).max(100).default([]),

@@ -69,10 +69,12 @@ export function contactRoutes(deps: AppDeps): Router {
       const body = contactFromBody(req, uid, limits);
       checkContactSize(body, deps.config.maxContactBytes);
       checkPhotoSize(body, deps.config.maxPhotoBytes);
-      const contact = await photos.storeInline(body);
-      const ifMatch = etagOf(req.get("if-match"));
+      const ifMatchHeader = etagOf(req.get("if-match"));
       const ifNoneMatch = etagOf(req.get("if-none-match")) === "*";
-      const op: WriteOp = { op: "put", uid, contact, ifNoneMatch, ifMatch: ifMatch === "*" ? await currentEtag(book.id, uid) : ifMatch };
+      const ifMatch = ifMatchHeader === "*" ? await currentEtag(book.id, uid) : ifMatchHeader;
+      if (body.photo?.data) await assertPreconditionsHold(book.id, uid, ifMatch, ifNoneMatch);
+      const contact = await photos.storeInline(body);
+      const op: WriteOp = { op: "put", uid, contact, ifNoneMatch, ifMatch };
       const [result] = await store.applyWrites(book.id, [op]);
       respondToWrite(res, result, { created: 201, updated: 200, unchanged: 200 });
     }),
@@ -144,6 +146,15 @@ export function contactRoutes(deps: AppDeps): Router {
       // `code`: the status this op alone would have had (400 invalid, 413 too large).
       return { uid: op.uid, status: "error", error: err.message, code: err instanceof HttpError ? err.status : 400 };
     }
+  }
+
+  /** The photo is stored before the write that refers to it: a precondition that fails already
+   *  answers 412 before, so that a refused PUT leaves no photo (the store still checks atomically). */
+  async function assertPreconditionsHold(book: string, uid: string, ifMatch: string | undefined, ifNoneMatch: boolean) {
+    if (!ifMatch && !ifNoneMatch) return;
+    const found = await store.getContact(book, uid);
+    if (ifNoneMatch && found) throw preconditionFailed("If-None-Match: * but the contact exists");
+    if (ifMatch && found?.etag !== ifMatch) throw preconditionFailed("If-Match does not match the stored version");
   }
 
   async function currentEtag(book: string, uid: string): Promise<string> {

@@ -109,6 +109,35 @@ describe("contact size caps", () => {
   });
 });
 
+describe("writes the fuzzer found refused half-way", () => {
+  let t: TestApp;
+  let me: Session;
+  before(async () => {
+    t = await testApp();
+    me = await t.user("carol");
+  });
+  after(async () => t.close());
+
+  it("answers 412 to a PUT with a photo whose If-Match is stale, and stores no photo", async () => {
+    const at = (uid: string) => t.http().put(`/api/books/${me.primaryBook}/contacts/${uid}`).set(me.auth);
+    await at("p").send({ displayName: "P" }).expect(201);
+    const bytes = Buffer.from("a photo that must not be kept");
+    const photo = { mediaType: "image/png", data: bytes.toString("base64") };
+    await at("p").set("If-Match", '"stale"').send({ displayName: "P", photo }).expect(412);
+    await at("p").set("If-None-Match", "*").send({ displayName: "P", photo }).expect(412);
+    await at("q").set("If-Match", '"stale"').send({ displayName: "Q", photo }).expect(412);
+    assert.equal(await t.db.models.Photo.countDocuments(), 0);
+  });
+
+  it("refuses a uid holding a control character, which a vCard would give back changed", async () => {
+    const ops = [{ op: "put", uid: "a\rb", contact: { displayName: "CR" } }, { op: "put", uid: "a\u0000b", contact: { displayName: "NUL" } }];
+    const res = await t.http().post(`/api/books/${me.primaryBook}/batch`).set(me.auth).send({ ops });
+    assert.equal(res.status, 400, res.text);
+    const feed = await t.http().get(`/api/books/${me.primaryBook}/changes`).set(me.auth).expect(200);
+    assert.deepEqual(feed.body.changes.filter((c: { uid: string }) => /[\x00-\x1f]/.test(c.uid)), []);
+  });
+});
+
 describe("contact size caps from the environment", () => {
   let t: TestApp;
   let me: Session;
