@@ -12,6 +12,7 @@ import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
 import { checkContactSize, checkPhotoSize, contactBodyLimit, contactLimitsOf } from "../http/contact-limits";
 import { breather } from "../http/gentle-json";
+import { pageWithin } from "../http/page-bytes";
 import {
   batchSchema,
   changesQuerySchema,
@@ -41,7 +42,7 @@ export function contactRoutes(deps: AppDeps): Router {
     handle(async (req, res) => {
       const book = await access.visibleBook(req.user!, req.params.book);
       const { limit, cursor } = parseOr400(pageQuerySchema, req.query, "query");
-      const page = await store.listContacts(book.id, cursor, limit);
+      const page = await pageWithin((n) => store.listContacts(book.id, cursor, n), (p) => p.contacts, limit);
       res.json({ contacts: page.contacts.map(({ uid, etag, contact }) => ({ uid, etag, contact })), cursor: page.cursor });
     }),
   );
@@ -97,7 +98,7 @@ export function contactRoutes(deps: AppDeps): Router {
     handle(async (req, res) => {
       const book = await access.visibleBook(req.user!, req.params.book);
       const { since, limit } = parseOr400(changesQuerySchema, req.query, "query");
-      res.json(await store.changesSince(book.id, since, limit));
+      res.json(await pageWithin((n) => store.changesSince(book.id, since, n), (p) => p.changes, limit));
     }),
   );
 
@@ -137,7 +138,7 @@ export function contactRoutes(deps: AppDeps): Router {
       const body = parseOr400(contactBodySchema, op.contact, `ops.${i}.contact`);
       if (body.uid !== undefined && body.uid !== op.uid) throw badRequest(`ops.${i}.contact.uid differs from ops.${i}.uid`);
       checkContactSize({ ...body, uid: op.uid }, deps.config.maxContactBytes);
-      checkPhotoSize(body, deps.config.maxPhotoBytes, `ops.${i}.contact.photo`);
+      checkPhotoSize({ ...body, uid: op.uid }, deps.config.maxPhotoBytes, `ops.${i}.contact.photo`);
       const contact = await photos.storeInline({ ...body, uid: op.uid }, `ops.${i}.contact.photo`);
       return { op: "put", uid: op.uid, contact, ifMatch: op.ifMatch };
     } catch (err) {

@@ -151,7 +151,7 @@ const anyPath: fc.Arbitrary<Case> = fc
   .map(({ method, segments, api, body }) => ({
     method,
     path: `${api ? "/api/" : "/"}${segments.join("/")}`,
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    headers: body === undefined ? {} : ({ "Content-Type": "application/json" } as Record<string, string>),
     body: method === "GET" ? undefined : body,
   }));
 

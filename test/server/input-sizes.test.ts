@@ -3,6 +3,7 @@
 // read only after authentication, limited to what the caps need, and parsed in turns.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { PAGE_BYTES } from "../../server/http/page-bytes";
 import { testApp, type TestApp } from "../support/app";
 
 type Session = Awaited<ReturnType<TestApp["user"]>>;
@@ -135,6 +136,51 @@ describe("writes the fuzzer found refused half-way", () => {
     assert.equal(res.status, 400, res.text);
     const feed = await t.http().get(`/api/books/${me.primaryBook}/changes`).set(me.auth).expect(200);
     assert.deepEqual(feed.body.changes.filter((c: { uid: string }) => /[\x00-\x1f]/.test(c.uid)), []);
+  });
+});
+
+describe("pages sized by bytes", () => {
+  let t: TestApp;
+  let me: Session;
+  before(async function () {
+    this.timeout(120_000);
+    t = await testApp();
+    me = await t.user("dave");
+    // 40 contacts near the cap: 9.6 MB, more than one page may hold.
+    const ops = Array.from({ length: 40 }, (_, i) => ({ op: "put", uid: `big${i}`, contact: { displayName: `Big ${i}`, notes: "n".repeat(240 * KiB) } }));
+    const res = await t.http().post(`/api/books/${me.primaryBook}/batch`).set(me.auth).send({ ops }).expect(200);
+    assert.ok(res.body.results.every((r: { status: string }) => r.status === "created"), res.text);
+  });
+  after(async () => t.close());
+
+  it("answers the change feed in pages of at most PAGE_BYTES, whatever the limit, and loses no contact", async () => {
+    const uids: string[] = [];
+    let since: string | undefined;
+    for (let pages = 0; ; pages++) {
+      assert.ok(pages < 10);
+      const res = await t.http().get(`/api/books/${me.primaryBook}/changes`).query({ limit: 1000, ...(since ? { since } : {}) }).set(me.auth).expect(200);
+      assert.ok(res.text.length <= PAGE_BYTES + 64 * KiB, `a page of ${res.text.length} bytes`);
+      uids.push(...res.body.changes.map((c: { uid: string }) => c.uid));
+      since = res.body.token;
+      if (!res.body.more) break;
+      assert.ok(res.body.changes.length > 0 && res.body.changes.length < 40);
+    }
+    assert.deepEqual(uids.sort(), Array.from({ length: 40 }, (_, i) => `big${i}`).sort());
+  });
+
+  it("answers the contact listing in pages of at most PAGE_BYTES, whatever the limit, and loses no contact", async () => {
+    const uids: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res: { text: string; body: { contacts: { uid: string }[]; cursor: string | null } } = await t.http().get(`/api/books/${me.primaryBook}/contacts`).query({ limit: 1000, ...(cursor ? { cursor } : {}) }).set(me.auth).expect(200);
+      assert.ok(res.text.length <= PAGE_BYTES + 64 * KiB, `a page of ${res.text.length} bytes`);
+      uids.push(...res.body.contacts.map((c: { uid: string }) => c.uid));
+      cursor = res.body.cursor;
+      pages++;
+    } while (cursor && pages < 10);
+    assert.ok(pages > 1, "one page held every contact");
+    assert.deepEqual(uids.sort(), Array.from({ length: 40 }, (_, i) => `big${i}`).sort());
   });
 });
 
