@@ -22,7 +22,8 @@ const envSchema = z.object({
   GRAPH_CLIENT_ID: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "use the app's client id, a GUID").optional(),
   TRUST_PROXY: z.string().default(""),
   // Largest contact accepted, in bytes of JSON without its photo (413 beyond).
-  MAX_CONTACT_BYTES: z.coerce.number().int().min(1024).default(262144),
+  // At most 8 MiB: a contact is one database document, and MongoDB's limit is 16 MiB.
+  MAX_CONTACT_BYTES: z.coerce.number().int().min(1024).max(8 * 1024 * 1024).default(262144),
   // One photo's bytes (core/contact/limits.ts says why).
   MAX_PHOTO_BYTES: z.coerce.number().int().min(0).max(8 * 1024 * 1024).default(1024 * 1024),
 });

@@ -3,6 +3,7 @@
 // read only after authentication, limited to what the caps need, and parsed in turns.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { configFromEnv } from "../../server/config";
 import { PAGE_BYTES } from "../../server/http/page-bytes";
 import { testApp, type TestApp } from "../support/app";
 
@@ -192,6 +193,11 @@ describe("contact size caps from the environment", () => {
     me = await t.user("bob");
   });
   after(async () => t.close());
+
+  it("refuses to start with MAX_CONTACT_BYTES or MAX_PHOTO_BYTES past what one database document holds", () => {
+    assert.throws(() => configFromEnv({ MAX_CONTACT_BYTES: String(20 * 1024 * KiB) }), /MAX_CONTACT_BYTES/);
+    assert.throws(() => configFromEnv({ MAX_PHOTO_BYTES: String(20 * 1024 * KiB) }), /MAX_PHOTO_BYTES/);
+  });
 
   it("follows MAX_CONTACT_BYTES and MAX_PHOTO_BYTES", async () => {
     const at = (uid: string) => t.http().put(`/api/books/${me.primaryBook}/contacts/${uid}`).set(me.auth);
