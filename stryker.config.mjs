@@ -9,7 +9,13 @@
 // which mocha 12 renamed to run-helpers.cjs (and its peer range stops below mocha 12), so it cannot
 // load this project's mocha. The command runner runs mocha (with tsx) once per mutant instead; no
 // per-test coverage, so narrow the tests to the ones that exercise the mutated file.
-const list = (value, fallback) => (value ? value.split(",").map((s) => s.trim()).filter(Boolean) : fallback);
+const list = (value, fallback) =>
+  value
+    ? value
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : fallback;
 
 const spec = list(process.env.MUTATE_SPEC, [
   "test/core/reconcile.test.ts",
@@ -23,7 +29,9 @@ const spec = list(process.env.MUTATE_SPEC, [
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
   testRunner: "command",
-  commandRunner: { command: `npx mocha --no-config -n import=tsx --timeout 60000 --exit --reporter dot ${spec.join(" ")}` },
+  commandRunner: {
+    command: `npx mocha --no-config -n import=tsx --timeout 60000 --exit --reporter dot ${spec.join(" ")}`,
+  },
   coverageAnalysis: "off",
   mutate: list(process.env.MUTATE, [
     "core/sync/reconcile.ts",

@@ -18,24 +18,45 @@ export default async (_env, argv) => {
   const { rewriteManifest, developmentBaseUrl } = await tsImport("./addin/build/rewrite-manifest.ts", import.meta.url);
   const baseUrl = process.env.ADDIN_BASE_URL || developmentBaseUrl;
   // ADDIN_VERSION sets the manifest's <Version>, as the server's /manifest.xml does (server/http/manifest.ts).
-  const version = (xml) => (process.env.ADDIN_VERSION ? xml.replace(/<Version>[^<]*<\/Version>/, `<Version>${process.env.ADDIN_VERSION}</Version>`) : xml);
+  const version = (xml) =>
+    process.env.ADDIN_VERSION
+      ? xml.replace(/<Version>[^<]*<\/Version>/, `<Version>${process.env.ADDIN_VERSION}</Version>`)
+      : xml;
   return {
     mode: argv.mode ?? "production",
     entry: { taskpane: here("./addin/taskpane/index.tsx") },
     output: { path: here("./dist/addin"), filename: "[name].[contenthash].js", clean: true },
     resolve: { extensions: [".ts", ".tsx", ".js"] },
     module: {
-      rules: [{ test: /\.tsx?$/, exclude: /node_modules/, use: { loader: "ts-loader", options: { transpileOnly: true, compilerOptions: { noEmit: false } } } }],
+      rules: [
+        {
+          test: /\.tsx?$/,
+          exclude: /node_modules/,
+          use: { loader: "ts-loader", options: { transpileOnly: true, compilerOptions: { noEmit: false } } },
+        },
+      ],
     },
     devtool: argv.mode === "development" ? "source-map" : false,
     performance: { hints: false },
     plugins: [
-      new HtmlWebpackPlugin({ filename: "taskpane.html", template: here("./addin/taskpane/taskpane.html"), chunks: ["taskpane"] }),
+      new HtmlWebpackPlugin({
+        filename: "taskpane.html",
+        template: here("./addin/taskpane/taskpane.html"),
+        chunks: ["taskpane"],
+      }),
       new CopyWebpackPlugin({
         patterns: [
-          { from: here("./manifest.xml"), to: "manifest.xml", transform: (content) => version(rewriteManifest(content.toString("utf8"), baseUrl)) },
+          {
+            from: here("./manifest.xml"),
+            to: "manifest.xml",
+            transform: (content) => version(rewriteManifest(content.toString("utf8"), baseUrl)),
+          },
           { from: here("./addin/assets"), to: "assets" },
-          { from: here("./node_modules/@microsoft/office-js/dist"), to: "office", globOptions: { ignore: officeJsIgnore } },
+          {
+            from: here("./node_modules/@microsoft/office-js/dist"),
+            to: "office",
+            globOptions: { ignore: officeJsIgnore },
+          },
         ],
       }),
     ],

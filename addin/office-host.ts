@@ -25,7 +25,12 @@ export type OfficeHost = {
 
 type OfficeLike = {
   context?: {
-    roamingSettings?: { get(name: string): unknown; set(name: string, value: unknown): void; remove(name: string): void; saveAsync(callback?: (result: { status: unknown; error?: { message?: string } }) => void): void };
+    roamingSettings?: {
+      get(name: string): unknown;
+      set(name: string, value: unknown): void;
+      remove(name: string): void;
+      saveAsync(callback?: (result: { status: unknown; error?: { message?: string } }) => void): void;
+    };
     mailbox?: { makeEwsRequestAsync?: unknown };
     officeTheme?: { bodyBackgroundColor?: string };
     requirements?: { isSetSupported(name: string, minVersion?: string): boolean };
@@ -36,7 +41,10 @@ type StorageLike = Pick<Storage, "getItem" | "setItem" | "removeItem">;
 
 const prefix = "concord.";
 
-export function createOfficeHost(office: OfficeLike | undefined = globalOffice(), storage: StorageLike | undefined = globalStorage()): OfficeHost {
+export function createOfficeHost(
+  office: OfficeLike | undefined = globalOffice(),
+  storage: StorageLike | undefined = globalStorage(),
+): OfficeHost {
   const local = storageStore(storage);
   const roamingSettings = office?.context?.roamingSettings;
   return {
@@ -67,7 +75,10 @@ function roamingStore(settings: NonNullable<NonNullable<OfficeLike["context"]>["
         else settings.set(prefix + key, value);
         settings.saveAsync((result) => {
           if (String(result.status) === "succeeded") resolve();
-          else reject(new Error(`Outlook could not save the add-in settings: ${result.error?.message ?? "unknown error"}`));
+          else
+            reject(
+              new Error(`Outlook could not save the add-in settings: ${result.error?.message ?? "unknown error"}`),
+            );
         });
       }),
   };
@@ -76,7 +87,7 @@ function roamingStore(settings: NonNullable<NonNullable<OfficeLike["context"]>["
 function storageStore(storage: StorageLike | undefined): KeyValueStore {
   const memory = new Map<string, string>();
   return {
-    get: (key) => (storage ? storage.getItem(prefix + key) ?? undefined : memory.get(key)),
+    get: (key) => (storage ? (storage.getItem(prefix + key) ?? undefined) : memory.get(key)),
     set: async (key, value) => {
       if (!storage) void (value === undefined ? memory.delete(key) : memory.set(key, value));
       else if (value === undefined) storage.removeItem(prefix + key);

@@ -3,11 +3,23 @@
 // the pane shows `message` as it is, never a stack trace.
 import { z } from "zod";
 import {
-  bookSchema, changePageSchema, type changeSchema, errorSchema as errorBodySchema, loginResultSchema,
-  lookupResultSchema, pairClaimResultSchema, type userSchema, MAX_BATCH_OPS, MAX_LOOKUP, MAX_PAGE,
+  bookSchema,
+  changePageSchema,
+  type changeSchema,
+  errorSchema as errorBodySchema,
+  loginResultSchema,
+  lookupResultSchema,
+  pairClaimResultSchema,
+  type userSchema,
+  MAX_BATCH_OPS,
+  MAX_LOOKUP,
+  MAX_PAGE,
 } from "../core/api/schemas";
 import { quoteEtag, unquoteEtag } from "../core/api/etag";
 import { serverBatchResponseSchema, type ServerOp, type ServerOpResult } from "../core/sync/sync-types";
+
+/** What the add-in calls itself in `X-Concord-Client` (the server records the surface with every write). */
+export const CLIENT = "outlook-addin/1.0";
 
 export const maxBatchOps = MAX_BATCH_OPS;
 export const maxChangesPage = MAX_PAGE;
@@ -21,15 +33,24 @@ export type ChangeFeed = { changes: Change[]; token: string; full: boolean };
 export type SavedSyncState = { json: unknown; etag: string };
 
 export type ServerApiErrorKind =
-  | "session-expired" | "read-only" | "sync-token-expired" | "unreachable" | "conflict" | "invalid-credentials" | "pair-busy"
-  | "server" | "too-many-attempts";
+  | "session-expired"
+  | "read-only"
+  | "sync-token-expired"
+  | "unreachable"
+  | "conflict"
+  | "invalid-credentials"
+  | "pair-busy"
+  | "server"
+  | "too-many-attempts";
 
 /** Uids per lookup request (the server takes 1..1000). */
 export const maxLookupUids = MAX_LOOKUP;
 
 export class ServerApiError extends Error {
   constructor(
-    readonly kind: ServerApiErrorKind, message: string, readonly status?: number,
+    readonly kind: ServerApiErrorKind,
+    message: string,
+    readonly status?: number,
     /** `cause`: the network error behind "unreachable"; `retryAfterSeconds`: from a 429's Retry-After. */
     readonly more: { cause?: unknown; retryAfterSeconds?: number } = {},
   ) {
@@ -51,9 +72,14 @@ export function createServerApi(options: ServerApiOptions) {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
   const fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
 
-  async function send(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  async function send(
+    method: string,
+    path: string,
+    init: { body?: string; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const token = options.getToken?.();
-    const headers: Record<string, string> = { accept: "application/json", ...init.headers };
+    // Names the surface for the server's audit log.
+    const headers: Record<string, string> = { accept: "application/json", "x-concord-client": CLIENT, ...init.headers };
     if (token) headers.authorization = `Bearer ${token}`;
     if (init.body !== undefined) headers["content-type"] = "application/json";
     try {
@@ -68,17 +94,25 @@ export function createServerApi(options: ServerApiOptions) {
   async function json<T>(response: Response, schema: z.ZodType<T>): Promise<T> {
     if (!response.ok) throw await errorOf(response);
     const parsed = schema.safeParse(await response.json().catch(() => undefined));
-    if (!parsed.success) throw new ServerApiError("server", `The Concord server at ${baseUrl} sent an answer this add-in does not understand`, response.status);
+    if (!parsed.success)
+      throw new ServerApiError(
+        "server",
+        `The Concord server at ${baseUrl} sent an answer this add-in does not understand`,
+        response.status,
+      );
     return parsed.data;
   }
 
   async function login(username: string, password: string): Promise<LoginResult> {
     const response = await send("POST", "/api/auth/login", { body: JSON.stringify({ username, password }) });
     // On login a 401 means wrong credentials, not an expired session.
-    if (response.status === 401) throw new ServerApiError("invalid-credentials", await serverMessage(response, "Wrong username or password"), 401);
+    if (response.status === 401)
+      throw new ServerApiError("invalid-credentials", await serverMessage(response, "Wrong username or password"), 401);
     if (response.status === 429) {
       const retryAfterSeconds = Number(response.headers.get("retry-after")) || undefined;
-      throw new ServerApiError("too-many-attempts", await serverMessage(response, "Too many failed sign-ins"), 429, { retryAfterSeconds });
+      throw new ServerApiError("too-many-attempts", await serverMessage(response, "Too many failed sign-ins"), 429, {
+        retryAfterSeconds,
+      });
     }
     return json(response, loginResultSchema);
   }
@@ -88,7 +122,11 @@ export function createServerApi(options: ServerApiOptions) {
   }
 
   /** Every change since `since`, following `more`; a token the server no longer knows (410) restarts from the beginning. */
-  async function readAllChanges(book: string, since?: string, onProgress?: (read: number) => void): Promise<ChangeFeed> {
+  async function readAllChanges(
+    book: string,
+    since?: string,
+    onProgress?: (read: number) => void,
+  ): Promise<ChangeFeed> {
     try {
       return await readFeed(book, since, onProgress);
     } catch (error) {
@@ -99,12 +137,19 @@ export function createServerApi(options: ServerApiOptions) {
 
   // A uid can come twice: changed again (or deleted) while the pages were read. Its last change is
   // the current one, so a later tombstone replaces an earlier live copy and the other way round.
-  async function readFeed(book: string, since: string | undefined, onProgress?: (read: number) => void): Promise<ChangeFeed> {
+  async function readFeed(
+    book: string,
+    since: string | undefined,
+    onProgress?: (read: number) => void,
+  ): Promise<ChangeFeed> {
     const byUid = new Map<string, Change>();
     let read = 0;
     let token = since;
     for (;;) {
-      const query = new URLSearchParams({ limit: String(maxChangesPage), ...(token === undefined ? {} : { since: token }) });
+      const query = new URLSearchParams({
+        limit: String(maxChangesPage),
+        ...(token === undefined ? {} : { since: token }),
+      });
       const page = await json(await send("GET", `${bookPath(book)}/changes?${query}`), changePageSchema);
       for (const change of page.changes) {
         byUid.delete(change.uid);
@@ -122,7 +167,9 @@ export function createServerApi(options: ServerApiOptions) {
     const results: Change[] = [];
     for (let start = 0; start < uids.length; start += maxLookupUids) {
       const body = JSON.stringify({ uids: uids.slice(start, start + maxLookupUids) });
-      results.push(...(await json(await send("POST", `${bookPath(book)}/lookup`, { body }), lookupResultSchema)).results);
+      results.push(
+        ...(await json(await send("POST", `${bookPath(book)}/lookup`, { body }), lookupResultSchema)).results,
+      );
     }
     return results;
   }
@@ -138,7 +185,8 @@ export function createServerApi(options: ServerApiOptions) {
     return results;
   }
 
-  const statePath = (device: string, pair: string) => `/api/sync-state/${encodeURIComponent(device)}/${encodeURIComponent(pair)}`;
+  const statePath = (device: string, pair: string) =>
+    `/api/sync-state/${encodeURIComponent(device)}/${encodeURIComponent(pair)}`;
 
   /** The saved state of one pair on one device, or undefined before its first sync. */
   async function getSyncState(device: string, pair: string): Promise<SavedSyncState | undefined> {
@@ -162,8 +210,15 @@ export function createServerApi(options: ServerApiOptions) {
    * Claims the pair for `seconds` (or renews the holder's claim), so a second Outlook of the same
    * mailbox (desktop and web share the roaming device id) cannot sync the pair at the same time.
    */
-  async function claimPair(device: string, pair: string, holder: string, seconds: number): Promise<{ holder: string; until: string }> {
-    const response = await send("POST", `${statePath(device, pair)}/claim`, { body: JSON.stringify({ holder, seconds }) });
+  async function claimPair(
+    device: string,
+    pair: string,
+    holder: string,
+    seconds: number,
+  ): Promise<{ holder: string; until: string }> {
+    const response = await send("POST", `${statePath(device, pair)}/claim`, {
+      body: JSON.stringify({ holder, seconds }),
+    });
     if (response.status === 409) throw new ServerApiError("pair-busy", pairBusyMessage, 409);
     return json(response, pairClaimResultSchema);
   }
@@ -177,10 +232,29 @@ export function createServerApi(options: ServerApiOptions) {
   async function errorOf(response: Response): Promise<ServerApiError> {
     const status = response.status;
     if (status === 401) return new ServerApiError("session-expired", "Your session expired; sign in again", status);
-    if (status === 403) return new ServerApiError("read-only", await serverMessage(response, "This address book is read-only for you"), status);
-    if (status === 410) return new ServerApiError("sync-token-expired", "The server no longer has the changes since the last sync; reading everything again", status);
-    if (status === 412) return new ServerApiError("conflict", "Another sync of this address book saved its progress at the same time; sync again", status);
-    return new ServerApiError("server", await serverMessage(response, `The Concord server answered with error ${status}`), status);
+    if (status === 403)
+      return new ServerApiError(
+        "read-only",
+        await serverMessage(response, "This address book is read-only for you"),
+        status,
+      );
+    if (status === 410)
+      return new ServerApiError(
+        "sync-token-expired",
+        "The server no longer has the changes since the last sync; reading everything again",
+        status,
+      );
+    if (status === 412)
+      return new ServerApiError(
+        "conflict",
+        "Another sync of this address book saved its progress at the same time; sync again",
+        status,
+      );
+    return new ServerApiError(
+      "server",
+      await serverMessage(response, `The Concord server answered with error ${status}`),
+      status,
+    );
   }
 
   /** The Graph (NAA) client id the server's administrator configured; null when none. Unauthenticated. */
@@ -188,7 +262,19 @@ export function createServerApi(options: ServerApiOptions) {
     return json(await send("GET", "/api/client-config"), clientConfigSchema);
   }
 
-  return { baseUrl, login, clientConfig, listBooks, readAllChanges, lookup, applyBatch, getSyncState, putSyncState, claimPair, releasePair };
+  return {
+    baseUrl,
+    login,
+    clientConfig,
+    listBooks,
+    readAllChanges,
+    lookup,
+    applyBatch,
+    getSyncState,
+    putSyncState,
+    claimPair,
+    releasePair,
+  };
 }
 
 export const clientConfigSchema = z.object({ graphClientId: z.string().nullable() });
@@ -196,7 +282,8 @@ export type ClientConfig = z.infer<typeof clientConfigSchema>;
 
 const bookPath = (book: string) => `/api/books/${encodeURIComponent(book)}`;
 
-export const pairBusyMessage = "Another Outlook is syncing this address book right now, so nothing was written. Sync again in a few minutes.";
+export const pairBusyMessage =
+  "Another Outlook is syncing this address book right now, so nothing was written. Sync again in a few minutes.";
 
 /** The server's own message ({error: {message}}, server/http/error-handler.ts) is written for people. */
 async function serverMessage(response: Response, fallback: string): Promise<string> {

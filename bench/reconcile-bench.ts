@@ -17,25 +17,54 @@ function contact(i: number): Contact {
     name: { given: "Person", family: `${i}` },
     emails: [{ type: "work", address: `person${i}@example.com` }],
     phones: [{ type: "business", number: `+1 555 ${String(i).padStart(7, "0")}` }],
-    addresses: [], urls: [], im: [], categories: [], extra: [],
+    addresses: [],
+    urls: [],
+    im: [],
+    categories: [],
+    extra: [],
     company: `Company ${i % 500}`,
     jobTitle: "Engineer",
   };
 }
 
-export async function benchReconcile(): Promise<{ name: string; ms: number; peakMB: number; reconcileHeapMB: number; rssPeakMB: number; hashMicros: number; contacts: number; actions: number; conflicts: number }> {
+export async function benchReconcile(): Promise<{
+  name: string;
+  ms: number;
+  peakMB: number;
+  reconcileHeapMB: number;
+  rssPeakMB: number;
+  hashMicros: number;
+  contacts: number;
+  actions: number;
+  conflicts: number;
+}> {
   const entries: StatusEntry[] = [];
   const outlookItems: OutlookItem[] = [];
   const serverItems: ServerItem[] = [];
   for (let i = 0; i < total; i++) {
     const base = contact(i);
     const hash = contentHash(base);
-    entries.push({ uid: base.uid, outlookId: `o${i}`, baseJson: baseJsonOf(base), baseHash: hash, outlookHash: hash, outlookChangeKey: `k${i}`, serverEtag: `e${i}` });
+    entries.push({
+      uid: base.uid,
+      outlookId: `o${i}`,
+      baseJson: baseJsonOf(base),
+      baseHash: hash,
+      outlookHash: hash,
+      outlookChangeKey: `k${i}`,
+      serverEtag: `e${i}`,
+    });
     // Each side reads its own deep copy, as real adapters would.
     const outlookChanged = i % 100 === 0;
     const serverChanged = i % 100 === 50 || i % 1000 === 0;
-    outlookItems.push({ id: `o${i}`, contact: { ...structuredClone(base), jobTitle: outlookChanged ? "Manager" : base.jobTitle }, changeKey: outlookChanged ? `k${i}'` : `k${i}` });
-    serverItems.push({ contact: { ...structuredClone(base), company: serverChanged ? "Globex" : base.company }, etag: serverChanged ? `e${i}'` : `e${i}` });
+    outlookItems.push({
+      id: `o${i}`,
+      contact: { ...structuredClone(base), jobTitle: outlookChanged ? "Manager" : base.jobTitle },
+      changeKey: outlookChanged ? `k${i}'` : `k${i}`,
+    });
+    serverItems.push({
+      contact: { ...structuredClone(base), company: serverChanged ? "Globex" : base.company },
+      etag: serverChanged ? `e${i}'` : `e${i}`,
+    });
   }
   const status = { version: 1 as const, entries };
 

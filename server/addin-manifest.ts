@@ -15,4 +15,3 @@ export function rewriteManifest(xml: string, baseUrl: string): string {
   const base = url.href.replace(/\/+$/, "");
   return xml.split(developmentBaseUrl).join(escapeXml(base));
 }
-

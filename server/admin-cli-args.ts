@@ -62,7 +62,10 @@ export function parseCommand(argv: string[]): Parsed {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { ...Object.fromEntries(allOptions.map((o) => [o, { type: "string" as const }])), help: { type: "boolean", short: "h" } },
+      options: {
+        ...Object.fromEntries(allOptions.map((o) => [o, { type: "string" as const }])),
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (err) {
     return fail(plainParseError(err as Error & { code?: string }));
@@ -70,20 +73,32 @@ export function parseCommand(argv: string[]): Parsed {
   const { positionals, values } = parsed;
   if (values.help || positionals.length === 0) return { command: "help" };
   const [command, ...rest] = positionals;
-  const spec = commands[command] ?? fail(`There is no command "${command}". Run "npm run admin -- --help" for the list.`);
+  const spec =
+    commands[command] ?? fail(`There is no command "${command}". Run "npm run admin -- --help" for the list.`);
   if (rest.length < spec.positionals.length) {
-    fail(`${command} needs ${spec.positionals.map((p) => `a ${p}`).join(" and ")}, as in: npm run admin -- ${command} ${spec.positionals.map((p) => `<${p}>`).join(" ")}.`);
+    fail(
+      `${command} needs ${spec.positionals.map((p) => `a ${p}`).join(" and ")}, as in: npm run admin -- ${command} ${spec.positionals.map((p) => `<${p}>`).join(" ")}.`,
+    );
   }
-  if (rest.length > spec.positionals.length) fail(`${command} takes no "${rest[spec.positionals.length]}" (an argument it does not expect).`);
+  if (rest.length > spec.positionals.length)
+    fail(`${command} takes no "${rest[spec.positionals.length]}" (an argument it does not expect).`);
   for (const name of Object.keys(values)) {
     if (!spec.options.includes(name)) fail(`${command} has no --${name} option.`);
   }
   const flags: Record<string, string | boolean | string[] | undefined> = {};
   for (const name of spec.options) {
     const raw = values[name] as string | undefined;
-    flags[name] = raw === undefined ? undefined : booleanOptions.has(name) ? booleanOf(name, raw) : name === "members" ? membersOf(raw) : raw;
+    flags[name] =
+      raw === undefined
+        ? undefined
+        : booleanOptions.has(name)
+          ? booleanOf(name, raw)
+          : name === "members"
+            ? membersOf(raw)
+            : raw;
   }
-  if (flags.access !== undefined && flags.access !== "read" && flags.access !== "write") fail(`--access takes read or write, not "${flags.access}".`);
+  if (flags.access !== undefined && flags.access !== "read" && flags.access !== "write")
+    fail(`--access takes read or write, not "${flags.access}".`);
   return { command, args: Object.fromEntries(spec.positionals.map((p, k) => [p, rest[k]])), flags };
 }
 
@@ -93,12 +108,17 @@ function booleanOf(name: string, raw: string): boolean {
   return fail(`--${name} takes true or false, not "${raw}".`);
 }
 
-const membersOf = (raw: string) => raw.split(",").map((m) => m.trim()).filter(Boolean);
+const membersOf = (raw: string) =>
+  raw
+    .split(",")
+    .map((m) => m.trim())
+    .filter(Boolean);
 
 /** node:util's parseArgs errors name the option in its own syntax; say it the way an operator typed it. */
 function plainParseError(err: Error & { code?: string }): string {
   const option = /'(-[^' ]+)/.exec(err.message)?.[1];
-  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `There is no ${option ?? "such"} option. Run "npm run admin -- --help" for the list.`;
+  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION")
+    return `There is no ${option ?? "such"} option. Run "npm run admin -- --help" for the list.`;
   if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
     const name = option?.replace(/^-+/, "") ?? "";
     return `${option ?? "An option"} needs a value${booleanOptions.has(name) ? ": true or false" : ""}.`;

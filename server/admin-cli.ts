@@ -16,7 +16,8 @@ const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o)
 const out = (v: unknown) => console.log(JSON.stringify(v, null, 2));
 const newPassword = () => randomBytes(12).toString("base64url");
 type BookLine = { id: string; name: string; primary?: boolean };
-const bookList = (books: BookLine[]) => books.map((b) => `${b.name} (${b.id}${b.primary ? ", primary" : ""})`).join(", ");
+const bookList = (books: BookLine[]) =>
+  books.map((b) => `${b.name} (${b.id}${b.primary ? ", primary" : ""})`).join(", ");
 
 async function run(argv: string[]) {
   const parsed = parseCommand(argv);
@@ -30,19 +31,36 @@ async function run(argv: string[]) {
   const config = configFromEnv();
   const db = await openDatabase(config, (m) => console.error(m), { joinRunning: true });
   try {
-    const { accounts, books, access } = await wire({ config, models: db.models, connection: db.connection, logger: pino({ level: "silent" }) });
+    const { accounts, books, access } = await wire({
+      config,
+      models: db.models,
+      connection: db.connection,
+      logger: pino({ level: "silent" }),
+    });
     switch (command) {
       case "users":
         return out(await accounts.listUsers());
       case "add-user": {
         const password = str("password") ?? newPassword();
-        const input = { username: args.username, password, admin: bool("admin"), displayName: str("display-name"), email: str("email") };
+        const input = {
+          username: args.username,
+          password,
+          admin: bool("admin"),
+          displayName: str("display-name"),
+          email: str("email"),
+        };
         out(await accounts.createUser(checked(newUserSchema, defined(input))));
         if (!str("password")) console.log(`password: ${password}`);
         return;
       }
       case "set-user": {
-        const patch = { displayName: str("display-name"), email: str("email"), admin: bool("admin"), disabled: bool("disabled"), visibleInDirectory: bool("visible") };
+        const patch = {
+          displayName: str("display-name"),
+          email: str("email"),
+          admin: bool("admin"),
+          disabled: bool("disabled"),
+          visibleInDirectory: bool("visible"),
+        };
         return out(await accounts.updateUser(args.username, checked(userPatchSchema, defined(patch))));
       }
       case "passwd": {
@@ -52,7 +70,8 @@ async function run(argv: string[]) {
       }
       case "delete-user": {
         const done = await accounts.deleteUser(args.username, { deleteBooks: bool("delete-books") });
-        if (done.deletedBooks.length) return console.log(`Deleted user ${done.username} and their address books: ${bookList(done.deletedBooks)}.`);
+        if (done.deletedBooks.length)
+          return console.log(`Deleted user ${done.username} and their address books: ${bookList(done.deletedBooks)}.`);
         if (!done.keptBooks.length) return console.log(`Deleted user ${done.username}; they owned no address books.`);
         return console.log(
           `Deleted user ${done.username}. Their address books were kept: ${bookList(done.keptBooks)}.\n` +
@@ -62,11 +81,14 @@ async function run(argv: string[]) {
       }
       case "books": {
         const all = await access.listBooks(CLI_CALLER, "all");
-        return out(all.filter((b) => str("owner") === undefined || b.owner === str("owner")).map(({ access: _, ...b }) => b));
+        return out(
+          all.filter((b) => str("owner") === undefined || b.owner === str("owner")).map(({ access: _, ...b }) => b),
+        );
       }
       case "set-book": {
         const patch = checked(bookPatchSchema, defined({ name: str("name"), owner: str("owner") }));
-        if (patch.name === undefined && patch.owner === undefined) throw new UsageError("set-book needs --name, --owner, or both.");
+        if (patch.name === undefined && patch.owner === undefined)
+          throw new UsageError("set-book needs --name, --owner, or both.");
         await access.changeablePab(CLI_CALLER, args.book, patch);
         return out(await books.updatePab(args.book, patch));
       }
@@ -75,12 +97,18 @@ async function run(argv: string[]) {
         await books.deletePab(args.book);
         return console.log(`Deleted address book ${args.book} and its contacts.`);
       case "shares":
-        return out((await books.sharesOfBook((await access.shareableBook(CLI_CALLER, args.book)).id)).map(({ book: _, ...s }) => s));
+        return out(
+          (await books.sharesOfBook((await access.shareableBook(CLI_CALLER, args.book)).id)).map(
+            ({ book: _, ...s }) => s,
+          ),
+        );
       case "share": {
         const level = (str("access") ?? "read") as "read" | "write";
         const book = await access.shareableBook(CLI_CALLER, args.book);
         await books.putShare({ book: book.id, username: args.username, access: level });
-        return console.log(`Shared ${args.book} with ${args.username} (${level === "read" ? "read-only" : "read and write"}).`);
+        return console.log(
+          `Shared ${args.book} with ${args.username} (${level === "read" ? "read-only" : "read and write"}).`,
+        );
       }
       case "unshare":
         await books.deleteShare((await access.shareableBook(CLI_CALLER, args.book)).id, args.username);
@@ -88,7 +116,12 @@ async function run(argv: string[]) {
       case "lists":
         return out(await accounts.listLists());
       case "add-list": {
-        const input = { address: args.address, name: str("name"), members: flags.members, visibleInDirectory: bool("visible") };
+        const input = {
+          address: args.address,
+          name: str("name"),
+          members: flags.members,
+          visibleInDirectory: bool("visible"),
+        };
         return out(await accounts.createList(checked(newListSchema, defined(input))));
       }
       case "set-list": {
@@ -108,7 +141,9 @@ async function run(argv: string[]) {
 run(process.argv.slice(2)).then(
   () => process.exit(0),
   (err) => {
-    console.error(err instanceof UsageError ? err.message : `Concord admin: ${err instanceof Error ? err.message : err}`);
+    console.error(
+      err instanceof UsageError ? err.message : `Concord admin: ${err instanceof Error ? err.message : err}`,
+    );
     process.exit(1);
   },
 );

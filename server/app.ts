@@ -18,9 +18,9 @@ import { authRoutes } from "./routes/auth";
 import { bookRoutes } from "./routes/books";
 import { bookAdminRoutes } from "./routes/book-admin";
 import { contactRoutes } from "./routes/contacts";
+import { deletedRoutes } from "./routes/deleted";
+import { searchRoutes } from "./routes/search";
 import { syncStateRoutes } from "./routes/sync-state";
-
-const SAFE_IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff", "image/heic", "image/heif"]);
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -30,7 +30,16 @@ export function createApp(deps: AppDeps): Express {
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      deps.logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, user: req.user?._id }, "request");
+      deps.logger.info(
+        {
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+          user: req.user?._id,
+        },
+        "request",
+      );
     });
     next();
   });
@@ -49,33 +58,36 @@ export function createApp(deps: AppDeps): Express {
   app.get("/api/openapi.json", (_req, res) => void res.json(openApiDocument()));
   app.get("/manifest.xml", manifestRoute(deps.config, deps.logger));
   app.get("/api/client-config", (_req, res) => void res.json({ graphClientId: deps.config.graphClientId ?? null }));
-  app.get("/support", (_req, res) => void res.type("text/plain").send("Concord: ask your administrator, or see the README shipped with the server."));
-  if (deps.addinDir) app.use("/", express.static(deps.addinDir, { index: "taskpane.html", setHeaders: setPageHeaders }));
+  app.get(
+    "/support",
+    (_req, res) =>
+      void res.type("text/plain").send("Concord: ask your administrator, or see the README shipped with the server."),
+  );
+  if (deps.addinDir)
+    app.use("/", express.static(deps.addinDir, { index: "taskpane.html", setHeaders: setPageHeaders }));
 
   // Bodies are read after authentication: an anonymous caller cannot make the server parse 16 MiB.
   app.use("/api/auth", jsonBody(SMALL_BODY_BYTES));
   app.use(authRoutes(deps));
-  app.use("/api", authenticate({ models: deps.models, secret: deps.jwtSecret, clock: deps.clock, limiter: deps.limiter }));
+  app.use(
+    "/api",
+    authenticate({ accounts: deps.accounts, secret: deps.jwtSecret, clock: deps.clock, limiter: deps.limiter }),
+  );
   const bodies = jsonBodies(deps.config);
   // The sync state is stored as the exact JSON text sent, so its route reads the raw text itself.
   app.use((req, res, next) => (req.path.startsWith("/api/sync-state/") ? next() : bodies(req, res, next)));
-  app.get("/api/me", (req, res) => void res.json({ username: req.user!._id, admin: Boolean(req.user!.admin), primaryBook: req.user!.primaryBook }));
+  app.get(
+    "/api/me",
+    (req, res) =>
+      void res.json({ username: req.user!._id, admin: Boolean(req.user!.admin), primaryBook: req.user!.primaryBook }),
+  );
   app.use(adminRoutes(deps));
   app.use(bookRoutes(deps));
   app.use(bookAdminRoutes(deps));
   app.use(contactRoutes(deps));
+  app.use(deletedRoutes(deps));
+  app.use(searchRoutes(deps));
   app.use(syncStateRoutes(deps));
-  app.get(
-    "/api/photos/:hash",
-    handle(async (req, res) => {
-      const photo = /^[0-9a-f]{64}$/.test(req.params.hash) ? await deps.photos.load(req.params.hash) : null;
-      if (!photo) throw notFound("No such photo");
-      // The media type came from a client: only raster image types are served as such, and the
-      // response may never run as a page on this origin (where the add-in keeps its session).
-      const type = SAFE_IMAGE_TYPES.has(photo.mediaType.toLowerCase()) ? photo.mediaType : "application/octet-stream";
-      res.set({ "Cache-Control": "private, max-age=31536000, immutable", "Content-Security-Policy": "sandbox; default-src 'none'" }).type(type).send(photo.bytes);
-    }),
-  );
 
   app.use(methodNotAllowed(app));
   app.use((req, _res, next) => next(notFound(`No route for ${req.method} ${req.path}`)));

@@ -21,10 +21,19 @@ async function main() {
 
   buildAddin(log);
   const db = await openDatabase(config, log);
-  const deps = await wire({ config, models: db.models, connection: db.connection, logger, addinDir: defaultAddinDir() });
+  const deps = await wire({
+    config,
+    models: db.models,
+    connection: db.connection,
+    logger,
+    addinDir: defaultAddinDir(),
+  });
   await ensureFirstAdmin(deps.accounts, config.adminPassword);
 
-  const purge = setInterval(() => void maintainBooks(deps).catch((err) => logger.error({ err }, "book maintenance failed")), 6 * 3600_000);
+  const purge = setInterval(
+    () => void maintainBooks(deps).catch((err) => logger.error({ err }, "book maintenance failed")),
+    6 * 3600_000,
+  );
   purge.unref();
 
   const server = createServer(await tlsCredentials(config, log), createApp(deps));
@@ -63,7 +72,8 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once("error", (err: NodeJS.ErrnoException) => {
       if (err.code === "EADDRINUSE") reject(new Error(`port ${port} is in use`));
-      else if (err.code === "EACCES") reject(new Error(`port ${port} needs privileges this user does not have; choose a PORT above 1023`));
+      else if (err.code === "EACCES")
+        reject(new Error(`port ${port} needs privileges this user does not have; choose a PORT above 1023`));
       else reject(err);
     });
     server.listen(port, host, () => resolve());
@@ -94,7 +104,9 @@ function buildAddin(log: (msg: string) => void) {
 function newestSource(paths: string[]): number {
   const newest = (path: string): number => {
     const stat = statSync(path);
-    return stat.isDirectory() ? Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name)))) : stat.mtimeMs;
+    return stat.isDirectory()
+      ? Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))))
+      : stat.mtimeMs;
   };
   return Math.max(...paths.filter((p) => existsSync(p)).map(newest));
 }
@@ -109,11 +121,18 @@ async function ensureFirstAdmin(accounts: Awaited<ReturnType<typeof wire>>["acco
     throw err;
   }
   // Printed once, to the console only: the operator must change or note it.
-  if (!password) process.stdout.write(`\n  First start: created user "admin" with password ${chosen}\n  Change it with: npm run admin -- passwd admin\n\n`);
+  if (!password)
+    process.stdout.write(
+      `\n  First start: created user "admin" with password ${chosen}\n  Change it with: npm run admin -- passwd admin\n\n`,
+    );
 }
 
-/** Every few hours: forget tombstones past their retention, then drop log entries no reader needs. */
+/** Every few hours: forget tombstones past their retention, then drop log entries no reader needs,
+ *  and audit entries past theirs. */
 async function maintainBooks(deps: Awaited<ReturnType<typeof wire>>) {
+  await deps.audit.purge(new Date(deps.clock().getTime() - deps.config.auditRetentionMs));
+  // A photo stored in the last hour may belong to a write still under way on another instance.
+  await deps.photos.collect(await deps.store.photoHashes(), new Date(deps.clock().getTime() - 3600_000));
   const before = new Date(deps.clock().getTime() - deps.config.tombstoneRetentionMs);
   for (const book of await deps.books.allBookIds()) {
     await deps.store.purgeTombstones(book, before);

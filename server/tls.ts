@@ -14,12 +14,18 @@ import type { Config } from "./config";
 /** The names clients reach this server by: TLS_HOSTNAMES, or localhost, the host name and the LAN addresses. */
 export function serverNames(config: Pick<Config, "tlsHostnames">): string[] {
   if (config.tlsHostnames?.length) return config.tlsHostnames.map((n) => n.toLowerCase());
-  const lan = Object.values(networkInterfaces()).flatMap((addrs) => (addrs ?? []).map((a) => a.address.replace(/%.*$/, "")));
+  const lan = Object.values(networkInterfaces()).flatMap((addrs) =>
+    (addrs ?? []).map((a) => a.address.replace(/%.*$/, "")),
+  );
   return [...new Set(["localhost", hostname().toLowerCase(), "127.0.0.1", "::1", ...lan])];
 }
 
-export async function tlsCredentials(config: Config, log: (msg: string) => void): Promise<{ cert: string; key: string }> {
-  if (config.tls) return { cert: readFileSync(config.tls.certFile, "utf8"), key: readFileSync(config.tls.keyFile, "utf8") };
+export async function tlsCredentials(
+  config: Config,
+  log: (msg: string) => void,
+): Promise<{ cert: string; key: string }> {
+  if (config.tls)
+    return { cert: readFileSync(config.tls.certFile, "utf8"), key: readFileSync(config.tls.keyFile, "utf8") };
   const dir = join(config.dataDir, "tls");
   const certFile = join(dir, "cert.pem");
   const keyFile = join(dir, "key.pem");
@@ -28,7 +34,9 @@ export async function tlsCredentials(config: Config, log: (msg: string) => void)
     const cert = readFileSync(certFile, "utf8");
     const missing = names.filter((n) => !coveredBy(cert, n));
     if (missing.length === 0) return { cert, key: readFileSync(keyFile, "utf8") };
-    log(`the certificate in ${certFile} does not cover ${missing.join(", ")}: generating a new one (clients must trust it again)`);
+    log(
+      `the certificate in ${certFile} does not cover ${missing.join(", ")}: generating a new one (clients must trust it again)`,
+    );
   }
   mkdirSync(dir, { recursive: true });
   const now = new Date();
@@ -46,7 +54,9 @@ export async function tlsCredentials(config: Config, log: (msg: string) => void)
   });
   writeFileSync(certFile, pems.cert);
   writeFileSync(keyFile, pems.private, { mode: 0o600 });
-  log(`generated a self-signed certificate for ${names.join(", ")} in ${certFile}; see README "Trusting the certificate"`);
+  log(
+    `generated a self-signed certificate for ${names.join(", ")} in ${certFile}; see README "Trusting the certificate"`,
+  );
   return { cert: pems.cert, key: pems.private };
 }
 

@@ -16,7 +16,8 @@ function sourceFiles(dir: string): string[] {
 }
 
 function importsOf(source: string): string[] {
-  const pattern = /(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|require\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
+  const pattern =
+    /(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|require\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
   return [...source.matchAll(pattern)].map((m) => m[1] ?? m[2] ?? m[3]);
 }
 
@@ -26,14 +27,23 @@ function edges(dirs: string[]): [string, string][] {
     sourceFiles(join(root, dir)).flatMap((file) =>
       importsOf(readFileSync(file, "utf8"))
         .filter((s) => s.startsWith("."))
-        .map((s) => [relative(root, file), relative(root, resolve(dirname(file), s)).replace(/\.tsx?$/, "")] as [string, string]),
+        .map(
+          (s) =>
+            [relative(root, file), relative(root, resolve(dirname(file), s)).replace(/\.tsx?$/, "")] as [
+              string,
+              string,
+            ],
+        ),
     ),
   );
 }
 
 const all = edges(["server", "test", "bench", "addin"]);
-const offending = (from: (f: string) => boolean, to: (t: string) => boolean, allowed: (f: string, t: string) => boolean = () => false) =>
-  all.filter(([f, t]) => from(f) && to(t) && !allowed(f, t)).map(([f, t]) => `${f} -> ${t}`);
+const offending = (
+  from: (f: string) => boolean,
+  to: (t: string) => boolean,
+  allowed: (f: string, t: string) => boolean = () => false,
+) => all.filter(([f, t]) => from(f) && to(t) && !allowed(f, t)).map(([f, t]) => `${f} -> ${t}`);
 
 describe("architecture: the dependency rule", () => {
   it("sees the imports it polices", () => {
@@ -46,23 +56,43 @@ describe("architecture: the dependency rule", () => {
     // Password hashing is a pure helper the store uses when it creates a user.
     const hashing = (_f: string, t: string) => t === "server/auth/passwords";
     const auth = (t: string) => t.startsWith("server/auth/");
-    assert.deepEqual(offending((f) => f.startsWith("server/store/"), (t) => protocol(t) || auth(t), hashing), []);
+    assert.deepEqual(
+      offending(
+        (f) => f.startsWith("server/store/"),
+        (t) => protocol(t) || auth(t),
+        hashing,
+      ),
+      [],
+    );
   });
 
   it("keeps the contract free of implementations: it names only core types, zod schemas and store errors", () => {
-    const allowed = (t: string) => t.startsWith("core/") || ["server/store/account-schemas", "server/store/errors"].includes(t);
-    assert.deepEqual(offending((f) => f === "server/store/contract.ts", (t) => !allowed(t)), []);
+    const allowed = (t: string) =>
+      t.startsWith("core/") || ["server/store/account-schemas", "server/store/errors"].includes(t);
+    assert.deepEqual(
+      offending(
+        (f) => f === "server/store/contract.ts",
+        (t) => !allowed(t),
+      ),
+      [],
+    );
   });
 
   it("keeps raw database models inside the store implementation", () => {
     const inside = (f: string) =>
-      /^server\/(store|db)\//.test(f) || f.startsWith("test/support/") || f.startsWith("bench/") || f === "test/store.test.ts" ||
+      /^server\/(store|db)\//.test(f) ||
+      f.startsWith("test/support/") ||
+      f.startsWith("bench/") ||
+      f === "test/store.test.ts" ||
       // The composition root builds the implementation; database.ts opens the connection.
       ["server/wiring.ts", "server/database.ts"].includes(f);
-    // server/auth still reads users and login attempts itself until it takes a contract object
-    // (the AUTH work), and AppDeps carries the models for it meanwhile.
-    const pendingAuth = (f: string) => f.startsWith("server/auth/") || f === "server/app-deps.ts";
-    assert.deepEqual(offending((f) => !inside(f), (t) => t === "server/db/models", (f) => pendingAuth(f)), []);
+    assert.deepEqual(
+      offending(
+        (f) => !inside(f),
+        (t) => t === "server/db/models",
+      ),
+      [],
+    );
   });
 
   it("gives routes and the access policy contract objects only, never the models", () => {
@@ -72,16 +102,34 @@ describe("architecture: the dependency rule", () => {
   });
 
   it("keeps the memory store free of the database", () => {
-    const database = (t: string) => t === "server/db/models" || t.startsWith("server/store/contacts/lease") ||
-      t.startsWith("server/store/contacts/log") || t.startsWith("server/store/contacts/writes");
-    assert.deepEqual(offending((f) => f.startsWith("server/store/memory/"), database), []);
+    const database = (t: string) =>
+      t === "server/db/models" ||
+      t.startsWith("server/store/contacts/lease") ||
+      t.startsWith("server/store/contacts/log") ||
+      t.startsWith("server/store/contacts/writes");
+    assert.deepEqual(
+      offending((f) => f.startsWith("server/store/memory/"), database),
+      [],
+    );
   });
 
   it("never imports addin/ from server/", () => {
-    assert.deepEqual(offending((f) => f.startsWith("server/"), (t) => t.startsWith("addin/")), []);
+    assert.deepEqual(
+      offending(
+        (f) => f.startsWith("server/"),
+        (t) => t.startsWith("addin/"),
+      ),
+      [],
+    );
   });
 
   it("never imports a protocol from access or auth", () => {
-    assert.deepEqual(offending((f) => /^server\/(access|auth)\//.test(f), (t) => t.startsWith("server/routes/")), []);
+    assert.deepEqual(
+      offending(
+        (f) => /^server\/(access|auth)\//.test(f),
+        (t) => t.startsWith("server/routes/"),
+      ),
+      [],
+    );
   });
 });

@@ -8,7 +8,16 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 
 const coreDir = new URL("../core/", import.meta.url).pathname;
-const pureDependencies = new Set(["zod", "@noble/hashes", "ical.js", "libqp", "iconv-lite", "csv-parse", "csv-stringify", "fast-xml-parser"]);
+const pureDependencies = new Set([
+  "zod",
+  "@noble/hashes",
+  "ical.js",
+  "libqp",
+  "iconv-lite",
+  "csv-parse",
+  "csv-stringify",
+  "fast-xml-parser",
+]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -18,7 +27,11 @@ function sourceFiles(dir: string): string[] {
 }
 
 function importsOf(source: string): string[] {
-  const specifiers = [...source.matchAll(/(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|require\s*\(\s*['"]([^'"]+)['"]\s*\)/g)];
+  const specifiers = [
+    ...source.matchAll(
+      /(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|require\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+    ),
+  ];
   return specifiers.map((m) => m[1] ?? m[2] ?? m[3]);
 }
 
@@ -48,7 +61,9 @@ describe("core/ purity", () => {
   it("imports only core files and pure dependencies", () => {
     const offenders = files.flatMap((file) =>
       importsOf(readFileSync(file, "utf8"))
-        .filter((spec) => (spec.startsWith(".") ? !join(file, "..", spec).startsWith(coreDir) : !pureDependencies.has(packageOf(spec))))
+        .filter((spec) =>
+          spec.startsWith(".") ? !join(file, "..", spec).startsWith(coreDir) : !pureDependencies.has(packageOf(spec)),
+        )
         .map((spec) => `${relative(coreDir, file)} imports ${spec}`),
     );
     assert.deepEqual(offenders, []);
@@ -70,14 +85,18 @@ describe("core/ purity", () => {
       const { ok, output } = typecheck(dir);
       assert.equal(ok, false);
       const failedLines = new Set([...output.matchAll(/impure\.ts\((\d+),/g)].map((m) => Number(m[1])));
-      assert.deepEqual([...failedLines].sort((a, b) => a - b), uses.map((_, i) => i + 1));
+      assert.deepEqual(
+        [...failedLines].sort((a, b) => a - b),
+        uses.map((_, i) => i + 1),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it("reads no clock, does no fetch and touches no Office host", () => {
-    const impure = /\bDate\.now\(|new Date\(\s*\)|\bfetch\(|\bOffice\.|\bXMLHttpRequest\b|\bprocess\.|\bsetTimeout\(|\bperformance\.now\(/;
+    const impure =
+      /\bDate\.now\(|new Date\(\s*\)|\bfetch\(|\bOffice\.|\bXMLHttpRequest\b|\bprocess\.|\bsetTimeout\(|\bperformance\.now\(/;
     const offenders = files.flatMap((file) =>
       readFileSync(file, "utf8")
         .split("\n")

@@ -5,11 +5,11 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { contactSchema, type Contact } from "../core/contact/contact";
-import type { ContactMaintenance, ContactStore, WriteOp } from "../server/store/contract";
+import type { ContactMaintenance, ContactSearch, ContactStore, WriteOp } from "../server/store/contract";
 import { StoreError } from "../server/store/errors";
 
 export type StoreFixture = {
-  store: ContactStore & ContactMaintenance;
+  store: ContactStore & ContactMaintenance & ContactSearch;
   /** Moves the store's clock forward. */
   advance(ms: number): void;
   close(): Promise<void>;
@@ -28,7 +28,11 @@ export const person = (uid: string, displayName: string, extra: Partial<Contact>
   contactSchema.parse({ uid, displayName, ...extra });
 
 /** `leases`: the store has a writer lease, and the fixture can pause and crash writers. */
-export function storeContract(name: string, makeFixture: () => Promise<StoreFixture | LeaseFixture>, { leases = false } = {}) {
+export function storeContract(
+  name: string,
+  makeFixture: () => Promise<StoreFixture | LeaseFixture>,
+  { leases = false } = {},
+) {
   describe(`contact store contract: ${name}`, function () {
     let f: LeaseFixture;
     // Lease tests exist only for stores with a lease (the memory store has no writer to pause or kill).
@@ -46,7 +50,8 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
 
     const put = (uid: string, contact: Contact, more: Partial<Extract<WriteOp, { op: "put" }>> = {}) =>
       f.store.applyWrites(book, [{ op: "put", uid, contact, ...more }]).then((r) => r[0]);
-    const del = (uid: string, ifMatch?: string) => f.store.applyWrites(book, [{ op: "delete", uid, ifMatch }]).then((r) => r[0]);
+    const del = (uid: string, ifMatch?: string) =>
+      f.store.applyWrites(book, [{ op: "delete", uid, ifMatch }]).then((r) => r[0]);
 
     async function allChanges(since?: string, limit = 1000) {
       const changes = [];
@@ -73,7 +78,10 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       const again = await put("ann", person("ann", "Ann"));
       assert.equal(again.status, "unchanged");
       const { contacts } = await f.store.listContacts(book, undefined, 100);
-      assert.deepEqual(contacts.map((c) => c.uid), ["ann"]);
+      assert.deepEqual(
+        contacts.map((c) => c.uid),
+        ["ann"],
+      );
     });
 
     it("refuses a put whose If-Match is stale, and applies one that matches", async () => {
@@ -103,12 +111,29 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
 
     it("answers unchanged, not conflict, to a retried retry-safe batch of If-Match puts", async () => {
       const uids = ["a", "b", "c"];
-      const created = await f.store.applyWrites(book, uids.map((uid) => ({ op: "put" as const, uid, contact: person(uid, uid) })));
-      const batch = uids.map((uid, k) => ({ op: "put" as const, uid, contact: person(uid, `${uid} edited`), ifMatch: created[k].etag }));
-      assert.deepEqual((await f.store.applyWrites(book, batch, { retrySafe: true })).map((r) => r.status), ["updated", "updated", "updated"]);
+      const created = await f.store.applyWrites(
+        book,
+        uids.map((uid) => ({ op: "put" as const, uid, contact: person(uid, uid) })),
+      );
+      const batch = uids.map((uid, k) => ({
+        op: "put" as const,
+        uid,
+        contact: person(uid, `${uid} edited`),
+        ifMatch: created[k].etag,
+      }));
+      assert.deepEqual(
+        (await f.store.applyWrites(book, batch, { retrySafe: true })).map((r) => r.status),
+        ["updated", "updated", "updated"],
+      );
       const retried = await f.store.applyWrites(book, batch, { retrySafe: true });
-      assert.deepEqual(retried.map((r) => r.status), ["unchanged", "unchanged", "unchanged"]);
-      assert.deepEqual(retried.map((r) => r.etag), (await Promise.all(uids.map((u) => f.store.getContact(book, u)))).map((c) => c?.etag));
+      assert.deepEqual(
+        retried.map((r) => r.status),
+        ["unchanged", "unchanged", "unchanged"],
+      );
+      assert.deepEqual(
+        retried.map((r) => r.etag),
+        (await Promise.all(uids.map((u) => f.store.getContact(book, u)))).map((c) => c?.etag),
+      );
     });
 
     it("marks a uid repeated within one batch as an error without blocking the others", async () => {
@@ -117,7 +142,10 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
         { op: "put", uid: "a", contact: person("a", "A2") },
         { op: "put", uid: "b", contact: person("b", "B") },
       ]);
-      assert.deepEqual(results.map((r) => r.status), ["created", "error", "created"]);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ["created", "error", "created"],
+      );
     });
 
     it("feeds changes in order, each once, with tombstones, from a token", async () => {
@@ -130,7 +158,11 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       const { changes } = await allChanges(start, 2);
       assert.deepEqual(
         changes.map((c) => [c.uid, c.deleted]),
-        [["a", false], ["b", true], ["c", false]],
+        [
+          ["a", false],
+          ["b", true],
+          ["c", false],
+        ],
       );
       assert.equal(changes[0].contact?.displayName, "A2");
     });
@@ -140,13 +172,23 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       await put("b", person("b", "B"));
       await del("a");
       const { changes } = await allChanges(undefined);
-      assert.deepEqual(changes.map((c) => c.uid), ["b"]);
+      assert.deepEqual(
+        changes.map((c) => c.uid),
+        ["b"],
+      );
     });
 
     it("answers an unknown or foreign token with token-expired", async () => {
       await put("a", person("a", "A"));
-      for (const token of ["garbage", Buffer.from(JSON.stringify(["other", 1])).toString("base64url"), Buffer.from(JSON.stringify([book, 999])).toString("base64url")]) {
-        await assert.rejects(f.store.changesSince(book, token, 10), (e) => e instanceof StoreError && e.kind === "token-expired");
+      for (const token of [
+        "garbage",
+        Buffer.from(JSON.stringify(["other", 1])).toString("base64url"),
+        Buffer.from(JSON.stringify([book, 999])).toString("base64url"),
+      ]) {
+        await assert.rejects(
+          f.store.changesSince(book, token, 10),
+          (e) => e instanceof StoreError && e.kind === "token-expired",
+        );
       }
     });
 
@@ -160,30 +202,53 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       await assert.rejects(f.store.changesSince(book, old, 10), expired);
       await put("b", person("b", "B"));
       const { changes } = await allChanges(afterDelete);
-      assert.deepEqual(changes.map((c) => c.uid), ["b"]);
+      assert.deepEqual(
+        changes.map((c) => c.uid),
+        ["b"],
+      );
     });
 
     it("pages a full read (no token) past purged tombstones without 410", async () => {
-      await f.store.applyWrites(book, ["a", "b", "c", "d", "e"].map((uid) => ({ op: "put" as const, uid, contact: person(uid, uid.toUpperCase()) })));
+      await f.store.applyWrites(
+        book,
+        ["a", "b", "c", "d", "e"].map((uid) => ({ op: "put" as const, uid, contact: person(uid, uid.toUpperCase()) })),
+      );
       await del("c");
       f.advance(1000);
       await f.store.purgeTombstones(book, new Date(Date.now() + 10 * 86_400_000));
       const { changes } = await allChanges(undefined, 2);
-      assert.deepEqual(changes.map((c) => c.uid), ["a", "b", "d", "e"]);
+      assert.deepEqual(
+        changes.map((c) => c.uid),
+        ["a", "b", "d", "e"],
+      );
     });
 
     it("delivers a deletion that happens during a multi-page full read, so its final token is not past it", async () => {
-      await f.store.applyWrites(book, ["a", "b", "c", "d"].map((uid) => ({ op: "put" as const, uid, contact: person(uid, uid) })));
+      await f.store.applyWrites(
+        book,
+        ["a", "b", "c", "d"].map((uid) => ({ op: "put" as const, uid, contact: person(uid, uid) })),
+      );
       const first = await f.store.changesSince(book, undefined, 2);
-      assert.deepEqual(first.changes.map((c) => c.uid), ["a", "b"]);
+      assert.deepEqual(
+        first.changes.map((c) => c.uid),
+        ["a", "b"],
+      );
       await del("a");
       await del("d");
       const rest = await allChanges(first.token, 2);
       const seen = [...first.changes, ...rest.changes];
       const last = new Map(seen.map((c) => [c.uid, c.deleted]));
-      assert.deepEqual([...last].sort(), [["a", true], ["b", false], ["c", false], ["d", true]]);
+      assert.deepEqual([...last].sort(), [
+        ["a", true],
+        ["b", false],
+        ["c", false],
+        ["d", true],
+      ]);
       await put("e", person("e", "e"));
-      assert.deepEqual((await allChanges(rest.token)).changes.map((c) => c.uid), ["e"]);
+      assert.deepEqual(
+        (await allChanges(rest.token)).changes.map((c) => c.uid),
+        ["e"],
+      );
     });
 
     it("hands out an ordinary token when a full read ends, so later purges still expire it", async () => {
@@ -207,7 +272,11 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
 
     it("compacts superseded log entries without changing what any reader sees", async () => {
       const uids = Array.from({ length: 120 }, (_, i) => `u${i}`);
-      const round = (n: number) => f.store.applyWrites(book, uids.map((uid) => ({ op: "put" as const, uid, contact: person(uid, `${uid} v${n}`) })));
+      const round = (n: number) =>
+        f.store.applyWrites(
+          book,
+          uids.map((uid) => ({ op: "put" as const, uid, contact: person(uid, `${uid} v${n}`) })),
+        );
       await round(0);
       const early = (await f.store.changesSince(book, undefined, 1000)).token;
       await round(1);
@@ -215,7 +284,11 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       await round(2);
       await del("u7");
       await put("d", person("d", "d"));
-      const before = { full: await allChanges(undefined, 25), fromEarly: await allChanges(early, 25), fromMiddle: await allChanges(middle, 25) };
+      const before = {
+        full: await allChanges(undefined, 25),
+        fromEarly: await allChanges(early, 25),
+        fromMiddle: await allChanges(middle, 25),
+      };
 
       const dropped = await f.store.compactLog(book);
 
@@ -225,11 +298,21 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       assert.deepEqual(await allChanges(middle, 25), before.fromMiddle);
       assert.equal(await f.store.compactLog(book), 0, "a second pass finds nothing left to drop");
       await put("e", person("e", "e"));
-      assert.deepEqual((await allChanges(before.full.token)).changes.map((c) => c.uid), ["e"]);
+      assert.deepEqual(
+        (await allChanges(before.full.token)).changes.map((c) => c.uid),
+        ["e"],
+      );
     });
 
     it("lists contacts page by page without repeats", async () => {
-      await f.store.applyWrites(book, Array.from({ length: 25 }, (_, i) => ({ op: "put" as const, uid: `u${i}`, contact: person(`u${i}`, `P ${i}`) })));
+      await f.store.applyWrites(
+        book,
+        Array.from({ length: 25 }, (_, i) => ({
+          op: "put" as const,
+          uid: `u${i}`,
+          contact: person(`u${i}`, `P ${i}`),
+        })),
+      );
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
@@ -286,20 +369,27 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       await writes;
       assert.equal(new Set(seen).size, seen.length, "no change is repeated");
       const final = await f.store.listContacts(book, undefined, 100);
-      for (const c of final.contacts) assert.ok(seen.includes(`${c.uid}@${c.etag}`), `the last version of ${c.uid} was delivered`);
+      for (const c of final.contacts)
+        assert.ok(seen.includes(`${c.uid}@${c.etag}`), `the last version of ${c.uid} was delivered`);
     });
 
-    leaseIt("recovers from a writer that died holding the lease: nothing half-written shows, later writes go on", async () => {
-      await put("a", person("a", "A"));
-      const token = (await f.store.changesSince(book, undefined, 10)).token;
-      await f.crashMidWrite(book, ["ghost"]);
-      f.advance(60_000);
-      const r = await put("b", person("b", "B"));
-      assert.equal(r.status, "created");
-      const { changes } = await allChanges(token);
-      assert.deepEqual(changes.map((c) => c.uid), ["b"]);
-      assert.equal(await f.store.getContact(book, "ghost"), null);
-    });
+    leaseIt(
+      "recovers from a writer that died holding the lease: nothing half-written shows, later writes go on",
+      async () => {
+        await put("a", person("a", "A"));
+        const token = (await f.store.changesSince(book, undefined, 10)).token;
+        await f.crashMidWrite(book, ["ghost"]);
+        f.advance(60_000);
+        const r = await put("b", person("b", "B"));
+        assert.equal(r.status, "created");
+        const { changes } = await allChanges(token);
+        assert.deepEqual(
+          changes.map((c) => c.uid),
+          ["b"],
+        );
+        assert.equal(await f.store.getContact(book, "ghost"), null);
+      },
+    );
 
     /** A writer whose lease runs out in the pause: meanwhile `meanwhile` runs as a second writer. */
     function pauseOnce(meanwhile: () => Promise<void>) {
@@ -323,45 +413,61 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       };
     }
 
-    leaseIt("lets the newest acknowledged write win when a paused writer's lease ran out before its write landed", async () => {
-      const v1 = await put("x", person("x", "V1"));
-      const start = (await allChanges(undefined)).token;
-      let second: Awaited<ReturnType<typeof put>> | undefined;
-      let sawSecond = "";
-      pauseOnce(async () => {
-        second = await put("x", person("x", "Second"), { ifMatch: v1.etag });
-        sawSecond = (await allChanges(start)).token;
-      });
-      const first = await put("x", person("x", "First"), { ifMatch: v1.etag });
+    leaseIt(
+      "lets the newest acknowledged write win when a paused writer's lease ran out before its write landed",
+      async () => {
+        const v1 = await put("x", person("x", "V1"));
+        const start = (await allChanges(undefined)).token;
+        let second: Awaited<ReturnType<typeof put>> | undefined;
+        let sawSecond = "";
+        pauseOnce(async () => {
+          second = await put("x", person("x", "Second"), { ifMatch: v1.etag });
+          sawSecond = (await allChanges(start)).token;
+        });
+        const first = await put("x", person("x", "First"), { ifMatch: v1.etag });
 
-      assert.equal(second?.status, "updated");
-      assert.notEqual(first.status, "updated", "two writes over one version: only one is acknowledged");
-      const said = await whatReadersSay("x", [start, sawSecond]);
-      assert.deepEqual(said, { get: second!.etag, full: second!.etag, incremental: [second!.etag, said.incremental[1]] });
-      assert.ok([undefined, second!.etag].includes(said.incremental[1]), "a reader that saw Second is not moved off it");
-      assert.equal((await f.store.getContact(book, "x"))?.contact.displayName, "Second");
-    });
+        assert.equal(second?.status, "updated");
+        assert.notEqual(first.status, "updated", "two writes over one version: only one is acknowledged");
+        const said = await whatReadersSay("x", [start, sawSecond]);
+        assert.deepEqual(said, {
+          get: second!.etag,
+          full: second!.etag,
+          incremental: [second!.etag, said.incremental[1]],
+        });
+        assert.ok(
+          [undefined, second!.etag].includes(said.incremental[1]),
+          "a reader that saw Second is not moved off it",
+        );
+        assert.equal((await f.store.getContact(book, "x"))?.contact.displayName, "Second");
+      },
+    );
 
     for (const [what, write] of [
-      ["an If-Match update", async () => put("x", person("x", "Late"), { ifMatch: (await f.store.getContact(book, "x"))!.etag })],
+      [
+        "an If-Match update",
+        async () => put("x", person("x", "Late"), { ifMatch: (await f.store.getContact(book, "x"))!.etag }),
+      ],
       ["a new contact", async () => put("late", person("late", "Late"))],
     ] as const) {
-      leaseIt(`shows ${what} that landed after its lease ran out to readers who read past its position meanwhile`, async () => {
-        await put("x", person("x", "V1"));
-        const start = (await allChanges(undefined)).token;
-        let readPast = "";
-        pauseOnce(async () => {
-          await put("other", person("other", "Other"));
-          readPast = (await allChanges(start)).token;
-        });
-        const late = await write();
-        const uid = what === "a new contact" ? "late" : "x";
+      leaseIt(
+        `shows ${what} that landed after its lease ran out to readers who read past its position meanwhile`,
+        async () => {
+          await put("x", person("x", "V1"));
+          const start = (await allChanges(undefined)).token;
+          let readPast = "";
+          pauseOnce(async () => {
+            await put("other", person("other", "Other"));
+            readPast = (await allChanges(start)).token;
+          });
+          const late = await write();
+          const uid = what === "a new contact" ? "late" : "x";
 
-        const said = await whatReadersSay(uid, [start, readPast]);
-        assert.ok(said.get, "the write is stored");
-        if (late.status === "updated" || late.status === "created") assert.equal(said.get, late.etag);
-        assert.deepEqual(said, { get: said.get, full: said.get, incremental: [said.get, said.get] });
-      });
+          const said = await whatReadersSay(uid, [start, readPast]);
+          assert.ok(said.get, "the write is stored");
+          if (late.status === "updated" || late.status === "created") assert.equal(said.get, late.etag);
+          assert.deepEqual(said, { get: said.get, full: said.get, incremental: [said.get, said.get] });
+        },
+      );
     }
 
     it("keeps a contact's href apart from its uid, across updates that name none, and shows it to every reader", async () => {
@@ -395,8 +501,74 @@ export function storeContract(name: string, makeFixture: () => Promise<StoreFixt
       assert.equal(gone[0].status, "deleted");
     });
 
+    describe("search", () => {
+      const names = (page: { contacts: { uid: string }[] }) => page.contacts.map((c) => c.uid);
+      beforeEach(async () => {
+        await f.store.applyWrites(book, [
+          {
+            op: "put",
+            uid: "zoe",
+            contact: person("zoe", "Zoë Ångström", { emails: [{ type: "work", address: "zoe@north.example" }] }),
+          },
+          {
+            op: "put",
+            uid: "bob",
+            contact: person("bob", "Bob Stone", { company: "Stonemasons Ltd", categories: ["Suppliers"] }),
+          },
+          {
+            op: "put",
+            uid: "ann",
+            contact: person("ann", "Ann Lee", {
+              name: { fileAs: "Lee, Ann" },
+              phones: [{ type: "mobile", number: "+44 (20) 7946-0958" }],
+            }),
+          },
+          { op: "put", uid: "cy", contact: person("cy", "Cy Young", { categories: ["suppliers", "VIP"] }) },
+        ]);
+      });
+
+      it("matches a case- and accent-insensitive substring of name, e-mail or company, sorted by file-as", async () => {
+        assert.deepEqual(names(await f.store.search(book, { text: "ANGST" }, 10)), ["zoe"]);
+        assert.deepEqual(names(await f.store.search(book, { text: "zoë" }, 10)), ["zoe"]);
+        assert.deepEqual(names(await f.store.search(book, { text: "north.exa" }, 10)), ["zoe"]);
+        assert.deepEqual(names(await f.store.search(book, { text: "stone" }, 10)), ["bob"]);
+        // Ann files as "Lee, Ann": after Bob and Cy, before Zoë.
+        assert.deepEqual(names(await f.store.search(book, {}, 10)), ["bob", "cy", "ann", "zoe"]);
+      });
+
+      it("matches phone digits whatever the punctuation, and filters by category", async () => {
+        assert.deepEqual(names(await f.store.search(book, { text: "7946 0958" }, 10)), ["ann"]);
+        assert.deepEqual(names(await f.store.search(book, { text: "2079" }, 10)), ["ann"]);
+        assert.deepEqual(names(await f.store.search(book, { category: "SUPPLIERS" }, 10)), ["bob", "cy"]);
+        assert.deepEqual(names(await f.store.search(book, { text: "young", category: "suppliers" }, 10)), ["cy"]);
+      });
+
+      it("pages by a cursor that stays put while contacts are added before it", async () => {
+        const first = await f.store.search(book, {}, 2);
+        assert.deepEqual(names(first), ["bob", "cy"]);
+        await put("aaron", person("aaron", "Aaron Aardvark"));
+        const second = await f.store.search(book, {}, 2, first.cursor!);
+        assert.deepEqual(names(second), ["ann", "zoe"]);
+        assert.equal(second.cursor, null);
+        await assert.rejects(
+          f.store.search(book, {}, 2, "not-a-cursor"),
+          (e: unknown) => e instanceof StoreError && e.kind === "invalid",
+        );
+      });
+
+      it("leaves deleted contacts out and finds an updated one by its new content only", async () => {
+        assert.deepEqual(names(await f.store.search(book, { text: "stone" }, 10)), ["bob"]);
+        await del("bob");
+        await put("cy", person("cy", "Cyrus Young"));
+        assert.deepEqual(names(await f.store.search(book, { text: "stone" }, 10)), []);
+        assert.deepEqual(names(await f.store.search(book, { text: "cyrus" }, 10)), ["cy"]);
+        assert.deepEqual(names(await f.store.search(book, { category: "vip" }, 10)), []);
+      });
+    });
+
     it("answers not-found for a book that does not exist", async () => {
       const missing = (e: unknown) => e instanceof StoreError && e.kind === "not-found";
+      await assert.rejects(f.store.search("nope", { text: "x" }, 10), missing);
       await assert.rejects(f.store.changesSince("nope", undefined, 10), missing);
       await assert.rejects(f.store.applyWrites("nope", [{ op: "delete", uid: "x" }]), missing);
     });

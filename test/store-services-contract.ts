@@ -25,9 +25,17 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
     describe("books and the access policy", () => {
       it("creates a user's first PAB, owned by them, with an empty change log", async () => {
         const u = await user();
-        assert.deepEqual(await f.store.books.getBook(u.primaryBook), { id: u.primaryBook, kind: "pab", name: "Contacts", owner: u.username });
+        assert.deepEqual(await f.store.books.getBook(u.primaryBook), {
+          id: u.primaryBook,
+          kind: "pab",
+          name: "Contacts",
+          owner: u.username,
+        });
         assert.deepEqual((await f.store.contacts.changesSince(u.primaryBook, undefined, 10)).changes, []);
-        assert.deepEqual((await f.store.books.pabs(u.username)).map((b) => b.id), [u.primaryBook]);
+        assert.deepEqual(
+          (await f.store.books.pabs(u.username)).map((b) => b.id),
+          [u.primaryBook],
+        );
       });
 
       it("lists for a user their own books, books shared with them, the GAB and the Directory, each with owner names", async () => {
@@ -35,8 +43,14 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
         await f.store.books.putShare({ book: alice.primaryBook, username: bob.username, access: "read" });
         const policy = createAccessPolicy(f.store.books, f.store.accounts);
         const rows = (await policy.listBooks({ _id: bob.username })).map((b) => [b.id, b.owner, b.ownerName, b.access]);
-        assert.deepEqual(rows.slice(0, 2), [["gab", null, null, "read"], ["directory", null, null, "read"]]);
-        const pabs = [[alice.primaryBook, alice.username, alice.displayName, "read"], [bob.primaryBook, bob.username, bob.displayName, "write"]];
+        assert.deepEqual(rows.slice(0, 2), [
+          ["gab", null, null, "read"],
+          ["directory", null, null, "read"],
+        ]);
+        const pabs = [
+          [alice.primaryBook, alice.username, alice.displayName, "read"],
+          [bob.primaryBook, bob.username, bob.displayName, "write"],
+        ];
         const byId = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]));
         assert.deepEqual(rows.slice(2).sort(byId), pabs.sort(byId));
       });
@@ -49,7 +63,10 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
         assert.equal((await policy.visibleBook({ _id: bob.username }, alice.primaryBook)).access, "read");
         await assert.rejects(policy.writableBook({ _id: bob.username }, alice.primaryBook), kind("read-only"));
         await assert.rejects(policy.shareableBook({ _id: bob.username }, alice.primaryBook), kind("forbidden"));
-        assert.equal((await policy.writableBook({ _id: carol.username, admin: true }, alice.primaryBook)).access, "write");
+        assert.equal(
+          (await policy.writableBook({ _id: carol.username, admin: true }, alice.primaryBook)).access,
+          "write",
+        );
       });
 
       it("keeps shares per book and user, refuses one for an unknown user or the owner, and ends them", async () => {
@@ -67,7 +84,8 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
     });
 
     describe("accounts", () => {
-      const directoryEntry = async (uid: string) => (await f.store.contacts.getContact("directory", uid))?.contact.displayName;
+      const directoryEntry = async (uid: string) =>
+        (await f.store.contacts.getContact("directory", uid))?.contact.displayName;
 
       it("lists a new user in the Local Directory and takes them out when disabled", async () => {
         const u = await user();
@@ -106,9 +124,15 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
       it("replaces a sync state only over the version read, and refuses a second first write", async () => {
         const who = fresh("u");
         const first = await f.store.syncStates.put(who, "dev", "pair", '{"n":1}', { ifNoneMatch: true });
-        await assert.rejects(f.store.syncStates.put(who, "dev", "pair", '{"n":9}', { ifNoneMatch: true }), kind("precondition-failed"));
+        await assert.rejects(
+          f.store.syncStates.put(who, "dev", "pair", '{"n":9}', { ifNoneMatch: true }),
+          kind("precondition-failed"),
+        );
         const second = await f.store.syncStates.put(who, "dev", "pair", '{"n":2}', { ifMatch: first.etag });
-        await assert.rejects(f.store.syncStates.put(who, "dev", "pair", '{"n":3}', { ifMatch: first.etag }), kind("precondition-failed"));
+        await assert.rejects(
+          f.store.syncStates.put(who, "dev", "pair", '{"n":3}', { ifMatch: first.etag }),
+          kind("precondition-failed"),
+        );
         assert.deepEqual(await f.store.syncStates.get(who, "dev", "pair"), { json: '{"n":2}', etag: second.etag });
         assert.equal(await f.store.syncStates.get(who, "dev", "other"), null);
       });
@@ -116,7 +140,10 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
       it("lets one holder claim a pair, refuses others until it expires, and releases only for the holder", async () => {
         const who = fresh("u");
         await f.store.pairClaims.claim(who, "dev", "p", "h1", 60);
-        await assert.rejects(f.store.pairClaims.claim(who, "dev", "p", "h2", 60), (e) => kind("conflict")(e) && (e as StoreError).details?.claim === "pair");
+        await assert.rejects(
+          f.store.pairClaims.claim(who, "dev", "p", "h2", 60),
+          (e) => kind("conflict")(e) && (e as StoreError).details?.claim === "pair",
+        );
         await f.store.pairClaims.release(who, "dev", "p", "h2");
         await assert.rejects(f.store.pairClaims.claim(who, "dev", "p", "h2", 60), kind("conflict"));
         f.advance(61_000);
@@ -126,22 +153,111 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
       });
     });
 
+    describe("deleted contacts and the audit log", () => {
+      const ctx = { user: "editor", surface: "web" as const };
+
+      it("keeps a deleted contact's content and who deleted it, lists it newest first, and restores it", async () => {
+        const { id } = await f.store.books.createPab(fresh("Bin"), (await user()).username);
+        const { contacts } = f.store;
+        await contacts.applyWrites(id, [{ op: "put", uid: "d1", contact: person("d1", "Dora Dean") }], {
+          context: ctx,
+        });
+        await contacts.applyWrites(id, [{ op: "put", uid: "d2", contact: person("d2", "Eli East") }]);
+        await contacts.applyWrites(id, [{ op: "delete", uid: "d1" }], { context: ctx });
+        f.advance(1000);
+        await contacts.applyWrites(id, [{ op: "delete", uid: "d2" }]);
+        const page = await contacts.deletedItems(id, 1);
+        assert.deepEqual(
+          page.deleted.map((d) => [d.uid, d.displayName, d.deletedBy]),
+          [["d2", "Eli East", null]],
+        );
+        const next = await contacts.deletedItems(id, 1, page.cursor!);
+        assert.deepEqual(
+          next.deleted.map((d) => [d.uid, d.deletedBy]),
+          [["d1", "editor"]],
+        );
+        assert.equal(next.cursor, null);
+        assert.equal((await contacts.deletedVersion(id, "d1")).displayName, "Dora Dean");
+        await assert.rejects(contacts.deletedVersion(id, "nope"), kind("not-found"));
+        await contacts.applyWrites(id, [{ op: "put", uid: "d1", contact: person("d1", "Dora Again") }]);
+        await assert.rejects(contacts.deletedVersion(id, "d1"), kind("conflict"));
+      });
+
+      it("audits writes that name their context, with the changed fields, and pages the log", async () => {
+        const { id } = await f.store.books.createPab(fresh("Audited"), (await user()).username);
+        const { contacts, audit } = f.store;
+        await contacts.applyWrites(id, [{ op: "put", uid: "z1", contact: person("z1", "Zed", { jobTitle: "A" }) }], {
+          context: ctx,
+        });
+        await contacts.applyWrites(id, [{ op: "put", uid: "z1", contact: person("z1", "Zed", { jobTitle: "B" }) }], {
+          context: ctx,
+        });
+        await contacts.applyWrites(id, [{ op: "put", uid: "z2", contact: person("z2", "Unaudited") }]);
+        const { entries } = await audit.list({ book: id, limit: 10 });
+        assert.deepEqual(
+          entries.map((e) => [e.uid, e.op, e.user, e.surface, e.fields]),
+          [
+            ["z1", "update", "editor", "web", ["jobTitle"]],
+            ["z1", "create", "editor", "web", ["displayName", "jobTitle"]],
+          ],
+        );
+        const first = await audit.list({ book: id, limit: 1 });
+        const second = await audit.list({ book: id, limit: 1, cursor: first.cursor! });
+        assert.equal(second.entries[0].op, "create");
+        assert.equal(second.cursor, null);
+        assert.equal((await audit.purge(new Date(Date.now() + 86_400_000))) >= 2, true);
+        assert.deepEqual((await audit.list({ book: id, limit: 10 })).entries, []);
+      });
+    });
+
     describe("photos", () => {
-      it("keeps a photo's bytes apart, under their hash, and leaves the contact the hash", async () => {
-        const contact = person("p", "P", { photo: { mediaType: "image/png", data: Buffer.from("png bytes").toString("base64") } });
-        const stored = await f.store.photos.storeInline(contact);
-        assert.equal(stored.photo?.data, undefined);
-        assert.match(stored.photo!.hash!, /^[0-9a-f]{64}$/);
-        const photo = await f.store.photos.load(stored.photo!.hash!);
-        assert.equal(photo?.bytes.toString(), "png bytes");
-        assert.equal(photo?.mediaType, "image/png");
+      it("takes a photo's bytes out of the contact, stores them only when saved, under their hash", async () => {
+        const contact = person("p", "P", {
+          photo: { mediaType: "image/png", data: Buffer.from("png bytes").toString("base64") },
+        });
+        const { contact: taken, photo } = f.store.photos.takeInline(contact);
+        assert.equal(taken.photo?.data, undefined);
+        assert.equal(taken.photo?.mediaType, "image/png");
+        assert.match(taken.photo!.hash!, /^[0-9a-f]{64}$/);
+        assert.equal(
+          await f.store.photos.load(taken.photo!.hash!),
+          null,
+          "nothing is stored before the write succeeded",
+        );
+        await f.store.photos.save([photo!]);
+        assert.equal((await f.store.photos.load(taken.photo!.hash!))?.toString(), "png bytes");
         assert.equal(await f.store.photos.load("0".repeat(64)), null);
       });
 
       it("refuses photo data that is not base64 as invalid, naming the field", async () => {
         const contact = person("p", "P", { photo: { mediaType: "image/png", data: "not base64!" } });
-        await assert.rejects(f.store.photos.storeInline(contact, "ops.3.contact.photo"), (e) =>
-          kind("invalid")(e) && JSON.stringify((e as StoreError).details).includes("ops.3.contact.photo.data"));
+        assert.throws(
+          () => f.store.photos.takeInline(contact, "ops.3.contact.photo"),
+          (e) => kind("invalid")(e) && JSON.stringify((e as StoreError).details).includes("ops.3.contact.photo.data"),
+        );
+      });
+
+      it("collects photos no contact or tombstone references, and keeps the rest", async () => {
+        const { id } = await f.store.books.createPab(fresh("Faces"), (await user()).username);
+        const withPhoto = (uid: string, text: string) =>
+          f.store.photos.takeInline(
+            person(uid, uid, { photo: { mediaType: "image/jpeg", data: Buffer.from(text).toString("base64") } }),
+          );
+        const live = withPhoto("l1", `live ${id}`);
+        const gone = withPhoto("t1", `tombstone ${id}`);
+        const orphan = withPhoto("o1", `orphan ${id}`);
+        await f.store.contacts.applyWrites(id, [
+          { op: "put", uid: "l1", contact: live.contact },
+          { op: "put", uid: "t1", contact: gone.contact },
+        ]);
+        await f.store.contacts.applyWrites(id, [{ op: "delete", uid: "t1" }]);
+        await f.store.photos.save([live.photo!, gone.photo!, orphan.photo!]);
+        const referenced = await f.store.maintenance.photoHashes();
+        assert.equal(await f.store.photos.collect(referenced, new Date(0)), 0, "a photo stored after `before` is kept");
+        await f.store.photos.collect(referenced, new Date(Date.now() + 86_400_000));
+        assert.ok(await f.store.photos.load(live.photo!.hash), "a live contact's photo stays");
+        assert.ok(await f.store.photos.load(gone.photo!.hash), "a tombstone's photo stays, for a restore");
+        assert.equal(await f.store.photos.load(orphan.photo!.hash), null);
       });
     });
   });

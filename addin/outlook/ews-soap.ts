@@ -20,11 +20,13 @@ export function envelope(body: string): string {
 const explanations: Record<string, string> = {
   ErrorItemNotFound: "the Outlook contact no longer exists (deleted or moved since it was read)",
   ErrorChangeKeyRequired: "Exchange needs the contact's ChangeKey for this write; read the folder again",
-  ErrorChangeKeyRequiredForWriteOperations: "Exchange needs the contact's ChangeKey for this write; read the folder again",
+  ErrorChangeKeyRequiredForWriteOperations:
+    "Exchange needs the contact's ChangeKey for this write; read the folder again",
   ErrorIrresolvableConflict: "the contact changed in Outlook since it was read; read it again and merge before writing",
   ErrorStaleObject: "the contact changed in Outlook since it was read; read it again and merge before writing",
   ErrorServerBusy: "Exchange is throttling this mailbox and still refused after the back-off retries",
-  ErrorInvalidRequest: "Exchange refused the request; add-ins may call only the EWS operations listed in 'EWS operations that add-ins support'",
+  ErrorInvalidRequest:
+    "Exchange refused the request; add-ins may call only the EWS operations listed in 'EWS operations that add-ins support'",
   ErrorFolderNotFound: "the Outlook contact folder no longer exists",
   RequestTooLarge: "the EWS request would exceed the 1 MB makeEwsRequestAsync limit",
 };
@@ -42,7 +44,13 @@ export class EwsError extends Error {
 }
 
 /** One `*ResponseMessage` element: its class, code and the node holding its payload. */
-export type ResponseMessage = { responseClass: string; code: string; messageText: string; backOffMs?: number; node: XmlNode };
+export type ResponseMessage = {
+  responseClass: string;
+  code: string;
+  messageText: string;
+  backOffMs?: number;
+  node: XmlNode;
+};
 
 // MS-OXWSCDATA 2.2.4.43 MessageXml: throttling puts <t:Value Name="BackOffMilliseconds"> here.
 function backOffOf(holder: XmlNode | undefined): number | undefined {
@@ -56,7 +64,8 @@ function faultOf(tree: XmlNode[]): EwsError | undefined {
   const fault = descendants(tree, "Fault")[0];
   if (!fault) return undefined;
   const detail = child(fault, "detail");
-  const code = text(detail && child(detail, "ResponseCode")) || text(child(fault, "faultcode")).replace(/^.*:/, "") || "SoapFault";
+  const code =
+    text(detail && child(detail, "ResponseCode")) || text(child(fault, "faultcode")).replace(/^.*:/, "") || "SoapFault";
   return new EwsError(code, text(child(fault, "faultstring")), backOffOf(detail && child(detail, "MessageXml")));
 }
 
@@ -80,7 +89,12 @@ export function errorOf(message: ResponseMessage): EwsError | undefined {
   return new EwsError(message.code, message.messageText, message.backOffMs);
 }
 
-export type CallOptions = { transport: EwsTransport; sleep: (ms: number) => Promise<void>; maxRetries: number; messageLimit: number };
+export type CallOptions = {
+  transport: EwsTransport;
+  sleep: (ms: number) => Promise<void>;
+  maxRetries: number;
+  messageLimit: number;
+};
 
 export const defaultCallOptions = {
   sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
@@ -121,4 +135,3 @@ export async function callEws(options: CallOptions, operationXml: string): Promi
     await options.sleep(backOff(busy, attempt));
   }
 }
-

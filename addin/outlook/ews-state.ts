@@ -46,7 +46,8 @@ export function decodeState(folderId: string, state: string | undefined): SeenVe
   if (!state) return undefined;
   try {
     const parsed = JSON.parse(state) as { v?: string; f?: string; p?: string; e?: [string, string][] };
-    if (parsed.v !== version || parsed.f !== folderId || typeof parsed.p !== "string" || !Array.isArray(parsed.e)) return undefined;
+    if (parsed.v !== version || parsed.f !== folderId || typeof parsed.p !== "string" || !Array.isArray(parsed.e))
+      return undefined;
     const prefix = parsed.p;
     return { folderId, hashes: new Map(parsed.e.map(([suffix, hash]) => [prefix + suffix, hash])) };
   } catch {

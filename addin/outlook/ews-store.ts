@@ -7,7 +7,11 @@
 // Every request and every expected response stays under the 1 MB limit.
 import type { ContactFolder, FolderRead, OutlookContactStore, OutlookItem } from "./outlook-store";
 import { callEws, defaultCallOptions, errorOf, EwsError, type CallOptions, type ResponseMessage } from "./ews-soap";
-import { contactToEwsUpdates, ewsContactItemShape, ewsContactXmlToContact } from "../../core/formats/outlook/ews-contact";
+import {
+  contactToEwsUpdates,
+  ewsContactItemShape,
+  ewsContactXmlToContact,
+} from "../../core/formats/outlook/ews-contact";
 import { concordUidFieldUri, concordUidOf, contactForCreate } from "./ews-fields";
 import { decodeState, encodeState, changeKeyHash } from "./ews-state";
 import type { EwsTransport } from "./ews-transport";
@@ -31,7 +35,10 @@ export type EwsContactStore = OutlookContactStore<string> & {
    * CreateItem in as few requests as the size limit allows; one result per input, in order.
    * Unlike `create`, it does not look for an item already carrying the uid first.
    */
-  createMany(folderId: string, items: { wire: string; concordUid: string }[]): Promise<(OutlookItem<string> | EwsError)[]>;
+  createMany(
+    folderId: string,
+    items: { wire: string; concordUid: string }[],
+  ): Promise<(OutlookItem<string> | EwsError)[]>;
 };
 
 type Listed = { id: string; changeKey: string; size: number };
@@ -43,7 +50,8 @@ const maxItemsPerRequest = 100;
 const probeBatch = 500;
 
 const folderId = (id: string) => `<t:FolderId Id="${escapeXml(id)}"/>`;
-const itemId = (id: string, changeKey?: string) => `<t:ItemId Id="${escapeXml(id)}"${changeKey ? ` ChangeKey="${escapeXml(changeKey)}"` : ""}/>`;
+const itemId = (id: string, changeKey?: string) =>
+  `<t:ItemId Id="${escapeXml(id)}"${changeKey ? ` ChangeKey="${escapeXml(changeKey)}"` : ""}/>`;
 
 function successOrThrow(message: ResponseMessage): ResponseMessage {
   const error = errorOf(message);
@@ -225,7 +233,11 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
   // folder): an id merely absent from the listing may have been skipped by shifting offsets, and
   // one that is still there rejoins the listing. A first read whose listing never held still is
   // not `full`: absence from it proves nothing.
-  async function readFolder(folder: string, state?: string, onProgress?: (read: number) => void): Promise<FolderRead<string>> {
+  async function readFolder(
+    folder: string,
+    state?: string,
+    onProgress?: (read: number) => void,
+  ): Promise<FolderRead<string>> {
     const previous = decodeState(folder, state);
     const listing = await listFolder(folder);
     const present = new Set(listing.listed.map((item) => item.id));
@@ -235,7 +247,9 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
     const unseen = [...known].filter((id) => !present.has(id));
     const confirmed = unseen.length > 0 ? await probe(folder, unseen) : { present: [], missing: [] };
     const listed = [...listing.listed, ...confirmed.present];
-    const changed = previous ? listed.filter((item) => previous.hashes.get(item.id) !== changeKeyHash(item.changeKey)) : listed;
+    const changed = previous
+      ? listed.filter((item) => previous.hashes.get(item.id) !== changeKeyHash(item.changeKey))
+      : listed;
     const removed = [...confirmed.missing];
     const changeKeys = new Map(listed.map((item) => [item.id, item.changeKey]));
     const items: OutlookItem<string>[] = [];
@@ -262,14 +276,18 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
     const room = call.messageLimit - createEnvelopeOverhead - folder.length;
     prepared.forEach((xml, i) => {
       if (xml.length > room) {
-        throw new EwsError("RequestTooLarge", `contact ${inputs[i]!.concordUid} is ${xml.length} characters on its own (a large photo?); it cannot be sent through makeEwsRequestAsync`);
+        throw new EwsError(
+          "RequestTooLarge",
+          `contact ${inputs[i]!.concordUid} is ${xml.length} characters on its own (a large photo?); it cannot be sent through makeEwsRequestAsync`,
+        );
       }
     });
     const results: (OutlookItem<string> | EwsError)[] = [];
     for (let start = 0; start < prepared.length; ) {
       let end = start;
       let size = 0;
-      while (end < prepared.length && end - start < maxItemsPerRequest && size + prepared[end]!.length <= room) size += prepared[end++]!.length;
+      while (end < prepared.length && end - start < maxItemsPerRequest && size + prepared[end]!.length <= room)
+        size += prepared[end++]!.length;
       const messages = await send(
         `<m:CreateItem><m:SavedItemFolderId>${folderId(folder)}</m:SavedItemFolderId>` +
           `<m:Items>${prepared.slice(start, end).join("")}</m:Items></m:CreateItem>`,
@@ -351,4 +369,3 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
 
   return { kind: "ews", listFolders, ensureFolder, readFolder, getItems, create, createMany, update, remove };
 }
-

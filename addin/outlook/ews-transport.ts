@@ -40,7 +40,12 @@ export function officeEwsTransport(mailbox = officeMailbox()): EwsTransport {
         // Office.js defines AsyncResultStatus.Succeeded as the string "succeeded"; the typings declare a numeric enum.
         if (String(result.status) === "succeeded") return resolve(result.value);
         const error = result.error;
-        reject(new EwsTransportError(String(error?.code ?? error?.name ?? "Failed"), `makeEwsRequestAsync failed: ${error?.message ?? "no message"}`));
+        reject(
+          new EwsTransportError(
+            String(error?.code ?? error?.name ?? "Failed"),
+            `makeEwsRequestAsync failed: ${error?.message ?? "no message"}`,
+          ),
+        );
       });
     });
 }
@@ -48,9 +53,16 @@ export function officeEwsTransport(mailbox = officeMailbox()): EwsTransport {
 /** POSTs to an EWS URL. EWS reports SOAP faults (throttling among them) with HTTP 500 and a SOAP body. */
 export function httpEwsTransport(url: string): EwsTransport {
   return async (soap) => {
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "text/xml; charset=utf-8" }, body: soap });
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "text/xml; charset=utf-8" },
+      body: soap,
+    });
     const body = await response.text();
     if (response.ok || (response.status === 500 && body.includes("Envelope"))) return body;
-    throw new EwsTransportError(`HTTP${response.status}`, `EWS endpoint answered ${response.status}: ${body.slice(0, 200)}`);
+    throw new EwsTransportError(
+      `HTTP${response.status}`,
+      `EWS endpoint answered ${response.status}: ${body.slice(0, 200)}`,
+    );
   };
 }

@@ -18,7 +18,10 @@ export type GraphAuthOptions = {
 export const nestedAppAuthSupported = () => Office.context.requirements.isSetSupported("NestedAppAuth", "1.1");
 
 /** A `getToken` for createGraphStore: silent first, a popup only when consent or MFA is needed. */
-export function createGraphTokenSource({ clientId, authority = "https://login.microsoftonline.com/common" }: GraphAuthOptions): () => Promise<string> {
+export function createGraphTokenSource({
+  clientId,
+  authority = "https://login.microsoftonline.com/common",
+}: GraphAuthOptions): () => Promise<string> {
   let pca: Promise<IPublicClientApplication> | undefined;
   return async () => {
     pca ??= createNestablePublicClientApplication({ auth: { clientId, authority } });

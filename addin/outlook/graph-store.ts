@@ -33,7 +33,11 @@ export type GraphStoreOptions = {
 
 /** A Graph error answer: https://learn.microsoft.com/graph/errors ({ error: { code, message } }). */
 export class GraphError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(`Graph ${status} ${code}: ${message}`);
     this.name = "GraphError";
   }
@@ -67,7 +71,12 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
   const pageSize = options.pageSize ?? 100;
   const writes = createWriteLog();
 
-  async function call<T>(method: string, pathOrUrl: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+  async function call<T>(
+    method: string,
+    pathOrUrl: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<T> {
     const url = /^https?:/.test(pathOrUrl) ? pathOrUrl : `${baseUrl}${pathOrUrl}`;
     const send = async () => {
       const headers: Record<string, string> = {
@@ -84,7 +93,8 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
     if (response.status === 204) return undefined as T;
     const text = await response.text();
     const json = text ? JSON.parse(text) : undefined;
-    if (!response.ok) throw new GraphError(response.status, json?.error?.code ?? "unknown", json?.error?.message ?? text);
+    if (!response.ok)
+      throw new GraphError(response.status, json?.error?.code ?? "unknown", json?.error?.message ?? text);
     return json as T;
   }
 
@@ -94,7 +104,10 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
   async function listFolders(): Promise<ContactFolder[]> {
     const folders: ContactFolder[] = [];
     for (let next: string | undefined = "/me/contactFolders?$select=id,displayName&$top=100"; next; ) {
-      const page: { value: { id: string; displayName: string }[]; "@odata.nextLink"?: string } = await call("GET", next);
+      const page: { value: { id: string; displayName: string }[]; "@odata.nextLink"?: string } = await call(
+        "GET",
+        next,
+      );
       folders.push(...page.value.map((f) => ({ id: f.id, name: f.displayName })));
       next = page["@odata.nextLink"];
     }
@@ -104,10 +117,15 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
   async function ensureFolder(name: string): Promise<ContactFolder> {
     // OData string literal: a quote inside is doubled (OData ABNF, SQUOTE-in-string).
     const filter = encodeURIComponent(`displayName eq '${name.replace(/'/g, "''")}'`);
-    const found: { value: { id: string; displayName: string }[] } = await call("GET", `/me/contactFolders?$filter=${filter}`);
+    const found: { value: { id: string; displayName: string }[] } = await call(
+      "GET",
+      `/me/contactFolders?$filter=${filter}`,
+    );
     const existing = found.value[0];
     if (existing) return { id: existing.id, name: existing.displayName };
-    const created: { id: string; displayName: string } = await call("POST", "/me/contactFolders", { displayName: name });
+    const created: { id: string; displayName: string } = await call("POST", "/me/contactFolders", {
+      displayName: name,
+    });
     return { id: created.id, name: created.displayName };
   }
 
@@ -129,7 +147,8 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
       }
       onProgress?.(changed.size + removed.size);
       if (page["@odata.deltaLink"]) return { changed, removed, deltaLink: page["@odata.deltaLink"] };
-      if (!page["@odata.nextLink"]) throw new GraphError(502, "noDeltaLink", "delta page had neither nextLink nor deltaLink");
+      if (!page["@odata.nextLink"])
+        throw new GraphError(502, "noDeltaLink", "delta page had neither nextLink nor deltaLink");
       next = page["@odata.nextLink"];
     }
   }
@@ -137,7 +156,8 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
   /** The uid of every item in the folder, for when delta would not expand it. */
   async function uidsInFolder(folderId: string): Promise<Map<string, string>> {
     const uids = new Map<string, string>();
-    let next: string | undefined = `${folderPath(folderId)}/contacts?$select=id&$top=1000&$expand=${encodeURIComponent(concordUidExpand)}`;
+    let next: string | undefined =
+      `${folderPath(folderId)}/contacts?$select=id&$top=1000&$expand=${encodeURIComponent(concordUidExpand)}`;
     while (next) {
       const page: Page = await call("GET", next);
       for (const item of page.value ?? []) {
@@ -250,22 +270,40 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
 
   // Idempotent per (folder, uid): a create retried after a lost answer, or the same contact
   // created by a second Outlook of this mailbox, updates the item already there (If-Match on it).
-  async function create(folderId: string, wire: GraphContactJson, concordUid: string): Promise<OutlookItem<GraphContactJson>> {
+  async function create(
+    folderId: string,
+    wire: GraphContactJson,
+    concordUid: string,
+  ): Promise<OutlookItem<GraphContactJson>> {
     const existing = await findByUid(folderId, concordUid);
     if (existing) {
       writes.wrote(folderId, String(existing.id));
       return update(String(existing.id), wire, concordUid, String(existing.changeKey ?? ""));
     }
-    const created: GraphContactJson = await call("POST", `${folderPath(folderId)}/contacts`, withConcordUid(writable(wire), concordUid));
+    const created: GraphContactJson = await call(
+      "POST",
+      `${folderPath(folderId)}/contacts`,
+      withConcordUid(writable(wire), concordUid),
+    );
     writes.wrote(folderId, String(created.id));
     return toItem(created, concordUid);
   }
 
   // Outlook items carry @odata.etag W/"<changeKey>"; If-Match with it makes the PATCH fail with
   // 412 when Outlook changed the item since we read it, instead of overwriting the user's edit.
-  async function update(id: string, wire: GraphContactJson, concordUid: string, changeKey?: string): Promise<OutlookItem<GraphContactJson>> {
+  async function update(
+    id: string,
+    wire: GraphContactJson,
+    concordUid: string,
+    changeKey?: string,
+  ): Promise<OutlookItem<GraphContactJson>> {
     const headers: Record<string, string> = changeKey ? { "if-match": `W/"${changeKey}"` } : {};
-    const updated: GraphContactJson = await call("PATCH", contactPath(id), withConcordUid(writable(wire), concordUid), headers);
+    const updated: GraphContactJson = await call(
+      "PATCH",
+      contactPath(id),
+      withConcordUid(writable(wire), concordUid),
+      headers,
+    );
     return toItem(updated, concordUid);
   }
 
@@ -302,7 +340,8 @@ function parseState(state: string | undefined): DeltaState | undefined {
   if (!state) return undefined;
   try {
     const parsed = JSON.parse(state);
-    if (typeof parsed?.deltaLink === "string") return { deltaLink: parsed.deltaLink, expandInDelta: parsed.expandInDelta !== false };
+    if (typeof parsed?.deltaLink === "string")
+      return { deltaLink: parsed.deltaLink, expandInDelta: parsed.expandInDelta !== false };
   } catch {
     // A state from an older build or another adapter: read the whole folder again.
   }

@@ -36,7 +36,10 @@ export async function retrying<T>(
 export const backoffMs = (attemptIndex: number) => 1000 * 2 ** attemptIndex;
 
 /** For HTTP: the pause a 429 or 503 asks for (Retry-After seconds or HTTP-date, RFC 9110 §10.2.3). */
-export function httpRetryDelay(response: { status: number; headers: { get(name: string): string | null } }, attemptIndex: number): number | undefined {
+export function httpRetryDelay(
+  response: { status: number; headers: { get(name: string): string | null } },
+  attemptIndex: number,
+): number | undefined {
   if (response.status !== 429 && response.status !== 503) return undefined;
   const retryAfter = response.headers.get("retry-after")?.trim();
   if (!retryAfter) return backoffMs(attemptIndex);

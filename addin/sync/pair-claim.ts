@@ -14,7 +14,10 @@ export type PairClaim = {
 
 /** Throws ServerApiError "pair-busy" when another holder's claim is live. */
 export async function claimPair(
-  api: Pick<ServerApi, "claimPair" | "releasePair">, device: string, pair: string, seconds = CLAIM_SECONDS,
+  api: Pick<ServerApi, "claimPair" | "releasePair">,
+  device: string,
+  pair: string,
+  seconds = CLAIM_SECONDS,
 ): Promise<PairClaim> {
   const holder = newHolderId();
   await api.claimPair(device, pair, holder, seconds);

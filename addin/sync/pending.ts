@@ -21,7 +21,11 @@ const unique = <T>(values: Iterable<T>) => [...new Set(values)];
  * did not return are read by id instead, and the ones still there are added to the read.
  */
 export async function withPendingOutlook<Wire>(
-  store: OutlookContactStore<Wire>, folderId: string, read: FolderRead<Wire>, pending: Pending | undefined, status: SyncStatus,
+  store: OutlookContactStore<Wire>,
+  folderId: string,
+  read: FolderRead<Wire>,
+  pending: Pending | undefined,
+  status: SyncStatus,
   wholeRead: boolean,
 ): Promise<FolderRead<Wire>> {
   const listed = new Set(read.items.map((item) => item.id));
@@ -31,7 +35,11 @@ export async function withPendingOutlook<Wire>(
     const unlisted = unique(status.entries.map((entry) => entry.outlookId)).filter((id) => !listed.has(id));
     if (!unlisted.length) return read;
     const { items, missing } = await store.getItems(folderId, unlisted);
-    return { ...read, items: [...read.items, ...items], removed: read.full ? read.removed : unique([...read.removed, ...missing]) };
+    return {
+      ...read,
+      items: [...read.items, ...items],
+      removed: read.full ? read.removed : unique([...read.removed, ...missing]),
+    };
   }
   const ids = unique(pending?.outlookIds ?? []);
   if (!ids.length) return read;
@@ -50,7 +58,12 @@ export async function withPendingOutlook<Wire>(
  * tombstones as deletions, and uids the server does not know at all (never stored, or their
  * tombstone purged) as deletions too. A whole read already holds every live contact.
  */
-export async function withPendingServer(api: Pick<ServerApi, "lookup">, book: string, feed: ChangeFeed, pending: Pending | undefined): Promise<ChangeFeed> {
+export async function withPendingServer(
+  api: Pick<ServerApi, "lookup">,
+  book: string,
+  feed: ChangeFeed,
+  pending: Pending | undefined,
+): Promise<ChangeFeed> {
   const uids = unique(pending?.uids ?? []).filter(isUid);
   if (feed.full || !uids.length) return feed;
   const found = await api.lookup(book, uids);
@@ -64,10 +77,18 @@ export async function withPendingServer(api: Pick<ServerApi, "lookup">, book: st
  * list may have been deleted on the server since: their tombstones tell, and reconcile then offers
  * them as deletions instead of uploading them again.
  */
-export async function tombstonedUids<Wire>(api: Pick<ServerApi, "lookup">, book: string, status: SyncStatus, read: FolderRead<Wire>, feed: ChangeFeed): Promise<string[]> {
+export async function tombstonedUids<Wire>(
+  api: Pick<ServerApi, "lookup">,
+  book: string,
+  status: SyncStatus,
+  read: FolderRead<Wire>,
+  feed: ChangeFeed,
+): Promise<string[]> {
   if (status.entries.length) return [];
   const live = new Set(feed.changes.filter((change) => !change.deleted).map((change) => change.uid));
-  const stamped = unique(read.items.flatMap((item) => (item.concordUid && !live.has(item.concordUid) ? [item.concordUid] : []))).filter(isUid);
+  const stamped = unique(
+    read.items.flatMap((item) => (item.concordUid && !live.has(item.concordUid) ? [item.concordUid] : [])),
+  ).filter(isUid);
   if (!stamped.length) return [];
   return (await api.lookup(book, stamped)).filter((change) => change.deleted).map((change) => change.uid);
 }

@@ -9,7 +9,18 @@ import { countSides } from "../../core/sync/counts";
 import { modeFor } from "../../core/sync/mode";
 import { contactName, reconcile } from "../../core/sync/reconcile";
 import { runSync, type ActionError } from "../../core/sync/run-sync";
-import type { Action, ConfirmedDeletes, OutlookContact, ConflictPolicy, OutlookAdapter, OutlookItem, Plan, Refusal, SideCounts, SyncMode } from "../../core/sync/sync-types";
+import type {
+  Action,
+  ConfirmedDeletes,
+  OutlookContact,
+  ConflictPolicy,
+  OutlookAdapter,
+  OutlookItem,
+  Plan,
+  Refusal,
+  SideCounts,
+  SyncMode,
+} from "../../core/sync/sync-types";
 export type { ConfirmedDeletes };
 import type { OutlookContactStore } from "../outlook/outlook-store";
 import type { Book, ServerApi } from "../server-api";
@@ -26,7 +37,10 @@ export type SyncPhase = "loading" | "reading-outlook" | "reading-server" | "plan
 export type SyncProgress = { phase: SyncPhase; done: number; total?: number };
 
 /** The server calls one sync makes. */
-export type SyncApi = Pick<ServerApi, "getSyncState" | "putSyncState" | "readAllChanges" | "lookup" | "applyBatch" | "claimPair" | "releasePair">;
+export type SyncApi = Pick<
+  ServerApi,
+  "getSyncState" | "putSyncState" | "readAllChanges" | "lookup" | "applyBatch" | "claimPair" | "releasePair"
+>;
 
 /** The deletions a user saw and confirmed, per side (Concord uids). */
 
@@ -61,7 +75,14 @@ export type SyncRequest = {
 const DEFAULT_CHUNK_SIZE = 200;
 const DEFAULT_SAVE_EVERY_MS = 10_000;
 
-export type ConflictReport = { uid: string; name: string; field: string; outlook: unknown; server: unknown; winner: "outlook" | "server" };
+export type ConflictReport = {
+  uid: string;
+  name: string;
+  field: string;
+  outlook: unknown;
+  server: unknown;
+  winner: "outlook" | "server";
+};
 
 /** An Outlook edit of a read-only book that the sync put back: the user's text, so it is not lost. */
 export type RevertedEdit = { uid: string; name: string; contact: OutlookContact };
@@ -85,7 +106,8 @@ export type SyncOutcome = {
 
 function modeOf(request: SyncRequest): SyncMode {
   if (request.mode !== "publish") return modeFor(request.book);
-  if (request.book.access !== "write") throw new Error(`You cannot replace ${request.book.name}: it is read-only for you.`);
+  if (request.book.access !== "write")
+    throw new Error(`You cannot replace ${request.book.name}: it is read-only for you.`);
   return "publish";
 }
 
@@ -102,7 +124,12 @@ export async function syncPair(request: SyncRequest): Promise<SyncOutcome> {
   }
 }
 
-async function syncClaimed(request: SyncRequest, pair: string, mode: SyncMode, claim?: PairClaim): Promise<SyncOutcome> {
+async function syncClaimed(
+  request: SyncRequest,
+  pair: string,
+  mode: SyncMode,
+  claim?: PairClaim,
+): Promise<SyncOutcome> {
   const { api, book, deviceId, folderId } = request;
   const { store, codec } = request.outlook;
   const progress = request.onProgress ?? (() => {});
@@ -136,10 +163,22 @@ async function syncClaimed(request: SyncRequest, pair: string, mode: SyncMode, c
   if (wholeRead && !delta.full) outlook.complete = false;
   const { policy, dryRun, confirmedDeletes } = request;
   const plan = reconcile(state.status, outlook, server, { mode, policy, dryRun, confirmedDeletes });
-  const conflicts = plan.conflicts.map((c): ConflictReport => ({ ...c, name: contactName(serverByUid.get(c.uid), c.uid) }));
+  const conflicts = plan.conflicts.map(
+    (c): ConflictReport => ({ ...c, name: contactName(serverByUid.get(c.uid), c.uid) }),
+  );
   const reverted = revertedEdits(plan, new Map(outlook.items.map((item) => [item.id, item])));
   const matched = matchedCount(plan, state.status);
-  const planned = (kind: SyncOutcome["kind"]): SyncOutcome => ({ kind, mode, counts: plan.counts, conflicts, refusals: plan.refusals, errors: [], plan, reverted, matched });
+  const planned = (kind: SyncOutcome["kind"]): SyncOutcome => ({
+    kind,
+    mode,
+    counts: plan.counts,
+    conflicts,
+    refusals: plan.refusals,
+    errors: [],
+    plan,
+    reverted,
+    matched,
+  });
   if (!plan.dryRun && request.shouldStop?.()) return { ...planned("stopped"), counts: countSides([]), reverted: [] };
   if (plan.dryRun) return planned("preview");
   if (plan.refusals.length) return planned("needs-confirmation");
@@ -154,7 +193,10 @@ async function syncClaimed(request: SyncRequest, pair: string, mode: SyncMode, c
   let lastSave = Date.now();
   const run = await runSync(
     plan,
-    { outlook: outlookAdapter(request.outlook, folderId, outlookById), server: { applyBatch: (ops) => api.applyBatch(book.id, ops) } },
+    {
+      outlook: outlookAdapter(request.outlook, folderId, outlookById),
+      server: { applyBatch: (ops) => api.applyBatch(book.id, ops) },
+    },
     state.status,
     {
       chunkSize: request.chunkSize ?? DEFAULT_CHUNK_SIZE,
@@ -190,7 +232,10 @@ async function syncClaimed(request: SyncRequest, pair: string, mode: SyncMode, c
 
   // Both sides were read: the positions advance, clean or not, and what this sync did not finish
   // (or wrote to Outlook itself) is read again directly next time.
-  const reported = { outlookIds: [...read.items.map((item) => item.id), ...read.removed], uids: feed.changes.map((c) => c.uid) };
+  const reported = {
+    outlookIds: [...read.items.map((item) => item.id), ...read.removed],
+    uids: feed.changes.map((c) => c.uid),
+  };
   await save({
     status: run.status,
     outlookKind: store.kind,
@@ -203,7 +248,12 @@ async function syncClaimed(request: SyncRequest, pair: string, mode: SyncMode, c
 }
 
 // The rows of reconcile's table for an Outlook item and a server contact found to be the same one.
-const matchRows = new Set<Action["row"]>(["matched-alike", "matched-merged", "pull-revert-outlook", "publish-overwrite-server"]);
+const matchRows = new Set<Action["row"]>([
+  "matched-alike",
+  "matched-merged",
+  "pull-revert-outlook",
+  "publish-overwrite-server",
+]);
 
 /** Items the status did not know that were matched across the two sides, instead of duplicated. */
 function matchedCount(plan: Pick<Plan, "actions">, status: PairState["status"]): number {
@@ -223,7 +273,11 @@ function revertedEdits(plan: Plan, outlookById: Map<string, OutlookItem>): Rever
   return edits;
 }
 
-function outlookAdapter<Wire>({ store, codec }: OutlookConnection<Wire>, folderId: string, snapshot: Map<string, OutlookItem>): OutlookAdapter {
+function outlookAdapter<Wire>(
+  { store, codec }: OutlookConnection<Wire>,
+  folderId: string,
+  snapshot: Map<string, OutlookItem>,
+): OutlookAdapter {
   // The hash recorded for Outlook is of what Outlook stored, read back the way the next sync reads it,
   // so a field Outlook rewrites does not look like a user's edit next time.
   const stored = (wire: Wire, contact: Contact) => contentHash(codec.read(wire, contact.uid, contact));
@@ -243,4 +297,3 @@ function outlookAdapter<Wire>({ store, codec }: OutlookConnection<Wire>, folderI
     delete: (id) => store.remove(id),
   };
 }
-

@@ -2,7 +2,15 @@
 // All Office access comes through `host` (addin/office-host.ts) and the Outlook connection factory.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
-  Button, Caption1, FluentProvider, MessageBar, MessageBarBody, Tab, TabList, webDarkTheme, webLightTheme,
+  Button,
+  Caption1,
+  FluentProvider,
+  MessageBar,
+  MessageBarBody,
+  Tab,
+  TabList,
+  webDarkTheme,
+  webLightTheme,
 } from "@fluentui/react-components";
 import { deviceId as loadDeviceId, isDarkColor, type OfficeHost } from "../office-host";
 import type { ContactFolder } from "../outlook/outlook-store";
@@ -11,7 +19,15 @@ import type { ConfirmedDeletes, OutlookConnection, SyncProgress } from "../sync/
 import { BookList } from "./book-list";
 import { ConfirmDeletesDialog, type DeletePurpose } from "./confirm-deletes";
 import { chooseOutlookApi, connectOutlook, effectiveClientId, outlookAccessProblem } from "./outlook-connection";
-import { loadSession, loadSettings, saveSession, saveSettings, type PairSettings, type PaneSettings, type Session } from "./pane-settings";
+import {
+  loadSession,
+  loadSettings,
+  saveSession,
+  saveSettings,
+  type PairSettings,
+  type PaneSettings,
+  type Session,
+} from "./pane-settings";
 import { plainError } from "./plain-words";
 import { backgroundSyncNote, SettingsPanel } from "./settings-panel";
 import { undecidedBooks } from "./setup";
@@ -39,9 +55,16 @@ export function defaultServerUrl(saved: string, origin: string | undefined): str
 
 const pageOrigin = () => (typeof location === "undefined" ? undefined : location.origin);
 
-const defaultConnect = (settings: PaneSettings, host: OfficeHost) => connectOutlook(chooseOutlookApi(settings.outlookApi, host), settings, host);
+const defaultConnect = (settings: PaneSettings, host: OfficeHost) =>
+  connectOutlook(chooseOutlookApi(settings.outlookApi, host), settings, host);
 
-export function App({ host, fetch, connect = defaultConnect, now = () => new Date(), origin = pageOrigin() }: AppProps) {
+export function App({
+  host,
+  fetch,
+  connect = defaultConnect,
+  now = () => new Date(),
+  origin = pageOrigin(),
+}: AppProps) {
   const [settings, setSettings] = useState(() => loadSettings(host));
   const [session, setSession] = useState(() => loadSession(host, now()));
   const [books, setBooks] = useState<Book[]>([]);
@@ -114,7 +137,15 @@ export function App({ host, fetch, connect = defaultConnect, now = () => new Dat
         const deviceId = await loadDeviceId(host);
         const chosen = options.book ? books.filter((b) => b.id === options.book) : books;
         const run = await syncBooks({
-          api, outlook, deviceId, admin: session.admin, username: session.username, books: chosen, allBooks: books, settings: latest.current, now,
+          api,
+          outlook,
+          deviceId,
+          admin: session.admin,
+          username: session.username,
+          books: chosen,
+          allBooks: books,
+          settings: latest.current,
+          now,
           dryRun: options.dryRun,
           mode: options.mode,
           confirmedDeletes: options.confirmedDeletes,
@@ -122,9 +153,15 @@ export function App({ host, fetch, connect = defaultConnect, now = () => new Dat
           onProgress: (bookId, p, overall) => setProgress({ bookId, progress: p, overall }),
           shouldStop: () => stopRequested.current,
         });
-        setResults((previous) => [...previous.filter((r) => !run.results.some((n) => n.bookId === r.bookId)), ...run.results]);
+        setResults((previous) => [
+          ...previous.filter((r) => !run.results.some((n) => n.bookId === r.bookId)),
+          ...run.results,
+        ]);
         // "Replace the GAB" shows what goes before anything is written; a sync refused for its deletes asks.
-        const replacing = options.mode === "publish" && options.dryRun ? run.results.find((r) => r.outcome?.kind === "preview") : undefined;
+        const replacing =
+          options.mode === "publish" && options.dryRun
+            ? run.results.find((r) => r.outcome?.kind === "preview")
+            : undefined;
         const asking = run.results.find((r) => r.outcome?.kind === "needs-confirmation");
         if (replacing) setConfirm({ result: replacing, purpose: "replace" });
         else setConfirm(asking && { result: asking, purpose: options.mode === "publish" ? "replace" : "deletes" });
@@ -143,7 +180,10 @@ export function App({ host, fetch, connect = defaultConnect, now = () => new Dat
   // The Graph client id comes from the server (unauthenticated); an override in Settings wins.
   useEffect(() => {
     if (!settings.serverUrl) return;
-    api.clientConfig().then((c) => setServerClientId(c.graphClientId), () => setServerClientId(null));
+    api.clientConfig().then(
+      (c) => setServerClientId(c.graphClientId),
+      () => setServerClientId(null),
+    );
   }, [api, settings.serverUrl]);
 
   // Books load once signed in. Books nobody decided on go to the setup step first; the enabled ones
@@ -151,7 +191,11 @@ export function App({ host, fetch, connect = defaultConnect, now = () => new Dat
   const syncedOnOpen = useRef(false);
   useEffect(() => {
     if (!session) return;
-    api.listBooks().then(setBooks, (e) => (String(e?.kind) === "session-expired" ? signOut(plainError(e)) : setError(plainError(e))));
+    api
+      .listBooks()
+      .then(setBooks, (e) =>
+        String(e?.kind) === "session-expired" ? signOut(plainError(e)) : setError(plainError(e)),
+      );
   }, [api, session, signOut]);
   const openSetup = useCallback(
     async (asked: Book[]) => {
@@ -202,7 +246,12 @@ export function App({ host, fetch, connect = defaultConnect, now = () => new Dat
     setError(undefined);
     try {
       const result = await createServerApi({ baseUrl: serverUrl, fetch }).login(username, password);
-      const next: Session = { token: result.token, expiresAt: result.expiresAt, username: result.user.username, admin: result.user.admin };
+      const next: Session = {
+        token: result.token,
+        expiresAt: result.expiresAt,
+        username: result.user.username,
+        admin: result.user.admin,
+      };
       updateSettings({ ...settings, serverUrl, username });
       await saveSession(host, next);
       setSession(next);
@@ -216,20 +265,34 @@ export function App({ host, fetch, connect = defaultConnect, now = () => new Dat
   const bookName = (id: string) => books.find((b) => b.id === id)?.name ?? id;
 
   const dark = isDarkColor(host.officeTheme()?.bodyBackgroundColor);
-  const accessProblem = session && serverClientId !== undefined ? outlookAccessProblem(settings, host, effectiveClientId(settings, serverClientId)) : undefined;
+  const accessProblem =
+    session && serverClientId !== undefined
+      ? outlookAccessProblem(settings, host, effectiveClientId(settings, serverClientId))
+      : undefined;
   const syncable = enabledBooks(books, settings).length > 0;
 
   return (
-    <FluentProvider theme={dark ? webDarkTheme : webLightTheme} style={{ padding: 8, minHeight: "100vh", boxSizing: "border-box" }}>
+    <FluentProvider
+      theme={dark ? webDarkTheme : webLightTheme}
+      style={{ padding: 8, minHeight: "100vh", boxSizing: "border-box" }}
+    >
       {!session ? (
-        <SignIn serverUrl={defaultServerUrl(settings.serverUrl, origin)} username={settings.username} error={error} busy={busy} onSignIn={signIn} />
+        <SignIn
+          serverUrl={defaultServerUrl(settings.serverUrl, origin)}
+          username={settings.username}
+          error={error}
+          busy={busy}
+          onSignIn={signIn}
+        />
       ) : (
         <div style={{ display: "flex", flexDirection: "column", gap: 12 }}>
           <div style={{ display: "flex", justifyContent: "space-between", alignItems: "flex-start", gap: 4 }}>
             <Caption1 style={{ minWidth: 0, overflowWrap: "anywhere" }}>
               {session.username} on {settings.serverUrl}, signed in until {new Date(session.expiresAt).toLocaleString()}
             </Caption1>
-            <Button size="small" appearance="subtle" style={{ flexShrink: 0 }} onClick={() => signOut()}>Sign out</Button>
+            <Button size="small" appearance="subtle" style={{ flexShrink: 0 }} onClick={() => signOut()}>
+              Sign out
+            </Button>
           </div>
           {accessProblem && (
             <MessageBar intent="warning" data-access-problem>
@@ -259,8 +322,12 @@ export function App({ host, fetch, connect = defaultConnect, now = () => new Dat
           ) : (
             <>
               <div style={{ display: "flex", gap: 8, flexWrap: "wrap" }}>
-                <Button appearance="primary" disabled={busy || !syncable} onClick={() => void sync()}>Sync now</Button>
-                <Button disabled={busy || !syncable} onClick={() => void sync({ dryRun: true })}>Preview</Button>
+                <Button appearance="primary" disabled={busy || !syncable} onClick={() => void sync()}>
+                  Sync now
+                </Button>
+                <Button disabled={busy || !syncable} onClick={() => void sync({ dryRun: true })}>
+                  Preview
+                </Button>
               </div>
               {settings.intervalMinutes > 0 && <Caption1 data-pin-note>{backgroundSyncNote}</Caption1>}
               {progress && (
@@ -276,7 +343,11 @@ export function App({ host, fetch, connect = defaultConnect, now = () => new Dat
                 />
               )}
               <SyncResults results={results} books={books} />
-              <TabList size="small" selectedValue={tab} onTabSelect={(_e, d) => setTab(d.value as "books" | "settings")}>
+              <TabList
+                size="small"
+                selectedValue={tab}
+                onTabSelect={(_e, d) => setTab(d.value as "books" | "settings")}
+              >
                 <Tab value="books">Address books</Tab>
                 <Tab value="settings">Settings</Tab>
               </TabList>
@@ -308,7 +379,11 @@ export function App({ host, fetch, connect = defaultConnect, now = () => new Dat
           onCancel={() => setConfirm(undefined)}
           onConfirm={(confirmedDeletes) => {
             setConfirm(undefined);
-            void sync({ book: confirm.result.bookId, confirmedDeletes, mode: confirm.purpose === "replace" ? "publish" : undefined });
+            void sync({
+              book: confirm.result.bookId,
+              confirmedDeletes,
+              mode: confirm.purpose === "replace" ? "publish" : undefined,
+            });
           }}
         />
       )}

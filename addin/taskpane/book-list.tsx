@@ -7,11 +7,21 @@ import { modeLabel } from "./plain-words";
 import { ownerWords } from "./setup";
 import type { BookResult } from "./sync-books";
 
-const policyLabel: Record<ConflictPolicy, string> = { "server-wins": "Server wins", "outlook-wins": "Outlook wins", "newest-wins": "Newest wins" };
+const policyLabel: Record<ConflictPolicy, string> = {
+  "server-wins": "Server wins",
+  "outlook-wins": "Outlook wins",
+  "newest-wins": "Newest wins",
+};
 
-export function accessBadge(book: Book, admin: boolean): { text: string; color: "success" | "informative" | "important" } {
-  if (book.kind === "gab" && admin && book.access === "write") return { text: "Read & write (admin)", color: "important" };
-  return book.access === "write" ? { text: "Read & write", color: "success" } : { text: "Read-only", color: "informative" };
+export function accessBadge(
+  book: Book,
+  admin: boolean,
+): { text: string; color: "success" | "informative" | "important" } {
+  if (book.kind === "gab" && admin && book.access === "write")
+    return { text: "Read & write (admin)", color: "important" };
+  return book.access === "write"
+    ? { text: "Read & write", color: "success" }
+    : { text: "Read-only", color: "informative" };
 }
 
 /** Only an admin may make the GAB a copy of a folder, and only by asking for it. */
@@ -32,7 +42,17 @@ export type BookListProps = {
   onReplace?(bookId: string): void;
 };
 
-export function BookList({ books, admin, username, settings, busy, results = [], onPairChange, onChangeFolder, onReplace }: BookListProps) {
+export function BookList({
+  books,
+  admin,
+  username,
+  settings,
+  busy,
+  results = [],
+  onPairChange,
+  onChangeFolder,
+  onReplace,
+}: BookListProps) {
   return (
     <div style={{ display: "flex", flexDirection: "column", gap: 8 }}>
       {books.map((book) => {
@@ -43,16 +63,34 @@ export function BookList({ books, admin, username, settings, busy, results = [],
         const last = results.find((r) => r.bookId === book.id);
         return (
           <Card key={book.id} data-book={book.id} size="small">
-            <div style={{ display: "flex", justifyContent: "space-between", alignItems: "flex-start", gap: 8, flexWrap: "wrap" }}>
-              <Text weight="semibold" style={{ minWidth: 0, overflowWrap: "anywhere" }}>{book.name}</Text>
-              <Badge appearance="tint" color={badge.color} style={{ flexShrink: 0 }}>{badge.text}</Badge>
+            <div
+              style={{
+                display: "flex",
+                justifyContent: "space-between",
+                alignItems: "flex-start",
+                gap: 8,
+                flexWrap: "wrap",
+              }}
+            >
+              <Text weight="semibold" style={{ minWidth: 0, overflowWrap: "anywhere" }}>
+                {book.name}
+              </Text>
+              <Badge appearance="tint" color={badge.color} style={{ flexShrink: 0 }}>
+                {badge.text}
+              </Badge>
             </div>
             <Caption1>Owner: {ownerWords(book, username)}</Caption1>
             <Caption1>Mode: {modeLabel[mode]}</Caption1>
             <Caption1 data-folder>{folderText(enabled, pair)}</Caption1>
             {last && <Caption1 data-last>{lastSyncText(last)}</Caption1>}
             {onChangeFolder && (
-              <Button size="small" appearance="subtle" disabled={busy} style={{ alignSelf: "flex-start" }} onClick={() => onChangeFolder(book.id)}>
+              <Button
+                size="small"
+                appearance="subtle"
+                disabled={busy}
+                style={{ alignSelf: "flex-start" }}
+                onClick={() => onChangeFolder(book.id)}
+              >
                 {enabled ? "Change folder" : "Set up syncing"}
               </Button>
             )}
@@ -63,16 +101,27 @@ export function BookList({ books, admin, username, settings, busy, results = [],
                   value={policyLabel[pair.policy]}
                   selectedOptions={[pair.policy]}
                   style={{ minWidth: 0 }}
-                  onOptionSelect={(_e, d) => d.optionValue && onPairChange(book.id, { ...pair, policy: d.optionValue as ConflictPolicy })}
+                  onOptionSelect={(_e, d) =>
+                    d.optionValue && onPairChange(book.id, { ...pair, policy: d.optionValue as ConflictPolicy })
+                  }
                 >
                   {conflictPolicies.map((policy) => (
-                    <Option key={policy} value={policy}>{policyLabel[policy]}</Option>
+                    <Option key={policy} value={policy}>
+                      {policyLabel[policy]}
+                    </Option>
                   ))}
                 </Dropdown>
               </Field>
             )}
             {enabled && canReplace(book, admin) && onReplace && (
-              <Button size="small" disabled={busy} style={{ alignSelf: "flex-start" }} onClick={() => onReplace(book.id)}>Replace the GAB with this folder</Button>
+              <Button
+                size="small"
+                disabled={busy}
+                style={{ alignSelf: "flex-start" }}
+                onClick={() => onReplace(book.id)}
+              >
+                Replace the GAB with this folder
+              </Button>
             )}
           </Card>
         );

@@ -1,6 +1,14 @@
 // The dialog before deletes: it names every contact that goes (the first 50 per side, then how many
 // more), and confirming deletes exactly those (SyncRequest.confirmedDeletes), nothing the plan adds later.
-import { Button, Dialog, DialogActions, DialogBody, DialogContent, DialogSurface, DialogTitle } from "@fluentui/react-components";
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+} from "@fluentui/react-components";
 import type { Plan, Refusal } from "../../core/sync/sync-types";
 import type { ConfirmedDeletes } from "../sync/sync-session";
 import { describeRefusal, nameList } from "./plain-words";
@@ -29,7 +37,9 @@ function Deletions({ side, names }: { side: "outlook" | "server"; names: string[
   const { shown, more } = nameList(names);
   return (
     <div data-deletions={side}>
-      <p>{sideHeading[side]} ({names.length}):</p>
+      <p>
+        {sideHeading[side]} ({names.length}):
+      </p>
       <ul>
         {shown.map((name, i) => (
           <li key={i}>{name}</li>
@@ -45,7 +55,9 @@ export function ConfirmDeletesDialog(props: ConfirmDeletesProps) {
     <Dialog open modalType="alert">
       <DialogSurface>
         <DialogBody>
-          <DialogTitle>{props.purpose === "replace" ? `Replace ${props.bookName} with this folder?` : "Delete these contacts?"}</DialogTitle>
+          <DialogTitle>
+            {props.purpose === "replace" ? `Replace ${props.bookName} with this folder?` : "Delete these contacts?"}
+          </DialogTitle>
           <ConfirmDeletesBody {...props} />
         </DialogBody>
       </DialogSurface>
@@ -62,7 +74,8 @@ export function ConfirmDeletesBody({ bookName, purpose, plan, refusals, onConfir
       <DialogContent>
         {purpose === "replace" ? (
           <p>
-            {bookName} on the server becomes a copy of this Outlook folder: {server.created} added, {server.updated} updated, {server.deleted} deleted.
+            {bookName} on the server becomes a copy of this Outlook folder: {server.created} added, {server.updated}{" "}
+            updated, {server.deleted} deleted.
           </p>
         ) : (
           <p>Syncing {bookName} would delete these contacts. This can mean a folder was emptied by mistake.</p>
@@ -74,7 +87,9 @@ export function ConfirmDeletesBody({ bookName, purpose, plan, refusals, onConfir
         <Deletions side="server" names={plan.deletions.server.map((d) => d.name)} />
       </DialogContent>
       <DialogActions>
-        <Button appearance="primary" onClick={onCancel}>{purpose === "replace" ? "Cancel" : "Keep them, don't sync"}</Button>
+        <Button appearance="primary" onClick={onCancel}>
+          {purpose === "replace" ? "Cancel" : "Keep them, don't sync"}
+        </Button>
         {/* Not the primary button: deleting is never the default. */}
         <Button appearance="secondary" data-confirm="delete" onClick={() => onConfirm(confirmedFrom(plan))}>
           {confirmLabel(purpose, total)}

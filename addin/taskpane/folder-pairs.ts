@@ -29,7 +29,9 @@ function baseName(book: Book, username: string): string {
 
 export class FolderTakenError extends Error {
   constructor(folderName: string, otherBook: string) {
-    super(`The Outlook folder “${folderName}” already syncs with ${otherBook}; two address books cannot share one folder. Choose another folder name for this book.`);
+    super(
+      `The Outlook folder “${folderName}” already syncs with ${otherBook}; two address books cannot share one folder. Choose another folder name for this book.`,
+    );
     this.name = "FolderTakenError";
   }
 }
@@ -41,7 +43,10 @@ export type FolderChoice = { folderId: string; newPair?: PairSettings };
  * name, created when missing, as a new pair. `taken` maps each paired folder id to its book.
  */
 export async function folderFor(
-  store: Pick<OutlookContactStore<unknown>, "ensureFolder">, settings: PaneSettings, book: Book, defaultName: string,
+  store: Pick<OutlookContactStore<unknown>, "ensureFolder">,
+  settings: PaneSettings,
+  book: Book,
+  defaultName: string,
   taken: Map<string, PairedBook>,
 ): Promise<FolderChoice> {
   const pair = pairSettingsOf(settings, book.id);
@@ -66,7 +71,8 @@ export type PairedBook = { id: string; name: string };
 export function pairedFolders(settings: PaneSettings, books: Book[]): Map<string, PairedBook> {
   const taken = new Map<string, PairedBook>();
   for (const [id, pair] of Object.entries(settings.pairs)) {
-    if (pair.folderId && !taken.has(pair.folderId)) taken.set(pair.folderId, { id, name: books.find((b) => b.id === id)?.name ?? id });
+    if (pair.folderId && !taken.has(pair.folderId))
+      taken.set(pair.folderId, { id, name: books.find((b) => b.id === id)?.name ?? id });
   }
   return taken;
 }

@@ -18,7 +18,8 @@ export function chooseOutlookApi(setting: PaneSettings["outlookApi"], host: Offi
 
 export function connectOutlook(api: OutlookApi, settings: PaneSettings, host: OfficeHost): OutlookConnection {
   if (api === "ews") {
-    if (!host.ewsAvailable()) throw new Error("This Outlook cannot reach Exchange Web Services. Choose Microsoft Graph in Settings.");
+    if (!host.ewsAvailable())
+      throw new Error("This Outlook cannot reach Exchange Web Services. Choose Microsoft Graph in Settings.");
     return { store: createEwsContactStore({ transport: officeEwsTransport() }), codec: ewsCodec };
   }
   const hooks = testHooks();
@@ -27,7 +28,10 @@ export function connectOutlook(api: OutlookApi, settings: PaneSettings, host: Of
     return { store: createGraphStore({ getToken: async () => token, baseUrl: hooks.graphBaseUrl }), codec: graphCodec };
   }
   if (!settings.graphClientId.trim()) throw new Error(noClientIdText);
-  return { store: createGraphStore({ getToken: createGraphTokenSource({ clientId: settings.graphClientId.trim() }) }), codec: graphCodec };
+  return {
+    store: createGraphStore({ getToken: createGraphTokenSource({ clientId: settings.graphClientId.trim() }) }),
+    codec: graphCodec,
+  };
 }
 
 /** The client id the pane uses: the user's override in Settings, else the one the server hands out. */
@@ -46,6 +50,8 @@ export function outlookAccessProblem(settings: PaneSettings, host: OfficeHost, c
   const api = chooseOutlookApi(settings.outlookApi, host);
   if (api === "graph") return clientId || testHooks()?.graphToken ? undefined : noClientIdText;
   if (host.ewsAvailable()) return undefined;
-  return "This Outlook offers neither Nested App Authentication (for Microsoft Graph) nor Exchange Web Services. " +
-    "On Microsoft 365 your IT must allow Nested App Authentication for Concord's Entra ID app; or use Outlook on the web.";
+  return (
+    "This Outlook offers neither Nested App Authentication (for Microsoft Graph) nor Exchange Web Services. " +
+    "On Microsoft 365 your IT must allow Nested App Authentication for Concord's Entra ID app; or use Outlook on the web."
+  );
 }

@@ -20,7 +20,12 @@ export const paneSettingsSchema = z.object({
   serverUrl: z.string().default(""),
   username: z.string().default(""),
   /** Sync every N minutes while the pane is open; 0 turns it off. */
-  intervalMinutes: z.number().int().min(0).max(24 * 60).default(15),
+  intervalMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .default(15),
   /** auto: Graph where Nested App Authentication works, EWS elsewhere. */
   outlookApi: z.enum(["auto", "graph", "ews"]).default("auto"),
   /** A per-user override of the Graph client id the server hands out (GET /api/client-config). */
@@ -28,7 +33,12 @@ export const paneSettingsSchema = z.object({
   pairs: z.record(z.string(), pairSettingsSchema).default({}),
 });
 
-export const sessionSchema = z.object({ token: z.string(), expiresAt: z.string(), username: z.string(), admin: z.boolean() });
+export const sessionSchema = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  username: z.string(),
+  admin: z.boolean(),
+});
 
 export type PaneSettings = z.infer<typeof paneSettingsSchema>;
 export type PairSettings = z.infer<typeof pairSettingsSchema>;
@@ -43,17 +53,21 @@ const parse = <T>(schema: z.ZodType<T>, text: string | undefined): T | undefined
   }
 };
 
-export const loadSettings = (host: OfficeHost): PaneSettings => parse(paneSettingsSchema, host.roaming.get("settings")) ?? paneSettingsSchema.parse({});
-export const saveSettings = (host: OfficeHost, settings: PaneSettings) => host.roaming.set("settings", JSON.stringify(settings));
+export const loadSettings = (host: OfficeHost): PaneSettings =>
+  parse(paneSettingsSchema, host.roaming.get("settings")) ?? paneSettingsSchema.parse({});
+export const saveSettings = (host: OfficeHost, settings: PaneSettings) =>
+  host.roaming.set("settings", JSON.stringify(settings));
 
 /** The remembered session, unless it has expired by `now`. */
 export function loadSession(host: OfficeHost, now: Date): Session | undefined {
   const session = parse(sessionSchema, host.local.get("session"));
   return session && Date.parse(session.expiresAt) > now.getTime() ? session : undefined;
 }
-export const saveSession = (host: OfficeHost, session: Session | undefined) => host.local.set("session", session && JSON.stringify(session));
+export const saveSession = (host: OfficeHost, session: Session | undefined) =>
+  host.local.set("session", session && JSON.stringify(session));
 
-export const pairSettingsOf = (settings: PaneSettings, bookId: string): PairSettings => settings.pairs[bookId] ?? { policy: "server-wins" };
+export const pairSettingsOf = (settings: PaneSettings, bookId: string): PairSettings =>
+  settings.pairs[bookId] ?? { policy: "server-wins" };
 
 /**
  * Whether a book syncs. A pair made before the setup step existed (a folder id, no choice recorded)
@@ -62,4 +76,5 @@ export const pairSettingsOf = (settings: PaneSettings, bookId: string): PairSett
 export const isEnabled = (pair: PairSettings | undefined): boolean => pair?.enabled ?? pair?.folderId !== undefined;
 
 /** Whether the user has decided on this book (synced or not) in the setup step. */
-export const isDecided = (pair: PairSettings | undefined): boolean => pair?.enabled !== undefined || pair?.folderId !== undefined;
+export const isDecided = (pair: PairSettings | undefined): boolean =>
+  pair?.enabled !== undefined || pair?.folderId !== undefined;

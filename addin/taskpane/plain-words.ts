@@ -10,10 +10,12 @@ import type { SyncOutcome } from "../sync/sync-session";
 export function plainError(error: unknown): string {
   if (error instanceof ServerApiError) return error.message;
   if (error instanceof GraphError) {
-    if (error.status === 401 || error.status === 403) return "Outlook did not let Concord open your contacts. Sign in to Outlook again, or ask your administrator to grant Contacts.ReadWrite.";
+    if (error.status === 401 || error.status === 403)
+      return "Outlook did not let Concord open your contacts. Sign in to Outlook again, or ask your administrator to grant Contacts.ReadWrite.";
     return `Outlook could not finish the request (Microsoft Graph: ${error.code}).`;
   }
-  if (error instanceof EwsError || error instanceof EwsTransportError) return `Exchange could not finish the request: ${firstLine(error.message)}`;
+  if (error instanceof EwsError || error instanceof EwsTransportError)
+    return `Exchange could not finish the request: ${firstLine(error.message)}`;
   if (error instanceof Error && error.message) return firstLine(error.message);
   return "Something went wrong. Try again.";
 }
@@ -30,8 +32,10 @@ export function describeRefusal(refusal: Refusal): string {
   }
   if (refusal.kind === "deleted-on-server") {
     const n = refusal.uids.length;
-    return `${n === 1 ? "1 contact" : `${n} contacts`} in this Outlook folder ${n === 1 ? "was" : "were"} deleted on the ` +
-      "server before this Outlook last synced. Syncing now would delete them in Outlook too, not upload them again.";
+    return (
+      `${n === 1 ? "1 contact" : `${n} contacts`} in this Outlook folder ${n === 1 ? "was" : "were"} deleted on the ` +
+      "server before this Outlook last synced. Syncing now would delete them in Outlook too, not upload them again."
+    );
   }
   return `This sync would delete ${refusal.deletes} of ${refusal.total} contacts ${sideName[refusal.side]}.`;
 }
@@ -42,7 +46,11 @@ export function describeCounts(counts: SyncOutcome["counts"]["outlook"]): string
   return `${plural(counts.created, "added")}, ${plural(counts.updated, "updated")}, ${plural(counts.deleted, "deleted")}`;
 }
 
-export const modeLabel = { "two-way": "Two-way", pull: "Outlook follows the server", publish: "The server follows this folder" } as const;
+export const modeLabel = {
+  "two-way": "Two-way",
+  pull: "Outlook follows the server",
+  publish: "The server follows this folder",
+} as const;
 
 /** At most `max` names, then how many more: a long list stays readable and honest about its length. */
 export function nameList(names: string[], max = 50): { shown: string[]; more: number } {
@@ -59,25 +67,54 @@ export function describeUnsynced(unsynced: { name: string }[]): string {
 }
 
 const fieldWords: Record<string, string> = {
-  displayName: "Display name", name: "Name", "name.prefix": "Title", "name.given": "First name", "name.middle": "Middle name",
-  "name.family": "Last name", "name.suffix": "Suffix", "name.nickname": "Nickname", "name.fileAs": "File as", emails: "E-mail",
-  phones: "Phone", addresses: "Address", company: "Company", department: "Department", jobTitle: "Job title", office: "Office",
-  manager: "Manager", assistant: "Assistant", birthday: "Birthday", anniversary: "Anniversary", urls: "Web page", im: "IM address",
-  categories: "Categories", notes: "Notes", photo: "Photo", extra: "Other fields",
+  displayName: "Display name",
+  name: "Name",
+  "name.prefix": "Title",
+  "name.given": "First name",
+  "name.middle": "Middle name",
+  "name.family": "Last name",
+  "name.suffix": "Suffix",
+  "name.nickname": "Nickname",
+  "name.fileAs": "File as",
+  emails: "E-mail",
+  phones: "Phone",
+  addresses: "Address",
+  company: "Company",
+  department: "Department",
+  jobTitle: "Job title",
+  office: "Office",
+  manager: "Manager",
+  assistant: "Assistant",
+  birthday: "Birthday",
+  anniversary: "Anniversary",
+  urls: "Web page",
+  im: "IM address",
+  categories: "Categories",
+  notes: "Notes",
+  photo: "Photo",
+  extra: "Other fields",
 };
 
 /** A contact field as Outlook's own form words it ("Job title", not `jobTitle`). */
 export function fieldLabel(field: string): string {
   const known = fieldWords[field];
   if (known) return known;
-  const words = field.replace(/[._]/g, " ").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase().trim();
+  const words = field
+    .replace(/[._]/g, " ")
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 const valueText = (value: unknown): string => {
   if (typeof value === "string") return value;
   if (Array.isArray(value)) return value.map(valueText).join("; ");
-  if (value && typeof value === "object") return Object.values(value).filter((v) => v !== undefined && v !== "").map(valueText).join(", ");
+  if (value && typeof value === "object")
+    return Object.values(value)
+      .filter((v) => v !== undefined && v !== "")
+      .map(valueText)
+      .join(", ");
   return String(value);
 };
 
@@ -85,10 +122,19 @@ const valueText = (value: unknown): string => {
 export function contactText(contact: object): string {
   const lines: string[] = [];
   for (const [field, value] of Object.entries(contact)) {
-    if (field === "uid" || field === "extra" || field === "photo" || value === undefined || value === null || value === "") continue;
+    if (
+      field === "uid" ||
+      field === "extra" ||
+      field === "photo" ||
+      value === undefined ||
+      value === null ||
+      value === ""
+    )
+      continue;
     if (Array.isArray(value) && value.length === 0) continue;
     if (field === "name" && typeof value === "object") {
-      for (const [part, text] of Object.entries(value)) if (text) lines.push(`${fieldLabel(`name.${part}`)}: ${valueText(text)}`);
+      for (const [part, text] of Object.entries(value))
+        if (text) lines.push(`${fieldLabel(`name.${part}`)}: ${valueText(text)}`);
       continue;
     }
     lines.push(`${fieldLabel(field)}: ${valueText(value)}`);
@@ -99,8 +145,10 @@ export function contactText(contact: object): string {
 /** After a pull put back Outlook edits of a read-only book: which contacts, and that the text is kept. */
 export function describeReverted(names: string[]): string {
   const n = names.length;
-  return `${n === 1 ? "1 contact was" : `${n} contacts were`} changed in Outlook, but this address book is read-only, so ` +
-    `the server's version was put back: ${describeNames(names)}. Your text is below; copy it to keep it.`;
+  return (
+    `${n === 1 ? "1 contact was" : `${n} contacts were`} changed in Outlook, but this address book is read-only, so ` +
+    `the server's version was put back: ${describeNames(names)}. Your text is below; copy it to keep it.`
+  );
 }
 
 type Change = "added" | "updated" | "deleted";
@@ -112,19 +160,29 @@ export type PreviewLines = { side: "outlook" | "server"; change: Change; text: s
  */
 export function previewLines(plan: Pick<Plan, "actions" | "deletions">): PreviewLines {
   const deleted = new Map([...plan.deletions.outlook, ...plan.deletions.server].map((d) => [d.uid, d.name]));
-  const names = { outlook: { added: [], updated: [], deleted: [] }, server: { added: [], updated: [], deleted: [] } } as Record<
-    "outlook" | "server", Record<Change, string[]>
-  >;
+  const names = {
+    outlook: { added: [], updated: [], deleted: [] },
+    server: { added: [], updated: [], deleted: [] },
+  } as Record<"outlook" | "server", Record<Change, string[]>>;
   for (const action of plan.actions) {
     const name = action.contact ? contactName(action.contact, action.uid) : (deleted.get(action.uid) ?? action.uid);
-    if (action.outlook) names.outlook[action.outlook === "create" ? "added" : action.outlook === "update" ? "updated" : "deleted"].push(name);
-    if (action.server) names.server[action.server === "delete" ? "deleted" : action.serverCreates ? "added" : "updated"].push(name);
+    if (action.outlook)
+      names.outlook[action.outlook === "create" ? "added" : action.outlook === "update" ? "updated" : "deleted"].push(
+        name,
+      );
+    if (action.server)
+      names.server[action.server === "delete" ? "deleted" : action.serverCreates ? "added" : "updated"].push(name);
   }
   const lines: PreviewLines = [];
   for (const side of ["outlook", "server"] as const) {
     for (const change of ["added", "updated", "deleted"] as const) {
       const list = names[side][change];
-      if (list.length) lines.push({ side, change, text: `${side === "outlook" ? "Outlook" : "Server"}, ${change}: ${describeNames(list)}` });
+      if (list.length)
+        lines.push({
+          side,
+          change,
+          text: `${side === "outlook" ? "Outlook" : "Server"}, ${change}: ${describeNames(list)}`,
+        });
     }
   }
   return lines;

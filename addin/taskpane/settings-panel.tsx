@@ -21,18 +21,30 @@ export function SettingsPanel({ settings, serverClientId, onChange }: SettingsPa
         <Dropdown
           value={apiLabel[settings.outlookApi]}
           selectedOptions={[settings.outlookApi]}
-          onOptionSelect={(_e, d) => d.optionValue && onChange({ ...settings, outlookApi: d.optionValue as PaneSettings["outlookApi"] })}
+          onOptionSelect={(_e, d) =>
+            d.optionValue && onChange({ ...settings, outlookApi: d.optionValue as PaneSettings["outlookApi"] })
+          }
         >
           {(Object.keys(apiLabel) as PaneSettings["outlookApi"][]).map((api) => (
-            <Option key={api} value={api}>{apiLabel[api]}</Option>
+            <Option key={api} value={api}>
+              {apiLabel[api]}
+            </Option>
           ))}
         </Dropdown>
       </Field>
       <Field
         label="Graph client id (override)"
-        hint={serverClientId ? `Leave empty to use the server's: ${serverClientId}` : "The server sets none; your administrator registered one in Entra ID."}
+        hint={
+          serverClientId
+            ? `Leave empty to use the server's: ${serverClientId}`
+            : "The server sets none; your administrator registered one in Entra ID."
+        }
       >
-        <Input value={settings.graphClientId} placeholder={serverClientId ?? ""} onChange={(_e, d) => onChange({ ...settings, graphClientId: d.value })} />
+        <Input
+          value={settings.graphClientId}
+          placeholder={serverClientId ?? ""}
+          onChange={(_e, d) => onChange({ ...settings, graphClientId: d.value })}
+        />
       </Field>
       <Field label="Sync every (minutes, 0 = only when asked)" hint={backgroundSyncNote}>
         <Input
@@ -42,7 +54,8 @@ export function SettingsPanel({ settings, serverClientId, onChange }: SettingsPa
           value={String(settings.intervalMinutes)}
           onChange={(_e, d) => {
             const minutes = Math.round(Number(d.value));
-            if (Number.isFinite(minutes) && minutes >= 0 && minutes <= 1440) onChange({ ...settings, intervalMinutes: minutes });
+            if (Number.isFinite(minutes) && minutes >= 0 && minutes <= 1440)
+              onChange({ ...settings, intervalMinutes: minutes });
           }}
         />
       </Field>

@@ -1,7 +1,17 @@
 // The setup step's layout: one row per book with a switch and a folder picker, and "Start syncing".
 // What it offers and saves comes from setup.ts.
 import { useState } from "react";
-import { Button, Caption1, Dropdown, Field, MessageBar, MessageBarBody, Option, Switch, Text } from "@fluentui/react-components";
+import {
+  Button,
+  Caption1,
+  Dropdown,
+  Field,
+  MessageBar,
+  MessageBarBody,
+  Option,
+  Switch,
+  Text,
+} from "@fluentui/react-components";
 import type { ContactFolder } from "../outlook/outlook-store";
 import type { Book } from "../server-api";
 import type { PairSettings, PaneSettings } from "./pane-settings";
@@ -32,7 +42,9 @@ export function SetupView(props: SetupViewProps) {
       <Caption1>Nothing is synced until you press Start syncing.</Caption1>
       {foldersError && (
         <MessageBar intent="warning">
-          <MessageBarBody>Your Outlook folders could not be listed ({foldersError}); new folders are offered only.</MessageBarBody>
+          <MessageBarBody>
+            Your Outlook folders could not be listed ({foldersError}); new folders are offered only.
+          </MessageBarBody>
         </MessageBar>
       )}
       {rows.map((row, index) => {
@@ -61,7 +73,9 @@ export function SetupView(props: SetupViewProps) {
                   }}
                 >
                   {options.map((option) => (
-                    <Option key={option.value} value={option.value}>{option.label}</Option>
+                    <Option key={option.value} value={option.value}>
+                      {option.label}
+                    </Option>
                   ))}
                 </Dropdown>
               </Field>
@@ -75,7 +89,9 @@ export function SetupView(props: SetupViewProps) {
         </MessageBar>
       )}
       <div style={{ display: "flex", gap: 8, flexWrap: "wrap" }}>
-        <Button appearance="primary" disabled={!!problem} onClick={() => onStart(pairsFromSetup(rows, settings))}>Start syncing</Button>
+        <Button appearance="primary" disabled={!!problem} onClick={() => onStart(pairsFromSetup(rows, settings))}>
+          Start syncing
+        </Button>
         {onCancel && <Button onClick={onCancel}>Cancel</Button>}
       </div>
     </section>

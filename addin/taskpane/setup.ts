@@ -57,15 +57,29 @@ export type FolderOption = { value: string; label: string; pick: FolderPick };
  * book syncs with (the pairs saved, and the other rows' picks). The main Contacts folder is not
  * among them: the Outlook stores list its subfolders only.
  */
-export function folderOptions(row: SetupRow, rows: SetupRow[], folders: ContactFolder[], settings: PaneSettings): FolderOption[] {
+export function folderOptions(
+  row: SetupRow,
+  rows: SetupRow[],
+  folders: ContactFolder[],
+  settings: PaneSettings,
+): FolderOption[] {
   const takenByOthers = new Set<string>();
   for (const [bookId, pair] of Object.entries(settings.pairs)) {
     if (bookId !== row.bookId && pair.folderId && pair.enabled !== false) takenByOthers.add(pair.folderId);
   }
-  for (const other of rows) if (other.bookId !== row.bookId && other.enabled && other.folder.kind === "existing") takenByOthers.add(other.folder.folderId);
-  const options: FolderOption[] = [{ value: "new", label: `New folder “${row.newName}”`, pick: { kind: "new", name: row.newName } }];
+  for (const other of rows)
+    if (other.bookId !== row.bookId && other.enabled && other.folder.kind === "existing")
+      takenByOthers.add(other.folder.folderId);
+  const options: FolderOption[] = [
+    { value: "new", label: `New folder “${row.newName}”`, pick: { kind: "new", name: row.newName } },
+  ];
   for (const folder of folders) {
-    if (!takenByOthers.has(folder.id)) options.push({ value: folder.id, label: folder.name, pick: { kind: "existing", folderId: folder.id, name: folder.name } });
+    if (!takenByOthers.has(folder.id))
+      options.push({
+        value: folder.id,
+        label: folder.name,
+        pick: { kind: "existing", folderId: folder.id, name: folder.name },
+      });
   }
   return options;
 }
@@ -76,7 +90,8 @@ export function pairsFromSetup(rows: SetupRow[], settings: PaneSettings): Record
   for (const row of rows) {
     const { policy } = pairSettingsOf(settings, row.bookId);
     if (!row.enabled) pairs[row.bookId] = { policy, enabled: false };
-    else if (row.folder.kind === "existing") pairs[row.bookId] = { policy, enabled: true, folderId: row.folder.folderId, folderName: row.folder.name };
+    else if (row.folder.kind === "existing")
+      pairs[row.bookId] = { policy, enabled: true, folderId: row.folder.folderId, folderName: row.folder.name };
     else pairs[row.bookId] = { policy, enabled: true, folderName: row.folder.name };
   }
   return pairs;
@@ -90,7 +105,8 @@ export function setupProblem(rows: SetupRow[], books: Book[]): string | undefine
     const key = row.folder.kind === "existing" ? `id:${row.folder.folderId}` : `name:${row.folder.name.toLowerCase()}`;
     const name = books.find((b) => b.id === row.bookId)?.name ?? row.bookId;
     const other = seen.get(key);
-    if (other) return `${other} and ${name} cannot share the folder “${row.folder.name}”. Pick another folder for one of them.`;
+    if (other)
+      return `${other} and ${name} cannot share the folder “${row.folder.name}”. Pick another folder for one of them.`;
     seen.set(key, name);
   }
   return undefined;

@@ -8,7 +8,9 @@ const localHosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
 export function checkServerUrl(typed: string): { url: string } | { problem: string } {
   const text = typed.trim().replace(/\/+$/, "");
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    return { problem: `Start the server address with https:// (for example https://${text || "concord.example.com"}).` };
+    return {
+      problem: `Start the server address with https:// (for example https://${text || "concord.example.com"}).`,
+    };
   }
   let url: URL;
   try {
@@ -19,13 +21,20 @@ export function checkServerUrl(typed: string): { url: string } | { problem: stri
   if (url.protocol === "http:" && !localHosts.has(url.hostname)) {
     return { problem: "Use https:// for the server address: Outlook only talks to servers over a secure connection." };
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return { problem: "The server address must start with https://." };
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    return { problem: "The server address must start with https://." };
   return { url: text };
 }
 
 const certificateCodes = new Set([
-  "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID", "ERR_TLS_CERT_ALTNAME_INVALID", "CERT_UNTRUSTED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "CERT_UNTRUSTED",
 ]);
 
 /** The network error code behind a failed fetch (Node puts it on `cause`); browsers give none. */
@@ -68,9 +77,12 @@ function unreachable(code: string | undefined, host: string): string {
   if (code && certificateCodes.has(code)) {
     return `This computer does not trust the certificate of ${host}. Ask IT to give the server a certificate from a trusted authority, or to install its certificate on this computer.`;
   }
-  if (code === "ECONNREFUSED") return `${host} refused the connection. Check the port in the address and that the Concord server is running.`;
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return `The name ${host} was not found (DNS). Check the spelling of the server address.`;
-  if (code === "ETIMEDOUT" || code === "UND_ERR_CONNECT_TIMEOUT") return `${host} did not answer in time. Check the address and your network connection.`;
+  if (code === "ECONNREFUSED")
+    return `${host} refused the connection. Check the port in the address and that the Concord server is running.`;
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN")
+    return `The name ${host} was not found (DNS). Check the spelling of the server address.`;
+  if (code === "ETIMEDOUT" || code === "UND_ERR_CONNECT_TIMEOUT")
+    return `${host} did not answer in time. Check the address and your network connection.`;
   // A browser does not say why a request failed; opening the address in a tab shows the reason.
   return `Cannot reach ${host}. Check the address, that the server is running, and that this computer trusts its certificate: opening the address in a browser tab shows the exact error.`;
 }

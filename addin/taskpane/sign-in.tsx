@@ -18,15 +18,28 @@ export function SignIn({ serverUrl: initialUrl, username: initialUser, error, bu
     onSignIn(serverUrl.trim(), username.trim(), password);
   };
   return (
-    <form onSubmit={submit} style={{ display: "flex", flexDirection: "column", gap: 12 }} aria-label="Sign in to Concord">
+    <form
+      onSubmit={submit}
+      style={{ display: "flex", flexDirection: "column", gap: 12 }}
+      aria-label="Sign in to Concord"
+    >
       <Field label="Concord server" required>
-        <Input value={serverUrl} placeholder="https://concord.example.com" onChange={(_e, d) => setServerUrl(d.value)} />
+        <Input
+          value={serverUrl}
+          placeholder="https://concord.example.com"
+          onChange={(_e, d) => setServerUrl(d.value)}
+        />
       </Field>
       <Field label="User name" required>
         <Input value={username} autoComplete="username" onChange={(_e, d) => setUsername(d.value)} />
       </Field>
       <Field label="Password" required>
-        <Input type="password" value={password} autoComplete="current-password" onChange={(_e, d) => setPassword(d.value)} />
+        <Input
+          type="password"
+          value={password}
+          autoComplete="current-password"
+          onChange={(_e, d) => setPassword(d.value)}
+        />
       </Field>
       {error && (
         <MessageBar intent="error">

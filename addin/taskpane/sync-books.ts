@@ -3,7 +3,13 @@
 // still sync; an expired session stops all.
 import type { Book, ServerApi } from "../server-api";
 import { ServerApiError } from "../server-api";
-import { syncPair, type ConfirmedDeletes, type OutlookConnection, type SyncOutcome, type SyncProgress } from "../sync/sync-session";
+import {
+  syncPair,
+  type ConfirmedDeletes,
+  type OutlookConnection,
+  type SyncOutcome,
+  type SyncProgress,
+} from "../sync/sync-session";
 import { defaultFolderNames, folderFor, pairedFolders } from "./folder-pairs";
 import { isEnabled, pairSettingsOf, type PairSettings, type PaneSettings } from "./pane-settings";
 import { plainError } from "./plain-words";
@@ -35,10 +41,16 @@ export type SyncBooksRequest = {
   onPaired?: (bookId: string, pair: PairSettings) => Promise<void> | void;
 };
 
-export type SyncBooksRun = { results: BookResult[]; sessionExpired: boolean; pairs: Record<string, PairSettings>; stopped: boolean };
+export type SyncBooksRun = {
+  results: BookResult[];
+  sessionExpired: boolean;
+  pairs: Record<string, PairSettings>;
+  stopped: boolean;
+};
 
 /** The books that sync: those the user switched on in the setup step (or paired before it existed). */
-export const enabledBooks = (books: Book[], settings: PaneSettings): Book[] => books.filter((b) => isEnabled(settings.pairs[b.id]));
+export const enabledBooks = (books: Book[], settings: PaneSettings): Book[] =>
+  books.filter((b) => isEnabled(settings.pairs[b.id]));
 
 export async function syncBooks(request: SyncBooksRequest): Promise<SyncBooksRun> {
   const now = request.now ?? (() => new Date());
@@ -76,7 +88,8 @@ export async function syncBooks(request: SyncBooksRequest): Promise<SyncBooksRun
       if (outcome.kind === "stopped") return { results, sessionExpired: false, pairs, stopped: true };
     } catch (error) {
       results.push({ bookId: book.id, error: plainError(error), at: now().toISOString() });
-      if (error instanceof ServerApiError && error.kind === "session-expired") return { results, sessionExpired: true, pairs, stopped: false };
+      if (error instanceof ServerApiError && error.kind === "session-expired")
+        return { results, sessionExpired: true, pairs, stopped: false };
     }
   }
   return { results, sessionExpired: false, pairs, stopped: false };

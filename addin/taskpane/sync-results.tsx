@@ -2,7 +2,16 @@ import { Button, Caption1, MessageBar, MessageBarBody, ProgressBar, Text } from 
 import type { Book } from "../server-api";
 import type { SyncProgress } from "../sync/sync-session";
 import type { BookResult } from "./sync-books";
-import { contactText, previewLines, describeCounts, describeMatched, describeRefusal, describeReverted, describeUnsynced, fieldLabel } from "./plain-words";
+import {
+  contactText,
+  previewLines,
+  describeCounts,
+  describeMatched,
+  describeRefusal,
+  describeReverted,
+  describeUnsynced,
+  fieldLabel,
+} from "./plain-words";
 
 const phaseLabel: Record<SyncProgress["phase"], string> = {
   loading: "Loading the last sync",
@@ -14,19 +23,34 @@ const phaseLabel: Record<SyncProgress["phase"], string> = {
 };
 
 export function progressText(bookName: string, progress: SyncProgress): string {
-  const counts = progress.total !== undefined ? ` ${progress.done} of ${progress.total}` : progress.done ? ` (${progress.done})` : "";
+  const counts =
+    progress.total !== undefined
+      ? ` ${progress.done} of ${progress.total}`
+      : progress.done
+        ? ` (${progress.done})`
+        : "";
   return `${bookName}: ${phaseLabel[progress.phase]}${counts}`;
 }
 
 export type Overall = { index: number; count: number };
 
 /** Overall ("Book 2 of 4") and per book, with Cancel, which stops after the chunk being written. */
-export function SyncProgressView(props: { bookName: string; progress: SyncProgress; overall?: Overall; stopping?: boolean; onCancel?(): void }) {
+export function SyncProgressView(props: {
+  bookName: string;
+  progress: SyncProgress;
+  overall?: Overall;
+  stopping?: boolean;
+  onCancel?(): void;
+}) {
   const { bookName, progress, overall, stopping, onCancel } = props;
   const value = progress.total ? progress.done / progress.total : undefined;
   return (
     <div data-progress style={{ display: "flex", flexDirection: "column", gap: 4 }}>
-      {overall && overall.count > 1 && <Caption1>Book {overall.index} of {overall.count}</Caption1>}
+      {overall && overall.count > 1 && (
+        <Caption1>
+          Book {overall.index} of {overall.count}
+        </Caption1>
+      )}
       <Caption1>{progressText(bookName, progress)}</Caption1>
       <ProgressBar value={value} thickness="large" />
       {onCancel && (
@@ -48,14 +72,21 @@ function Reverted({ edits }: { edits: NonNullable<BookResult["outcome"]>["revert
       {edits.slice(0, 50).map((edit) => (
         <div key={edit.uid} style={{ marginTop: 4 }}>
           <pre style={{ whiteSpace: "pre-wrap", margin: 0, fontSize: 12 }}>{contactText(edit.contact)}</pre>
-          <Button size="small" onClick={() => void navigator.clipboard?.writeText(contactText(edit.contact))}>Copy {edit.name}</Button>
+          <Button size="small" onClick={() => void navigator.clipboard?.writeText(contactText(edit.contact))}>
+            Copy {edit.name}
+          </Button>
         </div>
       ))}
     </div>
   );
 }
 
-const show = (value: unknown) => (value === undefined || value === null || value === "" ? "(empty)" : typeof value === "string" ? value : JSON.stringify(value));
+const show = (value: unknown) =>
+  value === undefined || value === null || value === ""
+    ? "(empty)"
+    : typeof value === "string"
+      ? value
+      : JSON.stringify(value);
 
 const unsyncedOf = (result: BookResult) => result.outcome?.plan?.unsynced ?? [];
 
@@ -76,22 +107,33 @@ export function SyncResults({ results, books }: { results: BookResult[]; books: 
               {result.outcome.kind === "preview" && <Caption1>Preview only: nothing was changed.</Caption1>}
               {result.outcome.kind === "preview" &&
                 previewLines(result.outcome.plan).map((line) => (
-                  <div key={`${line.side}-${line.change}`} data-preview={`${line.side}-${line.change}`}>{line.text}</div>
+                  <div key={`${line.side}-${line.change}`} data-preview={`${line.side}-${line.change}`}>
+                    {line.text}
+                  </div>
                 ))}
-              {result.outcome.kind === "stopped" && <Caption1>Cancelled: what was written is kept; the rest syncs next time.</Caption1>}
-              {result.outcome.kind === "needs-confirmation" && <Caption1>Waiting for your confirmation: {result.outcome.refusals.map(describeRefusal).join(" ")}</Caption1>}
+              {result.outcome.kind === "stopped" && (
+                <Caption1>Cancelled: what was written is kept; the rest syncs next time.</Caption1>
+              )}
+              {result.outcome.kind === "needs-confirmation" && (
+                <Caption1>
+                  Waiting for your confirmation: {result.outcome.refusals.map(describeRefusal).join(" ")}
+                </Caption1>
+              )}
               <div>Outlook: {describeCounts(result.outcome.counts.outlook)}</div>
               <div>Server: {describeCounts(result.outcome.counts.server)}</div>
               {result.outcome.conflicts.map((c, i) => (
                 <div key={i}>
-                  Conflict in {c.name}, {fieldLabel(c.field)}: Outlook had “{show(c.outlook)}”, the server had “{show(c.server)}”; {c.winner === "outlook" ? "Outlook" : "the server"} won.
+                  Conflict in {c.name}, {fieldLabel(c.field)}: Outlook had “{show(c.outlook)}”, the server had “
+                  {show(c.server)}”; {c.winner === "outlook" ? "Outlook" : "the server"} won.
                 </div>
               ))}
               {(result.outcome.matched ?? 0) > 0 && <div data-matched>{describeMatched(result.outcome.matched)}</div>}
               <Reverted edits={result.outcome.reverted ?? []} />
               {unsyncedOf(result).length > 0 && <div data-unsynced>{describeUnsynced(unsyncedOf(result))}</div>}
               {result.outcome.errors.map((e, i) => (
-                <div key={`e${i}`}>Not synced ({e.side === "outlook" ? "Outlook" : "server"}): {e.message}</div>
+                <div key={`e${i}`}>
+                  Not synced ({e.side === "outlook" ? "Outlook" : "server"}): {e.message}
+                </div>
               ))}
             </div>
           )}

@@ -8,8 +8,13 @@ export const MAX_BATCH_OPS = 1000;
 export const MAX_PAGE = 1000;
 export const MAX_LOOKUP = 1000;
 
-export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
-export const loginSchema = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+export const errorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+export const loginSchema = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
 export const userSchema = z.object({
   username: z.string(),
   displayName: z.string(),
@@ -46,7 +51,13 @@ export const contactBodySchema = contactSchema.extend({ uid: contactSchema.shape
 export const storedContactSchema = z.object({ uid: z.string(), etag: z.string(), contact: contactSchema });
 export const contactPageSchema = z.object({ contacts: z.array(storedContactSchema), cursor: z.string().nullable() });
 /** modifiedAt: when the server stored this version (ISO 8601), for the newest-wins policy. */
-export const changeSchema = z.object({ uid: z.string(), etag: z.string(), deleted: z.boolean(), modifiedAt: z.string().optional(), contact: contactSchema.optional() });
+export const changeSchema = z.object({
+  uid: z.string(),
+  etag: z.string(),
+  deleted: z.boolean(),
+  modifiedAt: z.string().optional(),
+  contact: contactSchema.optional(),
+});
 export const changePageSchema = z.object({ changes: z.array(changeSchema), token: z.string(), more: z.boolean() });
 /** POST /api/books/:book/lookup: the stored version of each uid, live or tombstone; unknown uids are absent. */
 export const lookupSchema = z.strictObject({ uids: z.array(contactSchema.shape.uid).min(1).max(MAX_LOOKUP) });
@@ -66,6 +77,5 @@ export const batchOpSchema = z.strictObject({
 export const batchSchema = z.strictObject({ ops: z.array(batchOpSchema).min(1).max(MAX_BATCH_OPS) });
 export const batchResultSchema = serverBatchResponseSchema;
 export const pathIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, "use 1-128 letters, digits, . _ or -");
-
 
 export { contactSchema };

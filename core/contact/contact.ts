@@ -7,9 +7,25 @@ const text = (max = 1024) => z.string().max(max);
 // Outlook's nineteen phone kinds (Outlook object model ContactItem *TelephoneNumber
 // properties); vCard and Graph map onto the same names.
 export const phoneTypes = [
-  "assistant", "business", "business2", "businessFax", "callback", "car", "company",
-  "home", "home2", "homeFax", "isdn", "mobile", "other", "otherFax", "pager",
-  "primary", "radio", "telex", "tty",
+  "assistant",
+  "business",
+  "business2",
+  "businessFax",
+  "callback",
+  "car",
+  "company",
+  "home",
+  "home2",
+  "homeFax",
+  "isdn",
+  "mobile",
+  "other",
+  "otherFax",
+  "pager",
+  "primary",
+  "radio",
+  "telex",
+  "tty",
 ] as const;
 
 export const emailSchema = z.strictObject({
@@ -45,15 +61,24 @@ export const nameSchema = z.strictObject({
 // Full dates, or vCard 4.0's year-less "--MM-DD".
 const dateText = z.string().regex(/^(\d{4}|--)-?\d{2}-?\d{2}$/, "must be YYYY-MM-DD or --MM-DD");
 
-export const urlSchema = z.strictObject({ type: z.enum(["work", "home", "other"]).default("other"), url: text(2048).min(1) });
+export const urlSchema = z.strictObject({
+  type: z.enum(["work", "home", "other"]).default("other"),
+  url: text(2048).min(1),
+});
 export const imSchema = z.strictObject({ type: text(64).optional(), address: text(320).min(1) });
 
 // A photo is stored apart from the contact, addressed by the SHA-256 of its bytes.
 // On input a client may send `data` (base64); the server stores it and keeps `hash`.
 export const photoSchema = z.strictObject({
   mediaType: text(128).default("image/jpeg"),
-  hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
-  data: z.string().max(8 * 1024 * 1024).optional(),
+  hash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+  data: z
+    .string()
+    .max(8 * 1024 * 1024)
+    .optional(),
 });
 
 // A property that no field models, kept so that a round trip loses nothing.
@@ -64,7 +89,11 @@ export const photoSchema = z.strictObject({
 // character that could end the line. LF and HTAB stay: RFC 6868 writes LF as ^n (a LABEL
 // parameter holds a multi-line address) and HTAB is WSP; DQUOTE is written as ^'.
 // These are the only keys a client chooses, so neither can MongoDB read one as an operator or a path ("$gt", "a.b").
-const paramName = z.string().min(1).max(128).regex(/^[A-Za-z0-9-]+$/, "must hold only letters, digits and '-'");
+const paramName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9-]+$/, "must hold only letters, digits and '-'");
 const paramValue = text().regex(/^[^\x00-\x08\x0b-\x1f\x7f]*$/, "must not hold control characters");
 // zod drops a "__proto__" key from a record without a word (JSON.parse makes it an own key),
 // so it is refused before the record sees it.
@@ -86,9 +115,12 @@ export const extraSchema = z.strictObject({
 // Every list is capped, so no single field grows without bound; server/http/contact-limits.ts
 // bounds the whole contact (MAX_CONTACT_BYTES).
 export const contactSchema = z.strictObject({
-  // A uid is written into URLs and vCard UID lines: no path characters, no control characters (a CR
-  // would come back from a vCard as LF, another uid).
-  uid: z.string().min(1).max(256).regex(/^[^/\\?#\x00-\x1f\x7f]+$/, "must not contain / \\ ? # or control characters"),
+  // Control characters would break every text format a uid is written into (vCard's UID line above all).
+  uid: z
+    .string()
+    .min(1)
+    .max(256)
+    .regex(/^[^/\\?#\u0000-\u001f\u007f]+$/, "must not contain / \\ ? #, or control characters"),
   displayName: text().default(""),
   name: nameSchema.optional(),
   emails: z.array(emailSchema).max(100).default([]),
@@ -105,7 +137,10 @@ export const contactSchema = z.strictObject({
   urls: z.array(urlSchema).max(100).default([]),
   im: z.array(imSchema).max(100).default([]),
   categories: z.array(text(256)).max(200).default([]),
-  notes: z.string().max(256 * 1024).optional(),
+  notes: z
+    .string()
+    .max(256 * 1024)
+    .optional(),
   photo: photoSchema.optional(),
   extra: z.array(extraSchema).max(500).default([]),
 });

@@ -31,12 +31,14 @@ export function canonical(value: unknown): Json | undefined {
  *  e-mail addresses case-folded, categories as a set, a photo by its hash only. */
 export function normalizeContact(contact: Contact): Json {
   const { uid: _uid, photo, ...rest } = contact;
-  return canonical({
-    ...rest,
-    emails: rest.emails.map((e) => ({ ...e, address: e.address.trim().toLowerCase() })),
-    categories: [...new Set(rest.categories.map((c) => c.trim()))].sort(),
-    photo: photo && { mediaType: photo.mediaType, hash: photo.hash },
-  }) ?? {};
+  return (
+    canonical({
+      ...rest,
+      emails: rest.emails.map((e) => ({ ...e, address: e.address.trim().toLowerCase() })),
+      categories: [...new Set(rest.categories.map((c) => c.trim()))].sort(),
+      photo: photo && { mediaType: photo.mediaType, hash: photo.hash },
+    }) ?? {}
+  );
 }
 
 export function hashText(text: string): string {
@@ -171,7 +173,10 @@ function wordAt(text: string, i: number): number {
 
 /** The four 32-bit words h1..h4 of MurmurHash3_x86_128 over the UTF-16LE bytes of `text`. */
 export function murmur3x86_128(text: string, seed = 0): [number, number, number, number] {
-  let h1 = seed | 0, h2 = h1, h3 = h1, h4 = h1;
+  let h1 = seed | 0,
+    h2 = h1,
+    h3 = h1,
+    h4 = h1;
   const units = text.length;
   // 16-byte blocks are 8 code units.
   const blocksEnd = units - (units % 8);
@@ -193,12 +198,22 @@ export function murmur3x86_128(text: string, seed = 0): [number, number, number,
   if (rest > 0) h1 ^= Math.imul(rotl(Math.imul(wordAt(text, blocksEnd), c1), 15), c2);
 
   const length = units * 2;
-  h1 ^= length; h2 ^= length; h3 ^= length; h4 ^= length;
+  h1 ^= length;
+  h2 ^= length;
+  h3 ^= length;
+  h4 ^= length;
   h1 = (h1 + h2 + h3 + h4) | 0;
-  h2 = (h2 + h1) | 0; h3 = (h3 + h1) | 0; h4 = (h4 + h1) | 0;
-  h1 = fmix32(h1); h2 = fmix32(h2); h3 = fmix32(h3); h4 = fmix32(h4);
+  h2 = (h2 + h1) | 0;
+  h3 = (h3 + h1) | 0;
+  h4 = (h4 + h1) | 0;
+  h1 = fmix32(h1);
+  h2 = fmix32(h2);
+  h3 = fmix32(h3);
+  h4 = fmix32(h4);
   h1 = (h1 + h2 + h3 + h4) | 0;
-  h2 = (h2 + h1) | 0; h3 = (h3 + h1) | 0; h4 = (h4 + h1) | 0;
+  h2 = (h2 + h1) | 0;
+  h3 = (h3 + h1) | 0;
+  h4 = (h4 + h1) | 0;
   return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
 }
 

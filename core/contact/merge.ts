@@ -13,8 +13,17 @@ export type MergeResult = { contact: Contact; conflicts: FieldConflict[] };
 type MergeInput = Omit<Contact, "uid"> & { uid?: string };
 
 const scalarFields = [
-  "displayName", "company", "department", "jobTitle", "office", "manager", "assistant",
-  "birthday", "anniversary", "notes", "photo",
+  "displayName",
+  "company",
+  "department",
+  "jobTitle",
+  "office",
+  "manager",
+  "assistant",
+  "birthday",
+  "anniversary",
+  "notes",
+  "photo",
 ] as const;
 const nameFields = ["prefix", "given", "middle", "family", "suffix", "nickname", "fileAs"] as const;
 
@@ -40,9 +49,17 @@ type Merger = { hasBase: boolean; winner: Winner; conflicts: FieldConflict[] };
 
 // A photo is its hash (core/content-hash.ts does the same): one side may carry the bytes, the other not.
 const comparable = (field: string, value: unknown) =>
-  field === "photo" && value ? { mediaType: (value as Contact["photo"])!.mediaType, hash: (value as Contact["photo"])!.hash } : value;
+  field === "photo" && value
+    ? { mediaType: (value as Contact["photo"])!.mediaType, hash: (value as Contact["photo"])!.hash }
+    : value;
 
-function mergeValue<T>(m: Merger, field: string, base: T | undefined, outlook: T | undefined, server: T | undefined): T | undefined {
+function mergeValue<T>(
+  m: Merger,
+  field: string,
+  base: T | undefined,
+  outlook: T | undefined,
+  server: T | undefined,
+): T | undefined {
   const o = canonicalText(comparable(field, outlook));
   const s = canonicalText(comparable(field, server));
   if (o === s) return server;
@@ -72,7 +89,14 @@ function byIdentity<T>(list: T[], identity: (item: T) => string): Map<string, T>
   return out;
 }
 
-function mergeList<T>(m: Merger, field: string, identity: (item: T) => string, base: T[], outlook: T[], server: T[]): T[] {
+function mergeList<T>(
+  m: Merger,
+  field: string,
+  identity: (item: T) => string,
+  base: T[],
+  outlook: T[],
+  server: T[],
+): T[] {
   const b = byIdentity(base, identity);
   const o = byIdentity(outlook, identity);
   const s = byIdentity(server, identity);
@@ -94,15 +118,22 @@ function mergeSet<T>(m: Merger, base: T[], outlook: T[], server: T[]): T[] {
   const inServer = new Set(server.map(key));
   const all = new Map<string, T>();
   for (const item of [...server, ...outlook]) if (!all.has(key(item))) all.set(key(item), item);
-  return [...all].filter(([k]) => {
-    const o = inOutlook.has(k);
-    const s = inServer.has(k);
-    if (o === s) return o;
-    return m.hasBase ? !inBase.has(k) : true;
-  }).map(([, item]) => item);
+  return [...all]
+    .filter(([k]) => {
+      const o = inOutlook.has(k);
+      const s = inServer.has(k);
+      if (o === s) return o;
+      return m.hasBase ? !inBase.has(k) : true;
+    })
+    .map(([, item]) => item);
 }
 
-function mergeName(m: Merger, base: Contact["name"], outlook: Contact["name"], server: Contact["name"]): Contact["name"] {
+function mergeName(
+  m: Merger,
+  base: Contact["name"],
+  outlook: Contact["name"],
+  server: Contact["name"],
+): Contact["name"] {
   const out: NonNullable<Contact["name"]> = {};
   for (const field of nameFields) {
     const value = mergeValue(m, `name.${field}`, base?.[field], outlook?.[field], server?.[field]);
@@ -116,7 +147,12 @@ function mergeName(m: Merger, base: Contact["name"], outlook: Contact["name"], s
  * (undefined on a first sync: then nothing counts as removed and lists are unioned).
  * The result carries the server's uid.
  */
-export function mergeContacts(base: Contact | undefined, outlook: MergeInput, server: Contact, winner: Winner): MergeResult {
+export function mergeContacts(
+  base: Contact | undefined,
+  outlook: MergeInput,
+  server: Contact,
+  winner: Winner,
+): MergeResult {
   const m: Merger = { hasBase: base !== undefined, winner, conflicts: [] };
   const merged: Record<string, unknown> = { uid: server.uid };
   for (const field of scalarFields) {

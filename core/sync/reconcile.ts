@@ -66,8 +66,25 @@ import { mergeContacts, type Winner } from "../contact/merge";
 import { countSides } from "./counts";
 import { baseOf } from "./sync-types";
 import type {
-  Action, ConfirmedDeletes, ConflictPolicy, Conflict, Counts, DeleteVsChange, Deletion, OutlookContact, OutlookItem,
-  Plan, Quarantine, Refusal, Row, ServerItem, Snapshot, StatusEntry, SyncMode, SyncStatus, UnsyncedItem,
+  Action,
+  ConfirmedDeletes,
+  ConflictPolicy,
+  Conflict,
+  Counts,
+  DeleteVsChange,
+  Deletion,
+  OutlookContact,
+  OutlookItem,
+  Plan,
+  Quarantine,
+  Refusal,
+  Row,
+  ServerItem,
+  Snapshot,
+  StatusEntry,
+  SyncMode,
+  SyncStatus,
+  UnsyncedItem,
 } from "./sync-types";
 
 export type ReconcileOptions = {
@@ -102,7 +119,12 @@ type Context = {
 
 type State = "same" | "changed" | "gone";
 
-export function reconcile(status: SyncStatus, outlook: Snapshot<OutlookItem>, server: Snapshot<ServerItem>, options: ReconcileOptions = {}): Plan {
+export function reconcile(
+  status: SyncStatus,
+  outlook: Snapshot<OutlookItem>,
+  server: Snapshot<ServerItem>,
+  options: ReconcileOptions = {},
+): Plan {
   const hashes = new WeakMap<object, string>();
   const ctx: Context = {
     mode: options.mode ?? "two-way",
@@ -118,7 +140,11 @@ export function reconcile(status: SyncStatus, outlook: Snapshot<OutlookItem>, se
       hashes.set(item, hash);
       return hash;
     },
-    actions: [], conflicts: [], unsynced: [], unchanged: 0, deferred: 0,
+    actions: [],
+    conflicts: [],
+    unsynced: [],
+    unchanged: 0,
+    deferred: 0,
   };
 
   const index = indexSides(status, outlook, server);
@@ -231,24 +257,34 @@ function decidePaired(ctx: Context, entry: StatusEntry, o: OutlookItem | undefin
   if (ss === "gone") {
     // Deleted on the server. Unchanged in Outlook: delete there too. Changed in
     // Outlook: by default the change wins and the server gets it back.
-    if (os === "same" || ctx.deleteVsChange === "delete-wins") return push(ctx, outlookDelete(uid, o!, "server-deleted"));
+    if (os === "same" || ctx.deleteVsChange === "delete-wins")
+      return push(ctx, outlookDelete(uid, o!, "server-deleted"));
     return push(ctx, serverPut(ctx, "server-deleted-outlook-changed", withUid(o!, uid), o, undefined));
   }
   if (os === "gone") {
-    if (ss === "same" || ctx.deleteVsChange === "delete-wins") return push(ctx, serverDelete(uid, s!, "outlook-deleted"));
+    if (ss === "same" || ctx.deleteVsChange === "delete-wins")
+      return push(ctx, serverDelete(uid, s!, "outlook-deleted"));
     return push(ctx, outlookCreate(ctx, "outlook-deleted-server-changed", s!));
   }
-  if (os === "changed" && ss === "same") return writeWhereDifferent(ctx, "outlook-changed", withUid(o!, uid), o!, s!, ctx.hashOf(o!));
-  if (os === "same" && ss === "changed") return writeWhereDifferent(ctx, "server-changed", s!.contact, o!, s!, ctx.hashOf(s!));
+  if (os === "changed" && ss === "same")
+    return writeWhereDifferent(ctx, "outlook-changed", withUid(o!, uid), o!, s!, ctx.hashOf(o!));
+  if (os === "same" && ss === "changed")
+    return writeWhereDifferent(ctx, "server-changed", s!.contact, o!, s!, ctx.hashOf(s!));
   // Changed on both sides: identical edits need no write; otherwise merge against the
   // base (without one, as on a first sync).
-  if (ctx.hashOf(o!) === ctx.hashOf(s!)) return push(ctx, record(ctx, uid, "both-changed-alike", s!.contact, o!, s!, ctx.hashOf(s!)));
+  if (ctx.hashOf(o!) === ctx.hashOf(s!))
+    return push(ctx, record(ctx, uid, "both-changed-alike", s!.contact, o!, s!, ctx.hashOf(s!)));
   return mergeAndWrite(ctx, "both-changed-merged", baseOf(entry), o!, s!);
 }
 
 /** Neither side changed. A moved etag/changeKey with the same content is only bookkeeping. */
 function keepOrRefresh(ctx: Context, entry: StatusEntry, o: OutlookItem, s: ServerItem): void {
-  const row: Row | undefined = s.etag !== entry.serverEtag ? "server-etag-moved" : o.changeKey !== entry.outlookChangeKey ? "outlook-changekey-moved" : undefined;
+  const row: Row | undefined =
+    s.etag !== entry.serverEtag
+      ? "server-etag-moved"
+      : o.changeKey !== entry.outlookChangeKey
+        ? "outlook-changekey-moved"
+        : undefined;
   if (!row) {
     ctx.unchanged++;
     return;
@@ -260,7 +296,13 @@ function keepOrRefresh(ctx: Context, entry: StatusEntry, o: OutlookItem, s: Serv
 }
 
 /** pull: the server is the truth. Outlook edits are reverted, Outlook deletes restored. */
-function pullFromServer(ctx: Context, uid: string, o: OutlookItem | undefined, s: ServerItem | undefined, os: State): void {
+function pullFromServer(
+  ctx: Context,
+  uid: string,
+  o: OutlookItem | undefined,
+  s: ServerItem | undefined,
+  os: State,
+): void {
   if (!s) return push(ctx, outlookDelete(uid, o!, "pull-delete-outlook"));
   if (!o) return push(ctx, outlookCreate(ctx, "pull-restore-outlook", s));
   writeWhereDifferent(ctx, os === "changed" ? "pull-revert-outlook" : "server-changed", s.contact, o, s, ctx.hashOf(s));
@@ -285,8 +327,22 @@ function publishOutlook(ctx: Context, uid: string, o: OutlookItem | undefined, s
 
 function decideMatched(ctx: Context, o: OutlookItem, s: ServerItem): void {
   const uid = s.contact.uid;
-  if (ctx.mode === "pull") return writeWhereDifferent(ctx, ctx.hashOf(o) === ctx.hashOf(s) ? "matched-alike" : "pull-revert-outlook", s.contact, o, s);
-  if (ctx.mode === "publish") return writeWhereDifferent(ctx, ctx.hashOf(o) === ctx.hashOf(s) ? "matched-alike" : "publish-overwrite-server", withUid(o, uid), o, s);
+  if (ctx.mode === "pull")
+    return writeWhereDifferent(
+      ctx,
+      ctx.hashOf(o) === ctx.hashOf(s) ? "matched-alike" : "pull-revert-outlook",
+      s.contact,
+      o,
+      s,
+    );
+  if (ctx.mode === "publish")
+    return writeWhereDifferent(
+      ctx,
+      ctx.hashOf(o) === ctx.hashOf(s) ? "matched-alike" : "publish-overwrite-server",
+      withUid(o, uid),
+      o,
+      s,
+    );
   if (ctx.hashOf(o) === ctx.hashOf(s)) return writeWhereDifferent(ctx, "matched-alike", s.contact, o, s);
   // No base: every differing field is a conflict settled by policy, lists are unioned.
   mergeAndWrite(ctx, "matched-merged", undefined, o, s);
@@ -299,7 +355,10 @@ function decideOutlookOnly(ctx: Context, o: OutlookItem): void {
   // writable and not yet uploaded. Deleting it would lose data no one else has: keep it.
   if (ctx.mode === "pull") return void ctx.unsynced.push({ outlookId: o.id, name: contactName(o.contact, o.id) });
   const uid = o.contact.uid ?? uidForOutlookItem(o.id);
-  push(ctx, serverPut(ctx, ctx.mode === "publish" ? "publish-create-server" : "outlook-new", withUid(o, uid), o, undefined));
+  push(
+    ctx,
+    serverPut(ctx, ctx.mode === "publish" ? "publish-create-server" : "outlook-new", withUid(o, uid), o, undefined),
+  );
 }
 
 /**
@@ -340,7 +399,14 @@ function winnerOf(policy: ConflictPolicy, o: OutlookItem, s: ServerItem): Winner
  * (and Outlook when its item lacks the uid). Pull never writes the server, publish never
  * writes Outlook content (only the uid stamp).
  */
-function writeWhereDifferent(ctx: Context, row: Row, contact: Contact, o: OutlookItem, s: ServerItem, knownHash?: string): void {
+function writeWhereDifferent(
+  ctx: Context,
+  row: Row,
+  contact: Contact,
+  o: OutlookItem,
+  s: ServerItem,
+  knownHash?: string,
+): void {
   const hash = knownHash ?? contentHash(contact);
   const outlookDiffers = hash !== ctx.hashOf(o) || o.contact.uid !== contact.uid;
   const serverDiffers = hash !== ctx.hashOf(s) && ctx.mode !== "pull";
@@ -359,11 +425,34 @@ function writeWhereDifferent(ctx: Context, row: Row, contact: Contact, o: Outloo
   });
 }
 
-function record(ctx: Context, uid: string, row: Row, contact: Contact, o: OutlookItem, s: ServerItem, hash = contentHash(contact)): Action {
-  return { uid, row, outlookId: o.id, contact, hash, outlookHash: ctx.hashOf(o), outlookChangeKey: o.changeKey, serverEtag: s.etag };
+function record(
+  ctx: Context,
+  uid: string,
+  row: Row,
+  contact: Contact,
+  o: OutlookItem,
+  s: ServerItem,
+  hash = contentHash(contact),
+): Action {
+  return {
+    uid,
+    row,
+    outlookId: o.id,
+    contact,
+    hash,
+    outlookHash: ctx.hashOf(o),
+    outlookChangeKey: o.changeKey,
+    serverEtag: s.etag,
+  };
 }
 
-function serverPut(ctx: Context, row: Row, contact: Contact, o: OutlookItem | undefined, s: ServerItem | undefined): Action {
+function serverPut(
+  ctx: Context,
+  row: Row,
+  contact: Contact,
+  o: OutlookItem | undefined,
+  s: ServerItem | undefined,
+): Action {
   const stamp = o !== undefined && o.contact.uid !== contact.uid;
   return {
     uid: contact.uid,
@@ -414,7 +503,12 @@ const primaryEmail = (c: { emails: Contact["emails"] }) => c.emails[0]?.address.
 
 /** A name's words, lower-cased, without punctuation, in sorted order: "Stone, Bob" and "bob  stone" agree. */
 function nameKey(text: string | undefined): string | undefined {
-  const words = (text ?? "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim().split(" ").filter(Boolean);
+  const words = (text ?? "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim()
+    .split(" ")
+    .filter(Boolean);
   return words.length ? words.sort().join(" ") : undefined;
 }
 
@@ -455,8 +549,14 @@ function matchNew(outlook: OutlookItem[], server: ServerItem[], fuzzy: boolean):
       pairedServer.add(s);
     } else rest.push(o);
   }
-  const byKey = (key: (o: OutlookItem | ServerItem) => string | undefined, compatible: (o: OutlookItem, s: ServerItem) => boolean) => {
-    const serverKeys = uniqueBy(server.filter((s) => !pairedServer.has(s)), key);
+  const byKey = (
+    key: (o: OutlookItem | ServerItem) => string | undefined,
+    compatible: (o: OutlookItem, s: ServerItem) => boolean,
+  ) => {
+    const serverKeys = uniqueBy(
+      server.filter((s) => !pairedServer.has(s)),
+      key,
+    );
     const outlookKeys = uniqueBy(rest, key);
     rest = rest.filter((o) => {
       const k = key(o);
@@ -470,7 +570,10 @@ function matchNew(outlook: OutlookItem[], server: ServerItem[], fuzzy: boolean):
   if (!fuzzy) return { pairs, outlookOnly: rest, serverOnly: server.filter((s) => !pairedServer.has(s)) };
   byKey((item) => primaryEmail(item.contact), namesCompatible);
   // Two people with one name but different e-mail addresses are two people.
-  byKey((item) => fullName(item.contact), (o, s) => !primaryEmail(o.contact) || !primaryEmail(s.contact));
+  byKey(
+    (item) => fullName(item.contact),
+    (o, s) => !primaryEmail(o.contact) || !primaryEmail(s.contact),
+  );
   return { pairs, outlookOnly: rest, serverOnly: server.filter((s) => !pairedServer.has(s)) };
 }
 
@@ -556,7 +659,9 @@ function countActions(ctx: Context): Counts {
 
 /** What the actions delete, per side, named from the contact being deleted. */
 function deletionsOf(
-  actions: Action[], outlookById: Map<string, OutlookItem>, serverByUid: Map<string, ServerItem>,
+  actions: Action[],
+  outlookById: Map<string, OutlookItem>,
+  serverByUid: Map<string, ServerItem>,
 ): Plan["deletions"] {
   const deletions: Plan["deletions"] = { outlook: [], server: [] };
   for (const a of actions) {
@@ -582,8 +687,13 @@ export function contactName(contact: OutlookContact | undefined, fallback: strin
  * covers exactly the deletions a user was shown, never ones that appeared since.
  */
 function findRefusals(
-  status: SyncStatus, outlook: Snapshot<OutlookItem>, server: Snapshot<ServerItem>, actions: Action[],
-  deletions: Plan["deletions"], confirmed: ConfirmedDeletes | undefined, limit: { ratio: number; min: number },
+  status: SyncStatus,
+  outlook: Snapshot<OutlookItem>,
+  server: Snapshot<ServerItem>,
+  actions: Action[],
+  deletions: Plan["deletions"],
+  confirmed: ConfirmedDeletes | undefined,
+  limit: { ratio: number; min: number },
 ): Refusal[] {
   const refusals: Refusal[] = [];
   const unconfirmed = (side: keyof Plan["deletions"]): Deletion[] => {
@@ -596,8 +706,10 @@ function findRefusals(
   // and confirmed all its deletions (possibly none, e.g. a pull restoring a wiped folder) lifts it.
   const seen = confirmed !== undefined && open.outlook.length + open.server.length === 0;
   if (status.entries.length > 0 && !seen) {
-    if (outlook.complete && outlook.items.length === 0 && server.items.length > 0) refusals.push({ kind: "side-emptied", side: "outlook" });
-    if (server.complete && server.items.length === 0 && outlook.items.length > 0) refusals.push({ kind: "side-emptied", side: "server" });
+    if (outlook.complete && outlook.items.length === 0 && server.items.length > 0)
+      refusals.push({ kind: "side-emptied", side: "outlook" });
+    if (server.complete && server.items.length === 0 && outlook.items.length > 0)
+      refusals.push({ kind: "side-emptied", side: "server" });
   }
   const sides = [
     ["outlook", open.outlook.length, outlook.items.length],

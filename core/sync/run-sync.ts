@@ -8,7 +8,17 @@
 import { contentHash } from "../contact/content-hash";
 import { baseJsonOf } from "./sync-types";
 import type {
-  Action, OutlookWriteResult, Plan, Refusal, Row, ServerOp, ServerOpResult, Side, StatusEntry, SyncAdapters, SyncStatus,
+  Action,
+  OutlookWriteResult,
+  Plan,
+  Refusal,
+  Row,
+  ServerOp,
+  ServerOpResult,
+  Side,
+  StatusEntry,
+  SyncAdapters,
+  SyncStatus,
 } from "./sync-types";
 
 export type RunSyncOptions = {
@@ -20,13 +30,22 @@ export type RunSyncOptions = {
   shouldStop?: () => boolean;
 };
 
-export type ActionResult = { uid: string; row: Row; ok: boolean; outlookId?: string; server?: ServerOpResult["status"] };
+export type ActionResult = {
+  uid: string;
+  row: Row;
+  ok: boolean;
+  outlookId?: string;
+  server?: ServerOpResult["status"];
+};
 export type ActionError = { uid: string; side: Side; message: string };
 /** `stopped`: shouldStop ended the run before every action was tried; the untried ones have no result. */
 export type SyncRun = { status: SyncStatus; results: ActionResult[]; errors: ActionError[]; stopped: boolean };
 
 export class PlanRefusedError extends Error {
-  constructor(readonly reason: "dry-run" | "refused" | "server-write-in-pull", readonly refusals: Refusal[] = []) {
+  constructor(
+    readonly reason: "dry-run" | "refused" | "server-write-in-pull",
+    readonly refusals: Refusal[] = [],
+  ) {
     super(`plan not applied: ${reason}${refusals.length ? ` (${refusals.map((r) => r.kind).join(", ")})` : ""}`);
     this.name = "PlanRefusedError";
   }
@@ -40,7 +59,12 @@ const serverSucceeded: Record<ServerOp["op"], ReadonlySet<ServerOpResult["status
   delete: new Set(["deleted", "unchanged"]),
 };
 
-export async function runSync(plan: Plan, adapters: SyncAdapters, status: SyncStatus, options: RunSyncOptions = {}): Promise<SyncRun> {
+export async function runSync(
+  plan: Plan,
+  adapters: SyncAdapters,
+  status: SyncStatus,
+  options: RunSyncOptions = {},
+): Promise<SyncRun> {
   if (plan.dryRun) throw new PlanRefusedError("dry-run");
   if (plan.refusals.length) throw new PlanRefusedError("refused", plan.refusals);
   // A read-only book answers writes with 403; never send one.
@@ -57,7 +81,13 @@ export async function runSync(plan: Plan, adapters: SyncAdapters, status: SyncSt
     const outcomes = await applyOutlook(chunk, adapters, errors, results);
     for (const outcome of await applyServer(outcomes, adapters, errors, results)) {
       book.commit(outcome);
-      results.push({ uid: outcome.action.uid, row: outcome.action.row, ok: true, outlookId: outcome.outlook?.id ?? outcome.action.outlookId, server: outcome.server?.status });
+      results.push({
+        uid: outcome.action.uid,
+        row: outcome.action.row,
+        ok: true,
+        outlookId: outcome.outlook?.id ?? outcome.action.outlookId,
+        server: outcome.server?.status,
+      });
     }
     await options.saveStatus?.(book.status());
     options.onProgress?.({ done: Math.min(start + chunkSize, total), total });
@@ -66,7 +96,12 @@ export async function runSync(plan: Plan, adapters: SyncAdapters, status: SyncSt
 }
 
 /** Outlook first: an item that needs its uid stamped has it before the server hears of it. */
-async function applyOutlook(chunk: Action[], adapters: SyncAdapters, errors: ActionError[], results: ActionResult[]): Promise<Outcome[]> {
+async function applyOutlook(
+  chunk: Action[],
+  adapters: SyncAdapters,
+  errors: ActionError[],
+  results: ActionResult[],
+): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const action of chunk) {
     try {
@@ -93,7 +128,12 @@ async function writeOutlook(action: Action, adapters: SyncAdapters): Promise<Out
   }
 }
 
-async function applyServer(outcomes: Outcome[], adapters: SyncAdapters, errors: ActionError[], results: ActionResult[]): Promise<Outcome[]> {
+async function applyServer(
+  outcomes: Outcome[],
+  adapters: SyncAdapters,
+  errors: ActionError[],
+  results: ActionResult[],
+): Promise<Outcome[]> {
   const ops = outcomes.flatMap(({ action }) => (action.server ? [serverOp(action)] : []));
   if (!ops.length) return outcomes;
   let answers = new Map<string, ServerOpResult>();
@@ -111,7 +151,9 @@ async function applyServer(outcomes: Outcome[], adapters: SyncAdapters, errors: 
       outcome.server = answer;
       return true;
     }
-    const message = batchError ?? (answer ? `${answer.status}${answer.error ? `: ${answer.error}` : ""}` : "no result in batch response");
+    const message =
+      batchError ??
+      (answer ? `${answer.status}${answer.error ? `: ${answer.error}` : ""}` : "no result in batch response");
     errors.push({ uid: action.uid, side: "server", message });
     results.push({ uid: action.uid, row: action.row, ok: false, server: answer?.status });
     return false;
@@ -122,7 +164,12 @@ function serverOp(action: Action): ServerOp {
   // If-Match guards against a server edit made after the snapshot; a create has no etag.
   const ifMatch = action.serverEtag;
   if (action.server === "delete") return { op: "delete", uid: action.uid, ...(ifMatch ? { ifMatch } : {}) };
-  return { op: "put", uid: action.uid, contact: action.contact!, ...(ifMatch && !action.serverCreates ? { ifMatch } : {}) };
+  return {
+    op: "put",
+    uid: action.uid,
+    contact: action.contact!,
+    ...(ifMatch && !action.serverCreates ? { ifMatch } : {}),
+  };
 }
 
 /** The status as a map that keeps the entry order and any quarantined duplicate entries.

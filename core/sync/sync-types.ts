@@ -115,13 +115,29 @@ export function statusFromJson(text: string): SyncStatus {
 
 /** The decision-table row that produced an action; see core/reconcile.ts. */
 export type Row =
-  | "outlook-changed" | "server-changed" | "both-changed-alike" | "both-changed-merged"
-  | "outlook-deleted" | "server-deleted" | "both-deleted"
-  | "outlook-deleted-server-changed" | "server-deleted-outlook-changed"
-  | "server-etag-moved" | "outlook-changekey-moved"
-  | "outlook-new" | "server-new" | "matched-alike" | "matched-merged" | "server-deleted-before-status"
-  | "pull-revert-outlook" | "pull-restore-outlook" | "pull-delete-outlook" | "pull-create-outlook"
-  | "publish-overwrite-server" | "publish-delete-server" | "publish-create-server";
+  | "outlook-changed"
+  | "server-changed"
+  | "both-changed-alike"
+  | "both-changed-merged"
+  | "outlook-deleted"
+  | "server-deleted"
+  | "both-deleted"
+  | "outlook-deleted-server-changed"
+  | "server-deleted-outlook-changed"
+  | "server-etag-moved"
+  | "outlook-changekey-moved"
+  | "outlook-new"
+  | "server-new"
+  | "matched-alike"
+  | "matched-merged"
+  | "server-deleted-before-status"
+  | "pull-revert-outlook"
+  | "pull-restore-outlook"
+  | "pull-delete-outlook"
+  | "pull-create-outlook"
+  | "publish-overwrite-server"
+  | "publish-delete-server"
+  | "publish-create-server";
 
 export type Action = {
   uid: string;
@@ -153,10 +169,21 @@ export type Refusal =
   /** Outlook items the server deleted before the status knew them: deleted only once confirmed by uid. */
   | { kind: "deleted-on-server"; side: "outlook"; uids: string[] };
 
-export type Quarantine = { uid: string; side: Side | "status"; reason: "duplicate-uid" | "invalid-uid"; outlookIds?: string[] };
+export type Quarantine = {
+  uid: string;
+  side: Side | "status";
+  reason: "duplicate-uid" | "invalid-uid";
+  outlookIds?: string[];
+};
 
 export type SideCounts = { created: number; updated: number; deleted: number };
-export type Counts = { outlook: SideCounts; server: SideCounts; conflicts: number; unchanged: number; deferred: number };
+export type Counts = {
+  outlook: SideCounts;
+  server: SideCounts;
+  conflicts: number;
+  unchanged: number;
+  deferred: number;
+};
 
 /** One contact a plan deletes, named so a user can recognise it before confirming. */
 export type Deletion = { uid: string; name: string };
@@ -191,7 +218,12 @@ export type OutlookAdapter = {
 
 // The wire shape of POST /api/books/:book/batch.
 export const serverOpSchema = z.discriminatedUnion("op", [
-  z.strictObject({ op: z.literal("put"), uid: contactSchema.shape.uid, ifMatch: z.string().optional(), contact: contactSchema }),
+  z.strictObject({
+    op: z.literal("put"),
+    uid: contactSchema.shape.uid,
+    ifMatch: z.string().optional(),
+    contact: contactSchema,
+  }),
   z.strictObject({ op: z.literal("delete"), uid: contactSchema.shape.uid, ifMatch: z.string().optional() }),
 ]);
 export const serverBatchRequestSchema = z.strictObject({ ops: z.array(serverOpSchema) });

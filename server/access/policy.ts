@@ -44,7 +44,8 @@ export function createAccessPolicy(books: BookStore, accounts: Pick<Accounts, "d
   /** Only the owner or an admin manages a PAB's shares; the GAB and Directory are not shareable. */
   async function shareableBook(caller: Caller, id: string): Promise<BookView> {
     const book = await visibleBook(caller, id);
-    if (book.kind !== "pab") throw storeError("forbidden", `The ${book.name} cannot be shared: every user already sees it`);
+    if (book.kind !== "pab")
+      throw storeError("forbidden", `The ${book.name} cannot be shared: every user already sees it`);
     if (book.owner !== caller._id && !caller.admin) {
       throw storeError("forbidden", "Only the owner of this address book or an administrator can change its shares");
     }
@@ -70,7 +71,10 @@ export function createAccessPolicy(books: BookStore, accounts: Pick<Accounts, "d
     const book = await changeablePab(caller, id);
     const owner = book.owner ? await accounts.sessionUser(book.owner) : null;
     if (owner?.primaryBook === id) {
-      throw storeError("conflict", `${book.name} is ${book.owner}'s primary address book: it goes only when the user is deleted`);
+      throw storeError(
+        "conflict",
+        `${book.name} is ${book.owner}'s primary address book: it goes only when the user is deleted`,
+      );
     }
     return book;
   }
@@ -86,7 +90,8 @@ export function createAccessPolicy(books: BookStore, accounts: Pick<Accounts, "d
    *  Directory, admins included (an admin may still open any PAB by id). `all`: every book,
    *  for administrators only. Each with `owner` (user name) and `ownerName` (display name). */
   async function listBooks(caller: Caller, scope: "mine" | "all" = "mine"): Promise<BookView[]> {
-    if (scope === "all" && !caller.admin) throw storeError("forbidden", "Only an administrator can list every address book");
+    if (scope === "all" && !caller.admin)
+      throw storeError("forbidden", "Only an administrator can list every address book");
     const [system, own, shares] = await Promise.all([
       books.systemBooks(),
       books.pabs(scope === "all" ? undefined : caller._id),
@@ -109,7 +114,17 @@ export function createAccessPolicy(books: BookStore, accounts: Pick<Accounts, "d
     return views.sort((a, b) => order[a.kind] - order[b.kind] || a.name.localeCompare(b.name));
   }
 
-  return { accessOf, visibleBook, writableBook, restorableBook, shareableBook, changeablePab, deletablePab, mayCreateBookFor, listBooks };
+  return {
+    accessOf,
+    visibleBook,
+    writableBook,
+    restorableBook,
+    shareableBook,
+    changeablePab,
+    deletablePab,
+    mayCreateBookFor,
+    listBooks,
+  };
 }
 
 export type AccessPolicy = ReturnType<typeof createAccessPolicy>;

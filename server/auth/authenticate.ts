@@ -1,25 +1,39 @@
 // Who is calling: a Bearer JWT, or HTTP Basic for protocol clients and scripts.
 import type { RequestHandler } from "express";
 import { HttpError, unauthorized } from "../http/errors";
-import { findSignInUser, type Models, type UserDoc } from "../store/accounts";
+import type { Accounts, SessionUser } from "../store/contract";
 import { burnPasswordCheck, checkPassword } from "./passwords";
 import { verifyToken } from "./tokens";
 import type { createLoginLimiter } from "./login-limiter";
 
 declare module "express-serve-static-core" {
   interface Request {
-    user?: UserDoc;
+    user?: SignedIn;
   }
 }
 
-type Deps = { models: Models; secret: string; clock: () => Date; limiter: ReturnType<typeof createLoginLimiter> };
+/** The signed-in user as routes see it: `_id` is the user name. */
+export type SignedIn = Omit<SessionUser, "username"> & { _id: string };
+type Deps = {
+  accounts: Pick<Accounts, "sessionUser">;
+  secret: string;
+  clock: () => Date;
+  limiter: ReturnType<typeof createLoginLimiter>;
+};
+
+async function signInUser(deps: Deps, username: string): Promise<SignedIn | null> {
+  const user = await deps.accounts.sessionUser(username);
+  if (!user) return null;
+  const { username: _id, ...rest } = user;
+  return { _id, ...rest };
+}
 
 const invalidCredentials = () => new HttpError(401, "invalid-credentials", "Wrong username or password");
 
 /** Checks a password the slow way, counting a wrong one against the user's and the address's budgets. */
-async function checkAndCount(deps: Deps, username: string, password: string, address: string): Promise<UserDoc> {
+async function checkAndCount(deps: Deps, username: string, password: string, address: string): Promise<SignedIn> {
   const attempt = await deps.limiter.begin(username, address);
-  const user = await findSignInUser(deps.models, username);
+  const user = await signInUser(deps, username);
   const ok = user ? await checkPassword(password, user.passwordHash) : await burnPasswordCheck(password);
   if (!user || !ok || user.disabled) throw invalidCredentials();
   await attempt.succeeded();
@@ -27,14 +41,19 @@ async function checkAndCount(deps: Deps, username: string, password: string, add
 }
 
 /** The user for a username and password; one answer for wrong user and wrong password alike. */
-export async function verifyCredentials(deps: Deps, username: string, password: string, address: string): Promise<UserDoc> {
+export async function verifyCredentials(
+  deps: Deps,
+  username: string,
+  password: string,
+  address: string,
+): Promise<SignedIn> {
   // A user or address out of attempts stays locked even for cached credentials: otherwise a
   // cache hit would tell a guesser, at no cost, which guess was right.
   await deps.limiter.check(username, address);
   const cache = deps.limiter.verified;
   const key = cache.keyOf(username, password);
   if (cache.has(key)) {
-    const current = await findSignInUser(deps.models, username);
+    const current = await signInUser(deps, username);
     if (cache.stillValid(key, current)) return current!;
   }
   const user = await cache.once(key, () => checkAndCount(deps, username, password, address));
@@ -48,9 +67,9 @@ function basicCredentials(header: string): { username: string; password: string 
   return colon < 0 ? undefined : { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-async function userOfToken(deps: Deps, token: string): Promise<UserDoc> {
+async function userOfToken(deps: Deps, token: string): Promise<SignedIn> {
   const claims = verifyToken(deps.secret, token, deps.clock());
-  const user = claims ? await findSignInUser(deps.models, claims.sub) : null;
+  const user = claims ? await signInUser(deps, claims.sub) : null;
   if (!claims || !user || user.disabled || (user.tokenVersion ?? 0) !== claims.tv) {
     throw unauthorized("The session token is invalid or expired; sign in again");
   }
@@ -79,5 +98,6 @@ export function authenticate(deps: Deps): RequestHandler {
 }
 
 export function requireAdmin(): RequestHandler {
-  return (req, _res, next) => next(req.user?.admin ? undefined : new HttpError(403, "forbidden", "Only an administrator can do this"));
+  return (req, _res, next) =>
+    next(req.user?.admin ? undefined : new HttpError(403, "forbidden", "Only an administrator can do this"));
 }

@@ -22,8 +22,13 @@ export function createCredentialCache(clock: () => Date, opts: { maxEntries?: nu
   function stillValid(key: string, user: Identity | null): boolean {
     const entry = entries.get(key);
     const valid = Boolean(
-      entry && user && !user.disabled && entry.until > clock().getTime() && entry.username === user._id &&
-        entry.passwordHash === user.passwordHash && entry.tokenVersion === (user.tokenVersion ?? 0),
+      entry &&
+        user &&
+        !user.disabled &&
+        entry.until > clock().getTime() &&
+        entry.username === user._id &&
+        entry.passwordHash === user.passwordHash &&
+        entry.tokenVersion === (user.tokenVersion ?? 0),
     );
     if (entry && !valid) entries.delete(key);
     return valid;
@@ -31,7 +36,12 @@ export function createCredentialCache(clock: () => Date, opts: { maxEntries?: nu
 
   function remember(key: string, user: Identity) {
     entries.delete(key);
-    entries.set(key, { username: user._id, passwordHash: user.passwordHash, tokenVersion: user.tokenVersion ?? 0, until: clock().getTime() + ttlMs });
+    entries.set(key, {
+      username: user._id,
+      passwordHash: user.passwordHash,
+      tokenVersion: user.tokenVersion ?? 0,
+      until: clock().getTime() + ttlMs,
+    });
     while (entries.size > maxEntries) entries.delete(entries.keys().next().value!); // the oldest goes first
   }
 

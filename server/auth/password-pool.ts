@@ -53,7 +53,8 @@ export function runInPool(job: Job): Promise<{ result: string | boolean; threadI
   if (entry.busy++ === 0) entry.worker.ref(); // keep the process alive until the answer arrives
   return new Promise((resolve, reject) => {
     pending.set(id, {
-      resolve: (done) => (done.error ? reject(new Error(done.error)) : resolve({ result: done.result!, threadId: done.threadId })),
+      resolve: (done) =>
+        done.error ? reject(new Error(done.error)) : resolve({ result: done.result!, threadId: done.threadId }),
       reject,
       worker: entry.worker,
     });

@@ -3,7 +3,8 @@ import { runInPool } from "./password-pool";
 
 const COST = 10;
 
-export const hashPassword = async (password: string) => (await runInPool({ op: "hash", password, cost: COST })).result as string;
+export const hashPassword = async (password: string) =>
+  (await runInPool({ op: "hash", password, cost: COST })).result as string;
 export const checkPassword = async (password: string, hash: string) =>
   (await runInPool({ op: "compare", password, hash })).result === true;
 

@@ -17,9 +17,13 @@ export function issueToken(secret: string, username: string, tokenVersion: numbe
 /** The claims of a valid token, or undefined when it is forged, malformed, expired or lacks exp. */
 export function verifyToken(secret: string, token: string, now: Date): TokenClaims | undefined {
   try {
-    const claims = jwt.verify(token, secret, { algorithms: ["HS256"], clockTimestamp: Math.floor(now.getTime() / 1000) });
+    const claims = jwt.verify(token, secret, {
+      algorithms: ["HS256"],
+      clockTimestamp: Math.floor(now.getTime() / 1000),
+    });
     if (typeof claims !== "object" || typeof claims.sub !== "string") return undefined;
-    if (typeof claims.exp !== "number" || typeof claims.iat !== "number" || !Number.isInteger(claims.tv)) return undefined;
+    if (typeof claims.exp !== "number" || typeof claims.iat !== "number" || !Number.isInteger(claims.tv))
+      return undefined;
     return { sub: claims.sub, tv: claims.tv };
   } catch {
     return undefined;

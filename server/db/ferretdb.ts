@@ -30,7 +30,11 @@ export function socketPathFor(dataDir: string): string {
 }
 
 function newestSource(): number {
-  return Math.max(...readdirSync(moduleDir).filter((f) => /\.(go|mod|sum)$/.test(f)).map((f) => statSync(join(moduleDir, f)).mtimeMs));
+  return Math.max(
+    ...readdirSync(moduleDir)
+      .filter((f) => /\.(go|mod|sum)$/.test(f))
+      .map((f) => statSync(join(moduleDir, f)).mtimeMs),
+  );
 }
 
 /** Builds the binary when it is missing or older than its sources. */
@@ -44,7 +48,11 @@ export function ensureFerretDbBinary(log: (msg: string) => void = () => {}): str
     );
   }
   log("building the embedded FerretDB (first start only; about a minute)");
-  const build = spawnSync("go", ["build", "-o", binary, "."], { cwd: moduleDir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const build = spawnSync("go", ["build", "-o", binary, "."], {
+    cwd: moduleDir,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   if (build.status !== 0) throw new Error(`Building FerretDB failed:\n${build.stderr}`);
   return binary;
 }

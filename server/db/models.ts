@@ -64,6 +64,7 @@ const contactDocSchema = new Schema(
     deletedAt: { type: Date, default: null },
     updatedAt: { type: Date, required: true },
     contact: { type: Schema.Types.Mixed, default: null },
+    deletedBy: { type: String, default: null },
   },
   options,
 );
@@ -82,6 +83,7 @@ const photoSchema = new Schema(
     _id: { type: String, required: true }, // SHA-256 of the bytes
     mediaType: { type: String, required: true },
     data: { type: Buffer, required: true },
+    storedAt: { type: Date, default: null },
   },
   options,
 );
@@ -98,10 +100,24 @@ const chainVersionSchema = new Schema(
   options,
 );
 /** Up to 4 MiB of a sync state's text, under `${key}@${sha256 of the text}`. */
-const syncStatePartSchema = new Schema({ _id: { type: String, required: true }, text: { type: String, required: true } }, options);
-const chainHintSchema = new Schema({ _id: { type: String, required: true }, n: { type: Number, required: true } }, options);
+const syncStatePartSchema = new Schema(
+  { _id: { type: String, required: true }, text: { type: String, required: true } },
+  options,
+);
+/** Part of a book's checkpoint (store/contacts/checkpoints.ts): deflated JSON of up to a few thousand contact versions. */
+const checkpointPartSchema = new Schema(
+  { _id: { type: String, required: true }, data: { type: Buffer, required: true } },
+  options,
+);
+const chainHintSchema = new Schema(
+  { _id: { type: String, required: true }, n: { type: Number, required: true } },
+  options,
+);
 
-const settingSchema = new Schema({ _id: { type: String, required: true }, value: { type: String, required: true } }, options);
+const settingSchema = new Schema(
+  { _id: { type: String, required: true }, value: { type: String, required: true } },
+  options,
+);
 
 const loginAttemptSchema = new Schema(
   {
@@ -116,6 +132,22 @@ export type UserDoc = InferSchemaType<typeof userSchema>;
 export type MailingListDoc = InferSchemaType<typeof mailingListSchema>;
 export type BookDoc = InferSchemaType<typeof bookSchema>;
 export type ShareDoc = InferSchemaType<typeof shareSchema>;
+/** One audited contact write; the _id starts with the time, so _id order is time order. */
+const auditEntrySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    at: { type: Date, required: true },
+    user: { type: String, required: true },
+    surface: { type: String, required: true },
+    book: { type: String, required: true },
+    uid: { type: String, required: true },
+    op: { type: String, required: true },
+    fields: { type: [String], default: [] },
+  },
+  options,
+);
+export type AuditEntryDoc = InferSchemaType<typeof auditEntrySchema>;
+
 export type ContactDoc = InferSchemaType<typeof contactDocSchema>;
 export type LogChunkDoc = InferSchemaType<typeof logChunkSchema>;
 
@@ -128,6 +160,7 @@ export function defineModels(connection: Connection) {
     ContactDoc: connection.model("ContactDoc", contactDocSchema, "contacts"),
     LogChunk: connection.model("LogChunk", logChunkSchema, "changeLog"),
     Photo: connection.model("Photo", photoSchema, "photos"),
+    AuditEntry: connection.model("AuditEntry", auditEntrySchema, "auditLog"),
     BookLease: connection.model("BookLease", chainVersionSchema, "bookLeases"),
     BookLeaseHint: connection.model("BookLeaseHint", chainHintSchema, "bookLeaseHints"),
     SyncState: connection.model("SyncState", chainVersionSchema, "syncStates"),
@@ -137,12 +170,18 @@ export function defineModels(connection: Connection) {
     SyncStatePart: connection.model("SyncStatePart", syncStatePartSchema, "syncStateParts"),
     Setting: connection.model("Setting", settingSchema, "settings"),
     LoginAttempt: connection.model("LoginAttempt", loginAttemptSchema, "loginAttempts"),
+    BookCheckpoint: connection.model("BookCheckpoint", chainVersionSchema, "bookCheckpoints"),
+    BookCheckpointHint: connection.model("BookCheckpointHint", chainHintSchema, "bookCheckpointHints"),
+    CheckpointPart: connection.model("CheckpointPart", checkpointPartSchema, "checkpointParts"),
   };
 }
 
 export type Models = ReturnType<typeof defineModels>;
 
-export async function connectDatabase(uri: string, dbName = "concord"): Promise<{ connection: Connection; models: Models }> {
+export async function connectDatabase(
+  uri: string,
+  dbName = "concord",
+): Promise<{ connection: Connection; models: Models }> {
   const connection = mongoose.createConnection(uri, { dbName, autoIndex: false, serverSelectionTimeoutMS: 15_000 });
   await connection.asPromise();
   const models = defineModels(connection);

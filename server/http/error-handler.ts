@@ -8,9 +8,12 @@ import { restAnswer } from "./store-errors";
 
 /** What body-parser raises, mapped to our codes. */
 function fromBodyParser(err: { type?: string; status?: number; limit?: number }): HttpError | undefined {
-  if (err.type === "entity.too.large") return new HttpError(413, "payload-too-large", `The request body is larger than the limit of ${err.limit} bytes`);
-  if (err.type === "entity.parse.failed") return new HttpError(400, "malformed-json", "The request body is not valid JSON");
-  if (err.type === "charset.unsupported" || err.type === "encoding.unsupported") return new HttpError(415, "unsupported-encoding", "Unsupported request encoding");
+  if (err.type === "entity.too.large")
+    return new HttpError(413, "payload-too-large", `The request body is larger than the limit of ${err.limit} bytes`);
+  if (err.type === "entity.parse.failed")
+    return new HttpError(400, "malformed-json", "The request body is not valid JSON");
+  if (err.type === "charset.unsupported" || err.type === "encoding.unsupported")
+    return new HttpError(415, "unsupported-encoding", "Unsupported request encoding");
   return undefined;
 }
 
@@ -30,11 +33,16 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const known = err instanceof HttpError ? err : (fromBodyParser(err) ?? fromPathDecoding(err));
     if (!known) logger.error({ err, method: req.method, url: req.originalUrl }, "unhandled error");
-    const e = known ?? new HttpError(500, "internal", "Something went wrong on the server; the request was not completed");
+    const e =
+      known ?? new HttpError(500, "internal", "Something went wrong on the server; the request was not completed");
     if (e.status === 429 && e.details && typeof e.details === "object" && "retryAfterSeconds" in e.details) {
       res.set("Retry-After", String((e.details as { retryAfterSeconds: number }).retryAfterSeconds));
     }
     if (e.status === 401) res.set("WWW-Authenticate", authChallenge(req));
-    res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } });
+    res
+      .status(e.status)
+      .json({
+        error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) },
+      });
   };
 }

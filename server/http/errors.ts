@@ -19,6 +19,10 @@ export const notFound = (message: string) => new HttpError(404, "not-found", mes
 export const conflict = (message: string) => new HttpError(409, "conflict", message);
 export const preconditionFailed = (message: string) => new HttpError(412, "precondition-failed", message);
 export const syncTokenExpired = () =>
-  new HttpError(410, "sync-token-expired", "This sync token is unknown or older than the tombstone retention; sync again from the start");
+  new HttpError(
+    410,
+    "sync-token-expired",
+    "This sync token is unknown or older than the tombstone retention; sync again from the start",
+  );
 export const pairBusy = (message: string) => new HttpError(409, "pair-busy", message);
 export const busy = (message: string) => new HttpError(503, "busy", message);

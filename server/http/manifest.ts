@@ -39,12 +39,18 @@ export function manifestRoute(config: Config, logger: Logger): RequestHandler {
     if (!base) {
       const name = hostnameOf(req.get("host"));
       if (!name || !allowed.has(name)) {
-        return next(badRequest(`This server does not answer to the host ${JSON.stringify(req.get("host") ?? "")}; set ADDIN_BASE_URL or TLS_HOSTNAMES`));
+        return next(
+          badRequest(
+            `This server does not answer to the host ${JSON.stringify(req.get("host") ?? "")}; set ADDIN_BASE_URL or TLS_HOSTNAMES`,
+          ),
+        );
       }
       base = `https://${req.get("host")}`;
       if (LOCAL.has(name)) {
         res.set("Warning", LOCALHOST_WARNING);
-        logger.warn("served /manifest.xml for localhost: set ADDIN_BASE_URL to the address Outlook clients reach this server by");
+        logger.warn(
+          "served /manifest.xml for localhost: set ADDIN_BASE_URL to the address Outlook clients reach this server by",
+        );
       }
     }
     res.type("application/xml").send(withVersion(rewriteManifest(template, base), config.addinVersion));

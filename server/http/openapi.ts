@@ -6,7 +6,10 @@ import * as s from "./api-schemas";
 import { bookPatchSchema } from "../routes/book-admin";
 
 const jsonSchema = (schema: z.ZodType) => {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 };
 
@@ -26,7 +29,12 @@ const shared = {
     keptBooks: z.array(z.object({ id: z.string(), name: z.string(), primary: z.boolean() })),
     deletedBooks: z.array(z.object({ id: z.string(), name: z.string(), primary: z.boolean() })),
   }),
-  MailingList: z.object({ address: z.string(), name: z.string(), members: z.array(z.string()), visibleInDirectory: z.boolean() }),
+  MailingList: z.object({
+    address: z.string(),
+    name: z.string(),
+    members: z.array(z.string()),
+    visibleInDirectory: z.boolean(),
+  }),
   NewMailingList: s.newListSchema,
   MailingListPatch: s.listPatchSchema,
   Book: s.bookSchema,
@@ -54,7 +62,11 @@ const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
 
 const json = (name: SchemaName) => ({ "application/json": { schema: ref(name) } });
 const vcard = { type: "string", description: "A vCard (RFC 6350, or 3.0/2.1)" };
-const answer = (description: string, content?: object, headers?: object) => ({ description, ...(content ? { content } : {}), ...(headers ? { headers } : {}) });
+const answer = (description: string, content?: object, headers?: object) => ({
+  description,
+  ...(content ? { content } : {}),
+  ...(headers ? { headers } : {}),
+});
 const problem = (description: string) => answer(description, json("Error"));
 const etagHeader = { ETag: { description: "The version: send it back in If-Match", schema: { type: "string" } } };
 const errors = {
@@ -64,9 +76,27 @@ const errors = {
   "404": problem("Not found, or not visible to you"),
 };
 const body = (name: SchemaName) => ({ required: true, content: json(name) });
-const pathParam = (name: string, description: string) => ({ name, in: "path", required: true, description, schema: { type: "string" } });
-const queryParam = (name: string, description: string, schema: object) => ({ name, in: "query", required: false, description, schema });
-const header = (name: string, description: string) => ({ name, in: "header", required: false, description, schema: { type: "string" } });
+const pathParam = (name: string, description: string) => ({
+  name,
+  in: "path",
+  required: true,
+  description,
+  schema: { type: "string" },
+});
+const queryParam = (name: string, description: string, schema: object) => ({
+  name,
+  in: "query",
+  required: false,
+  description,
+  schema,
+});
+const header = (name: string, description: string) => ({
+  name,
+  in: "header",
+  required: false,
+  description,
+  schema: { type: "string" },
+});
 const book = pathParam("book", "The address book's id (`gab`, `directory`, or a PAB's id)");
 const uid = pathParam("uid", "The contact's uid");
 const device = pathParam("device", "The Outlook installation's id");
@@ -76,6 +106,43 @@ const limit = queryParam("limit", "Page size", { type: "integer", minimum: 1, ma
 const ifMatch = header("If-Match", "Write only if the stored version has this ETag (`*`: any stored version)");
 const ifNoneMatch = header("If-None-Match", "`*`: create only, never overwrite; on GET, a known ETag answers 304");
 const op = <T extends object>(operationId: string, summary: string, rest: T) => ({ operationId, summary, ...rest });
+
+// Search (routes/search.ts): kept in one block so other edits to this file merge around it.
+const searchParams = [
+  queryParam(
+    "q",
+    "Search: a substring of the display name, a name part, an e-mail address or the company (case and accents ignored), or of phone digits",
+    { type: "string", maxLength: 256 },
+  ),
+  queryParam("category", "Search: only contacts with this category (case and accents ignored)", {
+    type: "string",
+    maxLength: 256,
+  }),
+  queryParam("sort", "Search: `name` sorts by file-as, else display name", { type: "string", enum: ["name"] }),
+];
+const searchDescription =
+  "Without q, category or sort: every live contact in change order, paged by cursor. With any of them: a search, " +
+  "sorted by file-as (else display name), paged by a cursor that stays put as the book changes (default limit 50).";
+const searchHits = z.object({
+  contacts: z.array(
+    z.object({ book: z.string(), uid: z.string(), etag: z.string(), contact: s.storedContactSchema.shape.contact }),
+  ),
+});
+const searchPaths = {
+  "/api/search": {
+    get: op("searchContacts", "Search every book you can read", {
+      parameters: [searchParams[0], searchParams[1], limit],
+      description:
+        "As a book search, over every book GET /api/books lists for you: the first `limit` hits across books, sorted by file-as.",
+      responses: {
+        "200": answer("Matching contacts, each with its book", {
+          "application/json": { schema: jsonSchema(searchHits) },
+        }),
+        ...errors,
+      },
+    }),
+  },
+};
 
 export function openApiDocument() {
   return {
@@ -88,49 +155,110 @@ export function openApiDocument() {
     },
     servers: [{ url: "/", description: "This server (its address is ADDIN_BASE_URL when set)" }],
     components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" }, basic: { type: "http", scheme: "basic" } },
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+        basic: { type: "http", scheme: "basic" },
+      },
       schemas: Object.fromEntries(Object.entries(shared).map(([name, schema]) => [name, jsonSchema(schema)])),
     },
     security: [{ bearer: [] }, { basic: [] }],
     paths: {
       "/healthz": {
-        get: op("health", "Whether the server and its database answer", { security: [], responses: { "200": answer("Up", json("Health")), "405": problem("Not GET"), "500": problem("The database does not answer") } }),
-      },
-      "/manifest.xml": {
-        get: op("manifest", "The Outlook add-in manifest, its URLs under ADDIN_BASE_URL (or the request's host, if the server answers to it)", {
+        get: op("health", "Whether the server and its database answer", {
           security: [],
-          responses: { "200": answer("The manifest", { "application/xml": { schema: { type: "string" } } }), "400": problem("ADDIN_BASE_URL is unset and the Host is not one of this server's names") },
+          responses: {
+            "200": answer("Up", json("Health")),
+            "405": problem("Not GET"),
+            "500": problem("The database does not answer"),
+          },
         }),
       },
+      "/manifest.xml": {
+        get: op(
+          "manifest",
+          "The Outlook add-in manifest, its URLs under ADDIN_BASE_URL (or the request's host, if the server answers to it)",
+          {
+            security: [],
+            responses: {
+              "200": answer("The manifest", { "application/xml": { schema: { type: "string" } } }),
+              "400": problem("ADDIN_BASE_URL is unset and the Host is not one of this server's names"),
+            },
+          },
+        ),
+      },
       "/api/client-config": {
-        get: op("clientConfig", "Settings the task pane reads before sign-in (the Graph client id)", { security: [], responses: { "200": answer("The settings", json("ClientConfig")), "405": problem("Not GET") } }),
+        get: op("clientConfig", "Settings the task pane reads before sign-in (the Graph client id)", {
+          security: [],
+          responses: { "200": answer("The settings", json("ClientConfig")), "405": problem("Not GET") },
+        }),
       },
       "/api/auth/login": {
         post: op("login", "Sign in: a bearer token for a username and password", {
           security: [],
           requestBody: body("Login"),
-          responses: { "200": answer("Signed in", json("LoginResult")), "400": errors["400"], "401": errors["401"], "429": problem("Too many failed attempts") },
+          responses: {
+            "200": answer("Signed in", json("LoginResult")),
+            "400": errors["400"],
+            "401": errors["401"],
+            "429": problem("Too many failed attempts"),
+          },
         }),
       },
-      "/api/me": { get: op("me", "Who is signed in", { responses: { "200": answer("The signed-in user", json("Me")), "401": errors["401"] } }) },
+      "/api/me": {
+        get: op("me", "Who is signed in", {
+          responses: { "200": answer("The signed-in user", json("Me")), "401": errors["401"] },
+        }),
+      },
       "/api/admin/users": {
-        get: op("listUsers", "List users (admins)", { responses: { "200": answer("All users", json("UserList")), ...errors } }),
-        post: op("createUser", "Create a user with a primary address book (admins)", { requestBody: body("NewUser"), responses: { "201": answer("Created", json("User")), "409": problem("Exists"), ...errors } }),
+        get: op("listUsers", "List users (admins)", {
+          responses: { "200": answer("All users", json("UserList")), ...errors },
+        }),
+        post: op("createUser", "Create a user with a primary address book (admins)", {
+          requestBody: body("NewUser"),
+          responses: { "201": answer("Created", json("User")), "409": problem("Exists"), ...errors },
+        }),
       },
       "/api/admin/users/{username}": {
-        patch: op("updateUser", "Change a user: name, e-mail, password, admin, disabled, Directory visibility (admins)", {
-          parameters: [username],
-          requestBody: body("UserPatch"),
-          responses: { "200": answer("Updated", json("User")), ...errors },
-        }),
-        delete: op("deleteUser", "Delete a user; their address books are kept (named in the answer) unless books=delete (admins)", {
-          parameters: [username, queryParam("books", "`delete`: delete the user's address books too; `keep` (default): keep them for reassignment", { type: "string", enum: ["keep", "delete"] })],
-          responses: { "200": answer("Deleted", json("DeletedUser")), ...errors },
-        }),
+        patch: op(
+          "updateUser",
+          "Change a user: name, e-mail, password, admin, disabled, Directory visibility (admins)",
+          {
+            parameters: [username],
+            requestBody: body("UserPatch"),
+            responses: { "200": answer("Updated", json("User")), ...errors },
+          },
+        ),
+        delete: op(
+          "deleteUser",
+          "Delete a user; their address books are kept (named in the answer) unless books=delete (admins)",
+          {
+            parameters: [
+              username,
+              queryParam(
+                "books",
+                "`delete`: delete the user's address books too; `keep` (default): keep them for reassignment",
+                { type: "string", enum: ["keep", "delete"] },
+              ),
+            ],
+            responses: { "200": answer("Deleted", json("DeletedUser")), ...errors },
+          },
+        ),
       },
       "/api/admin/lists": {
-        get: op("listMailingLists", "List mailing lists (admins)", { responses: { "200": answer("All mailing lists", { "application/json": { schema: { type: "object", properties: { lists: { type: "array", items: ref("MailingList") } } } } }), ...errors } }),
-        post: op("createMailingList", "Create a mailing list (admins)", { requestBody: body("NewMailingList"), responses: { "201": answer("Created", json("MailingList")), "409": problem("Exists"), ...errors } }),
+        get: op("listMailingLists", "List mailing lists (admins)", {
+          responses: {
+            "200": answer("All mailing lists", {
+              "application/json": {
+                schema: { type: "object", properties: { lists: { type: "array", items: ref("MailingList") } } },
+              },
+            }),
+            ...errors,
+          },
+        }),
+        post: op("createMailingList", "Create a mailing list (admins)", {
+          requestBody: body("NewMailingList"),
+          responses: { "201": answer("Created", json("MailingList")), "409": problem("Exists"), ...errors },
+        }),
       },
       "/api/admin/lists/{address}": {
         patch: op("updateMailingList", "Change a mailing list (admins)", {
@@ -138,39 +266,74 @@ export function openApiDocument() {
           requestBody: body("MailingListPatch"),
           responses: { "200": answer("Updated", json("MailingList")), ...errors },
         }),
-        delete: op("deleteMailingList", "Delete a mailing list (admins)", { parameters: [pathParam("address", "The list's address")], responses: { "204": answer("Deleted"), ...errors } }),
+        delete: op("deleteMailingList", "Delete a mailing list (admins)", {
+          parameters: [pathParam("address", "The list's address")],
+          responses: { "204": answer("Deleted"), ...errors },
+        }),
       },
       "/api/books": {
         get: op("listBooks", "List the address books you work with", {
           parameters: [queryParam("scope", "`all` (admins only): every book", { type: "string", enum: ["all"] })],
-          description: "Your own PABs, PABs shared with you, the GAB and the Local Directory; `scope=all` (admins only) lists every book.",
+          description:
+            "Your own PABs, PABs shared with you, the GAB and the Local Directory; `scope=all` (admins only) lists every book.",
           responses: { "200": answer("Books you can see", json("BookList")), ...errors },
         }),
-        post: op("createBook", "Create a PAB (for another user: admins)", { requestBody: body("NewBook"), responses: { "201": answer("Created", json("Book")), "409": problem("The owner already has a book of that name"), ...errors } }),
+        post: op("createBook", "Create a PAB (for another user: admins)", {
+          requestBody: body("NewBook"),
+          responses: {
+            "201": answer("Created", json("Book")),
+            "409": problem("The owner already has a book of that name"),
+            ...errors,
+          },
+        }),
       },
       "/api/books/{book}": {
         patch: op("updateBook", "Rename a PAB (owner or admin), or give it to another user (admins)", {
           parameters: [book],
           requestBody: body("BookPatch"),
-          responses: { "200": answer("Updated", json("Book")), "409": problem("The owner already has a book of that name"), ...errors },
+          responses: {
+            "200": answer("Updated", json("Book")),
+            "409": problem("The owner already has a book of that name"),
+            ...errors,
+          },
         }),
-        delete: op("deleteBook", "Delete a PAB with its contacts (owner or admin; a primary book goes only with its user)", {
+        delete: op(
+          "deleteBook",
+          "Delete a PAB with its contacts (owner or admin; a primary book goes only with its user)",
+          {
+            parameters: [book],
+            responses: { "204": answer("Deleted"), "409": problem("A user's primary book"), ...errors },
+          },
+        ),
+      },
+      "/api/books/{book}/shares": {
+        get: op("listShares", "Who a PAB is shared with (owner or admin)", {
           parameters: [book],
-          responses: { "204": answer("Deleted"), "409": problem("A user's primary book"), ...errors },
+          responses: { "200": answer("Shares of a PAB", json("ShareList")), ...errors },
         }),
       },
-      "/api/books/{book}/shares": { get: op("listShares", "Who a PAB is shared with (owner or admin)", { parameters: [book], responses: { "200": answer("Shares of a PAB", json("ShareList")), ...errors } }) },
       "/api/books/{book}/shares/{username}": {
         put: op("shareBook", "Share a PAB with a user, read-only or read-write (owner or admin)", {
           parameters: [book, username],
           requestBody: body("ShareRequest"),
           responses: { "200": answer("Shared", json("Share")), ...errors },
         }),
-        delete: op("unshareBook", "Stop sharing a PAB with a user (owner or admin)", { parameters: [book, username], responses: { "204": answer("Unshared"), ...errors } }),
+        delete: op("unshareBook", "Stop sharing a PAB with a user (owner or admin)", {
+          parameters: [book, username],
+          responses: { "204": answer("Unshared"), ...errors },
+        }),
       },
       "/api/books/{book}/contacts": {
         get: op("listContacts", "A page of a book's live contacts", {
-          parameters: [book, queryParam("cursor", "Where the previous page ended (400 for one this listing never handed out)", { type: "string" }), limit],
+          parameters: [
+            book,
+            queryParam("cursor", "Where the previous page ended (400 for one this listing never handed out)", {
+              type: "string",
+            }),
+            limit,
+            ...searchParams,
+          ],
+          description: searchDescription,
           responses: { "200": answer("A page of contacts", json("ContactPage")), ...errors },
         }),
       },
@@ -186,8 +349,12 @@ export function openApiDocument() {
         }),
         put: op("putContact", "Create or replace a contact", {
           parameters: [book, uid, ifMatch, ifNoneMatch],
-          description: "JSON, or vCard 2.1/3.0/4.0 as text/vcard or text/x-vcard. Honours If-Match and If-None-Match: *.",
-          requestBody: { required: true, content: { ...json("ContactBody"), "text/vcard": { schema: vcard }, "text/x-vcard": { schema: vcard } } },
+          description:
+            "JSON, or vCard 2.1/3.0/4.0 as text/vcard or text/x-vcard. Honours If-Match and If-None-Match: *.",
+          requestBody: {
+            required: true,
+            content: { ...json("ContactBody"), "text/vcard": { schema: vcard }, "text/x-vcard": { schema: vcard } },
+          },
           responses: {
             "200": answer("Updated or unchanged", undefined, etagHeader),
             "201": answer("Created", undefined, etagHeader),
@@ -203,8 +370,16 @@ export function openApiDocument() {
       },
       "/api/books/{book}/changes": {
         get: op("listChanges", "The change feed: every change since a token, tombstones included", {
-          parameters: [book, queryParam("since", "The token of the previous page or sync; none: everything", { type: "string" }), limit],
-          responses: { "200": answer("Changes in order, with tombstones", json("ChangePage")), "410": problem("sync-token-expired: sync again from the start"), ...errors },
+          parameters: [
+            book,
+            queryParam("since", "The token of the previous page or sync; none: everything", { type: "string" }),
+            limit,
+          ],
+          responses: {
+            "200": answer("Changes in order, with tombstones", json("ChangePage")),
+            "410": problem("sync-token-expired: sync again from the start"),
+            ...errors,
+          },
         }),
       },
       "/api/books/{book}/lookup": {
@@ -215,19 +390,120 @@ export function openApiDocument() {
           responses: { "200": answer("The stored versions", json("LookupResult")), ...errors },
         }),
       },
+      "/api/books/{book}/deleted": {
+        get: op("listDeletedContacts", "Recently deleted contacts of a book (writers of the book)", {
+          parameters: [
+            book,
+            queryParam("limit", "At most this many (1-1000, default 100)", { type: "integer" }),
+            queryParam("cursor", "From the previous page", { type: "string" }),
+          ],
+          description: "Newest deletion first, while the tombstone retention keeps them. Readers of the book get 403.",
+          responses: {
+            "200": answer("A page of deleted contacts", {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    deleted: {
+                      type: "array",
+                      items: {
+                        type: "object",
+                        properties: {
+                          uid: { type: "string" },
+                          displayName: { type: "string" },
+                          deletedAt: { type: "string", format: "date-time" },
+                          deletedBy: { type: ["string", "null"] },
+                        },
+                      },
+                    },
+                    cursor: { type: ["string", "null"] },
+                  },
+                },
+              },
+            }),
+            ...errors,
+          },
+        }),
+      },
+      "/api/books/{book}/deleted/{uid}/restore": {
+        post: op("restoreContact", "Bring a deleted contact back, as a new change", {
+          parameters: [book, pathParam("uid", "The contact's uid")],
+          description: "Writers of the book. 409 when the uid was created again since.",
+          responses: {
+            "201": answer("Restored", json("StoredContact"), etagHeader),
+            "409": problem("Created again since"),
+            ...errors,
+          },
+        }),
+      },
+      "/api/admin/audit": {
+        get: op("listAuditLog", "Audited contact writes, newest first (admins)", {
+          parameters: [
+            queryParam("book", "Only this book", { type: "string" }),
+            queryParam("user", "Only this user's writes", { type: "string" }),
+            queryParam("surface", "Only writes through this surface", {
+              type: "string",
+              enum: ["rest", "outlook-addin", "web", "import", "ldap-import", "carddav", "syncml", "admin-cli"],
+            }),
+            queryParam("since", "From this time (ISO 8601)", { type: "string", format: "date-time" }),
+            queryParam("until", "Before this time (ISO 8601)", { type: "string", format: "date-time" }),
+            queryParam("limit", "At most this many (1-1000, default 100)", { type: "integer" }),
+            queryParam("cursor", "From the previous page", { type: "string" }),
+          ],
+          responses: {
+            "200": answer("A page of the audit log", {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: {
+                    entries: {
+                      type: "array",
+                      items: {
+                        type: "object",
+                        properties: {
+                          at: { type: "string", format: "date-time" },
+                          user: { type: "string" },
+                          surface: { type: "string" },
+                          book: { type: "string" },
+                          uid: { type: "string" },
+                          op: { type: "string", enum: ["create", "update", "delete", "restore"] },
+                          fields: { type: "array", items: { type: "string" } },
+                        },
+                      },
+                    },
+                    cursor: { type: ["string", "null"] },
+                  },
+                },
+              },
+            }),
+            ...errors,
+          },
+        }),
+      },
       "/api/books/{book}/batch": {
-        post: op("batchWrite", "Up to 1000 puts and deletes, each applied on its own", { parameters: [book], requestBody: body("Batch"), responses: { "200": answer("One result per op", json("BatchResult")), ...errors } }),
+        post: op("batchWrite", "Up to 1000 puts and deletes, each applied on its own", {
+          parameters: [book],
+          requestBody: body("Batch"),
+          responses: { "200": answer("One result per op", json("BatchResult")), ...errors },
+        }),
       },
       "/api/sync-state/{device}/{pair}": {
         get: op("getSyncState", "The sync state stored for a device and pair", {
           parameters: [device, pair],
-          responses: { "200": answer("The stored JSON", { "application/json": { schema: {} } }, etagHeader), ...errors },
+          responses: {
+            "200": answer("The stored JSON", { "application/json": { schema: {} } }, etagHeader),
+            ...errors,
+          },
         }),
         put: op("putSyncState", "Store a sync state", {
           parameters: [device, pair, ifMatch, ifNoneMatch],
           description: "Any JSON. Honours If-Match and If-None-Match: *.",
           requestBody: { required: true, content: { "application/json": { schema: {} } } },
-          responses: { "200": answer("Stored", json("SyncStateWritten"), etagHeader), "412": problem("Precondition failed"), ...errors },
+          responses: {
+            "200": answer("Stored", json("SyncStateWritten"), etagHeader),
+            "412": problem("Precondition failed"),
+            ...errors,
+          },
         }),
       },
       "/api/sync-state/{device}/{pair}/claim": {
@@ -235,20 +511,34 @@ export function openApiDocument() {
           parameters: [device, pair],
           description: "Claims the pair for `seconds`; the same holder renews.",
           requestBody: body("PairClaim"),
-          responses: { "200": answer("Claimed", json("PairClaimResult")), "409": problem("pair-busy: another holder's claim is live"), ...errors },
+          responses: {
+            "200": answer("Claimed", json("PairClaimResult")),
+            "409": problem("pair-busy: another holder's claim is live"),
+            ...errors,
+          },
         }),
         delete: op("releasePair", "Release a claim", {
-          parameters: [device, pair, { name: "holder", in: "query", required: true, description: "Who claimed it", schema: { type: "string" } }],
+          parameters: [
+            device,
+            pair,
+            { name: "holder", in: "query", required: true, description: "Who claimed it", schema: { type: "string" } },
+          ],
           description: "Releases the claim if `holder` holds it; otherwise does nothing.",
           responses: { "204": answer("Released, or not held by this holder"), ...errors },
         }),
       },
-      "/api/photos/{hash}": {
-        get: op("getPhoto", "A contact photo by the SHA-256 of its bytes", {
-          parameters: [pathParam("hash", "SHA-256 of the photo, in hex")],
-          responses: { "200": answer("The photo bytes", { "image/*": { schema: { type: "string", contentMediaType: "image/*" } } }), ...errors },
+      "/api/books/{book}/contacts/{uid}/photo": {
+        get: op("getPhoto", "A contact's photo, to readers of its book, with that contact's media type", {
+          parameters: [book, pathParam("uid", "The contact's uid")],
+          responses: {
+            "200": answer("The photo bytes", {
+              "image/*": { schema: { type: "string", contentMediaType: "image/*" } },
+            }),
+            ...errors,
+          },
         }),
       },
+      ...searchPaths,
     },
   };
 }

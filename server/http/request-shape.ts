@@ -33,5 +33,9 @@ export function methodNotAllowed(app: Express): RequestHandler {
 /** HTML forms and multipart uploads are not what the API reads: say so, instead of "invalid body". */
 export function refuseForms(): RequestHandler {
   return (req, _res, next) =>
-    next(req.is(["application/x-www-form-urlencoded", "multipart/form-data"]) ? new HttpError(415, "unsupported-media-type", "Send JSON (Content-Type: application/json), not a form") : undefined);
+    next(
+      req.is(["application/x-www-form-urlencoded", "multipart/form-data"])
+        ? new HttpError(415, "unsupported-media-type", "Send JSON (Content-Type: application/json), not a form")
+        : undefined,
+    );
 }

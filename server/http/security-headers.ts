@@ -43,6 +43,7 @@ export function setPageHeaders(res: Response, path: string): void {
  * sign-in; such a request is challenged for Bearer only. Scripts and CLI tools still see Basic.
  */
 export function authChallenge(req: Request): string {
-  const browser = req.get("sec-fetch-mode") !== undefined || req.accepts(["application/json", "text/html"]) === "text/html";
+  const browser =
+    req.get("sec-fetch-mode") !== undefined || req.accepts(["application/json", "text/html"]) === "text/html";
   return browser ? 'Bearer realm="Concord"' : 'Bearer, Basic realm="Concord"';
 }

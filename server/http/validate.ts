@@ -6,7 +6,9 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, where
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const details = result.error.issues.map((i) => ({
-    field: [where, ...i.path.map(String), ...("keys" in i && Array.isArray(i.keys) ? [i.keys.join(",")] : [])].join("."),
+    field: [where, ...i.path.map(String), ...("keys" in i && Array.isArray(i.keys) ? [i.keys.join(",")] : [])].join(
+      ".",
+    ),
     message: i.message,
   }));
   throw badRequest(`Invalid ${where}: ${details.map((d) => `${d.field}: ${d.message}`).join("; ")}`, details);

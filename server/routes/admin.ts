@@ -7,18 +7,34 @@ import { parseOr400 } from "../http/validate";
 import { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "../http/api-schemas";
 import { usernameSchema } from "../store/accounts";
 import { z } from "zod";
+import { SURFACES } from "../store/contract";
+
+const auditQuerySchema = z.strictObject({
+  book: z.string().max(200).optional(),
+  user: z.string().max(64).optional(),
+  surface: z.enum(SURFACES).optional(),
+  since: z.coerce.date().optional(),
+  until: z.coerce.date().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(200).optional(),
+});
 
 /** `?books=delete` deletes the user's address books with them; by default they are kept. */
 const deleteUserQuerySchema = z.strictObject({ books: z.enum(["keep", "delete"]).optional() });
 
-export function adminRoutes({ accounts }: AppDeps): Router {
+export function adminRoutes({ accounts, audit }: AppDeps): Router {
   const router = Router();
   router.use("/api/admin", requireAdmin());
 
-  router.get("/api/admin/users", handle(async (_req, res) => void res.json({ users: await accounts.listUsers() })));
+  router.get(
+    "/api/admin/users",
+    handle(async (_req, res) => void res.json({ users: await accounts.listUsers() })),
+  );
   router.post(
     "/api/admin/users",
-    handle(async (req, res) => void res.status(201).json(await accounts.createUser(parseOr400(newUserSchema, req.body)))),
+    handle(
+      async (req, res) => void res.status(201).json(await accounts.createUser(parseOr400(newUserSchema, req.body))),
+    ),
   );
   router.patch(
     "/api/admin/users/:username",
@@ -36,14 +52,28 @@ export function adminRoutes({ accounts }: AppDeps): Router {
     }),
   );
 
-  router.get("/api/admin/lists", handle(async (_req, res) => void res.json({ lists: await accounts.listLists() })));
+  // Every audited contact write, newest first: who, through which surface, what changed.
+  router.get(
+    "/api/admin/audit",
+    handle(async (req, res) => void res.json(await audit.list(parseOr400(auditQuerySchema, req.query, "query")))),
+  );
+
+  router.get(
+    "/api/admin/lists",
+    handle(async (_req, res) => void res.json({ lists: await accounts.listLists() })),
+  );
   router.post(
     "/api/admin/lists",
-    handle(async (req, res) => void res.status(201).json(await accounts.createList(parseOr400(newListSchema, req.body)))),
+    handle(
+      async (req, res) => void res.status(201).json(await accounts.createList(parseOr400(newListSchema, req.body))),
+    ),
   );
   router.patch(
     "/api/admin/lists/:address",
-    handle(async (req, res) => void res.json(await accounts.updateList(req.params.address, parseOr400(listPatchSchema, req.body)))),
+    handle(
+      async (req, res) =>
+        void res.json(await accounts.updateList(req.params.address, parseOr400(listPatchSchema, req.body))),
+    ),
   );
   router.delete(
     "/api/admin/lists/:address",

@@ -5,7 +5,6 @@ import { issueToken } from "../auth/tokens";
 import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
 import { loginSchema } from "../http/api-schemas";
-import { publicUser } from "../store/accounts";
 
 export function authRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -14,8 +13,14 @@ export function authRoutes(deps: AppDeps): Router {
     handle(async (req, res) => {
       const { username, password } = parseOr400(loginSchema, req.body);
       const user = await verifyCredentials({ ...deps, secret: deps.jwtSecret }, username, password, req.ip ?? "");
-      const { token, expiresAt } = issueToken(deps.jwtSecret, user._id, user.tokenVersion ?? 0, deps.config.tokenTtlSeconds, deps.clock());
-      res.json({ token, expiresAt, user: publicUser(user) });
+      const { token, expiresAt } = issueToken(
+        deps.jwtSecret,
+        user._id,
+        user.tokenVersion ?? 0,
+        deps.config.tokenTtlSeconds,
+        deps.clock(),
+      );
+      res.json({ token, expiresAt, user: await deps.accounts.findUser(user._id) });
     }),
   );
   return router;

@@ -9,7 +9,10 @@ import { handle } from "../http/handle";
 import { parseOr400 } from "../http/validate";
 import { usernameSchema } from "../store/accounts";
 
-export const bookPatchSchema = z.strictObject({ name: z.string().trim().min(1).max(256).optional(), owner: usernameSchema.optional() });
+export const bookPatchSchema = z.strictObject({
+  name: z.string().trim().min(1).max(256).optional(),
+  owner: usernameSchema.optional(),
+});
 
 export function bookAdminRoutes({ books, access }: AppDeps): Router {
   const router = Router();
@@ -17,7 +20,8 @@ export function bookAdminRoutes({ books, access }: AppDeps): Router {
     "/api/books/:book",
     handle(async (req, res) => {
       const patch = parseOr400(bookPatchSchema, req.body);
-      if (patch.name === undefined && patch.owner === undefined) throw badRequest("Send a new name, a new owner, or both");
+      if (patch.name === undefined && patch.owner === undefined)
+        throw badRequest("Send a new name, a new owner, or both");
       const book = await access.changeablePab(req.user!, req.params.book, patch);
       const updated = await books.updatePab(book.id, patch);
       res.json(await access.visibleBook(req.user!, updated.id).catch(() => ({ ...book, ...updated })));

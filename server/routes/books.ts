@@ -5,7 +5,7 @@ import { parseOr400 } from "../http/validate";
 import { booksQuerySchema, newBookSchema, shareSchema } from "../http/api-schemas";
 import { usernameSchema } from "../store/account-schemas";
 
-export function bookRoutes({ books, access, accounts }: AppDeps): Router {
+export function bookRoutes({ books, access, accounts, quotas }: AppDeps): Router {
   const router = Router();
 
   router.get(
@@ -24,6 +24,7 @@ export function bookRoutes({ books, access, accounts }: AppDeps): Router {
       const ownerId = owner ?? caller._id;
       access.mayCreateBookFor(caller, ownerId);
       const { displayName, username } = await accounts.findUser(ownerId);
+      await quotas.checkNewBook(ownerId, Boolean(caller.admin));
       const book = await books.createPab(name, ownerId);
       res.status(201).json({ ...book, ownerName: displayName || username, access: "write" });
     }),

@@ -7,12 +7,13 @@ import type { ContactLimits } from "../../core/contact/limits";
 import { emitVCard, parseVCard, VCardError } from "../../core/formats/vcard";
 import type { AppDeps } from "../app-deps";
 import { badRequest, busy, HttpError, notFound, preconditionFailed } from "../http/errors";
+import { checkContactSize, checkPhotoSize, contactBodyLimit, contactLimitsOf } from "../http/contact-limits";
 import { etagOf, quoted } from "../http/etag";
 import { handle } from "../http/handle";
-import { parseOr400 } from "../http/validate";
-import { checkContactSize, checkPhotoSize, contactBodyLimit, contactLimitsOf } from "../http/contact-limits";
 import { breather } from "../http/gentle-json";
 import { pageWithin } from "../http/page-bytes";
+import { parseOr400 } from "../http/validate";
+import { writeContextOf } from "../http/write-context";
 import {
   batchSchema,
   changesQuerySchema,
@@ -21,14 +22,24 @@ import {
   lookupSchema,
   pageQuerySchema,
 } from "../http/api-schemas";
-import type { OpResult, WriteOp } from "../store/contract";
+import type { OpResult, PendingPhoto, WriteOp } from "../store/contract";
 import { StoreError, storeError } from "../store/errors";
+import { isSearch, searchBook } from "./search";
 
 const VCARD_TYPES = ["text/vcard", "text/x-vcard"];
+const SAFE_IMAGE_TYPES = new Set([
+  "image/jpeg",
+  "image/png",
+  "image/gif",
+  "image/webp",
+  "image/bmp",
+  "image/tiff",
+  "image/heic",
+  "image/heif",
+]);
 // An Accept range with parameters only matches an offer with the same parameters
 // (RFC 9110 §12.5.1), so the versioned forms are offered as well.
 const OFFERED_TYPES = ["application/json", ...VCARD_TYPES, "text/vcard;version=3.0", "text/vcard;version=4.0"];
-
 
 export function contactRoutes(deps: AppDeps): Router {
   const { access, store, photos } = deps;
@@ -40,10 +51,32 @@ export function contactRoutes(deps: AppDeps): Router {
   router.get(
     "/api/books/:book/contacts",
     handle(async (req, res) => {
+      if (isSearch(req.query)) return searchBook(deps, req, res);
       const book = await access.visibleBook(req.user!, req.params.book);
       const { limit, cursor } = parseOr400(pageQuerySchema, req.query, "query");
       const page = await pageWithin((n) => store.listContacts(book.id, cursor, n), (p) => p.contacts, limit);
-      res.json({ contacts: page.contacts.map(({ uid, etag, contact }) => ({ uid, etag, contact })), cursor: page.cursor });
+      res.json({
+        contacts: page.contacts.map(({ uid, etag, contact }) => ({ uid, etag, contact })),
+        cursor: page.cursor,
+      });
+    }),
+  );
+
+  // A contact's photo, to readers of its book only, with the media type that contact gives it.
+  router.get(
+    "/api/books/:book/contacts/:uid/photo",
+    handle(async (req, res) => {
+      const book = await access.visibleBook(req.user!, req.params.book);
+      const found = await store.getContact(book.id, uidOf(req));
+      const hash = found?.contact.photo?.hash;
+      const bytes = hash ? await photos.load(hash) : null;
+      if (!found || !bytes) throw notFound("This contact has no photo");
+      // The media type came from a client: only raster image types are served as such, and the
+      // response may never run as a page on this origin (where the add-in keeps its session).
+      const declared = (found.contact.photo?.mediaType ?? "").toLowerCase();
+      const type = SAFE_IMAGE_TYPES.has(declared) ? declared : "application/octet-stream";
+      res.set({ "Cache-Control": "private, max-age=86400", "Content-Security-Policy": "sandbox; default-src 'none'" });
+      res.type(type).send(bytes);
     }),
   );
 
@@ -70,13 +103,18 @@ export function contactRoutes(deps: AppDeps): Router {
       const body = contactFromBody(req, uid, limits);
       checkContactSize(body, deps.config.maxContactBytes);
       checkPhotoSize(body, deps.config.maxPhotoBytes);
-      const ifMatchHeader = etagOf(req.get("if-match"));
+      const { contact, photo } = photos.takeInline(body);
+      const ifMatch = etagOf(req.get("if-match"));
       const ifNoneMatch = etagOf(req.get("if-none-match")) === "*";
-      const ifMatch = ifMatchHeader === "*" ? await currentEtag(book.id, uid) : ifMatchHeader;
-      if (body.photo?.data) await assertPreconditionsHold(book.id, uid, ifMatch, ifNoneMatch);
-      const contact = await photos.storeInline(body);
-      const op: WriteOp = { op: "put", uid, contact, ifNoneMatch, ifMatch };
-      const [result] = await store.applyWrites(book.id, [op]);
+      const op: WriteOp = {
+        op: "put",
+        uid,
+        contact,
+        ifNoneMatch,
+        ifMatch: ifMatch === "*" ? await currentEtag(book.id, uid) : ifMatch,
+      };
+      const [result] = await store.applyWrites(book.id, [op], { context: writeContextOf(req) });
+      if (photo && stored(result)) await photos.save([photo]);
       respondToWrite(res, result, { created: 201, updated: 200, unchanged: 200 });
     }),
   );
@@ -87,7 +125,8 @@ export function contactRoutes(deps: AppDeps): Router {
       const book = await access.writableBook(req.user!, req.params.book);
       const uid = uidOf(req);
       const ifMatch = etagOf(req.get("if-match"));
-      const [result] = await store.applyWrites(book.id, [{ op: "delete", uid, ifMatch: ifMatch === "*" ? await currentEtag(book.id, uid) : ifMatch }]);
+      const op: WriteOp = { op: "delete", uid, ifMatch: ifMatch === "*" ? await currentEtag(book.id, uid) : ifMatch };
+      const [result] = await store.applyWrites(book.id, [op], { context: writeContextOf(req) });
       if (result.status === "unchanged" && result.missing) throw notFound("No such contact");
       respondToWrite(res, result, { deleted: 204, unchanged: 204 });
     }),
@@ -125,37 +164,40 @@ export function contactRoutes(deps: AppDeps): Router {
         await pause();
       }
       const valid = prepared.filter((p): p is WriteOp => !("status" in p));
-      const results = valid.length ? await store.applyWrites(book.id, valid, { retrySafe: true }) : [];
+      const results = valid.length
+        ? await store.applyWrites(book.id, valid, { retrySafe: true, context: writeContextOf(req) })
+        : [];
+      // Only a write that succeeded stores its photo (an "unchanged" retry stores it again, harmlessly).
+      await photos.save(valid.flatMap((op, k) => (stored(results[k]) ? (pendingPhotos.get(op) ?? []) : [])));
       const applied = new Map(results.map((r, k) => [valid[k], r]));
       res.json({ results: prepared.map((p) => publicResult("status" in p ? p : applied.get(p)!)) });
     }),
   );
 
+  const pendingPhotos = new WeakMap<WriteOp, PendingPhoto[]>();
+
   /** One bad op becomes that op's error result; the others go on. */
-  async function prepareOp(op: { op: "put" | "delete"; uid: string; ifMatch?: string; contact?: unknown }, i: number): Promise<WriteOp | Refused> {
+  async function prepareOp(
+    op: { op: "put" | "delete"; uid: string; ifMatch?: string; contact?: unknown },
+    i: number,
+  ): Promise<WriteOp | Refused> {
     if (op.op === "delete") return { op: "delete", uid: op.uid, ifMatch: op.ifMatch };
     try {
       const body = parseOr400(contactBodySchema, op.contact, `ops.${i}.contact`);
-      if (body.uid !== undefined && body.uid !== op.uid) throw badRequest(`ops.${i}.contact.uid differs from ops.${i}.uid`);
+      if (body.uid !== undefined && body.uid !== op.uid)
+        throw badRequest(`ops.${i}.contact.uid differs from ops.${i}.uid`);
       checkContactSize({ ...body, uid: op.uid }, deps.config.maxContactBytes);
       checkPhotoSize({ ...body, uid: op.uid }, deps.config.maxPhotoBytes, `ops.${i}.contact.photo`);
-      const contact = await photos.storeInline({ ...body, uid: op.uid }, `ops.${i}.contact.photo`);
-      return { op: "put", uid: op.uid, contact, ifMatch: op.ifMatch };
+      const { contact, photo } = photos.takeInline({ ...body, uid: op.uid }, `ops.${i}.contact.photo`);
+      const put: WriteOp = { op: "put", uid: op.uid, contact, ifMatch: op.ifMatch };
+      if (photo) pendingPhotos.set(put, [photo]);
+      return put;
     } catch (err) {
       const invalid = err instanceof HttpError || (err instanceof StoreError && err.kind === "invalid");
       if (!invalid) throw err;
       // `code`: the status this op alone would have had (400 invalid, 413 too large).
       return { uid: op.uid, status: "error", error: err.message, code: err instanceof HttpError ? err.status : 400 };
     }
-  }
-
-  /** The photo is stored before the write that refers to it: a precondition that fails already
-   *  answers 412 before, so that a refused PUT leaves no photo (the store still checks atomically). */
-  async function assertPreconditionsHold(book: string, uid: string, ifMatch: string | undefined, ifNoneMatch: boolean) {
-    if (!ifMatch && !ifNoneMatch) return;
-    const found = await store.getContact(book, uid);
-    if (ifNoneMatch && found) throw preconditionFailed("If-None-Match: * but the contact exists");
-    if (ifMatch && found?.etag !== ifMatch) throw preconditionFailed("If-Match does not match the stored version");
   }
 
   async function currentEtag(book: string, uid: string): Promise<string> {
@@ -166,8 +208,8 @@ export function contactRoutes(deps: AppDeps): Router {
 
   async function withPhotoData(contact: Contact): Promise<Contact> {
     if (!contact.photo?.hash || contact.photo.data) return contact;
-    const photo = await photos.load(contact.photo.hash);
-    return photo ? { ...contact, photo: { ...contact.photo, data: photo.bytes.toString("base64") } } : contact;
+    const bytes = await photos.load(contact.photo.hash);
+    return bytes ? { ...contact, photo: { ...contact.photo, data: bytes.toString("base64") } } : contact;
   }
 
   return router;
@@ -179,15 +221,20 @@ function contactFromBody(req: Request, uid: string, limits: ContactLimits): Cont
     try {
       parsed = parseVCard(new Uint8Array(req.body), { uidFallback: uid, limits });
     } catch (err) {
-      if (err instanceof VCardError) throw badRequest(`Invalid vCard at line ${err.line}: ${err.message}`, [{ field: `line ${err.line}`, message: err.message }]);
+      if (err instanceof VCardError)
+        throw badRequest(`Invalid vCard at line ${err.line}: ${err.message}`, [
+          { field: `line ${err.line}`, message: err.message },
+        ]);
       throw err;
     }
-    if (parsed.uid !== uid) throw badRequest(`The vCard's UID (${parsed.uid}) differs from the uid in the URL (${uid})`);
+    if (parsed.uid !== uid)
+      throw badRequest(`The vCard's UID (${parsed.uid}) differs from the uid in the URL (${uid})`);
     return parsed;
   }
   if (!req.is("application/json")) throw badRequest("Send the contact as application/json or text/vcard");
   const body = parseOr400(contactBodySchema, req.body);
-  if (body.uid !== undefined && body.uid !== uid) throw badRequest(`body.uid (${body.uid}) differs from the uid in the URL (${uid})`);
+  if (body.uid !== undefined && body.uid !== uid)
+    throw badRequest(`body.uid (${body.uid}) differs from the uid in the URL (${uid})`);
   return { ...body, uid };
 }
 
@@ -200,7 +247,17 @@ function sendVCard(req: Request, res: Response, contact: Contact) {
 /** An op refused before the store saw it. */
 type Refused = OpResult & { code: number };
 
-const publicResult = ({ missing: _missing, busy: _busy, kind: _kind, details: _details, ...r }: OpResult) => r;
+const publicResult = ({
+  missing: _missing,
+  busy: _busy,
+  kind: _kind,
+  details: _details,
+  fields: _fields,
+  ...r
+}: OpResult) => r;
+
+/** The write landed, now or by an earlier try: its photo belongs in the store. */
+const stored = (r: OpResult | undefined) => r !== undefined && ["created", "updated", "unchanged"].includes(r.status);
 
 function respondToWrite(res: Response, result: OpResult, statuses: Partial<Record<OpResult["status"], number>>) {
   if (result.busy) throw busy(`The write was undone: ${result.error}`);

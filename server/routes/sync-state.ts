@@ -8,14 +8,16 @@ import { pairClaimSchema, pathIdSchema } from "../http/api-schemas";
 import { z } from "zod";
 import { MAX_SYNC_STATE_BYTES } from "../store/sync-states";
 
-
 const holderQuerySchema = z.strictObject({ holder: pairClaimSchema.shape.holder });
 
 export function syncStateRoutes({ syncStates, pairClaims, config }: AppDeps): Router {
   const router = Router();
   // The state is opaque: kept as the exact JSON text the client sent.
   const jsonText = express.text({ type: "application/json", limit: MAX_SYNC_STATE_BYTES });
-  const params = (p: Record<string, string>) => ({ device: parseOr400(pathIdSchema, p.device, "device"), pair: parseOr400(pathIdSchema, p.pair, "pair") });
+  const params = (p: Record<string, string>) => ({
+    device: parseOr400(pathIdSchema, p.device, "device"),
+    pair: parseOr400(pathIdSchema, p.pair, "pair"),
+  });
 
   router.get(
     "/api/sync-state/:device/:pair",

@@ -1,7 +1,9 @@
 // What the admin API and CLI send to create or change users and mailing lists.
 import { z } from "zod";
 
-export const usernameSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "use 1-64 lower-case letters, digits, _ or -, starting with a letter or digit");
+export const usernameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "use 1-64 lower-case letters, digits, _ or -, starting with a letter or digit");
 const passwordSchema = z.string().min(8, "must be at least 8 characters").max(256);
 // RFC 5321 §4.5.3.1: a local part holds at most 64 octets and a path at most 256, so an
 // address at most 254 characters; checked before anything is written.

@@ -21,7 +21,12 @@ export const publicUser = (u: UserDoc): PublicUser => ({
   visibleInDirectory: u.visibleInDirectory !== false,
   primaryBook: u.primaryBook,
 });
-export const publicList = (l: MailingListDoc) => ({ address: l._id, name: l.name ?? "", members: l.members ?? [], visibleInDirectory: l.visibleInDirectory !== false });
+export const publicList = (l: MailingListDoc) => ({
+  address: l._id,
+  name: l.name ?? "",
+  members: l.members ?? [],
+  visibleInDirectory: l.visibleInDirectory !== false,
+});
 
 export function createAccounts(
   models: Models,
@@ -49,7 +54,8 @@ export function createAccounts(
   // creation that won the insert then makes that book. Concurrent creations of one user so
   // leave one user and one book, not a book per attempt.
   async function createUser(input: z.infer<typeof newUserSchema>): Promise<PublicUser> {
-    if (await User.exists({ _id: input.username })) throw storeError("conflict", `A user named ${input.username} already exists`);
+    if (await User.exists({ _id: input.username }))
+      throw storeError("conflict", `A user named ${input.username} already exists`);
     const doc = {
       _id: input.username,
       displayName: input.displayName ?? "",
@@ -119,7 +125,12 @@ export function createAccounts(
   }
 
   async function createList(input: z.infer<typeof newListSchema>) {
-    const doc = { _id: input.address, name: input.name, members: input.members, visibleInDirectory: input.visibleInDirectory };
+    const doc = {
+      _id: input.address,
+      name: input.name,
+      members: input.members,
+      visibleInDirectory: input.visibleInDirectory,
+    };
     await insertOr(MailingList.create(doc), () => {
       throw storeError("conflict", `The mailing list ${input.address} already exists`);
     });
@@ -168,15 +179,29 @@ export function createAccounts(
     if (!u) return null;
     const { admin, disabled, passwordHash, primaryBook } = u;
     return {
-      username: u._id, admin: Boolean(admin), disabled: Boolean(disabled), passwordHash, primaryBook,
+      username: u._id,
+      admin: Boolean(admin),
+      disabled: Boolean(disabled),
+      passwordHash,
+      primaryBook,
       tokenVersion: u.tokenVersion ?? 0,
     };
   }
 
   return {
-    findUser, createUser, updateUser, deleteUser, listUsers, createList, updateList, deleteList, listLists,
+    findUser,
+    createUser,
+    updateUser,
+    deleteUser,
+    listUsers,
+    createList,
+    updateList,
+    deleteList,
+    listLists,
     findList: async (address: string) => publicList(await findList(address)),
-    displayNameOf, sessionUser, findShareableUser,
+    displayNameOf,
+    sessionUser,
+    findShareableUser,
   };
 }
 

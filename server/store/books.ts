@@ -4,6 +4,7 @@
 import { insertOr } from "../db/duplicate-key";
 import { randomBytes } from "node:crypto";
 import type { BookDoc, Models, ShareDoc } from "../db/models";
+import { dropCheckpoints } from "./contacts/checkpoints";
 import { versionChain } from "./version-chain";
 import type { BookRecord, BookStore, ContactStore, ShareRecord } from "./contract";
 import { storeError } from "./errors";
@@ -24,7 +25,8 @@ export function createBooks(models: Models, store: Pick<ContactStore, "createBoo
     return book && record(book);
   }
 
-  const systemBooks = async () => (await Book.find({ kind: { $in: ["gab", "directory"] } }).lean<BookDoc[]>()).map(record);
+  const systemBooks = async () =>
+    (await Book.find({ kind: { $in: ["gab", "directory"] } }).lean<BookDoc[]>()).map(record);
   const pabs = async (owner?: string) =>
     (await Book.find(owner === undefined ? { kind: "pab" } : { kind: "pab", owner }).lean<BookDoc[]>()).map(record);
   const booksByIds = async (ids: string[]) =>
@@ -34,12 +36,21 @@ export function createBooks(models: Models, store: Pick<ContactStore, "createBoo
   /** Book names are unique per owner. A check, not a constraint: two racing creates can both pass it. */
   async function assertNameFree(owner: string, name: string, except?: string) {
     const same = await Book.find({ kind: "pab", owner, name }).lean<BookDoc[]>();
-    if (same.some((b) => b._id !== except)) throw storeError("conflict", `${owner} already has an address book named ${name}`);
+    if (same.some((b) => b._id !== except))
+      throw storeError("conflict", `${owner} already has an address book named ${name}`);
   }
 
-  async function createPab(name: string, owner: string, opts: { id?: string; freeName?: boolean } = {}): Promise<BookRecord> {
+  async function createPab(
+    name: string,
+    owner: string,
+    opts: { id?: string; freeName?: boolean } = {},
+  ): Promise<BookRecord> {
     const { id = newBookId(), freeName = false } = opts;
-    if (freeName) name = freeNameAmong(name, (await pabs(owner)).map((b) => b.name));
+    if (freeName)
+      name = freeNameAmong(
+        name,
+        (await pabs(owner)).map((b) => b.name),
+      );
     await assertNameFree(owner, name);
     await store.createBook({ id, kind: "pab", name, owner });
     return { id, kind: "pab", name, owner };
@@ -49,7 +60,8 @@ export function createBooks(models: Models, store: Pick<ContactStore, "createBoo
     const book = await getBook(id);
     if (book?.kind !== "pab") throw storeError("not-found", "No such address book");
     const owner = patch.owner ?? book.owner!;
-    if (owner !== book.owner && !(await models.User.exists({ _id: owner }))) throw storeError("not-found", `No user named ${owner}`);
+    if (owner !== book.owner && !(await models.User.exists({ _id: owner })))
+      throw storeError("not-found", `No user named ${owner}`);
     const name = patch.name ?? book.name;
     await assertNameFree(owner, name, id);
     await Book.updateOne({ _id: id }, { $set: { name, owner } });
@@ -82,6 +94,7 @@ export function createBooks(models: Models, store: Pick<ContactStore, "createBoo
     await takeForever(id);
     await models.ContactDoc.deleteMany({ book: id });
     await models.LogChunk.deleteMany({ book: id });
+    await dropCheckpoints(models, id);
     await Share.deleteMany({ book: id });
     await models.BookLease.deleteMany({ key: id });
     await models.BookLeaseHint.deleteOne({ _id: id });
@@ -94,7 +107,14 @@ export function createBooks(models: Models, store: Pick<ContactStore, "createBoo
       if (!cur || cur.value.owner === DELETED) return;
       const free = cur.value.released || new Date(cur.value.until).getTime() < Date.now();
       const head = cur.value.released ? cur.value.head : cur.value.base;
-      const forever = { owner: DELETED, until: new Date(8.64e15), released: false, base: head, head, horizon: cur.value.horizon };
+      const forever = {
+        owner: DELETED,
+        until: new Date(8.64e15),
+        released: false,
+        base: head,
+        head,
+        horizon: cur.value.horizon,
+      };
       if (free && (await leases.append(id, cur.n + 1, forever))) return;
       if (Date.now() > giveUpAt) throw storeError("busy", "The address book is busy; retry shortly");
       await new Promise((r) => setTimeout(r, 50));
@@ -106,13 +126,18 @@ export function createBooks(models: Models, store: Pick<ContactStore, "createBoo
     return share && shareRecord(share);
   };
   const sharesOfBook = async (book: string) => (await Share.find({ book }).lean<ShareDoc[]>()).map(shareRecord);
-  const sharesForUser = async (username: string) => (await Share.find({ username }).lean<ShareDoc[]>()).map(shareRecord);
+  const sharesForUser = async (username: string) =>
+    (await Share.find({ username }).lean<ShareDoc[]>()).map(shareRecord);
 
   async function putShare(share: ShareRecord): Promise<ShareRecord> {
     const { book, username, access } = share;
     if (!(await models.User.exists({ _id: username }))) throw storeError("not-found", `No user named ${username}`);
     if (username === (await getBook(book))?.owner) throw storeError("forbidden", "The owner already has full access");
-    await Share.replaceOne({ _id: `${book}:${username}` }, { _id: `${book}:${username}`, book, username, access }, { upsert: true });
+    await Share.replaceOne(
+      { _id: `${book}:${username}` },
+      { _id: `${book}:${username}`, book, username, access },
+      { upsert: true },
+    );
     return { book, username, access };
   }
 
@@ -131,8 +156,20 @@ export function createBooks(models: Models, store: Pick<ContactStore, "createBoo
   }
 
   return {
-    getBook, ensureSystemBooks, systemBooks, pabs, booksByIds, allBookIds, createPab, updatePab, deletePab,
-    shareOf, sharesOfBook, sharesForUser, putShare, deleteShare,
+    getBook,
+    ensureSystemBooks,
+    systemBooks,
+    pabs,
+    booksByIds,
+    allBookIds,
+    createPab,
+    updatePab,
+    deletePab,
+    shareOf,
+    sharesOfBook,
+    sharesForUser,
+    putShare,
+    deleteShare,
   };
 }
 

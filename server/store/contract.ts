@@ -69,8 +69,34 @@ export interface BookStore {
  *  that source (an LDAP import); a put creates the contact owned by it, and a write to a
  *  contact a source owns by anyone else is refused (`owned-by-source`). */
 export type WriteOp =
-  | { op: "put"; uid: string; contact: Contact; ifMatch?: string; ifNoneMatch?: boolean; href?: string; source?: string }
+  | {
+      op: "put";
+      uid: string;
+      contact: Contact;
+      ifMatch?: string;
+      ifNoneMatch?: boolean;
+      href?: string;
+      source?: string;
+    }
   | { op: "delete"; uid: string; ifMatch?: string; source?: string };
+
+/** Where a write came from: each surface names itself (the add-in by `X-Concord-Client`). */
+export const SURFACES = [
+  "rest",
+  "outlook-addin",
+  "web",
+  "import",
+  "ldap-import",
+  "carddav",
+  "syncml",
+  "admin-cli",
+] as const;
+export type Surface = (typeof SURFACES)[number];
+/** Who writes, through which surface: the audit log records it, and a deletion remembers who made it. */
+export type WriteContext = { user: string; surface: Surface };
+/** `retrySafe`: see applyWrites. `context`: who writes (audited when given). `restore`: the writes
+ *  bring deleted contacts back (audited as restores). */
+export type WriteOptions = { retrySafe?: boolean; context?: WriteContext; restore?: boolean };
 
 export type OpStatus = "created" | "updated" | "deleted" | "unchanged" | "conflict" | "error";
 /** `missing`: a delete found no contact at all; `busy`: the write was undone, as another writer
@@ -85,12 +111,28 @@ export type OpResult = {
   busy?: boolean;
   kind?: "owned-by-source";
   details?: Record<string, unknown>;
+  /** The names of the contact fields the write changed (for the audit log; not sent to clients). */
+  fields?: string[];
 };
 
 /** A live contact. `seq` orders versions within a book (higher is newer). */
-export type StoredContact = { uid: string; etag: string; seq: number; contact: Contact; href?: string; source?: string };
+export type StoredContact = {
+  uid: string;
+  etag: string;
+  seq: number;
+  contact: Contact;
+  href?: string;
+  source?: string;
+};
 /** One entry of a change feed or lookup: a live version, or a tombstone (`deleted`, no contact). */
-export type Change = { uid: string; etag: string; deleted: boolean; modifiedAt: string; contact?: Contact; href?: string };
+export type Change = {
+  uid: string;
+  etag: string;
+  deleted: boolean;
+  modifiedAt: string;
+  contact?: Contact;
+  href?: string;
+};
 export type ChangePage = { changes: Change[]; token: string; more: boolean };
 export type ContactPage = { contacts: StoredContact[]; cursor: string | null };
 
@@ -103,7 +145,7 @@ export interface ContactStore {
    *  order; preconditions (ifMatch, ifNoneMatch) fail as status `conflict`, never as a throw.
    *  With `retrySafe`, a put whose content is stored already is `unchanged` whatever its
    *  ifMatch, so a retried batch answers as its first try did. */
-  applyWrites(book: string, ops: WriteOp[], options?: { retrySafe?: boolean }): Promise<OpResult[]>;
+  applyWrites(book: string, ops: WriteOp[], options?: WriteOptions): Promise<OpResult[]>;
   /** The live contact, or null (never a tombstone). */
   getContact(book: string, uid: string): Promise<StoredContact | null>;
   /** The stored version of each uid the book knows, live or tombstone; unknown uids are left out. */
@@ -122,22 +164,45 @@ export interface ContactMaintenance {
   purgeTombstones(book: string, before: Date): Promise<number>;
   /** Drops log entries no reader would deliver; every token stays valid. Returns how many. */
   compactLog(book: string): Promise<number>;
+  /** The photo hashes every contact and tombstone of every book references (for photo GC). */
+  photoHashes(): Promise<Set<string>>;
 }
 
-/** Looking contacts up by what they say, for directory protocols (LDAP, CardDAV addressbook-query).
- *  Declared for the surfaces that need it; no implementation yet. Must not scan a book per
- *  request on the database: it needs its own index documents. */
+/** What a contact search asks: `text` as a case- and accent-insensitive substring of the display
+ *  name, a name part, an e-mail address or the company (or, when it reads as a phone number, of a
+ *  phone number's digits); `category` as one of the contact's categories (case and accents
+ *  ignored). Either may be left out; with neither, every live contact matches. */
+export type SearchQuery = { text?: string; category?: string };
+/** `cursor` continues after the last contact of the page (null: the last page). */
+export type SearchPage = { contacts: StoredContact[]; cursor: string | null };
+
+/** Looking contacts up by what they say, for the web page, address lookups and directory
+ *  protocols (LDAP). Results come sorted by file-as (else display name), then uid, and page by a
+ *  cursor that names the last contact given, so a page stays put while the book changes. On the
+ *  database it runs over the instance's cache of the book (store/contact-cache.ts), brought up to
+ *  date first: it never scans the book's documents. */
 export interface ContactSearch {
-  search(book: string, query: { text: string; fields?: (keyof Contact)[] }, limit: number): Promise<StoredContact[]>;
+  /** Live contacts that match, `limit` at a time; a cursor this store did not hand out is invalid. */
+  search(book: string, query: SearchQuery, limit: number, cursor?: string): Promise<SearchPage>;
 }
 
 /** Deleted contacts a user can bring back (the restore work, implemented after this contract).
  *  Restoring writes the last live version again as a new change, so every feed sees it. */
+export type DeletedItem = { uid: string; displayName: string; deletedAt: string; deletedBy: string | null };
+
+/** Deleted contacts: a tombstone keeps the deleted version until it is purged (the tombstone
+ *  retention), so it can be listed and restored. */
 export interface ContactRecovery {
-  /** Tombstones still kept, newest first, with the content they had when deleted. */
-  deletedItems(book: string, limit: number): Promise<StoredContact[]>;
-  /** Brings a deleted contact back; not-found when its tombstone is gone. */
-  restore(book: string, uid: string): Promise<OpResult>;
+  /** Tombstones still kept, newest deletion first, paged by an opaque cursor (null: no more).
+   *  Maintenance-grade: it may scan the book's contacts. */
+  deletedItems(
+    book: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ deleted: DeletedItem[]; cursor: string | null }>;
+  /** The deleted version of a uid. not-found when no tombstone with content is kept; conflict when
+   *  the uid was created again since (it is live). */
+  deletedVersion(book: string, uid: string): Promise<Contact>;
 }
 
 // ---------------------------------------------------------------- accounts and sessions
@@ -146,7 +211,11 @@ export type PublicUser = z.infer<typeof userSchema>;
 
 /** What sign-in and token checks need of a user; never sent to a client. */
 export type SessionUser = {
-  username: string; admin: boolean; disabled: boolean; passwordHash: string; primaryBook: string;
+  username: string;
+  admin: boolean;
+  disabled: boolean;
+  passwordHash: string;
+  primaryBook: string;
   /** Bumped by a password change or a disable: tokens carrying an older version are refused. */
   tokenVersion: number;
 };
@@ -208,7 +277,13 @@ export interface SyncStates {
 export interface PairClaims {
   /** Claims (or renews) the pair for `seconds`; conflict with details {claim: "pair", until} when
    *  another holder's claim is live; busy when the claim keeps changing. */
-  claim(username: string, device: string, pair: string, holder: string, seconds: number): Promise<{ holder: string; until: Date }>;
+  claim(
+    username: string,
+    device: string,
+    pair: string,
+    holder: string,
+    seconds: number,
+  ): Promise<{ holder: string; until: Date }>;
   /** Ends the holder's claim; anyone else's claim (or none) is left as it is. */
   release(username: string, device: string, pair: string, holder: string): Promise<void>;
 }
@@ -216,31 +291,79 @@ export interface PairClaims {
 // ---------------------------------------------------------------- photos
 
 /** Photo bytes, stored once under the SHA-256 of their bytes, apart from contacts. */
+/** An inline photo taken out of a contact, to be stored once the contact's write succeeds. */
+export type PendingPhoto = { hash: string; bytes: Buffer };
+
+/** Photo bytes, stored once under their SHA-256 apart from contacts. The media type is not the
+ *  photo's: each contact keeps its own, with the hash, so no uploader fixes it for another. */
 export interface Photos {
-  /** Moves inline photo bytes into the photo store and returns the contact with the hash only;
-   *  invalid (with `fields`) when the data is not base64. `field` names the photo in that error. */
-  storeInline(contact: Contact, field?: string): Promise<Contact>;
-  /** The photo, or null. */
-  load(hash: string): Promise<{ mediaType: string; bytes: Buffer } | null>;
+  /** Takes inline photo bytes out of a contact: the contact with the hash only, and the bytes to
+   *  `save` once the write succeeded (a refused write stores nothing). Invalid (with `fields`)
+   *  when the data is not base64; `field` names the photo in that error. Pure: stores nothing. */
+  takeInline(contact: Contact, field?: string): { contact: Contact; photo?: PendingPhoto };
+  /** Stores photo bytes; storing one already there is fine. */
+  save(photos: PendingPhoto[]): Promise<void>;
+  /** The photo's bytes, or null. */
+  load(hash: string): Promise<Buffer | null>;
+  /** Drops photos stored before `before` that `referenced` (hashes of live contacts and tombstones)
+   *  does not hold; returns how many. Maintenance: it may scan. */
+  collect(referenced: Set<string>, before: Date): Promise<number>;
 }
 
 // ---------------------------------------------------------------- audit
 
 /** Who changed what, for administrators (the audit work, implemented after this contract).
  *  Recording never fails a write: a lost audit entry is logged, the write stands. */
+export type AuditOp = "create" | "update" | "delete" | "restore";
+export type AuditEntry = {
+  at: string;
+  user: string;
+  surface: Surface;
+  book: string;
+  uid: string;
+  op: AuditOp;
+  fields: string[];
+};
+export type AuditQuery = {
+  book?: string;
+  user?: string;
+  surface?: Surface;
+  since?: Date;
+  until?: Date;
+  limit: number;
+  cursor?: string;
+};
+
+/** Every contact write with a WriteContext, recorded after the write. Recording never fails a
+ *  write: an audit record that cannot be written is logged and dropped. */
 export interface Audit {
-  record(entry: { at: Date; actor: string; book: string; uid?: string; action: string }): Promise<void>;
-  list(query: { book?: string; actor?: string; before?: Date; limit: number }): Promise<{ at: Date; actor: string; book: string; uid?: string; action: string }[]>;
+  record(entries: AuditEntry[]): Promise<void>;
+  /** Newest first, paged by an opaque cursor (null: no more). Maintenance-grade: it may scan. */
+  list(query: AuditQuery): Promise<{ entries: AuditEntry[]; cursor: string | null }>;
+  /** Drops entries older than `before` (AUDIT_RETENTION_DAYS); returns how many. */
+  purge(before: Date): Promise<number>;
 }
 
 /** Everything the surfaces use, as built by server/wiring.ts (database) or store/memory (tests). */
 export type Store = {
   books: BookStore;
-  contacts: ContactStore & ContactMaintenance;
+  contacts: ContactStore & ContactMaintenance & ContactRecovery & ContactSearch;
+  audit: Audit;
   /** The same object as `contacts`, by the name maintenance passes use. */
   maintenance: ContactMaintenance;
   accounts: Accounts;
   syncStates: SyncStates;
   pairClaims: PairClaims;
   photos: Photos;
+  quotas: Quotas;
 };
+
+/** Per-user limits on what a user may keep. */
+export type QuotaLimits = { books: number; devices: number; syncStateBytes: number };
+/** Quotas checked where a surface creates something a user owns (sync states check their own). */
+export interface Quotas {
+  limits: QuotaLimits;
+  /** Before a new PAB for `owner`: quota-exceeded with both numbers past QUOTA_BOOKS. An
+   *  administrator creating books is not held to it. */
+  checkNewBook(owner: string, byAdmin: boolean): Promise<void>;
+}

@@ -2,15 +2,33 @@
 // the models of a connected database (which stay in here).
 import type { Models } from "../db/models";
 import { createAccounts } from "./accounts";
+import { createAudit, withAudit } from "./audit";
 import { createBooks } from "./books";
 import { createContactStore, type StoreHooks } from "./contact-store";
 import type { Store } from "./contract";
 import { createPairClaims } from "./pair-claims";
 import { createPhotos } from "./photos";
-import { createSyncStates } from "./sync-states";
+import { createSyncStates, syncUsageRecord } from "./sync-states";
+import { createQuotas, DEFAULT_QUOTAS, type QuotaLimits, withSyncStateQuota } from "./quotas";
 
-export async function createDatabaseStore(models: Models, clock: () => Date, hooks?: StoreHooks): Promise<Store> {
-  const contacts = createContactStore({ models, clock, hooks });
+/** `cacheMaxContacts`: cap on the contact versions this instance caches (store/contact-cache.ts). */
+export type DatabaseStoreOptions = { cacheMaxContacts?: number; onError?: (err: unknown) => void };
+
+/** `onAuditError`: where an audit record that could not be written is reported (the write stands). */
+export async function createDatabaseStore(
+  models: Models,
+  clock: () => Date,
+  hooks?: StoreHooks,
+  onAuditError: (err: unknown) => void = (err) => console.error("Concord: an audit record was not written", err),
+  quotas: QuotaLimits = DEFAULT_QUOTAS,
+  cache: DatabaseStoreOptions = {},
+): Promise<Store> {
+  const { contacts, audit } = withAudit(
+    createContactStore({ models, clock, hooks, ...cache }),
+    createAudit(models),
+    clock,
+    onAuditError,
+  );
   const books = createBooks(models, contacts);
   const accounts = createAccounts(models, contacts, books, clock);
   await books.ensureSystemBooks();
@@ -19,8 +37,10 @@ export async function createDatabaseStore(models: Models, clock: () => Date, hoo
     contacts,
     maintenance: contacts,
     accounts,
-    syncStates: createSyncStates(models, clock),
+    audit,
+    syncStates: withSyncStateQuota(createSyncStates(models, clock), syncUsageRecord(models), quotas),
+    quotas: createQuotas(books, quotas),
     pairClaims: createPairClaims(models, clock),
-    photos: createPhotos(models),
+    photos: createPhotos(models, clock),
   };
 }

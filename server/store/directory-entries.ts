@@ -5,7 +5,13 @@ import { contactSchema, type Contact } from "../../core/contact/contact";
 import { hashText } from "../../core/contact/content-hash";
 import type { WriteOp } from "./contract";
 
-type UserLike = { _id: string; displayName?: string | null; email?: string | null; disabled?: boolean | null; visibleInDirectory?: boolean | null };
+type UserLike = {
+  _id: string;
+  displayName?: string | null;
+  email?: string | null;
+  disabled?: boolean | null;
+  visibleInDirectory?: boolean | null;
+};
 type ListLike = { _id: string; name?: string | null; visibleInDirectory?: boolean | null };
 
 export const userEntryUid = (username: string) => `user-${username}`;

@@ -36,3 +36,6 @@ export function createLoginAttempts(models: Models) {
 
   return { isTaken, takeSlot, release, forgetBefore };
 }
+
+/** The sign-in budgets' slots, as the login limiter (server/auth) uses them. */
+export type LoginAttempts = ReturnType<typeof createLoginAttempts>;

@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import type { Models } from "../db/models";
 import { storeError } from "./errors";
 import { MAX_SYNC_STATE_BYTES, type SyncStates } from "./contract";
+import type { UsageRecord } from "./quotas";
 
 export { MAX_SYNC_STATE_BYTES } from "./contract";
 import { versionChain } from "./version-chain";
@@ -20,6 +21,21 @@ const PART_CHARS = 4 * 1024 * 1024;
 type StateVersion = { parts: string[]; etag: string; updatedAt: Date };
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** Each user's sync-state usage, in one settings document per user (see store/quotas.ts). */
+export function syncUsageRecord(models: Models): UsageRecord {
+  const id = (user: string) => `sync-usage:${user}`;
+  return {
+    read: async (user) =>
+      JSON.parse((await models.Setting.findById(id(user)).lean<{ value: string }>())?.value ?? "{}"),
+    write: async (user, usage) =>
+      void (await models.Setting.replaceOne(
+        { _id: id(user) },
+        { _id: id(user), value: JSON.stringify(usage) },
+        { upsert: true },
+      )),
+  };
+}
 
 export function createSyncStates(models: Models, clock: () => Date): SyncStates {
   const chain = versionChain<StateVersion>(models.SyncState.collection, models.SyncStateHint.collection);
@@ -34,7 +50,9 @@ export function createSyncStates(models: Models, clock: () => Date): SyncStates 
   }
 
   async function writeParts(key: string, json: string): Promise<string[]> {
-    const texts = Array.from({ length: Math.max(1, Math.ceil(json.length / PART_CHARS)) }, (_, i) => json.slice(i * PART_CHARS, (i + 1) * PART_CHARS));
+    const texts = Array.from({ length: Math.max(1, Math.ceil(json.length / PART_CHARS)) }, (_, i) =>
+      json.slice(i * PART_CHARS, (i + 1) * PART_CHARS),
+    );
     const hashes = texts.map(sha256);
     for (const [i, hash] of hashes.entries()) {
       if (await Parts.exists({ _id: partId(key, hash) })) continue;
@@ -55,11 +73,19 @@ export function createSyncStates(models: Models, clock: () => Date): SyncStates 
   }
 
   /** Stores a new state; with `ifMatch`, only over that version; with `ifNoneMatch`, only when none exists. */
-  async function put(username: string, device: string, pair: string, json: string, pre: { ifMatch?: string; ifNoneMatch?: boolean }): Promise<{ etag: string }> {
-    if (Buffer.byteLength(json) > MAX_SYNC_STATE_BYTES) throw storeError("too-large", `A sync state may be at most ${MAX_SYNC_STATE_BYTES} bytes`);
+  async function put(
+    username: string,
+    device: string,
+    pair: string,
+    json: string,
+    pre: { ifMatch?: string; ifNoneMatch?: boolean },
+  ): Promise<{ etag: string }> {
+    if (Buffer.byteLength(json) > MAX_SYNC_STATE_BYTES)
+      throw storeError("too-large", `A sync state may be at most ${MAX_SYNC_STATE_BYTES} bytes`);
     const key = keyOf(username, device, pair);
     const cur = await chain.latest(key);
-    if (pre.ifMatch && pre.ifMatch !== "*" && cur?.value.etag !== pre.ifMatch) throw storeError("precondition-failed", "The sync state changed since you read it");
+    if (pre.ifMatch && pre.ifMatch !== "*" && cur?.value.etag !== pre.ifMatch)
+      throw storeError("precondition-failed", "The sync state changed since you read it");
     if (pre.ifMatch === "*" && !cur) throw storeError("precondition-failed", "There is no sync state to replace");
     if (pre.ifNoneMatch && cur) throw storeError("precondition-failed", "A sync state already exists");
     const n = (cur?.n ?? 0) + 1;
@@ -67,7 +93,8 @@ export function createSyncStates(models: Models, clock: () => Date): SyncStates 
     const parts = await writeParts(key, json);
     // Two writers that read the same version race to insert the next; the loser gets 412.
     if (!(await chain.append(key, n, { parts, etag, updatedAt: clock() }, (old, kept) => dropUnused(key, old, kept)))) {
-      if (pre.ifMatch || pre.ifNoneMatch) throw storeError("precondition-failed", "The sync state changed since you read it");
+      if (pre.ifMatch || pre.ifNoneMatch)
+        throw storeError("precondition-failed", "The sync state changed since you read it");
       return put(username, device, pair, json, pre);
     }
     // A part found present above may have been dropped by a concurrent trim before our version

@@ -22,7 +22,6 @@ export type Version<V> = { n: number; value: V };
 type VersionDoc = { _id: string; key: string; n: number; value: unknown };
 type HintDoc = { _id: string; n: number };
 
-
 export function versionChain<V extends Document>(versions: Collection<Document>, hints: Collection<Document>) {
   const vcol = versions as unknown as Collection<VersionDoc>;
   const hcol = hints as unknown as Collection<HintDoc>;
@@ -47,7 +46,12 @@ export function versionChain<V extends Document>(versions: Collection<Document>,
   }
 
   /** Inserts version n; false when another writer inserted it first. `onTrim` sees the versions dropped as too old. */
-  async function append(key: string, n: number, value: V, onTrim?: (old: V, kept: V[]) => Promise<void>): Promise<boolean> {
+  async function append(
+    key: string,
+    n: number,
+    value: V,
+    onTrim?: (old: V, kept: V[]) => Promise<void>,
+  ): Promise<boolean> {
     try {
       await vcol.insertOne({ _id: `${key}#${n}`, key, n, value });
     } catch (err) {
@@ -71,7 +75,10 @@ export function versionChain<V extends Document>(versions: Collection<Document>,
     const old = await vcol.findOneAndDelete({ _id: `${key}#${n - KEEP_VERSIONS}` });
     if (old && onTrim) {
       const kept = await Promise.all(Array.from({ length: KEEP_VERSIONS }, (_, k) => get(key, n - k)));
-      await onTrim(old.value as V, kept.flatMap((d) => (d ? [d.value as V] : [])));
+      await onTrim(
+        old.value as V,
+        kept.flatMap((d) => (d ? [d.value as V] : [])),
+      );
     }
     return true;
   }

@@ -9,16 +9,32 @@ import { callEws, defaultCallOptions, EwsError } from "../../addin/outlook/ews-s
 import { concordPropertySetId } from "../../core/formats/outlook/graph-contact";
 import { decodeState, encodeState } from "../../addin/outlook/ews-state";
 
-type Fields = { given?: string; surname?: string; mobile?: string; business?: string; email?: string; notes?: string; spouse?: string; street?: string };
+type Fields = {
+  given?: string;
+  surname?: string;
+  mobile?: string;
+  business?: string;
+  email?: string;
+  notes?: string;
+  spouse?: string;
+  street?: string;
+};
 
 function contactXml(f: Fields): string {
-  const phones = [f.business && `<t:Entry Key="BusinessPhone">${f.business}</t:Entry>`, f.mobile && `<t:Entry Key="MobilePhone">${f.mobile}</t:Entry>`].filter(Boolean).join("");
+  const phones = [
+    f.business && `<t:Entry Key="BusinessPhone">${f.business}</t:Entry>`,
+    f.mobile && `<t:Entry Key="MobilePhone">${f.mobile}</t:Entry>`,
+  ]
+    .filter(Boolean)
+    .join("");
   return (
     `<t:Contact>` +
     (f.notes ? `<t:Body BodyType="Text">${f.notes}</t:Body>` : "") +
     (f.given ? `<t:GivenName>${f.given}</t:GivenName>` : "") +
     (f.email ? `<t:EmailAddresses><t:Entry Key="EmailAddress1">${f.email}</t:Entry></t:EmailAddresses>` : "") +
-    (f.street ? `<t:PhysicalAddresses><t:Entry Key="Home"><t:Street>${f.street}</t:Street><t:City>Lyon</t:City></t:Entry></t:PhysicalAddresses>` : "") +
+    (f.street
+      ? `<t:PhysicalAddresses><t:Entry Key="Home"><t:Street>${f.street}</t:Street><t:City>Lyon</t:City></t:Entry></t:PhysicalAddresses>`
+      : "") +
     (phones ? `<t:PhoneNumbers>${phones}</t:PhoneNumbers>` : "") +
     (f.spouse ? `<t:SpouseName>${f.spouse}</t:SpouseName>` : "") +
     (f.surname ? `<t:Surname>${f.surname}</t:Surname>` : "") +
@@ -67,7 +83,10 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
     assert.deepEqual(read.removed, []);
     assert.equal(read.items.length, 20);
     assert.deepEqual(new Set(read.items.map((i) => i.id)), new Set(mailbox.idsIn(folder)));
-    assert.match(read.items.find((i) => i.wire.includes("Person13"))!.wire, /^<t:Contact>.*<t:GivenName>Person13<\/t:GivenName>/);
+    assert.match(
+      read.items.find((i) => i.wire.includes("Person13"))!.wire,
+      /^<t:Contact>.*<t:GivenName>Person13<\/t:GivenName>/,
+    );
     const finds = mailbox.log.filter((r) => r.operation === "FindItem").length;
     assert.equal(finds, 4, "20 contacts in pages of 7, each page repeating the last item of the one before");
   });
@@ -81,7 +100,10 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
     assert.equal(unchanged.full, false);
     mailbox.editContact(ids[1]!, contactXml({ given: "Edited in Outlook" }));
     const changed = await store.readFolder(folder, unchanged.state);
-    assert.deepEqual(changed.items.map((i) => i.id), [ids[1]]);
+    assert.deepEqual(
+      changed.items.map((i) => i.id),
+      [ids[1]],
+    );
     assert.notEqual(changed.items[0]!.changeKey, first.items.find((i) => i.id === ids[1])!.changeKey);
     assert.match(changed.items[0]!.wire, /Edited in Outlook/);
     assert.ok(changed.items[0]!.lastModified! > first.items.find((i) => i.id === ids[1])!.lastModified!);
@@ -89,7 +111,10 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
 
   it("reports contacts deleted in Outlook as removed", async () => {
     const folder = mailbox.addFolder("PAB");
-    const [keep, gone] = [mailbox.addContact(folder, contactXml({ given: "Keep" })), mailbox.addContact(folder, contactXml({ given: "Gone" }))];
+    const [keep, gone] = [
+      mailbox.addContact(folder, contactXml({ given: "Keep" })),
+      mailbox.addContact(folder, contactXml({ given: "Gone" })),
+    ];
     const first = await store.readFolder(folder);
     mailbox.deleteContact(gone);
     const next = await store.readFolder(folder, first.state);
@@ -109,7 +134,10 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
     });
     const next = await store.readFolder(folder, first.state);
     assert.deepEqual(next.removed, [ids[1]]);
-    assert.deepEqual(next.items.map((i) => i.id), [added]);
+    assert.deepEqual(
+      next.items.map((i) => i.id),
+      [added],
+    );
     const after = await store.readFolder(folder, next.state);
     assert.deepEqual([after.items, after.removed], [[], []], "the state still knows every contact");
   });
@@ -141,7 +169,10 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
     const gone = ids.filter((id) => !mailbox.items.has(id));
     assert.ok(gone.length > 3, "the churn deleted contacts");
     assert.equal(next.full, false);
-    assert.ok(next.removed.every((id) => gone.includes(id)), "every reported removal is a real one");
+    assert.ok(
+      next.removed.every((id) => gone.includes(id)),
+      "every reported removal is a real one",
+    );
     // A contact deleted after the listing had passed it is seen gone by the next read.
     const calm = await store.readFolder(folder, next.state);
     assert.deepEqual([...next.removed, ...calm.removed].sort(), gone.sort(), "no deletion is lost");
@@ -163,7 +194,10 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
     mailbox.deleteContact(created.id);
     const next = await store.readFolder(folder, first.state);
     assert.deepEqual(next.removed, [created.id]);
-    assert.deepEqual(next.items.map((i) => i.id), [createdAndKept.id]);
+    assert.deepEqual(
+      next.items.map((i) => i.id),
+      [createdAndKept.id],
+    );
     const fresh = await makeStore({ pageSize: 7 }).readFolder(folder, first.state);
     assert.ok(!fresh.items.some((i) => i.id === created.id), "another pane session never reports it present");
   });
@@ -230,7 +264,10 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
   it("gets ErrorInvalidRequest for DeleteItem and SyncFolderItems, which add-ins may not call", async () => {
     const options = { ...defaultCallOptions, transport: httpEwsTransport(url) };
     for (const operation of ["DeleteItem", "SyncFolderItems"]) {
-      await assert.rejects(callEws(options, `<m:${operation}/>`), (e: unknown) => e instanceof EwsError && e.code === "ErrorInvalidRequest");
+      await assert.rejects(
+        callEws(options, `<m:${operation}/>`),
+        (e: unknown) => e instanceof EwsError && e.code === "ErrorInvalidRequest",
+      );
     }
   });
 
@@ -266,9 +303,17 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
 
   it("deletes exactly the phone and the address the new wire lacks", async () => {
     const folder = mailbox.addFolder("PAB");
-    const id = mailbox.addContact(folder, contactXml({ given: "Bob", mobile: "+33 6 1", business: "+33 4 2", email: "b@x.org", street: "1 rue" }));
+    const id = mailbox.addContact(
+      folder,
+      contactXml({ given: "Bob", mobile: "+33 6 1", business: "+33 4 2", email: "b@x.org", street: "1 rue" }),
+    );
     const before = (await store.readFolder(folder)).items[0]!;
-    const updated = await store.update(id, contactXml({ given: "Robert", business: "+33 4 2", email: "b@x.org" }), "uid-bob", before.changeKey);
+    const updated = await store.update(
+      id,
+      contactXml({ given: "Robert", business: "+33 4 2", email: "b@x.org" }),
+      "uid-bob",
+      before.changeKey,
+    );
     assert.notEqual(updated.changeKey, before.changeKey);
     const stored = mailbox.contactXml(id);
     assert.match(stored, /<t:Entry Key="BusinessPhone">\+33 4 2<\/t:Entry>/);
@@ -311,9 +356,16 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
     const folder = mailbox.addFolder("PAB");
     const id = mailbox.addContact(folder, contactXml({ given: "X" }));
     mailbox.failNextItem("ErrorIrresolvableConflict");
-    await assert.rejects(store.update(id, contactXml({ given: "Y" }), "u", "stale"), (e: unknown) => e instanceof EwsError && e.code === "ErrorIrresolvableConflict" && /changed in Outlook/.test(e.message));
+    await assert.rejects(
+      store.update(id, contactXml({ given: "Y" }), "u", "stale"),
+      (e: unknown) =>
+        e instanceof EwsError && e.code === "ErrorIrresolvableConflict" && /changed in Outlook/.test(e.message),
+    );
     mailbox.deleteContact(id);
-    await assert.rejects(store.update(id, contactXml({ given: "Y" }), "u", "ck"), (e: unknown) => e instanceof EwsError && e.code === "ErrorItemNotFound");
+    await assert.rejects(
+      store.update(id, contactXml({ given: "Y" }), "u", "ck"),
+      (e: unknown) => e instanceof EwsError && e.code === "ErrorItemNotFound",
+    );
   });
 
   it("waits BackOffMilliseconds and retries when Exchange answers ErrorServerBusy", async () => {
@@ -327,36 +379,57 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
 
   it("gives up with ErrorServerBusy after the retries run out", async () => {
     mailbox.throttleNext(10, 5);
-    await assert.rejects(makeStore({ maxRetries: 3 }).listFolders(), (e: unknown) => e instanceof EwsError && e.code === "ErrorServerBusy");
+    await assert.rejects(
+      makeStore({ maxRetries: 3 }).listFolders(),
+      (e: unknown) => e instanceof EwsError && e.code === "ErrorServerBusy",
+    );
     assert.equal(sleeps.length, 3);
   });
 
   it("keeps every request and response under 1 MB while creating and reading 2,000 contacts", async function () {
     this.timeout(120_000);
     const folder = mailbox.addFolder("GAB");
-    const inputs = Array.from({ length: 2_000 }, (_, i) => ({ wire: contactXml({ given: `G${i}`, surname: `S${i}`, mobile: `+1 555 ${i}`, notes: "n".repeat(1_500) }), concordUid: `uid-${i}` }));
+    const inputs = Array.from({ length: 2_000 }, (_, i) => ({
+      wire: contactXml({ given: `G${i}`, surname: `S${i}`, mobile: `+1 555 ${i}`, notes: "n".repeat(1_500) }),
+      concordUid: `uid-${i}`,
+    }));
     const results = await makeStore().createMany(folder, inputs);
     assert.ok(results.every((r) => !(r instanceof EwsError)));
     const read = await makeStore().readFolder(folder);
     assert.equal(read.items.length, 2_000);
     assert.equal(new Set(read.items.map((i) => i.concordUid)).size, 2_000);
-    assert.ok(mailbox.log.every((r) => r.status === 200), "no request refused for size");
+    assert.ok(
+      mailbox.log.every((r) => r.status === 200),
+      "no request refused for size",
+    );
     assert.ok(Math.max(...mailbox.log.map((r) => r.requestChars)) < fakeMessageLimit);
     assert.ok(Math.max(...mailbox.log.map((r) => r.responseChars)) < fakeMessageLimit);
-    assert.ok(mailbox.log.filter((r) => r.operation === "CreateItem").length >= 4, "3+ MB of contacts need several CreateItem requests");
+    assert.ok(
+      mailbox.log.filter((r) => r.operation === "CreateItem").length >= 4,
+      "3+ MB of contacts need several CreateItem requests",
+    );
     assert.ok(mailbox.log.filter((r) => r.operation === "GetItem").length >= 4);
   });
 
   it("refuses a contact too large for one request before sending it", async () => {
     const folder = mailbox.addFolder("PAB");
     const huge = contactXml({ given: "Photo", notes: "p".repeat(1_100_000) });
-    await assert.rejects(store.create(folder, huge, "uid-big"), (e: unknown) => e instanceof EwsError && e.code === "RequestTooLarge" && /uid-big/.test(e.message));
+    await assert.rejects(
+      store.create(folder, huge, "uid-big"),
+      (e: unknown) => e instanceof EwsError && e.code === "RequestTooLarge" && /uid-big/.test(e.message),
+    );
     assert.ok(!mailbox.log.some((r) => r.operation === "CreateItem" || r.status === 413));
   });
 
   it("keeps the state of 40,000 contacts to about 2 MB and decodes it losslessly", () => {
-    const prefix = "AAMkAGVmMDEzMTM4LTZmYWUtNDdkNC1hMDZiLTU1OGY5OTZhYmY4OABGAAAAAAAiQ8W967B7TKBjgx9rVEURBwAiIsqMbYjsT5e9AAAAAAEOAAAiIsqMbYjsT5e9";
-    const keys = new Map(Array.from({ length: 40_000 }, (_, i) => [`${prefix}${i.toString(36).padStart(30, "Q")}AAA=`, `CQAAABYAAAAiIsqMbYjsT5e9AAA${i}`]));
+    const prefix =
+      "AAMkAGVmMDEzMTM4LTZmYWUtNDdkNC1hMDZiLTU1OGY5OTZhYmY4OABGAAAAAAAiQ8W967B7TKBjgx9rVEURBwAiIsqMbYjsT5e9AAAAAAEOAAAiIsqMbYjsT5e9";
+    const keys = new Map(
+      Array.from({ length: 40_000 }, (_, i) => [
+        `${prefix}${i.toString(36).padStart(30, "Q")}AAA=`,
+        `CQAAABYAAAAiIsqMbYjsT5e9AAA${i}`,
+      ]),
+    );
     const state = encodeState("f", keys);
     assert.ok(state.length < 2_500_000, `state is ${state.length} characters`);
     const decoded = decodeState("f", state)!;

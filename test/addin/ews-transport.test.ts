@@ -3,7 +3,11 @@ import assert from "node:assert/strict";
 import { OfficeMockObject } from "office-addin-mock";
 import { EwsTransportError, officeEwsTransport, officeMailbox } from "../../addin/outlook/ews-transport";
 
-type Callback = (result: { status: string; value?: string; error?: { code: number; name: string; message: string } }) => void;
+type Callback = (result: {
+  status: string;
+  value?: string;
+  error?: { code: number; name: string; message: string };
+}) => void;
 
 function mockOffice(answer: (data: string) => Parameters<Callback>[0]) {
   const sent: string[] = [];
@@ -37,9 +41,16 @@ describe("makeEwsRequestAsync transport", () => {
   it("rejects with the AsyncResult error when Outlook reports a failure", async () => {
     const { office } = mockOffice(() => ({
       status: "failed",
-      error: { code: 9020, name: "GenericResponseError", message: "The request exceeds the 1 MB size limit. Please modify your EWS request." },
+      error: {
+        code: 9020,
+        name: "GenericResponseError",
+        message: "The request exceeds the 1 MB size limit. Please modify your EWS request.",
+      },
     }));
     (globalThis as { Office?: unknown }).Office = office;
-    await assert.rejects(officeEwsTransport()("<soap:Envelope/>"), (e: unknown) => e instanceof EwsTransportError && e.code === "9020" && /1 MB size limit/.test(e.message));
+    await assert.rejects(
+      officeEwsTransport()("<soap:Envelope/>"),
+      (e: unknown) => e instanceof EwsTransportError && e.code === "9020" && /1 MB size limit/.test(e.message),
+    );
   });
 });

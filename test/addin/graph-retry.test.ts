@@ -3,7 +3,7 @@ import { httpRetryDelay, retrying } from "../../addin/outlook/retry";
 
 const answer = (status: number, retryAfter?: string) => ({
   status,
-  headers: { get: (name: string) => (name.toLowerCase() === "retry-after" ? retryAfter ?? null : null) },
+  headers: { get: (name: string) => (name.toLowerCase() === "retry-after" ? (retryAfter ?? null) : null) },
 });
 
 describe("retry of throttled Graph calls", () => {

@@ -15,7 +15,10 @@ type Harness = {
 
 const servers: Server[] = [];
 
-async function start(fakeOptions: FakeGraphOptions = {}, storeOptions: Partial<GraphStoreOptions> = {}): Promise<Harness> {
+async function start(
+  fakeOptions: FakeGraphOptions = {},
+  storeOptions: Partial<GraphStoreOptions> = {},
+): Promise<Harness> {
   const graph = createFakeGraph(fakeOptions);
   const server = await new Promise<Server>((resolve) => {
     const listening = graph.app.listen(0, "127.0.0.1", () => resolve(listening));
@@ -116,7 +119,10 @@ describe("Graph contact store against the fake Graph", () => {
       const next = await store.readFolder(folder.id, first.state);
 
       assert.deepEqual(next.removed, [created.id]);
-      assert.deepEqual(next.items.map((i) => i.id), [createdAndKept.id]);
+      assert.deepEqual(
+        next.items.map((i) => i.id),
+        [createdAndKept.id],
+      );
       // Another pane session has no memory of the create: the item is at least never reported present.
       const fresh = createGraphStore({ getToken: async () => graph.token, baseUrl, sleep: async () => {} });
       const other = await fresh.readFolder(folder.id, first.state);
@@ -172,7 +178,10 @@ describe("Graph contact store against the fake Graph", () => {
 
         assert.equal(second.full, true);
         assert.deepEqual(second.items.map((i) => i.wire.displayName).sort(), ["Person 1", "Person 2"]);
-        assert.ok(graph.mailbox.requests.some((r) => r.path.includes("$deltatoken")), "tried the old token first");
+        assert.ok(
+          graph.mailbox.requests.some((r) => r.path.includes("$deltatoken")),
+          "tried the old token first",
+        );
         const third = await store.readFolder(folder.id, second.state);
         assert.equal(third.full, false);
       });
@@ -199,7 +208,10 @@ describe("Graph contact store against the fake Graph", () => {
 
       graph.editContact(a.id, { jobTitle: "Buyer" });
       const second = await store.readFolder(folder.id, first.state);
-      assert.deepEqual(second.items.map((i) => [i.id, i.concordUid]), [[a.id, "uid-a"]]);
+      assert.deepEqual(
+        second.items.map((i) => [i.id, i.concordUid]),
+        [[a.id, "uid-a"]],
+      );
     });
   });
 
@@ -238,7 +250,11 @@ describe("Graph contact store against the fake Graph", () => {
     it("stores the Concord uid on the new Outlook item as a single-value extended property", async () => {
       const { graph, store } = await start();
       const folder = graph.addFolder("GAB");
-      const created = await store.create(folder.id, { displayName: "Ada Lovelace", emailAddresses: [{ address: "ada@example.org" }] }, "uid-ada");
+      const created = await store.create(
+        folder.id,
+        { displayName: "Ada Lovelace", emailAddresses: [{ address: "ada@example.org" }] },
+        "uid-ada",
+      );
 
       const stored = graph.mailbox.contacts.get(created.id);
       assert.equal(stored?.properties.displayName, "Ada Lovelace");
@@ -261,7 +277,10 @@ describe("Graph contact store against the fake Graph", () => {
       assert.equal(second.id, first.id);
       assert.equal(second.concordUid, "uid-ada");
       const inFolder = graph.mailbox.contactsIn(folder.id);
-      assert.deepEqual(inFolder.map((c) => c.properties.displayName), ["Ada Lovelace"]);
+      assert.deepEqual(
+        inFolder.map((c) => c.properties.displayName),
+        ["Ada Lovelace"],
+      );
       assert.equal(graph.mailbox.contactsIn(elsewhere.id).length, 1);
       const lookup = "singleValueExtendedProperties/Any(ep: ep/id eq ";
       assert.ok(graph.mailbox.requests.some((r) => decodeURIComponent(r.path).includes(lookup)));
@@ -279,12 +298,15 @@ describe("Graph contact store against the fake Graph", () => {
       const { graph, store } = await start();
       const folder = graph.addFolder("GAB");
       const emails = ["a", "b", "c", "d"].map((x) => ({ address: `${x}@example.org` }));
-      await assert.rejects(store.create(folder.id, { displayName: "Four", emailAddresses: emails }, "uid-4"), (error: unknown) => {
-        assert.ok(error instanceof GraphError);
-        assert.equal(error.status, 400);
-        assert.equal(error.code, "ErrorInvalidArgument");
-        return true;
-      });
+      await assert.rejects(
+        store.create(folder.id, { displayName: "Four", emailAddresses: emails }, "uid-4"),
+        (error: unknown) => {
+          assert.ok(error instanceof GraphError);
+          assert.equal(error.status, 400);
+          assert.equal(error.code, "ErrorInvalidArgument");
+          return true;
+        },
+      );
       assert.equal(graph.mailbox.contacts.size, 0);
     });
 
@@ -310,11 +332,14 @@ describe("Graph contact store against the fake Graph", () => {
       const readChangeKey = contact.changeKey;
       graph.editContact(contact.id, { jobTitle: "typed in Outlook" });
 
-      await assert.rejects(store.update(contact.id, { jobTitle: "from server" }, "uid-1", readChangeKey), (error: unknown) => {
-        assert.ok(error instanceof GraphError);
-        assert.equal(error.status, 412);
-        return true;
-      });
+      await assert.rejects(
+        store.update(contact.id, { jobTitle: "from server" }, "uid-1", readChangeKey),
+        (error: unknown) => {
+          assert.ok(error instanceof GraphError);
+          assert.equal(error.status, 412);
+          return true;
+        },
+      );
       assert.equal(graph.mailbox.contacts.get(contact.id)?.properties.jobTitle, "typed in Outlook");
     });
 
@@ -338,11 +363,16 @@ describe("Graph contact store against the fake Graph", () => {
       graph.moveContact(created.id, other.id);
       const read = await store.readFolder(other.id);
 
-      assert.deepEqual(read.items.map((i) => i.id), [created.id]);
+      assert.deepEqual(
+        read.items.map((i) => i.id),
+        [created.id],
+      );
       assert.equal(graph.mailbox.requests.length, 4, "create (the uid lookup, then the POST) and two reads");
       for (const request of graph.mailbox.requests) assert.match(request.prefer, /IdType="ImmutableId"/, request.path);
       // Without the header the same item answers with a regular id, one that changed with the move.
-      const plain = await fetch(`${baseUrl}/me/contacts/${created.id}`, { headers: { authorization: `Bearer ${graph.token}` } });
+      const plain = await fetch(`${baseUrl}/me/contacts/${created.id}`, {
+        headers: { authorization: `Bearer ${graph.token}` },
+      });
       assert.notEqual((await plain.json()).id, created.id);
     });
 
@@ -352,7 +382,10 @@ describe("Graph contact store against the fake Graph", () => {
       assert.ok(graph.mailbox.requests.every((r) => r.authorization === `Bearer ${graph.token}`));
 
       const badStore = createGraphStore({ getToken: async () => "stolen", baseUrl });
-      await assert.rejects(badStore.listFolders(), (error: unknown) => error instanceof GraphError && error.status === 401);
+      await assert.rejects(
+        badStore.listFolders(),
+        (error: unknown) => error instanceof GraphError && error.status === 401,
+      );
     });
 
     it("waits the Retry-After seconds on 429 and then succeeds", async () => {
@@ -377,9 +410,17 @@ describe("Graph contact store against the fake Graph", () => {
     it("gives up after a bounded number of attempts and reports the 429", async () => {
       const { graph, sleeps, baseUrl } = await start();
       graph.throttle(10, 1);
-      const store = createGraphStore({ getToken: async () => graph.token, baseUrl, attempts: 3, sleep: async (ms) => void sleeps.push(ms) });
+      const store = createGraphStore({
+        getToken: async () => graph.token,
+        baseUrl,
+        attempts: 3,
+        sleep: async (ms) => void sleeps.push(ms),
+      });
 
-      await assert.rejects(store.listFolders(), (error: unknown) => error instanceof GraphError && error.status === 429);
+      await assert.rejects(
+        store.listFolders(),
+        (error: unknown) => error instanceof GraphError && error.status === 429,
+      );
       assert.equal(graph.mailbox.requests.length, 3);
       assert.equal(sleeps.length, 2);
     });

@@ -14,7 +14,14 @@ import { folderText, lastSyncText } from "../../addin/taskpane/book-list";
 import { effectiveClientId, outlookAccessProblem } from "../../addin/taskpane/outlook-connection";
 import { paneSettingsSchema, type PaneSettings } from "../../addin/taskpane/pane-settings";
 import { contactText, fieldLabel, previewLines } from "../../addin/taskpane/plain-words";
-import { describeBook, folderOptions, initialSetup, pairsFromSetup, setupProblem, undecidedBooks } from "../../addin/taskpane/setup";
+import {
+  describeBook,
+  folderOptions,
+  initialSetup,
+  pairsFromSetup,
+  setupProblem,
+  undecidedBooks,
+} from "../../addin/taskpane/setup";
 import { checkServerUrl, normalUsername, signInError } from "../../addin/taskpane/sign-in-errors";
 import { syncBooks } from "../../addin/taskpane/sync-books";
 import { SyncResults } from "../../addin/taskpane/sync-results";
@@ -22,15 +29,22 @@ import { testApp, type TestApp } from "../support/app";
 import { withContractEndpoints } from "../support/contract-endpoints";
 import { memoryOutlookStore } from "../support/memory-outlook-store";
 
-const book = (id: string, kind: Book["kind"], access: Book["access"], name = id, owner: string | null = null, ownerName?: string): Book =>
-  ({ id, kind, access, name, owner, ...(ownerName ? { ownerName } : {}) }) as Book;
+const book = (
+  id: string,
+  kind: Book["kind"],
+  access: Book["access"],
+  name = id,
+  owner: string | null = null,
+  ownerName?: string,
+): Book => ({ id, kind, access, name, owner, ...(ownerName ? { ownerName } : {}) }) as Book;
 
-const render = (node: React.ReactElement) => renderToString(createElement(FluentProvider, { theme: webLightTheme }, node))
-  .replace(/<style[^>]*>[\s\S]*?<\/style>/g, "")
-  .replace(/<!-- -->/g, "")
-  .replace(/&#x27;/g, "'")
-  .replace(/<[^>]+>/g, " ")
-  .replace(/\s+/g, " ");
+const render = (node: React.ReactElement) =>
+  renderToString(createElement(FluentProvider, { theme: webLightTheme }, node))
+    .replace(/<style[^>]*>[\s\S]*?<\/style>/g, "")
+    .replace(/<!-- -->/g, "")
+    .replace(/&#x27;/g, "'")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ");
 
 const servers: Server[] = [];
 async function listen(server: Server): Promise<string> {
@@ -55,24 +69,43 @@ describe("task pane setup, cancel and sign-in", () => {
     it("asks only about books nobody decided on, and keeps a pair made before the setup step existed", () => {
       const settings: PaneSettings = {
         ...paneSettingsSchema.parse({}),
-        pairs: { mine: { policy: "server-wins", folderId: "f1", folderName: "Contacts" }, gab: { policy: "server-wins", enabled: false } },
+        pairs: {
+          mine: { policy: "server-wins", folderId: "f1", folderName: "Contacts" },
+          gab: { policy: "server-wins", enabled: false },
+        },
       };
-      assert.deepEqual(undecidedBooks([kim, bobs, gab], settings).map((b) => b.id), ["bobs"]);
+      assert.deepEqual(
+        undecidedBooks([kim, bobs, gab], settings).map((b) => b.id),
+        ["bobs"],
+      );
     });
 
     it("suggests for each book a new folder whose name no existing folder has", () => {
-      const folders = [{ id: "f1", name: "Contacts" }, { id: "f2", name: "Contacts (Bob Berg)" }];
+      const folders = [
+        { id: "f1", name: "Contacts" },
+        { id: "f2", name: "Contacts (Bob Berg)" },
+      ];
       const rows = initialSetup([kim, bobs, gab], [kim, bobs, gab], folders, "kim");
-      assert.deepEqual(rows.map((r) => [r.bookId, r.enabled, r.folder]), [
-        ["mine", true, { kind: "new", name: "Contacts (2)" }],
-        ["bobs", true, { kind: "new", name: "Contacts (Bob Berg) (2)" }],
-        ["gab", true, { kind: "new", name: "Global Address Book" }],
-      ]);
+      assert.deepEqual(
+        rows.map((r) => [r.bookId, r.enabled, r.folder]),
+        [
+          ["mine", true, { kind: "new", name: "Contacts (2)" }],
+          ["bobs", true, { kind: "new", name: "Contacts (Bob Berg) (2)" }],
+          ["gab", true, { kind: "new", name: "Global Address Book" }],
+        ],
+      );
     });
 
     it("offers in the folder picker the folders no other book uses, and saves picks by folder id", () => {
-      const folders = [{ id: "f1", name: "Contacts" }, { id: "f2", name: "Clients" }, { id: "f3", name: "Old GAB" }];
-      const settings: PaneSettings = { ...paneSettingsSchema.parse({}), pairs: { other: { policy: "server-wins", folderId: "f3", enabled: true } } };
+      const folders = [
+        { id: "f1", name: "Contacts" },
+        { id: "f2", name: "Clients" },
+        { id: "f3", name: "Old GAB" },
+      ];
+      const settings: PaneSettings = {
+        ...paneSettingsSchema.parse({}),
+        pairs: { other: { policy: "server-wins", folderId: "f3", enabled: true } },
+      };
       const rows = initialSetup([kim, bobs], [kim, bobs], folders, "kim");
       rows[0] = { ...rows[0]!, folder: { kind: "existing", folderId: "f2", name: "Clients" } };
       const offered = folderOptions(rows[1]!, rows, folders, settings).map((o) => o.label);
@@ -85,7 +118,10 @@ describe("task pane setup, cancel and sign-in", () => {
     });
 
     it("refuses to start with two books in one folder", () => {
-      const rows = initialSetup([kim, bobs], [kim, bobs], [], "kim").map((r) => ({ ...r, folder: { kind: "existing" as const, folderId: "f1", name: "Clients" } }));
+      const rows = initialSetup([kim, bobs], [kim, bobs], [], "kim").map((r) => ({
+        ...r,
+        folder: { kind: "existing" as const, folderId: "f1", name: "Clients" },
+      }));
       assert.match(setupProblem(rows, [kim, bobs]) ?? "", /cannot share the folder “Clients”/);
       assert.equal(setupProblem([rows[0]!, { ...rows[1]!, enabled: false }], [kim, bobs]), undefined);
     });
@@ -94,7 +130,10 @@ describe("task pane setup, cancel and sign-in", () => {
   describe("the pane around the books", () => {
     it("starts the sign-in form at the origin the pane was served from, unless an address was saved", () => {
       assert.equal(defaultServerUrl("", "https://concord.example.com"), "https://concord.example.com");
-      assert.equal(defaultServerUrl("https://saved.example.com", "https://concord.example.com"), "https://saved.example.com");
+      assert.equal(
+        defaultServerUrl("https://saved.example.com", "https://concord.example.com"),
+        "https://saved.example.com",
+      );
       assert.equal(defaultServerUrl("", "null"), "");
     });
 
@@ -111,18 +150,37 @@ describe("task pane setup, cancel and sign-in", () => {
       const settings = paneSettingsSchema.parse({});
       assert.equal(effectiveClientId(settings, "server-app"), "server-app");
       assert.equal(effectiveClientId({ ...settings, graphClientId: " mine " }, "server-app"), "mine");
-      const m365 = { ...createOfficeHost(undefined, undefined), nestedAppAuthSupported: () => true, ewsAvailable: () => false };
-      assert.match(outlookAccessProblem(settings, m365, "") ?? "", /IT must register Concord in Microsoft Entra ID .* set GRAPH_CLIENT_ID/);
+      const m365 = {
+        ...createOfficeHost(undefined, undefined),
+        nestedAppAuthSupported: () => true,
+        ewsAvailable: () => false,
+      };
+      assert.match(
+        outlookAccessProblem(settings, m365, "") ?? "",
+        /IT must register Concord in Microsoft Entra ID .* set GRAPH_CLIENT_ID/,
+      );
       assert.equal(outlookAccessProblem(settings, m365, "server-app"), undefined);
       const neither = { ...m365, nestedAppAuthSupported: () => false };
-      assert.match(outlookAccessProblem(settings, neither, "server-app") ?? "", /neither Nested App Authentication .* nor Exchange Web Services/);
+      assert.match(
+        outlookAccessProblem(settings, neither, "server-app") ?? "",
+        /neither Nested App Authentication .* nor Exchange Web Services/,
+      );
     });
 
     it("shows on each card its folder and how its last sync ended", () => {
       assert.equal(folderText(false, { policy: "server-wins" }), "Not synced");
-      assert.equal(folderText(true, { policy: "server-wins", folderName: "Clients", folderId: "f1" }), "Folder: “Clients”");
-      assert.equal(folderText(true, { policy: "server-wins", folderName: "Contacts (2)" }), "Folder: “Contacts (2)” (new, made on the first sync)");
-      assert.match(lastSyncText({ bookId: "b", at: "2026-01-01T10:00:00Z", error: "No such address book" }), /^Last sync .*: failed — No such address book$/);
+      assert.equal(
+        folderText(true, { policy: "server-wins", folderName: "Clients", folderId: "f1" }),
+        "Folder: “Clients”",
+      );
+      assert.equal(
+        folderText(true, { policy: "server-wins", folderName: "Contacts (2)" }),
+        "Folder: “Contacts (2)” (new, made on the first sync)",
+      );
+      assert.match(
+        lastSyncText({ bookId: "b", at: "2026-01-01T10:00:00Z", error: "No such address book" }),
+        /^Last sync .*: failed — No such address book$/,
+      );
     });
   });
 
@@ -134,26 +192,63 @@ describe("task pane setup, cancel and sign-in", () => {
     });
 
     it("shows a conflict's field in words, not its code name", () => {
-      const text = render(createElement(SyncResults, {
-        books: [kim],
-        results: [{
-          bookId: "mine", at: "2026-01-01T10:00:00Z",
-          outcome: {
-            kind: "synced", mode: "two-way", refusals: [], errors: [], reverted: [], matched: 0,
-            counts: { outlook: { created: 0, updated: 1, deleted: 0 }, server: { created: 0, updated: 0, deleted: 0 } },
-            conflicts: [{ uid: "a", name: "Alice Smith", field: "jobTitle", outlook: "Lead", server: "CTO", winner: "server" }],
-            plan: { unsynced: [] } as never,
-          },
-        }],
-      }));
+      const text = render(
+        createElement(SyncResults, {
+          books: [kim],
+          results: [
+            {
+              bookId: "mine",
+              at: "2026-01-01T10:00:00Z",
+              outcome: {
+                kind: "synced",
+                mode: "two-way",
+                refusals: [],
+                errors: [],
+                reverted: [],
+                matched: 0,
+                counts: {
+                  outlook: { created: 0, updated: 1, deleted: 0 },
+                  server: { created: 0, updated: 0, deleted: 0 },
+                },
+                conflicts: [
+                  {
+                    uid: "a",
+                    name: "Alice Smith",
+                    field: "jobTitle",
+                    outlook: "Lead",
+                    server: "CTO",
+                    winner: "server",
+                  },
+                ],
+                plan: { unsynced: [] } as never,
+              },
+            },
+          ],
+        }),
+      );
       assert.match(text, /Conflict in Alice Smith, Job title: Outlook had “Lead”/);
     });
 
     it("names in a preview who would be added, updated and deleted per side, the first 50 and then how many more", () => {
-      const contact = (uid: string) => ({ uid, displayName: `Person ${uid}`, emails: [], phones: [], addresses: [], urls: [], im: [], categories: [], extra: [] });
+      const contact = (uid: string) => ({
+        uid,
+        displayName: `Person ${uid}`,
+        emails: [],
+        phones: [],
+        addresses: [],
+        urls: [],
+        im: [],
+        categories: [],
+        extra: [],
+      });
       const plan = {
         actions: [
-          ...Array.from({ length: 52 }, (_, i) => ({ uid: `n${i}`, row: "server-new" as const, outlook: "create" as const, contact: contact(`n${i}`) })),
+          ...Array.from({ length: 52 }, (_, i) => ({
+            uid: `n${i}`,
+            row: "server-new" as const,
+            outlook: "create" as const,
+            contact: contact(`n${i}`),
+          })),
           { uid: "e", row: "outlook-changed" as const, server: "put" as const, contact: contact("e") },
           { uid: "d", row: "outlook-deleted" as const, server: "delete" as const },
         ],
@@ -167,7 +262,14 @@ describe("task pane setup, cancel and sign-in", () => {
 
     it("writes a contact out as one line per filled field", () => {
       assert.equal(
-        contactText({ uid: "x", displayName: "Ivan Roe", name: { given: "Ivan", family: "Roe" }, jobTitle: "Edited", emails: [{ type: "work", address: "i@x.org" }], phones: [] }),
+        contactText({
+          uid: "x",
+          displayName: "Ivan Roe",
+          name: { given: "Ivan", family: "Roe" },
+          jobTitle: "Edited",
+          emails: [{ type: "work", address: "i@x.org" }],
+          phones: [],
+        }),
         "Display name: Ivan Roe\nFirst name: Ivan\nLast name: Roe\nJob title: Edited\nE-mail: work, i@x.org",
       );
     });
@@ -179,17 +281,43 @@ describe("task pane setup, cancel and sign-in", () => {
     after(async () => t.close());
     const apiFor = async (token: string) => {
       const http = createHttpServer(t.app);
-      return createServerApi({ baseUrl: `http://${await listen(http)}`, getToken: () => token, fetch: withContractEndpoints().fetch });
+      return createServerApi({
+        baseUrl: `http://${await listen(http)}`,
+        getToken: () => token,
+        fetch: withContractEndpoints().fetch,
+      });
     };
-    const person = (uid: string, displayName: string, more: object = {}) =>
-      ({ op: "put" as const, uid, contact: { uid, displayName, emails: [], phones: [], addresses: [], urls: [], im: [], categories: [], extra: [], ...more } });
+    const person = (uid: string, displayName: string, more: object = {}) => ({
+      op: "put" as const,
+      uid,
+      contact: {
+        uid,
+        displayName,
+        emails: [],
+        phones: [],
+        addresses: [],
+        urls: [],
+        im: [],
+        categories: [],
+        extra: [],
+        ...more,
+      },
+    });
 
     it("writes nothing to Outlook for books the user has not switched on in the setup step", async () => {
       const user = await t.user("nia");
       const api = await apiFor(user.token);
       const outlook = memoryOutlookStore();
       const books = await api.listBooks();
-      const run = await syncBooks({ api, outlook: outlook.connection, deviceId: "dev-nia", admin: false, username: "nia", books, settings: paneSettingsSchema.parse({}) });
+      const run = await syncBooks({
+        api,
+        outlook: outlook.connection,
+        deviceId: "dev-nia",
+        admin: false,
+        username: "nia",
+        books,
+        settings: paneSettingsSchema.parse({}),
+      });
       assert.deepEqual(run.results, []);
       assert.equal(outlook.folders.size, 0, "no folder was made");
     });
@@ -197,14 +325,28 @@ describe("task pane setup, cancel and sign-in", () => {
     it("stops after the current chunk on Cancel, starts no further book, and finishes on the next sync", async () => {
       const user = await t.user("ola");
       const api = await apiFor(user.token);
-      await api.applyBatch(user.primaryBook, Array.from({ length: 250 }, (_, i) => person(`c${i}`, `Person ${i}`)));
+      await api.applyBatch(
+        user.primaryBook,
+        Array.from({ length: 250 }, (_, i) => person(`c${i}`, `Person ${i}`)),
+      );
       const listed = await api.listBooks();
       const books = [listed.find((b) => b.id === user.primaryBook)!, listed.find((b) => b.kind === "gab")!];
-      const settings = { ...paneSettingsSchema.parse({}), pairs: Object.fromEntries(books.map((b) => [b.id, { policy: "server-wins" as const, enabled: true }])) };
+      const settings = {
+        ...paneSettingsSchema.parse({}),
+        pairs: Object.fromEntries(books.map((b) => [b.id, { policy: "server-wins" as const, enabled: true }])),
+      };
       const outlook = memoryOutlookStore();
       let cancelled = false;
       const overall: string[] = [];
-      const request = { api, outlook: outlook.connection, deviceId: "dev-ola", admin: false, username: "ola", books, settings };
+      const request = {
+        api,
+        outlook: outlook.connection,
+        deviceId: "dev-ola",
+        admin: false,
+        username: "ola",
+        books,
+        settings,
+      };
       const run = await syncBooks({
         ...request,
         shouldStop: () => cancelled,
@@ -214,13 +356,19 @@ describe("task pane setup, cancel and sign-in", () => {
         },
       });
       assert.equal(run.stopped, true);
-      assert.deepEqual(run.results.map((r) => r.outcome?.kind), ["stopped"]);
+      assert.deepEqual(
+        run.results.map((r) => r.outcome?.kind),
+        ["stopped"],
+      );
       assert.equal(run.results[0]!.outcome!.counts.outlook.created, 200, "one whole chunk");
       assert.deepEqual([...new Set(overall)], ["1/2"]);
       const folderId = run.pairs[user.primaryBook]!.folderId!;
       assert.equal(outlook.namesIn(folderId).length, 200);
 
-      const next = await syncBooks({ ...request, settings: { ...settings, pairs: { ...settings.pairs, ...run.pairs } } });
+      const next = await syncBooks({
+        ...request,
+        settings: { ...settings, pairs: { ...settings.pairs, ...run.pairs } },
+      });
       assert.equal(next.stopped, false);
       assert.equal(next.results[0]!.outcome?.counts.outlook.created, 50);
       assert.equal(outlook.namesIn(folderId).length, 250, "no duplicates");
@@ -229,20 +377,43 @@ describe("task pane setup, cancel and sign-in", () => {
     it("matches the contacts a folder already holds on the first sync into it, and says how many", async () => {
       const user = await t.user("ria");
       const api = await apiFor(user.token);
-      await api.applyBatch(user.primaryBook, [person("r-1", "Rui Same", { emails: [{ type: "work", address: "rui@example.com" }] })]);
+      await api.applyBatch(user.primaryBook, [
+        person("r-1", "Rui Same", { emails: [{ type: "work", address: "rui@example.com" }] }),
+      ]);
       const outlook = memoryOutlookStore();
       const folder = await outlook.store.ensureFolder("Existing");
-      outlook.userCreate(folder.id, { displayName: "Rui Same", emails: [{ type: "work", address: "rui@example.com" }] });
+      outlook.userCreate(folder.id, {
+        displayName: "Rui Same",
+        emails: [{ type: "work", address: "rui@example.com" }],
+      });
       outlook.userCreate(folder.id, { displayName: "Only Outlook" });
       const books = (await api.listBooks()).filter((b) => b.id === user.primaryBook);
       const settings = {
         ...paneSettingsSchema.parse({}),
-        pairs: { [user.primaryBook]: { policy: "server-wins" as const, enabled: true, folderId: folder.id, folderName: "Existing" } },
+        pairs: {
+          [user.primaryBook]: {
+            policy: "server-wins" as const,
+            enabled: true,
+            folderId: folder.id,
+            folderName: "Existing",
+          },
+        },
       };
-      const run = await syncBooks({ api, outlook: outlook.connection, deviceId: "dev-ria", admin: false, username: "ria", books, settings });
+      const run = await syncBooks({
+        api,
+        outlook: outlook.connection,
+        deviceId: "dev-ria",
+        admin: false,
+        username: "ria",
+        books,
+        settings,
+      });
       assert.equal(run.results[0]!.outcome?.matched, 1, JSON.stringify(run.results[0]));
       assert.deepEqual(outlook.namesIn(folder.id), ["Only Outlook", "Rui Same"]);
-      assert.match(render(createElement(SyncResults, { results: run.results, books })), /1 contact already in the folder matched the address book's and was not duplicated/);
+      assert.match(
+        render(createElement(SyncResults, { results: run.results, books })),
+        /1 contact already in the folder matched the address book's and was not duplicated/,
+      );
     });
 
     it("reports the Outlook edits a read-only book put back, with the user's text", async () => {
@@ -251,9 +422,20 @@ describe("task pane setup, cancel and sign-in", () => {
       await (await apiFor(admin.token)).applyBatch("gab", [person("g-ivan", "Ivan Roe", { jobTitle: "CFO" })]);
       const api = await apiFor(user.token);
       const books = (await api.listBooks()).filter((b) => b.kind === "gab");
-      const settings = { ...paneSettingsSchema.parse({}), pairs: { gab: { policy: "server-wins" as const, enabled: true } } };
+      const settings = {
+        ...paneSettingsSchema.parse({}),
+        pairs: { gab: { policy: "server-wins" as const, enabled: true } },
+      };
       const outlook = memoryOutlookStore();
-      const request = { api, outlook: outlook.connection, deviceId: "dev-quin", admin: false, username: "quin", books, settings };
+      const request = {
+        api,
+        outlook: outlook.connection,
+        deviceId: "dev-quin",
+        admin: false,
+        username: "quin",
+        books,
+        settings,
+      };
       const first = await syncBooks(request);
       const folderId = first.pairs.gab!.folderId!;
       const [item] = outlook.contactsIn(folderId);
@@ -261,20 +443,34 @@ describe("task pane setup, cancel and sign-in", () => {
 
       const second = await syncBooks({ ...request, settings: { ...settings, pairs: first.pairs } });
       const reverted = second.results[0]!.outcome!.reverted;
-      assert.deepEqual(reverted.map((r) => r.name), ["Ivan Roe"]);
+      assert.deepEqual(
+        reverted.map((r) => r.name),
+        ["Ivan Roe"],
+      );
       assert.equal(reverted[0]!.contact.jobTitle, "My own note");
       assert.equal(outlook.contactsIn(folderId)[0]!.wire.jobTitle, "CFO");
       const text = render(createElement(SyncResults, { results: second.results, books }));
-      assert.match(text, /1 contact was changed in Outlook, but this address book is read-only, so the server's version was put back: Ivan Roe/);
+      assert.match(
+        text,
+        /1 contact was changed in Outlook, but this address book is read-only, so the server's version was put back: Ivan Roe/,
+      );
       assert.match(text, /Job title: My own note/);
     });
   });
 
   describe("sign-in errors", () => {
-    const login = (url: string) => createServerApi({ baseUrl: url }).login("kim", "pw").then(() => assert.fail("signed in"), (e) => signInError(e, url));
+    const login = (url: string) =>
+      createServerApi({ baseUrl: url })
+        .login("kim", "pw")
+        .then(
+          () => assert.fail("signed in"),
+          (e) => signInError(e, url),
+        );
 
     it("asks for https:// when the address has no scheme, or plain http to a remote server", () => {
-      assert.deepEqual(checkServerUrl("concord.example.com"), { problem: "Start the server address with https:// (for example https://concord.example.com)." });
+      assert.deepEqual(checkServerUrl("concord.example.com"), {
+        problem: "Start the server address with https:// (for example https://concord.example.com).",
+      });
       assert.match((checkServerUrl("http://concord.example.com") as { problem: string }).problem, /Use https:\/\//);
       assert.deepEqual(checkServerUrl(" https://concord.example.com/ "), { url: "https://concord.example.com" });
       assert.deepEqual(checkServerUrl("http://127.0.0.1:3000"), { url: "http://127.0.0.1:3000" });
@@ -284,28 +480,50 @@ describe("task pane setup, cancel and sign-in", () => {
       const probe = createHttpServer();
       const host = await listen(probe);
       await new Promise((resolve) => probe.close(resolve));
-      assert.equal(await login(`http://${host}`), `${host} refused the connection. Check the port in the address and that the Concord server is running.`);
+      assert.equal(
+        await login(`http://${host}`),
+        `${host} refused the connection. Check the port in the address and that the Concord server is running.`,
+      );
     });
 
     it("says the name was not found when DNS does not know the host", async () => {
-      assert.match(await login("https://concord.invalid"), /^The name concord.invalid was not found \(DNS\)|^Cannot reach concord.invalid/);
+      assert.match(
+        await login("https://concord.invalid"),
+        /^The name concord.invalid was not found \(DNS\)|^Cannot reach concord.invalid/,
+      );
     });
 
     it("says the certificate is not trusted for a self-signed server", async () => {
       const pems = await generate([{ name: "commonName", value: "127.0.0.1" }], { keySize: 2048 });
-      const host = await listen(createHttpsServer({ cert: pems.cert, key: pems.private }, (_req, res) => res.end("{}")) as unknown as Server);
-      assert.match(await login(`https://${host}`), /^This computer does not trust the certificate of 127\.0\.0\.1:\d+\. Ask IT/);
+      const host = await listen(
+        createHttpsServer({ cert: pems.cert, key: pems.private }, (_req, res) => res.end("{}")) as unknown as Server,
+      );
+      assert.match(
+        await login(`https://${host}`),
+        /^This computer does not trust the certificate of 127\.0\.0\.1:\d+\. Ask IT/,
+      );
     });
 
     it("tells a server error and a lockout apart, and says how long to wait", async () => {
-      const host = await listen(createHttpServer((req, res) => {
-        const locked = req.headers["x-case"] === "locked";
-        res.writeHead(locked ? 429 : 500, { "content-type": "application/json", ...(locked ? { "retry-after": "120" } : {}) });
-        res.end(JSON.stringify({ error: { code: locked ? "too-many-attempts" : "internal", message: "x" } }));
-      }));
-      assert.match(await login(`http://${host}`), /^The Concord server at 127\.0\.0\.1:\d+ had an error \(500\)\. Try again later/);
-      const locked = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, { ...init, headers: { ...init?.headers, "x-case": "locked" } });
-      const message = await createServerApi({ baseUrl: `http://${host}`, fetch: locked }).login("kim", "pw").catch((e) => signInError(e, `http://${host}`));
+      const host = await listen(
+        createHttpServer((req, res) => {
+          const locked = req.headers["x-case"] === "locked";
+          res.writeHead(locked ? 429 : 500, {
+            "content-type": "application/json",
+            ...(locked ? { "retry-after": "120" } : {}),
+          });
+          res.end(JSON.stringify({ error: { code: locked ? "too-many-attempts" : "internal", message: "x" } }));
+        }),
+      );
+      assert.match(
+        await login(`http://${host}`),
+        /^The Concord server at 127\.0\.0\.1:\d+ had an error \(500\)\. Try again later/,
+      );
+      const locked = (input: RequestInfo | URL, init?: RequestInit) =>
+        fetch(input, { ...init, headers: { ...init?.headers, "x-case": "locked" } });
+      const message = await createServerApi({ baseUrl: `http://${host}`, fetch: locked })
+        .login("kim", "pw")
+        .catch((e) => signInError(e, `http://${host}`));
       assert.equal(message, "Too many failed sign-ins. Wait 2 minutes, then try again.");
     });
 

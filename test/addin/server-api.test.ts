@@ -2,7 +2,14 @@
 import assert from "node:assert/strict";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createServerApi, maxBatchOps, maxLookupUids, ServerApiError, type Change, type ServerApi } from "../../addin/server-api";
+import {
+  createServerApi,
+  maxBatchOps,
+  maxLookupUids,
+  ServerApiError,
+  type Change,
+  type ServerApi,
+} from "../../addin/server-api";
 import type { ServerOp } from "../../core/sync/sync-types";
 import { testApp, type TestApp } from "../support/app";
 
@@ -23,7 +30,10 @@ describe("server API client against the real server", function () {
     await t.close();
   });
 
-  async function signedIn(username: string, opts: { admin?: boolean } = {}): Promise<{ api: ServerApi; primaryBook: string }> {
+  async function signedIn(
+    username: string,
+    opts: { admin?: boolean } = {},
+  ): Promise<{ api: ServerApi; primaryBook: string }> {
     const user = await t.user(username, opts);
     let token: string | undefined;
     const api = createServerApi({ baseUrl, getToken: () => token, fetch: globalThis.fetch });
@@ -31,7 +41,11 @@ describe("server API client against the real server", function () {
     return { api, primaryBook: user.primaryBook };
   }
 
-  const put = (uid: string, displayName: string): ServerOp => ({ op: "put", uid, contact: { uid, displayName, emails: [], phones: [], addresses: [], urls: [], im: [], categories: [], extra: [] } });
+  const put = (uid: string, displayName: string): ServerOp => ({
+    op: "put",
+    uid,
+    contact: { uid, displayName, emails: [], phones: [], addresses: [], urls: [], im: [], categories: [], extra: [] },
+  });
 
   it("logs in and reports when the token expires", async () => {
     const user = await t.user("ann");
@@ -45,7 +59,11 @@ describe("server API client against the real server", function () {
   it("says the password is wrong in plain words", async () => {
     await t.user("bob");
     const api = createServerApi({ baseUrl });
-    await assert.rejects(api.login("bob", "not-the-password"), (e: unknown) => e instanceof ServerApiError && e.kind === "invalid-credentials" && e.message === "Wrong username or password");
+    await assert.rejects(
+      api.login("bob", "not-the-password"),
+      (e: unknown) =>
+        e instanceof ServerApiError && e.kind === "invalid-credentials" && e.message === "Wrong username or password",
+    );
   });
 
   it("lists the GAB, the Local Directory and the user's own book with their access", async () => {
@@ -59,17 +77,33 @@ describe("server API client against the real server", function () {
 
   it("tells an unsigned or expired session to sign in again", async () => {
     const api = createServerApi({ baseUrl, getToken: () => "not-a-token" });
-    await assert.rejects(api.listBooks(), (e: unknown) => e instanceof ServerApiError && e.kind === "session-expired" && e.message === "Your session expired; sign in again");
+    await assert.rejects(
+      api.listBooks(),
+      (e: unknown) =>
+        e instanceof ServerApiError &&
+        e.kind === "session-expired" &&
+        e.message === "Your session expired; sign in again",
+    );
   });
 
   it("names the server it cannot reach", async () => {
     const api = createServerApi({ baseUrl: "http://127.0.0.1:1" });
-    await assert.rejects(api.listBooks(), (e: unknown) => e instanceof ServerApiError && e.kind === "unreachable" && e.message === "Cannot reach the Concord server at http://127.0.0.1:1");
+    await assert.rejects(
+      api.listBooks(),
+      (e: unknown) =>
+        e instanceof ServerApiError &&
+        e.kind === "unreachable" &&
+        e.message === "Cannot reach the Concord server at http://127.0.0.1:1",
+    );
   });
 
   it("reports a write to a read-only book as read-only, with the server's reason", async () => {
     const { api } = await signedIn("dave");
-    await assert.rejects(api.applyBatch("gab", [put("x1", "X")]), (e: unknown) => e instanceof ServerApiError && e.kind === "read-only" && /Global Address Book is read-only/.test(e.message));
+    await assert.rejects(
+      api.applyBatch("gab", [put("x1", "X")]),
+      (e: unknown) =>
+        e instanceof ServerApiError && e.kind === "read-only" && /Global Address Book is read-only/.test(e.message),
+    );
   });
 
   it("splits a batch above the server's limit and returns one result per op, in order", async () => {
@@ -77,13 +111,19 @@ describe("server API client against the real server", function () {
     const ops = Array.from({ length: maxBatchOps + 5 }, (_, i) => put(`c${i}`, `Contact ${i}`));
     const results = await api.applyBatch(primaryBook, ops);
     assert.equal(results.length, ops.length);
-    assert.deepEqual(results.map((r) => r.uid), ops.map((o) => o.uid));
+    assert.deepEqual(
+      results.map((r) => r.uid),
+      ops.map((o) => o.uid),
+    );
     assert.ok(results.every((r) => r.status === "created" && r.etag));
   });
 
   it("follows `more` through the change feed and continues from the returned token", async () => {
     const { api, primaryBook } = await signedIn("fay");
-    await api.applyBatch(primaryBook, Array.from({ length: 1500 }, (_, i) => put(`p${i}`, `P ${i}`)));
+    await api.applyBatch(
+      primaryBook,
+      Array.from({ length: 1500 }, (_, i) => put(`p${i}`, `P ${i}`)),
+    );
     const first = await api.readAllChanges(primaryBook);
     assert.equal(first.full, true);
     assert.equal(new Set(first.changes.map((c) => c.uid)).size, 1500);
@@ -92,7 +132,10 @@ describe("server API client against the real server", function () {
     await api.applyBatch(primaryBook, [{ op: "delete", uid: "p3" }, put("p4", "P four")]);
     const next = await api.readAllChanges(primaryBook, first.token);
     assert.equal(next.full, false);
-    assert.deepEqual(next.changes.map((c) => [c.uid, c.deleted]).sort(), [["p3", true], ["p4", false]]);
+    assert.deepEqual(next.changes.map((c) => [c.uid, c.deleted]).sort(), [
+      ["p3", true],
+      ["p4", false],
+    ]);
   });
 
   it("reads the whole book again when the server no longer knows the token", async () => {
@@ -100,17 +143,26 @@ describe("server API client against the real server", function () {
     await api.applyBatch(primaryBook, [put("g1", "G1")]);
     const feed = await api.readAllChanges(primaryBook, "a-token-the-server-never-issued");
     assert.equal(feed.full, true);
-    assert.deepEqual(feed.changes.map((c) => c.uid), ["g1"]);
+    assert.deepEqual(
+      feed.changes.map((c) => c.uid),
+      ["g1"],
+    );
   });
 
   it("saves sync state with If-None-Match first, then If-Match, and refuses a stale etag", async () => {
     const { api } = await signedIn("hal");
     assert.equal(await api.getSyncState("dev1", "pair1"), undefined);
     const etag1 = await api.putSyncState("dev1", "pair1", JSON.stringify({ n: 1 }));
-    await assert.rejects(api.putSyncState("dev1", "pair1", JSON.stringify({ n: 9 })), (e: unknown) => e instanceof ServerApiError && e.kind === "conflict");
+    await assert.rejects(
+      api.putSyncState("dev1", "pair1", JSON.stringify({ n: 9 })),
+      (e: unknown) => e instanceof ServerApiError && e.kind === "conflict",
+    );
     const etag2 = await api.putSyncState("dev1", "pair1", JSON.stringify({ n: 2 }), etag1);
     assert.notEqual(etag2, etag1);
-    await assert.rejects(api.putSyncState("dev1", "pair1", JSON.stringify({ n: 3 }), etag1), (e: unknown) => e instanceof ServerApiError && e.kind === "conflict");
+    await assert.rejects(
+      api.putSyncState("dev1", "pair1", JSON.stringify({ n: 3 }), etag1),
+      (e: unknown) => e instanceof ServerApiError && e.kind === "conflict",
+    );
     assert.deepEqual(await api.getSyncState("dev1", "pair1"), { json: { n: 2 }, etag: etag2 });
   });
 });
@@ -121,14 +173,34 @@ describe("server API client: lookup, pair claims, the last change per uid", () =
   const scripted = (answer: (call: Call) => Response) => {
     const calls: Call[] = [];
     const fetch: typeof globalThis.fetch = async (input, init = {}) => {
-      const call = { method: init.method ?? "GET", url: String(input), body: typeof init.body === "string" ? JSON.parse(init.body) : undefined };
+      const call = {
+        method: init.method ?? "GET",
+        url: String(input),
+        body: typeof init.body === "string" ? JSON.parse(init.body) : undefined,
+      };
       calls.push(call);
       return answer(call);
     };
     return { calls, api: createServerApi({ baseUrl: "http://concord.test", getToken: () => "jwt", fetch }) };
   };
-  const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
-  const live = (uid: string, name: string): Change => ({ uid, etag: `e-${name}`, deleted: false, contact: { uid, displayName: name, emails: [], phones: [], addresses: [], urls: [], im: [], categories: [], extra: [] } });
+  const json = (status: number, body: unknown) =>
+    new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+  const live = (uid: string, name: string): Change => ({
+    uid,
+    etag: `e-${name}`,
+    deleted: false,
+    contact: {
+      uid,
+      displayName: name,
+      emails: [],
+      phones: [],
+      addresses: [],
+      urls: [],
+      im: [],
+      categories: [],
+      extra: [],
+    },
+  });
   const tombstone = (uid: string): Change => ({ uid, etag: `e-dead-${uid}`, deleted: true });
 
   it("keeps the last change of a uid across pages: a later tombstone replaces a live copy, a later live copy a tombstone", async () => {
@@ -145,30 +217,53 @@ describe("server API client: lookup, pair claims, the last change per uid", () =
   });
 
   it("looks uids up in batches the server accepts and returns live contacts and tombstones", async () => {
-    const { api, calls } = scripted((call) => json(200, { results: (call.body as { uids: string[] }).uids.filter((u) => u !== "unknown").map((u) => (u === "dead" ? tombstone(u) : live(u, u))) }));
+    const { api, calls } = scripted((call) =>
+      json(200, {
+        results: (call.body as { uids: string[] }).uids
+          .filter((u) => u !== "unknown")
+          .map((u) => (u === "dead" ? tombstone(u) : live(u, u))),
+      }),
+    );
     const uids = [...Array.from({ length: maxLookupUids + 1 }, (_, i) => `u${i}`), "dead", "unknown"];
     const results = await api.lookup("pab 1", uids);
-    assert.deepEqual(calls.map((c) => [c.method, c.url, (c.body as { uids: string[] }).uids.length]), [
-      ["POST", "http://concord.test/api/books/pab%201/lookup", maxLookupUids],
-      ["POST", "http://concord.test/api/books/pab%201/lookup", 3],
-    ]);
+    assert.deepEqual(
+      calls.map((c) => [c.method, c.url, (c.body as { uids: string[] }).uids.length]),
+      [
+        ["POST", "http://concord.test/api/books/pab%201/lookup", maxLookupUids],
+        ["POST", "http://concord.test/api/books/pab%201/lookup", 3],
+      ],
+    );
     assert.equal(results.length, maxLookupUids + 2);
     assert.equal(results.find((r) => r.uid === "dead")?.deleted, true);
   });
 
   it("claims and releases a pair, and reports another holder's claim as pair-busy in plain words", async () => {
     const { api, calls } = scripted((call) =>
-      call.method === "DELETE" ? new Response(null, { status: 204 })
-      : (call.body as { holder: string }).holder === "me" ? json(200, { holder: "me", until: "2030-01-01T00:00:00.000Z" })
-      : json(409, { error: { code: "pair-busy", message: "held" } }));
-    assert.deepEqual(await api.claimPair("dev", "pair.1", "me", 120), { holder: "me", until: "2030-01-01T00:00:00.000Z" });
-    await assert.rejects(api.claimPair("dev", "pair.1", "other", 120), (e: unknown) =>
-      e instanceof ServerApiError && e.kind === "pair-busy" && /^Another Outlook is syncing this address book right now/.test(e.message));
+      call.method === "DELETE"
+        ? new Response(null, { status: 204 })
+        : (call.body as { holder: string }).holder === "me"
+          ? json(200, { holder: "me", until: "2030-01-01T00:00:00.000Z" })
+          : json(409, { error: { code: "pair-busy", message: "held" } }),
+    );
+    assert.deepEqual(await api.claimPair("dev", "pair.1", "me", 120), {
+      holder: "me",
+      until: "2030-01-01T00:00:00.000Z",
+    });
+    await assert.rejects(
+      api.claimPair("dev", "pair.1", "other", 120),
+      (e: unknown) =>
+        e instanceof ServerApiError &&
+        e.kind === "pair-busy" &&
+        /^Another Outlook is syncing this address book right now/.test(e.message),
+    );
     await api.releasePair("dev", "pair.1", "me");
-    assert.deepEqual(calls.map((c) => [c.method, c.url, c.body]), [
-      ["POST", "http://concord.test/api/sync-state/dev/pair.1/claim", { holder: "me", seconds: 120 }],
-      ["POST", "http://concord.test/api/sync-state/dev/pair.1/claim", { holder: "other", seconds: 120 }],
-      ["DELETE", "http://concord.test/api/sync-state/dev/pair.1/claim?holder=me", undefined],
-    ]);
+    assert.deepEqual(
+      calls.map((c) => [c.method, c.url, c.body]),
+      [
+        ["POST", "http://concord.test/api/sync-state/dev/pair.1/claim", { holder: "me", seconds: 120 }],
+        ["POST", "http://concord.test/api/sync-state/dev/pair.1/claim", { holder: "other", seconds: 120 }],
+        ["DELETE", "http://concord.test/api/sync-state/dev/pair.1/claim?holder=me", undefined],
+      ],
+    );
   });
 });

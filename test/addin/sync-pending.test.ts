@@ -13,7 +13,16 @@ import { memoryOutlookStore, type MemoryOutlookStore } from "../support/memory-o
 import { testApp, type TestApp } from "../support/app";
 
 const contact = (uid: string, displayName: string, fields: Partial<Contact> = {}): Contact => ({
-  uid, displayName, emails: [], phones: [], addresses: [], urls: [], im: [], categories: [], extra: [], ...fields,
+  uid,
+  displayName,
+  emails: [],
+  phones: [],
+  addresses: [],
+  urls: [],
+  im: [],
+  categories: [],
+  extra: [],
+  ...fields,
 });
 
 describe("sync session: positions, pending items and claims", function () {
@@ -52,9 +61,13 @@ describe("sync session: positions, pending items and claims", function () {
   }
 
   const serverNames = async (api: ServerApi, book: Book) =>
-    (await api.readAllChanges(book.id)).changes.filter((c) => !c.deleted).map((c) => c.contact!.displayName).sort();
+    (await api.readAllChanges(book.id)).changes
+      .filter((c) => !c.deleted)
+      .map((c) => c.contact!.displayName)
+      .sort();
 
-  const idOf = (outlook: MemoryOutlookStore, folderId: string, name: string) => outlook.contactsIn(folderId).find((s) => s.wire.displayName === name)!.id;
+  const idOf = (outlook: MemoryOutlookStore, folderId: string, name: string) =>
+    outlook.contactsIn(folderId).find((s) => s.wire.displayName === name)!.id;
 
   it("moves both read positions on after a sync that quarantined an item, and reads that item again directly", async () => {
     const s = await setup("quinn");
@@ -65,13 +78,19 @@ describe("sync session: positions, pending items and claims", function () {
 
     const quarantining = await s.sync();
     assert.equal(quarantining.kind, "synced");
-    assert.deepEqual(quarantining.plan.quarantined.map((q) => q.uid), ["twin-uid"]);
+    assert.deepEqual(
+      quarantining.plan.quarantined.map((q) => q.uid),
+      ["twin-uid"],
+    );
 
     s.serverCalls.length = 0;
     await s.sync();
 
     assert.notEqual(s.outlook.calls.reads.at(-1), undefined, "Outlook was read from the saved delta state, not whole");
-    assert.ok(s.serverCalls.some((url) => url.includes("/changes?") && url.includes("since=")), "the server was read from its token");
+    assert.ok(
+      s.serverCalls.some((url) => url.includes("/changes?") && url.includes("since=")),
+      "the server was read from its token",
+    );
     const reread = s.outlook.calls.getItems.at(-1) ?? [];
     assert.ok(reread.includes(first) && reread.includes(second), `the twins were read again by id: ${reread}`);
   });
@@ -109,7 +128,8 @@ describe("sync session: positions, pending items and claims", function () {
   it("deletes nothing on the server when a whole-folder listing that never held still skips a contact", async () => {
     const s = await setup("ulla");
     // The user switched the Outlook API (Graph <-> EWS): the saved Outlook state means nothing, the folder is listed whole.
-    const switchApi = () => Object.assign(s.outlook.store, { kind: s.outlook.store.kind === "graph" ? "ews" : "graph" });
+    const switchApi = () =>
+      Object.assign(s.outlook.store, { kind: s.outlook.store.kind === "graph" ? "ews" : "graph" });
     for (const name of ["Ann One", "Ben Two", "Cy Three"]) s.outlook.userCreate(s.folderId, { displayName: name });
     await s.sync();
     switchApi();
@@ -119,7 +139,11 @@ describe("sync session: positions, pending items and claims", function () {
     const unstable = await s.sync();
 
     assert.equal(unstable.counts.server.deleted, 0);
-    assert.deepEqual(await serverNames(s.api, s.book), ["Ann One", "Ben Two", "Cy Three"], "a new item waits for a read that holds");
+    assert.deepEqual(
+      await serverNames(s.api, s.book),
+      ["Ann One", "Ben Two", "Cy Three"],
+      "a new item waits for a read that holds",
+    );
     const after = await s.sync();
     assert.equal(after.counts.server.deleted, 0);
     assert.deepEqual(await serverNames(s.api, s.book), ["Ann One", "Ben Two", "Cy Three", "Dee Four"]);
@@ -135,18 +159,47 @@ describe("sync session: positions, pending items and claims", function () {
   it("names a contact kept in a read-only book's folder on every sync, and uploads it once the book is writable", async () => {
     const owner = await setup("xena");
     const reader = await t.user("yuri");
-    await t.http().put(`/api/books/${owner.book.id}/shares/yuri`).set(owner.user.auth).send({ access: "read" }).expect(200);
-    const api = createServerApi({ baseUrl: serverUrl, getToken: () => reader.token, fetch: withContractEndpoints().fetch });
+    await t
+      .http()
+      .put(`/api/books/${owner.book.id}/shares/yuri`)
+      .set(owner.user.auth)
+      .send({ access: "read" })
+      .expect(200);
+    const api = createServerApi({
+      baseUrl: serverUrl,
+      getToken: () => reader.token,
+      fetch: withContractEndpoints().fetch,
+    });
     const outlook = memoryOutlookStore();
     const folder = await outlook.store.ensureFolder("Contacts (XENA)");
     const shared = async () => (await api.listBooks()).find((b) => b.id === owner.book.id)!;
-    const sync = async () => syncPair({ api, outlook: outlook.connection, deviceId: "yuri-pc", book: await shared(), admin: false, folderId: folder.id });
+    const sync = async () =>
+      syncPair({
+        api,
+        outlook: outlook.connection,
+        deviceId: "yuri-pc",
+        book: await shared(),
+        admin: false,
+        folderId: folder.id,
+      });
     await sync();
     outlook.userCreate(folder.id, { displayName: "Yuri's Note" });
 
-    assert.deepEqual((await sync()).plan.unsynced.map((u) => u.name), ["Yuri's Note"]);
-    assert.deepEqual((await sync()).plan.unsynced.map((u) => u.name), ["Yuri's Note"], "still named after the positions moved on");
-    await t.http().put(`/api/books/${owner.book.id}/shares/yuri`).set(owner.user.auth).send({ access: "write" }).expect(200);
+    assert.deepEqual(
+      (await sync()).plan.unsynced.map((u) => u.name),
+      ["Yuri's Note"],
+    );
+    assert.deepEqual(
+      (await sync()).plan.unsynced.map((u) => u.name),
+      ["Yuri's Note"],
+      "still named after the positions moved on",
+    );
+    await t
+      .http()
+      .put(`/api/books/${owner.book.id}/shares/yuri`)
+      .set(owner.user.auth)
+      .send({ access: "write" })
+      .expect(200);
     const writable = await sync();
 
     assert.equal(writable.mode, "two-way");
@@ -158,7 +211,9 @@ describe("sync session: positions, pending items and claims", function () {
     await s.api.applyBatch(s.book.id, [{ op: "put", uid: "vic-1", contact: contact("vic-1", "Vic Hale") }]);
     await s.sync();
     const vic = (await s.api.readAllChanges(s.book.id)).changes.find((c) => c.uid === "vic-1")!;
-    await s.api.applyBatch(s.book.id, [{ op: "put", uid: "vic-1", ifMatch: vic.etag, contact: { ...vic.contact!, jobTitle: "Director" } }]);
+    await s.api.applyBatch(s.book.id, [
+      { op: "put", uid: "vic-1", ifMatch: vic.etag, contact: { ...vic.contact!, jobTitle: "Director" } },
+    ]);
     s.outlook.rejectUpdates(idOf(s.outlook, s.folderId, "Vic Hale"));
 
     const refused = await s.sync();
@@ -175,8 +230,19 @@ describe("sync session: positions, pending items and claims", function () {
   });
 
   it("reads a pair state saved before pending items existed", () => {
-    const old = { version: 1, outlookKind: "graph", outlookState: "s", serverToken: "t", status: { version: 1, entries: [] } };
-    assert.deepEqual(pairStateFromJson(old), { outlookKind: "graph", outlookState: "s", serverToken: "t", status: { version: 1, entries: [] } });
+    const old = {
+      version: 1,
+      outlookKind: "graph",
+      outlookState: "s",
+      serverToken: "t",
+      status: { version: 1, entries: [] },
+    };
+    assert.deepEqual(pairStateFromJson(old), {
+      outlookKind: "graph",
+      outlookState: "s",
+      serverToken: "t",
+      status: { version: 1, entries: [] },
+    });
   });
 
   it("says another Outlook is syncing the book and writes nothing while that Outlook holds the pair", async () => {
@@ -184,7 +250,13 @@ describe("sync session: positions, pending items and claims", function () {
     s.outlook.userCreate(s.folderId, { displayName: "Wes Park" });
     s.endpoints.claimedByOther(s.user.token, s.deviceId, pairId(s.book.id, s.folderId));
 
-    await assert.rejects(s.sync(), (e: unknown) => e instanceof ServerApiError && e.kind === "pair-busy" && /Another Outlook is syncing this address book right now/.test(e.message));
+    await assert.rejects(
+      s.sync(),
+      (e: unknown) =>
+        e instanceof ServerApiError &&
+        e.kind === "pair-busy" &&
+        /Another Outlook is syncing this address book right now/.test(e.message),
+    );
     assert.deepEqual(await serverNames(s.api, s.book), []);
     assert.equal(await s.api.getSyncState(s.deviceId, pairId(s.book.id, s.folderId)), undefined);
   });
@@ -194,20 +266,29 @@ describe("sync session: positions, pending items and claims", function () {
     s.outlook.userCreate(s.folderId, { displayName: "Wes Park" });
     await s.sync();
     const claims = s.endpoints.requests.filter((r) => r.path.endsWith("/claim"));
-    assert.deepEqual(claims.map((r) => r.method), ["POST", "DELETE"]);
+    assert.deepEqual(
+      claims.map((r) => r.method),
+      ["POST", "DELETE"],
+    );
     assert.deepEqual(s.endpoints.liveClaims(), []);
   });
 
   it("offers, on a first sync, to delete an Outlook contact the server deleted instead of uploading it again", async () => {
     const s = await setup("wynn");
-    await s.api.applyBatch(s.book.id, [{ op: "put", uid: "old-1", contact: contact("old-1", "Old Friend") }, { op: "put", uid: "new-1", contact: contact("new-1", "New Friend") }]);
+    await s.api.applyBatch(s.book.id, [
+      { op: "put", uid: "old-1", contact: contact("old-1", "Old Friend") },
+      { op: "put", uid: "new-1", contact: contact("new-1", "New Friend") },
+    ]);
     await s.api.applyBatch(s.book.id, [{ op: "delete", uid: "old-1" }]);
     // Stamped by an earlier pair (another device, a lost state): the status here is empty.
     s.outlook.userCreate(s.folderId, { displayName: "Old Friend" }, "old-1");
 
     const preview = await s.sync({ dryRun: true });
 
-    assert.deepEqual(preview.plan.deletions.outlook.map((d) => d.name), ["Old Friend"]);
+    assert.deepEqual(
+      preview.plan.deletions.outlook.map((d) => d.name),
+      ["Old Friend"],
+    );
     assert.equal(preview.counts.server.created, 0);
   });
 });

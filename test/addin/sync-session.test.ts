@@ -40,7 +40,16 @@ const person = (given: string, family: string, extra: Record<string, unknown> = 
 });
 
 const contact = (uid: string, displayName: string, fields: Partial<Contact> = {}): Contact => ({
-  uid, displayName, emails: [], phones: [], addresses: [], urls: [], im: [], categories: [], extra: [], ...fields,
+  uid,
+  displayName,
+  emails: [],
+  phones: [],
+  addresses: [],
+  urls: [],
+  im: [],
+  categories: [],
+  extra: [],
+  ...fields,
 });
 
 describe("sync session: one pair against the real server and a fake Graph", function () {
@@ -58,7 +67,11 @@ describe("sync session: one pair against the real server and a fake Graph", func
 
   async function account(username: string, admin = false) {
     const user = await t.user(username, { admin });
-    const api = createServerApi({ baseUrl: serverUrl, getToken: () => user.token, fetch: withContractEndpoints().fetch });
+    const api = createServerApi({
+      baseUrl: serverUrl,
+      getToken: () => user.token,
+      fetch: withContractEndpoints().fetch,
+    });
     const books = await api.listBooks();
     const book = (id: string): Book => books.find((b) => b.id === id)!;
     return { api, admin, book, primaryBook: book(user.primaryBook), deviceId: `device-${username}` };
@@ -69,12 +82,20 @@ describe("sync session: one pair against the real server and a fake Graph", func
   const sync = (who: Account, box: Mailbox, book: Book, folderId: string, more: Partial<SyncRequest> = {}) =>
     syncPair({ api: who.api, outlook: box.outlook, deviceId: who.deviceId, book, admin: who.admin, folderId, ...more });
 
-  async function serverContacts(api: ServerApi, book: string): Promise<Map<string, { contact: Contact; etag: string }>> {
+  async function serverContacts(
+    api: ServerApi,
+    book: string,
+  ): Promise<Map<string, { contact: Contact; etag: string }>> {
     const feed = await api.readAllChanges(book);
-    return new Map(feed.changes.filter((c) => !c.deleted).map((c) => [c.contact!.displayName, { contact: c.contact!, etag: c.etag }]));
+    return new Map(
+      feed.changes
+        .filter((c) => !c.deleted)
+        .map((c) => [c.contact!.displayName, { contact: c.contact!, etag: c.etag }]),
+    );
   }
 
-  const outlookByName = (box: Mailbox, folderId: string) => new Map(box.graph.mailbox.contactsIn(folderId).map((c) => [String(c.properties.displayName), c]));
+  const outlookByName = (box: Mailbox, folderId: string) =>
+    new Map(box.graph.mailbox.contactsIn(folderId).map((c) => [String(c.properties.displayName), c]));
 
   it("lets the later edit of the same field win under newest-wins, by the server's and Outlook's modification times", async () => {
     const una = await account("una");
@@ -87,16 +108,22 @@ describe("sync session: one pair against the real server and a fake Graph", func
 
     const editServer = async (jobTitle: string) => {
       const vera = (await serverContacts(una.api, una.primaryBook.id)).get("Vera Stone")!;
-      await una.api.applyBatch(una.primaryBook.id, [{ op: "put", uid: vera.contact.uid, ifMatch: vera.etag, contact: { ...vera.contact, jobTitle } }]);
+      await una.api.applyBatch(una.primaryBook.id, [
+        { op: "put", uid: vera.contact.uid, ifMatch: vera.etag, contact: { ...vera.contact, jobTitle } },
+      ]);
     };
-    const editOutlook = (jobTitle: string) => box.graph.editContact(outlookByName(box, folder.id).get("Vera Stone")!.id, { jobTitle });
+    const editOutlook = (jobTitle: string) =>
+      box.graph.editContact(outlookByName(box, folder.id).get("Vera Stone")!.id, { jobTitle });
 
     await editServer("Server title");
     await pause();
     editOutlook("Outlook title");
     const outlookLater = await sync(una, box, una.primaryBook, folder.id, { policy: "newest-wins" });
     assert.equal(outlookLater.conflicts[0]?.winner, "outlook");
-    assert.equal((await serverContacts(una.api, una.primaryBook.id)).get("Vera Stone")!.contact.jobTitle, "Outlook title");
+    assert.equal(
+      (await serverContacts(una.api, una.primaryBook.id)).get("Vera Stone")!.contact.jobTitle,
+      "Outlook title",
+    );
 
     editOutlook("Outlook again");
     await pause();
@@ -121,7 +148,14 @@ describe("sync session: one pair against the real server and a fake Graph", func
     assert.equal(first.mode, "two-way");
     assert.deepEqual(first.counts.server, { created: 3, updated: 0, deleted: 0 });
     assert.deepEqual(first.errors, []);
-    assert.deepEqual([...phases].sort(), ["loading", "planning", "reading-outlook", "reading-server", "saving", "writing"]);
+    assert.deepEqual([...phases].sort(), [
+      "loading",
+      "planning",
+      "reading-outlook",
+      "reading-server",
+      "saving",
+      "writing",
+    ]);
     let server = await serverContacts(ann.api, ann.primaryBook.id);
     assert.deepEqual([...server.keys()].sort(), ["Alice Smith", "Bob Jones", "Cleo Park"]);
     assert.equal(server.get("Alice Smith")!.contact.jobTitle, "Engineer");
@@ -132,8 +166,17 @@ describe("sync session: one pair against the real server and a fake Graph", func
     const alice = server.get("Alice Smith")!;
     const emails = [1, 2, 3, 4].map((n) => ({ type: "work" as const, address: `alice${n}@example.com` }));
     await ann.api.applyBatch(ann.primaryBook.id, [
-      { op: "put", uid: alice.contact.uid, ifMatch: alice.etag, contact: { ...alice.contact, company: "Acme", emails } },
-      { op: "put", uid: "dora-1", contact: contact("dora-1", "Dora Lee", { emails: [{ type: "home", address: "dora@example.com" }] }) },
+      {
+        op: "put",
+        uid: alice.contact.uid,
+        ifMatch: alice.etag,
+        contact: { ...alice.contact, company: "Acme", emails },
+      },
+      {
+        op: "put",
+        uid: "dora-1",
+        contact: contact("dora-1", "Dora Lee", { emails: [{ type: "home", address: "dora@example.com" }] }),
+      },
     ]);
     await sync(ann, box, ann.primaryBook, folder.id);
     // In Outlook: Alice's job title changes, Bob is deleted.
@@ -143,7 +186,14 @@ describe("sync session: one pair against the real server and a fake Graph", func
     // And on the server, Alice's company changes again at the same time.
     server = await serverContacts(ann.api, ann.primaryBook.id);
     const alice2 = server.get("Alice Smith")!;
-    await ann.api.applyBatch(ann.primaryBook.id, [{ op: "put", uid: alice2.contact.uid, ifMatch: alice2.etag, contact: { ...alice2.contact, company: "Acme Corp" } }]);
+    await ann.api.applyBatch(ann.primaryBook.id, [
+      {
+        op: "put",
+        uid: alice2.contact.uid,
+        ifMatch: alice2.etag,
+        contact: { ...alice2.contact, company: "Acme Corp" },
+      },
+    ]);
 
     const third = await sync(ann, box, ann.primaryBook, folder.id);
 
@@ -155,7 +205,11 @@ describe("sync session: one pair against the real server and a fake Graph", func
     const merged = server.get("Alice Smith")!.contact;
     assert.equal(merged.jobTitle, "Lead engineer");
     assert.equal(merged.company, "Acme Corp");
-    assert.deepEqual(merged.emails.map((e) => e.address), emails.map((e) => e.address), "the 4th e-mail stays on the server");
+    assert.deepEqual(
+      merged.emails.map((e) => e.address),
+      emails.map((e) => e.address),
+      "the 4th e-mail stays on the server",
+    );
     const outlookAlice = outlookByName(box, folder.id).get("Alice Smith")!;
     assert.equal(outlookAlice.properties.companyName, "Acme Corp");
     assert.equal((outlookAlice.properties.emailAddresses as unknown[]).length, 3);
@@ -169,7 +223,10 @@ describe("sync session: one pair against the real server and a fake Graph", func
     // Reads only: the delta, and a JSON batch of GETs for the item this sync's previous round wrote
     // (re-read directly, as delta may not report its deletion).
     const calls = box.graph.mailbox.requests.slice(before);
-    assert.ok(calls.every((r) => r.method === "GET" || r.path.endsWith("$batch")), JSON.stringify(calls.map((r) => r.path)));
+    assert.ok(
+      calls.every((r) => r.method === "GET" || r.path.endsWith("$batch")),
+      JSON.stringify(calls.map((r) => r.path)),
+    );
     assert.ok(calls.some((r) => r.path.includes("$deltatoken")));
   });
 
@@ -191,12 +248,24 @@ describe("sync session: one pair against the real server and a fake Graph", func
 
     const asked = await sync(bea, box, bea.primaryBook, folder.id);
     assert.equal(asked.kind, "needs-confirmation");
-    assert.deepEqual(asked.refusals.map((r) => r.kind), ["mass-delete"]);
+    assert.deepEqual(
+      asked.refusals.map((r) => r.kind),
+      ["mass-delete"],
+    );
     assert.equal((await serverContacts(bea.api, bea.primaryBook.id)).size, 8);
 
     const shown = asked.plan.deletions;
-    assert.deepEqual(shown.server.map((d) => d.name).sort(), ["P0 Test", "P1 Test", "P2 Test", "P3 Test", "P4 Test", "P5 Test"]);
-    const confirmed = await sync(bea, box, bea.primaryBook, folder.id, { confirmedDeletes: { outlook: [], server: shown.server.map((d) => d.uid) } });
+    assert.deepEqual(shown.server.map((d) => d.name).sort(), [
+      "P0 Test",
+      "P1 Test",
+      "P2 Test",
+      "P3 Test",
+      "P4 Test",
+      "P5 Test",
+    ]);
+    const confirmed = await sync(bea, box, bea.primaryBook, folder.id, {
+      confirmedDeletes: { outlook: [], server: shown.server.map((d) => d.uid) },
+    });
     assert.equal(confirmed.kind, "synced");
     assert.equal(confirmed.counts.server.deleted, 6);
     assert.equal((await serverContacts(bea.api, bea.primaryBook.id)).size, 2);
@@ -217,7 +286,9 @@ describe("sync session: one pair against the real server and a fake Graph", func
 
     // While the dialog is open, one more contact goes.
     box.graph.deleteContact(inOutlook[6]!.id);
-    const again = await sync(cid, box, cid.primaryBook, folder.id, { confirmedDeletes: { outlook: [], server: shown } });
+    const again = await sync(cid, box, cid.primaryBook, folder.id, {
+      confirmedDeletes: { outlook: [], server: shown },
+    });
 
     assert.equal(again.kind, "needs-confirmation");
     assert.equal((await serverContacts(cid.api, cid.primaryBook.id)).size, 10, "nothing was deleted");
@@ -234,7 +305,10 @@ describe("sync session: one pair against the real server and a fake Graph", func
     const preview = await sync(admin, adminBox, admin.book("gab"), gabFolder.id, { mode: "publish", dryRun: true });
     assert.equal(preview.kind, "preview");
     assert.equal(preview.mode, "publish");
-    assert.deepEqual(preview.plan.deletions.server.map((d) => d.name), ["Old Entry"]);
+    assert.deepEqual(
+      preview.plan.deletions.server.map((d) => d.name),
+      ["Old Entry"],
+    );
     assert.ok((await serverContacts(admin.api, "gab")).has("Old Entry"), "a preview writes nothing");
 
     // Published meanwhile by someone else: not in what the admin saw, so not deleted without asking.
@@ -245,7 +319,8 @@ describe("sync session: one pair against the real server and a fake Graph", func
     assert.ok((await serverContacts(admin.api, "gab")).has("Old Entry"));
 
     const published = await sync(admin, adminBox, admin.book("gab"), gabFolder.id, {
-      mode: "publish", confirmedDeletes: { outlook: [], server: asked.plan.deletions.server.map((d) => d.uid) },
+      mode: "publish",
+      confirmedDeletes: { outlook: [], server: asked.plan.deletions.server.map((d) => d.uid) },
     });
 
     assert.equal(published.mode, "publish");
@@ -272,20 +347,28 @@ describe("sync session: one pair against the real server and a fake Graph", func
     const after = outlookByName(box, folder.id);
     // A contact the user added to the GAB's folder was never on the server: kept, and named.
     assert.deepEqual([...after.keys()].sort(), ["Hana Ito", "Ivan Roe", "Local Only"]);
-    assert.deepEqual(reverted.plan.unsynced.map((u) => u.name), ["Local Only"]);
+    assert.deepEqual(
+      reverted.plan.unsynced.map((u) => u.name),
+      ["Local Only"],
+    );
     assert.equal(after.get("Hana Ito")!.properties.jobTitle, "CEO");
     assert.equal((await serverContacts(admin.api, "gab")).get("Hana Ito")!.contact.jobTitle, "CEO");
 
     // The next pull reads only what changed on either side: Outlook by delta token, the server
     // from its change token, and still follows an edit the admin publishes.
     const hana = (await serverContacts(admin.api, "gab")).get("Hana Ito")!;
-    await admin.api.applyBatch("gab", [{ op: "put", uid: hana.contact.uid, ifMatch: hana.etag, contact: { ...hana.contact, jobTitle: "Chair" } }]);
+    await admin.api.applyBatch("gab", [
+      { op: "put", uid: hana.contact.uid, ifMatch: hana.etag, contact: { ...hana.contact, jobTitle: "Chair" } },
+    ]);
     const before = box.graph.mailbox.requests.length;
     const next = await sync(user, box, user.book("gab"), folder.id);
     assert.deepEqual(next.counts.outlook, { created: 0, updated: 1, deleted: 0 });
     assert.equal(outlookByName(box, folder.id).get("Hana Ito")!.properties.jobTitle, "Chair");
     const reads = box.graph.mailbox.requests.slice(before).filter((r) => r.method === "GET");
-    assert.ok(reads.some((r) => r.path.includes("$deltatoken")), "Outlook was read by delta token, not whole");
+    assert.ok(
+      reads.some((r) => r.path.includes("$deltatoken")),
+      "Outlook was read by delta token, not whole",
+    );
     assert.equal(next.plan.counts.unchanged, 1, "Ivan was neither read in full nor written");
   });
 

@@ -16,11 +16,22 @@ function mockOffice(options: { nestedAppAuth?: boolean; ews?: boolean; saveFails
         remove: (name: string) => void delete stored[name],
         saveAsync(callback: SaveCallback) {
           saves++;
-          setTimeout(() => callback(options.saveFails ? { status: "failed", error: { message: "quota exceeded" } } : { status: "succeeded" }), 0);
+          setTimeout(
+            () =>
+              callback(
+                options.saveFails
+                  ? { status: "failed", error: { message: "quota exceeded" } }
+                  : { status: "succeeded" },
+              ),
+            0,
+          );
         },
       },
       mailbox: options.ews === false ? {} : { makeEwsRequestAsync: () => {} },
-      requirements: { isSetSupported: (name: string, version: string) => options.nestedAppAuth === true && name === "NestedAppAuth" && version === "1.1" },
+      requirements: {
+        isSetSupported: (name: string, version: string) =>
+          options.nestedAppAuth === true && name === "NestedAppAuth" && version === "1.1",
+      },
     },
   });
   return { office: office as unknown as Parameters<typeof createOfficeHost>[0], stored, saves: () => saves };

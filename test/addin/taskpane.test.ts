@@ -16,7 +16,14 @@ import { BookList } from "../../addin/taskpane/book-list";
 import { ConfirmDeletesBody, confirmedFrom } from "../../addin/taskpane/confirm-deletes";
 import { defaultFolderNames } from "../../addin/taskpane/folder-pairs";
 import { chooseOutlookApi, connectOutlook } from "../../addin/taskpane/outlook-connection";
-import { loadSession, loadSettings, paneSettingsSchema, saveSession, saveSettings, type PaneSettings } from "../../addin/taskpane/pane-settings";
+import {
+  loadSession,
+  loadSettings,
+  paneSettingsSchema,
+  saveSession,
+  saveSettings,
+  type PaneSettings,
+} from "../../addin/taskpane/pane-settings";
 import { describeRefusal, plainError } from "../../addin/taskpane/plain-words";
 import { syncBooks } from "../../addin/taskpane/sync-books";
 import { SyncResults } from "../../addin/taskpane/sync-results";
@@ -32,7 +39,8 @@ const memoryHost = (caps: { naa?: boolean; ews?: boolean } = {}): OfficeHost => 
   ewsAvailable: () => caps.ews ?? false,
 });
 
-const render = (node: React.ReactElement) => renderToString(createElement(FluentProvider, { theme: webLightTheme }, node))
+const render = (node: React.ReactElement) =>
+  renderToString(createElement(FluentProvider, { theme: webLightTheme }, node))
     .replace(/<style[^>]*>[\s\S]*?<\/style>/g, "")
     .replace(/<!-- -->/g, "")
     .replace(/<[^>]+>/g, " ")
@@ -44,23 +52,44 @@ const allOn = (books: Book[]): PaneSettings => ({
   pairs: Object.fromEntries(books.map((b) => [b.id, { policy: "server-wins" as const, enabled: true }])),
 });
 
-const book = (id: string, kind: Book["kind"], access: Book["access"], name = id, owner: string | null = null, ownerName?: string): Book =>
-  ({ id, kind, access, name, owner, ...(ownerName ? { ownerName } : {}) }) as Book;
+const book = (
+  id: string,
+  kind: Book["kind"],
+  access: Book["access"],
+  name = id,
+  owner: string | null = null,
+  ownerName?: string,
+): Book => ({ id, kind, access, name, owner, ...(ownerName ? { ownerName } : {}) }) as Book;
 
 describe("task pane", () => {
   describe("messages in plain words", () => {
     it("turns Graph, EWS and unexpected errors into one readable line, never a stack trace", () => {
-      assert.match(plainError(new GraphError(403, "ErrorAccessDenied", "Access is denied")), /^Outlook did not let Concord open your contacts/);
-      assert.equal(plainError(new GraphError(500, "InternalServerError", "boom")), "Outlook could not finish the request (Microsoft Graph: InternalServerError).");
-      assert.match(plainError(new EwsTransportError("9020", "makeEwsRequestAsync failed: too large")), /^Exchange could not finish the request: makeEwsRequestAsync failed: too large$/);
+      assert.match(
+        plainError(new GraphError(403, "ErrorAccessDenied", "Access is denied")),
+        /^Outlook did not let Concord open your contacts/,
+      );
+      assert.equal(
+        plainError(new GraphError(500, "InternalServerError", "boom")),
+        "Outlook could not finish the request (Microsoft Graph: InternalServerError).",
+      );
+      assert.match(
+        plainError(new EwsTransportError("9020", "makeEwsRequestAsync failed: too large")),
+        /^Exchange could not finish the request: makeEwsRequestAsync failed: too large$/,
+      );
       const crash = new TypeError("Cannot read properties of undefined (reading 'id')\n    at foo (file.ts:1:1)");
       assert.equal(plainError(crash), "Cannot read properties of undefined (reading 'id')");
       assert.equal(plainError({ weird: true }), "Something went wrong. Try again.");
-      assert.equal(plainError(new ServerApiError("session-expired", "Your session expired; sign in again", 401)), "Your session expired; sign in again");
+      assert.equal(
+        plainError(new ServerApiError("session-expired", "Your session expired; sign in again", 401)),
+        "Your session expired; sign in again",
+      );
     });
 
     it("words a mass-delete refusal with its numbers and side", () => {
-      assert.equal(describeRefusal({ kind: "mass-delete", side: "server", deletes: 6, total: 8, threshold: 4 }), "This sync would delete 6 of 8 contacts on the server.");
+      assert.equal(
+        describeRefusal({ kind: "mass-delete", side: "server", deletes: 6, total: 8, threshold: 4 }),
+        "This sync would delete 6 of 8 contacts on the server.",
+      );
       assert.match(describeRefusal({ kind: "side-emptied", side: "outlook" }), /Outlook folder is empty/);
     });
   });
@@ -76,7 +105,10 @@ describe("task pane", () => {
     it("asks for the Graph client id, or for Graph when EWS is unavailable", () => {
       const settings = paneSettingsSchema.parse({});
       assert.throws(() => connectOutlook("graph", settings, memoryHost()), /set GRAPH_CLIENT_ID on the Concord server/);
-      assert.throws(() => connectOutlook("ews", settings, memoryHost({ ews: false })), /cannot reach Exchange Web Services/);
+      assert.throws(
+        () => connectOutlook("ews", settings, memoryHost({ ews: false })),
+        /cannot reach Exchange Web Services/,
+      );
       assert.equal(connectOutlook("graph", { ...settings, graphClientId: "app-id" }, memoryHost()).store.kind, "graph");
     });
   });
@@ -108,8 +140,20 @@ describe("task pane", () => {
     });
 
     it("badges each book by access and offers the conflict policy only for two-way books", () => {
-      const books = [book("gab", "gab", "read", "Global Address Book"), book("directory", "directory", "read", "Local Directory"), book("ann", "pab", "write", "Ann's book")];
-      const text = render(createElement(BookList, { books, admin: false, username: "ann", settings: allOn(books), onPairChange: () => {} }));
+      const books = [
+        book("gab", "gab", "read", "Global Address Book"),
+        book("directory", "directory", "read", "Local Directory"),
+        book("ann", "pab", "write", "Ann's book"),
+      ];
+      const text = render(
+        createElement(BookList, {
+          books,
+          admin: false,
+          username: "ann",
+          settings: allOn(books),
+          onPairChange: () => {},
+        }),
+      );
       assert.equal(text.match(/Read-only(?!:)/g)?.length, 2);
       assert.equal(text.match(/Read &amp; write/g)?.length, 1);
       assert.equal(text.match(/When both sides changed a field/g)?.length, 1);
@@ -118,26 +162,71 @@ describe("task pane", () => {
 
     it("syncs an admin's GAB both ways and offers replacing it with the folder only as an explicit action", () => {
       const gab = book("gab", "gab", "write", "Global Address Book");
-      const asAdmin = render(createElement(BookList, { books: [gab], admin: true, username: "root", settings: allOn([gab]), onPairChange: () => {}, onReplace: () => {} }));
+      const asAdmin = render(
+        createElement(BookList, {
+          books: [gab],
+          admin: true,
+          username: "root",
+          settings: allOn([gab]),
+          onPairChange: () => {},
+          onReplace: () => {},
+        }),
+      );
       assert.match(asAdmin, /Two-way/);
       assert.doesNotMatch(asAdmin, /Publish/);
       assert.match(asAdmin, /Replace the GAB with this folder/);
     });
 
     it("shows a paired book's folder by the name it was paired under and offers another folder", () => {
-      const settings = { ...paneSettingsSchema.parse({}), pairs: { ann: { folderId: "AAMk=", folderName: "Old name", policy: "server-wins" as const } } };
-      const text = render(createElement(BookList, { books: [book("ann", "pab", "write", "Contacts", "ann")], admin: false, username: "ann", settings, onPairChange: () => {}, onChangeFolder: () => {} }));
+      const settings = {
+        ...paneSettingsSchema.parse({}),
+        pairs: { ann: { folderId: "AAMk=", folderName: "Old name", policy: "server-wins" as const } },
+      };
+      const text = render(
+        createElement(BookList, {
+          books: [book("ann", "pab", "write", "Contacts", "ann")],
+          admin: false,
+          username: "ann",
+          settings,
+          onPairChange: () => {},
+          onChangeFolder: () => {},
+        }),
+      );
       assert.match(text, /Folder: “Old name”/);
       assert.match(text, /Change folder/);
     });
 
     it("names what a sync would delete, the first 50 per side and then how many more, with delete not the primary button", () => {
-      const deletions = { outlook: [{ uid: "o1", name: "Olga Outlook" }], server: Array.from({ length: 53 }, (_, i) => ({ uid: `s${i}`, name: `Server Person ${i}` })) };
-      const counts = { outlook: { created: 0, updated: 0, deleted: 1 }, server: { created: 0, updated: 0, deleted: 53 }, conflicts: 0, unchanged: 0, deferred: 0 };
-      const html = renderToString(createElement(FluentProvider, { theme: webLightTheme }, createElement(ConfirmDeletesBody, {
-        bookName: "Ann's book", purpose: "deletes", plan: { deletions, counts }, refusals: [], onConfirm: () => {}, onCancel: () => {},
-      })));
-      const text = html.replace(/<style[^>]*>[\s\S]*?<\/style>/g, "").replace(/<!-- -->/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+      const deletions = {
+        outlook: [{ uid: "o1", name: "Olga Outlook" }],
+        server: Array.from({ length: 53 }, (_, i) => ({ uid: `s${i}`, name: `Server Person ${i}` })),
+      };
+      const counts = {
+        outlook: { created: 0, updated: 0, deleted: 1 },
+        server: { created: 0, updated: 0, deleted: 53 },
+        conflicts: 0,
+        unchanged: 0,
+        deferred: 0,
+      };
+      const html = renderToString(
+        createElement(
+          FluentProvider,
+          { theme: webLightTheme },
+          createElement(ConfirmDeletesBody, {
+            bookName: "Ann's book",
+            purpose: "deletes",
+            plan: { deletions, counts },
+            refusals: [],
+            onConfirm: () => {},
+            onCancel: () => {},
+          }),
+        ),
+      );
+      const text = html
+        .replace(/<style[^>]*>[\s\S]*?<\/style>/g, "")
+        .replace(/<!-- -->/g, "")
+        .replace(/<[^>]+>/g, " ")
+        .replace(/\s+/g, " ");
       assert.match(text, /Deleted in Outlook \(1\): Olga Outlook/);
       assert.match(text, /Deleted on the server \(53\): Server Person 0 .* Server Person 49 and 3 more/);
       assert.doesNotMatch(text, /Server Person 50/);
@@ -148,40 +237,76 @@ describe("task pane", () => {
 
     it("names the Outlook contacts kept in place that were never on the server", () => {
       const outcome = {
-        kind: "synced", mode: "pull", refusals: [], errors: [], conflicts: [],
+        kind: "synced",
+        mode: "pull",
+        refusals: [],
+        errors: [],
+        conflicts: [],
         counts: { outlook: { created: 0, updated: 0, deleted: 0 }, server: { created: 0, updated: 0, deleted: 0 } },
-        plan: { unsynced: [{ outlookId: "x1", name: "Mia Local" }, { outlookId: "x2", name: "Ned Local" }] },
+        plan: {
+          unsynced: [
+            { outlookId: "x1", name: "Mia Local" },
+            { outlookId: "x2", name: "Ned Local" },
+          ],
+        },
       } as unknown as SyncOutcome;
-      const text = render(createElement(SyncResults, { results: [{ bookId: "gab", outcome, at: "" }], books: [book("gab", "gab", "read", "Global Address Book")] }));
+      const text = render(
+        createElement(SyncResults, {
+          results: [{ bookId: "gab", outcome, at: "" }],
+          books: [book("gab", "gab", "read", "Global Address Book")],
+        }),
+      );
       assert.match(text, /Kept in Outlook, never on the server: Mia Local, Ned Local/);
     });
 
     it("lists counts per side and each conflict with what won", () => {
       const outcome = {
-        kind: "synced", mode: "two-way", refusals: [], errors: [],
+        kind: "synced",
+        mode: "two-way",
+        refusals: [],
+        errors: [],
         counts: { outlook: { created: 1, updated: 2, deleted: 0 }, server: { created: 0, updated: 1, deleted: 3 } },
-        conflicts: [{ uid: "u1", name: "Alice Smith", field: "jobTitle", outlook: "Lead", server: "CTO", winner: "server" }],
+        conflicts: [
+          { uid: "u1", name: "Alice Smith", field: "jobTitle", outlook: "Lead", server: "CTO", winner: "server" },
+        ],
       } as unknown as SyncOutcome;
-      const text = render(createElement(SyncResults, { results: [{ bookId: "ann", outcome, at: "" }], books: [book("ann", "pab", "write", "Ann's book")] }));
+      const text = render(
+        createElement(SyncResults, {
+          results: [{ bookId: "ann", outcome, at: "" }],
+          books: [book("ann", "pab", "write", "Ann's book")],
+        }),
+      );
       assert.match(text, /Outlook: 1 added, 2 updated, 0 deleted/);
       assert.match(text, /Server: 0 added, 1 updated, 3 deleted/);
-      assert.match(text, /Conflict in Alice Smith, Job title: Outlook had “Lead”, the server had “CTO”; the server won/);
+      assert.match(
+        text,
+        /Conflict in Alice Smith, Job title: Outlook had “Lead”, the server had “CTO”; the server won/,
+      );
     });
   });
 
   describe("folders for books", () => {
     it("gives each book a distinct default folder that says whose book it is", () => {
-      const names = defaultFolderNames([
-        book("mine", "pab", "write", "Contacts", "kim"),
-        book("bobs", "pab", "read", "Contacts", "bob", "Bob Berg"),
-        book("eves", "pab", "write", "Contacts", "eve"),
-        book("gab", "gab", "read", "Global Address Book"),
-        book("dir", "directory", "read", "Local Directory"),
-        book("f1", "pab", "write", "Friends", "kim"),
-        book("f2", "pab", "write", "Friends", "kim"),
-      ], "kim");
+      const names = defaultFolderNames(
+        [
+          book("mine", "pab", "write", "Contacts", "kim"),
+          book("bobs", "pab", "read", "Contacts", "bob", "Bob Berg"),
+          book("eves", "pab", "write", "Contacts", "eve"),
+          book("gab", "gab", "read", "Global Address Book"),
+          book("dir", "directory", "read", "Local Directory"),
+          book("f1", "pab", "write", "Friends", "kim"),
+          book("f2", "pab", "write", "Friends", "kim"),
+        ],
+        "kim",
+      );
       assert.deepEqual(Object.fromEntries(names), {
-        mine: "Contacts", bobs: "Contacts (Bob Berg)", eves: "Contacts (eve)", gab: "Global Address Book", dir: "Local Directory", f1: "Friends", f2: "Friends (2)",
+        mine: "Contacts",
+        bobs: "Contacts (Bob Berg)",
+        eves: "Contacts (eve)",
+        gab: "Global Address Book",
+        dir: "Local Directory",
+        f1: "Friends",
+        f2: "Friends (2)",
       });
     });
   });
@@ -204,36 +329,84 @@ describe("task pane", () => {
 
     it("syncs each book into a folder named after it and reports a failing book without stopping the others", async () => {
       const user = await t.user("kim");
-      const api = createServerApi({ baseUrl: await listen(t.app), getToken: () => user.token, fetch: withContractEndpoints().fetch });
+      const api = createServerApi({
+        baseUrl: await listen(t.app),
+        getToken: () => user.token,
+        fetch: withContractEndpoints().fetch,
+      });
       const graph = createFakeGraph();
-      const store = createGraphStore({ getToken: async () => graph.token, baseUrl: `${await listen(graph.app)}/v1.0`, sleep: async () => {} });
+      const store = createGraphStore({
+        getToken: async () => graph.token,
+        baseUrl: `${await listen(graph.app)}/v1.0`,
+        sleep: async () => {},
+      });
       const books = [book("missing-book", "pab", "write", "Gone"), ...(await api.listBooks())];
 
-      const run = await syncBooks({ api, outlook: { store, codec: graphCodec }, deviceId: "dev-kim", admin: false, username: "kim", books, settings: allOn(books) });
+      const run = await syncBooks({
+        api,
+        outlook: { store, codec: graphCodec },
+        deviceId: "dev-kim",
+        admin: false,
+        username: "kim",
+        books,
+        settings: allOn(books),
+      });
 
       assert.equal(run.sessionExpired, false);
       assert.equal(run.results[0].error, "No such address book");
-      assert.ok(run.results.slice(1).every((r) => r.outcome?.kind === "synced"), JSON.stringify(run.results));
-      assert.deepEqual([...graph.mailbox.folders.values()].map((f) => f.displayName).sort(), ["Contacts", "Global Address Book", "Gone", "Local Directory"]);
+      assert.ok(
+        run.results.slice(1).every((r) => r.outcome?.kind === "synced"),
+        JSON.stringify(run.results),
+      );
+      assert.deepEqual([...graph.mailbox.folders.values()].map((f) => f.displayName).sort(), [
+        "Contacts",
+        "Global Address Book",
+        "Gone",
+        "Local Directory",
+      ]);
     });
 
     it("pairs each book with its folder by id, and keeps syncing a folder the user renamed", async () => {
       const user = await t.user("lou");
-      const api = createServerApi({ baseUrl: await listen(t.app), getToken: () => user.token, fetch: withContractEndpoints().fetch });
+      const api = createServerApi({
+        baseUrl: await listen(t.app),
+        getToken: () => user.token,
+        fetch: withContractEndpoints().fetch,
+      });
       const outlook = memoryOutlookStore();
       const books = (await api.listBooks()).filter((b) => b.id === user.primaryBook);
       let settings = allOn(books);
       const paired: string[] = [];
 
-      const first = await syncBooks({ api, outlook: outlook.connection, deviceId: "dev-lou", admin: false, username: "lou", books, settings, onPaired: (id) => void paired.push(id) });
+      const first = await syncBooks({
+        api,
+        outlook: outlook.connection,
+        deviceId: "dev-lou",
+        admin: false,
+        username: "lou",
+        books,
+        settings,
+        onPaired: (id) => void paired.push(id),
+      });
       assert.deepEqual(paired, [user.primaryBook]);
       const pair = first.pairs[user.primaryBook]!;
-      assert.deepEqual({ folderId: pair.folderId, folderName: pair.folderName }, { folderId: "folder-1", folderName: "Contacts" });
+      assert.deepEqual(
+        { folderId: pair.folderId, folderName: pair.folderName },
+        { folderId: "folder-1", folderName: "Contacts" },
+      );
       settings = { ...settings, pairs: first.pairs };
 
       outlook.renameFolder("folder-1", "Work people");
       outlook.userCreate("folder-1", { displayName: "Pia Renamed" });
-      const second = await syncBooks({ api, outlook: outlook.connection, deviceId: "dev-lou", admin: false, username: "lou", books, settings });
+      const second = await syncBooks({
+        api,
+        outlook: outlook.connection,
+        deviceId: "dev-lou",
+        admin: false,
+        username: "lou",
+        books,
+        settings,
+      });
 
       assert.equal(second.results[0]!.outcome?.counts.server.created, 1, JSON.stringify(second.results));
       assert.deepEqual(second.pairs, {});
@@ -242,31 +415,69 @@ describe("task pane", () => {
 
     it("refuses to sync a second book into a folder already paired with another book, and says so on that book", async () => {
       const user = await t.user("max");
-      const api = createServerApi({ baseUrl: await listen(t.app), getToken: () => user.token, fetch: withContractEndpoints().fetch });
+      const api = createServerApi({
+        baseUrl: await listen(t.app),
+        getToken: () => user.token,
+        fetch: withContractEndpoints().fetch,
+      });
       const outlook = memoryOutlookStore();
       const folder = await outlook.store.ensureFolder("Contacts");
       outlook.userCreate(folder.id, { displayName: "Max Own" });
       const gab = (await api.listBooks()).find((b) => b.kind === "gab")!;
       const settings = {
         ...paneSettingsSchema.parse({}),
-        pairs: { [user.primaryBook]: { folderId: folder.id, folderName: "Contacts", policy: "server-wins" as const }, gab: { folderName: "Contacts", policy: "server-wins" as const, enabled: true } },
+        pairs: {
+          [user.primaryBook]: { folderId: folder.id, folderName: "Contacts", policy: "server-wins" as const },
+          gab: { folderName: "Contacts", policy: "server-wins" as const, enabled: true },
+        },
       };
       const books = (await api.listBooks()).filter((b) => b.id === user.primaryBook);
 
-      const run = await syncBooks({ api, outlook: outlook.connection, deviceId: "dev-max", admin: false, username: "max", books: [gab], allBooks: [...books, gab], settings });
+      const run = await syncBooks({
+        api,
+        outlook: outlook.connection,
+        deviceId: "dev-max",
+        admin: false,
+        username: "max",
+        books: [gab],
+        allBooks: [...books, gab],
+        settings,
+      });
 
-      assert.match(run.results[0]!.error ?? "", /The Outlook folder “Contacts” already syncs with Contacts; two address books cannot share one folder/);
+      assert.match(
+        run.results[0]!.error ?? "",
+        /The Outlook folder “Contacts” already syncs with Contacts; two address books cannot share one folder/,
+      );
       assert.deepEqual(run.pairs, {});
       assert.deepEqual(outlook.namesIn(folder.id), ["Max Own"]);
     });
 
     it("stops at an expired session", async () => {
-      const api = createServerApi({ baseUrl: await listen(t.app), getToken: () => "expired", fetch: withContractEndpoints().fetch });
+      const api = createServerApi({
+        baseUrl: await listen(t.app),
+        getToken: () => "expired",
+        fetch: withContractEndpoints().fetch,
+      });
       const graph = createFakeGraph();
-      const store = createGraphStore({ getToken: async () => graph.token, baseUrl: `${await listen(graph.app)}/v1.0`, sleep: async () => {} });
-      const run = await syncBooks({ api, outlook: { store, codec: graphCodec }, deviceId: "d", admin: false, username: "x", books: [book("a", "pab", "write"), book("b", "pab", "write")], settings: allOn([book("a", "pab", "write"), book("b", "pab", "write")]) });
+      const store = createGraphStore({
+        getToken: async () => graph.token,
+        baseUrl: `${await listen(graph.app)}/v1.0`,
+        sleep: async () => {},
+      });
+      const run = await syncBooks({
+        api,
+        outlook: { store, codec: graphCodec },
+        deviceId: "d",
+        admin: false,
+        username: "x",
+        books: [book("a", "pab", "write"), book("b", "pab", "write")],
+        settings: allOn([book("a", "pab", "write"), book("b", "pab", "write")]),
+      });
       assert.equal(run.sessionExpired, true);
-      assert.deepEqual(run.results.map((r) => r.error), ["Your session expired; sign in again"]);
+      assert.deepEqual(
+        run.results.map((r) => r.error),
+        ["Your session expired; sign in again"],
+      );
     });
   });
 });

@@ -31,7 +31,8 @@ function murmurReference(data: Uint8Array, seed: number): number[] {
     }
   }
   const tail = blocks * 16;
-  for (let lane = 3; lane >= 0; lane--) if (data.length - tail > lane * 4) h[lane] ^= mixK(word(tail + lane * 4, data.length), lane);
+  for (let lane = 3; lane >= 0; lane--)
+    if (data.length - tail > lane * 4) h[lane] ^= mixK(word(tail + lane * 4, data.length), lane);
   const finish = () => {
     h[0] = (h[0] + h[1] + h[2] + h[3]) | 0;
     for (let lane = 1; lane < 4; lane++) h[lane] = (h[lane] + h[0]) | 0;
@@ -58,7 +59,9 @@ const contact = (fields: Partial<Contact> = {}): Contact => ({
   name: { given: "Ann", family: "Lee" },
   emails: [{ type: "work", address: "ann@acme.com" }],
   phones: [{ type: "mobile", number: "+1 555 0100" }],
-  addresses: [], urls: [], im: [],
+  addresses: [],
+  urls: [],
+  im: [],
   categories: ["Golf", "VIP"],
   extra: [],
   company: "Acme",
@@ -68,7 +71,7 @@ const contact = (fields: Partial<Contact> = {}): Contact => ({
 // Text with the characters normalization and JSON care about: spaces to trim, case to fold,
 // quotes and backslashes to escape, control characters, non-Latin and astral characters.
 const padding = fc.constantFrom("", " ", "  ", "\t", "\n");
-const word = fc.string({ unit: fc.constantFrom(..."aAbBzZ09 .,@\"\\\u0001é中😀"), minLength: 1, maxLength: 8 });
+const word = fc.string({ unit: fc.constantFrom(...'aAbBzZ09 .,@"\\\u0001é中😀'), minLength: 1, maxLength: 8 });
 const text = fc.tuple(padding, word, padding).map(([before, core, after]) => before + core + after);
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 
@@ -76,17 +79,52 @@ const contactArb: fc.Arbitrary<Contact> = fc.record({
   uid: fc.constantFrom("ann", "bob"),
   displayName: fc.oneof(text, fc.constant("")),
   name: optional(fc.record({ given: text, family: text, nickname: text }, { requiredKeys: [] })),
-  emails: fc.array(fc.record({ type: fc.constantFrom("work", "home", "other") as fc.Arbitrary<"work" | "home" | "other">, address: text }), { maxLength: 3 }),
-  phones: fc.array(fc.record({ type: fc.constantFrom("mobile", "business") as fc.Arbitrary<"mobile" | "business">, number: text }), { maxLength: 2 }),
-  addresses: fc.array(fc.record({ type: fc.constantFrom("home", "business") as fc.Arbitrary<"home" | "business">, city: text, street: text }, { requiredKeys: ["type"] }), { maxLength: 2 }),
+  emails: fc.array(
+    fc.record({
+      type: fc.constantFrom("work", "home", "other") as fc.Arbitrary<"work" | "home" | "other">,
+      address: text,
+    }),
+    { maxLength: 3 },
+  ),
+  phones: fc.array(
+    fc.record({ type: fc.constantFrom("mobile", "business") as fc.Arbitrary<"mobile" | "business">, number: text }),
+    { maxLength: 2 },
+  ),
+  addresses: fc.array(
+    fc.record(
+      { type: fc.constantFrom("home", "business") as fc.Arbitrary<"home" | "business">, city: text, street: text },
+      { requiredKeys: ["type"] },
+    ),
+    { maxLength: 2 },
+  ),
   urls: fc.constant([]),
   im: fc.array(fc.record({ type: optional(text), address: text }), { maxLength: 1 }),
   company: optional(text),
   notes: optional(text),
   birthday: optional(fc.constantFrom("1980-02-29", "--12-24")),
   categories: fc.array(text, { maxLength: 4 }),
-  photo: optional(fc.record({ mediaType: fc.constantFrom("image/jpeg", "image/png"), hash: optional(fc.constantFrom("a".repeat(64), "b".repeat(64))), data: optional(fc.constant("/9j/4AAQ")) }, { requiredKeys: ["mediaType"] })),
-  extra: fc.array(fc.record({ source: fc.constantFrom("vcard", "graph"), name: text, value: text, params: optional(fc.dictionary(fc.constantFrom("TYPE", "PREF", "10", "9"), fc.array(text, { maxLength: 2 }))) }, { requiredKeys: ["source", "name", "value"] }), { maxLength: 2 }),
+  photo: optional(
+    fc.record(
+      {
+        mediaType: fc.constantFrom("image/jpeg", "image/png"),
+        hash: optional(fc.constantFrom("a".repeat(64), "b".repeat(64))),
+        data: optional(fc.constant("/9j/4AAQ")),
+      },
+      { requiredKeys: ["mediaType"] },
+    ),
+  ),
+  extra: fc.array(
+    fc.record(
+      {
+        source: fc.constantFrom("vcard", "graph"),
+        name: text,
+        value: text,
+        params: optional(fc.dictionary(fc.constantFrom("TYPE", "PREF", "10", "9"), fc.array(text, { maxLength: 2 }))),
+      },
+      { requiredKeys: ["source", "name", "value"] },
+    ),
+    { maxLength: 2 },
+  ),
 });
 
 describe("contentHash", () => {
@@ -95,7 +133,9 @@ describe("contentHash", () => {
   });
 
   it("hashes the canonical text of exactly what normalizeContact keeps", () => {
-    fc.assert(fc.property(contactArb, (c) => assert.deepEqual(JSON.parse(canonicalContactText(c)), normalizeContact(c))));
+    fc.assert(
+      fc.property(contactArb, (c) => assert.deepEqual(JSON.parse(canonicalContactText(c)), normalizeContact(c))),
+    );
   });
 
   it("implements MurmurHash3_x86_128: SMHasher's verification value, and the reference over any string's UTF-16LE bytes", () => {
@@ -111,9 +151,11 @@ describe("contentHash", () => {
     assert.equal(murmurReference(results, 0)[0], 0xb3ece62a);
 
     const anyUnit = fc.integer({ min: 0, max: 0xffff }).map((u) => String.fromCharCode(u));
-    fc.assert(fc.property(fc.string({ unit: anyUnit, maxLength: 40 }), fc.integer(), (s, seed) => {
-      assert.deepEqual(murmur3x86_128(s, seed), murmurReference(utf16le(s), seed | 0));
-    }));
+    fc.assert(
+      fc.property(fc.string({ unit: anyUnit, maxLength: 40 }), fc.integer(), (s, seed) => {
+        assert.deepEqual(murmur3x86_128(s, seed), murmurReference(utf16le(s), seed | 0));
+      }),
+    );
   });
 
   it("hashes equivalent contacts alike: folded e-mails, categories as a set, trimmed text, a photo by its hash, any uid and key order", () => {
@@ -123,7 +165,9 @@ describe("contentHash", () => {
       company: "  Acme ",
       extra: [],
       categories: ["VIP ", "Golf", " Golf", ""],
-      im: [], urls: [], addresses: [],
+      im: [],
+      urls: [],
+      addresses: [],
       phones: [{ type: "mobile", number: " +1 555 0100" }],
       emails: [{ type: "work", address: " Ann@ACME.com " }],
       name: { family: "Lee ", given: "Ann", middle: "  " },
@@ -136,18 +180,20 @@ describe("contentHash", () => {
   });
 
   it("keeps equivalence under any padding, e-mail case and category order", () => {
-    fc.assert(fc.property(contactArb, fc.integer(), (c, turn) => {
-      const rotated = c.categories.map((_, i, all) => all[(i + Math.abs(turn)) % all.length]);
-      const variant: Contact = {
-        ...c,
-        displayName: ` ${c.displayName}\t`,
-        company: c.company === undefined ? undefined : `${c.company}  `,
-        emails: c.emails.map((e) => ({ ...e, address: ` ${e.address.toUpperCase()}` })),
-        categories: [...rotated, ...c.categories.slice(0, 1)],
-      };
-      // toUpperCase then the hash's toLowerCase is not always the identity (e.g. "ß"); this text has none such.
-      assert.equal(contentHash(variant), contentHash(c));
-    }));
+    fc.assert(
+      fc.property(contactArb, fc.integer(), (c, turn) => {
+        const rotated = c.categories.map((_, i, all) => all[(i + Math.abs(turn)) % all.length]);
+        const variant: Contact = {
+          ...c,
+          displayName: ` ${c.displayName}\t`,
+          company: c.company === undefined ? undefined : `${c.company}  `,
+          emails: c.emails.map((e) => ({ ...e, address: ` ${e.address.toUpperCase()}` })),
+          categories: [...rotated, ...c.categories.slice(0, 1)],
+        };
+        // toUpperCase then the hash's toLowerCase is not always the identity (e.g. "ß"); this text has none such.
+        assert.equal(contentHash(variant), contentHash(c));
+      }),
+    );
   });
 
   it("tells apart contacts that differ in any single field", () => {
@@ -162,17 +208,30 @@ describe("contentHash", () => {
       ["category", (c, v) => ({ ...c, categories: [...c.categories, v] })],
       ["extra value", (c, v) => ({ ...c, extra: [...c.extra, { source: "vcard", name: "X-TEST", value: v }] })],
     ];
-    fc.assert(fc.property(contactArb, fc.constantFrom(...edits), text, (c, [field, edit], value) => {
-      const changed = edit(c, value);
-      fc.pre(JSON.stringify(normalizeContact(changed)) !== JSON.stringify(normalizeContact(c)));
-      assert.notEqual(contentHash(changed), contentHash(c), field);
-    }), { numRuns: 500 });
-    assert.notEqual(contentHash(contact({ photo: { mediaType: "image/jpeg", hash: "a".repeat(64) } })), contentHash(contact({ photo: { mediaType: "image/jpeg", hash: "b".repeat(64) } })));
-    assert.notEqual(contentHash(contact({ birthday: "1980-01-02" })), contentHash(contact({ anniversary: "1980-01-02" })));
+    fc.assert(
+      fc.property(contactArb, fc.constantFrom(...edits), text, (c, [field, edit], value) => {
+        const changed = edit(c, value);
+        fc.pre(JSON.stringify(normalizeContact(changed)) !== JSON.stringify(normalizeContact(c)));
+        assert.notEqual(contentHash(changed), contentHash(c), field);
+      }),
+      { numRuns: 500 },
+    );
+    assert.notEqual(
+      contentHash(contact({ photo: { mediaType: "image/jpeg", hash: "a".repeat(64) } })),
+      contentHash(contact({ photo: { mediaType: "image/jpeg", hash: "b".repeat(64) } })),
+    );
+    assert.notEqual(
+      contentHash(contact({ birthday: "1980-01-02" })),
+      contentHash(contact({ anniversary: "1980-01-02" })),
+    );
   });
 
   it("gives 20,000 contacts that differ in one digit 20,000 different hashes", () => {
-    const hashes = new Set(Array.from({ length: 20_000 }, (_, i) => contentHash(contact({ phones: [{ type: "mobile", number: `+1 555 ${i}` }] }))));
+    const hashes = new Set(
+      Array.from({ length: 20_000 }, (_, i) =>
+        contentHash(contact({ phones: [{ type: "mobile", number: `+1 555 ${i}` }] })),
+      ),
+    );
     assert.equal(hashes.size, 20_000);
   });
 });

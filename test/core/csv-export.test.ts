@@ -20,7 +20,10 @@ const same = (a: Contact, b: Contact) => assert.deepEqual(normalizeContact(a), n
 const margaret = contact({
   displayName: "Margaret J. Hamilton PhD",
   name: { prefix: "Dr.", given: "Margaret", middle: "J.", family: "Hamilton", suffix: "PhD" },
-  emails: [{ type: "other", address: "margaret@apollo.example" }, { type: "other", address: "mh@home.example" }],
+  emails: [
+    { type: "other", address: "margaret@apollo.example" },
+    { type: "other", address: "mh@home.example" },
+  ],
   phones: [
     { type: "business", number: "+1 617 555 0100" },
     { type: "business2", number: "+1 617 555 0102" },
@@ -28,22 +31,35 @@ const margaret = contact({
     { type: "tty", number: "+1 617 555 0111" },
   ],
   addresses: [
-    { type: "business", street: "1 Memorial Drive\nBuilding 7\nRoom 101", city: "Cambridge", region: "MA", postalCode: "02139", country: "USA", poBox: "PO 7" },
+    {
+      type: "business",
+      street: "1 Memorial Drive\nBuilding 7\nRoom 101",
+      city: "Cambridge",
+      region: "MA",
+      postalCode: "02139",
+      country: "USA",
+      poBox: "PO 7",
+    },
     { type: "home", street: "12 Elm St", city: "Boston" },
   ],
-  company: "Apollo Software Ltd", department: "Flight Software", jobTitle: "Director", office: "Bldg 7",
-  manager: "Robert Chilton", assistant: "Dana Densmore",
-  birthday: "1936-08-17", anniversary: "1958-06-01",
+  company: "Apollo Software Ltd",
+  department: "Flight Software",
+  jobTitle: "Director",
+  office: "Bldg 7",
+  manager: "Robert Chilton",
+  assistant: "Dana Densmore",
+  birthday: "1936-08-17",
+  anniversary: "1958-06-01",
   urls: [{ type: "other", url: "https://apollo.example/mh" }],
   categories: ["Clients", "VIP"],
-  notes: "Line one\nLine two, with a comma and \"quotes\"",
+  notes: 'Line one\nLine two, with a comma and "quotes"',
   extra: [{ source: "csv", name: "Spouse", value: "James Hamilton" }],
 });
 
 describe("CSV export: Outlook", () => {
   it("writes Outlook's 92 English columns in Outlook's order, after a UTF-8 BOM, with CRLF", () => {
     const csv = contactsToCsv([margaret], "outlook");
-    assert.ok(csv.startsWith("\ufeff\"Title\",\"First Name\""));
+    assert.ok(csv.startsWith('\ufeff"Title","First Name"'));
     assert.deepEqual(rowsOf(csv)[0], [...outlookColumns]);
     assert.ok(csv.includes("\r\n"));
   });
@@ -74,7 +90,10 @@ describe("CSV export: Outlook", () => {
     const many = contact({
       displayName: "Many",
       emails: ["a", "b", "c", "d"].map((x) => ({ type: "other" as const, address: `${x}@x.example` })),
-      phones: [{ type: "home", number: "111" }, { type: "home", number: "222" }],
+      phones: [
+        { type: "home", number: "111" },
+        { type: "home", number: "222" },
+      ],
     });
     const csv = contactsToCsv([many], "outlook");
     assert.equal(cell(csv, "Home Phone"), "111");
@@ -86,9 +105,18 @@ describe("CSV export: Outlook", () => {
 
 describe("CSV export: Google", () => {
   it("round-trips a Google export through import, labels and multi-line streets included", () => {
-    const withNickname = contact({ ...margaret, office: undefined, extra: [], name: { ...margaret.name, nickname: "Maggie", fileAs: "Hamilton, Margaret" },
-      emails: [{ type: "work", address: "w@x.example" }, { type: "home", address: "h@x.example" }],
-      urls: [{ type: "work", url: "https://x.example" }], birthday: "--08-17" });
+    const withNickname = contact({
+      ...margaret,
+      office: undefined,
+      extra: [],
+      name: { ...margaret.name, nickname: "Maggie", fileAs: "Hamilton, Margaret" },
+      emails: [
+        { type: "work", address: "w@x.example" },
+        { type: "home", address: "h@x.example" },
+      ],
+      urls: [{ type: "work", url: "https://x.example" }],
+      birthday: "--08-17",
+    });
     const csv = contactsToCsv([withNickname], "google");
     assert.ok(!csv.startsWith("\ufeff"), "Google's importer misreads a BOM");
     const result = parseContactsCsv(csv);
@@ -103,7 +131,14 @@ describe("CSV export: Google", () => {
   });
 
   it("gives the header as many numbered groups as the fullest contact needs", () => {
-    const three = contact({ displayName: "T", phones: [{ type: "home", number: "1" }, { type: "mobile", number: "2" }, { type: "pager", number: "3" }] });
+    const three = contact({
+      displayName: "T",
+      phones: [
+        { type: "home", number: "1" },
+        { type: "mobile", number: "2" },
+        { type: "pager", number: "3" },
+      ],
+    });
     const header = rowsOf(contactsToCsv([three, contact({ displayName: "U" })], "google"))[0];
     assert.ok(header.includes("Phone 3 - Value"));
     assert.ok(!header.includes("Phone 4 - Value"));
@@ -113,7 +148,8 @@ describe("CSV export: Google", () => {
 
 describe("CSV export: injection", () => {
   it("prefixes a quote to every cell that a spreadsheet would run as a formula", () => {
-    for (const start of ["=", "+", "-", "@", "\t", "\r"]) assert.equal(neutralizeCell(`${start}cmd|' /C calc'!A0`), `'${start}cmd|' /C calc'!A0`);
+    for (const start of ["=", "+", "-", "@", "\t", "\r"])
+      assert.equal(neutralizeCell(`${start}cmd|' /C calc'!A0`), `'${start}cmd|' /C calc'!A0`);
     assert.equal(neutralizeCell("plain"), "plain");
   });
 
@@ -122,18 +158,28 @@ describe("CSV export: injection", () => {
     const evil = contact({
       displayName: `${given} @SUM(1+1)`,
       name: { given, family: "@SUM(1+1)" },
-      company: "-2+3", notes: "+cmd|' /C calc'!A0",
+      company: "-2+3",
+      notes: "+cmd|' /C calc'!A0",
     });
     for (const format of ["outlook", "google"] as const) {
       const csv = contactsToCsv([evil], format);
       const record = rowsOf(csv)[1];
-      assert.ok(record.every((c) => !/^[=+\-@\t\r]/.test(c)), `${format}: ${record.filter((c) => /^[=+\-@]/.test(c))}`);
+      assert.ok(
+        record.every((c) => !/^[=+\-@\t\r]/.test(c)),
+        `${format}: ${record.filter((c) => /^[=+\-@]/.test(c))}`,
+      );
       same(parseContactsCsv(csv).contacts[0], evil);
     }
   });
 
   it("leaves a plain international phone number alone but still escapes a formula in a phone column", () => {
-    const phones = contact({ displayName: "P", phones: [{ type: "mobile", number: "+49 171 9876543" }, { type: "home", number: "+SUM(A1)" }] });
+    const phones = contact({
+      displayName: "P",
+      phones: [
+        { type: "mobile", number: "+49 171 9876543" },
+        { type: "home", number: "+SUM(A1)" },
+      ],
+    });
     const csv = contactsToCsv([phones], "outlook");
     assert.equal(cell(csv, "Mobile Phone"), "+49 171 9876543");
     assert.equal(cell(csv, "Home Phone"), "'+SUM(A1)");

@@ -6,7 +6,8 @@ import { decodeCsvInput } from "../../core/formats/csv/decode-input";
 import { outlookColumns } from "../../core/formats/csv/outlook-columns";
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/csv/${name}`, import.meta.url)));
-const extraValue = (contact: { extra: { name: string; value: string }[] }, name: string) => contact.extra.find((e) => e.name === name)?.value;
+const extraValue = (contact: { extra: { name: string; value: string }[] }, name: string) =>
+  contact.extra.find((e) => e.name === name)?.value;
 
 describe("CSV import: Outlook", () => {
   it("knows Outlook's 92 export columns, each once", () => {
@@ -22,13 +23,22 @@ describe("CSV import: Outlook", () => {
     const [margaret, ada] = result.contacts;
     assert.deepEqual(margaret.name, { prefix: "Dr.", given: "Margaret", middle: "J.", family: "Hamilton" });
     assert.equal(margaret.displayName, "Margaret J. Hamilton");
-    assert.deepEqual(margaret.phones.find((p) => p.type === "mobile"), { type: "mobile", number: "+1 617 555 0142" });
-    assert.deepEqual(margaret.phones.find((p) => p.type === "assistant"), { type: "assistant", number: "+1 617 555 0101" });
+    assert.deepEqual(
+      margaret.phones.find((p) => p.type === "mobile"),
+      { type: "mobile", number: "+1 617 555 0142" },
+    );
+    assert.deepEqual(
+      margaret.phones.find((p) => p.type === "assistant"),
+      { type: "assistant", number: "+1 617 555 0101" },
+    );
     assert.equal(margaret.birthday, "1936-08-17");
     assert.equal(margaret.anniversary, "1958-06-01");
     assert.deepEqual(margaret.categories, ["Clients", "VIP"]);
     assert.equal(margaret.notes, "Met at the 1969 review.\nPrefers e-mail.");
-    assert.deepEqual(margaret.emails.map((e) => e.address), ["margaret@apollo.example", "mh@home.example"]);
+    assert.deepEqual(
+      margaret.emails.map((e) => e.address),
+      ["margaret@apollo.example", "mh@home.example"],
+    );
     assert.equal(ada.birthday, undefined, "Outlook's 0/0/00 means no birthday");
   });
 
@@ -59,8 +69,20 @@ describe("CSV import: Outlook", () => {
     assert.deepEqual(c.name, { prefix: "Frau", given: "Jürgen-Anna", family: "Müller-Lüdenscheidt" });
     assert.equal(c.company, "Großhandel Süd GmbH");
     assert.equal(c.birthday, "1975-11-03");
-    assert.deepEqual(c.addresses, [{ type: "business", street: "Königstraße 12\nHinterhaus", city: "Stuttgart", postalCode: "70173", country: "Deutschland" }]);
-    assert.deepEqual(c.phones.find((p) => p.type === "radio"), { type: "radio", number: "+49 160 5550000" }, "Mobiltelefon 2 is Outlook's radio phone");
+    assert.deepEqual(c.addresses, [
+      {
+        type: "business",
+        street: "Königstraße 12\nHinterhaus",
+        city: "Stuttgart",
+        postalCode: "70173",
+        country: "Deutschland",
+      },
+    ]);
+    assert.deepEqual(
+      c.phones.find((p) => p.type === "radio"),
+      { type: "radio", number: "+49 160 5550000" },
+      "Mobiltelefon 2 is Outlook's radio phone",
+    );
     assert.equal(c.manager, "Herr Weiß");
     assert.equal(extraValue(c, "Partner"), "Klaus");
     assert.equal(extraValue(c, "Geschlecht"), undefined);
@@ -79,7 +101,8 @@ describe("CSV import: Outlook", () => {
   });
 
   it("reads a windows-1252 file by falling back from UTF-8", () => {
-    const text = '"Vorname","Nachname","Firma","E-Mail-Adresse","Notizen"\r\n"Jörg","Größer","Bäckerei Süß","joerg@example.de","Preis: 5 € – günstig"\r\n';
+    const text =
+      '"Vorname","Nachname","Firma","E-Mail-Adresse","Notizen"\r\n"Jörg","Größer","Bäckerei Süß","joerg@example.de","Preis: 5 € – günstig"\r\n';
     const bytes = new Uint8Array(iconv.encode(text, "windows-1252"));
     assert.equal(bytes.includes(0x80), true, "the € is byte 0x80 in windows-1252, which is not valid UTF-8");
     const [c] = parseContactsCsv(bytes).contacts;
@@ -102,10 +125,16 @@ describe("CSV import: Outlook Express", () => {
     const [tom, sarah] = result.contacts;
     assert.equal(tom.displayName, "Tom Baker");
     assert.equal(tom.name?.nickname, "Doc");
-    assert.deepEqual(tom.urls, [{ type: "home", url: "http://tom.example" }, { type: "work", url: "http://bbc.example/tom" }]);
+    assert.deepEqual(tom.urls, [
+      { type: "home", url: "http://tom.example" },
+      { type: "work", url: "http://bbc.example/tom" },
+    ]);
     assert.equal(tom.addresses[0].street, "221 Gallifrey Road\nFlat 4");
     assert.equal(tom.notes, 'Scarves: "long" ones');
-    assert.deepEqual(sarah.phones, [{ type: "business", number: "020 7946 0100" }, { type: "businessFax", number: "020 7946 0101" }]);
+    assert.deepEqual(sarah.phones, [
+      { type: "business", number: "020 7946 0100" },
+      { type: "businessFax", number: "020 7946 0101" },
+    ]);
   });
 });
 
@@ -124,8 +153,20 @@ describe("CSV import: Google Contacts", () => {
 
   it("maps Google labels, relations and events onto Contact fields", () => {
     const [grace, linus] = parseContactsCsv(fixture("google.csv")).contacts;
-    assert.deepEqual(grace.phones, [{ type: "mobile", number: "+1 202 555 0143" }, { type: "businessFax", number: "+1 202 555 0199" }]);
-    assert.deepEqual(grace.addresses, [{ type: "business", street: "1 Navy Way\nSuite 300", city: "Arlington", region: "VA", postalCode: "22201", country: "US" }]);
+    assert.deepEqual(grace.phones, [
+      { type: "mobile", number: "+1 202 555 0143" },
+      { type: "businessFax", number: "+1 202 555 0199" },
+    ]);
+    assert.deepEqual(grace.addresses, [
+      {
+        type: "business",
+        street: "1 Navy Way\nSuite 300",
+        city: "Arlington",
+        region: "VA",
+        postalCode: "22201",
+        country: "US",
+      },
+    ]);
     assert.equal(grace.manager, "Howard Aiken");
     assert.equal(grace.anniversary, "1930-06-15");
     assert.equal(grace.company, "US Navy");
@@ -144,11 +185,20 @@ describe("CSV import: Google Contacts", () => {
     assert.equal(result.format, "google-legacy");
     const [alan] = result.contacts;
     assert.equal(alan.displayName, "Alan Turing");
-    assert.deepEqual(alan.emails, [{ type: "home", address: "alan@home.example" }, { type: "work", address: "alan@bletchley.example" }]);
-    assert.deepEqual(alan.phones.map((p) => p.type), ["mobile", "home", "pager"]);
+    assert.deepEqual(alan.emails, [
+      { type: "home", address: "alan@home.example" },
+      { type: "work", address: "alan@bletchley.example" },
+    ]);
+    assert.deepEqual(
+      alan.phones.map((p) => p.type),
+      ["mobile", "home", "pager"],
+    );
     assert.deepEqual(alan.im, [{ type: "Skype", address: "alan.turing" }]);
     assert.deepEqual(alan.categories, ["Cryptography"]);
-    assert.deepEqual([alan.company, alan.jobTitle, alan.department, alan.office], ["GC&CS", "Cryptanalyst", "Hut 8", "Bletchley Park"]);
+    assert.deepEqual(
+      [alan.company, alan.jobTitle, alan.department, alan.office],
+      ["GC&CS", "Cryptanalyst", "Hut 8", "Bletchley Park"],
+    );
     assert.equal(extraValue(alan, "Hobby"), "Running");
   });
 });
@@ -175,9 +225,17 @@ describe("CSV import: generic with a column mapping", () => {
     const result = parseContactsCsv(fixture("generic-crm.csv"), { format: "generic", mapping });
     const hans = result.contacts[0];
     assert.deepEqual(hans.name, { given: "Hans", family: "Meier" });
-    assert.deepEqual(hans.emails, [{ type: "work", address: "hans@meier.example" }, { type: "other", address: "hans.meier@private.example" }]);
-    assert.deepEqual(hans.phones, [{ type: "mobile", number: "+49 151 1111111" }, { type: "business", number: "+49 89 222222" }]);
-    assert.deepEqual(hans.addresses, [{ type: "business", street: "Leopoldstraße 5", postalCode: "80802", city: "München" }]);
+    assert.deepEqual(hans.emails, [
+      { type: "work", address: "hans@meier.example" },
+      { type: "other", address: "hans.meier@private.example" },
+    ]);
+    assert.deepEqual(hans.phones, [
+      { type: "mobile", number: "+49 151 1111111" },
+      { type: "business", number: "+49 89 222222" },
+    ]);
+    assert.deepEqual(hans.addresses, [
+      { type: "business", street: "Leopoldstraße 5", postalCode: "80802", city: "München" },
+    ]);
     assert.equal(hans.birthday, "1960-02-29");
     assert.deepEqual(hans.categories, ["Kunden", "Bayern"]);
     assert.equal(extraValue(hans, "customerNumber"), "10017");
@@ -185,7 +243,10 @@ describe("CSV import: generic with a column mapping", () => {
 
   it("reports a row that fails validation with its spreadsheet row number and imports the others", () => {
     const result = parseContactsCsv(fixture("generic-crm.csv"), { format: "generic", mapping });
-    assert.deepEqual(result.contacts.map((c) => c.displayName), ["Hans Meier", "Ohne Namen AG"]);
+    assert.deepEqual(
+      result.contacts.map((c) => c.displayName),
+      ["Hans Meier", "Ohne Namen AG"],
+    );
     assert.equal(result.errors.length, 1);
     assert.equal(result.errors[0].row, 4);
     assert.match(result.errors[0].message, /emails\.0\.address/);
@@ -199,16 +260,39 @@ describe("CSV import: generic with a column mapping", () => {
 
   it("can address every Contact field through the mapping language", () => {
     const targets: Record<string, [string, string]> = {
-      dn: ["displayName", "Dee Dunn"], pre: ["name.prefix", "Dr."], giv: ["name.given", "Dee"], mid: ["name.middle", "M"],
-      fam: ["name.family", "Dunn"], suf: ["name.suffix", "Jr."], nick: ["name.nickname", "D"], fa: ["name.fileAs", "Dunn, Dee"],
-      em: ["emails[0].address", "d@x.example"], emt: ["emails[0].type", "Home"], ph: ["phones:car", "555"],
-      st: ["addresses[0].street", "1 Road"], ci: ["addresses[0].city", "Town"], re: ["addresses[0].region", "R"],
-      pc: ["addresses[0].postalCode", "123"], co: ["addresses[0].country", "C"], pb: ["addresses[0].poBox", "PB 1"], at: ["addresses[0].type", "Other"],
-      comp: ["company", "Co"], dep: ["department", "Dep"], job: ["jobTitle", "Boss"], off: ["office", "R1"],
-      bd: ["birthday", "2000-01-02"], ann: ["events[0].date", "2010-03-04"], annt: ["events[0].type", "Anniversary"],
-      mgr: ["relations[0].name", "Mo"], mgrt: ["relations[0].type", "Manager"], asst: ["assistant", "Al"],
-      url: ["urls:work", "https://d.example"], im: ["im:xmpp", "d@jabber.example"], cat: ["categories", "A;B"],
-      note: ["notes", "N"], x: ["extra:custom", "V"],
+      dn: ["displayName", "Dee Dunn"],
+      pre: ["name.prefix", "Dr."],
+      giv: ["name.given", "Dee"],
+      mid: ["name.middle", "M"],
+      fam: ["name.family", "Dunn"],
+      suf: ["name.suffix", "Jr."],
+      nick: ["name.nickname", "D"],
+      fa: ["name.fileAs", "Dunn, Dee"],
+      em: ["emails[0].address", "d@x.example"],
+      emt: ["emails[0].type", "Home"],
+      ph: ["phones:car", "555"],
+      st: ["addresses[0].street", "1 Road"],
+      ci: ["addresses[0].city", "Town"],
+      re: ["addresses[0].region", "R"],
+      pc: ["addresses[0].postalCode", "123"],
+      co: ["addresses[0].country", "C"],
+      pb: ["addresses[0].poBox", "PB 1"],
+      at: ["addresses[0].type", "Other"],
+      comp: ["company", "Co"],
+      dep: ["department", "Dep"],
+      job: ["jobTitle", "Boss"],
+      off: ["office", "R1"],
+      bd: ["birthday", "2000-01-02"],
+      ann: ["events[0].date", "2010-03-04"],
+      annt: ["events[0].type", "Anniversary"],
+      mgr: ["relations[0].name", "Mo"],
+      mgrt: ["relations[0].type", "Manager"],
+      asst: ["assistant", "Al"],
+      url: ["urls:work", "https://d.example"],
+      im: ["im:xmpp", "d@jabber.example"],
+      cat: ["categories", "A;B"],
+      note: ["notes", "N"],
+      x: ["extra:custom", "V"],
     };
     const headers = Object.keys(targets);
     const text = `${headers.join(",")}\n${headers.map((h) => `"${targets[h][1]}"`).join(",")}\n`;
@@ -218,12 +302,32 @@ describe("CSV import: generic with a column mapping", () => {
     const { uid: _uid, photo: _photo, ...fields } = contacts[0];
     assert.deepEqual(fields, {
       displayName: "Dee Dunn",
-      name: { prefix: "Dr.", given: "Dee", middle: "M", family: "Dunn", suffix: "Jr.", nickname: "D", fileAs: "Dunn, Dee" },
-      emails: [{ type: "home", address: "d@x.example" }], phones: [{ type: "car", number: "555" }],
-      addresses: [{ type: "other", street: "1 Road", city: "Town", region: "R", postalCode: "123", country: "C", poBox: "PB 1" }],
-      company: "Co", department: "Dep", jobTitle: "Boss", office: "R1", manager: "Mo", assistant: "Al",
-      birthday: "2000-01-02", anniversary: "2010-03-04", urls: [{ type: "work", url: "https://d.example" }],
-      im: [{ type: "xmpp", address: "d@jabber.example" }], categories: ["A", "B"], notes: "N",
+      name: {
+        prefix: "Dr.",
+        given: "Dee",
+        middle: "M",
+        family: "Dunn",
+        suffix: "Jr.",
+        nickname: "D",
+        fileAs: "Dunn, Dee",
+      },
+      emails: [{ type: "home", address: "d@x.example" }],
+      phones: [{ type: "car", number: "555" }],
+      addresses: [
+        { type: "other", street: "1 Road", city: "Town", region: "R", postalCode: "123", country: "C", poBox: "PB 1" },
+      ],
+      company: "Co",
+      department: "Dep",
+      jobTitle: "Boss",
+      office: "R1",
+      manager: "Mo",
+      assistant: "Al",
+      birthday: "2000-01-02",
+      anniversary: "2010-03-04",
+      urls: [{ type: "work", url: "https://d.example" }],
+      im: [{ type: "xmpp", address: "d@jabber.example" }],
+      categories: ["A", "B"],
+      notes: "N",
       extra: [{ source: "csv", name: "custom", value: "V" }],
     });
   });
@@ -231,7 +335,11 @@ describe("CSV import: generic with a column mapping", () => {
   it("throws a CsvMappingError naming every unknown target", () => {
     assert.throws(
       () => parseContactsCsv("a,b,c\n1,2,3\n", { mapping: { a: "name.first", b: "phones:cellular", c: "company" } }),
-      (err: unknown) => err instanceof CsvMappingError && /"name\.first"/.test(err.message) && /"phones:cellular"/.test(err.message) && !/"company"/.test(err.message),
+      (err: unknown) =>
+        err instanceof CsvMappingError &&
+        /"name\.first"/.test(err.message) &&
+        /"phones:cellular"/.test(err.message) &&
+        !/"company"/.test(err.message),
     );
   });
 
@@ -253,8 +361,10 @@ describe("CSV import: rows, uids and encodings", () => {
     const again = parseContactsCsv(fixture("outlook-en.csv")).contacts.map((c) => c.uid);
     assert.deepEqual(again, first);
     assert.equal(new Set(first).size, first.length);
-    const reordered = parseContactsCsv("Last Name,First Name,Company\nLovelace,Ada,Analytical Engines\n").contacts[0].uid;
-    const sameAgain = parseContactsCsv("First Name,Company,Last Name,Notes\nAda,Analytical Engines,Lovelace,\n").contacts[0].uid;
+    const reordered = parseContactsCsv("Last Name,First Name,Company\nLovelace,Ada,Analytical Engines\n").contacts[0]
+      .uid;
+    const sameAgain = parseContactsCsv("First Name,Company,Last Name,Notes\nAda,Analytical Engines,Lovelace,\n")
+      .contacts[0].uid;
     assert.equal(sameAgain, reordered, "column order and empty columns do not change the uid");
   });
 
@@ -265,21 +375,32 @@ describe("CSV import: rows, uids and encodings", () => {
   });
 
   it("uses the caller's uidFor with the record as header → cell", () => {
-    const { contacts } = parseContactsCsv("First Name,Last Name,Company\nAda,Lovelace,AE\n", { uidFor: (row) => `row-${row["Last Name"]}` });
+    const { contacts } = parseContactsCsv("First Name,Last Name,Company\nAda,Lovelace,AE\n", {
+      uidFor: (row) => `row-${row["Last Name"]}`,
+    });
     assert.equal(contacts[0].uid, "row-Lovelace");
   });
 
   it("reports a record with more fields than the header and one with a stray quote, by row, and imports the rest", () => {
     const text = 'First Name,Last Name,Company\nAda,Lovelace,AE\nBob,Smith,Acme,Inc\nCy,Young"x,Z\nDee,Dunn,D\n';
     const result = parseContactsCsv(text);
-    assert.deepEqual(result.contacts.map((c) => c.name?.given), ["Ada", "Dee"]);
-    assert.deepEqual(result.errors.map((e) => e.row), [3, 4]);
+    assert.deepEqual(
+      result.contacts.map((c) => c.name?.given),
+      ["Ada", "Dee"],
+    );
+    assert.deepEqual(
+      result.errors.map((e) => e.row),
+      [3, 4],
+    );
     assert.match(result.errors[0].message, /has 4 fields but the header has 3/);
   });
 
   it("reports a quote that is never closed instead of silently losing the rest of the file", () => {
     const result = parseContactsCsv('First Name,Last Name,Company\nAda,Lovelace,AE\nCy,"Young,Z\nDee,Dunn,D\n');
-    assert.deepEqual(result.contacts.map((c) => c.name?.given), ["Ada"]);
+    assert.deepEqual(
+      result.contacts.map((c) => c.name?.given),
+      ["Ada"],
+    );
     assert.equal(result.errors.length, 1);
     assert.equal(result.errors[0].row, 3);
     assert.match(result.errors[0].message, /never closed/);
@@ -300,9 +421,15 @@ describe("CSV import: rows, uids and encodings", () => {
 describe("detectCsvFormat", () => {
   it("tells the known exports and a hand-made file apart", () => {
     assert.equal(detectCsvFormat([...outlookColumns]), "outlook");
-    assert.equal(detectCsvFormat(["Name", "E-mail Address", "First Name", "Last Name", "Business Phone"]), "outlook-express");
+    assert.equal(
+      detectCsvFormat(["Name", "E-mail Address", "First Name", "Last Name", "Business Phone"]),
+      "outlook-express",
+    );
     assert.equal(detectCsvFormat(["First Name", "Last Name", "E-mail 1 - Label", "E-mail 1 - Value"]), "google");
-    assert.equal(detectCsvFormat(["Name", "Given Name", "Family Name", "E-mail 1 - Type", "E-mail 1 - Value"]), "google-legacy");
+    assert.equal(
+      detectCsvFormat(["Name", "Given Name", "Family Name", "E-mail 1 - Type", "E-mail 1 - Value"]),
+      "google-legacy",
+    );
     assert.equal(detectCsvFormat(["Vorname", "Nachname", "E-Mail-Adresse", "Telefon geschäftlich"]), "outlook");
     assert.equal(detectCsvFormat(["Prénom", "Nom", "Adresse de messagerie"]), "outlook");
     assert.equal(detectCsvFormat(["Kunde", "Ort", "Mail"]), "generic");

@@ -13,7 +13,8 @@ import {
 } from "../../core/formats/outlook/ews-contact";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/ews/${name}`, import.meta.url), "utf8");
-const contact = (input: Omit<ContactInput, "uid"> & { uid?: string }): Contact => contactSchema.parse({ uid: "u-1", ...input });
+const contact = (input: Omit<ContactInput, "uid"> & { uid?: string }): Contact =>
+  contactSchema.parse({ uid: "u-1", ...input });
 const t = 'xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"';
 // What Exchange returns for an item created from our <t:Contact>, enough for reading it back.
 const asCreated = (xml: string) => xml.replace("<t:Contact>", `<t:Contact ${t}><t:ItemId Id="AAMk=" ChangeKey="EQ"/>`);
@@ -25,22 +26,47 @@ describe("EWS contact mapping", () => {
     assert.deepEqual(c.name, { given: "Tanja", family: "Plate", fileAs: "SampleContact" });
     assert.equal(c.company, "Northwind Traders");
     assert.equal(c.jobTitle, "Project Manager");
-    assert.deepEqual(c.emails.map((e) => e.address), ["tplate@example.com", "tplate@example.com"]);
+    assert.deepEqual(
+      c.emails.map((e) => e.address),
+      ["tplate@example.com", "tplate@example.com"],
+    );
     assert.deepEqual(c.phones, [{ type: "business", number: "5625550199" }]);
-    assert.deepEqual(c.addresses, [{ type: "business", street: "12345 67th Ave", city: "Whittier", region: "CA", country: "USA" }]);
+    assert.deepEqual(c.addresses, [
+      { type: "business", street: "12345 67th Ave", city: "Whittier", region: "CA", country: "USA" },
+    ]);
     assert.equal(c.notes, undefined);
   });
 
   it("reads a full contact: uid and title from extended properties, entities, dictionaries, dates and extras", () => {
     const c = ewsContactXmlToContact(fixture("getitem-contact-full.xml"));
     assert.equal(c.uid, "c0ffee-0001");
-    assert.deepEqual(c.name, { prefix: "Dr.", given: "Pavel", middle: "J.", family: "Bansky", suffix: "Jr.", nickname: "Pav", fileAs: "Bansky, Pavel" });
+    assert.deepEqual(c.name, {
+      prefix: "Dr.",
+      given: "Pavel",
+      middle: "J.",
+      family: "Bansky",
+      suffix: "Jr.",
+      nickname: "Pav",
+      fileAs: "Bansky, Pavel",
+    });
     assert.equal(c.notes, "Met at Build & Ignite.\nPrefers <e-mail>.");
     assert.equal(c.department, "R&D");
     assert.deepEqual(c.urls, [{ type: "work", url: "https://www.fabrikam.example/pavel?a=1&b=2" }]);
-    assert.deepEqual(c.emails.map((e) => e.address), ["pavelb@fabrikam.example", "pavel@example.org"]);
-    assert.deepEqual(c.phones.map((p) => p.type), ["business", "business2", "businessFax", "car", "home", "mobile", "pager", "tty"]);
-    assert.deepEqual(c.addresses.map((a) => [a.type, a.city]), [["business", "Seattle"], ["home", "Praha"]]);
+    assert.deepEqual(
+      c.emails.map((e) => e.address),
+      ["pavelb@fabrikam.example", "pavel@example.org"],
+    );
+    assert.deepEqual(
+      c.phones.map((p) => p.type),
+      ["business", "business2", "businessFax", "car", "home", "mobile", "pager", "tty"],
+    );
+    assert.deepEqual(
+      c.addresses.map((a) => [a.type, a.city]),
+      [
+        ["business", "Seattle"],
+        ["home", "Praha"],
+      ],
+    );
     assert.equal(c.addresses[1].street, "Na Příkopě 1");
     assert.equal(c.birthday, "1974-07-22");
     assert.equal(c.anniversary, "2001-06-02");
@@ -64,8 +90,23 @@ describe("EWS contact mapping", () => {
     const original = ewsContactXmlToContact(fixture("getitem-contact-full.xml"));
     const xml = contactToEwsXml(original);
     assert.equal(XMLValidator.validate(`<r ${t}>${xml}</r>`), true);
-    const order = [...xml.matchAll(/<t:(\w+)[ >]/g)].map((m) => m[1]).filter((n) => ["Body", "Categories", "ExtendedProperty", "FileAs", "EmailAddresses", "Surname", "WeddingAnniversary"].includes(n));
-    assert.deepEqual([...new Set(order)], ["Body", "Categories", "ExtendedProperty", "FileAs", "EmailAddresses", "Surname", "WeddingAnniversary"]);
+    const order = [...xml.matchAll(/<t:(\w+)[ >]/g)]
+      .map((m) => m[1])
+      .filter((n) =>
+        [
+          "Body",
+          "Categories",
+          "ExtendedProperty",
+          "FileAs",
+          "EmailAddresses",
+          "Surname",
+          "WeddingAnniversary",
+        ].includes(n),
+      );
+    assert.deepEqual(
+      [...new Set(order)],
+      ["Body", "Categories", "ExtendedProperty", "FileAs", "EmailAddresses", "Surname", "WeddingAnniversary"],
+    );
     assert.deepEqual(ewsContactXmlToContact(asCreated(xml)), original);
   });
 
@@ -79,11 +120,26 @@ describe("EWS contact mapping", () => {
   });
 
   it("puts each phone kind under its own key and a second business number into BusinessPhone2", () => {
-    const xml = contactToEwsXml(contact({ phones: [
-      { type: "business", number: "1" }, { type: "business", number: "2" }, { type: "tty", number: "3" },
-      { type: "company", number: "4" }, { type: "radio", number: "5" }, { type: "callback", number: "6" },
-    ] }));
-    for (const [key, n] of [["BusinessPhone", 1], ["BusinessPhone2", 2], ["TtyTddPhone", 3], ["CompanyMainPhone", 4], ["RadioPhone", 5], ["Callback", 6]]) {
+    const xml = contactToEwsXml(
+      contact({
+        phones: [
+          { type: "business", number: "1" },
+          { type: "business", number: "2" },
+          { type: "tty", number: "3" },
+          { type: "company", number: "4" },
+          { type: "radio", number: "5" },
+          { type: "callback", number: "6" },
+        ],
+      }),
+    );
+    for (const [key, n] of [
+      ["BusinessPhone", 1],
+      ["BusinessPhone2", 2],
+      ["TtyTddPhone", 3],
+      ["CompanyMainPhone", 4],
+      ["RadioPhone", 5],
+      ["Callback", 6],
+    ]) {
       assert.match(xml, new RegExp(`<t:Entry Key="${key}">${n}</t:Entry>`));
     }
   });
@@ -95,11 +151,13 @@ describe("EWS contact mapping", () => {
   });
 
   it("reports a 4th e-mail, a PO box and the photo as what the Outlook item cannot hold", () => {
-    const overflow = ewsOverflow(contact({
-      emails: ["a", "b", "c", "d"].map((x) => ({ address: `${x}@example.org` })),
-      addresses: [{ type: "home", city: "Oslo", poBox: "7" }],
-      photo: { mediaType: "image/jpeg", hash: "b".repeat(64) },
-    }));
+    const overflow = ewsOverflow(
+      contact({
+        emails: ["a", "b", "c", "d"].map((x) => ({ address: `${x}@example.org` })),
+        addresses: [{ type: "home", city: "Oslo", poBox: "7" }],
+        photo: { mediaType: "image/jpeg", hash: "b".repeat(64) },
+      }),
+    );
     assert.deepEqual(overflow.emails, [{ type: "other", address: "d@example.org" }]);
     assert.deepEqual(overflow.fields, ["photo", "addresses[0].poBox"]);
   });
@@ -119,7 +177,16 @@ describe("EWS contact mapping", () => {
     });
 
     it("sets only what changed, with indexed field URIs for dictionary entries", () => {
-      const updates = contactToEwsUpdates({ ...previous, emails: [{ type: "other", address: "a@example.org" }, { type: "other", address: "b2@example.org" }] }, previous);
+      const updates = contactToEwsUpdates(
+        {
+          ...previous,
+          emails: [
+            { type: "other", address: "a@example.org" },
+            { type: "other", address: "b2@example.org" },
+          ],
+        },
+        previous,
+      );
       assert.deepEqual(updates, [
         '<t:SetItemField><t:IndexedFieldURI FieldURI="contacts:EmailAddress" FieldIndex="EmailAddress2"/>' +
           '<t:Contact><t:EmailAddresses><t:Entry Key="EmailAddress2">b2@example.org</t:Entry></t:EmailAddresses></t:Contact></t:SetItemField>',
@@ -127,7 +194,10 @@ describe("EWS contact mapping", () => {
     });
 
     it("changes one address part inside its entry and deletes a removed one", () => {
-      const updates = contactToEwsUpdates({ ...previous, company: undefined, addresses: [{ type: "home", street: "Elm 2" }] }, previous);
+      const updates = contactToEwsUpdates(
+        { ...previous, company: undefined, addresses: [{ type: "home", street: "Elm 2" }] },
+        previous,
+      );
       assert.deepEqual(updates, [
         '<t:SetItemField><t:IndexedFieldURI FieldURI="contacts:PhysicalAddress:Street" FieldIndex="Home"/>' +
           '<t:Contact><t:PhysicalAddresses><t:Entry Key="Home"><t:Street>Elm 2</t:Street></t:Entry></t:PhysicalAddresses></t:Contact></t:SetItemField>',
@@ -139,8 +209,20 @@ describe("EWS contact mapping", () => {
     it("without a previous version sets every field and deletes every other one, but never the uid", () => {
       const updates = contactToEwsUpdates(previous);
       assert.ok(updates.some((u) => u.includes('FieldURI="contacts:CompanyName"') && u.startsWith("<t:SetItemField>")));
-      assert.ok(updates.some((u) => u === '<t:DeleteItemField><t:IndexedFieldURI FieldURI="contacts:PhoneNumber" FieldIndex="Pager"/></t:DeleteItemField>'));
-      assert.ok(updates.some((u) => u === '<t:DeleteItemField><t:IndexedFieldURI FieldURI="contacts:EmailAddress" FieldIndex="EmailAddress3"/></t:DeleteItemField>'));
+      assert.ok(
+        updates.some(
+          (u) =>
+            u ===
+            '<t:DeleteItemField><t:IndexedFieldURI FieldURI="contacts:PhoneNumber" FieldIndex="Pager"/></t:DeleteItemField>',
+        ),
+      );
+      assert.ok(
+        updates.some(
+          (u) =>
+            u ===
+            '<t:DeleteItemField><t:IndexedFieldURI FieldURI="contacts:EmailAddress" FieldIndex="EmailAddress3"/></t:DeleteItemField>',
+        ),
+      );
       assert.ok(updates.some((u) => u === '<t:DeleteItemField><t:FieldURI FieldURI="item:Body"/></t:DeleteItemField>'));
       assert.ok(!updates.some((u) => u.startsWith("<t:DeleteItemField>") && u.includes("ConcordUid")));
       const setUid = updates.find((u) => u.includes("ConcordUid"));
@@ -166,8 +248,16 @@ describe("EWS contact mapping", () => {
         { type: "other", address: "ann3@example.org" },
         { type: "other", address: "ann4@example.org" },
       ],
-      phones: [{ type: "pager", number: "1" }, { type: "home", number: "2" }, { type: "home", number: "3" }, { type: "home", number: "4" }],
-      urls: [{ type: "work", url: "https://a.example" }, { type: "home", url: "https://b.example" }],
+      phones: [
+        { type: "pager", number: "1" },
+        { type: "home", number: "2" },
+        { type: "home", number: "3" },
+        { type: "home", number: "4" },
+      ],
+      urls: [
+        { type: "work", url: "https://a.example" },
+        { type: "home", url: "https://b.example" },
+      ],
       photo: { mediaType: "image/jpeg", hash: "c".repeat(64) },
       extra: [{ source: "vcard", name: "X-ABC", value: "1" }],
     });
@@ -193,7 +283,10 @@ describe("EWS contact mapping", () => {
 
     it("takes a pager number deleted in Outlook as deleted", () => {
       const edited = asCreated(contactToEwsXml(server)).replace('<t:Entry Key="Pager">1</t:Entry>', "");
-      assert.deepEqual(mergeFromEws(server, edited).phones.map((p) => p.number), ["2", "3", "4"]);
+      assert.deepEqual(
+        mergeFromEws(server, edited).phones.map((p) => p.number),
+        ["2", "3", "4"],
+      );
     });
   });
 });

@@ -3,10 +3,22 @@ import assert from "node:assert/strict";
 import { contactSchema, type Contact, type ContactInput } from "../../core/contact/contact";
 import { contentHash } from "../../core/contact/content-hash";
 import { reconcile, uidForOutlookItem, type ReconcileOptions } from "../../core/sync/reconcile";
-import { baseJsonOf, type OutlookContact, type OutlookItem, type Plan, type ServerItem, type SyncStatus } from "../../core/sync/sync-types";
+import {
+  baseJsonOf,
+  type OutlookContact,
+  type OutlookItem,
+  type Plan,
+  type ServerItem,
+  type SyncStatus,
+} from "../../core/sync/sync-types";
 
 const person = (uid: string, input: Partial<ContactInput> = {}): Contact =>
-  contactSchema.parse({ uid, displayName: `Person ${uid}`, emails: [{ type: "work", address: `${uid}@example.com` }], ...input });
+  contactSchema.parse({
+    uid,
+    displayName: `Person ${uid}`,
+    emails: [{ type: "work", address: `${uid}@example.com` }],
+    ...input,
+  });
 
 type World = { status: SyncStatus; outlook: OutlookItem[]; server: ServerItem[]; deletedUids?: string[] };
 
@@ -16,8 +28,13 @@ function synced(contacts: Contact[]): World {
     status: {
       version: 1,
       entries: contacts.map((c) => ({
-        uid: c.uid, outlookId: `o-${c.uid}`, baseJson: baseJsonOf(c), baseHash: contentHash(c), outlookHash: contentHash(c),
-        outlookChangeKey: `k-${c.uid}`, serverEtag: `e-${c.uid}`,
+        uid: c.uid,
+        outlookId: `o-${c.uid}`,
+        baseJson: baseJsonOf(c),
+        baseHash: contentHash(c),
+        outlookHash: contentHash(c),
+        outlookChangeKey: `k-${c.uid}`,
+        serverEtag: `e-${c.uid}`,
       })),
     },
     outlook: contacts.map((c) => ({ id: `o-${c.uid}`, contact: c, changeKey: `k-${c.uid}` })),
@@ -25,15 +42,34 @@ function synced(contacts: Contact[]): World {
   };
 }
 
-const unsynced = (outlook: OutlookItem[], server: ServerItem[]): World => ({ status: { version: 1, entries: [] }, outlook, server });
+const unsynced = (outlook: OutlookItem[], server: ServerItem[]): World => ({
+  status: { version: 1, entries: [] },
+  outlook,
+  server,
+});
 
 function editOutlook(w: World, uid: string, patch: Partial<Contact>, modifiedAt?: string): World {
-  return { ...w, outlook: w.outlook.map((i) => (i.contact.uid === uid ? { ...i, contact: { ...i.contact, ...patch }, changeKey: `${i.changeKey}+`, modifiedAt } : i)) };
+  return {
+    ...w,
+    outlook: w.outlook.map((i) =>
+      i.contact.uid === uid
+        ? { ...i, contact: { ...i.contact, ...patch }, changeKey: `${i.changeKey}+`, modifiedAt }
+        : i,
+    ),
+  };
 }
 function editServer(w: World, uid: string, patch: Partial<Contact>, modifiedAt?: string): World {
-  return { ...w, server: w.server.map((i) => (i.contact.uid === uid ? { ...i, contact: { ...i.contact, ...patch }, etag: `${i.etag}+`, modifiedAt } : i)) };
+  return {
+    ...w,
+    server: w.server.map((i) =>
+      i.contact.uid === uid ? { ...i, contact: { ...i.contact, ...patch }, etag: `${i.etag}+`, modifiedAt } : i,
+    ),
+  };
 }
-const dropOutlook = (w: World, uid: string): World => ({ ...w, outlook: w.outlook.filter((i) => i.contact.uid !== uid) });
+const dropOutlook = (w: World, uid: string): World => ({
+  ...w,
+  outlook: w.outlook.filter((i) => i.contact.uid !== uid),
+});
 const dropServer = (w: World, uid: string): World => ({ ...w, server: w.server.filter((i) => i.contact.uid !== uid) });
 
 const plan = (w: World, options: ReconcileOptions = {}, complete = { outlook: true, server: true }): Plan =>
@@ -50,7 +86,11 @@ const only = (p: Plan) => {
 };
 const writesServer = (p: Plan) => p.actions.some((a) => a.server);
 
-const alice = person("alice", { company: "Acme", jobTitle: "Engineer", phones: [{ type: "mobile", number: "+1 555 0100" }] });
+const alice = person("alice", {
+  company: "Acme",
+  jobTitle: "Engineer",
+  phones: [{ type: "mobile", number: "+1 555 0100" }],
+});
 const bob = person("bob");
 
 describe("reconcile: pairs the status knows (two-way)", () => {
@@ -102,7 +142,9 @@ describe("reconcile: pairs the status knows (two-way)", () => {
     const w = editServer(editOutlook(synced([alice]), "alice", { jobTitle: "CTO" }), "alice", { jobTitle: "CFO" });
     const p = plan(w);
     assert.equal(only(p).contact?.jobTitle, "CFO");
-    assert.deepEqual(p.conflicts, [{ uid: "alice", field: "jobTitle", outlook: "CTO", server: "CFO", winner: "server" }]);
+    assert.deepEqual(p.conflicts, [
+      { uid: "alice", field: "jobTitle", outlook: "CTO", server: "CFO", winner: "server" },
+    ]);
     assert.equal(p.counts.conflicts, 1);
   });
 
@@ -114,23 +156,42 @@ describe("reconcile: pairs the status knows (two-way)", () => {
   });
 
   it("lets the later edit win under newest-wins", () => {
-    const w = editServer(editOutlook(synced([alice]), "alice", { jobTitle: "CTO" }, "2026-03-02T10:00:00Z"), "alice", { jobTitle: "CFO" }, "2026-03-01T10:00:00Z");
+    const w = editServer(
+      editOutlook(synced([alice]), "alice", { jobTitle: "CTO" }, "2026-03-02T10:00:00Z"),
+      "alice",
+      { jobTitle: "CFO" },
+      "2026-03-01T10:00:00Z",
+    );
     assert.equal(only(plan(w, { policy: "newest-wins" })).contact?.jobTitle, "CTO");
   });
 
   it("falls back to server-wins under newest-wins when a side has no modification time", () => {
-    const w = editServer(editOutlook(synced([alice]), "alice", { jobTitle: "CTO" }, "2026-03-02T10:00:00Z"), "alice", { jobTitle: "CFO" });
+    const w = editServer(editOutlook(synced([alice]), "alice", { jobTitle: "CTO" }, "2026-03-02T10:00:00Z"), "alice", {
+      jobTitle: "CFO",
+    });
     assert.equal(only(plan(w, { policy: "newest-wins" })).contact?.jobTitle, "CFO");
   });
 
   it("merges e-mail lists by address, not position, keeping an add on one side and an edit on the other", () => {
-    const base = person("carol", { emails: [{ type: "work", address: "carol@acme.com" }, { type: "home", address: "carol@home.net" }] });
+    const base = person("carol", {
+      emails: [
+        { type: "work", address: "carol@acme.com" },
+        { type: "home", address: "carol@home.net" },
+      ],
+    });
     let w = synced([base]);
     // Outlook adds a third address at the front; the server retypes the home address.
     w = editOutlook(w, "carol", { emails: [{ type: "other", address: "c@new.org" }, ...base.emails] });
-    w = editServer(w, "carol", { emails: [{ type: "work", address: "CAROL@acme.com" }, { type: "other", address: "carol@home.net" }] });
+    w = editServer(w, "carol", {
+      emails: [
+        { type: "work", address: "CAROL@acme.com" },
+        { type: "other", address: "carol@home.net" },
+      ],
+    });
     const p = plan(w);
-    const emails = only(p).contact!.emails.map((e) => `${e.type}:${e.address.toLowerCase()}`).sort();
+    const emails = only(p)
+      .contact!.emails.map((e) => `${e.type}:${e.address.toLowerCase()}`)
+      .sort();
     assert.deepEqual(emails, ["other:c@new.org", "other:carol@home.net", "work:carol@acme.com"]);
     assert.deepEqual(p.conflicts, []);
   });
@@ -299,7 +360,9 @@ describe("reconcile: items the status does not know (two-way)", () => {
 
   it("on a first sync pairs a person by full name, folding case and whitespace", () => {
     const server = person("s1", { displayName: "Dana  Scully", emails: [] });
-    const inOutlook = withoutUid(person("x", { displayName: "", name: { given: "dana", family: "SCULLY" }, emails: [] }));
+    const inOutlook = withoutUid(
+      person("x", { displayName: "", name: { given: "dana", family: "SCULLY" }, emails: [] }),
+    );
     const a = only(plan(unsynced([outlookItem("x", inOutlook)], [serverItem(server)])));
     assert.equal(a.uid, "s1");
     assert.equal(a.outlookId, "x");
@@ -307,7 +370,9 @@ describe("reconcile: items the status does not know (two-way)", () => {
 
   it("does not pair two people with one name but different e-mail addresses", () => {
     const server = person("s1", { displayName: "John Smith", emails: [{ type: "work", address: "john@a.com" }] });
-    const inOutlook = withoutUid(person("x", { displayName: "John Smith", emails: [{ type: "work", address: "john@b.com" }] }));
+    const inOutlook = withoutUid(
+      person("x", { displayName: "John Smith", emails: [{ type: "work", address: "john@b.com" }] }),
+    );
     const p = plan(unsynced([outlookItem("x", inOutlook)], [serverItem(server)]));
     assert.deepEqual(p.actions.map((a) => a.row).sort(), ["outlook-new", "server-new"]);
   });
@@ -323,8 +388,11 @@ describe("reconcile: items the status does not know (two-way)", () => {
   const deskEmails = [{ type: "work" as const, address: "desk@acme.com" }];
   const desk = withoutUid(person("x", { displayName: "Acme Sales Desk", emails: deskEmails }));
   const colleague = person("bob-stone", { displayName: "Bob Stone", emails: deskEmails });
-  const adding = (w: World, o: OutlookItem, s: ServerItem): World =>
-    ({ ...w, outlook: [...w.outlook, o], server: [...w.server, s] });
+  const adding = (w: World, o: OutlookItem, s: ServerItem): World => ({
+    ...w,
+    outlook: [...w.outlook, o],
+    server: [...w.server, s],
+  });
 
   it("after the first sync never pairs new contacts by e-mail: a desk and a colleague on its address stay two", () => {
     const p = plan(adding(synced([alice]), outlookItem("desk", desk), serverItem(colleague)));
@@ -358,14 +426,29 @@ describe("reconcile: items the status does not know (two-way)", () => {
   });
 
   it("on a first sync merges a matched pair with no base: conflicts by policy, list fields unioned", () => {
-    const server = person("s1", { displayName: "Eve", jobTitle: "CFO", emails: [{ type: "work", address: "eve@a.com" }], phones: [{ type: "business", number: "+1 555 0101" }] });
-    const inOutlook = withoutUid(person("x", { displayName: "Eve", jobTitle: "CEO", emails: [{ type: "work", address: "eve@a.com" }], phones: [{ type: "mobile", number: "+1 555 0199" }] }));
+    const server = person("s1", {
+      displayName: "Eve",
+      jobTitle: "CFO",
+      emails: [{ type: "work", address: "eve@a.com" }],
+      phones: [{ type: "business", number: "+1 555 0101" }],
+    });
+    const inOutlook = withoutUid(
+      person("x", {
+        displayName: "Eve",
+        jobTitle: "CEO",
+        emails: [{ type: "work", address: "eve@a.com" }],
+        phones: [{ type: "mobile", number: "+1 555 0199" }],
+      }),
+    );
     const p = plan(unsynced([outlookItem("x", inOutlook)], [serverItem(server)]));
     const a = only(p);
     assert.equal(a.row, "matched-merged");
     assert.equal(a.contact?.jobTitle, "CFO");
     assert.deepEqual(a.contact?.phones.map((ph) => ph.number).sort(), ["+1 555 0101", "+1 555 0199"]);
-    assert.deepEqual(p.conflicts.map((c) => c.field), ["jobTitle"]);
+    assert.deepEqual(
+      p.conflicts.map((c) => c.field),
+      ["jobTitle"],
+    );
     assert.equal(a.outlook, "update");
     assert.equal(a.server, "put");
   });
@@ -373,9 +456,15 @@ describe("reconcile: items the status does not know (two-way)", () => {
 
 describe("reconcile: Outlook items stamped with a uid the server deleted (lost sync state)", () => {
   const stamped = (w: World): World => ({ ...w, deletedUids: ["bob"] });
-  const lostState = stamped(unsynced([{ id: "o-bob", contact: bob }, { id: "o-alice", contact: alice }], [
-    { contact: alice, etag: "e" },
-  ]));
+  const lostState = stamped(
+    unsynced(
+      [
+        { id: "o-bob", contact: bob },
+        { id: "o-alice", contact: alice },
+      ],
+      [{ contact: alice, etag: "e" }],
+    ),
+  );
 
   it("does not upload again on a first sync a contact the server deleted: deletes it in Outlook once confirmed", () => {
     const p = plan(lostState);
@@ -429,7 +518,10 @@ describe("reconcile: pull mode (read-only books)", () => {
   });
 
   it("keeps a contact created in a read-only book's folder that was never on the server, naming it unsynced", () => {
-    const p = plan({ ...synced([alice]), outlook: [...synced([alice]).outlook, { id: "new", contact: { ...bob, uid: undefined } }] }, { mode: "pull" });
+    const p = plan(
+      { ...synced([alice]), outlook: [...synced([alice]).outlook, { id: "new", contact: { ...bob, uid: undefined } }] },
+      { mode: "pull" },
+    );
     assert.deepEqual(p.actions, []);
     assert.deepEqual(p.unsynced, [{ outlookId: "new", name: "Person bob" }]);
     assert.equal(p.counts.outlook.deleted, 0);
@@ -447,8 +539,14 @@ describe("reconcile: pull mode (read-only books)", () => {
   it("keeps contacts a user added to the GAB's folder on the first pull sync too", () => {
     const w = unsynced([{ id: "mine", contact: { ...bob, uid: undefined } }], [{ contact: alice, etag: "e" }]);
     const p = plan(w, { mode: "pull" });
-    assert.deepEqual(p.actions.map((a) => [a.row, a.outlook]), [["pull-create-outlook", "create"]]);
-    assert.deepEqual(p.unsynced.map((u) => u.outlookId), ["mine"]);
+    assert.deepEqual(
+      p.actions.map((a) => [a.row, a.outlook]),
+      [["pull-create-outlook", "create"]],
+    );
+    assert.deepEqual(
+      p.unsynced.map((u) => u.outlookId),
+      ["mine"],
+    );
   });
 
   it("passes server edits, deletes and conflicts to Outlook and never writes the server", () => {
@@ -473,7 +571,10 @@ describe("reconcile: publish mode (admin publishes a folder)", () => {
     assert.equal(byUid.get("alice")?.row, "publish-overwrite-server");
     assert.equal(byUid.get("alice")?.contact?.jobTitle, "Engineer");
     assert.equal(byUid.get("stray")?.server, "delete");
-    assert.equal(p.actions.some((a) => a.outlook && a.outlook !== "update"), false);
+    assert.equal(
+      p.actions.some((a) => a.outlook && a.outlook !== "update"),
+      false,
+    );
   });
 
   it("publishes folder adds and deletes and recreates what was deleted on the server", () => {
@@ -504,25 +605,39 @@ describe("reconcile: safety", () => {
 
   it("never reads a missing item in an incomplete server read as a deletion, nor creates there", () => {
     const w = dropServer(synced([alice, bob]), "alice");
-    const p = plan({ ...w, outlook: [...w.outlook, { id: "n", contact: { ...person("dan"), uid: undefined } }] }, {}, { outlook: true, server: false });
+    const p = plan(
+      { ...w, outlook: [...w.outlook, { id: "n", contact: { ...person("dan"), uid: undefined } }] },
+      {},
+      { outlook: true, server: false },
+    );
     assert.deepEqual(p.actions, []);
     assert.equal(p.counts.deferred, 2);
   });
 
   it("still applies edits to items both reads returned when one read is incomplete", () => {
-    const p = plan(editServer(synced([alice, bob]), "alice", { jobTitle: "CTO" }), {}, { outlook: false, server: true });
+    const p = plan(
+      editServer(synced([alice, bob]), "alice", { jobTitle: "CTO" }),
+      {},
+      { outlook: false, server: true },
+    );
     assert.equal(only(p).row, "server-changed");
   });
 
   it("refuses when the Outlook folder that had items comes back empty", () => {
     const w = synced([alice, bob]);
     const p = plan({ ...w, outlook: [] });
-    assert.deepEqual(p.refusals.find((r) => r.kind === "side-emptied"), { kind: "side-emptied", side: "outlook" });
+    assert.deepEqual(
+      p.refusals.find((r) => r.kind === "side-emptied"),
+      { kind: "side-emptied", side: "outlook" },
+    );
   });
 
   it("refuses when the server book that had items comes back empty, even in pull mode", () => {
     const w = synced([alice, bob]);
-    assert.deepEqual(plan({ ...w, server: [] }, { mode: "pull" }).refusals[0], { kind: "side-emptied", side: "server" });
+    assert.deepEqual(plan({ ...w, server: [] }, { mode: "pull" }).refusals[0], {
+      kind: "side-emptied",
+      side: "server",
+    });
   });
 
   it("refuses deleting more than 10% and at least 5 items of a side, with the numbers", () => {
@@ -571,7 +686,10 @@ describe("reconcile: safety", () => {
     const p = plan(w, { confirmedDeletes });
     // Once confirmed, anything beyond what was shown is asked about, however few: threshold 0.
     const massDelete = { kind: "mass-delete", side: "server", deletes: 52, total: 60, threshold: 0 };
-    assert.deepEqual(p.refusals.find((r) => r.kind === "mass-delete"), massDelete);
+    assert.deepEqual(
+      p.refusals.find((r) => r.kind === "mass-delete"),
+      massDelete,
+    );
     assert.ok(p.refusals.some((r) => r.kind === "side-emptied"));
     assert.equal(p.deletions.server.length, 60);
   });
@@ -596,8 +714,14 @@ describe("reconcile: safety", () => {
     for (const c of named.slice(0, 2)) w = dropServer(w, c.uid);
     for (const c of named.slice(2)) w = dropOutlook(w, c.uid);
     const p = plan(w);
-    assert.deepEqual(p.deletions.outlook, [{ uid: "d1", name: "Dora Display" }, { uid: "d2", name: "Gus Given" }]);
-    assert.deepEqual(p.deletions.server, [{ uid: "d3", name: "only@mail.com" }, { uid: "d4", name: "d4" }]);
+    assert.deepEqual(p.deletions.outlook, [
+      { uid: "d1", name: "Dora Display" },
+      { uid: "d2", name: "Gus Given" },
+    ]);
+    assert.deepEqual(p.deletions.server, [
+      { uid: "d3", name: "only@mail.com" },
+      { uid: "d4", name: "d4" },
+    ]);
   });
 
   it("marks a dry-run plan and still counts what it would do", () => {
@@ -641,7 +765,15 @@ describe("reconcile: safety", () => {
   });
 
   it("quarantines a uid found twice on the server and plans nothing for it", () => {
-    const p = plan(unsynced([{ id: "x", contact: bob }], [{ contact: bob, etag: "1" }, { contact: { ...bob, company: "B" }, etag: "2" }]));
+    const p = plan(
+      unsynced(
+        [{ id: "x", contact: bob }],
+        [
+          { contact: bob, etag: "1" },
+          { contact: { ...bob, company: "B" }, etag: "2" },
+        ],
+      ),
+    );
     assert.deepEqual(p.quarantined, [{ uid: "bob", side: "server", reason: "duplicate-uid" }]);
     assert.deepEqual(p.actions, []);
   });
@@ -661,7 +793,9 @@ describe("reconcile: safety", () => {
     assert.deepEqual(p.counts, {
       outlook: { created: 1, updated: 0, deleted: 1 },
       server: { created: 0, updated: 1, deleted: 0 },
-      conflicts: 0, unchanged: 1, deferred: 0,
+      conflicts: 0,
+      unchanged: 1,
+      deferred: 0,
     });
   });
 });

@@ -3,11 +3,25 @@ import { contactSchema, type Contact, type ContactInput } from "../../core/conta
 import { contentHash } from "../../core/contact/content-hash";
 import { reconcile, uidForOutlookItem, type ReconcileOptions } from "../../core/sync/reconcile";
 import { PlanRefusedError, runSync, type RunSyncOptions } from "../../core/sync/run-sync";
-import { baseOf, emptyStatus, statusFromJson, statusToJson, syncStatusSchema, type OutlookContact, type Plan, type SyncStatus } from "../../core/sync/sync-types";
+import {
+  baseOf,
+  emptyStatus,
+  statusFromJson,
+  statusToJson,
+  syncStatusSchema,
+  type OutlookContact,
+  type Plan,
+  type SyncStatus,
+} from "../../core/sync/sync-types";
 import { Faults, memoryOutlook, memoryServer, type MemoryOutlook, type MemoryServer } from "../support/memory-sides";
 
 const person = (uid: string, input: Partial<ContactInput> = {}): Contact =>
-  contactSchema.parse({ uid, displayName: `Person ${uid}`, emails: [{ type: "work", address: `${uid}@example.com` }], ...input });
+  contactSchema.parse({
+    uid,
+    displayName: `Person ${uid}`,
+    emails: [{ type: "work", address: `${uid}@example.com` }],
+    ...input,
+  });
 const unstamped = ({ uid: _uid, ...rest }: Contact): OutlookContact => rest;
 
 type Sides = { outlook: MemoryOutlook; server: MemoryServer; status: SyncStatus };
@@ -16,19 +30,25 @@ function sides(): Sides {
   return { outlook: memoryOutlook(), server: memoryServer(), status: emptyStatus() };
 }
 
-const planFor = (s: Sides, options: ReconcileOptions = {}) => reconcile(s.status, s.outlook.snapshot(), s.server.snapshot(), options);
+const planFor = (s: Sides, options: ReconcileOptions = {}) =>
+  reconcile(s.status, s.outlook.snapshot(), s.server.snapshot(), options);
 
 /** One sync; the status is kept only as far as it was saved, as a real caller would. */
 async function sync(s: Sides, options: ReconcileOptions = {}, faults = new Faults(), run: RunSyncOptions = {}) {
   const plan = planFor(s, options);
   try {
-    const result = await runSync(plan, { outlook: s.outlook.adapter(faults), server: s.server.adapter(faults) }, s.status, {
-      ...run,
-      saveStatus: (status) => {
-        if (faults.killed) throw new Error("killed");
-        s.status = syncStatusSchema.parse(JSON.parse(JSON.stringify(status)));
+    const result = await runSync(
+      plan,
+      { outlook: s.outlook.adapter(faults), server: s.server.adapter(faults) },
+      s.status,
+      {
+        ...run,
+        saveStatus: (status) => {
+          if (faults.killed) throw new Error("killed");
+          s.status = syncStatusSchema.parse(JSON.parse(JSON.stringify(status)));
+        },
       },
-    });
+    );
     return { plan, result };
   } catch (error) {
     if ((error as Error).message !== "killed") throw error;
@@ -41,9 +61,13 @@ function assertConverged(s: Sides, unsynced: string[] = []): void {
   const outlook = [...s.outlook.items].filter(([id]) => !unsynced.includes(id)).map(([, i]) => i.contact);
   const uids = outlook.map((c) => c.uid);
   assert.equal(new Set(uids).size, uids.length, "duplicate uid in Outlook");
-  assert.ok(uids.every((u) => u !== undefined), "Outlook item without uid");
+  assert.ok(
+    uids.every((u) => u !== undefined),
+    "Outlook item without uid",
+  );
   assert.deepEqual([...uids].sort(), [...s.server.items.keys()].sort());
-  for (const c of outlook) assert.equal(contentHash(c as Contact), contentHash(s.server.items.get(c.uid!)!.contact), `content of ${c.uid}`);
+  for (const c of outlook)
+    assert.equal(contentHash(c as Contact), contentHash(s.server.items.get(c.uid!)!.contact), `content of ${c.uid}`);
 }
 
 describe("runSync", () => {
@@ -65,7 +89,10 @@ describe("runSync", () => {
     const s = sides();
     s.server.userPut(person("c"));
     const plan = planFor(s, { dryRun: true });
-    await assert.rejects(runSync(plan, { outlook: s.outlook.adapter(new Faults()), server: s.server.adapter(new Faults()) }, s.status), (e: unknown) => e instanceof PlanRefusedError && e.reason === "dry-run");
+    await assert.rejects(
+      runSync(plan, { outlook: s.outlook.adapter(new Faults()), server: s.server.adapter(new Faults()) }, s.status),
+      (e: unknown) => e instanceof PlanRefusedError && e.reason === "dry-run",
+    );
     assert.equal(s.outlook.items.size, 0);
   });
 
@@ -75,15 +102,24 @@ describe("runSync", () => {
     await sync(s);
     for (const id of [...s.outlook.items.keys()]) s.outlook.userDelete(id);
     const plan = planFor(s);
-    await assert.rejects(runSync(plan, { outlook: s.outlook.adapter(new Faults()), server: s.server.adapter(new Faults()) }, s.status), (e: unknown) => e instanceof PlanRefusedError && e.refusals.some((r) => r.kind === "side-emptied"));
+    await assert.rejects(
+      runSync(plan, { outlook: s.outlook.adapter(new Faults()), server: s.server.adapter(new Faults()) }, s.status),
+      (e: unknown) => e instanceof PlanRefusedError && e.refusals.some((r) => r.kind === "side-emptied"),
+    );
     assert.equal(s.server.items.size, 6);
   });
 
   it("refuses a pull plan that carries a server write, so a read-only book never sees one", async () => {
     const s = sides();
-    const plan: Plan = { ...planFor(s, { mode: "pull" }), actions: [{ uid: "x", row: "outlook-changed", server: "put", contact: person("x") }] };
+    const plan: Plan = {
+      ...planFor(s, { mode: "pull" }),
+      actions: [{ uid: "x", row: "outlook-changed", server: "put", contact: person("x") }],
+    };
     const server = s.server.adapter(new Faults());
-    await assert.rejects(runSync(plan, { outlook: s.outlook.adapter(new Faults()), server }, s.status), PlanRefusedError);
+    await assert.rejects(
+      runSync(plan, { outlook: s.outlook.adapter(new Faults()), server }, s.status),
+      PlanRefusedError,
+    );
     assert.deepEqual(server.batches, []);
   });
 
@@ -97,7 +133,10 @@ describe("runSync", () => {
     assert.equal(result?.errors[0]?.side, "outlook");
     assert.deepEqual(s.status.entries[0], before);
     const retry = planFor(s);
-    assert.deepEqual(retry.actions.map((a) => [a.row, a.outlook]), [["server-changed", "update"]]);
+    assert.deepEqual(
+      retry.actions.map((a) => [a.row, a.outlook]),
+      [["server-changed", "update"]],
+    );
     await sync(s);
     assertConverged(s);
   });
@@ -111,7 +150,10 @@ describe("runSync", () => {
     s.outlook.userDelete(idA);
     const { result } = await sync(s, {}, new Faults(new Set([1])));
     assert.equal(result?.errors[0]?.side, "server");
-    assert.deepEqual(planFor(s).actions.map((a) => [a.row, a.server, a.outlook]), [["outlook-deleted", "delete", undefined]]);
+    assert.deepEqual(
+      planFor(s).actions.map((a) => [a.row, a.server, a.outlook]),
+      [["outlook-deleted", "delete", undefined]],
+    );
   });
 
   it("records nothing for a server write rejected by If-Match, and merges the newer server edit next time", async () => {
@@ -123,7 +165,11 @@ describe("runSync", () => {
     const plan = planFor(s);
     s.server.userEdit("a", (c) => void (c.company = "Globex")); // lands between read and write
     const before = s.status;
-    const result = await runSync(plan, { outlook: s.outlook.adapter(new Faults()), server: s.server.adapter(new Faults()) }, s.status);
+    const result = await runSync(
+      plan,
+      { outlook: s.outlook.adapter(new Faults()), server: s.server.adapter(new Faults()) },
+      s.status,
+    );
     assert.match(result.errors[0]?.message ?? "", /conflict/);
     assert.deepEqual(result.status, before);
     s.status = result.status;
@@ -147,7 +193,10 @@ describe("runSync", () => {
     });
     assert.deepEqual(saves, [3, 6, 7]);
     assert.deepEqual(progress, ["3/7", "6/7", "7/7"]);
-    assert.deepEqual(server.batches.map((b) => b.length), [3, 3, 1]);
+    assert.deepEqual(
+      server.batches.map((b) => b.length),
+      [3, 3, 1],
+    );
   });
 
   it("stops before the next chunk when asked, every chunk before it applied and saved, and finishes on the next run", async () => {
@@ -163,7 +212,10 @@ describe("runSync", () => {
     });
     assert.equal(run.stopped, true);
     assert.equal(run.results.length, 3);
-    assert.deepEqual(server.batches.map((b) => b.length), [3]);
+    assert.deepEqual(
+      server.batches.map((b) => b.length),
+      [3],
+    );
     assert.equal(run.status.entries.length, 3);
     s.status = run.status;
     await sync(s);
@@ -218,7 +270,10 @@ describe("runSync", () => {
     // Even when Outlook re-saves it with a new changeKey, the hash says nothing changed.
     const [id] = [...s.outlook.items.keys()];
     s.outlook.userEdit(id, () => {});
-    assert.deepEqual(planFor(s).actions.map((a) => [a.row, a.outlook, a.server]), [["outlook-changekey-moved", undefined, undefined]]);
+    assert.deepEqual(
+      planFor(s).actions.map((a) => [a.row, a.outlook, a.server]),
+      [["outlook-changekey-moved", undefined, undefined]],
+    );
   });
 
   it("never calls the server adapter in pull mode, while restoring and reverting Outlook", async () => {
@@ -323,9 +378,15 @@ describe("runSync", () => {
     const s = sides();
     s.server.userPut(person("a"));
     await sync(s);
-    const damaged = { ...s.status, entries: s.status.entries.map((e) => ({ ...e, baseJson: '{"uid":"a","emails":[{"type":"work"}]}' })) };
+    const damaged = {
+      ...s.status,
+      entries: s.status.entries.map((e) => ({ ...e, baseJson: '{"uid":"a","emails":[{"type":"work"}]}' })),
+    };
     assert.throws(() => statusFromJson(statusToJson(damaged)), /baseJson/);
-    const truncated = { ...s.status, entries: s.status.entries.map((e) => ({ ...e, baseJson: e.baseJson!.slice(0, -1) })) };
+    const truncated = {
+      ...s.status,
+      entries: s.status.entries.map((e) => ({ ...e, baseJson: e.baseJson!.slice(0, -1) })),
+    };
     assert.throws(() => statusFromJson(statusToJson(truncated)), /baseJson/);
   });
 

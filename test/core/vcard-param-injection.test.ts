@@ -10,7 +10,12 @@ const forgedCard = "\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:4.0\r\nUID:forged\r\
 function hostileContact(): Contact {
   const contact = contactSchema.parse({ uid: "victim", displayName: "Victim" });
   contact.extra = [
-    { source: "vcard", name: "X-HOSTILE-NAME", value: "one", params: { [`x-a:b;c${forgedCard}`]: ["1"], "x-ok": ["kept"] } },
+    {
+      source: "vcard",
+      name: "X-HOSTILE-NAME",
+      value: "one",
+      params: { [`x-a:b;c${forgedCard}`]: ["1"], "x-ok": ["kept"] },
+    },
     { source: "vcard", name: "X-HOSTILE-VALUE", value: "two", params: { "x-v": [`a"b:c;d,e^f${forgedCard}\rg`] } },
   ];
   return contact;
@@ -38,7 +43,10 @@ describe("vCard parameter injection", () => {
   }
 
   it("refuses parameter names outside letters, digits and '-' and values with control characters", () => {
-    const extra = (params: Record<string, string[]>) => ({ uid: "u", extra: [{ source: "vcard", name: "X-A", value: "v", params }] });
+    const extra = (params: Record<string, string[]>) => ({
+      uid: "u",
+      extra: [{ source: "vcard", name: "X-A", value: "v", params }],
+    });
     const badNames = ["x-a:b", "x-a;b", "x-a\r\nb", "x a", ""];
     for (const params of badNames.map((name): Record<string, string[]> => ({ [name]: ["1"] }))) {
       assert.equal(contactSchema.safeParse(extra(params)).success, false, JSON.stringify(params));
@@ -51,7 +59,9 @@ describe("vCard parameter injection", () => {
 
   it("refuses a __proto__ parameter name with a message that names it", () => {
     const result = contactSchema.safeParse(
-      JSON.parse('{"uid": "u", "extra": [{"source": "vcard", "name": "X-A", "value": "v", "params": {"__proto__": ["1"]}}]}'),
+      JSON.parse(
+        '{"uid": "u", "extra": [{"source": "vcard", "name": "X-A", "value": "v", "params": {"__proto__": ["1"]}}]}',
+      ),
     );
     assert.equal(result.success, false);
     assert.match(result.error!.issues.map((i) => i.message).join(" "), /__proto__/);

@@ -9,7 +9,8 @@ const text = fc.string({ unit: "grapheme", maxLength: 30 }).filter((s) => !/[\u0
 const word = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 .'-]{0,20}$/);
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const twoDigits = (max: number) => fc.integer({ min: 1, max }).map((n) => String(n).padStart(2, "0"));
-const date = fc.tuple(fc.oneof(fc.constant("--"), fc.integer({ min: 1900, max: 2099 }).map(String)), twoDigits(12), twoDigits(28))
+const date = fc
+  .tuple(fc.oneof(fc.constant("--"), fc.integer({ min: 1900, max: 2099 }).map(String)), twoDigits(12), twoDigits(28))
   .map(([year, month, day]) => (year === "--" ? `--${month}-${day}` : `${year}-${month}-${day}`));
 
 // Reading trims e-mail addresses, numbers and URLs (producers pad them), so these end in non-space.
@@ -19,10 +20,43 @@ const contact: fc.Arbitrary<ContactInput> = fc.record(
   {
     uid: fc.oneof(fc.uuid(), fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9:._-]{0,40}$/)),
     displayName: text,
-    name: optional(fc.record({ prefix: optional(text), given: optional(text), middle: optional(text), family: optional(text), suffix: optional(text), nickname: optional(text), fileAs: optional(text) }, { requiredKeys: [] })),
-    emails: fc.array(fc.record({ type: fc.constantFrom("work", "home", "other") as fc.Arbitrary<"work" | "home" | "other">, address: fc.emailAddress() }), { maxLength: 3 }),
+    name: optional(
+      fc.record(
+        {
+          prefix: optional(text),
+          given: optional(text),
+          middle: optional(text),
+          family: optional(text),
+          suffix: optional(text),
+          nickname: optional(text),
+          fileAs: optional(text),
+        },
+        { requiredKeys: [] },
+      ),
+    ),
+    emails: fc.array(
+      fc.record({
+        type: fc.constantFrom("work", "home", "other") as fc.Arbitrary<"work" | "home" | "other">,
+        address: fc.emailAddress(),
+      }),
+      { maxLength: 3 },
+    ),
     phones: fc.array(fc.record({ type: fc.constantFrom(...phoneTypes), number: phoneNumber }), { maxLength: 4 }),
-    addresses: fc.array(fc.record({ type: fc.constantFrom("business", "home", "other") as fc.Arbitrary<"business" | "home" | "other">, street: optional(text), city: optional(text), region: optional(text), postalCode: optional(word), country: optional(text), poBox: optional(text) }, { requiredKeys: ["type"] }), { maxLength: 2 }),
+    addresses: fc.array(
+      fc.record(
+        {
+          type: fc.constantFrom("business", "home", "other") as fc.Arbitrary<"business" | "home" | "other">,
+          street: optional(text),
+          city: optional(text),
+          region: optional(text),
+          postalCode: optional(word),
+          country: optional(text),
+          poBox: optional(text),
+        },
+        { requiredKeys: ["type"] },
+      ),
+      { maxLength: 2 },
+    ),
     company: optional(text),
     department: optional(text),
     jobTitle: optional(text),
@@ -31,18 +65,46 @@ const contact: fc.Arbitrary<ContactInput> = fc.record(
     assistant: optional(text),
     birthday: optional(date),
     anniversary: optional(date),
-    urls: fc.array(fc.record({ type: fc.constantFrom("work", "home", "other") as fc.Arbitrary<"work" | "home" | "other">, url: fc.webUrl() }), { maxLength: 2 }),
-    im: fc.array(fc.record({ type: optional(fc.oneof(fc.constantFrom("xmpp", "sip", "skype"), word)), address: fc.emailAddress() }, { requiredKeys: ["address"] }), { maxLength: 2 }),
+    urls: fc.array(
+      fc.record({
+        type: fc.constantFrom("work", "home", "other") as fc.Arbitrary<"work" | "home" | "other">,
+        url: fc.webUrl(),
+      }),
+      { maxLength: 2 },
+    ),
+    im: fc.array(
+      fc.record(
+        { type: optional(fc.oneof(fc.constantFrom("xmpp", "sip", "skype"), word)), address: fc.emailAddress() },
+        { requiredKeys: ["address"] },
+      ),
+      { maxLength: 2 },
+    ),
     categories: fc.array(text, { maxLength: 3 }),
     notes: optional(text),
-    photo: optional(fc.record({ mediaType: fc.constantFrom("image/jpeg", "image/png", "image/gif"), data: fc.base64String({ minLength: 4, maxLength: 64 }) })),
-    extra: fc.array(
+    photo: optional(
       fc.record({
-        source: fc.constant("vcard"),
-        name: fc.tuple(optional(fc.stringMatching(/^item[0-9]$/)), fc.stringMatching(/^X-TEST-[A-Z]{1,8}$/)).map(([g, n]) => (g ? `${g}.${n}` : n)),
-        value: text,
-        params: optional(fc.dictionary(fc.constantFrom("type", "x-label", "pref"), fc.array(fc.stringMatching(/^[a-z0-9]{1,8}$/), { minLength: 1, maxLength: 2 }), { maxKeys: 2 })),
-      }, { requiredKeys: ["source", "name", "value"] }),
+        mediaType: fc.constantFrom("image/jpeg", "image/png", "image/gif"),
+        data: fc.base64String({ minLength: 4, maxLength: 64 }),
+      }),
+    ),
+    extra: fc.array(
+      fc.record(
+        {
+          source: fc.constant("vcard"),
+          name: fc
+            .tuple(optional(fc.stringMatching(/^item[0-9]$/)), fc.stringMatching(/^X-TEST-[A-Z]{1,8}$/))
+            .map(([g, n]) => (g ? `${g}.${n}` : n)),
+          value: text,
+          params: optional(
+            fc.dictionary(
+              fc.constantFrom("type", "x-label", "pref"),
+              fc.array(fc.stringMatching(/^[a-z0-9]{1,8}$/), { minLength: 1, maxLength: 2 }),
+              { maxKeys: 2 },
+            ),
+          ),
+        },
+        { requiredKeys: ["source", "name", "value"] },
+      ),
       { maxLength: 3 },
     ),
   },
@@ -62,7 +124,13 @@ const blankToUndefined = (value: string | undefined) => (value === undefined || 
  */
 function normalize(input: ContactInput): Contact {
   const c = contactSchema.parse(input);
-  const name = c.name && Object.fromEntries(Object.entries(c.name).map(([k, v]) => [k, blankToUndefined(v)]).filter(([, v]) => v !== undefined));
+  const name =
+    c.name &&
+    Object.fromEntries(
+      Object.entries(c.name)
+        .map(([k, v]) => [k, blankToUndefined(v)])
+        .filter(([, v]) => v !== undefined),
+    );
   const department = c.department?.split(";").some((unit) => unit !== "") ? c.department : undefined;
   const result: Contact = {
     ...c,
@@ -74,10 +142,14 @@ function normalize(input: ContactInput): Contact {
     manager: blankToUndefined(c.manager),
     assistant: blankToUndefined(c.assistant),
     notes: blankToUndefined(c.notes),
-    addresses: c.addresses.map((a) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, blankToUndefined(v)])) as Contact["addresses"][number]),
+    addresses: c.addresses.map(
+      (a) =>
+        Object.fromEntries(Object.entries(a).map(([k, v]) => [k, blankToUndefined(v)])) as Contact["addresses"][number],
+    ),
     categories: c.categories.filter((category) => category.trim() !== ""),
     extra: c.extra.map(({ params, ...e }) => {
-      const kept = params && Object.fromEntries(Object.entries(params).map(([k, v]) => [k, k === "type" ? v : [v.join(",")]]));
+      const kept =
+        params && Object.fromEntries(Object.entries(params).map(([k, v]) => [k, k === "type" ? v : [v.join(",")]]));
       return kept && Object.keys(kept).length ? { ...e, params: kept } : e;
     }),
   };

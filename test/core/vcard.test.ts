@@ -5,7 +5,13 @@ import { contactSchema, phoneTypes } from "../../core/contact/contact";
 import { emitVCard, parseVCard, parseVCards, VCardError } from "../../core/formats/vcard";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/vcard/${name}`, import.meta.url), "utf8");
-const fixtures = ["outlook-2016-v21.vcf", "apple-icloud-v30.vcf", "google-v30.vcf", "rfc6350-v40.vcf", "multi-card.vcf"];
+const fixtures = [
+  "outlook-2016-v21.vcf",
+  "apple-icloud-v30.vcf",
+  "google-v30.vcf",
+  "rfc6350-v40.vcf",
+  "multi-card.vcf",
+];
 const photoBase64 =
   "/9j/4AAQSkZJRgABAQEAYABgAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRof" +
   "Hh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAAB" +
@@ -54,7 +60,12 @@ describe("vCard 2.1 from Outlook 2016", () => {
 
   it("decodes a quoted-printable ADR;WORK into a business address", () => {
     assert.deepEqual(contact.addresses[0], {
-      type: "business", street: "Leopoldstraße 12", city: "München", region: "Bayern", postalCode: "80802", country: "Deutschland",
+      type: "business",
+      street: "Leopoldstraße 12",
+      city: "München",
+      region: "Bayern",
+      postalCode: "80802",
+      country: "Deutschland",
     });
     assert.equal(contact.addresses[1].type, "home");
   });
@@ -67,13 +78,19 @@ describe("vCard 2.1 from Outlook 2016", () => {
     assert.equal(contact.birthday, "1970-03-15");
     assert.equal(contact.anniversary, "1998-06-20");
     assert.deepEqual(contact.im, [{ address: "juergen.mueller@gruen-partner.example" }]);
-    assert.deepEqual(contact.extra.map((e) => e.name), ["LABEL", "X-MS-OL-DEFAULT-POSTAL-ADDRESS", "X-MS-OL-DESIGN", "REV"]);
+    assert.deepEqual(
+      contact.extra.map((e) => e.name),
+      ["LABEL", "X-MS-OL-DEFAULT-POSTAL-ADDRESS", "X-MS-OL-DESIGN", "REV"],
+    );
     assert.deepEqual(contact.extra[0].params, { type: ["WORK", "PREF"] });
     assert.equal(contact.extra[1].value, "2");
   });
 
   it("treats PREF and INTERNET as no e-mail type", () => {
-    assert.deepEqual(contact.emails.map((e) => e.type), ["other", "other"]);
+    assert.deepEqual(
+      contact.emails.map((e) => e.type),
+      ["other", "other"],
+    );
   });
 
   it("reads raw windows-1252 bytes and per-property UTF-8 from a byte array", () => {
@@ -92,7 +109,10 @@ describe("vCard 2.1 from Outlook 2016", () => {
   });
 
   it("decodes quoted-printable UTF-8 when CHARSET=utf-8", () => {
-    assert.equal(parseVCard(card("VERSION:2.1", "FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:J=C3=BCrgen")).displayName, "Jürgen");
+    assert.equal(
+      parseVCard(card("VERSION:2.1", "FN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:J=C3=BCrgen")).displayName,
+      "Jürgen",
+    );
   });
 });
 
@@ -103,7 +123,10 @@ describe("vCard 3.0 and 4.0 from other producers", () => {
     assert.ok(names.includes("item1.X-ABLabel"));
     assert.ok(names.includes("item4.X-ABDATE"));
     assert.equal(apple.uid, "8D5F2F2E-4C2B-4C8B-9D61-3A7B2E1F0A11");
-    assert.deepEqual(apple.phones.map((p) => p.type), ["mobile", "mobile", "primary", "other"]);
+    assert.deepEqual(
+      apple.phones.map((p) => p.type),
+      ["mobile", "mobile", "primary", "other"],
+    );
     assert.deepEqual(apple.im, [{ type: "xmpp", address: "johnny@jabber.example" }]);
     assert.equal(apple.notes, "Met at WWDC; likes apples, pears.");
     assert.deepEqual(apple.categories, ["Friends", "Work"]);
@@ -132,12 +155,20 @@ describe("vCard 3.0 and 4.0 from other producers", () => {
     assert.equal(simon.name?.suffix, "ing. jr,M.Sc.");
     assert.deepEqual(simon.addresses[0].city, "Quebec");
     const key = simon.extra.find((e) => e.name === "KEY");
-    assert.deepEqual(key, { source: "vcard", name: "KEY", value: "http://www.viagenie.ca/simon.perreault/simon.asc", params: { type: ["work"], value: ["uri"] } });
+    assert.deepEqual(key, {
+      source: "vcard",
+      name: "KEY",
+      value: "http://www.viagenie.ca/simon.perreault/simon.asc",
+      params: { type: ["work"], value: ["uri"] },
+    });
   });
 
   it("reads every card of a file that mixes 2.1, 3.0 and 4.0", () => {
     const contacts = parseVCards(fixture("multi-card.vcf"));
-    assert.deepEqual(contacts.map((c) => c.uid), ["eva-schmidt-1", "paul-meier-2", "urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1"]);
+    assert.deepEqual(
+      contacts.map((c) => c.uid),
+      ["eva-schmidt-1", "paul-meier-2", "urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1"],
+    );
     assert.deepEqual(contacts[1].emails, [{ type: "work", address: "paul@meier.example" }]);
   });
 });
@@ -149,7 +180,8 @@ describe("vCard round trip", () => {
         for (const contact of parseVCards(fixture(name))) {
           const emitted = emitVCard(contact, version);
           assert.deepEqual(parseVCard(emitted), contact);
-          for (const extra of contact.extra) assert.ok(emitted.includes(`\r\n${extra.name}`), `${extra.name} is written`);
+          for (const extra of contact.extra)
+            assert.ok(emitted.includes(`\r\n${extra.name}`), `${extra.name} is written`);
         }
       });
     }
@@ -158,11 +190,15 @@ describe("vCard round trip", () => {
   it("writes every Outlook phone kind so that it reads back as the same kind", () => {
     const phones = phoneTypes.map((type, i) => ({ type, number: `+1 555 ${i}` }));
     const contact = contactSchema.parse({ uid: "p1", phones });
-    for (const version of ["3.0", "4.0"] as const) assert.deepEqual(parseVCard(emitVCard(contact, version)).phones, phones);
+    for (const version of ["3.0", "4.0"] as const)
+      assert.deepEqual(parseVCard(emitVCard(contact, version)).phones, phones);
   });
 
   it("writes an IM type that is no URI scheme with X-SERVICE-TYPE and reads it back", () => {
-    const contact = contactSchema.parse({ uid: "i1", im: [{ type: "Work Chat", address: "a@b" }, { type: "sip", address: "a@b" }, { address: "x" }] });
+    const contact = contactSchema.parse({
+      uid: "i1",
+      im: [{ type: "Work Chat", address: "a@b" }, { type: "sip", address: "a@b" }, { address: "x" }],
+    });
     const emitted = emitVCard(contact, "4.0");
     assert.match(emitted, /X-MS-IMADDRESS;X-SERVICE-TYPE=Work Chat:a@b\r\n/);
     assert.match(emitted, /IMPP:sip:a@b\r\n/);
@@ -184,8 +220,12 @@ describe("vCard emitting", () => {
     const text = emitVCard(contact, "4.0");
     assert.ok(text.endsWith("END:VCARD\r\n"));
     assert.doesNotMatch(text.replace(/\r\n/g, ""), /[\r\n]/);
-    for (const line of text.split("\r\n")) assert.ok(Buffer.byteLength(line) <= 75, `${Buffer.byteLength(line)} octets: ${line}`);
-    assert.ok(text.split("\r\n").some((line) => line.startsWith(" ")), "the long NOTE is folded");
+    for (const line of text.split("\r\n"))
+      assert.ok(Buffer.byteLength(line) <= 75, `${Buffer.byteLength(line)} octets: ${line}`);
+    assert.ok(
+      text.split("\r\n").some((line) => line.startsWith(" ")),
+      "the long NOTE is folded",
+    );
     assert.equal(parseVCard(text).notes, contact.notes);
   });
 
@@ -262,7 +302,10 @@ describe("vCard errors", () => {
   });
 
   it("names the line of a quoted-printable value whose CHARSET is unknown", () => {
-    assert.equal(errorOf(() => parseVCards(card("VERSION:2.1", "FN;CHARSET=klingon;ENCODING=QUOTED-PRINTABLE:=41"))).line, 3);
+    assert.equal(
+      errorOf(() => parseVCards(card("VERSION:2.1", "FN;CHARSET=klingon;ENCODING=QUOTED-PRINTABLE:=41"))).line,
+      3,
+    );
   });
 
   it("names END:VCARD without BEGIN and an unsupported VERSION", () => {
@@ -278,6 +321,8 @@ describe("vCard errors", () => {
   it("keeps a BDAY written as text (vCard 4.0 VALUE=text) as an extra", () => {
     const contact = parseVCard(card("VERSION:4.0", "FN:A", "BDAY;VALUE=text:circa 1800"));
     assert.equal(contact.birthday, undefined);
-    assert.deepEqual(contact.extra, [{ source: "vcard", name: "BDAY", value: "circa 1800", params: { value: ["text"] } }]);
+    assert.deepEqual(contact.extra, [
+      { source: "vcard", name: "BDAY", value: "circa 1800", params: { value: ["text"] } },
+    ]);
   });
 });

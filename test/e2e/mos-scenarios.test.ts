@@ -10,8 +10,17 @@ import type { SyncProgress } from "../../addin/sync/sync-session";
 import { paneSettingsSchema, type PaneSettings } from "../../addin/taskpane/pane-settings";
 import { syncBooks } from "../../addin/taskpane/sync-books";
 import {
-  assertUnique, byName, contact, outlookContacts, outlookWrites, person, serverContacts, startStack,
-  type Account, type Mailbox, type Stack,
+  assertUnique,
+  byName,
+  contact,
+  outlookContacts,
+  outlookWrites,
+  person,
+  serverContacts,
+  startStack,
+  type Account,
+  type Mailbox,
+  type Stack,
 } from "./support/stack";
 
 /** Pane settings after the setup step with every book switched on (each folder still to be paired). */
@@ -30,7 +39,8 @@ const graphNames = (box: Mailbox, folderId: string) => names(graphContacts(box, 
 function assertSameContacts(outlook: { uid: string; displayName: string }[], server: Contact[]) {
   assert.equal(outlook.length, server.length);
   const serverNames = new Map(server.map((c) => [c.uid, c.displayName]));
-  for (const item of outlook) assert.equal(serverNames.get(item.uid), item.displayName, `Outlook item ${item.displayName} has uid ${item.uid}`);
+  for (const item of outlook)
+    assert.equal(serverNames.get(item.uid), item.displayName, `Outlook item ${item.displayName} has uid ${item.uid}`);
 }
 
 /** A fresh server database (the GAB is one per server) and its mailboxes for each scenario group. */
@@ -54,7 +64,9 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
     let admin: Account;
     let adminBox: Mailbox;
     let publishedFolder: string;
-    const people = Array.from({ length: 200 }, (_, n) => person(`Given${String(n).padStart(3, "0")}`, `Family${n % 17}`, { jobTitle: `Role ${n}` }));
+    const people = Array.from({ length: 200 }, (_, n) =>
+      person(`Given${String(n).padStart(3, "0")}`, `Family${n % 17}`, { jobTitle: `Role ${n}` }),
+    );
 
     before(async () => {
       stack = current();
@@ -83,14 +95,16 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
 
       // A confirmation that does not name the stale contact lets no deletion through.
       const unconfirmed = await stack.sync(admin, adminBox, admin.book("gab"), publishedFolder, {
-        ...replace, confirmedDeletes: { outlook: [], server: [] },
+        ...replace,
+        confirmedDeletes: { outlook: [], server: [] },
       });
       assert.equal(unconfirmed.kind, "needs-confirmation");
       assert.deepEqual(names(await serverContacts(admin.api, "gab")), ["Left Long Ago"]);
 
       const confirmedDeletes = { outlook: [], server: dry.plan.deletions.server.map((d) => d.uid) };
       const outcome = await stack.sync(admin, adminBox, admin.book("gab"), publishedFolder, {
-        ...replace, confirmedDeletes,
+        ...replace,
+        confirmedDeletes,
       });
 
       assert.equal(outcome.kind, "synced");
@@ -155,7 +169,10 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       const outcome = await stack.sync(admin, adminBox, admin.book("gab"), publishedFolder);
 
       assert.equal(outcome.kind, "needs-confirmation");
-      assert.ok(outcome.refusals.some((r) => r.kind === "side-emptied" && r.side === "outlook"), JSON.stringify(outcome.refusals));
+      assert.ok(
+        outcome.refusals.some((r) => r.kind === "side-emptied" && r.side === "outlook"),
+        JSON.stringify(outcome.refusals),
+      );
       // Nor does the explicit Replace go through unseen: it too asks, naming all 197.
       const replace = await stack.sync(admin, adminBox, admin.book("gab"), publishedFolder, { mode: "publish" });
       assert.equal(replace.kind, "needs-confirmation");
@@ -175,8 +192,10 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       const abe = await stack.account("abe", true);
       const rex = stack.rest(await stack.account("rex", true));
       const seeded = [
-        ["g-hana", "Hana Ito", "CEO"], ["g-ivan", "Ivan Roe", "CFO"],
-        ["g-june", "June Park", "Engineer"], ["g-kurt", "Kurt Lang", "Clerk"],
+        ["g-hana", "Hana Ito", "CEO"],
+        ["g-ivan", "Ivan Roe", "CFO"],
+        ["g-june", "June Park", "Engineer"],
+        ["g-kurt", "Kurt Lang", "Clerk"],
       ];
       for (const [uid, name, jobTitle] of seeded) {
         const emails = [{ type: "work" as const, address: `${uid}@example.com` }];
@@ -264,10 +283,16 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       assert.equal(gab.get("Hana Ito")!.jobTitle, "Chair");
       assert.equal(gab.get("Ivan Roe")!.jobTitle, "Finance chief");
       assert.equal(gab.get("June Park")!.jobTitle, "Lead engineer");
-      assert.deepEqual(gab.get("June Park")!.phones.map((p) => p.number), ["+1 555 0199"]);
+      assert.deepEqual(
+        gab.get("June Park")!.phones.map((p) => p.number),
+        ["+1 555 0199"],
+      );
       assert.equal(gab.get("Rosa Rest")!.jobTitle, "Auditor");
       const server = [...gab.values()];
-      for (const [box, folder] of [[adaBox, adaFolder], [abeBox, abeFolder]] as const) {
+      for (const [box, folder] of [
+        [adaBox, adaFolder],
+        [abeBox, abeFolder],
+      ] as const) {
         const items = outlookContacts(box.graph, folder);
         assertSameContacts(items, server);
         const byPerson = byName(items);
@@ -276,7 +301,10 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
         assert.equal(byPerson.get("June Park")!.properties.jobTitle, "Lead engineer");
         assert.equal(byPerson.get("June Park")!.properties.mobilePhone, "+1 555 0199");
       }
-      for (const [who, box, folder] of [[ada, adaBox, adaFolder], [abe, abeBox, abeFolder]] as const) {
+      for (const [who, box, folder] of [
+        [ada, adaBox, adaFolder],
+        [abe, abeBox, abeFolder],
+      ] as const) {
         const quiet = await stack.sync(who, box, who.book("gab"), folder);
         assert.deepEqual(quiet.counts.outlook, { created: 0, updated: 0, deleted: 0 }, `${who.username} is up to date`);
         assert.deepEqual(quiet.counts.server, { created: 0, updated: 0, deleted: 0 }, `${who.username} is up to date`);
@@ -300,7 +328,10 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       const outcome = await stack.sync(kim, box, kim.primary, folder);
 
       assert.equal(outcome.kind, "needs-confirmation");
-      assert.ok(outcome.refusals.some((r) => r.kind === "side-emptied" && r.side === "outlook"), JSON.stringify(outcome.refusals));
+      assert.ok(
+        outcome.refusals.some((r) => r.kind === "side-emptied" && r.side === "outlook"),
+        JSON.stringify(outcome.refusals),
+      );
       assert.equal((await serverContacts(kim.api, kim.primary.id)).length, 12);
       assert.equal(outlookWrites(box.graph), writesBefore, "nothing written to Outlook either");
     });
@@ -325,8 +356,12 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       assert.deepEqual(benFirst.counts.outlook, { created: 2, updated: 0, deleted: 0 });
 
       // Each edits a different field of Carol in their own Outlook.
-      amyBox.graph.editContact(byName(outlookContacts(amyBox.graph, amyFolder)).get("Carol Shared")!.id, { jobTitle: "Senior analyst" });
-      benBox.graph.editContact(byName(outlookContacts(benBox.graph, benFolder)).get("Carol Shared")!.id, { mobilePhone: "+49 151 2345678" });
+      amyBox.graph.editContact(byName(outlookContacts(amyBox.graph, amyFolder)).get("Carol Shared")!.id, {
+        jobTitle: "Senior analyst",
+      });
+      benBox.graph.editContact(byName(outlookContacts(benBox.graph, benFolder)).get("Carol Shared")!.id, {
+        mobilePhone: "+49 151 2345678",
+      });
 
       const amySync = await stack.sync(amy, amyBox, amy.primary, amyFolder);
       const benSync = await stack.sync(ben, benBox, shared!, benFolder);
@@ -338,9 +373,15 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       assert.deepEqual(names(server), ["Carol Shared", "Dan Other"]);
       const carol = byName(server).get("Carol Shared")!;
       assert.equal(carol.jobTitle, "Senior analyst");
-      assert.deepEqual(carol.phones.map((p) => p.number), ["+49 151 2345678"]);
+      assert.deepEqual(
+        carol.phones.map((p) => p.number),
+        ["+49 151 2345678"],
+      );
       assert.equal(carol.company, "Acme");
-      for (const [box, folder] of [[amyBox, amyFolder], [benBox, benFolder]] as const) {
+      for (const [box, folder] of [
+        [amyBox, amyFolder],
+        [benBox, benFolder],
+      ] as const) {
         const items = outlookContacts(box.graph, folder);
         assertSameContacts(items, server);
         const inOutlook = byName(items).get("Carol Shared")!.properties;
@@ -433,7 +474,10 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
           assert.equal(cleoBook.get("Cleo Client")!.jobTitle, "Buyer");
           assert.equal(byName(graphContacts(box, sharedFolder)).get("Cleo Client")!.properties.jobTitle, "Buyer");
           // Named by the sync that first saw it; later syncs read only changes, and keep it all the same.
-          assert.deepEqual(second.get(cleo.primary.id)!.plan.unsynced.map((u) => u.name), ["Ursula Added"]);
+          assert.deepEqual(
+            second.get(cleo.primary.id)!.plan.unsynced.map((u) => u.name),
+            ["Ursula Added"],
+          );
         } else {
           assert.deepEqual([...cleoBook.keys()].sort(), ["Cleo Client", "Cleo Partner", "Cleo Third", "Ursula Added"]);
           assert.equal(cleoBook.get("Cleo Client")!.jobTitle, "Head buyer");
@@ -476,7 +520,8 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       const everyBook = (who: Account) =>
         fetch(`${stack.serverUrl}/api/books?scope=all`, { headers: { authorization: `Bearer ${who.token}` } });
       const allIds = ((await (await everyBook(root)).json()) as { books: { id: string }[] }).books.map((b) => b.id);
-      for (const id of [xena.primary.id, xenaExtra.id, yuri.primary.id]) assert.ok(allIds.includes(id), `scope=all lists ${id}`);
+      for (const id of [xena.primary.id, xenaExtra.id, yuri.primary.id])
+        assert.ok(allIds.includes(id), `scope=all lists ${id}`);
       const notAdmin = await everyBook(xena);
       assert.equal(notAdmin.status, 403);
 
@@ -489,7 +534,10 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       const request = { api, outlook: box.outlook, deviceId, admin: true, username, books };
       const preview = await syncBooks({ ...request, settings, dryRun: true });
       settings = { ...settings, pairs: { ...settings.pairs, ...preview.pairs } };
-      assert.deepEqual(preview.results.map((r) => r.bookId), books.map((b) => b.id));
+      assert.deepEqual(
+        preview.results.map((r) => r.bookId),
+        books.map((b) => b.id),
+      );
       for (const result of preview.results) {
         assert.equal(result.error, undefined, `${result.bookId}: ${result.error}`);
         assert.equal(result.outcome!.kind, "preview");
@@ -531,11 +579,17 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       const root = await stack.account("bigadmin", true);
       const gab = Array.from({ length: total }, (_, n) => {
         const uid = `big-${String(n).padStart(5, "0")}`;
-        return contact(uid, `Person ${n}`, { jobTitle: `Job ${n % 97}`, emails: [{ type: "work", address: `p${n}@example.com` }] });
+        return contact(uid, `Person ${n}`, {
+          jobTitle: `Job ${n % 97}`,
+          emails: [{ type: "work", address: `p${n}@example.com` }],
+        });
       });
       // Seeded as an admin's import would: batches of 1000 (the server's batch limit).
       for (let start = 0; start < total; start += 1000) {
-        const results = await root.api.applyBatch("gab", gab.slice(start, start + 1000).map((c) => ({ op: "put" as const, uid: c.uid, contact: c })));
+        const results = await root.api.applyBatch(
+          "gab",
+          gab.slice(start, start + 1000).map((c) => ({ op: "put" as const, uid: c.uid, contact: c })),
+        );
         assert.deepEqual(new Set(results.map((r) => r.status)), new Set(["created"]), `batch at ${start}`);
       }
 
@@ -544,7 +598,8 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       const cutAfter = 20 * chunkSize + chunkSize / 2;
       let creates = 0;
       let cut = false;
-      const isCreate = (url: string, method: string) => method === "POST" && /\/contactFolders\/[^/]+\/contacts$/.test(url);
+      const isCreate = (url: string, method: string) =>
+        method === "POST" && /\/contactFolders\/[^/]+\/contacts$/.test(url);
       const graphFetch: typeof fetch = async (input, init) => {
         if (cut) throw new TypeError("Failed to fetch");
         const response = await fetch(input, init);
@@ -562,12 +617,23 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       const writing: number[] = [];
       const onProgress = (p: SyncProgress) => void (p.phase === "writing" && writing.push(p.done));
 
-      await assert.rejects(stack.sync({ ...pat, api: cutApi }, box, pat.book("gab"), folder, { chunkSize, saveEveryMs: 0, onProgress }), /Cannot reach the Concord server/);
+      await assert.rejects(
+        stack.sync({ ...pat, api: cutApi }, box, pat.book("gab"), folder, { chunkSize, saveEveryMs: 0, onProgress }),
+        /Cannot reach the Concord server/,
+      );
 
       assert.equal(box.graph.mailbox.contactsIn(folder).length, cutAfter);
-      assert.deepEqual(writing, Array.from({ length: 20 }, (_, k) => (k + 1) * chunkSize), "progress and state were saved per chunk");
+      assert.deepEqual(
+        writing,
+        Array.from({ length: 20 }, (_, k) => (k + 1) * chunkSize),
+        "progress and state were saved per chunk",
+      );
       const saved = await pat.api.getSyncState(pat.deviceId, pairId("gab", folder));
-      assert.equal(pairStateFromJson(saved!.json)!.status.entries.length, 20 * chunkSize, "the last saved state holds the 20 finished chunks");
+      assert.equal(
+        pairStateFromJson(saved!.json)!.status.entries.length,
+        20 * chunkSize,
+        "the last saved state holds the 20 finished chunks",
+      );
 
       // The dead line also kept the run from giving its claim on the pair back: until the claim runs
       // out, a new sync of the pair is turned away without touching either side.
@@ -583,21 +649,36 @@ describe("Mailtraq Outlook Synchronizer scenarios, end to end", function () {
       const resumed = await stack.sync(pat, box, pat.book("gab"), folder, { chunkSize });
 
       assert.deepEqual(resumed.errors, []);
-      assert.equal(resumed.counts.outlook.created, total - cutAfter, "the contacts already in Outlook are matched by uid, not created again");
+      assert.equal(
+        resumed.counts.outlook.created,
+        total - cutAfter,
+        "the contacts already in Outlook are matched by uid, not created again",
+      );
       assert.equal(createsIn(box) - postsBefore, total - cutAfter);
       const items = outlookContacts(box.graph, folder);
       assert.equal(items.length, total);
-      assertUnique(items.map((i) => i.displayName), "names in Outlook");
+      assertUnique(
+        items.map((i) => i.displayName),
+        "names in Outlook",
+      );
       assertSameContacts(items, gab);
       const expected = new Map(gab.map((c) => [c.uid, c]));
       for (const item of items) {
         const wanted = expected.get(item.uid)!;
         assert.equal(item.properties.jobTitle, wanted.jobTitle, item.displayName);
-        assert.deepEqual((item.properties.emailAddresses as { address: string }[]).map((e) => e.address), [wanted.emails[0]!.address], item.displayName);
+        assert.deepEqual(
+          (item.properties.emailAddresses as { address: string }[]).map((e) => e.address),
+          [wanted.emails[0]!.address],
+          item.displayName,
+        );
       }
-      const final = pairStateFromJson((await pat.api.getSyncState(pat.deviceId, pairId("gab", folder)))!.json)!.status.entries;
+      const final = pairStateFromJson((await pat.api.getSyncState(pat.deviceId, pairId("gab", folder)))!.json)!.status
+        .entries;
       assert.equal(final.length, total);
-      assertUnique(final.map((e) => e.outlookId), "Outlook items in the sync state");
+      assertUnique(
+        final.map((e) => e.outlookId),
+        "Outlook items in the sync state",
+      );
     });
   });
 });

@@ -9,8 +9,14 @@ import type { Mailbox, Stack } from "./support/stack";
 
 export const artifacts = join(process.cwd(), "test-artifacts");
 export const chromiumArgs = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  "--disable-quic", "--no-first-run",
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+  "--no-first-run",
 ];
 /** Outlook's task pane is 320 px wide by default. */
 export const paneWidth = 320;
@@ -26,7 +32,9 @@ function expected(status: number, method: string, url: string): boolean {
 /** A page with the Office stub, the real office.js swapped out, and every page error kept. */
 export async function openPane(browser: Browser, stack: Stack, box: Mailbox) {
   const context = await browser.newContext({ viewport: { width: paneWidth, height: 900 } });
-  await context.addInitScript({ content: officeStubScript({ hooks: { graphToken: box.graph.token, graphBaseUrl: box.graphUrl } }) });
+  await context.addInitScript({
+    content: officeStubScript({ hooks: { graphToken: box.graph.token, graphBaseUrl: box.graphUrl } }),
+  });
   const officeJsLoads: string[] = [];
   await context.route("**/office/office.js", (route) => {
     officeJsLoads.push(route.request().url());
@@ -36,14 +44,26 @@ export async function openPane(browser: Browser, stack: Stack, box: Mailbox) {
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
   // Failed loads are judged by their responses below, where the URL is known.
-  page.on("console", (m) => void (m.type() === "error" && !m.text().startsWith("Failed to load resource") && problems.push(`console: ${m.text()}`)));
+  page.on(
+    "console",
+    (m) =>
+      void (
+        m.type() === "error" &&
+        !m.text().startsWith("Failed to load resource") &&
+        problems.push(`console: ${m.text()}`)
+      ),
+  );
   page.on("response", (response) => {
     const method = response.request().method();
-    if (response.status() >= 400 && !expected(response.status(), method, response.url())) problems.push(`${response.status()} ${method} ${response.url()}`);
+    if (response.status() >= 400 && !expected(response.status(), method, response.url()))
+      problems.push(`${response.status()} ${method} ${response.url()}`);
   });
   // One GET of a pair's sync state starts each book's sync (addin/sync/sync-session.ts, "loading").
   const syncStarts = { count: 0 };
-  page.on("request", (request) => void (request.method() === "GET" && request.url().includes("/api/sync-state/") && syncStarts.count++));
+  page.on(
+    "request",
+    (request) => void (request.method() === "GET" && request.url().includes("/api/sync-state/") && syncStarts.count++),
+  );
   await page.goto(`${stack.serverUrl}/taskpane.html`);
   return { page, problems, officeJsLoads, syncStarts, close: () => context.close() };
 }
@@ -82,7 +102,9 @@ export async function assertFits(page: Page, state: string) {
     const wrapped = Array.from(document.querySelectorAll("button"))
       .filter((b) => b.getBoundingClientRect().height > 40)
       .map((b) => b.textContent);
-    const clipped = Array.from(document.querySelectorAll(".fui-Badge")).filter((b) => b.scrollWidth > b.clientWidth + 1).map((b) => b.textContent);
+    const clipped = Array.from(document.querySelectorAll(".fui-Badge"))
+      .filter((b) => b.scrollWidth > b.clientWidth + 1)
+      .map((b) => b.textContent);
     return { wide, wrapped, clipped };
   });
   assert.deepEqual(report, { wide: false, wrapped: [], clipped: [] }, `${state}: the pane does not fit ${320} px`);
@@ -95,4 +117,6 @@ export async function screenshot(page: Page, name: string) {
 
 type Roamed = { __concordRoamingSaved: Record<string, string> };
 export const roamedSettings = async (page: Page) =>
-  JSON.parse((await page.evaluate(() => (window as unknown as Roamed).__concordRoamingSaved["concord.settings"])) ?? "{}");
+  JSON.parse(
+    (await page.evaluate(() => (window as unknown as Roamed).__concordRoamingSaved["concord.settings"])) ?? "{}",
+  );

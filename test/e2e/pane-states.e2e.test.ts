@@ -34,7 +34,10 @@ describe("task pane states at 320 px", function () {
     const kim = await stack.account("kim");
     await stack.share(bob, bob.primary.id, "kim", "read");
     await bob.api.applyBatch(bob.primary.id, [{ op: "put", uid: "b-1", contact: contact("b-1", "Bea Bobs") }]);
-    await kim.api.applyBatch(kim.primary.id, ["Ada", "Ben", "Cai"].map((n) => ({ op: "put" as const, uid: `k-${n}`, contact: contact(`k-${n}`, `${n} Kim`) })));
+    await kim.api.applyBatch(
+      kim.primary.id,
+      ["Ada", "Ben", "Cai"].map((n) => ({ op: "put" as const, uid: `k-${n}`, contact: contact(`k-${n}`, `${n} Kim`) })),
+    );
     const box = await stack.mailbox();
     const pane = await openPane(browser, stack, box);
     const { page } = pane;
@@ -62,7 +65,10 @@ describe("task pane states at 320 px", function () {
     await syncsFinished(pane, 0, kim.books.length - 1);
     assert.deepEqual(folderNames(box), ["Contacts", "Contacts (BOB)", "Global Address Book"]);
     assert.match(await page.locator(`[data-book="${directory.id}"]`).innerText(), /Not synced/);
-    assert.match(await page.locator(`[data-book="${bob.primary.id}"]`).innerText(), /Owner: BOB, shared with you[\s\S]*Mode: Outlook follows the server/);
+    assert.match(
+      await page.locator(`[data-book="${bob.primary.id}"]`).innerText(),
+      /Owner: BOB, shared with you[\s\S]*Mode: Outlook follows the server/,
+    );
     assert.equal((await roamedSettings(page)).pairs[directory.id].enabled, false);
 
     // kim's folder emptied in Outlook: the preview names who would go, the dialog asks, naming them.
@@ -74,7 +80,10 @@ describe("task pane states at 320 px", function () {
     let from = pane.syncStarts.count;
     await page.getByRole("button", { name: "Preview" }).click();
     await syncsFinished(pane, from, 3);
-    assert.match(await page.locator(`[data-result="${kim.primary.id}"]`).innerText(), /Preview only[\s\S]*Server, deleted: Ada Kim, Ben Kim, Cai Kim/);
+    assert.match(
+      await page.locator(`[data-result="${kim.primary.id}"]`).innerText(),
+      /Preview only[\s\S]*Server, deleted: Ada Kim, Ben Kim, Cai Kim/,
+    );
     await assertFits(page, "preview");
     await screenshot(page, "pane-preview-names");
 
@@ -91,14 +100,25 @@ describe("task pane states at 320 px", function () {
     await screenshot(page, "pane-deletion-dialog");
     await keep.click();
     await syncsFinished(pane, from, 3);
-    assert.deepEqual((await serverContacts(kim.api, kim.primary.id)).map((c) => c.displayName).sort(), ["Ada Kim", "Ben Kim", "Cai Kim"]);
+    assert.deepEqual((await serverContacts(kim.api, kim.primary.id)).map((c) => c.displayName).sort(), [
+      "Ada Kim",
+      "Ben Kim",
+      "Cai Kim",
+    ]);
     assert.deepEqual(pane.problems, []);
     await pane.close();
   });
 
   it("on an admin's first open proposes no deletion and leaves the GAB whole", async () => {
     const root = await stack.account("root", true);
-    await root.api.applyBatch("gab", ["Hana Ito", "Ivan Roe", "Jo Lee"].map((name, i) => ({ op: "put" as const, uid: `g-${i}`, contact: contact(`g-${i}`, name) })));
+    await root.api.applyBatch(
+      "gab",
+      ["Hana Ito", "Ivan Roe", "Jo Lee"].map((name, i) => ({
+        op: "put" as const,
+        uid: `g-${i}`,
+        contact: contact(`g-${i}`, name),
+      })),
+    );
     const box = await stack.mailbox();
     // A folder of the GAB's name left over from an earlier install, empty.
     box.graph.addFolder("Global Address Book");
@@ -112,9 +132,19 @@ describe("task pane states at 320 px", function () {
     await page.getByRole("button", { name: "Start syncing" }).click();
     await syncsFinished(pane, 0, root.books.length);
     assert.equal(await page.getByRole("alertdialog").count(), 0, "no deletion proposed");
-    assert.deepEqual((await serverContacts(root.api, "gab")).map((c) => c.displayName).sort(), ["Hana Ito", "Ivan Roe", "Jo Lee"]);
-    const gabFolder = [...box.graph.mailbox.folders.values()].find((f) => f.displayName === "Global Address Book (2)")!.id;
-    assert.deepEqual([...byName(outlookContacts(box.graph, gabFolder)).keys()].sort(), ["Hana Ito", "Ivan Roe", "Jo Lee"]);
+    assert.deepEqual((await serverContacts(root.api, "gab")).map((c) => c.displayName).sort(), [
+      "Hana Ito",
+      "Ivan Roe",
+      "Jo Lee",
+    ]);
+    const gabFolder = [...box.graph.mailbox.folders.values()].find(
+      (f) => f.displayName === "Global Address Book (2)",
+    )!.id;
+    assert.deepEqual([...byName(outlookContacts(box.graph, gabFolder)).keys()].sort(), [
+      "Hana Ito",
+      "Ivan Roe",
+      "Jo Lee",
+    ]);
     assert.match(await page.locator('[data-book="gab"]').innerText(), /Read & write \(admin\)/);
     await assertFits(page, "admin after first sync");
     await screenshot(page, "pane-admin-after-first-sync");
@@ -125,13 +155,17 @@ describe("task pane states at 320 px", function () {
   it("stops on Cancel after the chunk being written, and the next sync finishes without duplicates", async () => {
     const cy = await stack.account("cy");
     const many = Array.from({ length: 450 }, (_, i) => contact(`c-${i}`, `Person ${String(i).padStart(3, "0")}`));
-    await cy.api.applyBatch(cy.primary.id, many.map((c) => ({ op: "put" as const, uid: c.uid, contact: c })));
+    await cy.api.applyBatch(
+      cy.primary.id,
+      many.map((c) => ({ op: "put" as const, uid: c.uid, contact: c })),
+    );
     const box = await stack.mailbox();
     const pane = await openPane(browser, stack, box);
     const { page } = pane;
     await signIn(page, "cy", cy.password);
     await page.getByRole("button", { name: "Start syncing" }).waitFor();
-    for (const other of cy.books.filter((b) => b.id !== cy.primary.id)) await page.locator(`[data-setup="${other.id}"]`).getByRole("switch").click();
+    for (const other of cy.books.filter((b) => b.id !== cy.primary.id))
+      await page.locator(`[data-setup="${other.id}"]`).getByRole("switch").click();
     await page.getByRole("button", { name: "Start syncing" }).click();
 
     const progress = page.locator("[data-progress]");
@@ -140,7 +174,10 @@ describe("task pane states at 320 px", function () {
     await screenshot(page, "pane-progress-cancel");
     await progress.getByRole("button", { name: "Cancel" }).click();
     await syncsFinished(pane, 0, 1);
-    assert.match(await page.locator(`[data-result="${cy.primary.id}"]`).innerText(), /Cancelled: what was written is kept/);
+    assert.match(
+      await page.locator(`[data-result="${cy.primary.id}"]`).innerText(),
+      /Cancelled: what was written is kept/,
+    );
     const folder = [...box.graph.mailbox.folders.values()][0]!.id;
     const written = outlookContacts(box.graph, folder).length;
     assert.ok(written > 0 && written < 450 && written % 200 === 0, `whole chunks only: ${written}`);
@@ -165,36 +202,73 @@ describe("task pane states at 320 px", function () {
       await signIn(page, username, password);
       await page.getByRole("button", { name: "Sign in" }).waitFor();
       await alert.waitFor();
-      await page.waitForFunction(() => !document.querySelector('form[aria-label="Sign in to Concord"] button[disabled]'));
+      await page.waitForFunction(
+        () => !document.querySelector('form[aria-label="Sign in to Concord"] button[disabled]'),
+      );
       const text = await alert.innerText();
       await assertFits(page, shot);
       await screenshot(page, shot);
       return text;
     };
 
-    assert.match(await attempt("concord.example.com", "dee", "x", "pane-signin-no-https"), /Start the server address with https:\/\//);
+    assert.match(
+      await attempt("concord.example.com", "dee", "x", "pane-signin-no-https"),
+      /Start the server address with https:\/\//,
+    );
 
     const closed = await closedPort();
-    assert.match(await attempt(`http://127.0.0.1:${closed}`, "dee", "x", "pane-signin-refused"), new RegExp(`Cannot reach 127.0.0.1:${closed}\\. Check the address`));
+    assert.match(
+      await attempt(`http://127.0.0.1:${closed}`, "dee", "x", "pane-signin-refused"),
+      new RegExp(`Cannot reach 127.0.0.1:${closed}\\. Check the address`),
+    );
 
     const pems = await generate([{ name: "commonName", value: "localhost" }], { keySize: 2048 });
     const https = createHttpsServer({ cert: pems.cert, key: pems.private }, (_req, res) => res.end("{}"));
     await new Promise<void>((resolve) => https.listen(0, "127.0.0.1", () => resolve()));
     const tlsPort = (https.address() as AddressInfo).port;
-    assert.match(await attempt(`https://localhost:${tlsPort}`, "dee", "x", "pane-signin-untrusted-certificate"), /trusts its certificate/);
+    assert.match(
+      await attempt(`https://localhost:${tlsPort}`, "dee", "x", "pane-signin-untrusted-certificate"),
+      /trusts its certificate/,
+    );
     https.close();
 
-    assert.match(await attempt("https://concord.invalid", "dee", "x", "pane-signin-dns"), /Cannot reach concord\.invalid/);
+    assert.match(
+      await attempt("https://concord.invalid", "dee", "x", "pane-signin-dns"),
+      /Cannot reach concord\.invalid/,
+    );
 
-    await page.route("**/api/auth/login", (route) => route.fulfill({ status: 500, contentType: "application/json", body: '{"error":{"code":"internal","message":"x"}}' }));
-    assert.match(await attempt(stack.serverUrl, "dee", "x", "pane-signin-server-error"), /had an error \(500\)\. Try again later/);
+    await page.route("**/api/auth/login", (route) =>
+      route.fulfill({
+        status: 500,
+        contentType: "application/json",
+        body: '{"error":{"code":"internal","message":"x"}}',
+      }),
+    );
+    assert.match(
+      await attempt(stack.serverUrl, "dee", "x", "pane-signin-server-error"),
+      /had an error \(500\)\. Try again later/,
+    );
     await page.unroute("**/api/auth/login");
 
-    assert.match(await attempt(stack.serverUrl, "Dee", "wrong-password", "pane-signin-wrong-password"), /Wrong user name or password/);
+    assert.match(
+      await attempt(stack.serverUrl, "Dee", "wrong-password", "pane-signin-wrong-password"),
+      /Wrong user name or password/,
+    );
 
-    for (let i = 0; i < 10; i++) await fetch(`${stack.serverUrl}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"username":"dee","password":"nope"}' });
-    assert.match(await attempt(stack.serverUrl, "dee", dee.password, "pane-signin-locked-out"), /Too many failed sign-ins\. Wait [1-5] minutes?, then try again\./);
-    assert.deepEqual(pane.problems.filter((p) => p.startsWith("pageerror")), []);
+    for (let i = 0; i < 10; i++)
+      await fetch(`${stack.serverUrl}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: '{"username":"dee","password":"nope"}',
+      });
+    assert.match(
+      await attempt(stack.serverUrl, "dee", dee.password, "pane-signin-locked-out"),
+      /Too many failed sign-ins\. Wait [1-5] minutes?, then try again\./,
+    );
+    assert.deepEqual(
+      pane.problems.filter((p) => p.startsWith("pageerror")),
+      [],
+    );
     await pane.close();
   });
 });

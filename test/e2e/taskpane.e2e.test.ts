@@ -4,7 +4,16 @@ import assert from "node:assert/strict";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { ensureAddinBuilt } from "./support/addin-build";
 import { byName, outlookContacts, person, serverContacts, startStack, type Account, type Stack } from "./support/stack";
-import { assertFits, chromiumArgs, openPane, pickFolder, roamedSettings, screenshot, signIn, syncsFinished } from "./pane-harness";
+import {
+  assertFits,
+  chromiumArgs,
+  openPane,
+  pickFolder,
+  roamedSettings,
+  screenshot,
+  signIn,
+  syncsFinished,
+} from "./pane-harness";
 
 describe("task pane in Chromium: sign in, pair, sync both ways", function () {
   this.timeout(240_000);
@@ -40,11 +49,56 @@ describe("task pane in Chromium: sign in, pair, sync both ways", function () {
     const admin = await stack.account("root", true);
     const ann = await stack.account("ann");
     await admin.api.applyBatch("gab", [
-      { op: "put", uid: "gab-hana", contact: { uid: "gab-hana", displayName: "Hana Ito", jobTitle: "CEO", emails: [], phones: [], addresses: [], urls: [], im: [], categories: [], extra: [] } },
-      { op: "put", uid: "gab-ivan", contact: { uid: "gab-ivan", displayName: "Ivan Roe", jobTitle: "CFO", emails: [], phones: [], addresses: [], urls: [], im: [], categories: [], extra: [] } },
+      {
+        op: "put",
+        uid: "gab-hana",
+        contact: {
+          uid: "gab-hana",
+          displayName: "Hana Ito",
+          jobTitle: "CEO",
+          emails: [],
+          phones: [],
+          addresses: [],
+          urls: [],
+          im: [],
+          categories: [],
+          extra: [],
+        },
+      },
+      {
+        op: "put",
+        uid: "gab-ivan",
+        contact: {
+          uid: "gab-ivan",
+          displayName: "Ivan Roe",
+          jobTitle: "CFO",
+          emails: [],
+          phones: [],
+          addresses: [],
+          urls: [],
+          im: [],
+          categories: [],
+          extra: [],
+        },
+      },
     ]);
     await ann.api.applyBatch(ann.primary.id, [
-      { op: "put", uid: "pab-sam", contact: { uid: "pab-sam", displayName: "Sam Server", jobTitle: "Buyer", emails: [{ type: "work", address: "sam@example.com" }], phones: [], addresses: [], urls: [], im: [], categories: [], extra: [] } },
+      {
+        op: "put",
+        uid: "pab-sam",
+        contact: {
+          uid: "pab-sam",
+          displayName: "Sam Server",
+          jobTitle: "Buyer",
+          emails: [{ type: "work", address: "sam@example.com" }],
+          phones: [],
+          addresses: [],
+          urls: [],
+          im: [],
+          categories: [],
+          extra: [],
+        },
+      },
     ]);
     const box = await stack.mailbox();
     const clients = box.graph.addFolder("Clients");
@@ -61,16 +115,25 @@ describe("task pane in Chromium: sign in, pair, sync both ways", function () {
 
     // The setup step lists every book; nothing syncs before Start syncing.
     await page.getByRole("button", { name: "Start syncing" }).waitFor();
-    assert.deepEqual(await page.locator("[data-setup]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-setup"))), ann.books.map((b) => b.id));
+    assert.deepEqual(
+      await page.locator("[data-setup]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-setup"))),
+      ann.books.map((b) => b.id),
+    );
     assert.equal(pane.syncStarts.count, 0);
-    assert.deepEqual([...box.graph.mailbox.folders.values()].map((f) => f.displayName), ["Clients"]);
+    assert.deepEqual(
+      [...box.graph.mailbox.folders.values()].map((f) => f.displayName),
+      ["Clients"],
+    );
     // The PAB goes into the existing "Clients" folder, picked from the folders Outlook has.
     await pickFolder(page, ann.primary.id, "Clients");
     await assertFits(page, "setup");
     await page.getByRole("button", { name: "Start syncing" }).click();
     await syncsFinished(pane, 0, ann.books.length);
 
-    assert.deepEqual(await page.locator("[data-book]").evaluateAll((cards) => cards.map((c) => c.getAttribute("data-book"))), ann.books.map((b) => b.id));
+    assert.deepEqual(
+      await page.locator("[data-book]").evaluateAll((cards) => cards.map((c) => c.getAttribute("data-book"))),
+      ann.books.map((b) => b.id),
+    );
     const gabCard = page.locator('[data-book="gab"]');
     assert.match(await gabCard.innerText(), /Read-only/);
     assert.match(await gabCard.innerText(), /Mode: Outlook follows the server/);
@@ -98,12 +161,18 @@ describe("task pane in Chromium: sign in, pair, sync both ways", function () {
     assert.deepEqual([...outlook.keys()].sort(), ["Olga Outlook", "Paul Outlook", "Sam Server"]);
     for (const [name, item] of outlook) assert.equal(item.uid, server.get(name)!.uid, `${name} carries its server uid`);
     // The two Outlook contacts count as updated in Outlook too: each gets its Concord uid stamped.
-    assert.match(await resultOf(page, ann.primary.id).innerText(), /Outlook: 1 added, 2 updated, 0 deleted\s+Server: 2 added, 0 updated, 0 deleted/);
+    assert.match(
+      await resultOf(page, ann.primary.id).innerText(),
+      /Outlook: 1 added, 2 updated, 0 deleted\s+Server: 2 added, 0 updated, 0 deleted/,
+    );
 
     // Edits: on the server over REST, in Outlook as the user.
     await editOnServer(ann, ann.primary.id, "pab-sam", { jobTitle: "Head buyer" });
     await editOnServer(admin, "gab", "gab-hana", { jobTitle: "Chair" });
-    box.graph.editContact(outlook.get("Olga Outlook")!.id, { jobTitle: "Art director", mobilePhone: "+44 7700 900123" });
+    box.graph.editContact(outlook.get("Olga Outlook")!.id, {
+      jobTitle: "Art director",
+      mobilePhone: "+44 7700 900123",
+    });
     box.graph.deleteContact(outlook.get("Paul Outlook")!.id);
     box.graph.addContact(clients.id, person("Quinn", "New"));
     const gabInOutlook = byName(outlookContacts(box.graph, gabFolder));
@@ -117,7 +186,10 @@ describe("task pane in Chromium: sign in, pair, sync both ways", function () {
     assert.deepEqual([...server.keys()].sort(), ["Olga Outlook", "Quinn New", "Sam Server"]);
     assert.equal(server.get("Sam Server")!.jobTitle, "Head buyer");
     assert.equal(server.get("Olga Outlook")!.jobTitle, "Art director");
-    assert.deepEqual(server.get("Olga Outlook")!.phones.map((p) => p.number), ["+44 7700 900123"]);
+    assert.deepEqual(
+      server.get("Olga Outlook")!.phones.map((p) => p.number),
+      ["+44 7700 900123"],
+    );
     outlook = byName(outlookContacts(box.graph, clients.id));
     assert.deepEqual([...outlook.keys()].sort(), ["Olga Outlook", "Quinn New", "Sam Server"]);
     assert.equal(outlook.get("Sam Server")!.properties.jobTitle, "Head buyer");
@@ -129,11 +201,17 @@ describe("task pane in Chromium: sign in, pair, sync both ways", function () {
     assert.equal(byName(await serverContacts(admin.api, "gab")).get("Ivan Roe")!.jobTitle, "CFO");
 
     // Outlook: Sam's new title, and Quinn's uid stamp. Server: Quinn, Olga's edit, Paul's delete.
-    assert.match(await resultOf(page, ann.primary.id).innerText(), /Outlook: 0 added, 2 updated, 0 deleted\s+Server: 1 added, 1 updated, 1 deleted/);
+    assert.match(
+      await resultOf(page, ann.primary.id).innerText(),
+      /Outlook: 0 added, 2 updated, 0 deleted\s+Server: 1 added, 1 updated, 1 deleted/,
+    );
     assert.match(await resultOf(page, "gab").innerText(), /Outlook: 0 added, 2 updated, 0 deleted/);
     assert.doesNotMatch(await page.locator('[aria-label="Sync results"]').innerText(), /Not synced \(|error/i);
     // The local edit of a read-only GAB contact was put back: the result names it and keeps the text.
-    assert.match(await resultOf(page, "gab").innerText(), /server's version was put back: Ivan Roe[\s\S]*Job title: Edited locally/);
+    assert.match(
+      await resultOf(page, "gab").innerText(),
+      /server's version was put back: Ivan Roe[\s\S]*Job title: Edited locally/,
+    );
 
     await assertFits(page, "after sync");
     await screenshot(page, "taskpane-after-sync");

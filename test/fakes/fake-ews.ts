@@ -8,31 +8,74 @@
 // and a request or response over 1 MB of characters is refused ("Limits for
 // activation and JavaScript API for Outlook add-ins").
 import express from "express";
-import { attribute, buildTypesXml, child, children, descendants, elementName, escapeXml, parseXml, text, type XmlNode } from "../../addin/outlook/ews-xml";
+import {
+  attribute,
+  buildTypesXml,
+  child,
+  children,
+  descendants,
+  elementName,
+  escapeXml,
+  parseXml,
+  text,
+  type XmlNode,
+} from "../../addin/outlook/ews-xml";
 
 export const fakeMessageLimit = 1_000_000;
 
 type FakeFolder = { id: string; name: string; parentId?: string };
 type Extended = { uri: XmlNode; value: string };
-type FakeItem = { id: string; changeKey: string; folderId: string; created: number; lastModified: string; fields: XmlNode[]; extended: Map<string, Extended> };
+type FakeItem = {
+  id: string;
+  changeKey: string;
+  folderId: string;
+  created: number;
+  lastModified: string;
+  fields: XmlNode[];
+  extended: Map<string, Extended>;
+};
 
-const supported = new Set(["FindFolder", "CreateFolder", "FindItem", "GetItem", "CreateItem", "UpdateItem", "MoveItem"]);
-const idPrefix = "AAMkAGVmMDEzMTM4LTZmYWUtNDdkNC1hMDZiLTU1OGY5OTZhYmY4OABGAAAAAAAiQ8W967B7TKBjgx9rVEURBwAiIsqMbYjsT5e9AAAAAAEO";
-const readOnlyOnCreate = new Set(["ItemId", "ParentFolderId", "DateTimeCreated", "LastModifiedTime", "Size", "ChangeKey"]);
+const supported = new Set([
+  "FindFolder",
+  "CreateFolder",
+  "FindItem",
+  "GetItem",
+  "CreateItem",
+  "UpdateItem",
+  "MoveItem",
+]);
+const idPrefix =
+  "AAMkAGVmMDEzMTM4LTZmYWUtNDdkNC1hMDZiLTU1OGY5OTZhYmY4OABGAAAAAAAiQ8W967B7TKBjgx9rVEURBwAiIsqMbYjsT5e9AAAAAAEO";
+const readOnlyOnCreate = new Set([
+  "ItemId",
+  "ParentFolderId",
+  "DateTimeCreated",
+  "LastModifiedTime",
+  "Size",
+  "ChangeKey",
+]);
 
 function extendedKey(uri: XmlNode): string {
-  const set = attribute(uri, "PropertySetId")?.replace(/[{}]/g, "").toLowerCase() ?? attribute(uri, "DistinguishedPropertySetId");
+  const set =
+    attribute(uri, "PropertySetId")?.replace(/[{}]/g, "").toLowerCase() ?? attribute(uri, "DistinguishedPropertySetId");
   return `${set}|${attribute(uri, "PropertyName") ?? attribute(uri, "PropertyId") ?? attribute(uri, "PropertyTag")}`;
 }
 
 class EwsFault extends Error {
-  constructor(readonly code: string, message: string, readonly backOffMs?: number) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly backOffMs?: number,
+  ) {
     super(message);
   }
 }
 
 class ItemError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -83,7 +126,15 @@ export class FakeMailbox {
   addContact(folderId: string, contactXml: string): string {
     const contact = parseXml(contactXml).find((n) => elementName(n) === "Contact");
     if (!contact) throw new Error("addContact needs a <Contact> element");
-    const item: FakeItem = { id: this.nextId(), changeKey: "", folderId, created: this.counter, lastModified: "", fields: [], extended: new Map() };
+    const item: FakeItem = {
+      id: this.nextId(),
+      changeKey: "",
+      folderId,
+      created: this.counter,
+      lastModified: "",
+      fields: [],
+      extended: new Map(),
+    };
     this.assignFields(item, children(contact));
     this.touch(item);
     this.items.set(item.id, item);
@@ -187,7 +238,10 @@ export class FakeMailbox {
     return extendedKeys
       .map((key) => item.extended.get(key))
       .filter((e): e is Extended => e !== undefined)
-      .map((e) => `<t:ExtendedProperty>${buildTypesXml([e.uri])}<t:Value>${escapeXml(e.value)}</t:Value></t:ExtendedProperty>`)
+      .map(
+        (e) =>
+          `<t:ExtendedProperty>${buildTypesXml([e.uri])}<t:Value>${escapeXml(e.value)}</t:Value></t:ExtendedProperty>`,
+      )
       .join("");
   }
 
@@ -225,7 +279,10 @@ export class FakeMailbox {
   resolveFolder(node: XmlNode | undefined): FakeFolder {
     const ref = node && children(node)[0];
     const id = ref && attribute(ref, "Id");
-    const resolved = elementName(ref ?? {}) === "DistinguishedFolderId" ? { contacts: this.contactsFolderId, deleteditems: this.deletedItemsFolderId }[id ?? ""] : id;
+    const resolved =
+      elementName(ref ?? {}) === "DistinguishedFolderId"
+        ? { contacts: this.contactsFolderId, deleteditems: this.deletedItemsFolderId }[id ?? ""]
+        : id;
     const folder = resolved ? this.folders.get(resolved) : undefined;
     if (!folder) throw new ItemError("ErrorFolderNotFound", "The specified folder could not be found in the store.");
     return folder;
@@ -242,7 +299,8 @@ export class FakeMailbox {
 
 // ——— SOAP ———
 
-const ok = (op: string, inner: string) => `<m:${op}ResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>${inner}</m:${op}ResponseMessage>`;
+const ok = (op: string, inner: string) =>
+  `<m:${op}ResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>${inner}</m:${op}ResponseMessage>`;
 const failed = (op: string, code: string, message: string) =>
   `<m:${op}ResponseMessage ResponseClass="Error"><m:MessageText>${escapeXml(message)}</m:MessageText><m:ResponseCode>${code}</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey></m:${op}ResponseMessage>`;
 const idOnly = (item: FakeItem) => `<t:Contact><t:ItemId Id="${item.id}" ChangeKey="${item.changeKey}"/></t:Contact>`;
@@ -257,7 +315,10 @@ function soapEnvelope(body: string): string {
 
 // Throttling and refused requests come back as SOAP faults ("EWS throttling in Exchange").
 function faultEnvelope(fault: EwsFault): string {
-  const backOff = fault.backOffMs === undefined ? "" : `<t:MessageXml xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"><t:Value Name="BackOffMilliseconds">${fault.backOffMs}</t:Value></t:MessageXml>`;
+  const backOff =
+    fault.backOffMs === undefined
+      ? ""
+      : `<t:MessageXml xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"><t:Value Name="BackOffMilliseconds">${fault.backOffMs}</t:Value></t:MessageXml>`;
   return soapEnvelope(
     `<s:Fault><faultcode xmlns:a="http://schemas.microsoft.com/exchange/services/2006/types">a:${fault.code}</faultcode>` +
       `<faultstring xml:lang="en-US">${escapeXml(fault.message)}</faultstring><detail>` +
@@ -280,11 +341,22 @@ function perItem(mailbox: FakeMailbox, op: string, run: () => string): string {
 }
 
 const findFolder: Operation = (mailbox, request) => {
-  if (attribute(request, "Traversal") !== "Shallow") throw new EwsFault("ErrorInvalidRequest", "The fake implements Shallow traversal only.");
+  if (attribute(request, "Traversal") !== "Shallow")
+    throw new EwsFault("ErrorInvalidRequest", "The fake implements Shallow traversal only.");
   const parent = mailbox.resolveFolder(child(request, "ParentFolderIds"));
   const folders = [...mailbox.folders.values()].filter((f) => f.parentId === parent.id);
-  const xml = folders.map((f) => `<t:ContactsFolder><t:FolderId Id="${f.id}"/><t:DisplayName>${escapeXml(f.name)}</t:DisplayName></t:ContactsFolder>`).join("");
-  return [ok("FindFolder", `<m:RootFolder TotalItemsInView="${folders.length}" IncludesLastItemInRange="true"><t:Folders>${xml}</t:Folders></m:RootFolder>`)];
+  const xml = folders
+    .map(
+      (f) =>
+        `<t:ContactsFolder><t:FolderId Id="${f.id}"/><t:DisplayName>${escapeXml(f.name)}</t:DisplayName></t:ContactsFolder>`,
+    )
+    .join("");
+  return [
+    ok(
+      "FindFolder",
+      `<m:RootFolder TotalItemsInView="${folders.length}" IncludesLastItemInRange="true"><t:Folders>${xml}</t:Folders></m:RootFolder>`,
+    ),
+  ];
 };
 
 const createFolder: Operation = (mailbox, request) => {
@@ -327,7 +399,8 @@ function restrictionOf(restriction: XmlNode | undefined): (item: FakeItem) => bo
 const findItem: Operation = (mailbox, request) => {
   const folder = mailbox.resolveFolder(child(request, "ParentFolderIds"));
   const view = child(request, "IndexedPageItemView");
-  if (!view || attribute(view, "BasePoint") !== "Beginning") throw new EwsFault("ErrorInvalidRequest", "The fake implements IndexedPageItemView from the Beginning only.");
+  if (!view || attribute(view, "BasePoint") !== "Beginning")
+    throw new EwsFault("ErrorInvalidRequest", "The fake implements IndexedPageItemView from the Beginning only.");
   const offset = Number(attribute(view, "Offset") ?? 0);
   const max = Math.min(Number(attribute(view, "MaxEntriesReturned") ?? 1_000), 1_000);
   const all = mailbox.sorted(folder.id).filter(restrictionOf(child(request, "Restriction")));
@@ -339,7 +412,9 @@ const findItem: Operation = (mailbox, request) => {
       (item) =>
         `<t:Contact><t:ItemId Id="${item.id}" ChangeKey="${item.changeKey}"/>` +
         (wanted.includes("item:Size") ? `<t:Size>${mailbox.size(item)}</t:Size>` : "") +
-        (wanted.includes("item:LastModifiedTime") ? `<t:LastModifiedTime>${item.lastModified}</t:LastModifiedTime>` : "") +
+        (wanted.includes("item:LastModifiedTime")
+          ? `<t:LastModifiedTime>${item.lastModified}</t:LastModifiedTime>`
+          : "") +
         mailbox.renderExtended(item, extendedKeys) +
         `</t:Contact>`,
     )
@@ -347,7 +422,10 @@ const findItem: Operation = (mailbox, request) => {
   const next = offset + page.length;
   mailbox.afterFindItemPage(next >= all.length);
   return [
-    ok("FindItem", `<m:RootFolder IndexedPagingOffset="${next}" TotalItemsInView="${all.length}" IncludesLastItemInRange="${next >= all.length}"><t:Items>${xml}</t:Items></m:RootFolder>`),
+    ok(
+      "FindItem",
+      `<m:RootFolder IndexedPagingOffset="${next}" TotalItemsInView="${all.length}" IncludesLastItemInRange="${next >= all.length}"><t:Items>${xml}</t:Items></m:RootFolder>`,
+    ),
   ];
 };
 
@@ -378,7 +456,11 @@ const createItem: Operation = (mailbox, request) => {
   );
 };
 
-const containers: Record<string, string> = { "contacts:EmailAddress": "EmailAddresses", "contacts:PhoneNumber": "PhoneNumbers", "contacts:ImAddress": "ImAddresses" };
+const containers: Record<string, string> = {
+  "contacts:EmailAddress": "EmailAddresses",
+  "contacts:PhoneNumber": "PhoneNumbers",
+  "contacts:ImAddress": "ImAddresses",
+};
 
 function entries(item: FakeItem, container: string): XmlNode[] {
   let node = item.fields.find((f) => elementName(f) === container);
@@ -387,7 +469,11 @@ function entries(item: FakeItem, container: string): XmlNode[] {
 }
 
 function dropEmptyContainers(item: FakeItem): void {
-  item.fields = item.fields.filter((f) => !["EmailAddresses", "PhoneNumbers", "ImAddresses", "PhysicalAddresses"].includes(elementName(f)!) || children(f).length > 0);
+  item.fields = item.fields.filter(
+    (f) =>
+      !["EmailAddresses", "PhoneNumbers", "ImAddresses", "PhysicalAddresses"].includes(elementName(f)!) ||
+      children(f).length > 0,
+  );
 }
 
 function applyChange(item: FakeItem, change: XmlNode): void {
@@ -397,7 +483,11 @@ function applyChange(item: FakeItem, change: XmlNode): void {
   const payload = children(change).find((c) => elementName(c) === "Contact");
   const payloadField = payload && children(payload).length === 1 ? children(payload)[0] : undefined;
   const setting = kind === "SetItemField";
-  if (setting && !payloadField) throw new ItemError("ErrorIncorrectUpdatePropertyCount", "An object within a change description must contain one and only one property to modify.");
+  if (setting && !payloadField)
+    throw new ItemError(
+      "ErrorIncorrectUpdatePropertyCount",
+      "An object within a change description must contain one and only one property to modify.",
+    );
   if (pathKind === "ExtendedFieldURI") {
     if (setting) item.extended.set(extendedKey(path), { uri: path, value: text(child(payloadField!, "Value")) });
     else item.extended.delete(extendedKey(path));
@@ -446,7 +536,11 @@ const updateItem: Operation = (mailbox, request) => {
       if (resolution !== "AlwaysOverwrite" && !changeKey) {
         throw new ItemError("ErrorChangeKeyRequired", "ChangeKey is required for this operation.");
       }
-      if (resolution === "NeverOverwrite" && changeKey !== item.changeKey) throw new ItemError("ErrorIrresolvableConflict", "The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.");
+      if (resolution === "NeverOverwrite" && changeKey !== item.changeKey)
+        throw new ItemError(
+          "ErrorIrresolvableConflict",
+          "The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.",
+        );
       for (const update of children(child(change, "Updates")!)) applyChange(item, update);
       mailbox.touchItem(item);
       return `<m:Items>${idOnly(item)}</m:Items>`;
@@ -464,7 +558,15 @@ const moveItem: Operation = (mailbox, request) => {
   );
 };
 
-const operations: Record<string, Operation> = { FindFolder: findFolder, CreateFolder: createFolder, FindItem: findItem, GetItem: getItem, CreateItem: createItem, UpdateItem: updateItem, MoveItem: moveItem };
+const operations: Record<string, Operation> = {
+  FindFolder: findFolder,
+  CreateFolder: createFolder,
+  FindItem: findItem,
+  GetItem: getItem,
+  CreateItem: createItem,
+  UpdateItem: updateItem,
+  MoveItem: moveItem,
+};
 
 function answer(mailbox: FakeMailbox, soap: string): { status: number; body: string; operation: string } {
   const body = descendants(parseXml(soap), "Body")[0];
@@ -472,14 +574,21 @@ function answer(mailbox: FakeMailbox, soap: string): { status: number; body: str
   const operation = (request && elementName(request)) ?? "(none)";
   try {
     const backOffMs = mailbox.consumeBusy();
-    if (backOffMs !== undefined) throw new EwsFault("ErrorServerBusy", "The server cannot service this request right now. Try again later.", backOffMs);
-    if (!supported.has(operation)) throw new EwsFault("ErrorInvalidRequest", `The ${operation} operation isn't supported for Outlook add-ins.`);
+    if (backOffMs !== undefined)
+      throw new EwsFault(
+        "ErrorServerBusy",
+        "The server cannot service this request right now. Try again later.",
+        backOffMs,
+      );
+    if (!supported.has(operation))
+      throw new EwsFault("ErrorInvalidRequest", `The ${operation} operation isn't supported for Outlook add-ins.`);
     const messages = operations[operation]!(mailbox, request!).join("");
     const xml = `<m:${operation}Response xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"><m:ResponseMessages>${messages}</m:ResponseMessages></m:${operation}Response>`;
     return { status: 200, body: soapEnvelope(xml), operation };
   } catch (error) {
     if (error instanceof EwsFault) return { status: 500, body: faultEnvelope(error), operation };
-    if (error instanceof ItemError) return { status: 500, body: faultEnvelope(new EwsFault(error.code, error.message)), operation };
+    if (error instanceof ItemError)
+      return { status: 500, body: faultEnvelope(new EwsFault(error.code, error.message)), operation };
     throw error;
   }
 }
@@ -490,10 +599,14 @@ export function createFakeEws(options: { messageLimit?: number } = {}) {
   const app = express();
   app.post("/EWS/Exchange.asmx", express.text({ type: () => true, limit: "50mb" }), (req, res) => {
     const soap = String(req.body ?? "");
-    const record = (operation: string, status: number, responseChars: number) => mailbox.log.push({ operation, requestChars: soap.length, responseChars, status });
+    const record = (operation: string, status: number, responseChars: number) =>
+      mailbox.log.push({ operation, requestChars: soap.length, responseChars, status });
     if (soap.length > limit) {
       record("(too large)", 413, 0);
-      return res.status(413).type("text/plain").send("The request exceeds the 1 MB size limit. Please modify your EWS request.");
+      return res
+        .status(413)
+        .type("text/plain")
+        .send("The request exceeds the 1 MB size limit. Please modify your EWS request.");
     }
     const { status, body, operation } = answer(mailbox, soap);
     if (body.length > limit) {

@@ -44,7 +44,15 @@ export type FakeGraphOptions = {
 type Tombstone = { id: string; regularId: string; folderId: string; seq: number; inFolderSince: number };
 type DeltaToken = { folderId: string; sinceSeq: number; expand?: string };
 /** A round in progress: what it will send, frozen when it began (the changes up to `endSeq`). */
-type DeltaSession = { folderId: string; entries: JsonObject[]; endSeq: number; expand?: string; immutable: boolean; offset: number; lastSentId?: string };
+type DeltaSession = {
+  folderId: string;
+  entries: JsonObject[];
+  endSeq: number;
+  expand?: string;
+  immutable: boolean;
+  offset: number;
+  lastSentId?: string;
+};
 
 const maxEmailAddresses = 3;
 /** json-batching: "up to 20 individual requests" per batch. */
@@ -179,7 +187,12 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
     const throttled = throttles.shift();
     if (!throttled) return next();
     if (throttled.retryAfterSeconds !== undefined) res.set("Retry-After", String(throttled.retryAfterSeconds));
-    graphError(res, throttled.status, throttled.status === 429 ? "TooManyRequests" : "ServiceUnavailable", "The request has been throttled");
+    graphError(
+      res,
+      throttled.status,
+      throttled.status === 429 ? "TooManyRequests" : "ServiceUnavailable",
+      "The request has been throttled",
+    );
   });
 
   // https://learn.microsoft.com/graph/auth/auth-concepts: a bearer access token on every call.
@@ -195,7 +208,8 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
   router.get("/me/contactFolders", (req, res) => {
     const filter = stringParam(req.query.$filter);
     const wanted = filter ? /^displayName eq '((?:[^']|'')*)'$/.exec(filter)?.[1]?.replace(/''/g, "'") : undefined;
-    if (filter && wanted === undefined) return graphError(res, 400, "ErrorInvalidUrlQueryFilter", `unsupported filter ${filter}`);
+    if (filter && wanted === undefined)
+      return graphError(res, 400, "ErrorInvalidUrlQueryFilter", `unsupported filter ${filter}`);
     const value = [...folders.values()].filter((f) => wanted === undefined || f.displayName === wanted);
     res.json({ value: value.map((f) => ({ id: f.id, displayName: f.displayName, parentFolderId: "contacts-root" })) });
   });
@@ -203,7 +217,8 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
   // https://learn.microsoft.com/graph/api/user-post-contactfolders: 201 with the new folder.
   router.post("/me/contactFolders", (req, res) => {
     const displayName = req.body?.displayName;
-    if (typeof displayName !== "string" || !displayName) return graphError(res, 400, "ErrorInvalidRequest", "displayName is required");
+    if (typeof displayName !== "string" || !displayName)
+      return graphError(res, 400, "ErrorInvalidRequest", "displayName is required");
     if ([...folders.values()].some((f) => f.displayName === displayName)) {
       return graphError(res, 409, "ErrorFolderExists", "A folder with the specified name already exists.");
     }
@@ -227,14 +242,17 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
       const known = deltaTokens.get(deltaToken);
       if (known && known.folderId === folderId) session = beginRound(folderId, known.sinceSeq, known.expand, immutable);
     } else {
-      if (!folders.has(folderId)) return graphError(res, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
+      if (!folders.has(folderId))
+        return graphError(res, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
       const expand = stringParam(req.query.$expand);
       // Seen on Graph: delta with an extended-property $expand fails (microsoft-graph-docs#2270).
-      if (expand && options.deltaRejectsExpand) return graphError(res, 500, "InternalServerError", "Value cannot be null.\r\nParameter name: type");
+      if (expand && options.deltaRejectsExpand)
+        return graphError(res, 500, "InternalServerError", "Value cannot be null.\r\nParameter name: type");
       session = beginRound(folderId, undefined, expand, immutable);
     }
     // delta-query-overview, "Synchronization reset": an unknown or expired state token is 410 Gone.
-    if (!session) return graphError(res, 410, expireCode ?? "syncStateNotFound", "The sync state is not found or has expired.");
+    if (!session)
+      return graphError(res, 410, expireCode ?? "syncStateNotFound", "The sync state is not found or has expired.");
 
     const page = session.entries.slice(session.offset, session.offset + pageSize);
     // delta-query-overview: "the same resource may be returned more than once"; a replay carries the
@@ -244,7 +262,10 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
     session.offset += page.length;
     session.lastSentId = page.length > 0 ? String(page.at(-1)?.id) : session.lastSentId;
     const base = `${origin(req)}/v1.0/me/contactFolders/${encodeURIComponent(folderId)}/contacts/delta`;
-    const body: JsonObject = { "@odata.context": `${origin(req)}/v1.0/$metadata#Collection(contact)`, value: [...replayed, ...page] };
+    const body: JsonObject = {
+      "@odata.context": `${origin(req)}/v1.0/$metadata#Collection(contact)`,
+      value: [...replayed, ...page],
+    };
     if (session.offset < session.entries.length) {
       const next = nextId("skip");
       sessions.set(next, session);
@@ -258,7 +279,12 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
     res.json(body);
   });
 
-  function beginRound(folderId: string, sinceSeq: number | undefined, expand: string | undefined, immutable: boolean): DeltaSession {
+  function beginRound(
+    folderId: string,
+    sinceSeq: number | undefined,
+    expand: string | undefined,
+    immutable: boolean,
+  ): DeltaSession {
     const changed = [...contacts.values()]
       .filter((c) => c.folderId === folderId && (sinceSeq === undefined || c.seq > sinceSeq))
       .sort((a, b) => a.seq - b.seq)
@@ -269,19 +295,21 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
     // reported; Exchange's change tracking reports deletions against the ids the client's state holds
     // (ICS, MS-OXCFXICS 3.2.5.3 "Determining What Differences To Download", MetaTagIdsetGiven), so the
     // fake takes that reading, the harder one for a client: such an item is not mentioned at all.
-    const removed = sinceSeq === undefined
-      ? []
-      : tombstones
-          .filter((t) => t.folderId === folderId && t.seq > sinceSeq && t.inFolderSince <= sinceSeq)
-          .filter((t) => !(contacts.get(t.id)?.folderId === folderId))
-          .map((t): JsonObject => ({ id: immutable ? t.id : t.regularId, "@removed": { reason: "deleted" } }));
+    const removed =
+      sinceSeq === undefined
+        ? []
+        : tombstones
+            .filter((t) => t.folderId === folderId && t.seq > sinceSeq && t.inFolderSince <= sinceSeq)
+            .filter((t) => !(contacts.get(t.id)?.folderId === folderId))
+            .map((t): JsonObject => ({ id: immutable ? t.id : t.regularId, "@removed": { reason: "deleted" } }));
     return { folderId, entries: [...changed, ...removed], endSeq: seq, expand, immutable, offset: 0 };
   }
 
   // https://learn.microsoft.com/graph/api/contactfolder-list-contacts ($top, $expand, nextLink paging).
   router.get("/me/contactFolders/:folderId/contacts", (req, res) => {
     const folderId = req.params.folderId;
-    if (!folders.has(folderId)) return graphError(res, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
+    if (!folders.has(folderId))
+      return graphError(res, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
     const top = Number(stringParam(req.query.$top) ?? 10);
     const skip = Number(stringParam(req.query.$skip) ?? 0);
     const filter = stringParam(req.query.$filter);
@@ -294,7 +322,9 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
     all.sort((a, b) => a.id.localeCompare(b.id));
     const expand = stringParam(req.query.$expand);
     const select = stringParam(req.query.$select);
-    const value = all.slice(skip, skip + top).map((c) => selectProperties(representation(c, wantsImmutableIds(req), expand), select));
+    const value = all
+      .slice(skip, skip + top)
+      .map((c) => selectProperties(representation(c, wantsImmutableIds(req), expand), select));
     const body: JsonObject = { value };
     if (skip + top < all.length) {
       const url = new URL(`${origin(req)}${req.originalUrl}`);
@@ -307,7 +337,8 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
   // https://learn.microsoft.com/graph/api/user-post-contacts: 201 with the created contact.
   router.post("/me/contactFolders/:folderId/contacts", (req, res) => {
     const folderId = req.params.folderId;
-    if (!folders.has(folderId)) return graphError(res, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
+    if (!folders.has(folderId))
+      return graphError(res, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
     const { properties, extended, invalid } = splitBody(req.body);
     if (invalid) return graphError(res, 400, invalid.code, invalid.message);
     const contact = addContact(folderId, properties, extended);
@@ -364,7 +395,12 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
     if (!contact) return graphError(res, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
     const ifMatch = req.get("if-match");
     if (ifMatch && ifMatch !== `W/"${contact.changeKey}"`) {
-      return graphError(res, 412, "ErrorIrresolvableConflict", "The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.");
+      return graphError(
+        res,
+        412,
+        "ErrorIrresolvableConflict",
+        "The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.",
+      );
     }
     const { properties, extended, invalid } = splitBody(req.body, contact.properties);
     if (invalid) return graphError(res, 400, invalid.code, invalid.message);
@@ -380,8 +416,12 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
     res.status(204).end();
   });
 
-  app.use((req: Request, res: Response) => graphError(res, 400, "BadRequest", `Resource not found for the segment '${req.path}'.`));
-  app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => graphError(res, 500, "InternalServerError", error.message));
+  app.use((req: Request, res: Response) =>
+    graphError(res, 400, "BadRequest", `Resource not found for the segment '${req.path}'.`),
+  );
+  app.use((error: Error, _req: Request, res: Response, _next: NextFunction) =>
+    graphError(res, 500, "InternalServerError", error.message),
+  );
 
   function findContact(id: string): FakeContact | undefined {
     return contacts.get(id) ?? [...contacts.values()].find((c) => c.regularId === id);
@@ -409,7 +449,18 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
     return body;
   }
 
-  return { app, mailbox, token, addFolder, addContact, editContact, deleteContact, moveContact, expireDeltaTokens, throttle };
+  return {
+    app,
+    mailbox,
+    token,
+    addFolder,
+    addContact,
+    editContact,
+    deleteContact,
+    moveContact,
+    expireDeltaTokens,
+    throttle,
+  };
 }
 
 export type FakeGraph = ReturnType<typeof createFakeGraph>;
@@ -427,13 +478,25 @@ function graphError(res: Response, status: number, code: string, message: string
 function splitBody(body: unknown, current: JsonObject = {}) {
   const { singleValueExtendedProperties, ...rest } = (body ?? {}) as JsonObject;
   const properties = Object.fromEntries(
-    Object.entries(rest).filter(([key]) => !["id", "changeKey", "createdDateTime", "lastModifiedDateTime", "parentFolderId"].includes(key) && !key.startsWith("@")),
+    Object.entries(rest).filter(
+      ([key]) =>
+        !["id", "changeKey", "createdDateTime", "lastModifiedDateTime", "parentFolderId"].includes(key) &&
+        !key.startsWith("@"),
+    ),
   );
   const extended: Record<string, string> = {};
   for (const property of Array.isArray(singleValueExtendedProperties) ? singleValueExtendedProperties : []) {
     const { id, value } = property as { id?: unknown; value?: unknown };
     if (typeof id !== "string" || !/^\w+ (\{[0-9a-f-]{36}\} (Name|Id) .+|0x[0-9a-f]{4})$/i.test(id)) {
-      return { properties, extended, invalid: { code: "ErrorInvalidProperty", message: "PropertyId values may only be in one of the following formats: 'MapiPropertyType namespaceGuid Name propertyName', 'MapiPropertyType namespaceGuid Id propertyId' or 'MapiPropertyType propertyTag'." } };
+      return {
+        properties,
+        extended,
+        invalid: {
+          code: "ErrorInvalidProperty",
+          message:
+            "PropertyId values may only be in one of the following formats: 'MapiPropertyType namespaceGuid Name propertyName', 'MapiPropertyType namespaceGuid Id propertyId' or 'MapiPropertyType propertyTag'.",
+        },
+      };
     }
     extended[id] = String(value);
   }
@@ -443,7 +506,10 @@ function splitBody(body: unknown, current: JsonObject = {}) {
     return {
       properties,
       extended,
-      invalid: { code: "ErrorInvalidArgument", message: `The multi value property EmailAddresses has ${emails.length} entries, that exceeds the max allowed value of ${maxEmailAddresses}.` },
+      invalid: {
+        code: "ErrorInvalidArgument",
+        message: `The multi value property EmailAddresses has ${emails.length} entries, that exceeds the max allowed value of ${maxEmailAddresses}.`,
+      },
     };
   }
   return { properties, extended, invalid: undefined };
@@ -488,7 +554,12 @@ function normaliseExtendedId(id: string): string {
 function selectProperties(body: JsonObject, select: string | undefined): JsonObject {
   if (!select) return body;
   // contact-delta: "The id property is always returned."
-  const keep = new Set(["id", "@odata.etag", "singleValueExtendedProperties", ...select.split(",").map((s) => s.trim())]);
+  const keep = new Set([
+    "id",
+    "@odata.etag",
+    "singleValueExtendedProperties",
+    ...select.split(",").map((s) => s.trim()),
+  ]);
   return Object.fromEntries(Object.entries(body).filter(([key]) => keep.has(key)));
 }
 
@@ -504,7 +575,12 @@ function maxPageSize(req: Request): number | undefined {
 }
 
 function preferenceApplied(req: Request): string {
-  return [wantsImmutableIds(req) ? `IdType="ImmutableId"` : "", maxPageSize(req) ? `odata.maxpagesize=${maxPageSize(req)}` : ""].filter(Boolean).join(", ");
+  return [
+    wantsImmutableIds(req) ? `IdType="ImmutableId"` : "",
+    maxPageSize(req) ? `odata.maxpagesize=${maxPageSize(req)}` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
 }
 
 function origin(req: Request): string {

@@ -14,7 +14,14 @@ export type Mode = "two-way" | "pull";
 export type FieldKey = string; // "jobTitle", "company", "phone:<n>", "email:<a>"
 export type FieldValue = string | boolean | undefined;
 
-type Edit = { place: Place; key: FieldKey; value: FieldValue; at: number; state: "pending" | "effective" | "reverted"; killed: boolean };
+type Edit = {
+  place: Place;
+  key: FieldKey;
+  value: FieldValue;
+  at: number;
+  state: "pending" | "effective" | "reverted";
+  killed: boolean;
+};
 
 export type Person = {
   id: string;
@@ -25,13 +32,25 @@ export type Person = {
   uploaded: boolean;
   /** A killed two-way sync may have uploaded it. */
   maybeUploaded: boolean;
-  deleted?: { place: Place; at: number; state: "pending" | "settled" | "restored"; killedTwoWay: boolean; settledAt?: number };
+  deleted?: {
+    place: Place;
+    at: number;
+    state: "pending" | "settled" | "restored";
+    killedTwoWay: boolean;
+    settledAt?: number;
+  };
   /** Concurrent edits and deletes make "stays deleted" and "reaches every side" undecidable: only shape is checked. */
   ambiguous: boolean;
   edits: Edit[];
 };
 
-export type Item = { place: Place; ref: string; persons: string[]; notes?: string; fields: (key: FieldKey) => FieldValue };
+export type Item = {
+  place: Place;
+  ref: string;
+  persons: string[];
+  notes?: string;
+  fields: (key: FieldKey) => FieldValue;
+};
 
 export function createOracle() {
   const persons = new Map<string, Person>();
@@ -43,7 +62,14 @@ export function createOracle() {
 
   function create(book: BookKey, origin: Place): Person {
     const person: Person = {
-      id: `person-${next++}`, book, origin, createdAt: tick(), uploaded: origin.startsWith("server:"), maybeUploaded: false, ambiguous: false, edits: [],
+      id: `person-${next++}`,
+      book,
+      origin,
+      createdAt: tick(),
+      uploaded: origin.startsWith("server:"),
+      maybeUploaded: false,
+      ambiguous: false,
+      edits: [],
     };
     persons.set(person.id, person);
     return person;
@@ -51,7 +77,14 @@ export function createOracle() {
 
   function edit(id: string, place: Place, key: FieldKey, value: FieldValue): void {
     const p = persons.get(id)!;
-    p.edits.push({ place, key, value, at: tick(), state: place.startsWith("server:") ? "effective" : "pending", killed: false });
+    p.edits.push({
+      place,
+      key,
+      value,
+      at: tick(),
+      state: place.startsWith("server:") ? "effective" : "pending",
+      killed: false,
+    });
     if (p.deleted && p.deleted.place !== place) p.ambiguous = true;
   }
 
@@ -66,7 +99,13 @@ export function createOracle() {
     // A contact never on the server has nothing to restore it from: the delete is final at once.
     const settled = place.startsWith("server:") || (place === p.origin && !p.uploaded && !p.maybeUploaded);
     const at = tick();
-    p.deleted = { place, at, state: settled ? "settled" : "pending", killedTwoWay: false, settledAt: settled ? at : undefined };
+    p.deleted = {
+      place,
+      at,
+      state: settled ? "settled" : "pending",
+      killedTwoWay: false,
+      settledAt: settled ? at : undefined,
+    };
     if (p.edits.some((e) => e.place !== place)) p.ambiguous = true;
   }
 
@@ -103,9 +142,17 @@ export function createOracle() {
   function checkShape(items: Item[], what: string): void {
     const seen = new Map<string, Item>();
     for (const item of items) {
-      assert.equal(item.persons.length, 1, `${what}: ${item.place} item ${item.ref} holds persons [${item.persons.join(", ")}] (two people became one)`);
+      assert.equal(
+        item.persons.length,
+        1,
+        `${what}: ${item.place} item ${item.ref} holds persons [${item.persons.join(", ")}] (two people became one)`,
+      );
       const id = item.persons[0];
-      assert.equal(item.notes, id, `${what}: ${item.place} item ${item.ref} of ${id} carries notes ${item.notes} (two people became one)`);
+      assert.equal(
+        item.notes,
+        id,
+        `${what}: ${item.place} item ${item.ref} of ${id} carries notes ${item.notes} (two people became one)`,
+      );
       const key = `${item.place}|${id}`;
       assert.ok(!seen.has(key), `${what}: ${id} twice in ${item.place} (${seen.get(key)?.ref}, ${item.ref})`);
       seen.set(key, item);
@@ -120,7 +167,11 @@ export function createOracle() {
   }
 
   /** After the final clean syncs of every pair: each live person is where it belongs, with every one-sided edit. */
-  function checkFinal(itemsByPlace: Map<Place, Item[]>, placesOf: (book: BookKey) => Place[], finalMode: (folder: Place) => Mode): void {
+  function checkFinal(
+    itemsByPlace: Map<Place, Item[]>,
+    placesOf: (book: BookKey) => Place[],
+    finalMode: (folder: Place) => Mode,
+  ): void {
     const all = [...itemsByPlace.values()].flat();
     checkShape(all, "after the final sync");
     const at = new Map(all.map((i) => [`${i.place}|${i.persons[0]}`, i]));
@@ -132,10 +183,15 @@ export function createOracle() {
         const wanted = local ? place === p.origin || (p.maybeUploaded ? undefined : false) : true;
         if (wanted === undefined) continue;
         if (wanted && !item) {
-          const why = local ? "never synced, in a read-only book's folder," : p.deleted ? `(its deletion in ${p.deleted.place} reverted)` : "never deleted,";
+          const why = local
+            ? "never synced, in a read-only book's folder,"
+            : p.deleted
+              ? `(its deletion in ${p.deleted.place} reverted)`
+              : "never deleted,";
           assert.fail(`${p.id} (made in ${p.origin}) ${why} is missing from ${place}`);
         }
-        if (!wanted && item) assert.fail(`${p.id}, made in the read-only folder ${p.origin} and never uploaded, is in ${place}`);
+        if (!wanted && item)
+          assert.fail(`${p.id}, made in the read-only folder ${p.origin} and never uploaded, is in ${place}`);
         if (item) checkEdits(p, item);
       }
     }
@@ -149,7 +205,11 @@ export function createOracle() {
       if (new Set(edits.map((e) => e.place)).size > 1) continue;
       if (edits.some((e) => e.state !== "effective")) continue;
       const last = edits.at(-1)!;
-      assert.deepEqual(item.fields(key), last.value, `${p.id}: ${key} set to ${String(last.value)} in ${last.place} only, but ${item.place} holds ${String(item.fields(key))}`);
+      assert.deepEqual(
+        item.fields(key),
+        last.value,
+        `${p.id}: ${key} set to ${String(last.value)} in ${last.place} only, but ${item.place} holds ${String(item.fields(key))}`,
+      );
     }
   }
 

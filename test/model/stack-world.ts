@@ -40,7 +40,10 @@ const folders: Record<FolderKey, { box: BoxKey; name: string; book: BookKey }> =
   FG2: { box: "root2", name: "Company", book: "gab" },
   FGB: { box: "ben", name: "Company", book: "gab" },
 };
-export const bookPlaces: Record<BookKey, Place[]> = { pab: ["server:pab", "FA", "FB"], gab: ["server:gab", "FG1", "FG2", "FGB"] };
+export const bookPlaces: Record<BookKey, Place[]> = {
+  pab: ["server:pab", "FA", "FB"],
+  gab: ["server:gab", "FG1", "FG2", "FGB"],
+};
 
 export const names = ["Ann Lee", "Bob Ray", "Cy Dee"];
 export const primaryEmails = ["ann@x.com", "bob@x.com", "team@x.com"];
@@ -50,7 +53,14 @@ export const phones = ["+1 555 0100", "+1 555 0101"];
 /** One mid-sync user action: run just before the n-th request of that kind the sync sends. */
 export type Trigger = { on: "feed-page" | "outlook-read" | "write"; n: number; run: () => Promise<void> };
 
-type Net = { writes: number; feedPages: number; outlookReads: number; killAfter?: number; dead: boolean; trigger?: Trigger };
+type Net = {
+  writes: number;
+  feedPages: number;
+  outlookReads: number;
+  killAfter?: number;
+  dead: boolean;
+  trigger?: Trigger;
+};
 
 const personTag = /^person-\d+$/;
 const dayMs = 86_400_000;
@@ -115,11 +125,18 @@ export async function openWorld() {
     // Outlook and the server read one wall clock (the app's, which the model advances), for newest-wins.
     const graph = createFakeGraph({ clock: t.deps.clock, defaultPageSize: 2 });
     const graphUrl = `${await net.listen(graph.app)}/v1.0`;
-    const store = createGraphStore({ getToken: async () => graph.token, baseUrl: graphUrl, sleep: async () => {}, fetch: hooked("outlook"), pageSize: 2 });
+    const store = createGraphStore({
+      getToken: async () => graph.token,
+      baseUrl: graphUrl,
+      sleep: async () => {},
+      fetch: hooked("outlook"),
+      pageSize: 2,
+    });
     boxes[key] = { graph, store, archive: graph.addFolder("Archive").id };
   }
   const folderIds = {} as Record<FolderKey, string>;
-  for (const key of folderKeys) folderIds[key] = (await boxes[folders[key].box].store.ensureFolder(folders[key].name)).id;
+  for (const key of folderKeys)
+    folderIds[key] = (await boxes[folders[key].box].store.ensureFolder(folders[key].name)).id;
 
   async function share(access: "read" | "write") {
     const res = await fetch(`${serverUrl}/api/books/${bookIds.pab}/shares/ben`, {
@@ -149,7 +166,10 @@ export async function openWorld() {
 
   // ---- reading each side, as items of the oracle ----
 
-  const graphItem = (place: Place, c: FakeGraph["mailbox"]["contacts"] extends Map<string, infer V> ? V : never): Item => {
+  const graphItem = (
+    place: Place,
+    c: FakeGraph["mailbox"]["contacts"] extends Map<string, infer V> ? V : never,
+  ): Item => {
     const p = c.properties as Record<string, unknown>;
     const categories = (p.categories as string[] | undefined) ?? [];
     const emails = ((p.emailAddresses as { address: string }[] | undefined) ?? []).map((e) => e.address.toLowerCase());
@@ -159,7 +179,8 @@ export async function openWorld() {
       ref: `${c.id} uid ${concordUidOf({ singleValueExtendedProperties: [...c.extended].map(([id, value]) => ({ id, value })) } as GraphContact) ?? "-"}`,
       persons: categories.filter((x) => personTag.test(x)),
       notes: p.personalNotes as string | undefined,
-      fields: (key) => fieldOf(key, { jobTitle: p.jobTitle as string, company: p.companyName as string, emails, phones: phoneList }),
+      fields: (key) =>
+        fieldOf(key, { jobTitle: p.jobTitle as string, company: p.companyName as string, emails, phones: phoneList }),
     };
   };
 
@@ -179,7 +200,13 @@ export async function openWorld() {
     ref: c.uid,
     persons: c.categories.filter((x) => personTag.test(x)),
     notes: c.notes,
-    fields: (key) => fieldOf(key, { jobTitle: c.jobTitle, company: c.company, emails: c.emails.map((e) => e.address.toLowerCase()), phones: c.phones.map((x) => x.number) }),
+    fields: (key) =>
+      fieldOf(key, {
+        jobTitle: c.jobTitle,
+        company: c.company,
+        emails: c.emails.map((e) => e.address.toLowerCase()),
+        phones: c.phones.map((x) => x.number),
+      }),
   });
 
   async function itemsAt(place: Place): Promise<Item[]> {
@@ -188,7 +215,10 @@ export async function openWorld() {
       return (await serverContacts(book)).map((c) => serverItem(place, c));
     }
     const key = place as FolderKey;
-    return boxes[folders[key].box].graph.mailbox.contactsIn(folderIds[key]).sort((a, b) => a.id.localeCompare(b.id)).map((c) => graphItem(place, c));
+    return boxes[folders[key].box].graph.mailbox
+      .contactsIn(folderIds[key])
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((c) => graphItem(place, c));
   }
 
   async function allItems(): Promise<Map<Place, Item[]>> {
@@ -199,7 +229,8 @@ export async function openWorld() {
 
   // ---- what users do ----
 
-  const writer = (book: BookKey, actor: number): ServerApi => (book === "pab" ? users.ann.rest : actor % 2 ? users.root2.rest : users.root1.rest);
+  const writer = (book: BookKey, actor: number): ServerApi =>
+    book === "pab" ? users.ann.rest : actor % 2 ? users.root2.rest : users.root1.rest;
 
   async function create(place: Place, name: number, email: number | null): Promise<void> {
     const book = place.startsWith("server:") ? (place.slice(7) as BookKey) : folders[place as FolderKey].book;
@@ -209,15 +240,28 @@ export async function openWorld() {
     if (place.startsWith("server:")) {
       const uid = `srv-${person.id}`;
       const contact: Contact = {
-        uid, displayName, name: { given, family }, emails: email === null ? [] : [{ type: "other", address: primaryEmails[email] }],
-        phones: [], addresses: [], urls: [], im: [], categories: [person.id], extra: [], notes: person.id,
+        uid,
+        displayName,
+        name: { given, family },
+        emails: email === null ? [] : [{ type: "other", address: primaryEmails[email] }],
+        phones: [],
+        addresses: [],
+        urls: [],
+        im: [],
+        categories: [person.id],
+        extra: [],
+        notes: person.id,
       };
       await writer(book, person.createdAt).applyBatch(bookIds[book], [{ op: "put", uid, contact }]);
       return;
     }
     const key = place as FolderKey;
     boxes[folders[key].box].graph.addContact(folderIds[key], {
-      displayName, givenName: given, surname: family, personalNotes: person.id, categories: [person.id],
+      displayName,
+      givenName: given,
+      surname: family,
+      personalNotes: person.id,
+      categories: [person.id],
       emailAddresses: email === null ? [] : [{ address: primaryEmails[email], name: displayName }],
     });
   }
@@ -237,7 +281,9 @@ export async function openWorld() {
       const book = place.slice(7) as BookKey;
       const stored = (await t.deps.store.getContact(bookIds[book], item.ref))!;
       const contact = change.server(structuredClone(stored.contact));
-      const [result] = await writer(book, pick).applyBatch(bookIds[book], [{ op: "put", uid: item.ref, ifMatch: stored.etag, contact }]);
+      const [result] = await writer(book, pick).applyBatch(bookIds[book], [
+        { op: "put", uid: item.ref, ifMatch: stored.etag, contact },
+      ]);
       if (result.status === "conflict" || result.status === "error") return;
     } else {
       const key = place as FolderKey;
@@ -272,7 +318,11 @@ export async function openWorld() {
     if (!items.length) return;
     const original = items[pick % items.length];
     const person = oracle.create(folders[folder].book, folder);
-    box.graph.addContact(folderIds[folder], { ...original.properties, displayName: names[name], personalNotes: person.id, categories: [person.id] }, Object.fromEntries(original.extended));
+    box.graph.addContact(
+      folderIds[folder],
+      { ...original.properties, displayName: names[name], personalNotes: person.id, categories: [person.id] },
+      Object.fromEntries(original.extended),
+    );
   }
 
   async function purge(): Promise<void> {
@@ -286,23 +336,44 @@ export async function openWorld() {
 
   // ---- syncing ----
 
-  type SyncOptions = { policy: ConflictPolicy; confirm: boolean; killAfter?: number; trigger?: Trigger; final?: boolean };
+  type SyncOptions = {
+    policy: ConflictPolicy;
+    confirm: boolean;
+    killAfter?: number;
+    trigger?: Trigger;
+    final?: boolean;
+  };
 
   async function sync(pair: PairKey, options: SyncOptions): Promise<SyncOutcome | undefined> {
     const { user, device, folder } = pairs[pair];
     const book = await currentBook(pair);
     const mode = await expectedMode(pair);
     const startedAt = oracle.tick();
-    Object.assign(state, { writes: 0, feedPages: 0, outlookReads: 0, dead: false, killAfter: options.killAfter, trigger: options.trigger });
+    Object.assign(state, {
+      writes: 0,
+      feedPages: 0,
+      outlookReads: 0,
+      dead: false,
+      killAfter: options.killAfter,
+      trigger: options.trigger,
+    });
     const box = boxes[folders[folder].box];
     const request = {
-      api: users[user].api, outlook: { store: box.store, codec: graphCodec }, deviceId: device, book, admin: users[user].admin,
-      folderId: folderIds[folder], policy: options.policy, chunkSize: 2, saveEveryMs: 0,
+      api: users[user].api,
+      outlook: { store: box.store, codec: graphCodec },
+      deviceId: device,
+      book,
+      admin: users[user].admin,
+      folderId: folderIds[folder],
+      policy: options.policy,
+      chunkSize: 2,
+      saveEveryMs: 0,
     };
     let outcome: SyncOutcome;
     try {
       outcome = await syncPair(request);
-      if (outcome.kind === "needs-confirmation" && options.confirm) outcome = await syncPair({ ...request, ...confirming(outcome.plan) });
+      if (outcome.kind === "needs-confirmation" && options.confirm)
+        outcome = await syncPair({ ...request, ...confirming(outcome.plan) });
     } catch (error) {
       if (!state.dead) throw error;
       oracle.settle(folder, mode, startedAt, "killed");
@@ -316,7 +387,9 @@ export async function openWorld() {
     const clean = outcome.kind === "synced" && outcome.errors.length === 0;
     if (outcome.kind === "synced") oracle.settle(folder, mode, startedAt, clean ? "completed" : "killed");
     if (options.final && outcome.kind === "synced" && (outcome.errors.length || outcome.plan.quarantined.length)) {
-      throw new Error(`the final sync of ${pair} is not clean: errors ${JSON.stringify(outcome.errors)}, quarantined ${JSON.stringify(outcome.plan.quarantined)}`);
+      throw new Error(
+        `the final sync of ${pair} is not clean: errors ${JSON.stringify(outcome.errors)}, quarantined ${JSON.stringify(outcome.plan.quarantined)}`,
+      );
     }
     return outcome;
   }
@@ -329,10 +402,20 @@ export async function openWorld() {
     for (let round = 1; round <= 2; round++) {
       for (const pair of active) await sync(pair, { policy, confirm: true, final: round === 2 });
     }
-    const modes = new Map<Place, Mode>([["FB", await expectedMode("B")], ["FGB", await expectedMode("GB")]]);
-    const synced = new Set<Place>([...active.map((p) => pairs[p].folder), ...active.map((p) => `server:${pairs[p].book}`)]);
+    const modes = new Map<Place, Mode>([
+      ["FB", await expectedMode("B")],
+      ["FGB", await expectedMode("GB")],
+    ]);
+    const synced = new Set<Place>([
+      ...active.map((p) => pairs[p].folder),
+      ...active.map((p) => `server:${pairs[p].book}`),
+    ]);
     const items = new Map([...(await allItems())].filter(([place]) => synced.has(place)));
-    oracle.checkFinal(items, (book) => bookPlaces[book].filter((p) => synced.has(p)), (folder) => modes.get(folder) ?? "two-way");
+    oracle.checkFinal(
+      items,
+      (book) => bookPlaces[book].filter((p) => synced.has(p)),
+      (folder) => modes.get(folder) ?? "two-way",
+    );
   }
 
   async function close() {
@@ -341,7 +424,19 @@ export async function openWorld() {
   }
 
   return {
-    oracle, users, create, edit, remove, copy, purge, share, promoteBen, sync, checkAfterSync, finalSyncs, close,
+    oracle,
+    users,
+    create,
+    edit,
+    remove,
+    copy,
+    purge,
+    share,
+    promoteBen,
+    sync,
+    checkAfterSync,
+    finalSyncs,
+    close,
     advance: (ms: number) => t.advance(ms),
     expireDelta: (box: BoxKey) => boxes[box].graph.expireDeltaTokens(),
     throttle: (box: BoxKey) => boxes[box].graph.throttle(1, 0),
@@ -366,36 +461,70 @@ export type EditField = "jobTitle" | "company" | "addPhone" | "dropPhone" | "add
 function editOf(field: FieldKey, value: number) {
   const phone = phones[value % phones.length];
   const email = extraEmails[value % extraEmails.length];
-  type Edit = { key: FieldKey; value: string | boolean | undefined; server: (c: Contact) => Contact; graph: (p: Record<string, unknown>) => Record<string, never> };
+  type Edit = {
+    key: FieldKey;
+    value: string | boolean | undefined;
+    server: (c: Contact) => Contact;
+    graph: (p: Record<string, unknown>) => Record<string, never>;
+  };
   const list = (p: Record<string, unknown>, k: string) => (p[k] as unknown[] | undefined) ?? [];
   const edits: Record<EditField, () => Edit> = {
-    jobTitle: () => ({ key: "jobTitle", value: `Title ${value}`, server: (c) => ({ ...c, jobTitle: `Title ${value}` }), graph: () => ({ jobTitle: `Title ${value}` }) as never }),
+    jobTitle: () => ({
+      key: "jobTitle",
+      value: `Title ${value}`,
+      server: (c) => ({ ...c, jobTitle: `Title ${value}` }),
+      graph: () => ({ jobTitle: `Title ${value}` }) as never,
+    }),
     company: () => {
       const company = value % 3 === 0 ? undefined : `Company ${value}`;
-      return { key: "company", value: company, server: (c) => ({ ...c, company }), graph: () => ({ companyName: company ?? null }) as never };
+      return {
+        key: "company",
+        value: company,
+        server: (c) => ({ ...c, company }),
+        graph: () => ({ companyName: company ?? null }) as never,
+      };
     },
     addPhone: () => ({
-      key: `phone:${phone}`, value: true,
-      server: (c) => ({ ...c, phones: c.phones.some((x) => x.number === phone) ? c.phones : [...c.phones, { type: "business", number: phone }] }),
+      key: `phone:${phone}`,
+      value: true,
+      server: (c) => ({
+        ...c,
+        phones: c.phones.some((x) => x.number === phone)
+          ? c.phones
+          : [...c.phones, { type: "business", number: phone }],
+      }),
       graph: (p) => ({ businessPhones: [...new Set([...(list(p, "businessPhones") as string[]), phone])] }) as never,
     }),
     dropPhone: () => ({
-      key: `phone:${phone}`, value: false,
+      key: `phone:${phone}`,
+      value: false,
       server: (c) => ({ ...c, phones: c.phones.filter((x) => x.number !== phone) }),
       graph: (p) => ({ businessPhones: (list(p, "businessPhones") as string[]).filter((x) => x !== phone) }) as never,
     }),
     addEmail: () => ({
-      key: `email:${email}`, value: true,
-      server: (c) => ({ ...c, emails: c.emails.some((e) => e.address === email) ? c.emails : [...c.emails, { type: "other", address: email }] }),
+      key: `email:${email}`,
+      value: true,
+      server: (c) => ({
+        ...c,
+        emails: c.emails.some((e) => e.address === email) ? c.emails : [...c.emails, { type: "other", address: email }],
+      }),
       graph: (p) => {
         const current = list(p, "emailAddresses") as { address: string }[];
-        return { emailAddresses: current.some((e) => e.address === email) ? current : [...current, { address: email, name: email }] } as never;
+        return {
+          emailAddresses: current.some((e) => e.address === email)
+            ? current
+            : [...current, { address: email, name: email }],
+        } as never;
       },
     }),
     dropEmail: () => ({
-      key: `email:${email}`, value: false,
+      key: `email:${email}`,
+      value: false,
       server: (c) => ({ ...c, emails: c.emails.filter((e) => e.address !== email) }),
-      graph: (p) => ({ emailAddresses: (list(p, "emailAddresses") as { address: string }[]).filter((e) => e.address !== email) }) as never,
+      graph: (p) =>
+        ({
+          emailAddresses: (list(p, "emailAddresses") as { address: string }[]).filter((e) => e.address !== email),
+        }) as never,
     }),
   };
   return edits[field as EditField]();

@@ -10,7 +10,16 @@
 import fc from "fast-check";
 import type { ConflictPolicy } from "../../core/sync/sync-types";
 import {
-  folderKeys, names, openWorld, pairKeys, primaryEmails, type EditField, type FolderKey, type PairKey, type Trigger, type World,
+  folderKeys,
+  names,
+  openWorld,
+  pairKeys,
+  primaryEmails,
+  type EditField,
+  type FolderKey,
+  type PairKey,
+  type Trigger,
+  type World,
 } from "./stack-world";
 
 // MODEL_PAIRS=A1,A2,B narrows a run to some pairs (and their books), to look past one defect at the others.
@@ -30,7 +39,13 @@ type UserStep =
 
 type Step =
   | UserStep
-  | { kind: "sync"; pair: PairKey; killAfter: number | null; confirm: boolean; during: { on: Trigger["on"]; n: number; step: UserStep } | null }
+  | {
+      kind: "sync";
+      pair: PairKey;
+      killAfter: number | null;
+      confirm: boolean;
+      during: { on: Trigger["on"]; n: number; step: UserStep } | null;
+    }
   | { kind: "downgrade-share" }
   | { kind: "promote-ben" }
   | { kind: "purge-tombstones" }
@@ -39,12 +54,42 @@ type Step =
 
 const place = fc.constantFrom(...places);
 const fields: EditField[] = ["jobTitle", "company", "addPhone", "dropPhone", "addEmail", "dropEmail"];
-const create = fc.record({ kind: fc.constant("create" as const), place, name: fc.nat(names.length - 1), email: fc.option(fc.nat(primaryEmails.length - 1), { freq: 4 }) });
+const create = fc.record({
+  kind: fc.constant("create" as const),
+  place,
+  name: fc.nat(names.length - 1),
+  email: fc.option(fc.nat(primaryEmails.length - 1), { freq: 4 }),
+});
 const userStep: fc.Arbitrary<UserStep> = fc.oneof(
   { weight: 3, arbitrary: create },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("edit" as const), place, pick: fc.nat(9), field: fc.constantFrom(...fields), value: fc.nat(5) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("delete" as const), place, pick: fc.nat(9), how: fc.constantFrom("delete" as const, "delete" as const, "move" as const) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("copy" as const), folder: fc.constantFrom(...activeFolders), pick: fc.nat(9), name: fc.nat(names.length - 1) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("edit" as const),
+      place,
+      pick: fc.nat(9),
+      field: fc.constantFrom(...fields),
+      value: fc.nat(5),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("delete" as const),
+      place,
+      pick: fc.nat(9),
+      how: fc.constantFrom("delete" as const, "delete" as const, "move" as const),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("copy" as const),
+      folder: fc.constantFrom(...activeFolders),
+      pick: fc.nat(9),
+      name: fc.nat(names.length - 1),
+    }),
+  },
 );
 const box = fc.constantFrom("ann" as const, "ben" as const, "root1" as const, "root2" as const);
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -56,7 +101,14 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       pair: fc.constantFrom(...activePairs),
       killAfter: fc.option(fc.nat(6), { freq: 4 }),
       confirm: fc.boolean(),
-      during: fc.option(fc.record({ on: fc.constantFrom<Trigger["on"]>("feed-page", "outlook-read", "write"), n: fc.integer({ min: 2, max: 4 }), step: userStep }), { freq: 3 }),
+      during: fc.option(
+        fc.record({
+          on: fc.constantFrom<Trigger["on"]>("feed-page", "outlook-read", "write"),
+          n: fc.integer({ min: 2, max: 4 }),
+          step: userStep,
+        }),
+        { freq: 3 },
+      ),
     }),
   },
   { weight: 1, arbitrary: fc.constant({ kind: "downgrade-share" as const }) },
@@ -79,7 +131,12 @@ async function run(w: World, s: Step, policy: ConflictPolicy): Promise<void> {
   switch (s.kind) {
     case "sync": {
       const trigger = s.during && { on: s.during.on, n: s.during.n, run: () => user(w, s.during!.step) };
-      await w.sync(s.pair, { policy, confirm: s.confirm, killAfter: s.killAfter ?? undefined, trigger: trigger ?? undefined });
+      await w.sync(s.pair, {
+        policy,
+        confirm: s.confirm,
+        killAfter: s.killAfter ?? undefined,
+        trigger: trigger ?? undefined,
+      });
       return w.checkAfterSync(`after ${JSON.stringify(s)}`);
     }
     case "downgrade-share":
@@ -101,25 +158,37 @@ describe("sync model: the add-in session against the real server and fake mailbo
   this.timeout(900_000);
 
   it("never merges two people, duplicates one, brings a synced deletion back, drops an unsynced read-only contact or loses a one-sided edit", async () => {
-    const setup = fc.array(create.map((c) => ({ ...c, place: c.place.startsWith("server:") ? c.place : ("server:pab" as const) })), { minLength: 1, maxLength: 4 });
+    const setup = fc.array(
+      create.map((c) => ({ ...c, place: c.place.startsWith("server:") ? c.place : ("server:pab" as const) })),
+      { minLength: 1, maxLength: 4 },
+    );
     const policy = fc.constantFrom<ConflictPolicy>("server-wins", "outlook-wins", "newest-wins");
     await fc.assert(
-      fc.asyncProperty(policy, setup, fc.array(step, { minLength: 3, maxLength: 14 }), async (conflicts, people, history) => {
-        const w = await openWorld();
-        try {
-          // The first sync of every pair, with only the server holding contacts: nothing for e-mail or
-          // name matching to pair, so every later match of two people is the sync's doing.
-          for (const s of people) await user(w, s);
-          for (const pair of activePairs) await w.sync(pair, { policy: conflicts, confirm: true });
-          await w.checkAfterSync("after the first syncs");
-          for (const s of history) await run(w, s, conflicts);
-          await w.finalSyncs(conflicts, activePairs);
-        } finally {
-          await w.close();
-        }
-      }),
+      fc.asyncProperty(
+        policy,
+        setup,
+        fc.array(step, { minLength: 3, maxLength: 14 }),
+        async (conflicts, people, history) => {
+          const w = await openWorld();
+          try {
+            // The first sync of every pair, with only the server holding contacts: nothing for e-mail or
+            // name matching to pair, so every later match of two people is the sync's doing.
+            for (const s of people) await user(w, s);
+            for (const pair of activePairs) await w.sync(pair, { policy: conflicts, confirm: true });
+            await w.checkAfterSync("after the first syncs");
+            for (const s of history) await run(w, s, conflicts);
+            await w.finalSyncs(conflicts, activePairs);
+          } finally {
+            await w.close();
+          }
+        },
+      ),
       // A failure shrinks for at most the rest of four minutes, then prints the smallest history found.
-      { seed: Number(process.env.MODEL_SEED ?? 4242), numRuns: Number(process.env.MODEL_RUNS ?? 25), interruptAfterTimeLimit: 240_000 },
+      {
+        seed: Number(process.env.MODEL_SEED ?? 4242),
+        numRuns: Number(process.env.MODEL_RUNS ?? 25),
+        interruptAfterTimeLimit: 240_000,
+      },
     );
   });
 });

@@ -61,7 +61,23 @@ describe("REST access matrix: roles × books × operations", () => {
 
   /** A contact written straight into the store, so even read-only books hold one to read or try to delete. */
   async function seed(book: string, uid: string) {
-    const [result] = await t.deps.store.applyWrites(book, [{ op: "put", uid, contact: { uid, displayName: `Seed ${uid}`, emails: [], phones: [], addresses: [], urls: [], im: [], categories: [], extra: [] } }]);
+    const [result] = await t.deps.store.applyWrites(book, [
+      {
+        op: "put",
+        uid,
+        contact: {
+          uid,
+          displayName: `Seed ${uid}`,
+          emails: [],
+          phones: [],
+          addresses: [],
+          urls: [],
+          im: [],
+          categories: [],
+          extra: [],
+        },
+      },
+    ]);
     assert.equal(result.status, "created");
   }
 
@@ -75,9 +91,20 @@ describe("REST access matrix: roles × books × operations", () => {
     erin = await t.user("erin");
     await t.user("frank");
     const shared = sessions.owner.primaryBook;
-    await t.http().put(`/api/books/${shared}/shares/bob`).set(sessions.owner.auth).send({ access: "write" }).expect(200);
-    await t.http().put(`/api/books/${shared}/shares/carol`).set(sessions.owner.auth).send({ access: "read" }).expect(200);
-    for (const book of ["gab", "directory", ...Object.values(sessions).map((s) => s.primaryBook), erin.primaryBook]) await seed(book, "seed");
+    await t
+      .http()
+      .put(`/api/books/${shared}/shares/bob`)
+      .set(sessions.owner.auth)
+      .send({ access: "write" })
+      .expect(200);
+    await t
+      .http()
+      .put(`/api/books/${shared}/shares/carol`)
+      .set(sessions.owner.auth)
+      .send({ access: "read" })
+      .expect(200);
+    for (const book of ["gab", "directory", ...Object.values(sessions).map((s) => s.primaryBook), erin.primaryBook])
+      await seed(book, "seed");
   });
   after(async () => t.close());
 
@@ -111,10 +138,18 @@ describe("REST access matrix: roles × books × operations", () => {
         ["reads the change feed of", "/changes"],
       ] as const) {
         it(`${role}: ${op} ${where} → ${visible ? 200 : 404}`, async () => {
-          const res = await t.http().get(`/api/books/${bookId(role, book)}${path}`).set(sessions[role].auth);
+          const res = await t
+            .http()
+            .get(`/api/books/${bookId(role, book)}${path}`)
+            .set(sessions[role].auth);
           if (!visible) return expectHidden(res);
           assert.equal(res.status, 200, res.text);
-          const uids = path === "/contacts" ? res.body.contacts.map((c: { uid: string }) => c.uid) : path === "/changes" ? res.body.changes.map((c: { uid: string }) => c.uid) : [res.body.uid];
+          const uids =
+            path === "/contacts"
+              ? res.body.contacts.map((c: { uid: string }) => c.uid)
+              : path === "/changes"
+                ? res.body.changes.map((c: { uid: string }) => c.uid)
+                : [res.body.uid];
           assert.ok(uids.includes("seed"), `seed missing from ${JSON.stringify(uids)}`);
         });
       }
@@ -123,7 +158,11 @@ describe("REST access matrix: roles × books × operations", () => {
 
       it(`${role}: PUT a contact into ${where} → ${a === "write" ? 201 : writeOutcome}`, async () => {
         const uid = `put-${++caseNo}`;
-        const res = await t.http().put(`/api/books/${bookId(role, book)}/contacts/${uid}`).set(sessions[role].auth).send({ displayName: "New Person" });
+        const res = await t
+          .http()
+          .put(`/api/books/${bookId(role, book)}/contacts/${uid}`)
+          .set(sessions[role].auth)
+          .send({ displayName: "New Person" });
         if (a === "hidden") expectHidden(res);
         if (a === "read") expectReadOnly(res);
         if (a === "write") assert.equal(res.status, 201, res.text);
@@ -133,7 +172,10 @@ describe("REST access matrix: roles × books × operations", () => {
       it(`${role}: DELETE a contact from ${where} → ${a === "write" ? 204 : writeOutcome}`, async () => {
         const uid = `del-${++caseNo}`;
         await seed(bookId(role, book), uid);
-        const res = await t.http().delete(`/api/books/${bookId(role, book)}/contacts/${uid}`).set(sessions[role].auth);
+        const res = await t
+          .http()
+          .delete(`/api/books/${bookId(role, book)}/contacts/${uid}`)
+          .set(sessions[role].auth);
         if (a === "hidden") expectHidden(res);
         if (a === "read") expectReadOnly(res);
         if (a === "write") assert.equal(res.status, 204, res.text);
@@ -142,7 +184,11 @@ describe("REST access matrix: roles × books × operations", () => {
 
       it(`${role}: POST a batch to ${where} → ${a === "write" ? 200 : writeOutcome}`, async () => {
         const uid = `batch-${++caseNo}`;
-        const res = await t.http().post(`/api/books/${bookId(role, book)}/batch`).set(sessions[role].auth).send({ ops: [{ op: "put", uid, contact: { displayName: "Batched" } }] });
+        const res = await t
+          .http()
+          .post(`/api/books/${bookId(role, book)}/batch`)
+          .set(sessions[role].auth)
+          .send({ ops: [{ op: "put", uid, contact: { displayName: "Batched" } }] });
         if (a === "hidden") expectHidden(res);
         if (a === "read") expectReadOnly(res);
         if (a === "write") {
@@ -178,34 +224,64 @@ describe("REST access matrix: roles × books × operations", () => {
   it("answers 404, not 403, for a book id that does not exist, to admins too", async () => {
     for (const role of roles) {
       expectHidden(await t.http().get("/api/books/pnosuchbook/contacts").set(sessions[role].auth));
-      expectHidden(await t.http().put("/api/books/pnosuchbook/contacts/x").set(sessions[role].auth).send({ displayName: "X" }));
+      expectHidden(
+        await t.http().put("/api/books/pnosuchbook/contacts/x").set(sessions[role].auth).send({ displayName: "X" }),
+      );
     }
   });
 
   it("keeps the Local Directory read-only for an admin, with a message that says so", async () => {
-    const res = await t.http().put("/api/books/directory/contacts/user-alice").set(sessions.admin.auth).send({ displayName: "Hijacked" });
+    const res = await t
+      .http()
+      .put("/api/books/directory/contacts/user-alice")
+      .set(sessions.admin.auth)
+      .send({ displayName: "Hijacked" });
     expectReadOnly(res);
     assert.match(res.body.error.message, /Local Directory/);
   });
 
   it("lets an admin create a PAB for another user, which that user then owns and writes", async () => {
-    const res = await t.http().post("/api/books").set(sessions.admin.auth).send({ name: "Suppliers", owner: "dave" }).expect(201);
+    const res = await t
+      .http()
+      .post("/api/books")
+      .set(sessions.admin.auth)
+      .send({ name: "Suppliers", owner: "dave" })
+      .expect(201);
     assert.equal(res.body.owner, "dave");
     assert.equal(res.body.kind, "pab");
     const daveBooks = await t.http().get("/api/books").set(sessions.stranger.auth).expect(200);
     assert.deepEqual(
-      daveBooks.body.books.filter((b: { id: string }) => b.id === res.body.id).map((b: { access: string; owner: string }) => `${b.owner}:${b.access}`),
+      daveBooks.body.books
+        .filter((b: { id: string }) => b.id === res.body.id)
+        .map((b: { access: string; owner: string }) => `${b.owner}:${b.access}`),
       ["dave:write"],
     );
-    await t.http().put(`/api/books/${res.body.id}/contacts/s1`).set(sessions.stranger.auth).send({ displayName: "Supplier" }).expect(201);
+    await t
+      .http()
+      .put(`/api/books/${res.body.id}/contacts/s1`)
+      .set(sessions.stranger.auth)
+      .send({ displayName: "Supplier" })
+      .expect(201);
     expectHidden(await t.http().get(`/api/books/${res.body.id}/contacts`).set(sessions.reader.auth));
   });
 
   it("lists for an admin only their own PABs, shared ones, the GAB and the Directory, each with its owner's name", async () => {
-    await t.http().put(`/api/books/${erin.primaryBook}/shares/root`).set(erin.auth).send({ access: "read" }).expect(200);
+    await t
+      .http()
+      .put(`/api/books/${erin.primaryBook}/shares/root`)
+      .set(erin.auth)
+      .send({ access: "read" })
+      .expect(200);
     try {
       const res = await t.http().get("/api/books").set(sessions.admin.auth).expect(200);
-      const rows = res.body.books.map((b: { id: string; owner: string | null; ownerName: string | null; access: string }) => [b.id, b.owner, b.ownerName, b.access]);
+      const rows = res.body.books.map(
+        (b: { id: string; owner: string | null; ownerName: string | null; access: string }) => [
+          b.id,
+          b.owner,
+          b.ownerName,
+          b.access,
+        ],
+      );
       assert.deepEqual(rows, [
         ["gab", null, null, "write"],
         ["directory", null, null, "read"],
@@ -236,7 +312,12 @@ describe("REST access matrix: roles × books × operations", () => {
 
   it("refuses a non-admin creating a PAB for another user with 403, and creates nothing", async () => {
     const before = await t.http().get("/api/books?scope=all").set(sessions.admin.auth).expect(200);
-    const res = await t.http().post("/api/books").set(sessions.owner.auth).send({ name: "For Bob", owner: "bob" }).expect(403);
+    const res = await t
+      .http()
+      .post("/api/books")
+      .set(sessions.owner.auth)
+      .send({ name: "For Bob", owner: "bob" })
+      .expect(403);
     assert.match(res.body.error.message, /administrator/);
     const after = await t.http().get("/api/books?scope=all").set(sessions.admin.auth).expect(200);
     assert.equal(after.body.books.length, before.body.books.length);
@@ -254,16 +335,30 @@ describe("REST access matrix: roles × books × operations", () => {
 
   it("refuses sharing a PAB with its own owner, and with a user who does not exist", async () => {
     const shared = sessions.owner.primaryBook;
-    await t.http().put(`/api/books/${shared}/shares/alice`).set(sessions.owner.auth).send({ access: "read" }).expect(403);
-    expectHidden(await t.http().put(`/api/books/${shared}/shares/nobody`).set(sessions.owner.auth).send({ access: "read" }));
+    await t
+      .http()
+      .put(`/api/books/${shared}/shares/alice`)
+      .set(sessions.owner.auth)
+      .send({ access: "read" })
+      .expect(403);
+    expectHidden(
+      await t.http().put(`/api/books/${shared}/shares/nobody`).set(sessions.owner.auth).send({ access: "read" }),
+    );
   });
 
   it("hides a PAB again once its share is removed, and a read share upgraded to write allows writing", async () => {
     const book = sessions.owner.primaryBook;
     await t.http().put(`/api/books/${book}/shares/dave`).set(sessions.owner.auth).send({ access: "read" }).expect(200);
-    expectReadOnly(await t.http().put(`/api/books/${book}/contacts/d1`).set(sessions.stranger.auth).send({ displayName: "D" }));
+    expectReadOnly(
+      await t.http().put(`/api/books/${book}/contacts/d1`).set(sessions.stranger.auth).send({ displayName: "D" }),
+    );
     await t.http().put(`/api/books/${book}/shares/dave`).set(sessions.owner.auth).send({ access: "write" }).expect(200);
-    await t.http().put(`/api/books/${book}/contacts/d1`).set(sessions.stranger.auth).send({ displayName: "D" }).expect(201);
+    await t
+      .http()
+      .put(`/api/books/${book}/contacts/d1`)
+      .set(sessions.stranger.auth)
+      .send({ displayName: "D" })
+      .expect(201);
     await t.http().delete(`/api/books/${book}/shares/dave`).set(sessions.owner.auth).expect(204);
     expectHidden(await t.http().get(`/api/books/${book}/contacts/d1`).set(sessions.stranger.auth));
   });

@@ -3,14 +3,20 @@ import assert from "node:assert/strict";
 import { newUserSchema } from "../../server/store/accounts";
 import { checked, parseCommand, UsageError } from "../../server/admin-cli-args";
 
-const parsed = (...argv: string[]) => parseCommand(argv) as { command: string; args: Record<string, string>; flags: Record<string, unknown> };
+const parsed = (...argv: string[]) =>
+  parseCommand(argv) as { command: string; args: Record<string, string>; flags: Record<string, unknown> };
 const refuses = (argv: string[], message: RegExp) =>
-  assert.throws(() => parseCommand(argv), (err: Error) => err instanceof UsageError && message.test(err.message));
-const set = (flags: Record<string, unknown>) => Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+  assert.throws(
+    () => parseCommand(argv),
+    (err: Error) => err instanceof UsageError && message.test(err.message),
+  );
+const set = (flags: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
 
 describe("admin CLI command line", () => {
   it("shows the usage for no command, --help and -h", () => {
-    for (const argv of [[], ["--help"], ["-h"], ["users", "--help"]]) assert.deepEqual(parseCommand(argv), { command: "help" });
+    for (const argv of [[], ["--help"], ["-h"], ["users", "--help"]])
+      assert.deepEqual(parseCommand(argv), { command: "help" });
   });
 
   it("reads --admin false as false and --admin true as true, for set-user and add-user", () => {
@@ -31,20 +37,59 @@ describe("admin CLI command line", () => {
   });
 
   it("reads every set-user option", () => {
-    const { args, flags } = parsed("set-user", "bob", "--display-name", "Bob B", "--email", "b@example.com", "--admin", "false", "--disabled", "true", "--visible", "false");
+    const { args, flags } = parsed(
+      "set-user",
+      "bob",
+      "--display-name",
+      "Bob B",
+      "--email",
+      "b@example.com",
+      "--admin",
+      "false",
+      "--disabled",
+      "true",
+      "--visible",
+      "false",
+    );
     assert.deepEqual(args, { username: "bob" });
-    assert.deepEqual(set(flags), { "display-name": "Bob B", email: "b@example.com", admin: false, disabled: true, visible: false });
+    assert.deepEqual(set(flags), {
+      "display-name": "Bob B",
+      email: "b@example.com",
+      admin: false,
+      disabled: true,
+      visible: false,
+    });
   });
 
   it("reads every add-user and passwd option", () => {
-    const add = parsed("add-user", "bob", "--password", "pw-123456", "--display-name", "Bob", "--email", "b@example.com", "--admin", "true");
-    assert.deepEqual(set(add.flags), { password: "pw-123456", "display-name": "Bob", email: "b@example.com", admin: true });
+    const add = parsed(
+      "add-user",
+      "bob",
+      "--password",
+      "pw-123456",
+      "--display-name",
+      "Bob",
+      "--email",
+      "b@example.com",
+      "--admin",
+      "true",
+    );
+    assert.deepEqual(set(add.flags), {
+      password: "pw-123456",
+      "display-name": "Bob",
+      email: "b@example.com",
+      admin: true,
+    });
     assert.deepEqual(set(parsed("passwd", "bob", "--password", "pw-123456").flags), { password: "pw-123456" });
     assert.deepEqual(set(parsed("passwd", "bob").flags), {});
   });
 
   it("reads delete-user with and without --delete-books", () => {
-    assert.deepEqual(parsed("delete-user", "bob"), { command: "delete-user", args: { username: "bob" }, flags: { "delete-books": undefined } });
+    assert.deepEqual(parsed("delete-user", "bob"), {
+      command: "delete-user",
+      args: { username: "bob" },
+      flags: { "delete-books": undefined },
+    });
     assert.deepEqual(set(parsed("delete-user", "bob", "--delete-books", "true").flags), { "delete-books": true });
     assert.deepEqual(set(parsed("delete-user", "bob", "--delete-books", "false").flags), { "delete-books": false });
   });
@@ -64,7 +109,16 @@ describe("admin CLI command line", () => {
   });
 
   it("reads the mailing list commands and splits --members on commas", () => {
-    const added = parsed("add-list", "team@example.com", "--name", "Team", "--members", "a@example.com, b@example.com,", "--visible", "false");
+    const added = parsed(
+      "add-list",
+      "team@example.com",
+      "--name",
+      "Team",
+      "--members",
+      "a@example.com, b@example.com,",
+      "--visible",
+      "false",
+    );
     assert.deepEqual(set(added.flags), { name: "Team", members: ["a@example.com", "b@example.com"], visible: false });
     assert.deepEqual(set(parsed("set-list", "team@example.com", "--members", "").flags), { members: [] });
     assert.deepEqual(parsed("delete-list", "team@example.com").args, { address: "team@example.com" });

@@ -3,7 +3,12 @@
 import assert from "node:assert/strict";
 import { testApp, type TestApp } from "../support/app";
 
-type Change = { uid: string; etag: string; deleted: boolean; contact?: { displayName: string; emails: { address: string }[] } };
+type Change = {
+  uid: string;
+  etag: string;
+  deleted: boolean;
+  contact?: { displayName: string; emails: { address: string }[] };
+};
 
 describe("REST admin API and the Local Directory", () => {
   let t: TestApp;
@@ -26,27 +31,52 @@ describe("REST admin API and the Local Directory", () => {
   /** The Directory's current token, to read what happens after it. */
   async function directoryToken(): Promise<string> {
     let res = await t.http().get("/api/books/directory/changes?limit=1000").set(plain.auth).expect(200);
-    while (res.body.more) res = await t.http().get(`/api/books/directory/changes?limit=1000&since=${res.body.token}`).set(plain.auth).expect(200);
+    while (res.body.more)
+      res = await t
+        .http()
+        .get(`/api/books/directory/changes?limit=1000&since=${res.body.token}`)
+        .set(plain.auth)
+        .expect(200);
     return res.body.token;
   }
   async function directoryChangesSince(token: string): Promise<Change[]> {
-    const res = await t.http().get(`/api/books/directory/changes?limit=1000&since=${token}`).set(plain.auth).expect(200);
+    const res = await t
+      .http()
+      .get(`/api/books/directory/changes?limit=1000&since=${token}`)
+      .set(plain.auth)
+      .expect(200);
     return res.body.changes;
   }
-  const directoryEntry = async (uid: string) => (await t.http().get(`/api/books/directory/contacts/${encodeURIComponent(uid)}`).set(plain.auth)).body;
+  const directoryEntry = async (uid: string) =>
+    (
+      await t
+        .http()
+        .get(`/api/books/directory/contacts/${encodeURIComponent(uid)}`)
+        .set(plain.auth)
+    ).body;
 
   describe("users", () => {
     it("creates a user with 201 and returns the public user without a password hash", async () => {
-      const res = await admin().post("/api/admin/users", { username: "alice", password: "alice-password", displayName: "Alice A", email: "alice@example.com" }).expect(201);
-      assert.deepEqual({ ...res.body, primaryBook: typeof res.body.primaryBook }, {
-        username: "alice",
-        displayName: "Alice A",
-        email: "alice@example.com",
-        admin: false,
-        disabled: false,
-        visibleInDirectory: true,
-        primaryBook: "string",
-      });
+      const res = await admin()
+        .post("/api/admin/users", {
+          username: "alice",
+          password: "alice-password",
+          displayName: "Alice A",
+          email: "alice@example.com",
+        })
+        .expect(201);
+      assert.deepEqual(
+        { ...res.body, primaryBook: typeof res.body.primaryBook },
+        {
+          username: "alice",
+          displayName: "Alice A",
+          email: "alice@example.com",
+          admin: false,
+          disabled: false,
+          visibleInDirectory: true,
+          primaryBook: "string",
+        },
+      );
       await t.http().post("/api/auth/login").send({ username: "alice", password: "alice-password" }).expect(200);
     });
 
@@ -61,7 +91,10 @@ describe("REST admin API and the Local Directory", () => {
     it("refuses a username with upper-case letters or a slash, naming the field", async () => {
       for (const username of ["Bob", "a/b", ""]) {
         const res = await admin().post("/api/admin/users", { username, password: "long-enough-pw" }).expect(400);
-        assert.ok(res.body.error.details.some((d: { field: string }) => d.field === "body.username"), JSON.stringify(res.body));
+        assert.ok(
+          res.body.error.details.some((d: { field: string }) => d.field === "body.username"),
+          JSON.stringify(res.body),
+        );
       }
     });
 
@@ -75,12 +108,28 @@ describe("REST admin API and the Local Directory", () => {
 
     it("patches displayName, email, admin, disabled and visibleInDirectory", async () => {
       await admin().post("/api/admin/users", { username: "carol", password: "carol-password" }).expect(201);
-      const res = await admin().patch("/api/admin/users/carol", { displayName: "Carol C", email: "carol@example.com", admin: true, disabled: true, visibleInDirectory: false }).expect(200);
+      const res = await admin()
+        .patch("/api/admin/users/carol", {
+          displayName: "Carol C",
+          email: "carol@example.com",
+          admin: true,
+          disabled: true,
+          visibleInDirectory: false,
+        })
+        .expect(200);
       assert.deepEqual(
-        { displayName: res.body.displayName, email: res.body.email, admin: res.body.admin, disabled: res.body.disabled, visibleInDirectory: res.body.visibleInDirectory },
+        {
+          displayName: res.body.displayName,
+          email: res.body.email,
+          admin: res.body.admin,
+          disabled: res.body.disabled,
+          visibleInDirectory: res.body.visibleInDirectory,
+        },
         { displayName: "Carol C", email: "carol@example.com", admin: true, disabled: true, visibleInDirectory: false },
       );
-      const listed = (await admin().get("/api/admin/users").expect(200)).body.users.find((u: { username: string }) => u.username === "carol");
+      const listed = (await admin().get("/api/admin/users").expect(200)).body.users.find(
+        (u: { username: string }) => u.username === "carol",
+      );
       assert.deepEqual(listed, res.body);
     });
 
@@ -117,12 +166,32 @@ describe("REST admin API and the Local Directory", () => {
 
   describe("mailing lists", () => {
     it("creates, lists, patches and deletes a mailing list", async () => {
-      const created = await admin().post("/api/admin/lists", { address: "Sales@Example.com", name: "Sales", members: ["a@example.com"] }).expect(201);
-      assert.deepEqual(created.body, { address: "sales@example.com", name: "Sales", members: ["a@example.com"], visibleInDirectory: true });
+      const created = await admin()
+        .post("/api/admin/lists", { address: "Sales@Example.com", name: "Sales", members: ["a@example.com"] })
+        .expect(201);
+      assert.deepEqual(created.body, {
+        address: "sales@example.com",
+        name: "Sales",
+        members: ["a@example.com"],
+        visibleInDirectory: true,
+      });
       const listed = await admin().get("/api/admin/lists").expect(200);
-      assert.deepEqual(listed.body.lists.find((l: { address: string }) => l.address === "sales@example.com"), created.body);
-      const patched = await admin().patch("/api/admin/lists/sales@example.com", { name: "Sales Team", members: ["a@example.com", "B@example.com"] }).expect(200);
-      assert.deepEqual(patched.body, { address: "sales@example.com", name: "Sales Team", members: ["a@example.com", "b@example.com"], visibleInDirectory: true });
+      assert.deepEqual(
+        listed.body.lists.find((l: { address: string }) => l.address === "sales@example.com"),
+        created.body,
+      );
+      const patched = await admin()
+        .patch("/api/admin/lists/sales@example.com", {
+          name: "Sales Team",
+          members: ["a@example.com", "B@example.com"],
+        })
+        .expect(200);
+      assert.deepEqual(patched.body, {
+        address: "sales@example.com",
+        name: "Sales Team",
+        members: ["a@example.com", "b@example.com"],
+        visibleInDirectory: true,
+      });
       await admin().delete("/api/admin/lists/sales@example.com").expect(204);
       const after = await admin().get("/api/admin/lists").expect(200);
       assert.ok(!after.body.lists.some((l: { address: string }) => l.address === "sales@example.com"));
@@ -130,9 +199,21 @@ describe("REST admin API and the Local Directory", () => {
     });
 
     it("keeps the members and visibility of a list when a PATCH changes only its name", async () => {
-      await admin().post("/api/admin/lists", { address: "hidden@example.com", name: "Hidden", members: ["x@example.com"], visibleInDirectory: false }).expect(201);
+      await admin()
+        .post("/api/admin/lists", {
+          address: "hidden@example.com",
+          name: "Hidden",
+          members: ["x@example.com"],
+          visibleInDirectory: false,
+        })
+        .expect(201);
       const patched = await admin().patch("/api/admin/lists/hidden@example.com", { name: "Still hidden" }).expect(200);
-      assert.deepEqual(patched.body, { address: "hidden@example.com", name: "Still hidden", members: ["x@example.com"], visibleInDirectory: false });
+      assert.deepEqual(patched.body, {
+        address: "hidden@example.com",
+        name: "Still hidden",
+        members: ["x@example.com"],
+        visibleInDirectory: false,
+      });
     });
 
     it("answers 409 for a duplicate list and 400 for an address that is not an e-mail address", async () => {
@@ -173,7 +254,14 @@ describe("REST admin API and the Local Directory", () => {
   describe("Local Directory", () => {
     it("publishes a created user in the Directory change feed, with name and e-mail", async () => {
       const since = await directoryToken();
-      await admin().post("/api/admin/users", { username: "gus", password: "gus-password", displayName: "Gus G", email: "gus@example.com" }).expect(201);
+      await admin()
+        .post("/api/admin/users", {
+          username: "gus",
+          password: "gus-password",
+          displayName: "Gus G",
+          email: "gus@example.com",
+        })
+        .expect(201);
       const changes = await directoryChangesSince(since);
       assert.deepEqual(
         changes.map((c) => [c.uid, c.deleted, c.contact?.displayName, c.contact?.emails.map((e) => e.address)]),
@@ -185,11 +273,17 @@ describe("REST admin API and the Local Directory", () => {
       await t.user("hal");
       const since = await directoryToken();
       await admin().patch("/api/admin/users/hal", { visibleInDirectory: false }).expect(200);
-      assert.deepEqual((await directoryChangesSince(since)).map((c) => [c.uid, c.deleted]), [["user-hal", true]]);
+      assert.deepEqual(
+        (await directoryChangesSince(since)).map((c) => [c.uid, c.deleted]),
+        [["user-hal", true]],
+      );
       await t.http().get("/api/books/directory/contacts/user-hal").set(plain.auth).expect(404);
       const hidden = await directoryToken();
       await admin().patch("/api/admin/users/hal", { visibleInDirectory: true }).expect(200);
-      assert.deepEqual((await directoryChangesSince(hidden)).map((c) => [c.uid, c.deleted]), [["user-hal", false]]);
+      assert.deepEqual(
+        (await directoryChangesSince(hidden)).map((c) => [c.uid, c.deleted]),
+        [["user-hal", false]],
+      );
     });
 
     it("updates a renamed user's Directory entry", async () => {
@@ -197,7 +291,10 @@ describe("REST admin API and the Local Directory", () => {
       const since = await directoryToken();
       await admin().patch("/api/admin/users/ida", { displayName: "Ida Renamed" }).expect(200);
       const changes = await directoryChangesSince(since);
-      assert.deepEqual(changes.map((c) => [c.uid, c.deleted, c.contact?.displayName]), [["user-ida", false, "Ida Renamed"]]);
+      assert.deepEqual(
+        changes.map((c) => [c.uid, c.deleted, c.contact?.displayName]),
+        [["user-ida", false, "Ida Renamed"]],
+      );
       assert.equal((await directoryEntry("user-ida")).contact.displayName, "Ida Renamed");
     });
 
@@ -205,35 +302,58 @@ describe("REST admin API and the Local Directory", () => {
       await t.user("jon");
       const since = await directoryToken();
       await admin().patch("/api/admin/users/jon", { disabled: true }).expect(200);
-      assert.deepEqual((await directoryChangesSince(since)).map((c) => [c.uid, c.deleted]), [["user-jon", true]]);
+      assert.deepEqual(
+        (await directoryChangesSince(since)).map((c) => [c.uid, c.deleted]),
+        [["user-jon", true]],
+      );
       const disabled = await directoryToken();
       await admin().patch("/api/admin/users/jon", { disabled: false }).expect(200);
-      assert.deepEqual((await directoryChangesSince(disabled)).map((c) => [c.uid, c.deleted]), [["user-jon", false]]);
+      assert.deepEqual(
+        (await directoryChangesSince(disabled)).map((c) => [c.uid, c.deleted]),
+        [["user-jon", false]],
+      );
     });
 
     it("publishes mailing lists, renames them, and tombstones them when hidden or deleted", async () => {
       let since = await directoryToken();
       await admin().post("/api/admin/lists", { address: "team@example.com", name: "Team" }).expect(201);
       assert.deepEqual(
-        (await directoryChangesSince(since)).map((c) => [c.uid, c.deleted, c.contact?.displayName, c.contact?.emails.map((e) => e.address)]),
+        (await directoryChangesSince(since)).map((c) => [
+          c.uid,
+          c.deleted,
+          c.contact?.displayName,
+          c.contact?.emails.map((e) => e.address),
+        ]),
         [["list-team@example.com", false, "Team", ["team@example.com"]]],
       );
 
       since = await directoryToken();
       await admin().patch("/api/admin/lists/team@example.com", { name: "The Team" }).expect(200);
-      assert.deepEqual((await directoryChangesSince(since)).map((c) => [c.uid, c.deleted, c.contact?.displayName]), [["list-team@example.com", false, "The Team"]]);
+      assert.deepEqual(
+        (await directoryChangesSince(since)).map((c) => [c.uid, c.deleted, c.contact?.displayName]),
+        [["list-team@example.com", false, "The Team"]],
+      );
 
       since = await directoryToken();
       await admin().patch("/api/admin/lists/team@example.com", { visibleInDirectory: false }).expect(200);
-      assert.deepEqual((await directoryChangesSince(since)).map((c) => [c.uid, c.deleted]), [["list-team@example.com", true]]);
+      assert.deepEqual(
+        (await directoryChangesSince(since)).map((c) => [c.uid, c.deleted]),
+        [["list-team@example.com", true]],
+      );
 
       since = await directoryToken();
       await admin().patch("/api/admin/lists/team@example.com", { visibleInDirectory: true }).expect(200);
-      assert.deepEqual((await directoryChangesSince(since)).map((c) => [c.uid, c.deleted]), [["list-team@example.com", false]]);
+      assert.deepEqual(
+        (await directoryChangesSince(since)).map((c) => [c.uid, c.deleted]),
+        [["list-team@example.com", false]],
+      );
 
       since = await directoryToken();
       await admin().delete("/api/admin/lists/team@example.com").expect(204);
-      assert.deepEqual((await directoryChangesSince(since)).map((c) => [c.uid, c.deleted]), [["list-team@example.com", true]]);
+      assert.deepEqual(
+        (await directoryChangesSince(since)).map((c) => [c.uid, c.deleted]),
+        [["list-team@example.com", true]],
+      );
       await t.http().get("/api/books/directory/contacts/list-team@example.com").set(plain.auth).expect(404);
     });
 

@@ -17,10 +17,20 @@ describe("REST API basics", () => {
 
   it("stores a contact in a PAB and reads it back as JSON and as vCard", async () => {
     const bob = await t.user("bob");
-    await t.http().put(`/api/books/${bob.primaryBook}/contacts/c1`).set(bob.auth).send({ displayName: "Carol Doe", emails: [{ type: "work", address: "carol@example.com" }] }).expect(201);
+    await t
+      .http()
+      .put(`/api/books/${bob.primaryBook}/contacts/c1`)
+      .set(bob.auth)
+      .send({ displayName: "Carol Doe", emails: [{ type: "work", address: "carol@example.com" }] })
+      .expect(201);
     const json = await t.http().get(`/api/books/${bob.primaryBook}/contacts/c1`).set(bob.auth).expect(200);
     assert.equal(json.body.contact.displayName, "Carol Doe");
-    const vcard = await t.http().get(`/api/books/${bob.primaryBook}/contacts/c1`).set(bob.auth).set("Accept", "text/vcard").expect(200);
+    const vcard = await t
+      .http()
+      .get(`/api/books/${bob.primaryBook}/contacts/c1`)
+      .set(bob.auth)
+      .set("Accept", "text/vcard")
+      .expect(200);
     assert.match(vcard.text, /BEGIN:VCARD\r\nVERSION:3\.0/);
     assert.match(vcard.text, /FN:Carol Doe/);
   });

@@ -5,7 +5,9 @@ import jwt from "jsonwebtoken";
 import { testApp, type TestApp } from "../support/app";
 
 const SECRET = "test-secret-that-is-long-enough-for-hs256-xx";
-const basic = (username: string, password: string) => ({ Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` });
+const basic = (username: string, password: string) => ({
+  Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`,
+});
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 const b64url = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
@@ -17,7 +19,11 @@ describe("REST authentication", () => {
   it("returns a token, its expiry and the public user on login", async () => {
     const alice = await t.user("alice");
     const before = Date.now();
-    const res = await t.http().post("/api/auth/login").send({ username: "alice", password: alice.password }).expect(200);
+    const res = await t
+      .http()
+      .post("/api/auth/login")
+      .send({ username: "alice", password: alice.password })
+      .expect(200);
     assert.deepEqual(Object.keys(res.body).sort(), ["expiresAt", "token", "user"]);
     assert.equal(res.body.user.username, "alice");
     assert.equal(res.body.user.primaryBook, alice.primaryBook);
@@ -25,7 +31,11 @@ describe("REST authentication", () => {
     const ttlMs = t.deps.config.tokenTtlSeconds * 1000;
     const expires = Date.parse(res.body.expiresAt);
     assert.ok(expires >= before + ttlMs - 1000 && expires <= Date.now() + ttlMs + 1000, res.body.expiresAt);
-    await t.http().get("/api/me").set(bearer(res.body.token)).expect(200, { username: "alice", admin: false, primaryBook: alice.primaryBook });
+    await t
+      .http()
+      .get("/api/me")
+      .set(bearer(res.body.token))
+      .expect(200, { username: "alice", admin: false, primaryBook: alice.primaryBook });
   });
 
   it("answers a wrong username and a wrong password with the same status and body", async () => {
@@ -42,7 +52,11 @@ describe("REST authentication", () => {
     const root = await t.user("root", { admin: true });
     const carol = await t.user("carol");
     await t.http().patch("/api/admin/users/carol").set(root.auth).send({ disabled: true }).expect(200);
-    const login = await t.http().post("/api/auth/login").send({ username: "carol", password: carol.password }).expect(401);
+    const login = await t
+      .http()
+      .post("/api/auth/login")
+      .send({ username: "carol", password: carol.password })
+      .expect(401);
     assert.equal(login.body.error.code, "invalid-credentials");
     await t.http().get("/api/books").set(basic("carol", carol.password)).expect(401);
     await t.http().get("/api/books").set(carol.auth).expect(401);
@@ -54,10 +68,19 @@ describe("REST authentication", () => {
     const dave = await t.user("dave");
     const ok = await t.http().get("/api/books").set(basic("dave", dave.password)).expect(200);
     assert.ok(ok.body.books.some((b: { id: string }) => b.id === dave.primaryBook));
-    await t.http().put(`/api/books/${dave.primaryBook}/contacts/b1`).set(basic("dave", dave.password)).send({ displayName: "Via Basic" }).expect(201);
+    await t
+      .http()
+      .put(`/api/books/${dave.primaryBook}/contacts/b1`)
+      .set(basic("dave", dave.password))
+      .send({ displayName: "Via Basic" })
+      .expect(201);
     const bad = await t.http().get("/api/books").set(basic("dave", "not-the-password")).expect(401);
     assert.match(bad.headers["www-authenticate"], /Basic/);
-    await t.http().get("/api/books").set({ Authorization: `Basic ${Buffer.from("no-colon").toString("base64")}` }).expect(401);
+    await t
+      .http()
+      .get("/api/books")
+      .set({ Authorization: `Basic ${Buffer.from("no-colon").toString("base64")}` })
+      .expect(401);
   });
 
   it("refuses requests without credentials with 401", async () => {
@@ -75,7 +98,11 @@ describe("REST authentication", () => {
 
   it("refuses a JWT signed with another secret, or with a tampered payload", async () => {
     const frank = await t.user("frank");
-    const forged = jwt.sign({ sub: "frank", exp: Math.floor(Date.now() / 1000) + 3600 }, "some-other-secret-that-is-long-enough-xx", { algorithm: "HS256" });
+    const forged = jwt.sign(
+      { sub: "frank", exp: Math.floor(Date.now() / 1000) + 3600 },
+      "some-other-secret-that-is-long-enough-xx",
+      { algorithm: "HS256" },
+    );
     await t.http().get("/api/books").set(bearer(forged)).expect(401);
     const [header, , signature] = frank.token.split(".");
     const tampered = `${header}.${b64url({ sub: "root", exp: Math.floor(Date.now() / 1000) + 3600 })}.${signature}`;
@@ -84,9 +111,15 @@ describe("REST authentication", () => {
 
   it("refuses a JWT whose exp is in the past", async () => {
     await t.user("gina");
-    const expired = jwt.sign({ sub: "gina", iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 }, SECRET, { algorithm: "HS256" });
+    const expired = jwt.sign(
+      { sub: "gina", iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 },
+      SECRET,
+      { algorithm: "HS256" },
+    );
     await t.http().get("/api/books").set(bearer(expired)).expect(401);
-    const valid = jwt.sign({ sub: "gina", tv: 0, exp: Math.floor(Date.now() / 1000) + 3600 }, SECRET, { algorithm: "HS256" });
+    const valid = jwt.sign({ sub: "gina", tv: 0, exp: Math.floor(Date.now() / 1000) + 3600 }, SECRET, {
+      algorithm: "HS256",
+    });
     await t.http().get("/api/books").set(bearer(valid)).expect(200);
   });
 
@@ -104,7 +137,8 @@ describe("REST authentication", () => {
     // Every case starts in a fresh window: all of them sign in from the same address, which has its own budget.
     beforeEach(() => limited.advance(limited.deps.config.loginWindowMs));
 
-    const attempt = (username: string, password: string) => limited.http().post("/api/auth/login").send({ username, password });
+    const attempt = (username: string, password: string) =>
+      limited.http().post("/api/auth/login").send({ username, password });
 
     it("answers 429 with Retry-After after 10 failures, even for the right password, until the window passes", async () => {
       const ivy = await limited.user("ivy");
@@ -114,14 +148,19 @@ describe("REST authentication", () => {
       assert.equal(blocked.status, 429);
       assert.equal(blocked.body.error.code, "too-many-attempts");
       const retryAfter = Number(blocked.headers["retry-after"]);
-      assert.ok(retryAfter > 0 && retryAfter <= limited.deps.config.loginWindowMs / 1000, `Retry-After: ${blocked.headers["retry-after"]}`);
+      assert.ok(
+        retryAfter > 0 && retryAfter <= limited.deps.config.loginWindowMs / 1000,
+        `Retry-After: ${blocked.headers["retry-after"]}`,
+      );
       limited.advance(retryAfter * 1000);
       await attempt("ivy", ivy.password).expect(200);
     });
 
     it("checks exactly 10 of 30 guesses that arrive at once, and refuses the rest with 429", async () => {
       await limited.user("max");
-      const statuses = await Promise.all(Array.from({ length: 30 }, (_, i) => attempt("max", `guess-${i}-wrong`).then((r) => r.status)));
+      const statuses = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => attempt("max", `guess-${i}-wrong`).then((r) => r.status)),
+      );
       assert.equal(statuses.filter((s) => s === 401).length, 10);
       assert.equal(statuses.filter((s) => s === 429).length, 20);
     });
@@ -133,7 +172,12 @@ describe("REST authentication", () => {
 
     it("counts failed HTTP Basic attempts too, and blocks Basic with 429", async () => {
       const jay = await limited.user("jay");
-      for (let i = 0; i < 10; i++) await limited.http().get("/api/books").set(basic("jay", `wrong-${i}-password`)).expect(401);
+      for (let i = 0; i < 10; i++)
+        await limited
+          .http()
+          .get("/api/books")
+          .set(basic("jay", `wrong-${i}-password`))
+          .expect(401);
       const blocked = await limited.http().get("/api/books").set(basic("jay", jay.password)).expect(429);
       assert.ok(Number(blocked.headers["retry-after"]) > 0);
       await attempt("jay", jay.password).expect(429);

@@ -11,22 +11,69 @@ const OPERATOR = { $gt: "" };
 
 /** Every string field of a contact, as a path into a valid contact that holds a string there. */
 const stringFields: (string | number)[][] = [
-  ["displayName"], ["uid"], ["company"], ["department"], ["jobTitle"], ["office"], ["manager"], ["assistant"], ["birthday"], ["anniversary"], ["notes"],
-  ["name", "prefix"], ["name", "given"], ["name", "middle"], ["name", "family"], ["name", "suffix"], ["name", "nickname"], ["name", "fileAs"],
-  ["emails", 0, "type"], ["emails", 0, "address"], ["phones", 0, "type"], ["phones", 0, "number"],
-  ["addresses", 0, "type"], ["addresses", 0, "street"], ["addresses", 0, "city"], ["addresses", 0, "region"], ["addresses", 0, "postalCode"], ["addresses", 0, "country"], ["addresses", 0, "poBox"],
-  ["urls", 0, "type"], ["urls", 0, "url"], ["im", 0, "type"], ["im", 0, "address"], ["categories", 0],
-  ["photo", "mediaType"], ["photo", "data"], ["photo", "hash"],
-  ["extra", 0, "source"], ["extra", 0, "name"], ["extra", 0, "value"], ["extra", 0, "params", "type", 0],
+  ["displayName"],
+  ["uid"],
+  ["company"],
+  ["department"],
+  ["jobTitle"],
+  ["office"],
+  ["manager"],
+  ["assistant"],
+  ["birthday"],
+  ["anniversary"],
+  ["notes"],
+  ["name", "prefix"],
+  ["name", "given"],
+  ["name", "middle"],
+  ["name", "family"],
+  ["name", "suffix"],
+  ["name", "nickname"],
+  ["name", "fileAs"],
+  ["emails", 0, "type"],
+  ["emails", 0, "address"],
+  ["phones", 0, "type"],
+  ["phones", 0, "number"],
+  ["addresses", 0, "type"],
+  ["addresses", 0, "street"],
+  ["addresses", 0, "city"],
+  ["addresses", 0, "region"],
+  ["addresses", 0, "postalCode"],
+  ["addresses", 0, "country"],
+  ["addresses", 0, "poBox"],
+  ["urls", 0, "type"],
+  ["urls", 0, "url"],
+  ["im", 0, "type"],
+  ["im", 0, "address"],
+  ["categories", 0],
+  ["photo", "mediaType"],
+  ["photo", "data"],
+  ["photo", "hash"],
+  ["extra", 0, "source"],
+  ["extra", 0, "name"],
+  ["extra", 0, "value"],
+  ["extra", 0, "params", "type", 0],
 ];
 
 function fullContact(uid: string): Record<string, unknown> {
   return {
-    uid, displayName: "Full", company: "Co", department: "Dep", jobTitle: "Job", office: "Off", manager: "Man", assistant: "Ass", birthday: "1980-01-02", anniversary: "--03-04", notes: "N",
+    uid,
+    displayName: "Full",
+    company: "Co",
+    department: "Dep",
+    jobTitle: "Job",
+    office: "Off",
+    manager: "Man",
+    assistant: "Ass",
+    birthday: "1980-01-02",
+    anniversary: "--03-04",
+    notes: "N",
     name: { prefix: "Dr", given: "G", middle: "M", family: "F", suffix: "Jr", nickname: "Nick", fileAs: "F, G" },
-    emails: [{ type: "work", address: "f@example.com" }], phones: [{ type: "mobile", number: "+1 555" }],
+    emails: [{ type: "work", address: "f@example.com" }],
+    phones: [{ type: "mobile", number: "+1 555" }],
     addresses: [{ type: "home", street: "S", city: "C", region: "R", postalCode: "P", country: "X", poBox: "B" }],
-    urls: [{ type: "work", url: "https://example.com" }], im: [{ type: "xmpp", address: "f@im.example" }], categories: ["Cat"],
+    urls: [{ type: "work", url: "https://example.com" }],
+    im: [{ type: "xmpp", address: "f@im.example" }],
+    categories: ["Cat"],
     photo: { mediaType: "image/png", data: "AAEC", hash: "0".repeat(64) },
     extra: [{ source: "vcard", name: "X-FOO", value: "v", params: { type: ["a"] } }],
   };
@@ -58,7 +105,10 @@ describe("REST bad input", () => {
     const statuses = Array.isArray(status) ? status : [status];
     assert.ok(statuses.includes(res.status), `expected ${statuses.join("/")}, got ${res.status}: ${res.text}`);
     assert.deepEqual(Object.keys(res.body), ["error"], res.text);
-    assert.ok(Object.keys(res.body.error).every((k) => ["code", "message", "details"].includes(k)), res.text);
+    assert.ok(
+      Object.keys(res.body.error).every((k) => ["code", "message", "details"].includes(k)),
+      res.text,
+    );
     assert.equal(typeof res.body.error.code, "string");
     assert.equal(typeof res.body.error.message, "string");
     assert.doesNotMatch(res.text, /\bat .*\(.*:\d+:\d+\)|node_modules|\.ts:\d+/, "no stack trace in the body");
@@ -67,7 +117,12 @@ describe("REST bad input", () => {
   }
   const fields = (error: { details?: { field: string }[] }) => (error.details ?? []).map((d) => d.field);
 
-  const putContact = (uid: string, body: unknown) => t.http().put(`/api/books/${book}/contacts/${uid}`).set(me.auth).send(body as object);
+  const putContact = (uid: string, body: unknown) =>
+    t
+      .http()
+      .put(`/api/books/${book}/contacts/${uid}`)
+      .set(me.auth)
+      .send(body as object);
 
   describe("malformed JSON", () => {
     for (const [name, send] of [
@@ -97,12 +152,30 @@ describe("REST bad input", () => {
         const bob = await small.user("bob");
         const at = (uid: string) => small.http().put(`/api/books/${bob.primaryBook}/contacts/${uid}`).set(bob.auth);
         expectError(await at("j").send({ displayName: "J", notes: "x".repeat(5000) }), 413, "payload-too-large");
-        await at("j").send({ displayName: "J", notes: "x".repeat(3000) }).expect(201);
+        await at("j")
+          .send({ displayName: "J", notes: "x".repeat(3000) })
+          .expect(201);
         const card = `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:v\r\nFN:V\r\nNOTE:${"y".repeat(5000)}\r\nEND:VCARD\r\n`;
         expectError(await at("v").set("Content-Type", "text/vcard").send(card), 413, "payload-too-large");
-        expectError(await small.http().post(`/api/books/${bob.primaryBook}/batch`).set(bob.auth).send({ ops: Array.from({ length: 100 }, (_, i) => ({ op: "put", uid: `u${i}`, contact: { displayName: "A fairly long display name" } })) }), 413);
+        expectError(
+          await small
+            .http()
+            .post(`/api/books/${bob.primaryBook}/batch`)
+            .set(bob.auth)
+            .send({
+              ops: Array.from({ length: 100 }, (_, i) => ({
+                op: "put",
+                uid: `u${i}`,
+                contact: { displayName: "A fairly long display name" },
+              })),
+            }),
+          413,
+        );
         const feed = await small.http().get(`/api/books/${bob.primaryBook}/changes`).set(bob.auth).expect(200);
-        assert.deepEqual(feed.body.changes.map((c: { uid: string }) => c.uid), ["j"]);
+        assert.deepEqual(
+          feed.body.changes.map((c: { uid: string }) => c.uid),
+          ["j"],
+        );
       } finally {
         await small.close();
       }
@@ -128,7 +201,14 @@ describe("REST bad input", () => {
       assert.ok(fields(limit).includes("query.limit"), JSON.stringify(limit));
       const ops = expectError(await t.http().post(`/api/books/${book}/batch`).set(me.auth).send({ ops: "all" }), 400);
       assert.ok(fields(ops).includes("body.ops"), JSON.stringify(ops));
-      const op = expectError(await t.http().post(`/api/books/${book}/batch`).set(me.auth).send({ ops: [{ op: "upsert", uid: "x" }] }), 400);
+      const op = expectError(
+        await t
+          .http()
+          .post(`/api/books/${book}/batch`)
+          .set(me.auth)
+          .send({ ops: [{ op: "upsert", uid: "x" }] }),
+        400,
+      );
       assert.ok(fields(op).includes("body.ops.0.op"), JSON.stringify(op));
       const login = expectError(await t.http().post("/api/auth/login").send({ username: 5, password: true }), 400);
       assert.deepEqual(fields(login).sort(), ["body.password", "body.username"]);
@@ -138,23 +218,42 @@ describe("REST bad input", () => {
       const contact = expectError(await putContact("unknown", { displayName: "X", favourite: true }), 400);
       assert.ok(fields(contact).includes("body.favourite"), JSON.stringify(contact));
       assert.match(contact.message, /favourite/);
-      const batch = expectError(await t.http().post(`/api/books/${book}/batch`).set(me.auth).send({ ops: [{ op: "delete", uid: "x" }], atomic: true }), 400);
+      const batch = expectError(
+        await t
+          .http()
+          .post(`/api/books/${book}/batch`)
+          .set(me.auth)
+          .send({ ops: [{ op: "delete", uid: "x" }], atomic: true }),
+        400,
+      );
       assert.match(batch.message, /atomic/);
-      const login = expectError(await t.http().post("/api/auth/login").send({ username: "alice", password: me.password, remember: true }), 400);
+      const login = expectError(
+        await t.http().post("/api/auth/login").send({ username: "alice", password: me.password, remember: true }),
+        400,
+      );
       assert.match(login.message, /remember/);
-      const share = expectError(await t.http().put(`/api/books/${book}/shares/root`).set(me.auth).send({ access: "read", until: "tomorrow" }), 400);
+      const share = expectError(
+        await t.http().put(`/api/books/${book}/shares/root`).set(me.auth).send({ access: "read", until: "tomorrow" }),
+        400,
+      );
       assert.match(share.message, /until/);
       const query = expectError(await t.http().get(`/api/books/${book}/contacts?limit=5&sort=name`).set(me.auth), 400);
       assert.match(query.message, /sort/);
     });
 
     it("refuses a __proto__ key rather than letting it reach the contact", async () => {
-      const res = await putContact("proto", '{"displayName": "P", "__proto__": {"admin": true}}').set("Content-Type", "application/json");
+      const res = await putContact("proto", '{"displayName": "P", "__proto__": {"admin": true}}').set(
+        "Content-Type",
+        "application/json",
+      );
       expectError(res, 400);
     });
 
     it("refuses an inline photo that is not base64", async () => {
-      const error = expectError(await putContact("pic", { displayName: "P", photo: { mediaType: "image/png", data: "not base64!!" } }), 400);
+      const error = expectError(
+        await putContact("pic", { displayName: "P", photo: { mediaType: "image/png", data: "not base64!!" } }),
+        400,
+      );
       assert.ok(fields(error).includes("contact.photo.data"), JSON.stringify(error));
     });
   });
@@ -162,29 +261,70 @@ describe("REST bad input", () => {
   describe("NoSQL operator injection", () => {
     it("refuses {$gt: ''} in every string field of a contact with 400, over PUT and in a batch", async () => {
       // The unpoisoned contact is valid, so each refusal below is the operator's doing.
-      await t.http().put(`/api/books/${root.primaryBook}/contacts/inj`).set(root.auth).send(fullContact("inj")).expect(201);
+      await t
+        .http()
+        .put(`/api/books/${root.primaryBook}/contacts/inj`)
+        .set(root.auth)
+        .send(fullContact("inj"))
+        .expect(201);
       for (const path of stringFields) {
         const body = fullContact("inj");
         setPath(body, path, OPERATOR);
         const res = await putContact("inj", body);
         const error = expectError(res, 400);
-        assert.ok(fields(error).some((f) => f.startsWith(`body.${path.join(".")}`)), `${path.join(".")}: ${res.text}`);
-        const batch = await t.http().post(`/api/books/${book}/batch`).set(me.auth).send({ ops: [{ op: "put", uid: "inj", contact: body }] });
+        assert.ok(
+          fields(error).some((f) => f.startsWith(`body.${path.join(".")}`)),
+          `${path.join(".")}: ${res.text}`,
+        );
+        const batch = await t
+          .http()
+          .post(`/api/books/${book}/batch`)
+          .set(me.auth)
+          .send({ ops: [{ op: "put", uid: "inj", contact: body }] });
         assert.equal(batch.status, 200, batch.text);
-        assert.deepEqual(batch.body.results.map((r: { status: string }) => r.status), ["error"], `${path.join(".")}: ${batch.text}`);
+        assert.deepEqual(
+          batch.body.results.map((r: { status: string }) => r.status),
+          ["error"],
+          `${path.join(".")}: ${batch.text}`,
+        );
       }
     });
 
     it("refuses operator keys at the top level, in extra params and as batch op fields", async () => {
       expectError(await putContact("op", { displayName: "X", $where: "1" }), 400);
-      expectError(await putContact("op", { displayName: "X", extra: [{ source: "vcard", name: "X-A", value: "v", params: { $gt: ["a"] } }] }), 400);
+      expectError(
+        await putContact("op", {
+          displayName: "X",
+          extra: [{ source: "vcard", name: "X-A", value: "v", params: { $gt: ["a"] } }],
+        }),
+        400,
+      );
       expectError(await putContact("op", { displayName: "X", "emails.0.address": "a@example.com" }), 400);
-      expectError(await t.http().post(`/api/books/${book}/batch`).set(me.auth).send({ ops: [{ op: "delete", uid: OPERATOR }] }), 400);
-      expectError(await t.http().post(`/api/books/${book}/batch`).set(me.auth).send({ ops: [{ op: "put", uid: "x", ifMatch: OPERATOR, contact: {} }] }), 400);
+      expectError(
+        await t
+          .http()
+          .post(`/api/books/${book}/batch`)
+          .set(me.auth)
+          .send({ ops: [{ op: "delete", uid: OPERATOR }] }),
+        400,
+      );
+      expectError(
+        await t
+          .http()
+          .post(`/api/books/${book}/batch`)
+          .set(me.auth)
+          .send({ ops: [{ op: "put", uid: "x", ifMatch: OPERATOR, contact: {} }] }),
+        400,
+      );
     });
 
     it("refuses operators as login username or password with 400, and never signs in", async () => {
-      for (const body of [{ username: OPERATOR, password: OPERATOR }, { username: "alice", password: OPERATOR }, { username: OPERATOR, password: me.password }, { username: { $ne: null }, password: { $ne: null } }]) {
+      for (const body of [
+        { username: OPERATOR, password: OPERATOR },
+        { username: "alice", password: OPERATOR },
+        { username: OPERATOR, password: me.password },
+        { username: { $ne: null }, password: { $ne: null } },
+      ]) {
         const res = await t.http().post("/api/auth/login").send(body);
         expectError(res, 400);
         assert.equal(res.body.token, undefined);
@@ -209,7 +349,7 @@ describe("REST bad input", () => {
         `/api/books/${op}/contacts/x`,
         `/api/books/${book}/contacts/${op}`,
         `/api/books/${book}/contacts/${dollar}`,
-        `/api/photos/${op}`,
+        `/api/books/${book}/contacts/${op}/photo`,
         `/api/sync-state/${op}/pair`,
         `/api/sync-state/dev/${dollar}`,
       ]) {
@@ -237,7 +377,10 @@ describe("REST bad input", () => {
       const listed = await t.http().get(`/api/books/${book}/contacts`).set(me.auth).expect(200);
       assert.deepEqual(listed.body.contacts, []);
       const users = (await t.http().get("/api/admin/users").set(root.auth).expect(200)).body.users;
-      assert.deepEqual(users.map((u: { username: string; admin: boolean }) => `${u.username}:${u.admin}`), ["alice:false", "root:true"]);
+      assert.deepEqual(
+        users.map((u: { username: string; admin: boolean }) => `${u.username}:${u.admin}`),
+        ["alice:false", "root:true"],
+      );
       assert.deepEqual((await t.http().get("/api/admin/lists").set(root.auth).expect(200)).body.lists, []);
       const shares = await t.http().get(`/api/books/${book}/shares`).set(me.auth).expect(200);
       assert.deepEqual(shares.body.shares, []);

@@ -12,14 +12,25 @@ describe("REST: deleting users and managing address books", () => {
   });
   after(async () => t.close());
 
-  const contact = (uid: string) => ({ op: "put" as const, uid, contact: contactSchema.parse({ uid, displayName: uid.toUpperCase() }) });
+  const contact = (uid: string) => ({
+    op: "put" as const,
+    uid,
+    contact: contactSchema.parse({ uid, displayName: uid.toUpperCase() }),
+  });
   const newBook = async (auth: Record<string, string>, name: string, owner?: string) =>
-    (await t.http().post("/api/books").set(auth).send(owner ? { name, owner } : { name }).expect(201)).body.id as string;
+    (
+      await t
+        .http()
+        .post("/api/books")
+        .set(auth)
+        .send(owner ? { name, owner } : { name })
+        .expect(201)
+    ).body.id as string;
   const bookData = async (id: string) => ({
-    contacts: await t.deps.models.ContactDoc.countDocuments({ book: id }),
-    chunks: await t.deps.models.LogChunk.countDocuments({ book: id }),
-    shares: await t.deps.models.Share.countDocuments({ book: id }),
-    leases: await t.deps.models.BookLease.countDocuments({ key: id }),
+    contacts: await t.models.ContactDoc.countDocuments({ book: id }),
+    chunks: await t.models.LogChunk.countDocuments({ book: id }),
+    shares: await t.models.Share.countDocuments({ book: id }),
+    leases: await t.models.BookLease.countDocuments({ key: id }),
   });
   const none = { contacts: 0, chunks: 0, shares: 0, leases: 0 };
 
@@ -31,16 +42,24 @@ describe("REST: deleting users and managing address books", () => {
     assert.deepEqual(res.body.deletedBooks, []);
     assert.deepEqual(
       res.body.keptBooks.map((b: { id: string; primary: boolean }) => [b.id, b.primary]).sort(),
-      [[bob.primaryBook, true], [extra, false]].sort(),
+      [
+        [bob.primaryBook, true],
+        [extra, false],
+      ].sort(),
     );
     await t.http().post("/api/auth/login").send({ username: "bob", password: bob.password }).expect(401);
     await t.http().get("/api/me").set(bob.auth).expect(401);
     const all = (await t.http().get("/api/books?scope=all").set(root.auth).expect(200)).body.books;
-    assert.ok(all.some((b: { id: string }) => b.id === extra), "the kept book is still listed for administrators");
+    assert.ok(
+      all.some((b: { id: string }) => b.id === extra),
+      "the kept book is still listed for administrators",
+    );
     const carol = await t.user("carol");
     const given = await t.http().patch(`/api/books/${extra}`).set(root.auth).send({ owner: "carol" }).expect(200);
     assert.equal(given.body.owner, "carol");
-    const carolsBooks = (await t.http().get("/api/books").set(carol.auth).expect(200)).body.books.map((b: { id: string }) => b.id);
+    const carolsBooks = (await t.http().get("/api/books").set(carol.auth).expect(200)).body.books.map(
+      (b: { id: string }) => b.id,
+    );
     assert.ok(carolsBooks.includes(extra));
     await t.http().get(`/api/books/${extra}/contacts/s1`).set(carol.auth).expect(200);
   });
@@ -49,10 +68,18 @@ describe("REST: deleting users and managing address books", () => {
     const dan = await t.user("dan");
     const friend = await t.user("friend");
     await t.deps.store.applyWrites(dan.primaryBook, [contact("d1"), contact("d2")]);
-    await t.http().put(`/api/books/${dan.primaryBook}/shares/friend`).set(dan.auth).send({ access: "read" }).expect(200);
+    await t
+      .http()
+      .put(`/api/books/${dan.primaryBook}/shares/friend`)
+      .set(dan.auth)
+      .send({ access: "read" })
+      .expect(200);
     const res = await t.http().delete("/api/admin/users/dan?books=delete").set(root.auth).expect(200);
     assert.deepEqual(res.body.keptBooks, []);
-    assert.deepEqual(res.body.deletedBooks.map((b: { id: string }) => b.id), [dan.primaryBook]);
+    assert.deepEqual(
+      res.body.deletedBooks.map((b: { id: string }) => b.id),
+      [dan.primaryBook],
+    );
     assert.deepEqual(await bookData(dan.primaryBook), none);
     await t.http().get(`/api/books/${dan.primaryBook}/changes`).set(friend.auth).expect(404);
     await t.http().get(`/api/books/${dan.primaryBook}/changes`).set(root.auth).expect(404);
@@ -61,10 +88,18 @@ describe("REST: deleting users and managing address books", () => {
   it("removes the deleted user's Directory entry and the shares they were given", async () => {
     const owner = await t.user("erin");
     await t.user("fred");
-    await t.http().put(`/api/books/${owner.primaryBook}/shares/fred`).set(owner.auth).send({ access: "write" }).expect(200);
+    await t
+      .http()
+      .put(`/api/books/${owner.primaryBook}/shares/fred`)
+      .set(owner.auth)
+      .send({ access: "write" })
+      .expect(200);
     await t.http().delete("/api/admin/users/fred").set(root.auth).expect(200);
     assert.equal(await t.deps.store.getContact("directory", "user-fred"), null);
-    assert.deepEqual((await t.http().get(`/api/books/${owner.primaryBook}/shares`).set(owner.auth).expect(200)).body.shares, []);
+    assert.deepEqual(
+      (await t.http().get(`/api/books/${owner.primaryBook}/shares`).set(owner.auth).expect(200)).body.shares,
+      [],
+    );
   });
 
   it("answers 404 for deleting a user who does not exist, and 403 for a non-administrator", async () => {
@@ -108,7 +143,12 @@ describe("REST: deleting users and managing address books", () => {
     await t.http().delete(`/api/books/${id}`).set(jon.auth).expect(403);
     await t.http().patch(`/api/books/gab`).set(root.auth).send({ name: "Everyone" }).expect(403);
     await t.http().delete(`/api/books/directory`).set(root.auth).expect(403);
-    const res = await t.http().patch(`/api/books/${id}`).set(root.auth).send({ name: "Shared", owner: "nobody" }).expect(404);
+    const res = await t
+      .http()
+      .patch(`/api/books/${id}`)
+      .set(root.auth)
+      .send({ name: "Shared", owner: "nobody" })
+      .expect(404);
     assert.match(res.body.error.message, /No user named nobody/);
   });
 
@@ -130,7 +170,7 @@ describe("REST: deleting users and managing address books", () => {
     const id = await newBook(max.auth, "Interrupted");
     await t.deps.store.applyWrites(id, [contact("i1")]);
     // What a crash right after the first step leaves: the book document is gone, the rest is not.
-    await t.deps.models.Book.deleteOne({ _id: id });
+    await t.models.Book.deleteOne({ _id: id });
     await t.http().get(`/api/books/${id}/contacts/i1`).set(max.auth).expect(404);
     await t.http().delete(`/api/books/${id}`).set(root.auth).expect(204);
     assert.deepEqual(await bookData(id), none);
@@ -142,7 +182,7 @@ describe("REST: deleting users and managing address books", () => {
     const id = await newBook(ned.auth, "Closing");
     await t.deps.books.deletePab(id);
     await assert.rejects(t.deps.store.applyWrites(id, [contact("late")]), /No such address book/);
-    assert.equal(await t.deps.models.ContactDoc.countDocuments({ book: id }), 0);
+    assert.equal(await t.models.ContactDoc.countDocuments({ book: id }), 0);
   });
 
   it("gives a re-created user a fresh primary book when their old one was kept", async () => {
@@ -150,7 +190,9 @@ describe("REST: deleting users and managing address books", () => {
     await t.http().delete("/api/admin/users/oz").set(root.auth).expect(200);
     const again = await t.user("oz");
     assert.notEqual(again.primaryBook, old.primaryBook);
-    const names = (await t.http().get("/api/books").set(again.auth).expect(200)).body.books.map((b: { name: string }) => b.name);
+    const names = (await t.http().get("/api/books").set(again.auth).expect(200)).body.books.map(
+      (b: { name: string }) => b.name,
+    );
     assert.ok(names.includes("Contacts (2)"), `books: ${names}`);
   });
 });

@@ -11,7 +11,12 @@ describe("REST book list owners", () => {
   before(async () => {
     t = await testApp();
     sessions = { admin: await t.user("root", { admin: true }), alice: await t.user("alice"), bob: await t.user("bob") };
-    await t.http().put(`/api/books/${sessions.alice.primaryBook}/shares/bob`).set(sessions.alice.auth).send({ access: "read" }).expect(200);
+    await t
+      .http()
+      .put(`/api/books/${sessions.alice.primaryBook}/shares/bob`)
+      .set(sessions.alice.auth)
+      .send({ access: "read" })
+      .expect(200);
   });
   after(async () => t.close());
 

@@ -19,9 +19,17 @@ describe("REST under concurrent writers", () => {
 
   let books = 0;
   async function newBook(): Promise<string> {
-    return (await t.http().post("/api/books").set(me.auth).send({ name: `Busy ${++books}` }).expect(201)).body.id;
+    return (
+      await t
+        .http()
+        .post("/api/books")
+        .set(me.auth)
+        .send({ name: `Busy ${++books}` })
+        .expect(201)
+    ).body.id;
   }
-  const tokenOf = async (book: string): Promise<string> => (await t.http().get(`/api/books/${book}/changes`).set(me.auth).expect(200)).body.token;
+  const tokenOf = async (book: string): Promise<string> =>
+    (await t.http().get(`/api/books/${book}/changes`).set(me.auth).expect(200)).body.token;
 
   it("loses no update when 20 writers increment one counter with If-Match and retry on 412", async () => {
     const book = await newBook();
@@ -35,7 +43,8 @@ describe("REST under concurrent writers", () => {
     const poll = (async () => {
       let since = start;
       while (writing) {
-        const page = (await t.http().get(`/api/books/${book}/changes?since=${since}&limit=5`).set(me.auth).expect(200)).body;
+        const page = (await t.http().get(`/api/books/${book}/changes?since=${since}&limit=5`).set(me.auth).expect(200))
+          .body;
         if (page.changes.length) {
           positions.push(decodeToken(book, page.token)!.p);
           seenValues.push(...page.changes.map((c: Change) => Number(c.contact?.notes)));
@@ -49,7 +58,12 @@ describe("REST under concurrent writers", () => {
       for (let attempt = 0; attempt < 200; attempt++) {
         const read = await t.http().get(counter).set(me.auth).expect(200);
         const next = Number(read.body.contact.notes) + 1;
-        const write = await t.http().put(counter).set(me.auth).set("If-Match", read.headers.etag).send({ displayName: "Counter", notes: String(next) });
+        const write = await t
+          .http()
+          .put(counter)
+          .set(me.auth)
+          .set("If-Match", read.headers.etag)
+          .send({ displayName: "Counter", notes: String(next) });
         if (write.status === 200) return;
         assert.equal(write.status, 412, write.text);
         conflicts++;
@@ -66,20 +80,40 @@ describe("REST under concurrent writers", () => {
     const final = await t.http().get(counter).set(me.auth).expect(200);
     assert.equal(final.body.contact.notes, "20");
     assert.ok(conflicts > 0, "the writers really overlapped");
-    const listed = (await t.http().get(`/api/books/${book}/contacts?limit=1000`).set(me.auth).expect(200)).body.contacts;
-    assert.deepEqual(listed.map((c: { uid: string }) => c.uid), ["counter"]);
+    const listed = (await t.http().get(`/api/books/${book}/contacts?limit=1000`).set(me.auth).expect(200)).body
+      .contacts;
+    assert.deepEqual(
+      listed.map((c: { uid: string }) => c.uid),
+      ["counter"],
+    );
 
     const feed = (await t.http().get(`/api/books/${book}/changes?since=${start}`).set(me.auth).expect(200)).body;
-    assert.deepEqual(feed.changes.map((c: Change) => [c.uid, c.contact?.notes]), [["counter", "20"]]);
-    assert.equal(decodeToken(book, feed.token)?.p, decodeToken(book, start)!.p + 20, "one log position per successful write");
-    for (let i = 1; i < positions.length; i++) assert.ok(positions[i] > positions[i - 1], `token positions ${positions.join(",")}`);
-    for (let i = 1; i < seenValues.length; i++) assert.ok(seenValues[i] > seenValues[i - 1], `counter values in the feed ${seenValues.join(",")}`);
+    assert.deepEqual(
+      feed.changes.map((c: Change) => [c.uid, c.contact?.notes]),
+      [["counter", "20"]],
+    );
+    assert.equal(
+      decodeToken(book, feed.token)?.p,
+      decodeToken(book, start)!.p + 20,
+      "one log position per successful write",
+    );
+    for (let i = 1; i < positions.length; i++)
+      assert.ok(positions[i] > positions[i - 1], `token positions ${positions.join(",")}`);
+    for (let i = 1; i < seenValues.length; i++)
+      assert.ok(seenValues[i] > seenValues[i - 1], `counter values in the feed ${seenValues.join(",")}`);
   });
 
   it("creates a contact exactly once when 20 clients race with If-None-Match: *", async () => {
     const book = await newBook();
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => t.http().put(`/api/books/${book}/contacts/race`).set(me.auth).set("If-None-Match", "*").send({ displayName: `Racer ${i}` })),
+      Array.from({ length: 20 }, (_, i) =>
+        t
+          .http()
+          .put(`/api/books/${book}/contacts/race`)
+          .set(me.auth)
+          .set("If-None-Match", "*")
+          .send({ displayName: `Racer ${i}` }),
+      ),
     );
     const statuses = results.map((r) => r.status).sort();
     assert.deepEqual(statuses, [201, ...Array(19).fill(412)]);
@@ -100,9 +134,14 @@ describe("REST under concurrent writers", () => {
     async function writer(w: number) {
       for (let step = 0; step < 30; step++) {
         const uid = `w${w}-${step % 8}`;
-        const res = step % 7 === 6
-          ? await t.http().delete(contactUrl(uid)).set(me.auth)
-          : await t.http().put(contactUrl(uid)).set(me.auth).send({ displayName: uid, notes: `w${w} step ${step}` });
+        const res =
+          step % 7 === 6
+            ? await t.http().delete(contactUrl(uid)).set(me.auth)
+            : await t
+                .http()
+                .put(contactUrl(uid))
+                .set(me.auth)
+                .send({ displayName: uid, notes: `w${w} step ${step}` });
         assert.ok([200, 201, 204, 404].includes(res.status), res.text);
       }
     }
@@ -113,7 +152,8 @@ describe("REST under concurrent writers", () => {
       let since = start;
       for (;;) {
         const done = !writing;
-        const page = (await t.http().get(`/api/books/${book}/changes?since=${since}&limit=3`).set(me.auth).expect(200)).body;
+        const page = (await t.http().get(`/api/books/${book}/changes?since=${since}&limit=3`).set(me.auth).expect(200))
+          .body;
         assert.ok(page.changes.length <= 3);
         delivered.push(...page.changes);
         since = page.token;
@@ -134,7 +174,11 @@ describe("REST under concurrent writers", () => {
     const live = new Map<string, string>();
     let cursor: string | null = null;
     do {
-      const page: { body: { contacts: { uid: string; etag: string }[]; cursor: string | null } } = await t.http().get(`/api/books/${book}/contacts?limit=7${cursor ? `&cursor=${cursor}` : ""}`).set(me.auth).expect(200);
+      const page: { body: { contacts: { uid: string; etag: string }[]; cursor: string | null } } = await t
+        .http()
+        .get(`/api/books/${book}/contacts?limit=7${cursor ? `&cursor=${cursor}` : ""}`)
+        .set(me.auth)
+        .expect(200);
       for (const c of page.body.contacts) live.set(c.uid, c.etag);
       cursor = page.body.cursor;
     } while (cursor);

@@ -20,15 +20,29 @@ describe("REST contacts API", () => {
   // A fresh PAB per test keeps feeds and listings about that test only (book names are unique per owner).
   let scratch = 0;
   beforeEach(async () => {
-    book = (await t.http().post("/api/books").set(me.auth).send({ name: `Scratch ${++scratch}` }).expect(201)).body.id;
+    book = (
+      await t
+        .http()
+        .post("/api/books")
+        .set(me.auth)
+        .send({ name: `Scratch ${++scratch}` })
+        .expect(201)
+    ).body.id;
   });
 
   const url = (path = "") => `/api/books/${book}${path}`;
   const get = (path: string) => t.http().get(url(path)).set(me.auth);
-  const put = (uid: string, body: object) => t.http().put(url(`/contacts/${uid}`)).set(me.auth).send(body);
+  const put = (uid: string, body: object) =>
+    t
+      .http()
+      .put(url(`/contacts/${uid}`))
+      .set(me.auth)
+      .send(body);
   const batch = (ops: object[]) => t.http().post(url("/batch")).set(me.auth).send({ ops });
-  const listUids = async () => (await get("/contacts?limit=1000").expect(200)).body.contacts.map((c: { uid: string }) => c.uid).sort();
-  const feedFrom = async (since?: string) => (await get(`/changes?limit=1000${since ? `&since=${since}` : ""}`).expect(200)).body;
+  const listUids = async () =>
+    (await get("/contacts?limit=1000").expect(200)).body.contacts.map((c: { uid: string }) => c.uid).sort();
+  const feedFrom = async (since?: string) =>
+    (await get(`/changes?limit=1000${since ? `&since=${since}` : ""}`).expect(200)).body;
 
   describe("preconditions", () => {
     it("sends the etag as a quoted ETag header on create, update and read", async () => {
@@ -86,8 +100,14 @@ describe("REST contacts API", () => {
     });
 
     it("never duplicates a create retried with the same body", async () => {
-      const first = await put("c1", { displayName: "Retried", emails: [{ type: "work", address: "r@example.com" }] }).expect(201);
-      const retry = await put("c1", { displayName: "Retried", emails: [{ type: "work", address: "r@example.com" }] }).expect(200);
+      const first = await put("c1", {
+        displayName: "Retried",
+        emails: [{ type: "work", address: "r@example.com" }],
+      }).expect(201);
+      const retry = await put("c1", {
+        displayName: "Retried",
+        emails: [{ type: "work", address: "r@example.com" }],
+      }).expect(200);
       assert.equal(retry.body.status, "unchanged");
       assert.equal(retry.body.etag, first.body.etag);
       assert.deepEqual(await listUids(), ["c1"]);
@@ -103,19 +123,30 @@ describe("REST contacts API", () => {
 
   describe("paging and the change feed", () => {
     it("pages through the contacts with a cursor, each contact once", async () => {
-      await batch(Array.from({ length: 25 }, (_, i) => ({ op: "put", uid: `p${String(i).padStart(2, "0")}`, contact: { displayName: `P ${i}` } }))).expect(200);
+      await batch(
+        Array.from({ length: 25 }, (_, i) => ({
+          op: "put",
+          uid: `p${String(i).padStart(2, "0")}`,
+          contact: { displayName: `P ${i}` },
+        })),
+      ).expect(200);
       const seen: string[] = [];
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const res: { body: { contacts: { uid: string }[]; cursor: string | null } } = await get(`/contacts?limit=10${cursor ? `&cursor=${cursor}` : ""}`).expect(200);
+        const res: { body: { contacts: { uid: string }[]; cursor: string | null } } = await get(
+          `/contacts?limit=10${cursor ? `&cursor=${cursor}` : ""}`,
+        ).expect(200);
         assert.ok(res.body.contacts.length <= 10);
         seen.push(...res.body.contacts.map((c: { uid: string }) => c.uid));
         cursor = res.body.cursor;
         pages++;
       } while (cursor);
       assert.equal(pages, 3);
-      assert.deepEqual(seen.sort(), Array.from({ length: 25 }, (_, i) => `p${String(i).padStart(2, "0")}`));
+      assert.deepEqual(
+        seen.sort(),
+        Array.from({ length: 25 }, (_, i) => `p${String(i).padStart(2, "0")}`),
+      );
     });
 
     it("lists changes in write order, with tombstones for deletions after a token", async () => {
@@ -125,13 +156,24 @@ describe("REST contacts API", () => {
       await t.http().delete(url("/contacts/b")).set(me.auth).expect(204);
       const feed = await feedFrom(start);
       assert.deepEqual(
-        feed.changes.map((c: { uid: string; deleted: boolean; contact?: { displayName: string } }) => [c.uid, c.deleted, c.contact?.displayName]),
-        [["c", false, "C"], ["a", false, "A2"], ["b", true, undefined]],
+        feed.changes.map((c: { uid: string; deleted: boolean; contact?: { displayName: string } }) => [
+          c.uid,
+          c.deleted,
+          c.contact?.displayName,
+        ]),
+        [
+          ["c", false, "C"],
+          ["a", false, "A2"],
+          ["b", true, undefined],
+        ],
       );
       assert.equal(feed.more, false);
       assert.deepEqual((await feedFrom(feed.token)).changes, []);
       // Without a token the feed is a full listing: live contacts only.
-      assert.deepEqual((await feedFrom()).changes.map((c: { uid: string }) => c.uid), ["c", "a"]);
+      assert.deepEqual(
+        (await feedFrom()).changes.map((c: { uid: string }) => c.uid),
+        ["c", "a"],
+      );
     });
 
     it("pages the change feed with `more` and a token per page", async () => {
@@ -151,10 +193,19 @@ describe("REST contacts API", () => {
     it("delivers the tombstone of a contact deleted while a full read (no token) was being paged", async () => {
       await batch(["a", "b", "c"].map((uid) => ({ op: "put", uid, contact: { displayName: uid } }))).expect(200);
       const first = (await get("/changes?limit=2").expect(200)).body;
-      assert.deepEqual(first.changes.map((c: { uid: string }) => c.uid), ["a", "b"]);
+      assert.deepEqual(
+        first.changes.map((c: { uid: string }) => c.uid),
+        ["a", "b"],
+      );
       await t.http().delete(url("/contacts/a")).set(me.auth).expect(204);
       const rest = (await get(`/changes?limit=2&since=${first.token}`).expect(200)).body;
-      assert.deepEqual(rest.changes.map((c: { uid: string; deleted: boolean }) => [c.uid, c.deleted]), [["c", false], ["a", true]]);
+      assert.deepEqual(
+        rest.changes.map((c: { uid: string; deleted: boolean }) => [c.uid, c.deleted]),
+        [
+          ["c", false],
+          ["a", true],
+        ],
+      );
       assert.equal(rest.more, false);
       assert.deepEqual((await feedFrom(rest.token)).changes, []);
     });
@@ -185,7 +236,11 @@ describe("REST contacts API", () => {
 
   describe("batches", () => {
     it("applies a batch of 1000 ops", async () => {
-      const ops = Array.from({ length: 1000 }, (_, i) => ({ op: "put", uid: `b${i}`, contact: { displayName: `Batch ${i}` } }));
+      const ops = Array.from({ length: 1000 }, (_, i) => ({
+        op: "put",
+        uid: `b${i}`,
+        contact: { displayName: `Batch ${i}` },
+      }));
       const res = await batch(ops).expect(200);
       assert.equal(res.body.results.length, 1000);
       assert.ok(res.body.results.every((r: { status: string }) => r.status === "created"));
@@ -193,9 +248,16 @@ describe("REST contacts API", () => {
     });
 
     it("refuses a batch of 1001 ops with 400 and stores none of it", async () => {
-      const ops = Array.from({ length: 1001 }, (_, i) => ({ op: "put", uid: `b${i}`, contact: { displayName: `Batch ${i}` } }));
+      const ops = Array.from({ length: 1001 }, (_, i) => ({
+        op: "put",
+        uid: `b${i}`,
+        contact: { displayName: `Batch ${i}` },
+      }));
       const res = await batch(ops).expect(400);
-      assert.ok(res.body.error.details.some((d: { field: string }) => d.field === "body.ops"), JSON.stringify(res.body.error.details));
+      assert.ok(
+        res.body.error.details.some((d: { field: string }) => d.field === "body.ops"),
+        JSON.stringify(res.body.error.details),
+      );
       assert.deepEqual(await listUids(), []);
     });
 
@@ -209,25 +271,49 @@ describe("REST contacts API", () => {
         { op: "delete", uid: "old" },
       ];
       const first = (await batch(ops).expect(200)).body.results;
-      assert.deepEqual(first.map((r: { uid: string; status: string }) => `${r.uid}:${r.status}`), ["a:created", "bad:error", "c:created", "a:error", "old:deleted"]);
+      assert.deepEqual(
+        first.map((r: { uid: string; status: string }) => `${r.uid}:${r.status}`),
+        ["a:created", "bad:error", "c:created", "a:error", "old:deleted"],
+      );
       assert.match(first[1].error, /ops\.1\.contact\.emails/);
       assert.match(first[3].error, /twice/);
       const stateAfterFirst = (await get("/contacts?limit=1000").expect(200)).body.contacts;
 
       const retry = (await batch(ops).expect(200)).body.results;
-      assert.deepEqual(retry.map((r: { uid: string; status: string }) => `${r.uid}:${r.status}`), ["a:unchanged", "bad:error", "c:unchanged", "a:error", "old:unchanged"]);
+      assert.deepEqual(
+        retry.map((r: { uid: string; status: string }) => `${r.uid}:${r.status}`),
+        ["a:unchanged", "bad:error", "c:unchanged", "a:error", "old:unchanged"],
+      );
       assert.equal(retry[0].etag, first[0].etag);
       assert.deepEqual((await get("/contacts?limit=1000").expect(200)).body.contacts, stateAfterFirst);
-      assert.deepEqual(stateAfterFirst.map((c: { uid: string; contact: { displayName: string } }) => `${c.uid}:${c.contact.displayName}`).sort(), ["a:A", "c:C"]);
+      assert.deepEqual(
+        stateAfterFirst
+          .map((c: { uid: string; contact: { displayName: string } }) => `${c.uid}:${c.contact.displayName}`)
+          .sort(),
+        ["a:A", "c:C"],
+      );
     });
 
     it("answers unchanged to every If-Match put of a batch sent again after it landed", async () => {
-      const created = (await batch(["a", "b"].map((uid) => ({ op: "put", uid, contact: { displayName: uid } }))).expect(200)).body.results;
-      const ops = created.map((r: { uid: string; etag: string }) => ({ op: "put", uid: r.uid, ifMatch: r.etag, contact: { displayName: `${r.uid} edited` } }));
+      const created = (
+        await batch(["a", "b"].map((uid) => ({ op: "put", uid, contact: { displayName: uid } }))).expect(200)
+      ).body.results;
+      const ops = created.map((r: { uid: string; etag: string }) => ({
+        op: "put",
+        uid: r.uid,
+        ifMatch: r.etag,
+        contact: { displayName: `${r.uid} edited` },
+      }));
       const first = (await batch(ops).expect(200)).body.results;
-      assert.deepEqual(first.map((r: { status: string }) => r.status), ["updated", "updated"]);
+      assert.deepEqual(
+        first.map((r: { status: string }) => r.status),
+        ["updated", "updated"],
+      );
       const again = (await batch(ops).expect(200)).body.results;
-      assert.deepEqual(again, first.map((r: { uid: string; etag: string }) => ({ uid: r.uid, status: "unchanged", etag: r.etag })));
+      assert.deepEqual(
+        again,
+        first.map((r: { uid: string; etag: string }) => ({ uid: r.uid, status: "unchanged", etag: r.etag })),
+      );
     });
 
     it("still answers 412 to a single PUT whose If-Match is stale, even when its content is stored", async () => {
@@ -239,11 +325,16 @@ describe("REST contacts API", () => {
     it("reports a stale ifMatch in a batch as a conflict for that op only", async () => {
       const v1 = (await put("a", { displayName: "A1" }).expect(201)).body.etag;
       await put("a", { displayName: "A2" }).expect(200);
-      const results = (await batch([
-        { op: "put", uid: "a", ifMatch: v1, contact: { displayName: "A3" } },
-        { op: "put", uid: "b", contact: { displayName: "B" } },
-      ]).expect(200)).body.results;
-      assert.deepEqual(results.map((r: { status: string }) => r.status), ["conflict", "created"]);
+      const results = (
+        await batch([
+          { op: "put", uid: "a", ifMatch: v1, contact: { displayName: "A3" } },
+          { op: "put", uid: "b", contact: { displayName: "B" } },
+        ]).expect(200)
+      ).body.results;
+      assert.deepEqual(
+        results.map((r: { status: string }) => r.status),
+        ["conflict", "created"],
+      );
       assert.equal((await get("/contacts/a").expect(200)).body.contact.displayName, "A2");
     });
   });
@@ -258,7 +349,12 @@ describe("REST contacts API", () => {
       const { results } = (await lookup(["live", "gone", "never"]).expect(200)).body;
       const byUid = new Map(results.map((r: { uid: string }) => [r.uid, r]));
       assert.deepEqual([...byUid.keys()].sort(), ["gone", "live"]);
-      const l = byUid.get("live") as { etag: string; deleted: boolean; contact: { displayName: string }; modifiedAt: string };
+      const l = byUid.get("live") as {
+        etag: string;
+        deleted: boolean;
+        contact: { displayName: string };
+        modifiedAt: string;
+      };
       assert.deepEqual([l.etag, l.deleted, l.contact.displayName], [live, false, "Live"]);
       assert.ok(!Number.isNaN(Date.parse(l.modifiedAt)));
       const g = byUid.get("gone") as { etag: string; deleted: boolean; contact?: unknown };
@@ -269,9 +365,17 @@ describe("REST contacts API", () => {
       await put("x", { displayName: "X" }).expect(201);
       const reader = await t.user(`reader${Math.random().toString(36).slice(2, 8)}`);
       const stranger = await t.user(`stranger${Math.random().toString(36).slice(2, 8)}`);
-      await t.http().put(url(`/shares/${reader.username}`)).set(me.auth).send({ access: "read" }).expect(200);
+      await t
+        .http()
+        .put(url(`/shares/${reader.username}`))
+        .set(me.auth)
+        .send({ access: "read" })
+        .expect(200);
       const seen = (await lookup(["x"], reader.auth).expect(200)).body.results;
-      assert.deepEqual(seen.map((r: { uid: string }) => r.uid), ["x"]);
+      assert.deepEqual(
+        seen.map((r: { uid: string }) => r.uid),
+        ["x"],
+      );
       const hidden = await lookup(["x"], stranger.auth).expect(404);
       assert.equal(hidden.body.error.code, "not-found");
     });
@@ -297,29 +401,66 @@ describe("REST contacts API", () => {
         "EMAIL;PREF;INTERNET:juergen@example.com",
         "END:VCARD",
       ]);
-      await t.http().put(url("/contacts/v21")).set(me.auth).set("Content-Type", "text/x-vcard").send(Buffer.from(card, "latin1")).expect(201);
+      await t
+        .http()
+        .put(url("/contacts/v21"))
+        .set(me.auth)
+        .set("Content-Type", "text/x-vcard")
+        .send(Buffer.from(card, "latin1"))
+        .expect(201);
       const { contact } = (await get("/contacts/v21").expect(200)).body;
       assert.equal(contact.uid, "v21");
       assert.equal(contact.displayName, "Jürgen Müller");
       assert.equal(contact.name.family, "Müller");
       assert.match(contact.notes, /^Line one\r?\nLine two$/);
-      assert.deepEqual(contact.emails.map((e: { address: string }) => e.address), ["juergen@example.com"]);
+      assert.deepEqual(
+        contact.emails.map((e: { address: string }) => e.address),
+        ["juergen@example.com"],
+      );
       assert.deepEqual(contact.phones, [{ type: "business", number: "+49 89 1234-0" }]);
     });
 
     it("stores vCard 3.0 and 4.0 sent as text/vcard", async () => {
-      const v3 = crlf(["BEGIN:VCARD", "VERSION:3.0", "UID:v3", "FN:Three Zero", "N:Zero;Three;;;", "EMAIL;TYPE=INTERNET,WORK:three@example.com", "END:VCARD"]);
-      const v4 = crlf(["BEGIN:VCARD", "VERSION:4.0", "UID:v4", "FN:Four Zero", "N:Zero;Four;;;", "EMAIL;TYPE=work:four@example.com", "BDAY:--04-12", "END:VCARD"]);
+      const v3 = crlf([
+        "BEGIN:VCARD",
+        "VERSION:3.0",
+        "UID:v3",
+        "FN:Three Zero",
+        "N:Zero;Three;;;",
+        "EMAIL;TYPE=INTERNET,WORK:three@example.com",
+        "END:VCARD",
+      ]);
+      const v4 = crlf([
+        "BEGIN:VCARD",
+        "VERSION:4.0",
+        "UID:v4",
+        "FN:Four Zero",
+        "N:Zero;Four;;;",
+        "EMAIL;TYPE=work:four@example.com",
+        "BDAY:--04-12",
+        "END:VCARD",
+      ]);
       await t.http().put(url("/contacts/v3")).set(me.auth).set("Content-Type", "text/vcard").send(v3).expect(201);
-      await t.http().put(url("/contacts/v4")).set(me.auth).set("Content-Type", "text/vcard; charset=utf-8").send(v4).expect(201);
+      await t
+        .http()
+        .put(url("/contacts/v4"))
+        .set(me.auth)
+        .set("Content-Type", "text/vcard; charset=utf-8")
+        .send(v4)
+        .expect(201);
       const three = (await get("/contacts/v3").expect(200)).body.contact;
       const four = (await get("/contacts/v4").expect(200)).body.contact;
       assert.deepEqual([three.displayName, three.emails[0].address], ["Three Zero", "three@example.com"]);
-      assert.deepEqual([four.displayName, four.emails[0].address, four.birthday], ["Four Zero", "four@example.com", "--04-12"]);
+      assert.deepEqual(
+        [four.displayName, four.emails[0].address, four.birthday],
+        ["Four Zero", "four@example.com", "--04-12"],
+      );
     });
 
     it("answers vCard 4.0 to Accept: text/vcard;version=4.0 and 3.0 to plain text/vcard", async () => {
-      await put("c1", { displayName: "Card Holder", emails: [{ type: "work", address: "holder@example.com" }] }).expect(201);
+      await put("c1", { displayName: "Card Holder", emails: [{ type: "work", address: "holder@example.com" }] }).expect(
+        201,
+      );
       const v4 = await get("/contacts/c1").set("Accept", "text/vcard;version=4.0").expect(200);
       assert.match(v4.headers["content-type"], /^text\/vcard/);
       assert.match(v4.text, /^BEGIN:VCARD\r\nVERSION:4\.0\r\n/);
@@ -331,11 +472,23 @@ describe("REST contacts API", () => {
 
     it("refuses a bad vCard with 400 naming the line, and stores nothing", async () => {
       const bad = crlf(["BEGIN:VCARD", "VERSION:3.0", "FN:Broken", "this line has no colon", "END:VCARD"]);
-      const res = await t.http().put(url("/contacts/broken")).set(me.auth).set("Content-Type", "text/vcard").send(bad).expect(400);
+      const res = await t
+        .http()
+        .put(url("/contacts/broken"))
+        .set(me.auth)
+        .set("Content-Type", "text/vcard")
+        .send(bad)
+        .expect(400);
       assert.match(res.body.error.message, /line 4/);
       assert.deepEqual(await listUids(), []);
       const unclosed = crlf(["BEGIN:VCARD", "VERSION:3.0", "FN:Open"]);
-      const res2 = await t.http().put(url("/contacts/broken")).set(me.auth).set("Content-Type", "text/vcard").send(unclosed).expect(400);
+      const res2 = await t
+        .http()
+        .put(url("/contacts/broken"))
+        .set(me.auth)
+        .set("Content-Type", "text/vcard")
+        .send(unclosed)
+        .expect(400);
       assert.match(res2.body.error.message, /line 1/);
       assert.deepEqual(await listUids(), []);
     });
@@ -347,30 +500,77 @@ describe("REST contacts API", () => {
     });
   });
 
-  it("keeps a photo apart: the contact holds its hash and /api/photos/:hash returns the bytes", async () => {
-    const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4, 5]);
-    const hash = createHash("sha256").update(bytes).digest("hex");
-    await put("pic", { displayName: "Pictured", photo: { mediaType: "image/png", data: bytes.toString("base64") } }).expect(201);
-    const { contact } = (await get("/contacts/pic").expect(200)).body;
-    assert.deepEqual(contact.photo, { mediaType: "image/png", hash });
-    const photo = await t.http().get(`/api/photos/${hash}`).set(me.auth).buffer(true).parse((res, done) => {
+  const bytesOf = (req: ReturnType<typeof get>) =>
+    req.buffer(true).parse((res, done) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => done(null, Buffer.concat(chunks)));
-    }).expect(200);
+    });
+
+  it("keeps a photo apart: the contact holds its hash, and its photo URL returns the bytes to the book's readers", async () => {
+    const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4, 5]);
+    const hash = createHash("sha256").update(bytes).digest("hex");
+    await put("pic", {
+      displayName: "Pictured",
+      photo: { mediaType: "image/png", data: bytes.toString("base64") },
+    }).expect(201);
+    const { contact } = (await get("/contacts/pic").expect(200)).body;
+    assert.deepEqual(contact.photo, { mediaType: "image/png", hash });
+    const photo = await bytesOf(get("/contacts/pic/photo")).expect(200);
     assert.equal(photo.headers["content-type"], "image/png");
     assert.deepEqual(photo.body, bytes);
     const vcard = await get("/contacts/pic").set("Accept", "text/vcard").expect(200);
-    assert.ok(vcard.text.replace(/\r\n /g, "").includes(bytes.toString("base64")), "the vCard carries the photo inline");
-    await t.http().get(`/api/photos/${"0".repeat(64)}`).set(me.auth).expect(404);
-    await t.http().get(`/api/photos/${hash}`).expect(401);
+    assert.ok(
+      vcard.text.replace(/\r\n /g, "").includes(bytes.toString("base64")),
+      "the vCard carries the photo inline",
+    );
+    await get("/contacts/nobody/photo").expect(404);
+    await t.http().get(url("/contacts/pic/photo")).expect(401);
+  });
+
+  it("serves a photo only to readers of a book that references it, with that contact's media type", async () => {
+    const bytes = Buffer.from("shared photo bytes");
+    await put("mine-pic", {
+      displayName: "Mine",
+      photo: { mediaType: "image/jpeg", data: bytes.toString("base64") },
+    }).expect(201);
+    const other = await t.user(`other${Date.now()}`);
+    // Another user uploads the same bytes under another media type: each contact keeps its own.
+    const theirs = `/api/books/${other.primaryBook}/contacts/their-pic`;
+    await t
+      .http()
+      .put(theirs)
+      .set(other.auth)
+      .send({ displayName: "Theirs", photo: { mediaType: "image/gif", data: bytes.toString("base64") } })
+      .expect(201);
+    assert.equal((await get("/contacts/mine-pic/photo").expect(200)).headers["content-type"], "image/jpeg");
+    assert.equal(
+      (await t.http().get(`${theirs}/photo`).set(other.auth).expect(200)).headers["content-type"],
+      "image/gif",
+    );
+    // The other user cannot read this book, so cannot fetch its photo, though they hold the same bytes.
+    await t.http().get(url("/contacts/mine-pic/photo")).set(other.auth).expect(404);
+  });
+
+  it("stores no photo for a PUT its precondition refused", async () => {
+    await put("guarded", { displayName: "Guarded" }).expect(201);
+    const bytes = Buffer.from(`refused photo ${Date.now()}`);
+    const hash = createHash("sha256").update(bytes).digest("hex");
+    const body = { displayName: "Guarded", photo: { mediaType: "image/png", data: bytes.toString("base64") } };
+    await t.http().put(url("/contacts/guarded")).set(me.auth).set("If-Match", '"stale"').send(body).expect(412);
+    assert.equal(await t.deps.photos.load(hash), null);
+    const batch = [{ op: "put", uid: "guarded", ifMatch: "stale", contact: body }];
+    const res = await t.http().post(url("/batch")).set(me.auth).send({ ops: batch }).expect(200);
+    assert.equal(res.body.results[0].status, "conflict");
+    assert.equal(await t.deps.photos.load(hash), null);
   });
 
   it("never serves an uploaded photo as a page: other media types go out as octet-stream, sandboxed", async () => {
     const html = Buffer.from("<script>steal(localStorage)</script>");
-    const hash = createHash("sha256").update(html).digest("hex");
-    await put("evil", { displayName: "Evil", photo: { mediaType: "text/html", data: html.toString("base64") } }).expect(201);
-    const photo = await t.http().get(`/api/photos/${hash}`).set(me.auth).expect(200);
+    await put("evil", { displayName: "Evil", photo: { mediaType: "text/html", data: html.toString("base64") } }).expect(
+      201,
+    );
+    const photo = await get("/contacts/evil/photo").expect(200);
     assert.equal(photo.headers["content-type"], "application/octet-stream");
     assert.equal(photo.headers["x-content-type-options"], "nosniff");
     assert.match(photo.headers["content-security-policy"], /sandbox/);
@@ -378,7 +578,8 @@ describe("REST contacts API", () => {
 
   describe("sync state", () => {
     const state = (path: string) => `/api/sync-state/${path}`;
-    const putState = (path: string, json: string) => t.http().put(state(path)).set(me.auth).set("Content-Type", "application/json").send(json);
+    const putState = (path: string, json: string) =>
+      t.http().put(state(path)).set(me.auth).set("Content-Type", "application/json").send(json);
 
     it("answers 404, then stores the exact JSON text with an ETag, and guards it with If-Match and If-None-Match", async () => {
       await t.http().get(state("pc1/pair1")).set(me.auth).expect(404);

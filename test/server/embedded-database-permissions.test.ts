@@ -63,12 +63,22 @@ describe("JWT secret storage", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "concord-jwt-"));
     const db = await freshDatabase();
     try {
-      const deps = await wire({ config: configFromEnv({ DATA_DIR: dataDir }), models: db.models, connection: db.connection, logger: silent });
+      const deps = await wire({
+        config: configFromEnv({ DATA_DIR: dataDir }),
+        models: db.models,
+        connection: db.connection,
+        logger: silent,
+      });
       assert.equal(await db.models.Setting.findById("jwtSecret").lean(), null);
       assert.equal(readFileSync(join(dataDir, "jwt-secret"), "utf8"), deps.jwtSecret);
       assert.equal(modeOf(join(dataDir, "jwt-secret")), 0o600);
       assert.ok(deps.jwtSecret.length >= 32);
-      const again = await wire({ config: configFromEnv({ DATA_DIR: dataDir }), models: db.models, connection: db.connection, logger: silent });
+      const again = await wire({
+        config: configFromEnv({ DATA_DIR: dataDir }),
+        models: db.models,
+        connection: db.connection,
+        logger: silent,
+      });
       assert.equal(again.jwtSecret, deps.jwtSecret, "a restart keeps the sessions valid");
     } finally {
       await db.close();
@@ -80,7 +90,12 @@ describe("JWT secret storage", () => {
     const db = await freshDatabase();
     try {
       await db.models.Setting.create({ _id: "jwtSecret", value: "legacy-secret-that-is-long-enough-for-hs256" });
-      const deps = await wire({ config: configFromEnv({ DATA_DIR: dataDir }), models: db.models, connection: db.connection, logger: silent });
+      const deps = await wire({
+        config: configFromEnv({ DATA_DIR: dataDir }),
+        models: db.models,
+        connection: db.connection,
+        logger: silent,
+      });
       assert.equal(deps.jwtSecret, "legacy-secret-that-is-long-enough-for-hs256");
       assert.equal(await db.models.Setting.findById("jwtSecret").lean(), null);
       assert.equal(readFileSync(join(dataDir, "jwt-secret"), "utf8"), deps.jwtSecret);

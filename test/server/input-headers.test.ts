@@ -49,7 +49,12 @@ describe("response headers", () => {
       const res = await request(pages).get(path).expect(200);
       const csp = res.headers["content-security-policy"] ?? "";
       const ancestors = /frame-ancestors ([^;]*)/.exec(csp)?.[1].split(" ") ?? [];
-      for (const origin of ["'self'", "https://outlook.office.com", "https://outlook.office365.com", "https://*.cloud.microsoft"]) {
+      for (const origin of [
+        "'self'",
+        "https://outlook.office.com",
+        "https://outlook.office365.com",
+        "https://*.cloud.microsoft",
+      ]) {
         assert.ok(ancestors.includes(origin), `${path}: ${origin} in ${csp}`);
       }
       assert.ok(!ancestors.includes("*") && !ancestors.some((a) => a === "https:" || a === "https://*"), csp);
@@ -62,7 +67,10 @@ describe("response headers", () => {
     const navigation = await request(pages)
       .get("/api/me")
       .set({ Accept: "text/html,application/xhtml+xml,*/*;q=0.8", "Sec-Fetch-Mode": "navigate" });
-    const paneFetch = await request(pages).get("/api/me").set("Accept", "application/json").set("Sec-Fetch-Mode", "cors");
+    const paneFetch = await request(pages)
+      .get("/api/me")
+      .set("Accept", "application/json")
+      .set("Sec-Fetch-Mode", "cors");
     for (const res of [navigation, paneFetch]) {
       assert.equal(res.status, 401);
       assert.match(res.headers["www-authenticate"], /^Bearer/);

@@ -17,7 +17,11 @@ describe("REST input validation", () => {
   after(async () => t.close());
 
   const putContact = (uid: string, body: unknown) =>
-    t.http().put(`/api/books/${book}/contacts/${uid}`).set(me.auth).send(body as object);
+    t
+      .http()
+      .put(`/api/books/${book}/contacts/${uid}`)
+      .set(me.auth)
+      .send(body as object);
   const withParams = (params: Record<string, string[]>) => ({
     displayName: "P",
     extra: [{ source: "vcard", name: "X-A", value: "v", params }],
@@ -39,8 +43,14 @@ describe("REST input validation", () => {
     });
 
     it("answers 400 naming __proto__ to a PUT with a __proto__ parameter key, rather than dropping it", async () => {
-      const body = '{"displayName": "P", "extra": [{"source": "vcard", "name": "X-A", "value": "v", "params": {"__proto__": ["1"]}}]}';
-      const res = await t.http().put(`/api/books/${book}/contacts/proto`).set(me.auth).set("Content-Type", "application/json").send(body);
+      const body =
+        '{"displayName": "P", "extra": [{"source": "vcard", "name": "X-A", "value": "v", "params": {"__proto__": ["1"]}}]}';
+      const res = await t
+        .http()
+        .put(`/api/books/${book}/contacts/proto`)
+        .set(me.auth)
+        .set("Content-Type", "application/json")
+        .send(body);
       assert.equal(res.status, 400, res.text);
       assert.match(res.body.error.message, /__proto__/);
       await t.http().get(`/api/books/${book}/contacts/proto`).set(me.auth).expect(404);
@@ -48,7 +58,12 @@ describe("REST input validation", () => {
 
     it("stores a parameter value with quotes, ':' and ';', and serves it back as one vCard", async () => {
       await putContact("quoted", withParams({ "x-a": ['say "hi": a;b'] })).expect(201);
-      const res = await t.http().get(`/api/books/${book}/contacts/quoted`).set(me.auth).set("Accept", "text/vcard").expect(200);
+      const res = await t
+        .http()
+        .get(`/api/books/${book}/contacts/quoted`)
+        .set(me.auth)
+        .set("Accept", "text/vcard")
+        .expect(200);
       assert.equal(res.text.match(/BEGIN:VCARD/g)?.length, 1, res.text);
       assert.match(res.text, /X-A;X-A="say \^'hi\^': a;b":v/);
     });
@@ -56,7 +71,11 @@ describe("REST input validation", () => {
 
   describe("percent-encoding", () => {
     it("answers 400, not 500, to invalid percent-encoding in a path parameter", async () => {
-      for (const path of [`/api/books/${book}/contacts/%FF`, `/api/books/${book}/contacts/%zz`, "/api/books/%E0%A4%A/contacts"]) {
+      for (const path of [
+        `/api/books/${book}/contacts/%FF`,
+        `/api/books/${book}/contacts/%zz`,
+        "/api/books/%E0%A4%A/contacts",
+      ]) {
         const res = await t.http().get(path).set(me.auth);
         assert.equal(res.status, 400, `${path}: ${res.text}`);
         assert.equal(res.body.error.code, "bad-request");
@@ -77,7 +96,10 @@ describe("REST input validation", () => {
         assert.equal(res.status, 400, `${address.length}: ${res.text}`);
       }
       const { lists } = (await t.http().get("/api/admin/lists").set(admin.auth).expect(200)).body;
-      assert.deepEqual(lists.filter((l: { address: string }) => [tooLong, longLocal].includes(l.address)), []);
+      assert.deepEqual(
+        lists.filter((l: { address: string }) => [tooLong, longLocal].includes(l.address)),
+        [],
+      );
     });
 
     it("still creates a list whose address is exactly 254 characters with a 64-character local part", async () => {
@@ -90,7 +112,11 @@ describe("REST input validation", () => {
   describe("contact size", () => {
     const many = (n: number, item: (i: number) => unknown) => Array.from({ length: n }, (_, i) => item(i));
     // About 300 KB of JSON in fields that are each within their own cap.
-    const bulky = () => ({ displayName: "Big", categories: many(200, (i) => `${i}`.padEnd(250, "c")), notes: "n".repeat(250_000) });
+    const bulky = () => ({
+      displayName: "Big",
+      categories: many(200, (i) => `${i}`.padEnd(250, "c")),
+      notes: "n".repeat(250_000),
+    });
 
     it("answers 400 to a PUT whose lists are over their caps", async () => {
       for (const [field, items] of [
@@ -106,7 +132,10 @@ describe("REST input validation", () => {
         assert.equal(res.status, 400, `${field}: ${res.text}`);
         assert.match(res.body.error.message, new RegExp(field), res.text);
       }
-      await putContact("capped", { displayName: "C", emails: many(100, (i) => ({ address: `a${i}@example.com` })) }).expect(201);
+      await putContact("capped", {
+        displayName: "C",
+        emails: many(100, (i) => ({ address: `a${i}@example.com` })),
+      }).expect(201);
     });
 
     it("answers 413 to a PUT of a contact over MAX_CONTACT_BYTES (JSON or vCard), and stores nothing", async () => {
@@ -115,7 +144,12 @@ describe("REST input validation", () => {
       assert.equal(res.body.error.code, "too-large");
       const { notes, categories } = bulky();
       const vcard = `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:bulky\r\nFN:Big\r\nNOTE:${notes}\r\nCATEGORIES:${categories.join(",")}\r\nEND:VCARD\r\n`;
-      const asVCard = await t.http().put(`/api/books/${book}/contacts/bulky`).set(me.auth).set("Content-Type", "text/vcard").send(vcard);
+      const asVCard = await t
+        .http()
+        .put(`/api/books/${book}/contacts/bulky`)
+        .set(me.auth)
+        .set("Content-Type", "text/vcard")
+        .send(vcard);
       assert.equal(asVCard.status, 413, asVCard.text);
       await t.http().get(`/api/books/${book}/contacts/bulky`).set(me.auth).expect(404);
     });
@@ -127,7 +161,11 @@ describe("REST input validation", () => {
         { op: "put", uid: "small-2", contact: { displayName: "Two" } },
       ];
       const res = await t.http().post(`/api/books/${book}/batch`).set(me.auth).send({ ops }).expect(200);
-      assert.deepEqual(res.body.results.map((r: { status: string }) => r.status), ["created", "error", "created"], res.text);
+      assert.deepEqual(
+        res.body.results.map((r: { status: string }) => r.status),
+        ["created", "error", "created"],
+        res.text,
+      );
       assert.match(res.body.results[1].error, /too-large/);
       await t.http().get(`/api/books/${book}/contacts/bulky`).set(me.auth).expect(404);
       await t.http().get(`/api/books/${book}/contacts/small-2`).set(me.auth).expect(200);
@@ -137,7 +175,8 @@ describe("REST input validation", () => {
       const small = await testApp({ env: { MAX_CONTACT_BYTES: "2048" } });
       try {
         const u = await small.user("bob");
-        const put = (notes: string) => small.http().put(`/api/books/${u.primaryBook}/contacts/c`).set(u.auth).send({ displayName: "C", notes });
+        const put = (notes: string) =>
+          small.http().put(`/api/books/${u.primaryBook}/contacts/c`).set(u.auth).send({ displayName: "C", notes });
         assert.equal((await put("n".repeat(3000))).status, 413);
         assert.equal((await put("n".repeat(1000))).status, 201);
       } finally {

@@ -72,7 +72,16 @@ describe("server process (server/main.ts)", function () {
   it("serves HTTPS on the embedded database with a generated certificate, answers http:// on that port with a clear 400, and stops cleanly on SIGTERM", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "concord-main-"));
     const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-      env: { ...process.env, DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", ADMIN_PASSWORD: "first-admin-pw", LOG_LEVEL: "info", CONCORD_SKIP_ADDIN_BUILD: "1", MONGODB_URI: "" },
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        ADMIN_PASSWORD: "first-admin-pw",
+        LOG_LEVEL: "info",
+        CONCORD_SKIP_ADDIN_BUILD: "1",
+        MONGODB_URI: "",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -90,7 +99,10 @@ describe("server process (server/main.ts)", function () {
     assert.ok(existsSync(join(dataDir, "tls", "cert.pem")), "a self-signed certificate was generated into DATA_DIR");
     assert.match((await httpsGet(`https://127.0.0.1:${port}/manifest.xml`)).body, /<OfficeApp/);
     const plain = await httpGet(`http://127.0.0.1:${port}/healthz`);
-    assert.deepEqual(plain, { status: 400, body: `Concord speaks HTTPS only: use https://127.0.0.1:${port}/healthz\n` });
+    assert.deepEqual(plain, {
+      status: 400,
+      body: `Concord speaks HTTPS only: use https://127.0.0.1:${port}/healthz\n`,
+    });
 
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");
@@ -113,7 +125,8 @@ describe("server process (server/main.ts)", function () {
       await exited;
       // Whatever npm answers, what matters is that nothing is left running.
       const deadline = Date.now() + 15_000;
-      while (Date.now() < deadline && ((await accepts(port)) || (await accepts(databasePort)))) await new Promise((r) => setTimeout(r, 200));
+      while (Date.now() < deadline && ((await accepts(port)) || (await accepts(databasePort))))
+        await new Promise((r) => setTimeout(r, 200));
       assert.equal(await accepts(port), false, `the HTTPS server still listens: ${output()}`);
       assert.equal(await accepts(databasePort), false, "the embedded database still runs");
       assert.ok(!existsSync(join(dataDir, "ferretdb.uri")), "the database's address was withdrawn");
@@ -126,7 +139,10 @@ describe("server process (server/main.ts)", function () {
     const { port } = busy.address() as { port: number };
     try {
       const dataDir = mkdtempSync(join(tmpdir(), "concord-busy-"));
-      const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { env: serverEnv(dataDir, port), stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+        env: serverEnv(dataDir, port),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let stderr = "";
       child.stderr.on("data", (c) => (stderr += c));
       const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));

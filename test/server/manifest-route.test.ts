@@ -37,7 +37,8 @@ describe("GET /manifest.xml and GET /api/client-config", () => {
         const res = await t.http().get("/manifest.xml").set("Host", host).expect(400);
         assert.match(res.body.error.message, /does not answer to the host/);
       }
-      for (const host of ["exa mple.com", "[::1", "concord.lan:99999x", "concord.lan/x"]) await t.http().get("/manifest.xml").set("Host", host).expect(400);
+      for (const host of ["exa mple.com", "[::1", "concord.lan:99999x", "concord.lan/x"])
+        await t.http().get("/manifest.xml").set("Host", host).expect(400);
       const res = await t.http().get("/manifest.xml").set("Host", "concord.lan:3443").expect(200);
       for (const url of urlsIn(res.text)) assert.ok(url.startsWith("https://concord.lan:3443/"), url);
       await t.http().get("/manifest.xml").set("Host", "10.0.0.5:3443").expect(200);
@@ -65,7 +66,10 @@ describe("GET /manifest.xml and GET /api/client-config", () => {
       await t.close();
     }
     assert.throws(() => configFromEnv({ ADDIN_VERSION: "v2" }), /ADDIN_VERSION: use a version such as 1\.2\.0\.0/);
-    assert.throws(() => configFromEnv({ ADDIN_BASE_URL: "http://concord.example.com" }), /ADDIN_BASE_URL: Office loads add-ins over https only/);
+    assert.throws(
+      () => configFromEnv({ ADDIN_BASE_URL: "http://concord.example.com" }),
+      /ADDIN_BASE_URL: Office loads add-ins over https only/,
+    );
   });
 
   it("serves GRAPH_CLIENT_ID to the task pane without sign-in, and null when it is unset", async () => {
@@ -82,7 +86,10 @@ describe("GET /manifest.xml and GET /api/client-config", () => {
     } finally {
       await u.close();
     }
-    assert.throws(() => configFromEnv({ GRAPH_CLIENT_ID: "my-app" }), /GRAPH_CLIENT_ID: use the app's client id, a GUID/);
+    assert.throws(
+      () => configFromEnv({ GRAPH_CLIENT_ID: "my-app" }),
+      /GRAPH_CLIENT_ID: use the app's client id, a GUID/,
+    );
   });
 });
 
@@ -102,7 +109,11 @@ describe("the self-signed certificate", () => {
     assert.equal(named.checkIP("192.168.1.20"), "192.168.1.20");
     assert.equal(named.checkHost("localhost"), undefined, "only the names asked for");
     const again = await tlsCredentials(config, () => {});
-    assert.equal(again.cert, readFileSync(join(dir, "tls", "cert.pem"), "utf8"), "a certificate that covers the names is reused");
+    assert.equal(
+      again.cert,
+      readFileSync(join(dir, "tls", "cert.pem"), "utf8"),
+      "a certificate that covers the names is reused",
+    );
     assert.equal(new X509Certificate(again.cert).fingerprint256, named.fingerprint256);
   });
 });

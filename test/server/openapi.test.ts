@@ -9,7 +9,11 @@ import { promisify } from "node:util";
 import { testApp, type TestApp } from "../support/app";
 import { openApiDocument } from "../../server/http/openapi";
 
-type Layer = { route?: { path: string; methods: Record<string, boolean> }; name?: string; handle?: { stack?: Layer[] } };
+type Layer = {
+  route?: { path: string; methods: Record<string, boolean> };
+  name?: string;
+  handle?: { stack?: Layer[] };
+};
 
 function routesOf(stack: Layer[]): string[] {
   return stack.flatMap((layer) => {
@@ -39,13 +43,18 @@ describe("OpenAPI document", () => {
     const put = doc.paths["/api/books/{book}/contacts/{uid}"].put;
     const { $ref } = put.requestBody.content["application/json"].schema;
     assert.equal($ref, "#/components/schemas/ContactBody");
-    const schema = doc.components.schemas.ContactBody as { properties: Record<string, unknown>; additionalProperties: unknown };
+    const schema = doc.components.schemas.ContactBody as {
+      properties: Record<string, unknown>;
+      additionalProperties: unknown;
+    };
     assert.ok(schema.properties.emails && schema.properties.phones && schema.properties.extra);
     assert.equal(schema.additionalProperties, false);
   });
 
   it("gives every operation a summary and an operationId, unique across the document", () => {
-    const ops = Object.values(openApiDocument().paths).flatMap((path) => Object.values(path) as { summary?: string; operationId?: string }[]);
+    const ops = Object.values(openApiDocument().paths).flatMap(
+      (path) => Object.values(path) as { summary?: string; operationId?: string }[],
+    );
     for (const op of ops) assert.ok(op.summary && op.operationId, JSON.stringify(op).slice(0, 80));
     assert.equal(new Set(ops.map((op) => op.operationId)).size, ops.length);
   });
@@ -57,9 +66,15 @@ describe("OpenAPI document", () => {
     const got = get.responses["200"] as Answer;
     const created = put.responses["201"] as Answer;
     assert.ok(put.requestBody.content["text/vcard"] && got.content?.["text/vcard"]);
-    assert.deepEqual(put.parameters.filter((p: { in: string }) => p.in === "header").map((p: { name: string }) => p.name), ["If-Match", "If-None-Match"]);
+    assert.deepEqual(
+      put.parameters.filter((p: { in: string }) => p.in === "header").map((p: { name: string }) => p.name),
+      ["If-Match", "If-None-Match"],
+    );
     assert.ok(got.headers?.ETag && created.headers?.ETag);
-    assert.deepEqual(doc.servers.map((s: { url: string }) => s.url), ["/"]);
+    assert.deepEqual(
+      doc.servers.map((s: { url: string }) => s.url),
+      ["/"],
+    );
   });
 
   it("passes redocly lint with the recommended rules, offline, without a warning", async function () {
@@ -67,11 +82,21 @@ describe("OpenAPI document", () => {
     const dir = mkdtempSync(join(tmpdir(), "concord-openapi-"));
     const file = join(dir, "openapi.json");
     writeFileSync(file, JSON.stringify(openApiDocument(), null, 1));
-    const env = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_NOTIFICATIONS: "true", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" };
-    const lint = await promisify(execFile)("npx", ["--no-install", "redocly", "lint", file, "--extends", "recommended", "--format", "json"], { env }).catch(
-      (err: { stdout: string }) => err,
-    );
-    const report = JSON.parse(lint.stdout) as { totals: { errors: number; warnings: number }; problems: { message: string; location: { pointer: string }[] }[] };
+    const env = {
+      ...process.env,
+      REDOCLY_TELEMETRY: "off",
+      REDOCLY_SUPPRESS_NOTIFICATIONS: "true",
+      REDOCLY_SUPPRESS_UPDATE_NOTICE: "true",
+    };
+    const lint = await promisify(execFile)(
+      "npx",
+      ["--no-install", "redocly", "lint", file, "--extends", "recommended", "--format", "json"],
+      { env },
+    ).catch((err: { stdout: string }) => err);
+    const report = JSON.parse(lint.stdout) as {
+      totals: { errors: number; warnings: number };
+      problems: { message: string; location: { pointer: string }[] }[];
+    };
     const problems = report.problems.map((p) => `${p.location[0]?.pointer}: ${p.message}`);
     assert.deepEqual(problems, []);
     assert.deepEqual(report.totals, { ...report.totals, errors: 0, warnings: 0 });

@@ -10,11 +10,16 @@ describe("REST writes to a contact a source owns", () => {
   before(async () => {
     t = await testApp();
     admin = await t.user("root", { admin: true });
-    await t.deps.store.applyWrites("gab", [{ op: "put", uid: "imp", contact: person("imp", "Imported"), source: "ldap-hq" }]);
+    await t.deps.store.applyWrites("gab", [
+      { op: "put", uid: "imp", contact: person("imp", "Imported"), source: "ldap-hq" },
+    ]);
   });
   after(async () => t.close());
 
-  const expectOwned = (res: { status: number; body: { error: { code: string; message: string; details: unknown } } }) => {
+  const expectOwned = (res: {
+    status: number;
+    body: { error: { code: string; message: string; details: unknown } };
+  }) => {
     assert.equal(res.status, 409);
     assert.equal(res.body.error.code, "owned-by-source");
     assert.match(res.body.error.message, /ldap-hq/);

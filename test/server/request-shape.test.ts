@@ -15,7 +15,12 @@ describe("wrong methods and form bodies", () => {
     const res = await t.http().delete("/api/books").set(alice.auth).expect(405);
     assert.equal(res.headers.allow, "GET, HEAD, POST");
     assert.equal(res.body.error.code, "method-not-allowed");
-    const contact = await t.http().post(`/api/books/${alice.primaryBook}/contacts/x`).set(alice.auth).send({}).expect(405);
+    const contact = await t
+      .http()
+      .post(`/api/books/${alice.primaryBook}/contacts/x`)
+      .set(alice.auth)
+      .send({})
+      .expect(405);
     assert.equal(contact.headers.allow, "DELETE, GET, HEAD, PUT");
     assert.equal((await t.http().post("/healthz").expect(405)).headers.allow, "GET, HEAD");
     await t.http().get("/api/no-such-thing").set(alice.auth).expect(404);
@@ -30,8 +35,16 @@ describe("wrong methods and form bodies", () => {
   });
 
   it("answers a contact listing cursor it never handed out with 400, not 410", async () => {
-    for (const cursor of ["garbage", Buffer.from(JSON.stringify(["other-book", 3])).toString("base64url"), Buffer.from(JSON.stringify([alice.primaryBook, 99])).toString("base64url")]) {
-      const res = await t.http().get(`/api/books/${alice.primaryBook}/contacts?cursor=${cursor}`).set(alice.auth).expect(400);
+    for (const cursor of [
+      "garbage",
+      Buffer.from(JSON.stringify(["other-book", 3])).toString("base64url"),
+      Buffer.from(JSON.stringify([alice.primaryBook, 99])).toString("base64url"),
+    ]) {
+      const res = await t
+        .http()
+        .get(`/api/books/${alice.primaryBook}/contacts?cursor=${cursor}`)
+        .set(alice.auth)
+        .expect(400);
       assert.match(res.body.error.message, /cursor/);
     }
   });

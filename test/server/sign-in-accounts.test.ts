@@ -16,8 +16,11 @@ describe("accounts around sign-in", function () {
     assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
     for (const r of results) if (r.status === "rejected") assert.equal((r.reason as { kind: string }).kind, "conflict");
     const user = await t.deps.accounts.findUser("racer");
-    const owned = await t.deps.models.Book.find({ owner: "racer" }).lean();
-    assert.deepEqual(owned.map((b) => b._id), [user.primaryBook]);
+    const owned = await t.models.Book.find({ owner: "racer" }).lean();
+    assert.deepEqual(
+      owned.map((b) => b._id),
+      [user.primaryBook],
+    );
   });
 
   it("refuses to let the last enabled administrator demote or disable themselves", async () => {
@@ -56,10 +59,16 @@ describe("accounts around sign-in", function () {
     await t.http().patch("/api/admin/users/hidden").set(root.auth).send({ visibleInDirectory: false }).expect(200);
     const shareWith = (username: string) =>
       t.http().put(`/api/books/${owner.primaryBook}/shares/${username}`).set(owner.auth).send({ access: "read" });
-    const answers = await Promise.all(["nosuchuser", "gone", "hidden"].map(async (name) => {
-      const res = await shareWith(name);
-      return { status: res.status, code: res.body.error?.code, message: String(res.body.error?.message).replace(name, "NAME") };
-    }));
+    const answers = await Promise.all(
+      ["nosuchuser", "gone", "hidden"].map(async (name) => {
+        const res = await shareWith(name);
+        return {
+          status: res.status,
+          code: res.body.error?.code,
+          message: String(res.body.error?.message).replace(name, "NAME"),
+        };
+      }),
+    );
     assert.equal(answers[0].status, 404);
     assert.deepEqual(answers[1], answers[0]);
     assert.deepEqual(answers[2], answers[0]);

@@ -1,12 +1,15 @@
 // Sign-in limits: per address and per user separately, a global budget, X-Forwarded-For only
 // from trusted proxies, refusals before any hash, and correct credentials never refused for
 // arriving together.
+import { createLoginAttempts } from "../../server/store/login-attempts";
 import assert from "node:assert/strict";
 import { jobsStarted } from "../../server/auth/password-pool";
 import { createLoginLimiter } from "../../server/auth/login-limiter";
 import { testApp, type TestApp } from "../support/app";
 
-const basic = (username: string, password: string) => ({ Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` });
+const basic = (username: string, password: string) => ({
+  Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`,
+});
 const count = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
 
 describe("sign-in limits", function () {
@@ -48,7 +51,13 @@ describe("sign-in limits", function () {
     await t.deps.accounts.createUser({ username: "pia", password: pia.password }); // never signed in yet
     const before = jobsStarted();
     const statuses = await Promise.all(
-      Array.from({ length: 25 }, () => t.http().get("/api/books").set(basic("pia", pia.password)).then((r) => r.status)),
+      Array.from({ length: 25 }, () =>
+        t
+          .http()
+          .get("/api/books")
+          .set(basic("pia", pia.password))
+          .then((r) => r.status),
+      ),
     );
     assert.deepEqual(statuses, Array(25).fill(200));
     assert.equal(jobsStarted() - before, 1, "identical credentials were checked once and then remembered");
@@ -60,7 +69,12 @@ describe("sign-in limits", function () {
     const root = await t.user("root", { admin: true });
     const quinn = await t.user("quinn");
     await t.http().get("/api/books").set(basic("quinn", quinn.password)).expect(200);
-    await t.http().patch("/api/admin/users/quinn").set(root.auth).send({ password: "a-brand-new-password" }).expect(200);
+    await t
+      .http()
+      .patch("/api/admin/users/quinn")
+      .set(root.auth)
+      .send({ password: "a-brand-new-password" })
+      .expect(200);
     await t.http().get("/api/books").set(basic("quinn", quinn.password)).expect(401);
     await t.http().get("/api/books").set(basic("quinn", "a-brand-new-password")).expect(200);
   });
@@ -76,13 +90,21 @@ describe("sign-in limits", function () {
   it("keeps a user locked out even for remembered credentials", async () => {
     const sam = await t.user("sam");
     await t.http().get("/api/books").set(basic("sam", sam.password)).expect(200);
-    for (let i = 0; i < 10; i++) await t.http().get("/api/books").set(basic("sam", `wrong-${i}-password`)).expect(401);
+    for (let i = 0; i < 10; i++)
+      await t
+        .http()
+        .get("/api/books")
+        .set(basic("sam", `wrong-${i}-password`))
+        .expect(401);
     await t.http().get("/api/books").set(basic("sam", sam.password)).expect(429);
   });
 
   describe("behind a trusted proxy (TRUST_PROXY)", () => {
     let proxied: TestApp;
-    before(async () => (proxied = await testApp({ env: { TRUST_PROXY: "loopback" }, config: { loginChecksPer10s: 10_000 } })));
+    before(
+      async () =>
+        (proxied = await testApp({ env: { TRUST_PROXY: "loopback" }, config: { loginChecksPer10s: 10_000 } })),
+    );
     after(async () => proxied.close());
 
     it("counts each forwarded client address on its own", async () => {
@@ -98,15 +120,18 @@ describe("sign-in limits", function () {
   describe("global budget", () => {
     it("refuses password checks beyond the global budget, whatever the address and user, and reuses a slot a success gave back", async () => {
       const clock = () => new Date(Date.UTC(2030, 0, 1, 0, 0, 0));
-      const limiter = createLoginLimiter(t.deps.models, clock, 10, 300_000, { globalPerWindow: 3 });
+      const limiter = createLoginLimiter(createLoginAttempts(t.models), clock, 10, 300_000, { globalPerWindow: 3 });
       const first = await limiter.begin("u1", "10.0.0.1");
       await limiter.begin("u2", "10.0.0.2");
       await limiter.begin("u3", "10.0.0.3");
-      await assert.rejects(limiter.begin("u4", "10.0.0.4"), (err: { status: number; details: { retryAfterSeconds: number } }) => {
-        assert.equal(err.status, 429);
-        assert.ok(err.details.retryAfterSeconds >= 1);
-        return true;
-      });
+      await assert.rejects(
+        limiter.begin("u4", "10.0.0.4"),
+        (err: { status: number; details: { retryAfterSeconds: number } }) => {
+          assert.equal(err.status, 429);
+          assert.ok(err.details.retryAfterSeconds >= 1);
+          return true;
+        },
+      );
       await first.succeeded();
       await limiter.begin("u4", "10.0.0.4");
     });
@@ -117,7 +142,11 @@ describe("sign-in limits", function () {
         g.advance(10_000 - (g.deps.clock().getTime() % 10_000)); // start of a 10 s window: all eight fall in it
         const statuses: number[] = [];
         for (let i = 0; i < 8; i++) {
-          const res = await g.http().post("/api/auth/login").set("X-Forwarded-For", `192.0.2.${i}`).send({ username: `u${i}`, password: "wrong-password-1" });
+          const res = await g
+            .http()
+            .post("/api/auth/login")
+            .set("X-Forwarded-For", `192.0.2.${i}`)
+            .send({ username: `u${i}`, password: "wrong-password-1" });
           statuses.push(res.status);
         }
         assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429, 429, 429]);

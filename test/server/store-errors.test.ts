@@ -41,11 +41,15 @@ describe("REST answers to store errors", () => {
   });
 
   it("answers a retryable quota error with 429", async () => {
-    await appThrowing(storeError("quota-exceeded", "slow down", { retryable: true })).get("/x").expect(429);
+    await appThrowing(storeError("quota-exceeded", "slow down", { retryable: true }))
+      .get("/x")
+      .expect(429);
   });
 
   it("answers a pair claimed by another holder with 409 pair-busy, as the add-in expects", async () => {
-    const res = await appThrowing(storeError("conflict", "held", { claim: "pair" })).get("/x").expect(409);
+    const res = await appThrowing(storeError("conflict", "held", { claim: "pair" }))
+      .get("/x")
+      .expect(409);
     assert.equal(res.body.error.code, "pair-busy");
   });
 
@@ -57,7 +61,9 @@ describe("REST answers to store errors", () => {
 
   it("keeps field-level details of invalid input in REST's [{field, message}] shape", async () => {
     const fields = [{ field: "contact.photo.data", message: "not base64" }];
-    const res = await appThrowing(storeError("invalid", "bad photo", { fields })).get("/x").expect(400);
+    const res = await appThrowing(storeError("invalid", "bad photo", { fields }))
+      .get("/x")
+      .expect(400);
     assert.deepEqual(res.body.error.details, fields);
   });
 });

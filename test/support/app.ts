@@ -12,10 +12,20 @@ export async function testApp(overrides: { env?: Record<string, string>; config?
   let offset = 0;
   const clock = () => new Date(Date.now() + offset);
   const config: Config = {
-    ...configFromEnv({ DATA_DIR: "/nonexistent", JWT_SECRET: "test-secret-that-is-long-enough-for-hs256-xx", ...overrides.env }),
+    ...configFromEnv({
+      DATA_DIR: "/nonexistent",
+      JWT_SECRET: "test-secret-that-is-long-enough-for-hs256-xx",
+      ...overrides.env,
+    }),
     ...overrides.config,
   };
-  const deps = await wire({ config, models: db.models, connection: db.connection, clock, logger: pino({ level: "silent" }) });
+  const deps = await wire({
+    config,
+    models: db.models,
+    connection: db.connection,
+    clock,
+    logger: pino({ level: "silent" }),
+  });
   const app = createApp(deps);
   const http = () => request(app);
 
@@ -27,12 +37,27 @@ export async function testApp(overrides: { env?: Record<string, string>; config?
   /** Creates a user through the admin API's own code path and returns a bearer token for them. */
   async function user(username: string, opts: { admin?: boolean; password?: string } = {}) {
     const password = opts.password ?? `pw-${username}-123456`;
-    const created = await deps.accounts.createUser({ username, password, admin: opts.admin ?? false, displayName: username.toUpperCase() });
+    const created = await deps.accounts.createUser({
+      username,
+      password,
+      admin: opts.admin ?? false,
+      displayName: username.toUpperCase(),
+    });
     const token = await login(username, password);
     return { username, password, token, primaryBook: created.primaryBook, auth: { Authorization: `Bearer ${token}` } };
   }
 
-  return { app, http, deps, db, login, user, advance: (ms: number) => void (offset += ms), close: db.close };
+  return {
+    app,
+    http,
+    deps,
+    db,
+    models: db.models,
+    login,
+    user,
+    advance: (ms: number) => void (offset += ms),
+    close: db.close,
+  };
 }
 
 export type TestApp = Awaited<ReturnType<typeof testApp>>;

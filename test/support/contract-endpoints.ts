@@ -10,18 +10,27 @@ import type { Change } from "../../addin/server-api";
 
 type Claim = { holder: string; until: number };
 
-export function withContractEndpoints(realFetch: typeof globalThis.fetch = globalThis.fetch.bind(globalThis), now = () => Date.now()) {
+export function withContractEndpoints(
+  realFetch: typeof globalThis.fetch = globalThis.fetch.bind(globalThis),
+  now = () => Date.now(),
+) {
   const claims = new Map<string, Claim>();
   const requests: { method: string; path: string; body?: unknown }[] = [];
 
   const reply = (status: number, body?: unknown) =>
-    new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+    new Response(body === undefined ? null : JSON.stringify(body), {
+      status,
+      headers: { "content-type": "application/json" },
+    });
 
   async function lookup(url: URL, book: string, init: RequestInit, uids: string[]): Promise<Response> {
     const latest = new Map<string, Change>();
     let since = encodeToken(book, { p: 0 });
     for (;;) {
-      const page = await realFetch(`${url.origin}/api/books/${encodeURIComponent(book)}/changes?since=${since}&limit=1000`, { headers: init.headers });
+      const page = await realFetch(
+        `${url.origin}/api/books/${encodeURIComponent(book)}/changes?since=${since}&limit=1000`,
+        { headers: init.headers },
+      );
       if (!page.ok) return page;
       const body = (await page.json()) as { changes: Change[]; token: string; more: boolean };
       for (const change of body.changes) latest.set(change.uid, change);

@@ -17,7 +17,15 @@ export const memoryCodec: OutlookCodec<MemoryWire> = {
   forUpdate: ({ uid: _uid, ...wire }) => structuredClone(wire),
 };
 
-type Stored = { id: string; folderId: string; wire: MemoryWire; concordUid?: string; changeKey: string; createdAt: number; changedAt: number };
+type Stored = {
+  id: string;
+  folderId: string;
+  wire: MemoryWire;
+  concordUid?: string;
+  changeKey: string;
+  createdAt: number;
+  changedAt: number;
+};
 
 export function memoryOutlookStore() {
   const folders = new Map<string, ContactFolder>();
@@ -30,7 +38,12 @@ export function memoryOutlookStore() {
   let epoch = 1;
   const calls = { reads: [] as (string | undefined)[], getItems: [] as string[][] };
 
-  const item = (s: Stored): OutlookItem<MemoryWire> => ({ id: s.id, changeKey: s.changeKey, concordUid: s.concordUid, wire: structuredClone(s.wire) });
+  const item = (s: Stored): OutlookItem<MemoryWire> => ({
+    id: s.id,
+    changeKey: s.changeKey,
+    concordUid: s.concordUid,
+    wire: structuredClone(s.wire),
+  });
   const write = (s: Omit<Stored, "changeKey" | "changedAt">) => {
     const stored = { ...s, changeKey: `ck${++seq}`, changedAt: seq };
     items.set(s.id, stored);
@@ -64,7 +77,9 @@ export function memoryOutlookStore() {
         return { items: listed.map(item), removed: [], full, state: stateOf() } satisfies FolderRead<MemoryWire>;
       }
       const changed = inFolder.filter((s) => s.changedAt > since!);
-      const removed = removals.filter((r) => r.folderId === folderId && r.at > since! && r.createdAt <= since!).map((r) => r.id);
+      const removed = removals
+        .filter((r) => r.folderId === folderId && r.at > since! && r.createdAt <= since!)
+        .map((r) => r.id);
       return { items: changed.map(item), removed, full: false, state: stateOf() };
     },
     async getItems(folderId, ids) {
@@ -85,7 +100,8 @@ export function memoryOutlookStore() {
       const current = items.get(id);
       if (!current) throw new Error(`The item ${id} no longer exists`);
       if (rejecting.has(id)) throw new Error(`Outlook refused to save ${id}`);
-      if (changeKey !== undefined && changeKey !== current.changeKey) throw new Error(`The item ${id} changed meanwhile`);
+      if (changeKey !== undefined && changeKey !== current.changeKey)
+        throw new Error(`The item ${id} changed meanwhile`);
       return item(write({ ...current, wire, concordUid }));
     },
     async remove(id) {
@@ -96,7 +112,16 @@ export function memoryOutlookStore() {
     },
   } as OutlookContactStore<MemoryWire>;
 
-  const blank = (displayName: string): MemoryWire => ({ displayName, emails: [], phones: [], addresses: [], urls: [], im: [], categories: [], extra: [] });
+  const blank = (displayName: string): MemoryWire => ({
+    displayName,
+    emails: [],
+    phones: [],
+    addresses: [],
+    urls: [],
+    im: [],
+    categories: [],
+    extra: [],
+  });
 
   return {
     store,
@@ -105,11 +130,25 @@ export function memoryOutlookStore() {
     items,
     folders,
     contactsIn: (folderId: string) => [...items.values()].filter((s) => s.folderId === folderId),
-    namesIn: (folderId: string) => [...items.values()].filter((s) => s.folderId === folderId).map((s) => s.wire.displayName).sort(),
+    namesIn: (folderId: string) =>
+      [...items.values()]
+        .filter((s) => s.folderId === folderId)
+        .map((s) => s.wire.displayName)
+        .sort(),
     /** The user adds a contact; `concordUid` as if an earlier sync (another pair, a copy) had stamped it. */
-    userCreate(folderId: string, contact: Partial<OutlookContact> & { displayName: string }, concordUid?: string): string {
+    userCreate(
+      folderId: string,
+      contact: Partial<OutlookContact> & { displayName: string },
+      concordUid?: string,
+    ): string {
       const id = `item-${seq + 1}`;
-      write({ id, folderId, wire: { ...blank(contact.displayName), ...contact } as MemoryWire, concordUid, createdAt: seq + 1 });
+      write({
+        id,
+        folderId,
+        wire: { ...blank(contact.displayName), ...contact } as MemoryWire,
+        concordUid,
+        createdAt: seq + 1,
+      });
       return id;
     },
     userEdit(id: string, patch: Partial<MemoryWire>): void {

@@ -4,13 +4,23 @@
 import type { Contact } from "../../core/contact/contact";
 import { contentHash } from "../../core/contact/content-hash";
 import type {
-  OutlookAdapter, OutlookContact, OutlookItem, ServerAdapter, ServerItem, ServerOp, ServerOpResult, Snapshot,
+  OutlookAdapter,
+  OutlookContact,
+  OutlookItem,
+  ServerAdapter,
+  ServerItem,
+  ServerOp,
+  ServerOpResult,
+  Snapshot,
 } from "../../core/sync/sync-types";
 
 export class Faults {
   ops = 0;
   killed = false;
-  constructor(readonly failOps: ReadonlySet<number> = new Set(), readonly killAfter?: number) {}
+  constructor(
+    readonly failOps: ReadonlySet<number> = new Set(),
+    readonly killAfter?: number,
+  ) {}
 
   /** Called before each write; throws for an injected failure or after the kill. */
   tick(): void {
@@ -40,7 +50,10 @@ export function memoryOutlook() {
   return {
     items,
     snapshot(): Snapshot<OutlookItem> {
-      return { complete: true, items: [...items].map(([id, s]) => ({ id, contact: structuredClone(s.contact), changeKey: s.changeKey })) };
+      return {
+        complete: true,
+        items: [...items].map(([id, s]) => ({ id, contact: structuredClone(s.contact), changeKey: s.changeKey })),
+      };
     },
     /** The user (or another device) writes directly. */
     userCreate(contact: OutlookContact): string {
@@ -100,7 +113,8 @@ export function memoryServer() {
   };
   const apply = (op: ServerOp): ServerOpResult => {
     const current = items.get(op.uid);
-    if (op.ifMatch !== undefined && current?.etag !== op.ifMatch) return { uid: op.uid, status: "conflict", error: "If-Match failed" };
+    if (op.ifMatch !== undefined && current?.etag !== op.ifMatch)
+      return { uid: op.uid, status: "conflict", error: "If-Match failed" };
     if (op.op === "delete") {
       if (!current) return { uid: op.uid, status: "unchanged" };
       remove(op.uid);

@@ -39,7 +39,16 @@ export class CsvMappingError extends Error {
   }
 }
 
-export const textFields = ["displayName", "company", "department", "jobTitle", "office", "manager", "assistant", "notes"] as const;
+export const textFields = [
+  "displayName",
+  "company",
+  "department",
+  "jobTitle",
+  "office",
+  "manager",
+  "assistant",
+  "notes",
+] as const;
 export const dateFields = ["birthday", "anniversary"] as const;
 export const nameParts = ["prefix", "given", "middle", "family", "suffix", "nickname", "fileAs"] as const;
 export const addressParts = ["street", "city", "region", "postalCode", "country", "poBox"] as const;
@@ -70,7 +79,8 @@ export type CsvTarget =
   | { kind: "extra"; name: string }
   | { kind: "ignore" };
 
-const includes = <T extends string>(values: readonly T[], value: string): value is T => (values as readonly string[]).includes(value);
+const includes = <T extends string>(values: readonly T[], value: string): value is T =>
+  (values as readonly string[]).includes(value);
 
 function parseListTarget(text: string): CsvTarget | undefined {
   const indexed = /^(\w+)\[(\d+)\]\.(\w+)$/.exec(text);
@@ -78,7 +88,9 @@ function parseListTarget(text: string): CsvTarget | undefined {
     const [, list, index, prop] = indexed;
     if (!(list in lists)) return undefined;
     const spec = lists[list as ListName];
-    return includes(spec.props, prop) ? { kind: "list", list: list as ListName, slot: String(+index), prop } : undefined;
+    return includes(spec.props, prop)
+      ? { kind: "list", list: list as ListName, slot: String(+index), prop }
+      : undefined;
   }
   const typed = /^(\w+)(?::([^.]+))?(?:\.(\w+))?$/.exec(text);
   if (!typed) return undefined;

@@ -16,7 +16,8 @@ export function detectCsvFormat(headers: string[]): CsvFormat {
   if (trimmed.some(isLegacyGoogleHeader)) return "google-legacy";
   if (trimmed.some(isCurrentGoogleHeader)) return "google";
   const scores = outlookLanguageScores(trimmed);
-  const isExpress = trimmed.some((h) => outlookExpressOnlyHeaders.includes(h)) && !trimmed.some((h) => outlookOnlyHeaders.includes(h));
+  const isExpress =
+    trimmed.some((h) => outlookExpressOnlyHeaders.includes(h)) && !trimmed.some((h) => outlookOnlyHeaders.includes(h));
   if (isExpress) return "outlook-express";
   return Math.max(scores.en, scores.de, scores.fr) >= minimumOutlookHeaders ? "outlook" : "generic";
 }

@@ -19,10 +19,25 @@ export type CsvExportFormat = "outlook" | "google";
 type Row = Map<string, string>;
 
 const outlookPhoneColumns: Record<PhoneType, OutlookColumn> = {
-  assistant: "Assistant's Phone", business: "Business Phone", business2: "Business Phone 2", businessFax: "Business Fax",
-  callback: "Callback", car: "Car Phone", company: "Company Main Phone", home: "Home Phone", home2: "Home Phone 2",
-  homeFax: "Home Fax", isdn: "ISDN", mobile: "Mobile Phone", other: "Other Phone", otherFax: "Other Fax", pager: "Pager",
-  primary: "Primary Phone", radio: "Radio Phone", telex: "Telex", tty: "TTY/TDD Phone",
+  assistant: "Assistant's Phone",
+  business: "Business Phone",
+  business2: "Business Phone 2",
+  businessFax: "Business Fax",
+  callback: "Callback",
+  car: "Car Phone",
+  company: "Company Main Phone",
+  home: "Home Phone",
+  home2: "Home Phone 2",
+  homeFax: "Home Fax",
+  isdn: "ISDN",
+  mobile: "Mobile Phone",
+  other: "Other Phone",
+  otherFax: "Other Fax",
+  pager: "Pager",
+  primary: "Primary Phone",
+  radio: "Radio Phone",
+  telex: "Telex",
+  tty: "TTY/TDD Phone",
 };
 const secondSlot: Partial<Record<PhoneType, PhoneType>> = { home: "home2", business: "business2" };
 const outlookAddressPrefix = { business: "Business", home: "Home", other: "Other" } as const;
@@ -61,12 +76,24 @@ function outlookRow(contact: Contact): Row {
   const row: Row = new Map();
   const n = contact.name ?? {};
   for (const [column, value] of [
-    ["Title", n.prefix], ["First Name", n.given], ["Middle Name", n.middle], ["Last Name", n.family], ["Suffix", n.suffix],
-    ["Company", contact.company], ["Department", contact.department], ["Job Title", contact.jobTitle],
-    ["Office Location", contact.office], ["Manager's Name", contact.manager], ["Assistant's Name", contact.assistant],
-    ["Birthday", formatOutlookDate(contact.birthday)], ["Anniversary", formatOutlookDate(contact.anniversary)],
-    ["Categories", contact.categories.join(";")], ["Notes", contact.notes], ["Web Page", contact.urls[0]?.url],
-  ] as const) setIfEmpty(row, column, value);
+    ["Title", n.prefix],
+    ["First Name", n.given],
+    ["Middle Name", n.middle],
+    ["Last Name", n.family],
+    ["Suffix", n.suffix],
+    ["Company", contact.company],
+    ["Department", contact.department],
+    ["Job Title", contact.jobTitle],
+    ["Office Location", contact.office],
+    ["Manager's Name", contact.manager],
+    ["Assistant's Name", contact.assistant],
+    ["Birthday", formatOutlookDate(contact.birthday)],
+    ["Anniversary", formatOutlookDate(contact.anniversary)],
+    ["Categories", contact.categories.join(";")],
+    ["Notes", contact.notes],
+    ["Web Page", contact.urls[0]?.url],
+  ] as const)
+    setIfEmpty(row, column, value);
   // A contact with nothing but a display name still needs a name in Outlook.
   if (!n.given && !n.family && !n.middle) setIfEmpty(row, "Last Name", contact.displayName);
   contact.emails.slice(0, 3).forEach((email, i) => {
@@ -76,16 +103,42 @@ function outlookRow(contact: Contact): Row {
   });
   outlookPhones(contact, row);
   outlookAddresses(contact, row);
-  for (const extra of contact.extra) if (extra.source === "csv" && (outlookColumns as readonly string[]).includes(extra.name)) setIfEmpty(row, extra.name, extra.value);
+  for (const extra of contact.extra)
+    if (extra.source === "csv" && (outlookColumns as readonly string[]).includes(extra.name))
+      setIfEmpty(row, extra.name, extra.value);
   return row;
 }
 
 const googleBaseColumns = [
-  "First Name", "Middle Name", "Last Name", "Phonetic First Name", "Phonetic Middle Name", "Phonetic Last Name",
-  "Name Prefix", "Name Suffix", "Nickname", "File As", "Organization Name", "Organization Title", "Organization Department",
-  "Birthday", "Notes", "Photo", "Labels",
+  "First Name",
+  "Middle Name",
+  "Last Name",
+  "Phonetic First Name",
+  "Phonetic Middle Name",
+  "Phonetic Last Name",
+  "Name Prefix",
+  "Name Suffix",
+  "Nickname",
+  "File As",
+  "Organization Name",
+  "Organization Title",
+  "Organization Department",
+  "Birthday",
+  "Notes",
+  "Photo",
+  "Labels",
 ];
-const googleAddressParts = ["Label", "Formatted", "Street", "City", "PO Box", "Region", "Postal Code", "Country", "Extended Address"];
+const googleAddressParts = [
+  "Label",
+  "Formatted",
+  "Street",
+  "City",
+  "PO Box",
+  "Region",
+  "Postal Code",
+  "Country",
+  "Extended Address",
+];
 
 function googleRelations(contact: Contact): { label: string; value: string }[] {
   return [
@@ -98,26 +151,53 @@ function googleRow(contact: Contact): Row {
   const row: Row = new Map();
   const n = contact.name ?? {};
   for (const [column, value] of [
-    ["First Name", n.given], ["Middle Name", n.middle], ["Last Name", n.family], ["Name Prefix", n.prefix],
-    ["Name Suffix", n.suffix], ["Nickname", n.nickname], ["File As", n.fileAs], ["Organization Name", contact.company],
-    ["Organization Title", contact.jobTitle], ["Organization Department", contact.department],
-    ["Birthday", formatIsoDate(contact.birthday)], ["Notes", contact.notes],
+    ["First Name", n.given],
+    ["Middle Name", n.middle],
+    ["Last Name", n.family],
+    ["Name Prefix", n.prefix],
+    ["Name Suffix", n.suffix],
+    ["Nickname", n.nickname],
+    ["File As", n.fileAs],
+    ["Organization Name", contact.company],
+    ["Organization Title", contact.jobTitle],
+    ["Organization Department", contact.department],
+    ["Birthday", formatIsoDate(contact.birthday)],
+    ["Notes", contact.notes],
     ["Labels", ["* myContacts", ...contact.categories].join(multiValueSeparator)],
-  ] as const) setIfEmpty(row, column, value);
+  ] as const)
+    setIfEmpty(row, column, value);
   if (!n.given && !n.family && !n.middle) setIfEmpty(row, "First Name", contact.displayName);
-  contact.emails.forEach((e, i) => row.set(`E-mail ${i + 1} - Label`, emailLabels[e.type]).set(`E-mail ${i + 1} - Value`, e.address));
-  contact.phones.forEach((p, i) => row.set(`Phone ${i + 1} - Label`, phoneLabels[p.type]).set(`Phone ${i + 1} - Value`, p.number));
+  contact.emails.forEach((e, i) =>
+    row.set(`E-mail ${i + 1} - Label`, emailLabels[e.type]).set(`E-mail ${i + 1} - Value`, e.address),
+  );
+  contact.phones.forEach((p, i) =>
+    row.set(`Phone ${i + 1} - Label`, phoneLabels[p.type]).set(`Phone ${i + 1} - Value`, p.number),
+  );
   contact.addresses.forEach((a, i) => {
     const [street, ...extended] = (a.street ?? "").split(/\r?\n/);
     const prefix = `Address ${i + 1} -`;
-    row.set(`${prefix} Label`, addressLabels[a.type]).set(`${prefix} Street`, street).set(`${prefix} Extended Address`, extended.join("\n"));
-    for (const [part, value] of [["City", a.city], ["PO Box", a.poBox], ["Region", a.region], ["Postal Code", a.postalCode], ["Country", a.country]] as const) {
+    row
+      .set(`${prefix} Label`, addressLabels[a.type])
+      .set(`${prefix} Street`, street)
+      .set(`${prefix} Extended Address`, extended.join("\n"));
+    for (const [part, value] of [
+      ["City", a.city],
+      ["PO Box", a.poBox],
+      ["Region", a.region],
+      ["Postal Code", a.postalCode],
+      ["Country", a.country],
+    ] as const) {
       setIfEmpty(row, `${prefix} ${part}`, value);
     }
   });
-  googleRelations(contact).forEach((r, i) => row.set(`Relation ${i + 1} - Label`, r.label).set(`Relation ${i + 1} - Value`, r.value));
-  if (contact.anniversary) row.set("Event 1 - Label", "Anniversary").set("Event 1 - Value", formatIsoDate(contact.anniversary));
-  contact.urls.forEach((u, i) => row.set(`Website ${i + 1} - Label`, urlLabels[u.type]).set(`Website ${i + 1} - Value`, u.url));
+  googleRelations(contact).forEach((r, i) =>
+    row.set(`Relation ${i + 1} - Label`, r.label).set(`Relation ${i + 1} - Value`, r.value),
+  );
+  if (contact.anniversary)
+    row.set("Event 1 - Label", "Anniversary").set("Event 1 - Value", formatIsoDate(contact.anniversary));
+  contact.urls.forEach((u, i) =>
+    row.set(`Website ${i + 1} - Label`, urlLabels[u.type]).set(`Website ${i + 1} - Value`, u.url),
+  );
   return row;
 }
 
@@ -128,17 +208,39 @@ function googleColumns(contacts: Contact[]): string[] {
     Array.from({ length: count }, (_, i) => parts.map((p) => `${name} ${i + 1} - ${p}`)).flat();
   return [
     ...googleBaseColumns,
-    ...groups("E-mail", ["Label", "Value"], most((c) => c.emails.length)),
-    ...groups("Phone", ["Label", "Value"], most((c) => c.phones.length)),
-    ...groups("Address", googleAddressParts, most((c) => c.addresses.length)),
-    ...groups("Relation", ["Label", "Value"], most((c) => googleRelations(c).length)),
+    ...groups(
+      "E-mail",
+      ["Label", "Value"],
+      most((c) => c.emails.length),
+    ),
+    ...groups(
+      "Phone",
+      ["Label", "Value"],
+      most((c) => c.phones.length),
+    ),
+    ...groups(
+      "Address",
+      googleAddressParts,
+      most((c) => c.addresses.length),
+    ),
+    ...groups(
+      "Relation",
+      ["Label", "Value"],
+      most((c) => googleRelations(c).length),
+    ),
     ...groups("Event", ["Label", "Value"], 1),
-    ...groups("Website", ["Label", "Value"], most((c) => c.urls.length)),
+    ...groups(
+      "Website",
+      ["Label", "Value"],
+      most((c) => c.urls.length),
+    ),
   ];
 }
 
 const isPhoneColumn = (format: CsvExportFormat, column: string) =>
-  format === "google" ? /^Phone \d+ - Value$/.test(column) : (Object.values(outlookPhoneColumns) as string[]).includes(column);
+  format === "google"
+    ? /^Phone \d+ - Value$/.test(column)
+    : (Object.values(outlookPhoneColumns) as string[]).includes(column);
 
 /** CSV text with CRLF line ends. The Outlook file starts with a BOM so that
  *  Outlook and Excel read it as UTF-8; Google's must not (its importer then
@@ -146,7 +248,9 @@ const isPhoneColumn = (format: CsvExportFormat, column: string) =>
 export function contactsToCsv(contacts: Contact[], format: CsvExportFormat): string {
   const columns = format === "outlook" ? [...outlookColumns] : googleColumns(contacts);
   const rows = contacts.map(format === "outlook" ? outlookRow : googleRow);
-  const records = rows.map((row) => columns.map((column) => neutralizeCell(row.get(column) ?? "", { isPhone: isPhoneColumn(format, column) })));
+  const records = rows.map((row) =>
+    columns.map((column) => neutralizeCell(row.get(column) ?? "", { isPhone: isPhoneColumn(format, column) })),
+  );
   const text = stringify([columns, ...records], { record_delimiter: "windows", quoted: format === "outlook" });
   return format === "outlook" ? `\ufeff${text}` : text;
 }

@@ -47,7 +47,12 @@ const valueProps: Record<string, { list: string; value: string }> = {
   "IM": { list: "im", value: "address" },
 };
 
-const legacyOrganization: Record<string, string> = { Name: "company", Title: "jobTitle", Department: "department", Location: "office" };
+const legacyOrganization: Record<string, string> = {
+  Name: "company",
+  Title: "jobTitle",
+  Department: "department",
+  Location: "office",
+};
 
 /** The mapping target of a Google Contacts header, or undefined to keep the column in extra. */
 export function googleTarget(header: string): string | undefined {
@@ -62,7 +67,8 @@ export function googleTarget(header: string): string | undefined {
   }
   // Google's IM "Service" (Skype, Jabber…) is what Contact.im calls the type;
   // its "Label"/"Type" (Home, Work) stays in extra.
-  if (group === "IM") return part === "Service" ? `im[${index}].type` : part === "Value" ? `im[${index}].address` : undefined;
+  if (group === "IM")
+    return part === "Service" ? `im[${index}].type` : part === "Value" ? `im[${index}].address` : undefined;
   if (group === "Organization" && index === 0) return legacyOrganization[part];
   const spec = valueProps[group];
   if (!spec) return undefined;
@@ -72,10 +78,16 @@ export function googleTarget(header: string): string | undefined {
 
 /** Headers only the current export has (its entry labels). */
 export function isCurrentGoogleHeader(header: string): boolean {
-  return /^(E-mail|Phone|Address|Website|Relation|Event) \d+ - Label$/.test(header) || ["Organization Name", "Labels", "Phonetic First Name"].includes(header);
+  return (
+    /^(E-mail|Phone|Address|Website|Relation|Event) \d+ - Label$/.test(header) ||
+    ["Organization Name", "Labels", "Phonetic First Name"].includes(header)
+  );
 }
 
 /** Headers only the legacy export has. */
 export function isLegacyGoogleHeader(header: string): boolean {
-  return /^(E-mail|Phone|Address|Website|Relation|Event|IM|Organization) \d+ - Type$/.test(header) || ["Given Name", "Family Name", "Group Membership", "Additional Name"].includes(header);
+  return (
+    /^(E-mail|Phone|Address|Website|Relation|Event|IM|Organization) \d+ - Type$/.test(header) ||
+    ["Given Name", "Family Name", "Group Membership", "Additional Name"].includes(header)
+  );
 }

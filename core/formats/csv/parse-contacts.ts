@@ -8,7 +8,13 @@ import { decodeCsvInput } from "./decode-input";
 import { type CsvFormat, detectCsvFormat } from "./detect-format";
 import { googleTarget } from "./google-columns";
 import { outlookExpressTargets } from "./outlook-express-columns";
-import { type OutlookLanguage, detectOutlookLanguage, outlookPlaceholders, outlookTargets, resolveOutlookHeaders } from "./outlook-columns";
+import {
+  type OutlookLanguage,
+  detectOutlookLanguage,
+  outlookPlaceholders,
+  outlookTargets,
+  resolveOutlookHeaders,
+} from "./outlook-columns";
 import { type CsvDelimiter, readCsvTable } from "./read-table";
 import { type Column, rowToContact } from "./row-to-contact";
 
@@ -47,7 +53,11 @@ function formatColumns(format: CsvFormat, headers: string[], language: OutlookLa
     }));
   }
   const targetOf = (header: string) =>
-    format === "outlook-express" ? outlookExpressTargets[header] : format === "generic" ? undefined : googleTarget(header);
+    format === "outlook-express"
+      ? outlookExpressTargets[header]
+      : format === "generic"
+        ? undefined
+        : googleTarget(header);
   return headers.map((header) => ({ header, target: compileTarget(targetOf(header)) }));
 }
 
@@ -58,7 +68,10 @@ function recordOf(headers: string[], cells: string[]): Record<string, string> {
 // The same record in a re-exported file hashes the same even when columns were
 // reordered or empty ones added, so a second import updates instead of duplicating.
 function contentUid(headers: string[], cells: string[]): string {
-  const filled = headers.map((h, i) => [h, (cells[i] ?? "").trim()]).filter(([, v]) => v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const filled = headers
+    .map((h, i) => [h, (cells[i] ?? "").trim()])
+    .filter(([, v]) => v)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `csv-${hashText(JSON.stringify(filled)).slice(0, 32)}`;
 }
 
@@ -66,7 +79,10 @@ function issuesText(error: { issues: { path: PropertyKey[]; message: string }[] 
   return error.issues.map((i) => `${i.path.map(String).join(".") || "contact"}: ${i.message}`).join("; ");
 }
 
-export function parseContactsCsv(input: string | Uint8Array, options: ParseContactsCsvOptions = {}): ParseContactsCsvResult {
+export function parseContactsCsv(
+  input: string | Uint8Array,
+  options: ParseContactsCsvOptions = {},
+): ParseContactsCsvResult {
   const table = readCsvTable(decodeCsvInput(input));
   const { headers } = table;
   const format = options.format ?? detectCsvFormat(headers);
@@ -76,7 +92,9 @@ export function parseContactsCsv(input: string | Uint8Array, options: ParseConta
   }
   const language = detectOutlookLanguage(headers);
   const dateOrder = options.dateOrder ?? (format === "outlook" && language !== "en" ? "DMY" : "MDY");
-  const columns = formatColumns(format, headers, language).map((c) => (overrides.has(c.header) ? { header: c.header, target: overrides.get(c.header) } : c));
+  const columns = formatColumns(format, headers, language).map((c) =>
+    overrides.has(c.header) ? { header: c.header, target: overrides.get(c.header) } : c,
+  );
 
   const contacts: Contact[] = [];
   const errors = [...table.unreadable];
@@ -84,16 +102,29 @@ export function parseContactsCsv(input: string | Uint8Array, options: ParseConta
   for (const { row, cells } of table.rows) {
     if (cells.every((c) => !c.trim())) continue;
     if (cells.length > headers.length && cells.slice(headers.length).some((c) => c.trim())) {
-      errors.push({ row, message: `has ${cells.length} fields but the header has ${headers.length}; a value may contain an unquoted delimiter` });
+      errors.push({
+        row,
+        message: `has ${cells.length} fields but the header has ${headers.length}; a value may contain an unquoted delimiter`,
+      });
       continue;
     }
     const baseUid = options.uidFor ? options.uidFor(recordOf(headers, cells)) : contentUid(headers, cells);
     const seen = (uidsSeen.get(baseUid) ?? 0) + 1;
     uidsSeen.set(baseUid, seen);
-    const parsed = contactSchema.safeParse({ uid: seen === 1 ? baseUid : `${baseUid}-${seen}`, ...rowToContact(columns, cells, dateOrder) });
+    const parsed = contactSchema.safeParse({
+      uid: seen === 1 ? baseUid : `${baseUid}-${seen}`,
+      ...rowToContact(columns, cells, dateOrder),
+    });
     if (parsed.success) contacts.push(parsed.data);
     else errors.push({ row, message: issuesText(parsed.error) });
   }
   errors.sort((a, b) => a.row - b.row);
-  return { contacts, errors, format, headers, delimiter: table.delimiter, ...(format === "outlook" ? { language } : {}) };
+  return {
+    contacts,
+    errors,
+    format,
+    headers,
+    delimiter: table.delimiter,
+    ...(format === "outlook" ? { language } : {}),
+  };
 }

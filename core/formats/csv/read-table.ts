@@ -53,7 +53,12 @@ export function readCsvTable(text: string): CsvTable {
     on_skip: (err) => {
       const notClosed = err?.code === "CSV_QUOTE_NOT_CLOSED";
       const row = notClosed ? nextRow : nextRow++;
-      unreadable.push({ row, message: notClosed ? `a quote opened here is never closed, so the rest of the file could not be read (${err?.message})` : (err?.message ?? "unreadable record") });
+      unreadable.push({
+        row,
+        message: notClosed
+          ? `a quote opened here is never closed, so the rest of the file could not be read (${err?.message})`
+          : (err?.message ?? "unreadable record"),
+      });
       return undefined;
     },
   });

@@ -131,27 +131,39 @@ function entriesOf(slot: Slot, props: readonly string[]): Record<string, string>
 function finishSlots(draft: Draft, contact: ContactInput, dateOrder: DateOrder): void {
   const slotsOf = (list: ListName) => [...(draft.slots.get(list)?.values() ?? [])];
   contact.emails = slotsOf("emails").flatMap((slot) =>
-    entriesOf(slot, ["address"]).map((e, i) => ({ type: kindOf(slot, i, emailTypeOf, "other" as const, draft), address: e.address })).filter((e) => e.address),
+    entriesOf(slot, ["address"])
+      .map((e, i) => ({ type: kindOf(slot, i, emailTypeOf, "other" as const, draft), address: e.address }))
+      .filter((e) => e.address),
   );
   contact.phones = slotsOf("phones").flatMap((slot) =>
-    entriesOf(slot, ["number"]).map((e, i) => ({ type: kindOf(slot, i, phoneTypeOf, "other" as const, draft), number: e.number })).filter((e) => e.number),
+    entriesOf(slot, ["number"])
+      .map((e, i) => ({ type: kindOf(slot, i, phoneTypeOf, "other" as const, draft), number: e.number }))
+      .filter((e) => e.number),
   );
   contact.urls = slotsOf("urls").flatMap((slot) =>
-    entriesOf(slot, ["url"]).map((e, i) => ({ type: kindOf(slot, i, urlTypeOf, "other" as const, draft), url: e.url })).filter((e) => e.url),
+    entriesOf(slot, ["url"])
+      .map((e, i) => ({ type: kindOf(slot, i, urlTypeOf, "other" as const, draft), url: e.url }))
+      .filter((e) => e.url),
   );
   contact.im = slotsOf("im").flatMap((slot) =>
-    entriesOf(slot, ["address"]).filter((e) => e.address).map((e, i) => {
-      const type = slot.fixedType ?? labelAt(slot, i)?.replace(/^\*\s*/, "");
-      return type ? { type, address: e.address } : { address: e.address };
-    }),
+    entriesOf(slot, ["address"])
+      .filter((e) => e.address)
+      .map((e, i) => {
+        const type = slot.fixedType ?? labelAt(slot, i)?.replace(/^\*\s*/, "");
+        return type ? { type, address: e.address } : { address: e.address };
+      }),
   );
   contact.addresses = slotsOf("addresses").flatMap((slot) =>
-    entriesOf(slot, [...addressParts, "formatted"]).map((parts, i) => {
-      const { formatted, ...structured } = parts;
-      // Google's "Formatted" repeats the structured parts; it stands in only when they are missing.
-      const fields = Object.keys(structured).length ? structured : formatted ? { street: formatted } : {};
-      return Object.keys(fields).length ? { type: kindOf(slot, i, addressTypeOf, "other" as const, draft), ...fields } : undefined;
-    }).filter((a) => a !== undefined),
+    entriesOf(slot, [...addressParts, "formatted"])
+      .map((parts, i) => {
+        const { formatted, ...structured } = parts;
+        // Google's "Formatted" repeats the structured parts; it stands in only when they are missing.
+        const fields = Object.keys(structured).length ? structured : formatted ? { street: formatted } : {};
+        return Object.keys(fields).length
+          ? { type: kindOf(slot, i, addressTypeOf, "other" as const, draft), ...fields }
+          : undefined;
+      })
+      .filter((a) => a !== undefined),
   );
   for (const slot of slotsOf("events")) finishEvents(slot, contact, draft, dateOrder);
   for (const slot of slotsOf("relations")) finishRelations(slot, contact, draft);
@@ -160,19 +172,29 @@ function finishSlots(draft: Draft, contact: ContactInput, dateOrder: DateOrder):
 function finishEvents(slot: Slot, contact: ContactInput, draft: Draft, dateOrder: DateOrder): void {
   entriesOf(slot, ["date"]).forEach((e, i) => {
     const label = labelAt(slot, i) ?? "";
-    const field = /^\*?\s*anniversary$/i.test(label) ? "anniversary" : /^\*?\s*birthday$/i.test(label) ? "birthday" : undefined;
+    const field = /^\*?\s*anniversary$/i.test(label)
+      ? "anniversary"
+      : /^\*?\s*birthday$/i.test(label)
+        ? "birthday"
+        : undefined;
     const date = e.date && parseCsvDate(e.date, dateOrder);
     if (field && date && !contact[field]) contact[field] = date;
-    else if (e.date) draft.extra.push(extraOf(slot.mainHeader ?? "event", e.date, label ? { label: [label] } : undefined));
+    else if (e.date)
+      draft.extra.push(extraOf(slot.mainHeader ?? "event", e.date, label ? { label: [label] } : undefined));
   });
 }
 
 function finishRelations(slot: Slot, contact: ContactInput, draft: Draft): void {
   entriesOf(slot, ["name"]).forEach((e, i) => {
     const label = labelAt(slot, i) ?? "";
-    const field = /^\*?\s*manager$/i.test(label) ? "manager" : /^\*?\s*assistant$/i.test(label) ? "assistant" : undefined;
+    const field = /^\*?\s*manager$/i.test(label)
+      ? "manager"
+      : /^\*?\s*assistant$/i.test(label)
+        ? "assistant"
+        : undefined;
     if (field && e.name && !contact[field]) contact[field] = e.name;
-    else if (e.name) draft.extra.push(extraOf(slot.mainHeader ?? "relation", e.name, label ? { label: [label] } : undefined));
+    else if (e.name)
+      draft.extra.push(extraOf(slot.mainHeader ?? "relation", e.name, label ? { label: [label] } : undefined));
   });
 }
 
@@ -191,7 +213,8 @@ export function rowToContact(columns: Column[], cells: string[], dateOrder: Date
   });
   const contact: ContactInput = { uid: "-", ...draft.dates };
   for (const [field, values] of draft.text) contact[field] = values.join(field === "notes" ? "\n" : " ");
-  if (draft.name.size) contact.name = Object.fromEntries([...draft.name].map(([part, values]) => [part, values.join(" ")]));
+  if (draft.name.size)
+    contact.name = Object.fromEntries([...draft.name].map(([part, values]) => [part, values.join(" ")]));
   finishSlots(draft, contact, dateOrder);
   contact.categories = [...new Set(draft.categories)];
   contact.extra = draft.extra;

@@ -35,17 +35,35 @@ export const addressLabels: Record<AddressType, string> = { business: "Work", ho
 export const urlLabels = emailLabels;
 
 const phoneAliases: Record<string, PhoneType> = {
-  cell: "mobile", cellular: "mobile", handy: "mobile", business: "business", office: "business",
-  fax: "otherFax", "business fax": "businessFax", "google voice": "other", primary: "primary",
-  "work mobile": "mobile", "company": "company", "tty/tdd phone": "tty",
+  cell: "mobile",
+  cellular: "mobile",
+  handy: "mobile",
+  business: "business",
+  office: "business",
+  fax: "otherFax",
+  "business fax": "businessFax",
+  "google voice": "other",
+  primary: "primary",
+  "work mobile": "mobile",
+  "company": "company",
+  "tty/tdd phone": "tty",
 };
 const placeAliases: Record<string, "work" | "home" | "other"> = {
-  work: "work", business: "work", office: "work", home: "home", personal: "home", private: "home",
-  "home page": "home", other: "other",
+  work: "work",
+  business: "work",
+  office: "work",
+  home: "home",
+  personal: "home",
+  private: "home",
+  "home page": "home",
+  other: "other",
 };
 
 function normalizeLabel(label: string): string {
-  return label.trim().replace(/^\*\s*/, "").toLowerCase();
+  return label
+    .trim()
+    .replace(/^\*\s*/, "")
+    .toLowerCase();
 }
 
 function invert<T extends string>(table: Record<T, string>): Map<string, T> {

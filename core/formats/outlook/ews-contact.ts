@@ -7,7 +7,14 @@
 // ExtendedProperty / ExtendedFieldURI:
 //   https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/extendedproperty
 import { XMLParser } from "fast-xml-parser";
-import { contactSchema, phoneTypes, type Address, type Contact, type Extra, type PhoneType } from "../../contact/contact";
+import {
+  contactSchema,
+  phoneTypes,
+  type Address,
+  type Contact,
+  type Extra,
+  type PhoneType,
+} from "../../contact/contact";
 import { escapeXml } from "../xml-escape";
 import { concordPropertySetId, concordUidPropertyName } from "./graph-contact";
 import {
@@ -22,15 +29,36 @@ import {
 
 // Entry Key values of PhoneNumbers (Entry (PhoneNumber), PhoneNumberKeyType).
 const phoneKeys: Record<PhoneType, string> = {
-  assistant: "AssistantPhone", business: "BusinessPhone", business2: "BusinessPhone2", businessFax: "BusinessFax",
-  callback: "Callback", car: "CarPhone", company: "CompanyMainPhone", home: "HomePhone", home2: "HomePhone2",
-  homeFax: "HomeFax", isdn: "Isdn", mobile: "MobilePhone", other: "OtherTelephone", otherFax: "OtherFax",
-  pager: "Pager", primary: "PrimaryPhone", radio: "RadioPhone", telex: "Telex", tty: "TtyTddPhone",
+  assistant: "AssistantPhone",
+  business: "BusinessPhone",
+  business2: "BusinessPhone2",
+  businessFax: "BusinessFax",
+  callback: "Callback",
+  car: "CarPhone",
+  company: "CompanyMainPhone",
+  home: "HomePhone",
+  home2: "HomePhone2",
+  homeFax: "HomeFax",
+  isdn: "Isdn",
+  mobile: "MobilePhone",
+  other: "OtherTelephone",
+  otherFax: "OtherFax",
+  pager: "Pager",
+  primary: "PrimaryPhone",
+  radio: "RadioPhone",
+  telex: "Telex",
+  tty: "TtyTddPhone",
 };
 
 const addressKeys = { business: "Business", home: "Home", other: "Other" } as const;
 // PhysicalAddressDictionaryEntryType children, in schema order.
-const addressParts = [["street", "Street"], ["city", "City"], ["region", "State"], ["country", "CountryOrRegion"], ["postalCode", "PostalCode"]] as const;
+const addressParts = [
+  ["street", "Street"],
+  ["city", "City"],
+  ["region", "State"],
+  ["country", "CountryOrRegion"],
+  ["postalCode", "PostalCode"],
+] as const;
 
 // Every Outlook phone kind has its own EWS key; a second business or home number
 // of the same kind fills BusinessPhone2/HomePhone2 when the contact has room.
@@ -101,12 +129,15 @@ const strings = (list: unknown): string[] =>
   (((list as Node | undefined)?.String as unknown[] | undefined) ?? []).map(textOf).filter((s): s is string => !!s);
 
 function extendedValue(item: Node, matches: (uri: Node) => boolean): string | undefined {
-  const property = ((item.ExtendedProperty as Node[] | undefined) ?? []).find((p) => matches((p.ExtendedFieldURI as Node) ?? {}));
+  const property = ((item.ExtendedProperty as Node[] | undefined) ?? []).find((p) =>
+    matches((p.ExtendedFieldURI as Node) ?? {}),
+  );
   return property && textOf(property.Value);
 }
 
 const isUidUri = (uri: Node) =>
-  String(uri["@_PropertySetId"] ?? "").toLowerCase() === concordPropertySetId && uri["@_PropertyName"] === concordUidPropertyName;
+  String(uri["@_PropertySetId"] ?? "").toLowerCase() === concordPropertySetId &&
+  uri["@_PropertyName"] === concordUidPropertyName;
 const isPrefixUri = (uri: Node) => Number(uri["@_PropertyTag"]) === 0x3a45;
 
 export function ewsConcordUid(item: string | EwsContactNode): string | undefined {
@@ -118,7 +149,12 @@ export function ewsConcordUid(item: string | EwsContactNode): string | undefined
 function notesOf(body: unknown): string | undefined {
   const value = textOf(body);
   if (!value || (body as Node)?.["@_BodyType"] !== "HTML") return value;
-  return textOf(value.replace(/<(br|\/p|\/div)\b[^>]*>/gi, "\n").replace(/<[^>]*>/g, "").replace(/\n{3,}/g, "\n\n"));
+  return textOf(
+    value
+      .replace(/<(br|\/p|\/div)\b[^>]*>/gi, "\n")
+      .replace(/<[^>]*>/g, "")
+      .replace(/\n{3,}/g, "\n\n"),
+  );
 }
 
 function addressesOf(item: Node): Address[] {
@@ -126,15 +162,26 @@ function addressesOf(item: Node): Address[] {
     const entry = entries(item.PhysicalAddresses).find((e) => e["@_Key"] === key);
     if (!entry) return [];
     // The GetItem sample in the EWS reference shows <t:Country>; the schema says CountryOrRegion.
-    const parts = dropUndefined(Object.fromEntries(addressParts.map(([field, element]) => [field, textOf(entry[element]) ?? (field === "country" ? textOf(entry.Country) : undefined)])));
+    const parts = dropUndefined(
+      Object.fromEntries(
+        addressParts.map(([field, element]) => [
+          field,
+          textOf(entry[element]) ?? (field === "country" ? textOf(entry.Country) : undefined),
+        ]),
+      ),
+    );
     return Object.keys(parts).length ? [{ type, ...parts }] : [];
   });
 }
 
 function extrasOf(item: Node): Extra[] {
   return [
-    ...extraStrings.flatMap((name) => (textOf(item[name]) ? [{ source: "ews", name, value: textOf(item[name])! }] : [])),
-    ...extraLists.flatMap((name) => (strings(item[name]).length ? [{ source: "ews", name, value: JSON.stringify(strings(item[name])) }] : [])),
+    ...extraStrings.flatMap((name) =>
+      textOf(item[name]) ? [{ source: "ews", name, value: textOf(item[name])! }] : [],
+    ),
+    ...extraLists.flatMap((name) =>
+      strings(item[name]).length ? [{ source: "ews", name, value: JSON.stringify(strings(item[name])) }] : [],
+    ),
   ];
 }
 
@@ -196,10 +243,35 @@ export function ewsContactXmlToContact(itemXml: string | EwsContactNode, uid?: s
 // ItemType's elements come first (Body, Categories, ExtendedProperty), then
 // ContactItemType's, each sequence in schema order.
 const schemaOrder = [
-  "Body", "Categories", "ExtendedProperty", "FileAs", "DisplayName", "GivenName", "Initials", "MiddleName",
-  "Nickname", "CompanyName", "EmailAddresses", "PhysicalAddresses", "PhoneNumbers", "AssistantName", "Birthday",
-  "BusinessHomePage", "Children", "Companies", "Department", "Generation", "ImAddresses", "JobTitle", "Manager",
-  "Mileage", "OfficeLocation", "Profession", "SpouseName", "Surname", "WeddingAnniversary",
+  "Body",
+  "Categories",
+  "ExtendedProperty",
+  "FileAs",
+  "DisplayName",
+  "GivenName",
+  "Initials",
+  "MiddleName",
+  "Nickname",
+  "CompanyName",
+  "EmailAddresses",
+  "PhysicalAddresses",
+  "PhoneNumbers",
+  "AssistantName",
+  "Birthday",
+  "BusinessHomePage",
+  "Children",
+  "Companies",
+  "Department",
+  "Generation",
+  "ImAddresses",
+  "JobTitle",
+  "Manager",
+  "Mileage",
+  "OfficeLocation",
+  "Profession",
+  "SpouseName",
+  "Surname",
+  "WeddingAnniversary",
 ] as const;
 type Element = (typeof schemaOrder)[number];
 
@@ -216,16 +288,28 @@ interface EwsField {
 }
 
 const leaf = (element: string, value: string) => `<t:${element}>${escapeXml(value)}</t:${element}>`;
-const stringList = (element: string, values: string[]) => `<t:${element}>${values.map((v) => leaf("String", v)).join("")}</t:${element}>`;
-const extendedProperty = (uri: string, value: string) => `<t:ExtendedProperty>${uri}${leaf("Value", value)}</t:ExtendedProperty>`;
+const stringList = (element: string, values: string[]) =>
+  `<t:${element}>${values.map((v) => leaf("String", v)).join("")}</t:${element}>`;
+const extendedProperty = (uri: string, value: string) =>
+  `<t:ExtendedProperty>${uri}${leaf("Value", value)}</t:ExtendedProperty>`;
 
 function plain(element: Element, value: string | undefined, uriName = `contacts:${element}`): EwsField[] {
-  return value ? [{ key: element, element, path: `<t:FieldURI FieldURI="${uriName}"/>`, content: leaf(element, value) }] : [];
+  return value
+    ? [{ key: element, element, path: `<t:FieldURI FieldURI="${uriName}"/>`, content: leaf(element, value) }]
+    : [];
 }
 
 function indexed(element: Element, uri: string, entry: string, value: string | undefined): EwsField[] {
   if (!value) return [];
-  return [{ key: `${uri}:${entry}`, element, entry, path: `<t:IndexedFieldURI FieldURI="${uri}" FieldIndex="${entry}"/>`, content: `<t:Entry Key="${entry}">${escapeXml(value)}</t:Entry>` }];
+  return [
+    {
+      key: `${uri}:${entry}`,
+      element,
+      entry,
+      path: `<t:IndexedFieldURI FieldURI="${uri}" FieldIndex="${entry}"/>`,
+      content: `<t:Entry Key="${entry}">${escapeXml(value)}</t:Entry>`,
+    },
+  ];
 }
 
 function addressFields(address: Address): EwsField[] {
@@ -233,7 +317,18 @@ function addressFields(address: Address): EwsField[] {
   return addressParts.flatMap(([field, part]) => {
     const value = address[field];
     const uri = `contacts:PhysicalAddress:${part}`;
-    return value ? [{ key: `${uri}:${entry}`, element: "PhysicalAddresses" as const, entry, part, path: `<t:IndexedFieldURI FieldURI="${uri}" FieldIndex="${entry}"/>`, content: leaf(part, value) }] : [];
+    return value
+      ? [
+          {
+            key: `${uri}:${entry}`,
+            element: "PhysicalAddresses" as const,
+            entry,
+            part,
+            path: `<t:IndexedFieldURI FieldURI="${uri}" FieldIndex="${entry}"/>`,
+            content: leaf(part, value),
+          },
+        ]
+      : [];
   });
 }
 
@@ -242,7 +337,16 @@ function extraFields(extras: Extra[]): EwsField[] {
     if ((extraStrings as readonly string[]).includes(e.name)) return plain(e.name as Element, e.value);
     if (!(extraLists as readonly string[]).includes(e.name)) return [];
     const values = parseStringList(e.value);
-    return values.length ? [{ key: e.name, element: e.name as Element, path: `<t:FieldURI FieldURI="contacts:${e.name}"/>`, content: stringList(e.name, values) }] : [];
+    return values.length
+      ? [
+          {
+            key: e.name,
+            element: e.name as Element,
+            path: `<t:FieldURI FieldURI="contacts:${e.name}"/>`,
+            content: stringList(e.name, values),
+          },
+        ]
+      : [];
   });
 }
 
@@ -259,20 +363,51 @@ function ewsFields(contact: Contact): { fields: EwsField[]; overflow: OutlookOve
   const { view, overflow } = splitForOutlook(contact, ewsCapacity);
   const n = contact.name ?? {};
   const phones = ewsCapacity.phoneGroups.flatMap((group, g) =>
-    view.phoneSlots[g].flatMap((phone, i) => indexed("PhoneNumbers", "contacts:PhoneNumber", phoneKeys[group[i]], phone.number)),
+    view.phoneSlots[g].flatMap((phone, i) =>
+      indexed("PhoneNumbers", "contacts:PhoneNumber", phoneKeys[group[i]], phone.number),
+    ),
   );
   const fields: EwsField[] = [
-    ...(contact.notes ? [{ key: "Body", element: "Body" as const, path: `<t:FieldURI FieldURI="item:Body"/>`, content: `<t:Body BodyType="Text">${escapeXml(contact.notes)}</t:Body>` }] : []),
-    ...(contact.categories.length ? [{ key: "Categories", element: "Categories" as const, path: `<t:FieldURI FieldURI="item:Categories"/>`, content: stringList("Categories", contact.categories) }] : []),
+    ...(contact.notes
+      ? [
+          {
+            key: "Body",
+            element: "Body" as const,
+            path: `<t:FieldURI FieldURI="item:Body"/>`,
+            content: `<t:Body BodyType="Text">${escapeXml(contact.notes)}</t:Body>`,
+          },
+        ]
+      : []),
+    ...(contact.categories.length
+      ? [
+          {
+            key: "Categories",
+            element: "Categories" as const,
+            path: `<t:FieldURI FieldURI="item:Categories"/>`,
+            content: stringList("Categories", contact.categories),
+          },
+        ]
+      : []),
     { key: "uid", element: "ExtendedProperty", path: uidFieldUri, content: extendedProperty(uidFieldUri, contact.uid) },
-    ...(n.prefix ? [{ key: "prefix", element: "ExtendedProperty" as const, path: prefixFieldUri, content: extendedProperty(prefixFieldUri, n.prefix) }] : []),
+    ...(n.prefix
+      ? [
+          {
+            key: "prefix",
+            element: "ExtendedProperty" as const,
+            path: prefixFieldUri,
+            content: extendedProperty(prefixFieldUri, n.prefix),
+          },
+        ]
+      : []),
     ...plain("FileAs", n.fileAs),
     ...plain("DisplayName", contact.displayName),
     ...plain("GivenName", n.given),
     ...plain("MiddleName", n.middle),
     ...plain("Nickname", n.nickname),
     ...plain("CompanyName", contact.company),
-    ...view.emails.flatMap((e, i) => indexed("EmailAddresses", "contacts:EmailAddress", `EmailAddress${i + 1}`, e.address)),
+    ...view.emails.flatMap((e, i) =>
+      indexed("EmailAddresses", "contacts:EmailAddress", `EmailAddress${i + 1}`, e.address),
+    ),
     ...view.addresses.flatMap(addressFields),
     ...phones,
     ...plain("AssistantName", contact.assistant),
@@ -312,7 +447,9 @@ export function contactToEwsXml(contact: Contact): string {
     }
     const byEntry = [...new Set(group.map((f) => f.entry!))].map((entry) => {
       const inEntry = group.filter((f) => f.entry === entry);
-      return inEntry[0].part ? `<t:Entry Key="${entry}">${inEntry.map((f) => f.content).join("")}</t:Entry>` : inEntry.map((f) => f.content).join("");
+      return inEntry[0].part
+        ? `<t:Entry Key="${entry}">${inEntry.map((f) => f.content).join("")}</t:Entry>`
+        : inEntry.map((f) => f.content).join("");
     });
     parts.push(`<t:${element}>${byEntry.join("")}</t:${element}>`);
   }
@@ -323,20 +460,38 @@ export function contactToEwsXml(contact: Contact): string {
 // delete what the contact no longer has.
 function allPaths(): Map<string, string> {
   const full = contactSchema.parse({
-    uid: "x", displayName: "x", notes: "x", categories: ["x"], company: "x", department: "x", jobTitle: "x",
-    office: "x", manager: "x", assistant: "x", birthday: "2000-01-01", anniversary: "2000-01-01",
+    uid: "x",
+    displayName: "x",
+    notes: "x",
+    categories: ["x"],
+    company: "x",
+    department: "x",
+    jobTitle: "x",
+    office: "x",
+    manager: "x",
+    assistant: "x",
+    birthday: "2000-01-01",
+    anniversary: "2000-01-01",
     name: { prefix: "x", given: "x", middle: "x", family: "x", suffix: "x", nickname: "x", fileAs: "x" },
     emails: slotKeys("e", 3).map((address) => ({ address })),
     im: slotKeys("i", 3).map((address) => ({ address })),
     urls: [{ url: "x" }],
     phones: phoneTypes.map((type) => ({ type, number: "1" })),
-    addresses: (["business", "home", "other"] as const).map((type) => ({ type, street: "x", city: "x", region: "x", postalCode: "x", country: "x" })),
+    addresses: (["business", "home", "other"] as const).map((type) => ({
+      type,
+      street: "x",
+      city: "x",
+      region: "x",
+      postalCode: "x",
+      country: "x",
+    })),
     extra: [...extraStrings, ...extraLists].map((name) => ({ source: "ews", name, value: '["x"]' })),
   });
   return new Map(ewsFields(full).fields.map((f) => [f.key, f.path]));
 }
 
-const setField = (f: EwsField) => `<t:SetItemField>${f.path}<t:Contact>${wrapInDictionary(f, entryContent(f))}</t:Contact></t:SetItemField>`;
+const setField = (f: EwsField) =>
+  `<t:SetItemField>${f.path}<t:Contact>${wrapInDictionary(f, entryContent(f))}</t:Contact></t:SetItemField>`;
 const deleteField = (path: string) => `<t:DeleteItemField>${path}</t:DeleteItemField>`;
 
 /**
@@ -350,7 +505,9 @@ export function contactToEwsUpdates(contact: Contact, previous?: Contact): strin
   const nextKeys = new Set(next.map((f) => f.key));
   const sets = next.filter((f) => before?.get(f.key)?.content !== f.content).map(setField);
   const candidates = before ? [...before].map(([key, f]) => [key, f.path] as const) : [...allPaths()];
-  const deletes = candidates.filter(([key]) => !nextKeys.has(key) && key !== "uid").map(([, path]) => deleteField(path));
+  const deletes = candidates
+    .filter(([key]) => !nextKeys.has(key) && key !== "uid")
+    .map(([, path]) => deleteField(path));
   return [...sets, ...deletes];
 }
 

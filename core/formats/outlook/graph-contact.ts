@@ -15,7 +15,13 @@ import {
 
 const text = z.string().nullish();
 
-const graphAddressSchema = z.looseObject({ street: text, city: text, state: text, countryOrRegion: text, postalCode: text });
+const graphAddressSchema = z.looseObject({
+  street: text,
+  city: text,
+  state: text,
+  countryOrRegion: text,
+  postalCode: text,
+});
 
 export const graphContactSchema = z.looseObject({
   id: text,
@@ -78,7 +84,9 @@ export const concordUidPropertyId = `String {${concordPropertySetId}} Name ${con
 export const concordUidExpand = `singleValueExtendedProperties($filter=id eq '${concordUidPropertyId}')`;
 
 export function concordUidOf(graph: GraphContact): string | undefined {
-  const property = graph.singleValueExtendedProperties?.find((p) => p.id.toLowerCase() === concordUidPropertyId.toLowerCase());
+  const property = graph.singleValueExtendedProperties?.find(
+    (p) => p.id.toLowerCase() === concordUidPropertyId.toLowerCase(),
+  );
   return property?.value ?? undefined;
 }
 
@@ -89,11 +97,19 @@ export function withConcordUid(body: GraphContactBody, uid: string): GraphContac
 // Properties that identify or version the item, or are relationships: never
 // content, never written back.
 const bookkeeping = new Set([
-  "id", "changeKey", "parentFolderId", "createdDateTime", "lastModifiedDateTime",
-  "singleValueExtendedProperties", "multiValueExtendedProperties", "extensions", "photo",
+  "id",
+  "changeKey",
+  "parentFolderId",
+  "createdDateTime",
+  "lastModifiedDateTime",
+  "singleValueExtendedProperties",
+  "multiValueExtendedProperties",
+  "extensions",
+  "photo",
 ]);
 const mapped = new Set(Object.keys(graphContactSchema.shape));
-const isOwnProperty = (name: string) => mapped.has(name) || bookkeeping.has(name) || name.startsWith("@odata.") || name.includes("@odata.");
+const isOwnProperty = (name: string) =>
+  mapped.has(name) || bookkeeping.has(name) || name.startsWith("@odata.") || name.includes("@odata.");
 
 const addressKeys = { business: "businessAddress", home: "homeAddress", other: "otherAddress" } as const;
 
@@ -114,7 +130,10 @@ function addressFromGraph(type: Address["type"], a: z.infer<typeof graphAddressS
 
 function phonesFromGraph(graph: GraphContact): Phone[] {
   const list = (numbers: string[] | null | undefined, types: Phone["type"][]) =>
-    (numbers ?? []).filter((n) => n.trim()).slice(0, types.length).map((number, i) => ({ type: types[i], number }));
+    (numbers ?? [])
+      .filter((n) => n.trim())
+      .slice(0, types.length)
+      .map((number, i) => ({ type: types[i], number }));
   return [
     ...list(graph.businessPhones, ["business", "business2"]),
     ...list(graph.homePhones, ["home", "home2"]),
@@ -151,7 +170,9 @@ export function graphToContact(input: GraphContact, uid: string): Contact {
       uid,
       displayName: graph.displayName ?? "",
       name: Object.keys(name).length ? name : undefined,
-      emails: (graph.emailAddresses ?? []).flatMap((e) => (present(e.address) ? [{ type: "other" as const, address: e.address!.trim() }] : [])),
+      emails: (graph.emailAddresses ?? []).flatMap((e) =>
+        present(e.address) ? [{ type: "other" as const, address: e.address!.trim() }] : [],
+      ),
       phones: phonesFromGraph(graph),
       addresses: [
         ...addressFromGraph("business", graph.businessAddress),
@@ -176,7 +197,13 @@ export function graphToContact(input: GraphContact, uid: string): Contact {
 
 function addressToGraph(a: Address): Json {
   // All five fields, so that a PATCH clears what the contact no longer has.
-  return { street: a.street ?? null, city: a.city ?? null, state: a.region ?? null, countryOrRegion: a.country ?? null, postalCode: a.postalCode ?? null };
+  return {
+    street: a.street ?? null,
+    city: a.city ?? null,
+    state: a.region ?? null,
+    countryOrRegion: a.country ?? null,
+    postalCode: a.postalCode ?? null,
+  };
 }
 
 function fullBody(contact: Contact): { body: GraphContactBody; overflow: OutlookOverflow } {
@@ -185,10 +212,19 @@ function fullBody(contact: Contact): { body: GraphContactBody; overflow: Outlook
   const n = contact.name ?? {};
   const body: { [property: string]: Json | undefined } = {
     displayName: contact.displayName || undefined,
-    givenName: n.given, middleName: n.middle, surname: n.family, title: n.prefix,
-    generation: n.suffix, nickName: n.nickname, fileAs: n.fileAs,
-    companyName: contact.company, department: contact.department, jobTitle: contact.jobTitle,
-    officeLocation: contact.office, manager: contact.manager, assistantName: contact.assistant,
+    givenName: n.given,
+    middleName: n.middle,
+    surname: n.family,
+    title: n.prefix,
+    generation: n.suffix,
+    nickName: n.nickname,
+    fileAs: n.fileAs,
+    companyName: contact.company,
+    department: contact.department,
+    jobTitle: contact.jobTitle,
+    officeLocation: contact.office,
+    manager: contact.manager,
+    assistantName: contact.assistant,
     businessHomePage: view.urls[0]?.url,
     birthday: dateToOutlookInstant(contact.birthday),
     personalNotes: contact.notes,
@@ -224,7 +260,8 @@ const sameJson = (a: Json | undefined, b: Json | undefined) => JSON.stringify(a)
 
 function clearing(previousValue: Json): Json {
   if (Array.isArray(previousValue)) return [];
-  if (previousValue !== null && typeof previousValue === "object") return Object.fromEntries(Object.keys(previousValue).map((k) => [k, null]));
+  if (previousValue !== null && typeof previousValue === "object")
+    return Object.fromEntries(Object.keys(previousValue).map((k) => [k, null]));
   return null;
 }
 
@@ -233,7 +270,10 @@ function clearing(previousValue: Json): Json {
  * written to Outlook: only what changed, with explicit clears), and what the
  * Outlook item cannot hold. The uid property is added by `withConcordUid`.
  */
-export function contactToGraph(contact: Contact, previous?: Contact): { body: GraphContactBody; overflow: OutlookOverflow } {
+export function contactToGraph(
+  contact: Contact,
+  previous?: Contact,
+): { body: GraphContactBody; overflow: OutlookOverflow } {
   const next = fullBody(contact);
   if (!previous) return next;
   const before = fullBody(previous).body;

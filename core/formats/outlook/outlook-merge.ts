@@ -75,7 +75,9 @@ function pickUrl(urls: Url[], limit: number): number[] {
 function pick(contact: Contact, capacity: OutlookCapacity): Picked {
   return {
     emails: indicesWhere(contact.emails, () => true, capacity.emails),
-    phoneSlots: capacity.phoneGroups.map((group) => indicesWhere(contact.phones, (p) => group.includes(p.type), group.length)),
+    phoneSlots: capacity.phoneGroups.map((group) =>
+      indicesWhere(contact.phones, (p) => group.includes(p.type), group.length),
+    ),
     addresses: addressTypes.map((type) => indicesWhere(contact.addresses, (a) => a.type === type, 1)),
     im: indicesWhere(contact.im, () => true, capacity.im),
     urls: pickUrl(contact.urls, capacity.urls),
@@ -86,7 +88,10 @@ function pick(contact: Contact, capacity: OutlookCapacity): Picked {
 const at = <T>(items: T[], indices: number[]) => indices.map((i) => items[i]);
 const notAt = <T>(items: T[], indices: number[]) => items.filter((_, i) => !indices.includes(i));
 
-export function splitForOutlook(contact: Contact, capacity: OutlookCapacity): { view: OutlookView; overflow: OutlookOverflow } {
+export function splitForOutlook(
+  contact: Contact,
+  capacity: OutlookCapacity,
+): { view: OutlookView; overflow: OutlookOverflow } {
   const picked = pick(contact, capacity);
   const shownAddresses = picked.addresses.flat();
   const view: OutlookView = {
@@ -159,7 +164,9 @@ export function mergeSlots<T>(
 
 const sameText = (a: string, b: string) => a.trim() === b.trim();
 const sameAddress = (a: Address, b: Address) =>
-  (["street", "city", "region", "postalCode", "country"] as const).every((k) => (a[k] ?? "").trim() === (b[k] ?? "").trim());
+  (["street", "city", "region", "postalCode", "country"] as const).every(
+    (k) => (a[k] ?? "").trim() === (b[k] ?? "").trim(),
+  );
 
 /**
  * The server's contact with every field Outlook can hold taken from `outlook`
@@ -185,13 +192,26 @@ export function mergeFromOutlook(server: Contact, outlook: Contact, capacity: Ou
     ),
     addresses: mergeSlots(
       server.addresses,
-      addressTypes.map((type, t) => ({ shown: picked.addresses[t], outlook: outlook.addresses.filter((a) => a.type === type) })),
+      addressTypes.map((type, t) => ({
+        shown: picked.addresses[t],
+        outlook: outlook.addresses.filter((a) => a.type === type),
+      })),
       sameAddress,
       // Neither Graph nor EWS has a PO box field, so the server's survives an edit.
       (s, o) => dropUndefined({ ...o, type: s.type, poBox: s.poBox }),
     ),
-    im: mergeSlots(server.im, [{ shown: picked.im, outlook: outlook.im }], (s, o) => sameText(s.address, o.address), (s, o) => ({ ...s, address: o.address })),
-    urls: mergeSlots(server.urls, [{ shown: picked.urls, outlook: outlook.urls }], (s, o) => sameText(s.url, o.url), (s, o) => ({ ...s, url: o.url })),
+    im: mergeSlots(
+      server.im,
+      [{ shown: picked.im, outlook: outlook.im }],
+      (s, o) => sameText(s.address, o.address),
+      (s, o) => ({ ...s, address: o.address }),
+    ),
+    urls: mergeSlots(
+      server.urls,
+      [{ shown: picked.urls, outlook: outlook.urls }],
+      (s, o) => sameText(s.url, o.url),
+      (s, o) => ({ ...s, url: o.url }),
+    ),
     extra: mergeSlots(
       server.extra,
       [{ shown: picked.extra, outlook: outlook.extra.filter((e) => e.source === capacity.extraSource) }],

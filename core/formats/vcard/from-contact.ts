@@ -97,7 +97,8 @@ const writableExtra = (extra: Extra) =>
 
 function propertyLines(contact: Contact, version: VCardVersion): string[] {
   const line = (name: string, value: string, params: Params = {}) => contentLine(name, params, value, version);
-  const optional = (name: string, value: string | undefined) => (value !== undefined ? [line(name, escapeText(value))] : []);
+  const optional = (name: string, value: string | undefined) =>
+    value !== undefined ? [line(name, escapeText(value))] : [];
   const extras = contact.extra.filter(writableExtra);
   const n = contact.name;
   const hasNameParts = n && [n.family, n.given, n.middle, n.prefix, n.suffix].some((p) => p !== undefined);
@@ -106,7 +107,9 @@ function propertyLines(contact: Contact, version: VCardVersion): string[] {
     ...(extras.some((e) => /^UID$/i.test(e.name.replace(/^.*\./, ""))) ? [] : [line("UID", escapeText(contact.uid))]),
     line("FN", escapeText(contact.displayName)),
     // RFC 2426 §3.1.2: N is required in 3.0.
-    ...(hasNameParts || version === "3.0" ? [line("N", structured([n?.family, n?.given, n?.middle, n?.prefix, n?.suffix]))] : []),
+    ...(hasNameParts || version === "3.0"
+      ? [line("N", structured([n?.family, n?.given, n?.middle, n?.prefix, n?.suffix]))]
+      : []),
     ...(n?.nickname !== undefined ? [line("NICKNAME", n.nickname.split(",").map(escapeText).join(","))] : []),
     ...optional(emittedName.fileAs, n?.fileAs),
     ...(contact.company !== undefined || contact.department !== undefined

@@ -64,7 +64,10 @@ export const bytesOfBinaryString = (text: string): Uint8Array => Uint8Array.from
 function escape21(name: string, text: string): string {
   const design = vcard3.property[name.toLowerCase()];
   if (design?.structuredValue) {
-    return text.split(/(?<!\\);/).map((part) => escapeText(part.replace(/\\;/g, ";"))).join(";");
+    return text
+      .split(/(?<!\\);/)
+      .map((part) => escapeText(part.replace(/\\;/g, ";")))
+      .join(";");
   }
   if (design && design.defaultType !== "text") return text.replace(/\r\n|\r|\n/g, "\\n");
   if (listProperties.has(name)) return text.split(",").map(escapeText).join(",");
@@ -90,7 +93,8 @@ export function rewriteLegacyLine({ text, line }: ContentLine, version: string, 
 
   let value: string;
   if (encoding === "QUOTED-PRINTABLE") value = decodeBytes(libqp.decode(rawValue), charset, line);
-  else if (binary && encoding !== "BASE64" && encoding !== "B") value = decodeBytes(bytesOfBinaryString(rawValue), charset, line);
+  else if (binary && encoding !== "BASE64" && encoding !== "B")
+    value = decodeBytes(bytesOfBinaryString(rawValue), charset, line);
   else value = rawValue;
 
   const baseName = name.slice(name.lastIndexOf(".") + 1).toUpperCase();

@@ -20,7 +20,8 @@ export interface VCardProperty {
   raw: string;
 }
 
-export const designSetFor = (version: string): DesignSet => (version === "4.0" ? ICAL.design.vcard : ICAL.design.vcard3);
+export const designSetFor = (version: string): DesignSet =>
+  version === "4.0" ? ICAL.design.vcard : ICAL.design.vcard3;
 
 function flatParams(jcalParams: Record<string, unknown>): Params {
   const params: Params = {};

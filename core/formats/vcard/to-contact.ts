@@ -188,7 +188,17 @@ export interface CardContext {
 }
 
 export function contactFromProperties(properties: VCardProperty[], card: CardContext): Contact {
-  const draft: Draft = { uid: "", name: {}, emails: [], phones: [], addresses: [], urls: [], im: [], categories: [], extra: [] };
+  const draft: Draft = {
+    uid: "",
+    name: {},
+    emails: [],
+    phones: [],
+    addresses: [],
+    urls: [],
+    im: [],
+    categories: [],
+    extra: [],
+  };
   const uidProperty = properties.find((p) => p.key === "UID" && textOf(p).trim() !== "");
   const uidText = uidProperty && textOf(uidProperty).trim();
   draft.uid = uidText ? (usableUid(uidText) ? uidText : hashText(uidText).slice(0, 32)) : card.uidFallback;
@@ -209,7 +219,10 @@ export function contactFromProperties(properties: VCardProperty[], card: CardCon
   const result = contactSchema.safeParse(Object.keys(name).length ? { ...rest, name } : rest);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new VCardError(card.beginLine, `card does not fit the contact model: ${issue.path.join(".")}: ${issue.message}`);
+    throw new VCardError(
+      card.beginLine,
+      `card does not fit the contact model: ${issue.path.join(".")}: ${issue.message}`,
+    );
   }
   return result.data;
 }

@@ -21,20 +21,24 @@ export function decide(op: WriteOp, current: Stored, etag: string, retrySafe: bo
   if (refused) return { result: refused };
   if (op.op === "put") {
     const unchanged: Decision = { result: { uid: op.uid, status: "unchanged", etag } };
-    if (op.ifNoneMatch && live) return { result: { uid: op.uid, status: "conflict", etag: live.etag, error: "a contact with this uid exists" } };
+    if (op.ifNoneMatch && live)
+      return { result: { uid: op.uid, status: "conflict", etag: live.etag, error: "a contact with this uid exists" } };
     // A retry-safe put whose content is already stored is unchanged before If-Match is checked:
     // RFC 9110 §13.1.1 lets a server answer 2xx when it sees the request has already succeeded.
     if (retrySafe && live?.etag === etag) return unchanged;
-    if (op.ifMatch && live?.etag !== op.ifMatch) return { result: { uid: op.uid, status: "conflict", etag: live?.etag, error: STALE } };
+    if (op.ifMatch && live?.etag !== op.ifMatch)
+      return { result: { uid: op.uid, status: "conflict", etag: live?.etag, error: STALE } };
     if (live?.etag === etag) return unchanged;
     return { result: { uid: op.uid, status: live ? "updated" : "created", etag }, write: "put" };
   }
   // A retried delete finds its own tombstone: report it unchanged, never a conflict.
   if (!live) {
-    if (op.ifMatch && current?.etag !== op.ifMatch) return { result: { uid: op.uid, status: "conflict", error: STALE, missing: !current } };
+    if (op.ifMatch && current?.etag !== op.ifMatch)
+      return { result: { uid: op.uid, status: "conflict", error: STALE, missing: !current } };
     return { result: { uid: op.uid, status: "unchanged", missing: !current } };
   }
-  if (op.ifMatch && live.etag !== op.ifMatch) return { result: { uid: op.uid, status: "conflict", etag: live.etag, error: STALE } };
+  if (op.ifMatch && live.etag !== op.ifMatch)
+    return { result: { uid: op.uid, status: "conflict", etag: live.etag, error: STALE } };
   return { result: { uid: op.uid, status: "deleted", etag: live.etag }, write: "delete" };
 }
 

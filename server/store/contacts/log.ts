@@ -2,7 +2,7 @@
 // of CHUNK_SIZE entries. Readers deliver an entry only when the contact document still carries
 // that position, so an entry whose write never landed, or that a later write superseded, is skipped.
 import type { ContactDoc } from "../../db/models";
-import { docId, type StoreContext } from "./context";
+import { docId, fromPrev, type StoreContext, type StoredDoc, visibleAt } from "./context";
 
 export const CHUNK_SIZE = 256;
 
@@ -13,14 +13,26 @@ export const chunkOf = (p: number) => Math.floor(p / CHUNK_SIZE);
 export function createLog({ models }: StoreContext) {
   const { ContactDoc: Contacts, LogChunk } = models;
 
-  /** The last position written past `head`, by a writer that died: the next holder moves past it. */
-  async function lastPositionAfter(book: string, head: number): Promise<number> {
+  /** Crash recovery, by the holder that took over from a writer that died: every contact document
+   *  the dead writer wrote past the published `head` gets back the version it replaced (a contact it
+   *  created is removed), so all of its batch is undone. Returns the last position it wrote, which
+   *  the next holder moves past: those entries stay in the log, and no document carries them. */
+  async function rollBackAfter(book: string, head: number): Promise<number> {
     let last = head;
     for (let c = chunkOf(head + 1); ; c++) {
       const chunk = await LogChunk.findById(chunkId(book, c)).lean();
       if (!chunk) return last;
-      for (const e of chunk.entries) last = Math.max(last, e.p ?? 0);
+      const dead = chunk.entries.map((e) => ({ p: e.p ?? 0, u: e.u ?? "" })).filter((e) => e.p > head);
+      for (const e of dead) last = Math.max(last, e.p);
+      await Promise.all(dead.map((e) => rollBack(book, e)));
     }
+  }
+
+  async function rollBack(book: string, { p, u }: Entry): Promise<void> {
+    const doc = await Contacts.findById(docId(book, u)).lean<StoredDoc>();
+    if (doc?.seq !== p) return; // never written, or rolled back already
+    if (doc.prev) await Contacts.collection.replaceOne({ _id: doc._id } as never, fromPrev(doc, doc.prev) as never);
+    else await Contacts.collection.deleteOne({ _id: doc._id } as never);
   }
 
   /** Appends log entries. A chunk this append starts from its first position is new, so it is
@@ -51,16 +63,18 @@ export function createLog({ models }: StoreContext) {
     await Promise.all([inserted, ...partial.map(push)]);
   }
 
-  /** A chunk's entries (those `keep` accepts) in log order, each with its contact document and
-   *  whether that document still carries the entry's position; undefined when there is no chunk. */
-  async function chunkEntries(book: string, c: number, keep: (p: number) => boolean = () => true) {
+  /** A chunk's entries (those `keep` accepts) in log order, each with its contact document as a
+   *  reader of `head` sees it and whether that version still carries the entry's position;
+   *  undefined when there is no chunk. */
+  async function chunkEntries(book: string, c: number, head: number, keep: (p: number) => boolean = () => true) {
     const chunk = await LogChunk.findById(chunkId(book, c)).lean();
     if (!chunk) return undefined;
     const entries = chunk.entries
       .map((e) => ({ p: e.p ?? 0, u: e.u ?? "" }))
       .filter((e) => keep(e.p))
       .sort((a, b) => a.p - b.p);
-    const docs = await Promise.all(entries.map((e) => Contacts.findById(docId(book, e.u)).lean<ContactDoc>()));
+    const find = (e: Entry) => Contacts.findById(docId(book, e.u)).lean<StoredDoc>();
+    const docs = (await Promise.all(entries.map(find))).map((d) => visibleAt(d, head) as ContactDoc | null);
     return entries.map((e, k) => ({ ...e, doc: docs[k], current: docs[k]?.seq === e.p }));
   }
 
@@ -71,7 +85,7 @@ export function createLog({ models }: StoreContext) {
     while (docs.length < limit && cursor < head) {
       const c = chunkOf(cursor + 1);
       const from = cursor;
-      const entries = (await chunkEntries(book, c, (p) => p > from && p <= head)) ?? [];
+      const entries = (await chunkEntries(book, c, head, (p) => p > from && p <= head)) ?? [];
       let full = false;
       for (const e of entries) {
         if (e.current && (!e.doc!.deleted || withTombstone(e.p))) docs.push(e.doc!);
@@ -92,7 +106,7 @@ export function createLog({ models }: StoreContext) {
     else await LogChunk.updateOne({ _id: chunkId(book, c) }, { $set: { entries: live } });
   }
 
-  return { lastPositionAfter, append, chunkEntries, read, keepCurrent };
+  return { rollBackAfter, append, chunkEntries, read, keepCurrent };
 }
 
 export type ContactLog = ReturnType<typeof createLog>;

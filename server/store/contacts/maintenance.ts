@@ -24,7 +24,9 @@ export function createMaintenance({ models }: StoreContext, leases: Leases, log:
         // Re-read under the lease: a tombstone may have become a live contact again.
         const batch = candidates.slice(start, start + PURGE_PER_LEASE);
         const found = await Promise.all(batch.map((d) => Contacts.findById(d._id).lean<ContactDoc>()));
-        const old = found.filter((d): d is ContactDoc => Boolean(d?.deleted && d.deletedAt && new Date(d.deletedAt) < before));
+        const old = found.filter((d): d is ContactDoc =>
+          Boolean(d?.deleted && d.deletedAt && new Date(d.deletedAt) < before),
+        );
         if (old.length === 0) continue;
         // Raise the horizon before deleting: a token that might miss a deletion must expire.
         horizon = Math.max(horizon, ...old.map((d) => d.seq));
@@ -58,7 +60,7 @@ export function createMaintenance({ models }: StoreContext, leases: Leases, log:
   }
 
   async function compactChunk(book: string, c: number, lease: Held): Promise<number> {
-    const entries = await log.chunkEntries(book, c);
+    const entries = await log.chunkEntries(book, c, lease.head);
     if (!entries) return 0;
     const live = entries.filter((e) => e.current).map(({ p, u }) => ({ p, u }));
     if (live.length === entries.length) return 0;
@@ -67,5 +69,14 @@ export function createMaintenance({ models }: StoreContext, leases: Leases, log:
     return entries.length - live.length;
   }
 
-  return { purgeTombstones, compactLog };
+  /** Scans every contact document (maintenance, not a request): tombstones keep their photo too,
+   *  as a restore brings it back. */
+  async function photoHashes(): Promise<Set<string>> {
+    const docs = await models.ContactDoc.find({}, { "contact.photo.hash": 1 }).lean<
+      { contact?: { photo?: { hash?: string } } }[]
+    >();
+    return new Set(docs.flatMap((d) => (d.contact?.photo?.hash ? [d.contact.photo.hash] : [])));
+  }
+
+  return { purgeTombstones, compactLog, photoHashes };
 }

@@ -4,39 +4,61 @@ import type { Contact } from "../../../core/contact/contact";
 import type { ContactDoc } from "../../db/models";
 import type { Change, ChangePage, ContactPage, StoredContact } from "../contract";
 import { storeError } from "../errors";
-import { docId, type StoreContext } from "./context";
+import type { CachedReads } from "./cached-reads";
+import { docId, type StoreContext, type StoredDoc, visibleAt } from "./context";
 import type { Leases } from "./lease";
 import type { ContactLog } from "./log";
 import { decodeToken, encodeToken, feedStart, hasExpired, nextToken } from "./tokens";
 
 /** A listing cursor never expires (nothing it skips is purged): one the book never handed out is bad input. */
-export const badCursor = () => storeError("invalid", "The cursor is not one this listing handed out; list again without it");
+export const badCursor = () =>
+  storeError("invalid", "The cursor is not one this listing handed out; list again without it");
 
 export const tokenExpired = () =>
-  storeError("token-expired", "This sync token is unknown or older than the tombstone retention; sync again from the start");
+  storeError(
+    "token-expired",
+    "This sync token is unknown or older than the tombstone retention; sync again from the start",
+  );
 
 /** The record a reader gets: no database fields, and `href`/`source` only when there is one. */
-export function toStored(d: Pick<ContactDoc, "uid" | "etag" | "seq" | "contact"> & { href?: string | null; source?: string | null }): StoredContact {
+export function toStored(
+  d: Pick<ContactDoc, "uid" | "etag" | "seq" | "contact"> & { href?: string | null; source?: string | null },
+): StoredContact {
   const stored: StoredContact = { uid: d.uid, etag: d.etag, seq: d.seq, contact: d.contact as Contact };
   if (d.href) stored.href = d.href;
   if (d.source) stored.source = d.source;
   return stored;
 }
 
-export function toChange(d: Pick<ContactDoc, "uid" | "etag" | "deleted" | "updatedAt" | "contact"> & { href?: string | null }): Change {
+export function toChange(
+  d: Pick<ContactDoc, "uid" | "etag" | "deleted" | "updatedAt" | "contact"> & { href?: string | null },
+): Change {
   const modifiedAt = new Date(d.updatedAt).toISOString();
   const change: Change = { uid: d.uid, etag: d.etag, deleted: Boolean(d.deleted), modifiedAt };
   if (d.href) change.href = d.href;
   return d.deleted ? change : { ...change, contact: d.contact as Contact };
 }
 
-export function createReads({ models }: StoreContext, leases: Leases, log: ContactLog) {
+/** Full reads (no token, and the listing) come from the instance's cache, brought up to the
+ *  published head through the log's reader (cached-reads.ts); reads from a token read the log. */
+export function createReads({ models }: StoreContext, leases: Leases, log: ContactLog, cached: CachedReads) {
   const Contacts = models.ContactDoc;
 
+  /** The stored version as a reader of the published head sees it (see visibleAt). */
+  async function visible(book: string, uid: string): Promise<StoredDoc | null> {
+    for (let tries = 1; ; tries++) {
+      const doc = await Contacts.findById(docId(book, uid)).lean<StoredDoc>();
+      if (!doc) return null;
+      const seen = visibleAt(doc, (await leases.published(book)).head);
+      // Two writes landed between reading the head and the document: the head has moved, read it again.
+      if (seen || !doc.prev || tries === 3) return seen;
+    }
+  }
+
   async function getContact(book: string, uid: string): Promise<StoredContact | null> {
-    const doc = await Contacts.findById(docId(book, uid)).lean<ContactDoc>();
+    const doc = await visible(book, uid);
     if (!doc || doc.deleted) return null;
-    return toStored(doc);
+    return toStored(doc as ContactDoc);
   }
 
   /** RFC 6578-style change feed: no token means every live contact (and the deletions made while
@@ -49,26 +71,28 @@ export function createReads({ models }: StoreContext, leases: Leases, log: Conta
     // A full read skips tombstones of deletions made before it began (the reader never had
     // those contacts), but delivers those made since, which may remove contacts it delivered.
     const start = from.start ?? 0;
-    const { docs, cursor, more } = await log.read(book, head, from.p, limit, (p) => !full || p > start);
+    const keep = (p: number) => !full || p > start;
+    const { docs, cursor, more } = full
+      ? await cached.fullPage(book, head, horizon, from.p, limit, keep)
+      : await log.read(book, head, from.p, limit, keep);
     return { changes: docs.map(toChange), token: nextToken(book, from, cursor, more), more };
   }
 
   /** The stored version of each uid the book knows, live or tombstone; unknown uids are left out. */
   async function lookup(book: string, uids: string[]): Promise<Change[]> {
     await leases.published(book); // not-found for a book that does not exist
-    const find = (uid: string) => Contacts.findById(docId(book, uid)).lean<ContactDoc>();
-    const docs = await Promise.all([...new Set(uids)].map(find));
+    const docs = (await Promise.all([...new Set(uids)].map((uid) => visible(book, uid)))) as ContactDoc[];
     return docs.flatMap((d) => (d ? [toChange(d)] : []));
   }
 
   /** Every live contact, paged by an opaque cursor. */
   async function listContacts(book: string, cursor: string | undefined, limit: number): Promise<ContactPage> {
-    const { head } = await leases.published(book);
+    const { head, horizon } = await leases.published(book);
     const after = cursor === undefined ? 0 : decodeToken(book, cursor)?.p;
     if (after === undefined || after > head) throw badCursor();
-    const page = await log.read(book, head, after, limit, () => false);
+    const page = await cached.fullPage(book, head, horizon, after, limit, () => false);
     return { contacts: page.docs.map(toStored), cursor: page.more ? encodeToken(book, { p: page.cursor }) : null };
   }
 
-  return { getContact, changesSince, lookup, listContacts };
+  return { getContact, changesSince, lookup, listContacts, search: cached.search };
 }

@@ -31,7 +31,9 @@ export function decodeToken(book: string, token: string): Token | undefined {
 /** Where a feed starts reading: a given token, or a full read from the start of the log. An
  *  unknown token is a position past any head, so it expires. */
 export function feedStart(book: string, since: string | undefined, head: number, horizon: number): Token {
-  return since === undefined ? { p: 0, fullSince: horizon, start: head } : (decodeToken(book, since) ?? { p: Infinity });
+  return since === undefined
+    ? { p: 0, fullSince: horizon, start: head }
+    : (decodeToken(book, since) ?? { p: Infinity });
 }
 
 /** A token past the head, or older than purged tombstones, would miss changes: it has expired. */
@@ -44,5 +46,8 @@ export function hasExpired(from: Token, head: number, horizon: number): boolean 
  *  token: from there on, deletions matter. */
 export function nextToken(book: string, from: Token, cursor: number, more: boolean): string {
   const full = from.fullSince !== undefined;
-  return encodeToken(book, more && full ? { p: cursor, fullSince: from.fullSince, start: from.start ?? 0 } : { p: cursor });
+  return encodeToken(
+    book,
+    more && full ? { p: cursor, fullSince: from.fullSince, start: from.start ?? 0 } : { p: cursor },
+  );
 }

@@ -3,8 +3,9 @@
 // header of store/contact-store.ts for why and how).
 import { contentHash } from "../../../core/contact/content-hash";
 import type { Contact } from "../../../core/contact/contact";
-import type { BookInit, OpResult, WriteOp } from "../contract";
-import { docId, type StoreContext, type StoredDoc } from "./context";
+import type { BookInit, OpResult, WriteOp, WriteOptions } from "../contract";
+import { changedFields } from "./changed-fields";
+import { asPrev, docId, type StoreContext, type StoredDoc } from "./context";
 import { decide, repeatedUids } from "./decide";
 import type { Held, Leases } from "./lease";
 import type { ContactLog } from "./log";
@@ -19,7 +20,11 @@ type Landed = Planned & { before: StoredDoc | null };
 type Put = Extract<WriteOp, { op: "put" }>;
 type Blind = { op: Put; i: number; p: number; etag: string };
 
-export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog) {
+/** `onPublished`: told of each write that published cleanly: every visible version of the log
+ *  range (from, head] is in `docs` (the instance's cache applies them; store/contact-cache.ts). */
+export type OnPublished = (book: string, from: number, head: number, docs: StoredDoc[]) => void;
+
+export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog, onPublished?: OnPublished) {
   const { models, clock, hooks } = ctx;
   const Contacts = models.ContactDoc;
 
@@ -34,27 +39,73 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
     const href = op.href ?? prior?.href ?? null;
     const source = op.source ?? null;
     const contact: Contact | null = op.contact;
-    return { _id: docId(book, op.uid), book, uid: op.uid, seq, etag, deleted: false, deletedAt: null, updatedAt: clock(), contact, href, source };
+    return {
+      _id: docId(book, op.uid),
+      book,
+      uid: op.uid,
+      seq,
+      etag,
+      deleted: false,
+      deletedAt: null,
+      updatedAt: clock(),
+      contact,
+      href,
+      source,
+    };
   }
 
-  /** A deleted contact keeps its uid, position, last etag and href, so retried deletes and change feeds can see it. */
-  function tombstone(book: string, prior: StoredDoc, seq: number): StoredDoc {
+  /** A deleted contact keeps its uid, position, last etag and href, so retried deletes and change
+   *  feeds can see it, and its content and who deleted it, so it can be restored until it is purged. */
+  function tombstone(book: string, prior: StoredDoc, seq: number, deletedBy: string | null): StoredDoc {
     const now = clock();
-    const { uid, etag, href = null, source = null } = prior;
-    return { _id: docId(book, uid), book, uid, seq, etag, deleted: true, deletedAt: now, updatedAt: now, contact: null, href, source };
+    const { uid, etag, href = null, source = null, contact } = prior;
+    return {
+      _id: docId(book, uid),
+      book,
+      uid,
+      seq,
+      etag,
+      deleted: true,
+      deletedAt: now,
+      updatedAt: now,
+      contact,
+      href,
+      source,
+      deletedBy,
+    };
   }
 
   /** Applies each op atomically on its own; one op's failure never blocks another. With `retrySafe`,
    *  a put whose content is already stored is unchanged whatever its If-Match, so a batch retried
    *  after its first try landed answers as it did then; without it, If-Match is strict, as
    *  read-modify-write clients (a counter) need. */
-  async function applyWrites(book: string, ops: WriteOp[], { retrySafe = false } = {}): Promise<OpResult[]> {
+  async function applyWrites(book: string, ops: WriteOp[], options: WriteOptions = {}): Promise<OpResult[]> {
+    return inTurn(book, () => applyNow(book, ops, options));
+  }
+
+  /** Writers on one book in this instance wait in one queue, in order, instead of polling the
+   *  lease against each other: the lease only arbitrates between instances. */
+  const queues = new Map<string, Promise<unknown>>();
+  function inTurn<T>(book: string, write: () => Promise<T>): Promise<T> {
+    const turn = (queues.get(book) ?? Promise.resolve()).then(write, write);
+    const tail = turn.catch(() => undefined);
+    queues.set(book, tail);
+    void tail.then(() => queues.get(book) === tail && queues.delete(book));
+    return turn;
+  }
+
+  async function applyNow(
+    book: string,
+    ops: WriteOp[],
+    { retrySafe = false, context }: WriteOptions = {},
+  ): Promise<OpResult[]> {
     const results = repeatedUids(ops);
     // The etag is the hash of the normalized content, computed once per op.
     const etags = ops.map((op) => (op.op === "put" ? contentHash(op.contact) : ""));
     const lease = await leases.acquire(book);
     let next = lease.head + 1;
     const landed: Landed[] = [];
+    let clean = false;
     try {
       // Puts without If-Match are tried as plain inserts first: a new uid is the
       // common case (first syncs, imports), and an insert needs no read.
@@ -63,7 +114,10 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
       );
       const inserted = await insertNew(book, blind, lease);
       landed.push(...inserted);
-      for (const w of inserted) results[w.i!] = { uid: w.doc.uid, status: "created", etag: w.doc.etag };
+      for (const w of inserted) {
+        results[w.i!] = { uid: w.doc.uid, status: "created", etag: w.doc.etag };
+        if (context) results[w.i!]!.fields = changedFields(null, w.doc.contact);
+      }
 
       const rest = ops.flatMap((op, i) => (results[i] ? [] : [{ op, i }]));
       const current = await Promise.all(rest.map(({ op }) => Contacts.findById(docId(book, op.uid)).lean<StoredDoc>()));
@@ -73,14 +127,23 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
         results[i] = decision.result;
         if (!decision.write) return;
         const p = next++;
-        const doc = op.op === "put" ? newDoc(book, op, p, etags[i], current[k]) : tombstone(book, current[k]!, p);
+        const doc =
+          op.op === "put"
+            ? newDoc(book, op, p, etags[i], current[k])
+            : tombstone(book, current[k]!, p, context?.user ?? null);
+        if (context)
+          results[i]!.fields = changedFields(
+            current[k]?.deleted ? null : current[k]?.contact,
+            op.op === "put" ? op.contact : null,
+          );
         writes.push({ i, doc, read: current[k] });
       });
       const { done, failed } = await replaceContacts(book, lease, writes);
       landed.push(...done);
       for (const w of failed) results[w.i!] = { uid: w.doc.uid, status: "error", error: REFUSED };
+      clean = failed.length === 0;
     } finally {
-      const clobbered = await releaseAndSettle(book, lease, next - 1, landed);
+      const clobbered = await releaseAndSettle(book, lease, next - 1, landed, clean);
       for (const w of clobbered) results[w.i!] = { uid: w.doc.uid, status: "error", busy: true, error: TAKEN_OVER };
     }
     return results.map((r, i) => r ?? { uid: ops[i].uid, status: "error", error: "not applied" });
@@ -89,10 +152,18 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
   async function insertNew(book: string, blind: Blind[], lease: Held): Promise<Landed[]> {
     if (blind.length === 0) return [];
     await leases.assertHeld(book, lease);
-    await log.append(book, blind.map((b) => ({ p: b.p, u: b.op.uid })));
+    await log.append(
+      book,
+      blind.map((b) => ({ p: b.p, u: b.op.uid })),
+    );
     await leases.assertHeld(book, lease, true);
     const docs = blind.map((b) => newDoc(book, b.op, b.p, b.etag));
-    await hooks.beforeContactWrite?.(book, docs.map((d) => d.uid));
+    await leases.whilePaused(book, lease, () =>
+      hooks.beforeContactWrite?.(
+        book,
+        docs.map((d) => d.uid),
+      ),
+    );
     const failed = new Set<number>();
     try {
       // The driver straight, as mongoose would re-validate what the Contact schema already checked.
@@ -110,12 +181,24 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
   async function replaceContacts(book: string, lease: Held, writes: Planned[]) {
     if (writes.length === 0) return { done: [], failed: [] };
     await leases.assertHeld(book, lease);
-    await log.append(book, writes.map((w) => ({ p: w.doc.seq, u: w.doc.uid })));
+    await log.append(
+      book,
+      writes.map((w) => ({ p: w.doc.seq, u: w.doc.uid })),
+    );
     await leases.assertHeld(book, lease, true);
-    await hooks.beforeContactWrite?.(book, writes.map((w) => w.doc.uid));
-    const replace = (doc: StoredDoc) =>
-      Contacts.collection.findOneAndReplace({ _id: doc._id } as never, doc as never, { upsert: true, returnDocument: "before" });
-    const outcomes = await Promise.allSettled(writes.map((w) => replace(w.doc)));
+    await leases.whilePaused(book, lease, () =>
+      hooks.beforeContactWrite?.(
+        book,
+        writes.map((w) => w.doc.uid),
+      ),
+    );
+    // Each document keeps the version it replaces until the head covers it: readers see that one till then.
+    const replace = (w: Planned) =>
+      Contacts.collection.findOneAndReplace({ _id: w.doc._id } as never, { ...w.doc, prev: asPrev(w.read) } as never, {
+        upsert: true,
+        returnDocument: "before",
+      });
+    const outcomes = await Promise.allSettled(writes.map((w) => replace(w)));
     const done: Landed[] = [];
     const failed: Planned[] = [];
     outcomes.forEach((o, k) => {
@@ -127,13 +210,35 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
 
   /** Releases the lease; when another writer took it over while ours ran out, makes what we wrote
    *  safe (see the header): returns the writes that replaced a newer version, which were undone. */
-  async function releaseAndSettle(book: string, lease: Held, head: number, landed: Landed[]): Promise<Landed[]> {
+  async function releaseAndSettle(
+    book: string,
+    lease: Held,
+    head: number,
+    landed: Landed[],
+    clean = false,
+  ): Promise<Landed[]> {
     const takenOver = landed.length > 0 && (await leases.takenOver(book, lease));
     await leases.release(book, lease, head);
+    // Entries past the lease's head are ours alone; a failed op may have landed unseen (not clean).
+    if (clean && !takenOver)
+      onPublished?.(
+        book,
+        lease.head,
+        head,
+        landed.map((w) => w.doc),
+      );
     if (!takenOver) return [];
+    // The taker-over rolled back what it found of ours past the head (crash recovery): those are
+    // not written, so not acknowledged. A rolled-back document carries an older position than ours.
+    const now = await Promise.all(landed.map((w) => Contacts.findById(w.doc._id).lean<StoredDoc>()));
+    const rolledBack = landed.filter((w, k) => (now[k]?.seq ?? -1) < w.doc.seq);
     const clobbered = landed.filter((w) => w.read !== undefined && w.before && w.before.seq !== w.read?.seq);
-    await republish(book, landed.map((w) => ({ seq: w.doc.seq, doc: clobbered.includes(w) ? w.before! : w.doc })));
-    return clobbered;
+    const kept = landed.filter((w) => !rolledBack.includes(w));
+    await republish(
+      book,
+      kept.map((w) => ({ seq: w.doc.seq, doc: clobbered.includes(w) ? w.before! : w.doc })),
+    );
+    return [...new Set([...clobbered, ...rolledBack])];
   }
 
   /** Writes each document again at a fresh position under a new lease, if the stored one still
@@ -145,7 +250,7 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog)
     try {
       const current = await Promise.all(items.map((it) => Contacts.findById(it.doc._id).lean<StoredDoc>()));
       const writes = items.flatMap((it, k) =>
-        current[k]?.seq === it.seq ? [{ doc: { ...it.doc, seq: next++ }, read: current[k] }] : [],
+        current[k]?.seq === it.seq ? [{ doc: { ...it.doc, seq: next++, prev: null }, read: current[k] }] : [],
       );
       landed.push(...(await replaceContacts(book, lease, writes)).done);
     } finally {

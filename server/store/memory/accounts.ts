@@ -112,7 +112,10 @@ export function createMemoryAccounts(
     return { username, admin, disabled, passwordHash, primaryBook, tokenVersion };
   }
 
-  const byName = <T>(key: (x: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+  const byName =
+    <T>(key: (x: T) => string) =>
+    (a: T, b: T) =>
+      key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
   return {
     findUser: async (username) => publicOf(user(username)),
     listUsers: async () => [...users.values()].map(publicOf).sort(byName((u) => u.username)),

@@ -19,16 +19,22 @@ export function createMemoryBooks(
 
   async function ensureSystemBooks() {
     if (!books.has(GAB_ID)) await create({ id: GAB_ID, kind: "gab", name: "Global Address Book", owner: null });
-    if (!books.has(DIRECTORY_ID)) await create({ id: DIRECTORY_ID, kind: "directory", name: "Local Directory", owner: null });
+    if (!books.has(DIRECTORY_ID))
+      await create({ id: DIRECTORY_ID, kind: "directory", name: "Local Directory", owner: null });
   }
 
   const namesOf = (owner: string, except?: string) =>
     [...books.values()].filter((b) => b.kind === "pab" && b.owner === owner && b.id !== except).map((b) => b.name);
   function assertNameFree(owner: string, name: string, except?: string) {
-    if (namesOf(owner, except).includes(name)) throw storeError("conflict", `${owner} already has an address book named ${name}`);
+    if (namesOf(owner, except).includes(name))
+      throw storeError("conflict", `${owner} already has an address book named ${name}`);
   }
 
-  async function createPab(name: string, owner: string, opts: { id?: string; freeName?: boolean } = {}): Promise<BookRecord> {
+  async function createPab(
+    name: string,
+    owner: string,
+    opts: { id?: string; freeName?: boolean } = {},
+  ): Promise<BookRecord> {
     const { id = newBookId(), freeName = false } = opts;
     if (freeName) name = freeNameAmong(name, namesOf(owner));
     assertNameFree(owner, name);
@@ -61,7 +67,8 @@ export function createMemoryBooks(
 
   async function putShare(share: ShareRecord): Promise<ShareRecord> {
     if (!(await userExists(share.username))) throw storeError("not-found", `No user named ${share.username}`);
-    if (share.username === books.get(share.book)?.owner) throw storeError("forbidden", "The owner already has full access");
+    if (share.username === books.get(share.book)?.owner)
+      throw storeError("forbidden", "The owner already has full access");
     shares.set(shareKey(share.book, share.username), copy(share));
     return copy(share);
   }
@@ -78,7 +85,8 @@ export function createMemoryBooks(
     createPab,
     updatePab,
     deletePab,
-    shareOf: async (book, username) => (shares.has(shareKey(book, username)) ? copy(shares.get(shareKey(book, username))!) : null),
+    shareOf: async (book, username) =>
+      shares.has(shareKey(book, username)) ? copy(shares.get(shareKey(book, username))!) : null,
     sharesOfBook: async (book) => allShares().filter((s) => s.book === book),
     sharesForUser: async (username) => allShares().filter((s) => s.username === username),
     putShare,

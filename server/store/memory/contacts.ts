@@ -4,12 +4,28 @@
 // no lease to take and nothing to repair.
 import { contentHash } from "../../../core/contact/content-hash";
 import type {
-  BookInit, Change, ChangePage, ContactMaintenance, ContactPage, ContactStore, OpResult, StoredContact, WriteOp,
+  BookInit,
+  Change,
+  ChangePage,
+  ContactRecovery,
+  WriteOptions,
+  ContactMaintenance,
+  ContactPage,
+  ContactSearch,
+  ContactStore,
+  OpResult,
+  SearchPage,
+  SearchQuery,
+  StoredContact,
+  WriteOp,
 } from "../contract";
+import { changedFields } from "../contacts/changed-fields";
+import { deletedContent, pageDeleted } from "../contacts/recovery";
 import { decide, repeatedUids } from "../contacts/decide";
 import { badCursor, toChange, tokenExpired, toStored } from "../contacts/reads";
 import { decodeToken, encodeToken, feedStart, hasExpired, nextToken } from "../contacts/tokens";
 import { storeError } from "../errors";
+import { compareEntries, decodeSearchCursor, encodeSearchCursor, matcher, searchable } from "../search-text";
 
 type Doc = {
   uid: string;
@@ -21,12 +37,13 @@ type Doc = {
   contact: StoredContact["contact"] | null;
   href: string | null;
   source: string | null;
+  deletedBy?: string | null;
 };
 type Book = { docs: Map<string, Doc>; log: { p: number; u: string }[]; head: number; horizon: number };
 
 export function createMemoryContactStore(
   clock: () => Date = () => new Date(),
-): ContactStore & ContactMaintenance & { dropBook(id: string): void } {
+): ContactStore & ContactMaintenance & ContactRecovery & ContactSearch & { dropBook(id: string): void } {
   const books = new Map<string, Book>();
 
   function bookOf(id: string): Book {
@@ -47,7 +64,11 @@ export function createMemoryContactStore(
     book.docs.set(doc.uid, { ...doc, seq });
   }
 
-  async function applyWrites(id: string, ops: WriteOp[], { retrySafe = false } = {}): Promise<OpResult[]> {
+  async function applyWrites(
+    id: string,
+    ops: WriteOp[],
+    { retrySafe = false, context }: WriteOptions = {},
+  ): Promise<OpResult[]> {
     const book = bookOf(id);
     const results = repeatedUids(ops);
     return ops.map((op, i) => {
@@ -62,7 +83,12 @@ export function createMemoryContactStore(
         write(book, { ...doc, href, source: op.source ?? null });
       }
       if (decision.write === "delete" && current) {
-        write(book, { ...current, deleted: true, deletedAt: now, updatedAt: now, contact: null });
+        // The tombstone keeps the deleted content and who deleted it, for restores.
+        write(book, { ...current, deleted: true, deletedAt: now, updatedAt: now, deletedBy: context?.user ?? null });
+      }
+      if (context && decision.write) {
+        const before = current && !current.deleted ? current.contact : null;
+        return { ...decision.result, fields: changedFields(before, op.op === "put" ? op.contact : null) };
       }
       return decision.result;
     });
@@ -130,8 +156,53 @@ export function createMemoryContactStore(
     return before - book.log.length;
   }
 
+  /** Every live contact of the book that matches, sorted and paged as the database store does. */
+  async function search(id: string, query: SearchQuery, limit: number, cursor?: string): Promise<SearchPage> {
+    const after = cursor === undefined ? undefined : decodeSearchCursor(cursor);
+    const match = matcher(query);
+    const hits = [...bookOf(id).docs.values()]
+      .filter((d) => !d.deleted)
+      .map((d) => ({ d, s: searchable(d.uid, d.contact!) }))
+      .filter(({ s }) => match(s))
+      .map(({ d, s }) => ({ d, key: s.key, uid: d.uid }))
+      .filter((h) => !after || compareEntries(h, after) > 0)
+      .sort(compareEntries);
+    const page = hits.slice(0, limit);
+    const last = hits.length > limit ? page[page.length - 1] : undefined;
+    return { contacts: page.map((h) => toStored(h.d)), cursor: last ? encodeSearchCursor(last) : null };
+  }
+
   /** A deleted book's contacts and log (the memory books store calls it; one step, so never half-done). */
   const dropBook = (id: string) => void books.delete(id);
 
-  return { createBook, applyWrites, getContact, lookup, changesSince, listContacts, purgeTombstones, compactLog, dropBook };
+  const deletedItems = async (id: string, limit: number, cursor?: string) =>
+    pageDeleted(
+      [...bookOf(id).docs.values()].filter((d) => d.deleted),
+      limit,
+      cursor,
+    );
+  const deletedVersion = async (id: string, uid: string) => deletedContent(bookOf(id).docs.get(uid));
+
+  const photoHashes = async () =>
+    new Set(
+      [...books.values()].flatMap((b) =>
+        [...b.docs.values()].flatMap((d) => (d.contact?.photo?.hash ? [d.contact.photo.hash] : [])),
+      ),
+    );
+
+  return {
+    createBook,
+    applyWrites,
+    getContact,
+    lookup,
+    changesSince,
+    listContacts,
+    purgeTombstones,
+    compactLog,
+    dropBook,
+    photoHashes,
+    deletedItems,
+    deletedVersion,
+    search,
+  };
 }

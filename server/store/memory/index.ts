@@ -2,13 +2,20 @@
 // that need no database. Nothing survives the process.
 import type { Store } from "../contract";
 import { createMemoryAccounts } from "./accounts";
+import { createQuotas, DEFAULT_QUOTAS, memoryUsageRecord, type QuotaLimits, withSyncStateQuota } from "../quotas";
+import { createMemoryAudit, withAudit } from "../audit";
 import { createMemoryBooks } from "./books";
 import { createMemoryContactStore } from "./contacts";
 import { createMemoryPhotos } from "./photos";
 import { createMemoryPairClaims, createMemorySyncStates } from "./sync";
 
-export async function createMemoryStore(clock: () => Date = () => new Date()): Promise<Store> {
-  const contacts = createMemoryContactStore(clock);
+export async function createMemoryStore(
+  clock: () => Date = () => new Date(),
+  quotas: QuotaLimits = DEFAULT_QUOTAS,
+): Promise<Store> {
+  const { contacts, audit } = withAudit(createMemoryContactStore(clock), createMemoryAudit(), clock, (err) => {
+    throw err;
+  });
   let books: ReturnType<typeof createMemoryBooks> | undefined;
   const accounts = createMemoryAccounts(contacts, () => books!);
   books = createMemoryBooks(contacts, async (username) => Boolean(await accounts.displayNameOf(username)));
@@ -18,8 +25,10 @@ export async function createMemoryStore(clock: () => Date = () => new Date()): P
     contacts,
     maintenance: contacts,
     accounts,
-    syncStates: createMemorySyncStates(),
+    audit,
+    syncStates: withSyncStateQuota(createMemorySyncStates(), memoryUsageRecord(), quotas),
+    quotas: createQuotas(books, quotas),
     pairClaims: createMemoryPairClaims(clock),
-    photos: createMemoryPhotos(),
+    photos: createMemoryPhotos(clock),
   };
 }

@@ -1,16 +1,19 @@
 // Photos in memory, stored once under the SHA-256 of their bytes.
 import type { Photos } from "../contract";
-import { inlinePhoto } from "../photos";
+import { takeInline } from "../photos";
 
-export function createMemoryPhotos(): Photos {
-  const photos = new Map<string, { mediaType: string; bytes: Buffer }>();
+export function createMemoryPhotos(clock: () => Date = () => new Date()): Photos {
+  const photos = new Map<string, { bytes: Buffer; storedAt: Date }>();
   return {
-    async storeInline(contact, field = "contact.photo") {
-      const photo = inlinePhoto(contact, field);
-      if (!photo) return contact;
-      if (!photos.has(photo.hash)) photos.set(photo.hash, { mediaType: photo.mediaType, bytes: photo.bytes });
-      return { ...contact, photo: { mediaType: photo.mediaType, hash: photo.hash } };
+    takeInline,
+    save: async (pending) => {
+      for (const p of pending) photos.set(p.hash, { bytes: photos.get(p.hash)?.bytes ?? p.bytes, storedAt: clock() });
     },
-    load: async (hash) => photos.get(hash) ?? null,
+    load: async (hash) => photos.get(hash)?.bytes ?? null,
+    collect: async (referenced, before) => {
+      const orphans = [...photos].filter(([hash, p]) => !referenced.has(hash) && p.storedAt < before);
+      for (const [hash] of orphans) photos.delete(hash);
+      return orphans.length;
+    },
   };
 }

@@ -14,11 +14,19 @@ export function createMemorySyncStates(): SyncStates {
     return cur ? { json: cur.json, etag: cur.etag } : null;
   }
 
-  async function put(username: string, device: string, pair: string, json: string, pre: { ifMatch?: string; ifNoneMatch?: boolean }) {
-    if (Buffer.byteLength(json) > MAX_SYNC_STATE_BYTES) throw storeError("too-large", `A sync state may be at most ${MAX_SYNC_STATE_BYTES} bytes`);
+  async function put(
+    username: string,
+    device: string,
+    pair: string,
+    json: string,
+    pre: { ifMatch?: string; ifNoneMatch?: boolean },
+  ) {
+    if (Buffer.byteLength(json) > MAX_SYNC_STATE_BYTES)
+      throw storeError("too-large", `A sync state may be at most ${MAX_SYNC_STATE_BYTES} bytes`);
     const key = keyOf(username, device, pair);
     const cur = states.get(key);
-    if (pre.ifMatch && pre.ifMatch !== "*" && cur?.etag !== pre.ifMatch) throw storeError("precondition-failed", "The sync state changed since you read it");
+    if (pre.ifMatch && pre.ifMatch !== "*" && cur?.etag !== pre.ifMatch)
+      throw storeError("precondition-failed", "The sync state changed since you read it");
     if (pre.ifMatch === "*" && !cur) throw storeError("precondition-failed", "There is no sync state to replace");
     if (pre.ifNoneMatch && cur) throw storeError("precondition-failed", "A sync state already exists");
     const n = (cur?.n ?? 0) + 1;

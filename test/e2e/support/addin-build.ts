@@ -20,7 +20,9 @@ export function ensureAddinBuilt(): string {
 function newestSource(): number {
   const newest = (path: string): number => {
     const stat = statSync(path);
-    return stat.isDirectory() ? Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name)))) : stat.mtimeMs;
+    return stat.isDirectory()
+      ? Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))))
+      : stat.mtimeMs;
   };
   return Math.max(...sources.filter((p) => existsSync(p)).map(newest));
 }

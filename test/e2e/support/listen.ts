@@ -35,7 +35,10 @@ export function withCors(app: Express): Express {
     res.set("Access-Control-Expose-Headers", "Preference-Applied, Retry-After, ETag");
     if (req.method !== "OPTIONS") return next();
     res.set("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE");
-    res.set("Access-Control-Allow-Headers", req.get("access-control-request-headers") ?? "authorization, content-type, prefer, if-match");
+    res.set(
+      "Access-Control-Allow-Headers",
+      req.get("access-control-request-headers") ?? "authorization, content-type, prefer, if-match",
+    );
     res.set("Access-Control-Max-Age", "600");
     res.status(204).end();
   });

@@ -27,7 +27,12 @@ export async function startStack(options: { addinDir?: string } = {}) {
   async function mailbox(graphOptions: FakeGraphOptions = {}, fetch?: typeof globalThis.fetch): Promise<Mailbox> {
     const graph = createFakeGraph(graphOptions);
     const graphUrl = `${await net.listen(withCors(graph.app))}/v1.0`;
-    const store = createGraphStore({ getToken: async () => graph.token, baseUrl: graphUrl, sleep: async () => {}, fetch });
+    const store = createGraphStore({
+      getToken: async () => graph.token,
+      baseUrl: graphUrl,
+      sleep: async () => {},
+      fetch,
+    });
     return { graph, graphUrl, outlook: { store, codec: graphCodec } };
   }
 
@@ -114,20 +119,32 @@ async function openAccount(t: TestApp, serverUrl: string, username: string, admi
 export async function serverContacts(api: ServerApi, book: string): Promise<Contact[]> {
   const feed = await api.readAllChanges(book);
   const live = feed.changes.filter((c) => !c.deleted).map((c) => c.contact!);
-  assertUnique(live.map((c) => c.uid), `uids in ${book}`);
+  assertUnique(
+    live.map((c) => c.uid),
+    `uids in ${book}`,
+  );
   return live;
 }
 
-export const byName = <T extends { displayName: string }>(contacts: T[]) => new Map(contacts.map((c) => [c.displayName, c]));
+export const byName = <T extends { displayName: string }>(contacts: T[]) =>
+  new Map(contacts.map((c) => [c.displayName, c]));
 
 /** The items of an Outlook folder; fails on two items carrying one Concord uid, or an item carrying none. */
-export function outlookContacts(graph: FakeGraph, folderId: string): (FakeContact & { uid: string; displayName: string })[] {
+export function outlookContacts(
+  graph: FakeGraph,
+  folderId: string,
+): (FakeContact & { uid: string; displayName: string })[] {
   const items = graph.mailbox.contactsIn(folderId).map((c) => {
-    const uid = concordUidOf({ singleValueExtendedProperties: [...c.extended].map(([id, value]) => ({ id, value })) } as GraphContact);
+    const uid = concordUidOf({
+      singleValueExtendedProperties: [...c.extended].map(([id, value]) => ({ id, value })),
+    } as GraphContact);
     assert.ok(uid, `Outlook item ${c.id} (${String(c.properties.displayName)}) carries no Concord uid`);
     return { ...c, uid, displayName: String(c.properties.displayName ?? "") };
   });
-  assertUnique(items.map((c) => c.uid), `Concord uids in Outlook folder ${folderId}`);
+  assertUnique(
+    items.map((c) => c.uid),
+    `Concord uids in Outlook folder ${folderId}`,
+  );
   return items;
 }
 
@@ -150,10 +167,21 @@ export const person = (given: string, family: string, extra: Record<string, unkn
   displayName: `${given} ${family}`,
   givenName: given,
   surname: family,
-  emailAddresses: [{ address: `${given.toLowerCase()}.${family.toLowerCase()}@example.com`, name: `${given} ${family}` }],
+  emailAddresses: [
+    { address: `${given.toLowerCase()}.${family.toLowerCase()}@example.com`, name: `${given} ${family}` },
+  ],
   ...extra,
 });
 
 export const contact = (uid: string, displayName: string, fields: Partial<Contact> = {}): Contact => ({
-  uid, displayName, emails: [], phones: [], addresses: [], urls: [], im: [], categories: [], extra: [], ...fields,
+  uid,
+  displayName,
+  emails: [],
+  phones: [],
+  addresses: [],
+  urls: [],
+  im: [],
+  categories: [],
+  extra: [],
+  ...fields,
 });

@@ -1,0 +1,44 @@
+// Recently deleted contacts of a book, and bringing one back. Writers of the book may list and
+// restore; a restore is a new change, so every client's next sync brings the contact back.
+import { Router } from "express";
+import { z } from "zod";
+import type { AppDeps } from "../app-deps";
+import { handle } from "../http/handle";
+import { parseOr400 } from "../http/validate";
+import { writeContextOf } from "../http/write-context";
+import { storeError } from "../store/errors";
+
+const deletedQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(200).optional(),
+});
+
+export function deletedRoutes({ access, store }: AppDeps): Router {
+  const router = Router();
+  router.get(
+    "/api/books/:book/deleted",
+    handle(async (req, res) => {
+      const book = await access.restorableBook(req.user!, req.params.book);
+      const { limit, cursor } = parseOr400(deletedQuerySchema, req.query, "query");
+      res.json(await store.deletedItems(book.id, limit, cursor));
+    }),
+  );
+  router.post(
+    "/api/books/:book/deleted/:uid/restore",
+    handle(async (req, res) => {
+      const book = await access.restorableBook(req.user!, req.params.book);
+      const uid = req.params.uid;
+      const contact = await store.deletedVersion(book.id, uid);
+      // If-None-Match semantics: a uid created again meanwhile is not overwritten.
+      const [result] = await store.applyWrites(book.id, [{ op: "put", uid, contact, ifNoneMatch: true }], {
+        context: writeContextOf(req),
+        restore: true,
+      });
+      if (result.status !== "created") {
+        throw storeError("conflict", "This contact was created again since it was deleted: nothing was restored");
+      }
+      res.status(201).set("ETag", `"${result.etag}"`).json({ uid, etag: result.etag, contact });
+    }),
+  );
+  return router;
+}

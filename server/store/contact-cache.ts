@@ -1,0 +1,314 @@
+// Each instance's cache of book contents, so full reads and searches run at memory speed while
+// the database stays the only source of truth.
+//
+// - A cached book is every version a reader at log position `pos` (a published head) could be
+//   given: live contacts and tombstones, by uid, and in log order.
+// - Every read first asks the lease for the published head (a couple of lookups by _id) and
+//   brings the cache up to it by reading the log since `pos` through the log's own reader, the
+//   one that decides which entries are visible. So a read on this instance sees a write another
+//   instance acknowledged before the read began, and costs O(changes since) database reads.
+// - A book not cached is loaded from its newest checkpoint (store/contacts/checkpoints.ts: a
+//   few part lookups) plus the log since. A write made on this instance is applied straight
+//   away when it continues the cached position, so its writer need not read it back.
+// - Versions are applied only forward: a uid keeps the version with the highest position, and
+//   `pos` moves only over a range whose every visible version was applied. A refresh racing a
+//   write or another refresh therefore loses nothing: the later one brings what is missing.
+// - After enough changes, the cache writes a new checkpoint in the background (one per book at
+//   a time; a checkpoint only saves time, so a lost or failed one costs nothing but time).
+// - Memory is bounded by a cap on cached versions: least recently used books are dropped. A
+//   book larger than the cap is loaded for the request and dropped after it.
+import type { ContactDoc } from "../db/models";
+import type { Checkpoint, Checkpoints, Version } from "./contacts/checkpoints";
+import type { ContactLog } from "./contacts/log";
+import { compareEntries, matcher, searchable, type Searchable } from "./search-text";
+import type { SearchQuery } from "./contract";
+
+/** Changes since the last checkpoint before the cache writes a new one. */
+export const CHECKPOINT_EVERY = 512;
+// A batch this large rebuilds the search order instead of patching it.
+const PATCH_SORTED_UP_TO = 256;
+
+type Item = { v: Version; s?: Searchable };
+type Book = {
+  id: string;
+  pos: number;
+  horizon: number;
+  items: Map<string, Item>;
+  /** Items by position; an item whose uid has a newer one since is stale and skipped. */
+  order: Item[];
+  stale: number;
+  /** Live items in search order, built on the first search. */
+  sorted?: Item[];
+  checkpoint: Checkpoint | null;
+  /** Position at which to try a checkpoint next (later after one was skipped as too costly). */
+  checkpointAt: number;
+};
+
+export type CacheDeps = {
+  log: Pick<ContactLog, "read">;
+  checkpoints: Checkpoints;
+  /** Most versions kept across all books. */
+  maxVersions: number;
+  /** Called when a background checkpoint fails (the cache goes on without it). */
+  onError?: (err: unknown) => void;
+};
+
+type DocLike = Pick<ContactDoc, "uid" | "seq" | "etag" | "updatedAt"> & {
+  deleted?: boolean | null;
+  contact?: unknown;
+  href?: string | null;
+  source?: string | null;
+};
+
+export const versionOf = (d: DocLike): Version => ({
+  uid: d.uid,
+  seq: d.seq,
+  etag: d.etag,
+  deleted: Boolean(d.deleted),
+  updatedAt: new Date(d.updatedAt),
+  contact: (d.contact as Version["contact"]) ?? null,
+  href: d.href ?? null,
+  source: d.source ?? null,
+});
+
+const searchOf = (item: Item) => (item.s ??= searchable(item.v.uid, item.v.contact!));
+const keyOf = (item: Item) => ({ key: searchOf(item).key, uid: item.v.uid });
+
+/** Live items in search order (sort key, then uid). */
+function sortedLive(b: { items: Map<string, Item> }): Item[] {
+  const live = [...b.items.values()].filter((it) => !it.v.deleted);
+  for (const it of live) searchOf(it);
+  return live.sort((x, y) => compareEntries({ key: x.s!.key, uid: x.v.uid }, { key: y.s!.key, uid: y.v.uid }));
+}
+
+/** First index whose item sorts after `at` (items sorted by `cmp`). */
+function firstAfter<T>(items: T[], cmp: (item: T) => number): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cmp(items[mid]) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function createContactCache({ log, checkpoints, maxVersions, onError }: CacheDeps) {
+  // Map order is recency: a used book is moved to the end, the first one is evicted.
+  const books = new Map<string, Book>();
+  const inflight = new Map<string, Promise<Book>>();
+  const checkpointing = new Map<string, Promise<void>>();
+
+  const isCurrent = (b: Book, item: Item) => b.items.get(item.v.uid) === item;
+
+  function touch(b: Book): Book {
+    if (books.get(b.id) === b) {
+      books.delete(b.id);
+      books.set(b.id, b);
+    }
+    return b;
+  }
+
+  function evict(): void {
+    let total = 0;
+    for (const b of books.values()) total += b.items.size;
+    for (const [id, b] of books) {
+      if (total <= maxVersions) break;
+      books.delete(id);
+      total -= b.items.size;
+    }
+  }
+
+  function newBook(id: string, checkpoint: Checkpoint | null): Book {
+    const pos = checkpoint?.p ?? 0;
+    return {
+      id,
+      pos,
+      horizon: checkpoint?.horizon ?? 0,
+      items: new Map(),
+      order: [],
+      stale: 0,
+      checkpoint,
+      checkpointAt: pos + CHECKPOINT_EVERY,
+    };
+  }
+
+  function putVersion(b: Book, v: Version): void {
+    const old = b.items.get(v.uid);
+    if (old && old.v.seq >= v.seq) return;
+    const item: Item = { v };
+    b.items.set(v.uid, item);
+    const last = b.order[b.order.length - 1];
+    if (!last || last.v.seq < v.seq) b.order.push(item);
+    else
+      b.order.splice(
+        firstAfter(b.order, (it) => it.v.seq - v.seq),
+        0,
+        item,
+      );
+    if (old) b.stale++;
+    if (!b.sorted) return;
+    if (old && !old.v.deleted)
+      b.sorted.splice(firstAfter(b.sorted, (it) => compareEntries(keyOf(it), keyOf(old))) - 1, 1);
+    if (!v.deleted)
+      b.sorted.splice(
+        firstAfter(b.sorted, (it) => compareEntries(keyOf(it), keyOf(item))),
+        0,
+        item,
+      );
+  }
+
+  /** Applies every visible version of the log range (from, to]; false when the cache is not at
+   *  `from` yet (a gap it cannot fill from these). */
+  function apply(b: Book, from: number, to: number, versions: Version[]): boolean {
+    if (from > b.pos) return false;
+    if (versions.length > PATCH_SORTED_UP_TO) b.sorted = undefined;
+    for (const v of versions) putVersion(b, v);
+    b.pos = Math.max(b.pos, to);
+    if (b.stale > 1024 && b.stale * 2 > b.order.length) {
+      b.order = b.order.filter((it) => isCurrent(b, it));
+      b.stale = 0;
+    }
+    return true;
+  }
+
+  async function refresh(b: Book, head: number): Promise<Book> {
+    const from = b.pos;
+    if (from >= head) return b;
+    const { docs } = await log.read(b.id, head, from, Infinity, () => true);
+    apply(b, from, head, docs.map(versionOf));
+    return b;
+  }
+
+  async function load(id: string, head: number, horizon: number): Promise<Book> {
+    // A checkpoint that cannot be read only costs time: the log alone says the same.
+    const loaded = await checkpoints.load(id).catch((err) => {
+      onError?.(err);
+      return null;
+    });
+    const b = newBook(id, loaded?.checkpoint ?? null);
+    // Tombstones at or below the horizon are never given to a reader whose token is still valid.
+    for (const v of loaded?.versions ?? []) if (!v.deleted || v.seq > horizon) putVersion(b, v);
+    books.set(id, b);
+    evict();
+    return refresh(b, head);
+  }
+
+  /** The book as of a published head at least `head`: loaded or brought up to date as needed. */
+  async function at(id: string, head: number, horizon: number): Promise<Book> {
+    for (;;) {
+      const b = books.get(id);
+      if (b && b.pos >= head) {
+        b.horizon = Math.max(b.horizon, horizon);
+        return touch(b);
+      }
+      const running = inflight.get(id);
+      if (running) {
+        await running.catch(() => undefined);
+        continue;
+      }
+      const job = (b ? refresh(b, head) : load(id, head, horizon)).finally(() => inflight.delete(id));
+      inflight.set(id, job);
+      const done = await job;
+      done.horizon = Math.max(done.horizon, horizon);
+      maybeCheckpoint(done);
+      touch(done);
+      evict(); // this book last: it goes only when it alone is over the cap (then this request still has it)
+      return done;
+    }
+  }
+
+  /** A write this instance made and published, (base, head]: applied when it continues the cache. */
+  function published(id: string, base: number, head: number, versions: Version[]): void {
+    let b = books.get(id);
+    if (!b && base === 0 && !inflight.has(id)) {
+      b = newBook(id, null); // an empty log: nothing to load
+      books.set(id, b);
+    }
+    if (!b || !apply(b, base, head, versions)) return;
+    touch(b);
+    evict();
+    maybeCheckpoint(b);
+  }
+
+  function maybeCheckpoint(b: Book, force = false): void {
+    if (b.pos < b.checkpointAt || checkpointing.has(b.id)) return;
+    const job = checkpointNow(b, force)
+      .catch((err) => {
+        b.checkpointAt = b.pos + CHECKPOINT_EVERY; // not again at once
+        onError?.(err);
+      })
+      .finally(() => {
+        checkpointing.delete(b.id);
+        if (books.get(b.id) === b) maybeCheckpoint(b);
+      });
+    checkpointing.set(b.id, job);
+  }
+
+  /** Writes a checkpoint of the book as cached now. When it would rewrite far more than changed
+   *  (edits spread over a large book), it waits for more changes first, doubling the wait. */
+  async function checkpointNow(b: Book, force: boolean): Promise<void> {
+    const p = b.pos;
+    const since = p - (b.checkpoint?.p ?? 0);
+    const versions = b.order
+      .filter((it) => isCurrent(b, it) && (!it.v.deleted || it.v.seq > b.horizon))
+      .map((it) => it.v);
+    const budget = force || since * 8 >= versions.length ? Infinity : 4096 + 16 * since;
+    const written = await checkpoints.write(b.id, p, b.horizon, versions, b.checkpoint, budget);
+    if (written === "too-costly") {
+      b.checkpointAt = p + since;
+      return;
+    }
+    if (written && written.p > (b.checkpoint?.p ?? -1)) b.checkpoint = written;
+    b.checkpointAt = Math.max(p, b.checkpoint?.p ?? 0) + CHECKPOINT_EVERY;
+  }
+
+  /** Writes a checkpoint of the book now (maintenance, tests): false when the book has no changes
+   *  since its last one. */
+  async function checkpoint(id: string, head: number, horizon: number): Promise<boolean> {
+    const b = await at(id, head, horizon);
+    await checkpointing.get(id);
+    if (b.checkpoint && b.checkpoint.p >= b.pos) return false;
+    b.checkpointAt = b.pos;
+    maybeCheckpoint(b, true);
+    await checkpointing.get(id);
+    return true;
+  }
+
+  /** A page of the book in log order after position `after`, as the log would give it. */
+  function page(b: Book, after: number, limit: number, withTombstone: (p: number) => boolean) {
+    const versions: Version[] = [];
+    for (let i = firstAfter(b.order, (it) => it.v.seq - after); i < b.order.length && versions.length < limit; i++) {
+      const it = b.order[i];
+      if (!isCurrent(b, it) || (it.v.deleted && !withTombstone(it.v.seq))) continue;
+      versions.push(it.v);
+    }
+    const cursor = versions.length === limit ? versions[limit - 1].seq : b.pos;
+    return { versions, cursor, more: cursor < b.pos };
+  }
+
+  /** Live versions matching the query in search order after `after`, up to `limit`, and whether more match. */
+  function search(b: Book, query: SearchQuery, limit: number, after?: { key: string; uid: string }) {
+    b.sorted ??= sortedLive(b);
+    const match = matcher(query);
+    const found: Item[] = [];
+    const start = after ? firstAfter(b.sorted, (it) => compareEntries(keyOf(it), after)) : 0;
+    for (let i = start; i < b.sorted.length && found.length <= limit; i++) {
+      if (match(searchOf(b.sorted[i]))) found.push(b.sorted[i]);
+    }
+    const more = found.length > limit;
+    const hits = found.slice(0, limit);
+    return { versions: hits.map((it) => it.v), last: more ? keyOf(hits[hits.length - 1]) : null };
+  }
+
+  /** Resolves when no background checkpoint is running. */
+  async function settled(): Promise<void> {
+    while (checkpointing.size) await Promise.all(checkpointing.values());
+  }
+
+  const size = () => ({ books: books.size, versions: [...books.values()].reduce((n, b) => n + b.items.size, 0) });
+
+  return { at, published, page, search, checkpoint, settled, size };
+}
+
+export type ContactCache = ReturnType<typeof createContactCache>;

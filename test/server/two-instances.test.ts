@@ -1,0 +1,318 @@
+// Two server instances over one database: each keeps its own cache of book contents, and the
+// database stays the only source of truth, so every instance serves every request, and a read
+// right after a write acknowledged on another instance sees it.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import pino from "pino";
+import request from "supertest";
+import { contactSchema, type Contact } from "../../core/contact/contact";
+import { createApp } from "../../server/app";
+import { configFromEnv } from "../../server/config";
+import { createContactStore } from "../../server/store/contact-store";
+import { encodeToken } from "../../server/store/contacts/tokens";
+import type { Change } from "../../server/store/contract";
+import { wire } from "../../server/wiring";
+import { freshDatabase, testDatabaseUri } from "../support/database";
+
+type Db = Awaited<ReturnType<typeof freshDatabase>>;
+const person = (uid: string, displayName: string, extra: Partial<Contact> = {}) =>
+  contactSchema.parse({ uid, displayName, ...extra });
+const config = () =>
+  configFromEnv({ DATA_DIR: "/nonexistent", JWT_SECRET: "test-secret-that-is-long-enough-for-hs256-xx" });
+
+async function instance(db: Db) {
+  const deps = await wire({
+    config: config(),
+    models: db.models,
+    connection: db.connection,
+    logger: pino({ level: "silent" }),
+  });
+  const app = createApp(deps);
+  return { deps, http: () => request(app) };
+}
+
+/** Every change of a full read (no token), page by page, with a fresh store over the database. */
+async function fullRead(store: ReturnType<typeof createContactStore>, book: string, limit = 1000) {
+  const changes: Change[] = [];
+  let page = await store.changesSince(book, undefined, limit);
+  changes.push(...page.changes);
+  while (page.more) {
+    page = await store.changesSince(book, page.token, limit);
+    changes.push(...page.changes);
+  }
+  return changes;
+}
+
+/** What the log says, read entry by entry (a token at position 0: no cache, no checkpoint). */
+async function logTruth(store: ReturnType<typeof createContactStore>, book: string) {
+  const live = new Map<string, string>();
+  let page = await store.changesSince(book, encodeToken(book, { p: 0 }), 1000);
+  for (;;) {
+    for (const c of page.changes) c.deleted ? live.delete(c.uid) : live.set(c.uid, c.etag);
+    if (!page.more) return live;
+    page = await store.changesSince(book, page.token, 1000);
+  }
+}
+
+const etagsOf = (changes: Change[]) => new Map(changes.filter((c) => !c.deleted).map((c) => [c.uid, c.etag]));
+
+describe("two server instances on one database", function () {
+  this.timeout(120_000);
+  let db: Db;
+  let a: Awaited<ReturnType<typeof instance>>;
+  let b: Awaited<ReturnType<typeof instance>>;
+  let auth: { Authorization: string };
+
+  before(async () => {
+    db = await freshDatabase();
+    a = await instance(db);
+    b = await instance(db);
+    await a.deps.accounts.createUser({ username: "admin", password: "admin-password-1", admin: true });
+    const res = await b
+      .http()
+      .post("/api/auth/login")
+      .send({ username: "admin", password: "admin-password-1" })
+      .expect(200);
+    auth = { Authorization: `Bearer ${res.body.token}` };
+  });
+  after(async () => db.close());
+
+  it("shows a write acknowledged on A to a full read, a listing and a search on B at once", async () => {
+    const ops = Array.from({ length: 50 }, (_, i) => ({
+      op: "put",
+      uid: `p${i}`,
+      contact: { displayName: `Person ${i}` },
+    }));
+    await a.http().post("/api/books/gab/batch").set(auth).send({ ops }).expect(200);
+    // B reads first, so its cache holds the book before A's next write.
+    assert.equal(
+      (await b.http().get("/api/books/gab/changes?limit=1000").set(auth).expect(200)).body.changes.length,
+      50,
+    );
+
+    await a.http().put("/api/books/gab/contacts/late").set(auth).send({ displayName: "Jürgen Latecomer" }).expect(201);
+    const feed = await b.http().get("/api/books/gab/changes?limit=1000").set(auth).expect(200);
+    assert.ok(
+      feed.body.changes.some((c: Change) => c.uid === "late"),
+      "the change feed on B shows A's write",
+    );
+    const list = await b.http().get("/api/books/gab/contacts?limit=1000").set(auth).expect(200);
+    assert.ok(
+      list.body.contacts.some((c: { uid: string }) => c.uid === "late"),
+      "the listing on B shows A's write",
+    );
+    const found = await b.http().get("/api/books/gab/contacts?q=jurgen").set(auth).expect(200);
+    assert.deepEqual(
+      found.body.contacts.map((c: { uid: string }) => c.uid),
+      ["late"],
+    );
+
+    await a.http().delete("/api/books/gab/contacts/late").set(auth).expect(204);
+    const after = await b.http().get("/api/books/gab/contacts?q=jurgen").set(auth).expect(200);
+    assert.deepEqual(after.body.contacts, [], "B's search no longer finds the contact A deleted");
+    const listAfter = await b.http().get("/api/books/gab/contacts?limit=1000").set(auth).expect(200);
+    assert.ok(!listAfter.body.contacts.some((c: { uid: string }) => c.uid === "late"));
+  });
+
+  it("reads a checkpointed book on a fresh instance with a few lookups, not one per contact", async () => {
+    const book = `b${randomUUID().slice(0, 8)}`;
+    const writer = createContactStore({ models: db.models, clock: () => new Date() });
+    await writer.createBook({ id: book, kind: "pab", name: "Big", owner: "admin" });
+    for (let i = 0; i < 3000; i += 500) {
+      await writer.applyWrites(
+        book,
+        Array.from({ length: 500 }, (_, k) => ({
+          op: "put" as const,
+          uid: `c${i + k}`,
+          contact: person(`c${i + k}`, `Person ${i + k}`),
+        })),
+      );
+    }
+    await writer.settled();
+    await writer.applyWrites(book, [
+      { op: "put", uid: "c7", contact: person("c7", "Edited") },
+      { op: "delete", uid: "c8" },
+    ]);
+
+    const fresh = createContactStore({ models: db.models, clock: () => new Date() });
+    const findById = db.models.ContactDoc.findById;
+    let lookups = 0;
+    db.models.ContactDoc.findById = ((...args: Parameters<typeof findById>) => {
+      lookups++;
+      return findById.apply(db.models.ContactDoc, args);
+    }) as typeof findById;
+    try {
+      const changes = await fullRead(fresh, book);
+      assert.equal(changes.length, 2999);
+      assert.equal(changes.find((c) => c.uid === "c7")?.contact?.displayName, "Edited");
+      assert.ok(!changes.some((c) => c.uid === "c8"));
+      const listed = await fresh.listContacts(book, undefined, 1000);
+      assert.equal(listed.contacts.length, 1000);
+    } finally {
+      db.models.ContactDoc.findById = findById;
+    }
+    assert.ok(lookups <= 20, `a full read of 2,999 contacts took ${lookups} contact lookups`);
+  });
+
+  it("loses no write that races checkpoints and cache refreshes on another instance", async () => {
+    const book = `b${randomUUID().slice(0, 8)}`;
+    const writer = createContactStore({ models: db.models, clock: () => new Date() });
+    const reader = createContactStore({ models: db.models, clock: () => new Date() });
+    await writer.createBook({ id: book, kind: "pab", name: "Busy", owner: "admin" });
+    let writing = true;
+    const writes = (async () => {
+      for (let round = 0; round < 12; round++) {
+        const ops = Array.from({ length: 120 }, (_, k) => {
+          const uid = `c${(round * 53 + k * 3) % 700}`;
+          return round % 4 === 3 && k % 5 === 0
+            ? { op: "delete" as const, uid }
+            : { op: "put" as const, uid, contact: person(uid, `Person ${uid} round ${round}`) };
+        });
+        await writer.applyWrites(book, ops);
+      }
+      writing = false;
+    })();
+    const reads = (async () => {
+      while (writing) {
+        await fullRead(reader, book, 250);
+        await reader.checkpoint(book);
+        await reader.search(book, { text: "round" }, 50);
+      }
+    })();
+    await Promise.all([writes, reads]);
+    await Promise.all([writer.settled(), reader.settled()]);
+
+    const truth = await logTruth(writer, book);
+    assert.ok(truth.size > 300);
+    assert.deepEqual(etagsOf(await fullRead(reader, book)), truth, "the reading instance's cache");
+    assert.deepEqual(etagsOf(await fullRead(writer, book)), truth, "the writing instance's cache");
+    const fresh = createContactStore({ models: db.models, clock: () => new Date() });
+    assert.deepEqual(etagsOf(await fullRead(fresh, book)), truth, "a fresh instance from the checkpoint");
+    const searched = await reader.search(book, {}, 1000);
+    assert.deepEqual(new Map(searched.contacts.map((c) => [c.uid, c.etag])), truth, "search over the cache");
+  });
+
+  it("stores a checkpoint's unchanged parts once: a checkpoint after a few edits writes only the parts they touched", async () => {
+    const book = `b${randomUUID().slice(0, 8)}`;
+    const store = createContactStore({ models: db.models, clock: () => new Date() });
+    await store.createBook({ id: book, kind: "pab", name: "Parts", owner: "admin" });
+    await store.applyWrites(
+      book,
+      Array.from({ length: 6000 }, (_, k) => ({
+        op: "put" as const,
+        uid: `c${k}`,
+        contact: person(`c${k}`, `Person ${k}`),
+      })),
+    );
+    await store.settled();
+    const partIds = async () =>
+      new Set(
+        (await db.models.CheckpointPart.find({ _id: { $regex: `^${book}@` } }, { _id: 1 }).lean()).map((d) =>
+          String(d._id),
+        ),
+      );
+    const before = await partIds();
+    assert.ok(before.size >= 3, `${before.size} parts`);
+    await store.applyWrites(book, [
+      { op: "put", uid: "c10", contact: person("c10", "Edited") },
+      { op: "delete", uid: "c3000" },
+    ]);
+    assert.equal(await store.checkpoint(book), true);
+    const added = [...(await partIds())].filter((id) => !before.has(id));
+    assert.ok(added.length >= 1 && added.length <= 3, `${added.length} parts written for two edits`);
+    const fresh = createContactStore({ models: db.models, clock: () => new Date() });
+    const read = await fullRead(fresh, book);
+    assert.equal(read.length, 5999);
+    assert.equal(read.find((c) => c.uid === "c10")?.contact?.displayName, "Edited");
+  });
+
+  it("drops a deleted book's checkpoints with it", async () => {
+    const owner = await a.deps.accounts.createUser({
+      username: `o${randomUUID().slice(0, 6)}`,
+      password: "owner-password-1",
+    });
+    const book = owner.primaryBook;
+    const writer = createContactStore({ models: db.models, clock: () => new Date() });
+    await writer.applyWrites(
+      book,
+      Array.from({ length: 600 }, (_, k) => ({
+        op: "put" as const,
+        uid: `c${k}`,
+        contact: person(`c${k}`, `Person ${k}`),
+      })),
+    );
+    await writer.checkpoint(book);
+    const parts = () => db.models.CheckpointPart.countDocuments({ _id: { $regex: `^${book}@` } });
+    assert.ok((await parts()) > 0);
+    await a.deps.books.deletePab(book);
+    assert.equal(await parts(), 0);
+    assert.equal(await db.models.BookCheckpoint.countDocuments({ key: book }), 0);
+  });
+
+  it("keeps no more contacts cached than its cap, dropping the least recently used book, and still reads every book whole", async () => {
+    const store = createContactStore({ models: db.models, clock: () => new Date(), cacheMaxContacts: 150 });
+    const ids = [`b${randomUUID().slice(0, 8)}`, `b${randomUUID().slice(0, 8)}`];
+    for (const id of ids) {
+      await store.createBook({ id, kind: "pab", name: "Capped", owner: "admin" });
+      await store.applyWrites(
+        id,
+        Array.from({ length: 100 }, (_, k) => ({
+          op: "put" as const,
+          uid: `c${k}`,
+          contact: person(`c${k}`, `Person ${k}`),
+        })),
+      );
+    }
+    for (const id of [...ids, ...ids]) {
+      assert.equal((await fullRead(store, id)).length, 100);
+      assert.equal((await store.search(id, { text: "person 4" }, 50)).contacts.length, 11);
+      assert.ok(store.cache.size().versions <= 150, `${store.cache.size().versions} versions cached`);
+    }
+    const big = createContactStore({ models: db.models, clock: () => new Date(), cacheMaxContacts: 50 });
+    assert.equal((await fullRead(big, ids[0], 30)).length, 100, "a book larger than the cap is still read whole");
+    assert.equal(big.cache.size().versions, 0);
+  });
+
+  it("leaves a book complete and readable when the process writing its checkpoint is killed with SIGKILL", async () => {
+    const book = `b${randomUUID().slice(0, 8)}`;
+    const writer = createContactStore({ models: db.models, clock: () => new Date() });
+    await writer.createBook({ id: book, kind: "pab", name: "Killed", owner: "admin" });
+    const acked = new Map<string, string>();
+    let round = 0;
+    async function writeRound() {
+      const ops = Array.from({ length: 300 }, (_, k) => {
+        const uid = `c${(round * 137 + k * 7) % 2000}`;
+        return { op: "put" as const, uid, contact: person(uid, `Person ${uid} round ${round}`) };
+      });
+      round++;
+      for (const r of await writer.applyWrites(book, ops)) if (r.etag) acked.set(r.uid, r.etag);
+    }
+    for (let run = 0; run < 2; run++) {
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", "test/support/checkpoint-loop.ts", await testDatabaseUri(), db.connection.name, book],
+        {
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      );
+      let started = 0;
+      const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+      child.stdout.on("data", (chunk: Buffer) => {
+        started += chunk.toString().split("checkpoint").length - 1;
+      });
+      // Writes go on while the child checkpoints; it is killed at a random moment of its work.
+      while (started < 3) await writeRound();
+      await writeRound();
+      await new Promise((r) => setTimeout(r, Math.random() * 30));
+      child.kill("SIGKILL");
+      await exited;
+    }
+    const fresh = createContactStore({ models: db.models, clock: () => new Date() });
+    const truth = await logTruth(fresh, book);
+    const read = etagsOf(await fullRead(fresh, book));
+    assert.deepEqual(read, truth, "a full read from the checkpoint agrees with the log");
+    for (const [uid, etag] of acked)
+      assert.equal(read.get(uid), etag, `acknowledged contact ${uid} is read as written`);
+  });
+});
