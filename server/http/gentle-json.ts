@@ -57,6 +57,12 @@ export async function parseJsonGently(text: string): Promise<unknown> {
     }
     return -1;
   };
+  // Consumes `char` when it is next.
+  const eat = (char: string) => {
+    if (text[i] !== char) return false;
+    i++;
+    return true;
+  };
   const take = (end: number) => {
     const value = parseSlice(text, i, end);
     i = end;
@@ -83,20 +89,20 @@ export async function parseJsonGently(text: string): Promise<unknown> {
     i++;
     const out: unknown[] = [];
     skipSpace();
-    if (text[i] === "]") return i++, out;
+    if (eat("]")) return out;
     for (;;) {
       out.push(await value(depth));
       await pause();
       skipSpace();
-      if (text[i++] === "]") return out;
-      if (text[i - 1] !== ",") i--, fail("',' or ']' expected");
+      if (eat("]")) return out;
+      if (!eat(",")) fail("',' or ']' expected");
     }
   }
   async function object(depth: number): Promise<Record<string, unknown>> {
     i++;
     const out: Record<string, unknown> = {};
     skipSpace();
-    if (text[i] === "}") return i++, out;
+    if (eat("}")) return out;
     for (;;) {
       skipSpace();
       if (text[i] !== '"') fail("a key expected");
@@ -106,8 +112,8 @@ export async function parseJsonGently(text: string): Promise<unknown> {
       Object.defineProperty(out, key, { value: await value(depth), enumerable: true, writable: true, configurable: true });
       await pause();
       skipSpace();
-      if (text[i++] === "}") return out;
-      if (text[i - 1] !== ",") i--, fail("',' or '}' expected");
+      if (eat("}")) return out;
+      if (!eat(",")) fail("',' or '}' expected");
     }
   }
 
