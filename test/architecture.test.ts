@@ -82,6 +82,7 @@ describe("architecture: the dependency rule", () => {
     const inside = (f: string) =>
       /^server\/(store|db)\//.test(f) ||
       f.startsWith("test/support/") ||
+      f.startsWith("test/crash/") ||
       f.startsWith("bench/") ||
       f === "test/store.test.ts" ||
       // The composition root builds the implementation; database.ts opens the connection.
