@@ -8,6 +8,7 @@ import { authenticate } from "./auth/authenticate";
 import { errorHandler } from "./http/error-handler";
 import { notFound } from "./http/errors";
 import { handle } from "./http/handle";
+import { jsonBodies, jsonBody, SMALL_BODY_BYTES } from "./http/json-body";
 import { manifestRoute } from "./http/manifest";
 import { openApiDocument } from "./http/openapi";
 import { methodNotAllowed, refuseForms } from "./http/request-shape";
@@ -46,9 +47,6 @@ export function createApp(deps: AppDeps): Express {
   app.set("query parser", "simple");
   app.set("trust proxy", deps.config.trustProxy.length > 0 ? deps.config.trustProxy : false); // TRUST_PROXY
   app.use(refuseForms());
-  const jsonBody = express.json({ limit: deps.config.maxBodyBytes, strict: true });
-  // The sync state is stored as the exact JSON text sent, so its route reads the raw text itself.
-  app.use((req, res, next) => (req.path.startsWith("/api/sync-state/") ? next() : jsonBody(req, res, next)));
 
   app.get(
     "/healthz",
@@ -68,11 +66,16 @@ export function createApp(deps: AppDeps): Express {
   if (deps.addinDir)
     app.use("/", express.static(deps.addinDir, { index: "taskpane.html", setHeaders: setPageHeaders }));
 
+  // Bodies are read after authentication: an anonymous caller cannot make the server parse 16 MiB.
+  app.use("/api/auth", jsonBody(SMALL_BODY_BYTES));
   app.use(authRoutes(deps));
   app.use(
     "/api",
     authenticate({ accounts: deps.accounts, secret: deps.jwtSecret, clock: deps.clock, limiter: deps.limiter }),
   );
+  const bodies = jsonBodies(deps.config);
+  // The sync state is stored as the exact JSON text sent, so its route reads the raw text itself.
+  app.use((req, res, next) => (req.path.startsWith("/api/sync-state/") ? next() : bodies(req, res, next)));
   app.get(
     "/api/me",
     (req, res) =>

@@ -37,8 +37,21 @@ const envSchema = z.object({
     .optional(),
   TRUST_PROXY: z.string().default(""),
   // Largest contact accepted, in bytes of JSON without its photo (413 beyond).
-  MAX_CONTACT_BYTES: z.coerce.number().int().min(1024).default(262144),
+  // At most 8 MiB: a contact is one database document, and MongoDB's limit is 16 MiB.
+  MAX_CONTACT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(8 * 1024 * 1024)
+    .default(262144),
   CACHE_MAX_CONTACTS: z.coerce.number().int().min(0).default(200_000),
+  // One photo's bytes (core/contact/limits.ts says why).
+  MAX_PHOTO_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(8 * 1024 * 1024)
+    .default(1024 * 1024),
 });
 
 export type Config = {
@@ -59,7 +72,7 @@ export type Config = {
   /** TLS_HOSTNAMES; unset: localhost, this machine's host name and its LAN addresses (see tls.ts). */
   tlsHostnames?: string[];
   graphClientId?: string;
-  /** Largest JSON body accepted, in bytes; a batch of 1000 contacts fits. */
+  /** Largest batch body accepted, in bytes (other bodies: one contact at the caps, http/json-body.ts). */
   maxBodyBytes: number;
   /** Login attempts allowed per username and client address in one window. */
   loginAttemptsPerWindow: number;
@@ -72,6 +85,8 @@ export type Config = {
   maxContactBytes: number;
   /** Most contact versions each instance caches for full reads and search (least recently used books go first). */
   cacheMaxContacts: number;
+  /** MAX_PHOTO_BYTES: a contact photo's bytes; larger ones answer 413. */
+  maxPhotoBytes: number;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -111,5 +126,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     loginChecksPer10s: 10,
     maxContactBytes: e.MAX_CONTACT_BYTES,
     cacheMaxContacts: e.CACHE_MAX_CONTACTS,
+    maxPhotoBytes: e.MAX_PHOTO_BYTES,
   };
 }

@@ -232,6 +232,8 @@ export const serverOpResultSchema = z.strictObject({
   status: z.enum(["created", "updated", "deleted", "unchanged", "conflict", "error"]),
   etag: z.string().optional(),
   error: z.string().optional(),
+  /** For an op the server refused on its own: the HTTP status it would have had (400 invalid, 413 too large). */
+  code: z.number().int().optional(),
 });
 export const serverBatchResponseSchema = z.strictObject({ results: z.array(serverOpResultSchema) });
 

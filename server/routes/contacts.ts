@@ -3,12 +3,15 @@
 // JSON, and vCard (3.0 by default, 4.0 on request) by content negotiation.
 import express, { Router, type Request, type Response } from "express";
 import type { Contact } from "../../core/contact/contact";
+import type { ContactLimits } from "../../core/contact/limits";
 import { emitVCard, parseVCard, VCardError } from "../../core/formats/vcard";
 import type { AppDeps } from "../app-deps";
 import { badRequest, busy, HttpError, notFound, preconditionFailed } from "../http/errors";
-import { checkContactSize } from "../http/contact-limits";
+import { checkContactSize, checkPhotoSize, contactBodyLimit, contactLimitsOf } from "../http/contact-limits";
 import { etagOf, quoted } from "../http/etag";
 import { handle } from "../http/handle";
+import { breather } from "../http/gentle-json";
+import { pageWithin } from "../http/page-bytes";
 import { parseOr400 } from "../http/validate";
 import { writeContextOf } from "../http/write-context";
 import {
@@ -41,7 +44,8 @@ const OFFERED_TYPES = ["application/json", ...VCARD_TYPES, "text/vcard;version=3
 export function contactRoutes(deps: AppDeps): Router {
   const { access, store, photos } = deps;
   const router = Router();
-  const vcardBody = express.raw({ type: VCARD_TYPES, limit: deps.config.maxBodyBytes });
+  const limits = contactLimitsOf(deps.config);
+  const vcardBody = express.raw({ type: VCARD_TYPES, limit: contactBodyLimit(deps.config) });
   const uidOf = (req: Request) => parseOr400(contactSchema.shape.uid, req.params.uid, "uid");
 
   router.get(
@@ -50,7 +54,11 @@ export function contactRoutes(deps: AppDeps): Router {
       if (isSearch(req.query)) return searchBook(deps, req, res);
       const book = await access.visibleBook(req.user!, req.params.book);
       const { limit, cursor } = parseOr400(pageQuerySchema, req.query, "query");
-      const page = await store.listContacts(book.id, cursor, limit);
+      const page = await pageWithin(
+        (n) => store.listContacts(book.id, cursor, n),
+        (p) => p.contacts,
+        limit,
+      );
       res.json({
         contacts: page.contacts.map(({ uid, etag, contact }) => ({ uid, etag, contact })),
         cursor: page.cursor,
@@ -96,8 +104,9 @@ export function contactRoutes(deps: AppDeps): Router {
     handle(async (req, res) => {
       const book = await access.writableBook(req.user!, req.params.book);
       const uid = uidOf(req);
-      const body = contactFromBody(req, uid);
+      const body = contactFromBody(req, uid, limits);
       checkContactSize(body, deps.config.maxContactBytes);
+      checkPhotoSize(body, deps.config.maxPhotoBytes);
       const { contact, photo } = photos.takeInline(body);
       const ifMatch = etagOf(req.get("if-match"));
       const ifNoneMatch = etagOf(req.get("if-none-match")) === "*";
@@ -132,7 +141,13 @@ export function contactRoutes(deps: AppDeps): Router {
     handle(async (req, res) => {
       const book = await access.visibleBook(req.user!, req.params.book);
       const { since, limit } = parseOr400(changesQuerySchema, req.query, "query");
-      res.json(await store.changesSince(book.id, since, limit));
+      res.json(
+        await pageWithin(
+          (n) => store.changesSince(book.id, since, n),
+          (p) => p.changes,
+          limit,
+        ),
+      );
     }),
   );
 
@@ -151,7 +166,13 @@ export function contactRoutes(deps: AppDeps): Router {
       const book = await access.writableBook(req.user!, req.params.book);
       const { ops } = parseOr400(batchSchema, req.body);
       // Retry-safe: a put whose content is stored already answers unchanged, whatever its ifMatch.
-      const prepared = await Promise.all(ops.map((op, i) => prepareOp(op, i)));
+      // One op at a time, pausing now and then: validating 1000 contacts at once would hold the event loop.
+      const pause = breather();
+      const prepared: (WriteOp | Refused)[] = [];
+      for (const [i, op] of ops.entries()) {
+        prepared.push(await prepareOp(op, i));
+        await pause();
+      }
       const valid = prepared.filter((p): p is WriteOp => !("status" in p));
       const results = valid.length
         ? await store.applyWrites(book.id, valid, { retrySafe: true, context: writeContextOf(req) })
@@ -169,13 +190,14 @@ export function contactRoutes(deps: AppDeps): Router {
   async function prepareOp(
     op: { op: "put" | "delete"; uid: string; ifMatch?: string; contact?: unknown },
     i: number,
-  ): Promise<WriteOp | OpResult> {
+  ): Promise<WriteOp | Refused> {
     if (op.op === "delete") return { op: "delete", uid: op.uid, ifMatch: op.ifMatch };
     try {
       const body = parseOr400(contactBodySchema, op.contact, `ops.${i}.contact`);
       if (body.uid !== undefined && body.uid !== op.uid)
         throw badRequest(`ops.${i}.contact.uid differs from ops.${i}.uid`);
       checkContactSize({ ...body, uid: op.uid }, deps.config.maxContactBytes);
+      checkPhotoSize({ ...body, uid: op.uid }, deps.config.maxPhotoBytes, `ops.${i}.contact.photo`);
       const { contact, photo } = photos.takeInline({ ...body, uid: op.uid }, `ops.${i}.contact.photo`);
       const put: WriteOp = { op: "put", uid: op.uid, contact, ifMatch: op.ifMatch };
       if (photo) pendingPhotos.set(put, [photo]);
@@ -183,7 +205,8 @@ export function contactRoutes(deps: AppDeps): Router {
     } catch (err) {
       const invalid = err instanceof HttpError || (err instanceof StoreError && err.kind === "invalid");
       if (!invalid) throw err;
-      return { uid: op.uid, status: "error", error: err.message };
+      // `code`: the status this op alone would have had (400 invalid, 413 too large).
+      return { uid: op.uid, status: "error", error: err.message, code: err instanceof HttpError ? err.status : 400 };
     }
   }
 
@@ -202,11 +225,11 @@ export function contactRoutes(deps: AppDeps): Router {
   return router;
 }
 
-function contactFromBody(req: Request, uid: string): Contact {
+function contactFromBody(req: Request, uid: string, limits: ContactLimits): Contact {
   if (Buffer.isBuffer(req.body)) {
     let parsed: Contact;
     try {
-      parsed = parseVCard(new Uint8Array(req.body), { uidFallback: uid });
+      parsed = parseVCard(new Uint8Array(req.body), { uidFallback: uid, limits });
     } catch (err) {
       if (err instanceof VCardError)
         throw badRequest(`Invalid vCard at line ${err.line}: ${err.message}`, [
@@ -230,6 +253,9 @@ function sendVCard(req: Request, res: Response, contact: Contact) {
   const version = /version\s*=\s*"?4\.0/i.test(req.get("accept") ?? "") ? "4.0" : "3.0";
   res.type(`text/vcard; charset=utf-8${version === "4.0" ? "; version=4.0" : ""}`).send(emitVCard(contact, version));
 }
+
+/** An op refused before the store saw it. */
+type Refused = OpResult & { code: number };
 
 const publicResult = ({
   missing: _missing,

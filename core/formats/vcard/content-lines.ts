@@ -2,6 +2,7 @@
 // physical line each one starts on. ical.js unfolds too, but it cannot report
 // line numbers and does not know vCard 2.1's quoted-printable soft breaks or
 // its blank-line-terminated BASE64 blocks.
+import { MAX_VCARD_PROPERTIES } from "../../contact/limits";
 import { VCardError } from "./vcard-error";
 
 export interface ContentLine {
@@ -56,7 +57,8 @@ function versionAfter(physical: string[], begin: number): string {
   return "3.0";
 }
 
-export function splitCards(text: string): CardLines[] {
+/** `maxLineChars`: the longest unfolded content line taken (limits.ts maxVCardLineChars). */
+export function splitCards(text: string, maxLineChars = Number.POSITIVE_INFINITY): CardLines[] {
   const physical = text.split(/\r\n|\n|\r/);
   const cards: CardLines[] = [];
   let card: CardLines | undefined;
@@ -73,6 +75,11 @@ export function splitCards(text: string): CardLines[] {
       return;
     }
     if (!card) throw new VCardError(done.line, "content outside BEGIN:VCARD … END:VCARD");
+    // Each property costs its own parse (ical.js): a card's size is bounded before any is parsed.
+    if (done.text.length > maxLineChars)
+      throw new VCardError(done.line, `a content line over ${maxLineChars} characters`);
+    if (card.lines.length === MAX_VCARD_PROPERTIES)
+      throw new VCardError(done.line, `more than ${MAX_VCARD_PROPERTIES} properties in one card`);
     if (valueColon(done.text) === -1) throw new VCardError(done.line, `no ':' in "${done.text.slice(0, 60)}"`);
     card.lines.push({ text: done.text, line: done.line });
   };

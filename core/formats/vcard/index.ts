@@ -2,6 +2,7 @@
 // phone-types.ts for the conventions where vCard has no standard property.
 import iconv from "iconv-lite";
 import type { Contact } from "../../contact/contact";
+import { type ContactLimits, maxVCardLineChars } from "../../contact/limits";
 import { hashText } from "../../contact/content-hash";
 import { splitCards, type CardLines } from "./content-lines";
 import { readProperty } from "./properties";
@@ -14,6 +15,8 @@ export { emitVCard, type VCardVersion } from "./from-contact";
 export interface ParseOptions {
   /** The uid for a card without UID; by default a hash of the card, so re-importing a file yields the same uids. */
   uidFallback?: string;
+  /** The size caps the card is read under: a longer content line is refused before it is parsed. */
+  limits?: ContactLimits;
 }
 
 const supportedVersions = new Set(["2.1", "3.0", "4.0"]);
@@ -40,14 +43,14 @@ function contactOf(card: CardLines, binary: boolean, uidFallback: string | undef
   return contactFromProperties(properties, { beginLine: card.beginLine, uidFallback: fallback });
 }
 
-export function parseVCards(input: string | Uint8Array): Contact[] {
+export function parseVCards(input: string | Uint8Array, options: Pick<ParseOptions, "limits"> = {}): Contact[] {
   const { text, binary } = textOfInput(input);
-  return splitCards(text).map((card) => contactOf(card, binary, undefined));
+  return splitCards(text, maxVCardLineChars(options.limits)).map((card) => contactOf(card, binary, undefined));
 }
 
 export function parseVCard(input: string | Uint8Array, options: ParseOptions = {}): Contact {
   const { text, binary } = textOfInput(input);
-  const cards = splitCards(text);
+  const cards = splitCards(text, maxVCardLineChars(options.limits));
   if (cards.length === 0) throw new VCardError(1, "no BEGIN:VCARD");
   if (cards.length > 1) throw new VCardError(cards[1].beginLine, "more than one vCard where one was expected");
   return contactOf(cards[0], binary, options.uidFallback);
