@@ -72,7 +72,7 @@ function outlookAddresses(contact: Contact, row: Row): void {
   }
 }
 
-function outlookRow(contact: Contact): Row {
+export function outlookRow(contact: Contact): Row {
   const row: Row = new Map();
   const n = contact.name ?? {};
   for (const [column, value] of [
@@ -147,7 +147,7 @@ function googleRelations(contact: Contact): { label: string; value: string }[] {
   ].filter((r) => r !== undefined);
 }
 
-function googleRow(contact: Contact): Row {
+export function googleRow(contact: Contact): Row {
   const row: Row = new Map();
   const n = contact.name ?? {};
   for (const [column, value] of [
@@ -201,43 +201,39 @@ function googleRow(contact: Contact): Row {
   return row;
 }
 
+/** How many numbered groups of each kind Google's header needs. */
+export type GoogleShape = { emails: number; phones: number; addresses: number; relations: number; urls: number };
+
+/** The shape the fullest of these contacts needs (at least one group of each); `prior` widens it. */
+export function googleShapeOf(contacts: Contact[], prior?: GoogleShape): GoogleShape {
+  const most = (count: (c: Contact) => number, floor = 1) => Math.max(floor, ...contacts.map(count));
+  return {
+    emails: most((c) => c.emails.length, prior?.emails),
+    phones: most((c) => c.phones.length, prior?.phones),
+    addresses: most((c) => c.addresses.length, prior?.addresses),
+    relations: most((c) => googleRelations(c).length, prior?.relations),
+    urls: most((c) => c.urls.length, prior?.urls),
+  };
+}
+
 // Google's header has as many numbered groups as the fullest contact needs.
-function googleColumns(contacts: Contact[]): string[] {
-  const most = (count: (c: Contact) => number) => Math.max(1, ...contacts.map(count));
+export function googleColumnsFor(shape: GoogleShape): string[] {
   const groups = (name: string, parts: string[], count: number) =>
     Array.from({ length: count }, (_, i) => parts.map((p) => `${name} ${i + 1} - ${p}`)).flat();
   return [
     ...googleBaseColumns,
-    ...groups(
-      "E-mail",
-      ["Label", "Value"],
-      most((c) => c.emails.length),
-    ),
-    ...groups(
-      "Phone",
-      ["Label", "Value"],
-      most((c) => c.phones.length),
-    ),
-    ...groups(
-      "Address",
-      googleAddressParts,
-      most((c) => c.addresses.length),
-    ),
-    ...groups(
-      "Relation",
-      ["Label", "Value"],
-      most((c) => googleRelations(c).length),
-    ),
+    ...groups("E-mail", ["Label", "Value"], shape.emails),
+    ...groups("Phone", ["Label", "Value"], shape.phones),
+    ...groups("Address", googleAddressParts, shape.addresses),
+    ...groups("Relation", ["Label", "Value"], shape.relations),
     ...groups("Event", ["Label", "Value"], 1),
-    ...groups(
-      "Website",
-      ["Label", "Value"],
-      most((c) => c.urls.length),
-    ),
+    ...groups("Website", ["Label", "Value"], shape.urls),
   ];
 }
 
-const isPhoneColumn = (format: CsvExportFormat, column: string) =>
+const googleColumns = (contacts: Contact[]) => googleColumnsFor(googleShapeOf(contacts));
+
+export const isPhoneColumn = (format: CsvExportFormat, column: string) =>
   format === "google"
     ? /^Phone \d+ - Value$/.test(column)
     : (Object.values(outlookPhoneColumns) as string[]).includes(column);
