@@ -19,6 +19,8 @@ import { bookRoutes } from "./routes/books";
 import { bookAdminRoutes } from "./routes/book-admin";
 import { contactRoutes } from "./routes/contacts";
 import { deletedRoutes } from "./routes/deleted";
+import { exportRoutes } from "./routes/export";
+import { importRoutes } from "./routes/imports";
 import { searchRoutes } from "./routes/search";
 import { syncStateRoutes } from "./routes/sync-state";
 
@@ -88,6 +90,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(deletedRoutes(deps));
   app.use(searchRoutes(deps));
   app.use(syncStateRoutes(deps));
+  app.use(importRoutes(deps));
+  app.use(exportRoutes(deps));
 
   app.use(methodNotAllowed(app));
   app.use((req, _res, next) => next(notFound(`No route for ${req.method} ${req.path}`)));

@@ -52,6 +52,13 @@ const envSchema = z.object({
     .min(0)
     .max(8 * 1024 * 1024)
     .default(1024 * 1024),
+  // Largest import upload, in bytes, and most records one import takes (413 beyond either).
+  IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024 * 1024),
+  IMPORT_MAX_ROWS: z.coerce.number().int().min(1).default(200_000),
 });
 
 export type Config = {
@@ -87,6 +94,10 @@ export type Config = {
   cacheMaxContacts: number;
   /** MAX_PHOTO_BYTES: a contact photo's bytes; larger ones answer 413. */
   maxPhotoBytes: number;
+  /** IMPORT_MAX_BYTES: the largest import upload. */
+  importMaxBytes: number;
+  /** IMPORT_MAX_ROWS: the most records one import takes. */
+  importMaxRows: number;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -127,5 +138,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     maxContactBytes: e.MAX_CONTACT_BYTES,
     cacheMaxContacts: e.CACHE_MAX_CONTACTS,
     maxPhotoBytes: e.MAX_PHOTO_BYTES,
+    importMaxBytes: e.IMPORT_MAX_BYTES,
+    importMaxRows: e.IMPORT_MAX_ROWS,
   };
 }

@@ -2,7 +2,7 @@
 // pair claims, photos), held alike by the database store and the memory store.
 import assert from "node:assert/strict";
 import { createAccessPolicy } from "../server/access/policy";
-import type { Store } from "../server/store/contract";
+import type { ImportJob, Store } from "../server/store/contract";
 import { StoreError, type StoreErrorKind } from "../server/store/errors";
 import { person } from "./store-contract";
 
@@ -258,6 +258,94 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
         assert.ok(await f.store.photos.load(live.photo!.hash), "a live contact's photo stays");
         assert.ok(await f.store.photos.load(gone.photo!.hash), "a tombstone's photo stays, for a restore");
         assert.equal(await f.store.photos.load(orphan.photo!.hash), null);
+      });
+    });
+
+    describe("imports", () => {
+      const job = (id: string): ImportJob => ({
+        id,
+        user: "u",
+        book: "b",
+        createdAt: new Date().toISOString(),
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        bytes: 3,
+        settings: {},
+        state: "ready",
+        chunkRows: 100,
+        chunks: 0,
+        done: 0,
+        total: 0,
+        created: 0,
+        updated: 0,
+        skipped: 0,
+        errors: [],
+        errorCount: 0,
+        cancelRequested: false,
+        holder: null,
+        until: null,
+      });
+
+      it("moves a job on only from the version read: of two writers of one version, one wins", async () => {
+        const id = fresh("imp");
+        await f.store.imports.create(job(id), Buffer.from("a,b"));
+        await assert.rejects(f.store.imports.create(job(id), Buffer.from("x")), kind("conflict"));
+        const cur = (await f.store.imports.get(id))!;
+        assert.equal(cur.job.state, "ready");
+        const results = await Promise.all([
+          f.store.imports.update(id, cur.n, { ...cur.job, state: "running", holder: "one" }),
+          f.store.imports.update(id, cur.n, { ...cur.job, state: "running", holder: "two" }),
+        ]);
+        assert.deepEqual(results.filter(Boolean).length, 1);
+        const next = (await f.store.imports.get(id))!;
+        assert.equal(next.n, cur.n + 1);
+        assert.equal(next.job.holder, results[0] ? "one" : "two");
+        assert.equal(Buffer.from((await f.store.imports.upload(id))!).toString(), "a,b");
+      });
+
+      it("keeps the first blob written under a key, whatever its size, and removes everything of a job", async () => {
+        const id = fresh("imp");
+        await f.store.imports.create(job(id), Buffer.alloc(9 * 1024 * 1024, 7));
+        assert.equal((await f.store.imports.upload(id))!.length, 9 * 1024 * 1024);
+        assert.equal(
+          Buffer.from(await f.store.imports.putOnce(id, "plan:0", Buffer.from("first"))).toString(),
+          "first",
+        );
+        assert.equal(
+          Buffer.from(await f.store.imports.putOnce(id, "plan:0", Buffer.from("second"))).toString(),
+          "first",
+        );
+        assert.equal(Buffer.from((await f.store.imports.blob(id, "plan:0"))!).toString(), "first");
+        assert.equal(await f.store.imports.blob(id, "plan:1"), null);
+        assert.ok((await f.store.imports.ids()).includes(id));
+        await f.store.imports.remove(id);
+        assert.equal(await f.store.imports.get(id), null);
+        assert.equal(await f.store.imports.upload(id), null);
+        assert.equal(await f.store.imports.blob(id, "plan:0"), null);
+        assert.ok(!(await f.store.imports.ids()).includes(id));
+      });
+
+      it("keeps each user's mappings apart, and lets a user's own mapping win over a shared one of the same name", async () => {
+        const [ann, bob] = [fresh("ann"), fresh("bob")];
+        await f.store.imports.putMapping(ann, "crm", { Who: "displayName" });
+        await f.store.imports.putMapping(null, "crm", { Who: "notes" });
+        await f.store.imports.putMapping(null, "other", { X: "company" });
+        assert.deepEqual(await f.store.imports.mapping(ann, "crm"), {
+          name: "crm",
+          shared: false,
+          mapping: { Who: "displayName" },
+        });
+        assert.deepEqual(await f.store.imports.mapping(bob, "crm"), {
+          name: "crm",
+          shared: true,
+          mapping: { Who: "notes" },
+        });
+        const names = (await f.store.imports.mappings(bob)).map((m) => `${m.name}:${m.shared}`);
+        assert.ok(names.includes("crm:true") && names.includes("other:true") && !names.includes("crm:false"));
+        assert.equal(await f.store.imports.deleteMapping(ann, "crm"), true);
+        assert.equal(await f.store.imports.deleteMapping(ann, "crm"), false);
+        assert.equal((await f.store.imports.mapping(ann, "crm"))?.shared, true);
+        await f.store.imports.deleteMapping(null, "crm");
+        await f.store.imports.deleteMapping(null, "other");
       });
     });
   });

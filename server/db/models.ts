@@ -128,6 +128,26 @@ const loginAttemptSchema = new Schema(
   options,
 );
 
+/** Imports (store/imports.ts): a blob's header names its parts; parts hold up to 4 MiB each. */
+const importBlobSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    import: { type: String, default: null },
+    parts: { type: [String], default: undefined },
+    data: { type: Buffer, default: undefined },
+  },
+  options,
+);
+const importMappingSchema = new Schema(
+  {
+    _id: { type: String, required: true }, // `${owner}/${name}`, owner "*" for a shared mapping
+    owner: { type: String, required: true },
+    name: { type: String, required: true },
+    mapping: { type: Schema.Types.Mixed, required: true },
+  },
+  options,
+);
+
 export type UserDoc = InferSchemaType<typeof userSchema>;
 export type MailingListDoc = InferSchemaType<typeof mailingListSchema>;
 export type BookDoc = InferSchemaType<typeof bookSchema>;
@@ -173,6 +193,10 @@ export function defineModels(connection: Connection) {
     BookCheckpoint: connection.model("BookCheckpoint", chainVersionSchema, "bookCheckpoints"),
     BookCheckpointHint: connection.model("BookCheckpointHint", chainHintSchema, "bookCheckpointHints"),
     CheckpointPart: connection.model("CheckpointPart", checkpointPartSchema, "checkpointParts"),
+    ImportJob: connection.model("ImportJob", chainVersionSchema, "importJobs"),
+    ImportJobHint: connection.model("ImportJobHint", chainHintSchema, "importJobHints"),
+    ImportBlob: connection.model("ImportBlob", importBlobSchema, "importBlobs"),
+    ImportMapping: connection.model("ImportMapping", importMappingSchema, "importMappings"),
   };
 }
 

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import * as s from "./api-schemas";
 import { bookPatchSchema } from "../routes/book-admin";
+import * as imp from "../imports/schemas";
 
 const jsonSchema = (schema: z.ZodType) => {
   const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<
@@ -140,6 +141,138 @@ const searchPaths = {
         }),
         ...errors,
       },
+    }),
+  },
+};
+
+// Import and export (routes/imports.ts, routes/export.ts): kept in one block so other edits merge around it.
+const importId = pathParam("id", "The import's id, from its upload");
+const mappingName = pathParam("name", "The mapping's name");
+const jsonOf = (schema: z.ZodType) => ({ "application/json": { schema: jsonSchema(schema) } });
+const importBody = (schema: z.ZodType) => ({ required: true, content: jsonOf(schema) });
+const importErrors = { ...errors, "409": problem("The import is not in a state that allows this") };
+const fileTypes = [
+  "text/csv",
+  "text/vcard",
+  "text/x-vcard",
+  "text/directory",
+  "text/plain",
+  "application/octet-stream",
+];
+const exportParams = [
+  queryParam("format", "The export format (default vcard4)", {
+    type: "string",
+    enum: ["outlook-csv", "google-csv", "csv", "vcard3", "vcard4"],
+  }),
+  queryParam("charset", "The charset (default utf-8)", { type: "string", enum: ["utf-8", "windows-1252"] }),
+];
+const exported = answer("The file, streamed", {
+  "text/csv": { schema: { type: "string" } },
+  "text/vcard": { schema: { type: "string" } },
+});
+const importPaths = {
+  "/api/books/{book}/imports": {
+    post: op("uploadImport", "Upload a file to import into a book you may write, and preview it", {
+      parameters: [
+        book,
+        queryParam("format", "Skip format detection", { type: "string" }),
+        queryParam("charset", "Skip charset detection", { type: "string" }),
+        queryParam("delimiter", "Skip delimiter detection (`,`, `;` or `tab`)", { type: "string" }),
+        queryParam("mapping", "Start from this named mapping", { type: "string" }),
+      ],
+      description:
+        "The body is the file: Outlook, Outlook Express, Google or Thunderbird CSV, generic CSV, Thunderbird LDIF, " +
+        "or vCard 2.1/3.0/4.0, in UTF-8 (with or without BOM), UTF-16 with BOM or windows-1252. Kept for a day.",
+      requestBody: {
+        required: true,
+        content: Object.fromEntries(fileTypes.map((t) => [t, { schema: { type: "string", format: "binary" } }])),
+      },
+      responses: {
+        "201": answer(
+          "Detected format, charset, delimiter, columns, mapping and the first 20 records",
+          jsonOf(imp.importPreviewSchema),
+        ),
+        "413": problem("Larger than IMPORT_MAX_BYTES, or more records than IMPORT_MAX_ROWS"),
+        "415": problem("Not a file type an import takes"),
+        ...errors,
+      },
+    }),
+  },
+  "/api/imports/{id}": {
+    get: op("getImport", "An import's state and progress", {
+      parameters: [importId],
+      responses: { "200": answer("State, counts and row errors", jsonOf(imp.importStatusSchema)), ...errors },
+    }),
+    put: op("configureImport", "Change an import's format, charset, delimiter or column mapping", {
+      parameters: [importId],
+      requestBody: importBody(imp.importSettingsSchema),
+      responses: { "200": answer("The new preview", jsonOf(imp.importPreviewSchema)), ...importErrors },
+    }),
+  },
+  "/api/imports/{id}/preview": {
+    get: op("previewImport", "An import's preview under its current settings", {
+      parameters: [importId],
+      responses: { "200": answer("The preview", jsonOf(imp.importPreviewSchema)), ...errors },
+    }),
+  },
+  "/api/imports/{id}/dry-run": {
+    post: op("dryRunImport", "What an import would do, writing nothing", {
+      parameters: [importId],
+      requestBody: importBody(imp.duplicatesSchema),
+      responses: { "200": answer("Counts and row errors", jsonOf(imp.dryRunSchema)), ...errors },
+    }),
+  },
+  "/api/imports/{id}/commit": {
+    post: op("commitImport", "Start the import job", {
+      parameters: [importId],
+      requestBody: importBody(imp.duplicatesSchema),
+      responses: { "202": answer("Started", jsonOf(imp.importStatusSchema)), ...importErrors },
+    }),
+  },
+  "/api/imports/{id}/cancel": {
+    post: op("cancelImport", "Stop an import after the chunk under way; what it wrote stays (undo removes it)", {
+      parameters: [importId],
+      responses: { "200": answer("Cancelling or cancelled", jsonOf(imp.importStatusSchema)), ...importErrors },
+    }),
+  },
+  "/api/imports/{id}/undo": {
+    post: op("undoImport", "Remove what an import created and put back what it overwrote", {
+      parameters: [importId],
+      responses: { "200": answer("Undone", jsonOf(imp.importStatusSchema)), ...importErrors },
+    }),
+  },
+  "/api/import-mappings": {
+    get: op("listImportMappings", "Your named column mappings and the shared ones", {
+      responses: {
+        "200": answer("The mappings", jsonOf(z.object({ mappings: z.array(imp.importMappingSchema) }))),
+        ...errors,
+      },
+    }),
+  },
+  "/api/import-mappings/{name}": {
+    get: op("getImportMapping", "A named column mapping: your own, else the shared one", {
+      parameters: [mappingName],
+      responses: { "200": answer("The mapping", jsonOf(imp.importMappingSchema)), ...errors },
+    }),
+    put: op("putImportMapping", "Save a named column mapping (`shared`: for everyone, admins only)", {
+      parameters: [mappingName],
+      requestBody: importBody(imp.mappingBodySchema),
+      responses: { "200": answer("Saved", jsonOf(imp.importMappingSchema)), ...errors },
+    }),
+    delete: op("deleteImportMapping", "Remove your named mapping (`?shared=true`: the shared one, admins only)", {
+      parameters: [mappingName, queryParam("shared", "The shared mapping", { type: "string", enum: ["true"] })],
+      responses: { "204": answer("Removed"), ...errors },
+    }),
+  },
+  "/api/books/{book}/export": {
+    get: op("exportBook", "Export a whole book you may read", {
+      parameters: [book, ...exportParams],
+      responses: { "200": exported, ...errors },
+    }),
+    post: op("exportSelection", "Export the contacts with these uids", {
+      parameters: [book, ...exportParams],
+      requestBody: importBody(imp.exportSelectionSchema),
+      responses: { "200": exported, ...errors },
     }),
   },
 };
@@ -539,6 +672,7 @@ export function openApiDocument() {
         }),
       },
       ...searchPaths,
+      ...importPaths,
     },
   };
 }

@@ -344,6 +344,74 @@ export interface Audit {
   purge(before: Date): Promise<number>;
 }
 
+// ---------------------------------------------------------------- imports
+
+export type ImportState = "ready" | "running" | "done" | "failed" | "cancelled" | "undoing" | "undone";
+/** An import job, as its newest version says. `holder` and `until`: the runner's lease (a runner
+ *  takes a job whose lease ran out, so a job whose runner died is resumed by another).
+ *  `chunks`: how many chunks of `chunkRows` records are written and recorded. */
+export type ImportJob = {
+  id: string;
+  user: string;
+  book: string;
+  createdAt: string;
+  expiresAt: string;
+  bytes: number;
+  settings: { format?: string; charset?: string; delimiter?: string; mapping?: Record<string, string> };
+  state: ImportState;
+  duplicates?: "skip" | "update" | "add";
+  chunkRows: number;
+  chunks: number;
+  done: number;
+  total: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  /** The first errors (at most 1000); `errorCount` counts them all. */
+  errors: { row: number; message: string }[];
+  errorCount: number;
+  cancelRequested: boolean;
+  /** What an undo did: contacts removed, versions put back, and those left as they were because
+   *  someone changed them after the import. */
+  undone?: { removed: number; restored: number; kept: number };
+  holder: string | null;
+  until: string | null;
+  failure?: string;
+};
+export type ImportVersion = { n: number; job: ImportJob };
+export type ImportMapping = { name: string; shared: boolean; mapping: Record<string, string> };
+
+/** Import uploads and jobs. A job changes only by compare-and-set on its version number, so of two
+ *  instances that read one version only one moves it on (the database does it by inserting the
+ *  next version under a unique _id: store/version-chain.ts). Blobs (the upload, each chunk's plan
+ *  and results) are written once: the first writer's blob stands, later ones get it back. */
+export interface Imports {
+  /** Stores the upload and the job's first version. conflict if the id is taken. */
+  create(job: ImportJob, upload: Uint8Array): Promise<void>;
+  /** The newest version of a job, or null. */
+  get(id: string): Promise<ImportVersion | null>;
+  /** Writes `job` as version n + 1; false when another writer got there first (read it again). */
+  update(id: string, n: number, job: ImportJob): Promise<boolean>;
+  /** The uploaded bytes, or null once removed. */
+  upload(id: string): Promise<Uint8Array | null>;
+  /** Stores a blob under `key` of import `id` unless one is there; answers the one that stands. */
+  putOnce(id: string, key: string, data: Uint8Array): Promise<Uint8Array>;
+  /** The blob under `key`, or null. */
+  blob(id: string, key: string): Promise<Uint8Array | null>;
+  /** Every job's id, for the resume and expiry passes. Maintenance-grade: it may scan. */
+  ids(): Promise<string[]>;
+  /** Removes the job, its upload and its blobs. */
+  remove(id: string): Promise<void>;
+  /** The user's own mapping of that name, else the shared one; null for none. */
+  mapping(user: string, name: string): Promise<ImportMapping | null>;
+  /** The user's mappings and the shared ones. */
+  mappings(user: string): Promise<ImportMapping[]>;
+  /** Stores a mapping: the user's own, or (owner null) one shared with everyone. */
+  putMapping(owner: string | null, name: string, mapping: Record<string, string>): Promise<ImportMapping>;
+  /** Removes it; false when there was none. */
+  deleteMapping(owner: string | null, name: string): Promise<boolean>;
+}
+
 /** Everything the surfaces use, as built by server/wiring.ts (database) or store/memory (tests). */
 export type Store = {
   books: BookStore;
@@ -356,6 +424,7 @@ export type Store = {
   pairClaims: PairClaims;
   photos: Photos;
   quotas: Quotas;
+  imports: Imports;
 };
 
 /** Per-user limits on what a user may keep. */

@@ -6,6 +6,7 @@ import { createAudit, withAudit } from "./audit";
 import { createBooks } from "./books";
 import { createContactStore, type StoreHooks } from "./contact-store";
 import type { Store } from "./contract";
+import { createImports } from "./imports";
 import { createPairClaims } from "./pair-claims";
 import { createPhotos } from "./photos";
 import { createSyncStates, syncUsageRecord } from "./sync-states";
@@ -42,5 +43,6 @@ export async function createDatabaseStore(
     quotas: createQuotas(books, quotas),
     pairClaims: createPairClaims(models, clock),
     photos: createPhotos(models, clock),
+    imports: createImports(models),
   };
 }

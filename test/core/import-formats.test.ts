@@ -47,7 +47,7 @@ describe("import files", () => {
     );
     const [jurgen, company, formula] = contactsOf(a);
     assert.equal(jurgen.displayName, "Jürgen Müller");
-    assert.equal(jurgen.notes, "Line one\r\nLine two");
+    assert.equal(jurgen.notes, "Line one\nLine two", "CRLF in a cell becomes LF");
     assert.equal(jurgen.birthday, undefined);
     assert.equal(company.displayName, "Zürich Versicherung");
     assert.deepEqual(company.phones, [{ type: "business", number: "+41 44 123 45 67" }]);

@@ -5,11 +5,11 @@ import { outlookColumns } from "../../core/formats/csv/outlook-columns";
 
 /** A 92-column Outlook "Comma Separated Values (Windows)" export, in windows-1252. `rows`: column → value. */
 export function outlookCsv(rows: Record<string, string>[]): Buffer {
-  const blank = Object.fromEntries(outlookColumns.map((c) => [c, ""]));
+  const blank: Record<string, string> = Object.fromEntries(outlookColumns.map((c) => [c, ""]));
   const records = rows.map((r) =>
     outlookColumns.map(
       (c) =>
-        ({
+        (<Record<string, string>>{
           ...blank,
           Birthday: "0/0/00",
           Anniversary: "0/0/00",

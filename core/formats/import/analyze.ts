@@ -172,7 +172,10 @@ function tableRow(
   row: { row: number; cells: string[] },
 ): ImportRow {
   const cells = mapped.columns.map((column, i) => {
-    const cell = restoreNeutralizedCell(row.cells[i] ?? "").trim();
+    // Line breaks inside a cell are "\n", as vCard and Google keep them (Outlook writes CRLF).
+    const cell = restoreNeutralizedCell(row.cells[i] ?? "")
+      .replace(/\r\n?/g, "\n")
+      .trim();
     return cell && labelled.has(i) ? `${column.header}: ${cell}` : cell;
   });
   const dateErrors = mapped.columns.flatMap((c, i) => badDate(c, cells[i], mapped.order) ?? []);

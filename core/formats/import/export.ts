@@ -89,7 +89,9 @@ function csvWriter(
   phone: (column: string) => boolean,
   quoted: boolean,
 ) {
-  const line = (cells: string[]) => stringify([cells], { record_delimiter: "windows", quoted });
+  // A cell with a bare LF must be quoted too: csv-stringify quotes only the record delimiter (CRLF).
+  const options = { record_delimiter: "windows", quoted, quoted_match: /[\r\n]/ } as const;
+  const line = (cells: string[]) => stringify([cells], options);
   return {
     head: line(columns),
     rows: (contacts: Contact[]) =>
@@ -100,7 +102,7 @@ function csvWriter(
               const row = rowOf(c);
               return columns.map((col) => neutralizeCell(row.get(col) ?? "", { isPhone: phone(col) }));
             }),
-            { record_delimiter: "windows", quoted },
+            options,
           ),
   };
 }

@@ -6,6 +6,7 @@ import { createQuotas, DEFAULT_QUOTAS, memoryUsageRecord, type QuotaLimits, with
 import { createMemoryAudit, withAudit } from "../audit";
 import { createMemoryBooks } from "./books";
 import { createMemoryContactStore } from "./contacts";
+import { createMemoryImports } from "./imports";
 import { createMemoryPhotos } from "./photos";
 import { createMemoryPairClaims, createMemorySyncStates } from "./sync";
 
@@ -30,5 +31,6 @@ export async function createMemoryStore(
     quotas: createQuotas(books, quotas),
     pairClaims: createMemoryPairClaims(clock),
     photos: createMemoryPhotos(clock),
+    imports: createMemoryImports(),
   };
 }

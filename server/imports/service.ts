@@ -1,0 +1,449 @@
+// Import jobs: upload → preview (PUT changes the guesses) → dry run → commit → progress, cancel,
+// undo. Everything a job needs lives in the database (Imports in store/contract.ts), so any
+// instance can answer for it and carry it on:
+// - A running job is held by a lease in its own version chain (`holder`, `until`), renewed by a
+//   heartbeat and by every progress write; each of those is a compare-and-set, so two instances
+//   never hold one job, and a job whose holder died is taken over once its lease ran out.
+// - Records are written in chunks. A chunk's plan (what to create, update or skip, with the
+//   version each update overwrites) is stored once before it is written: a runner that resumes a
+//   chunk writes the same plan again. Created contacts get uids derived from the job and the
+//   record, and writes are retry-safe, so a chunk written twice lands once.
+// - Each written chunk's results (uid and etag of each write) are kept for undo, which removes
+//   what the import created and puts back what it overwrote, unless someone changed it since.
+import { randomUUID } from "node:crypto";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+import type { Contact } from "../../core/contact/contact";
+import {
+  type Analysis,
+  analyzeImport,
+  CsvMappingError,
+  type DuplicateMode,
+  duplicateIndex,
+  ImportFileError,
+  type ImportRow,
+  type ImportSettings,
+  ImportTooLargeError,
+  mergeImported,
+  PREVIEW_ROWS,
+  planRow,
+} from "../../core/formats/import";
+import type { ContactStore, ImportJob, Imports, OpResult, Photos, WriteContext, WriteOp } from "../store/contract";
+import { storeError } from "../store/errors";
+
+export type ImportServiceDeps = {
+  contacts: Pick<ContactStore, "applyWrites" | "listContacts" | "lookup">;
+  imports: Imports;
+  photos: Pick<Photos, "takeInline" | "save">;
+  clock: () => Date;
+  config: { importMaxRows: number };
+  onError?: (err: unknown, id: string) => void;
+  /** How long a runner's lease lasts without renewal. */
+  leaseMs?: number;
+  chunkRows?: number;
+  /** Test seam: runs after each chunk is written and recorded. */
+  afterChunk?: (id: string, chunk: number) => Promise<void>;
+};
+
+type Caller = { _id: string; admin?: boolean | null };
+type PlanEntry = {
+  row: number;
+  action: "create" | "update" | "skip" | "error";
+  uid?: string;
+  contact?: Contact;
+  before?: Contact;
+  ifMatch?: string;
+  message?: string;
+};
+type Written = { uid: string; action: "create" | "update"; etag?: string };
+
+const KEEP_MS = 86_400_000;
+const MAX_ERRORS = 1000;
+const LIST_PAGE = 500;
+const MAX_ROUNDS = 50;
+
+class Stop extends Error {}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pack = (v: unknown) => deflateRawSync(Buffer.from(JSON.stringify(v)));
+const unpack = <T>(b: Uint8Array): T => JSON.parse(inflateRawSync(b).toString("utf8")) as T;
+
+/** What a caller did wrong with a file, as the store's errors say it. */
+function readFile(bytes: Uint8Array, settings: ImportSettings, maxRows: number): Analysis {
+  try {
+    return analyzeImport(bytes, settings, { maxRows });
+  } catch (err) {
+    if (err instanceof ImportTooLargeError) throw storeError("too-large", err.message);
+    if (err instanceof ImportFileError || err instanceof CsvMappingError) throw storeError("invalid", err.message);
+    throw err;
+  }
+}
+
+export function createImportService(d: ImportServiceDeps) {
+  const leaseMs = d.leaseMs ?? 30_000;
+  const chunkRows = d.chunkRows ?? 100;
+  const runningHere = new Set<string>();
+  const now = () => d.clock();
+
+  /** Applies `change` to the newest version until a compare-and-set lands; undefined: no change. */
+  async function mutate(id: string, change: (job: ImportJob) => ImportJob | undefined): Promise<ImportJob> {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const cur = await d.imports.get(id);
+      if (!cur) throw storeError("not-found", "No such import (uploads are kept for a day)");
+      const next = change(cur.job);
+      if (!next) return cur.job;
+      if (await d.imports.update(id, cur.n, next)) return next;
+    }
+    throw storeError("busy", "The import keeps changing; retry shortly");
+  }
+
+  async function jobFor(caller: Caller, id: string): Promise<ImportJob> {
+    const cur = await d.imports.get(id);
+    if (!cur || (cur.job.user !== caller._id && !caller.admin)) throw storeError("not-found", "No such import");
+    return cur.job;
+  }
+
+  async function analysisOf(job: ImportJob, settings: ImportSettings = job.settings as ImportSettings) {
+    const bytes = await d.imports.upload(job.id);
+    if (!bytes) throw storeError("not-found", "The upload is gone (uploads are kept for a day)");
+    return readFile(bytes, settings, d.config.importMaxRows);
+  }
+
+  const previewOf = (job: ImportJob, a: Analysis) => ({
+    id: job.id,
+    book: job.book,
+    format: a.format,
+    charset: a.charset,
+    delimiter: a.delimiter,
+    columns: a.columns,
+    rows: a.rows.length,
+    preview: a.rows.slice(0, PREVIEW_ROWS).map(({ row, contact, error }) => ({ row, contact, error })),
+    mapping: a.mapping,
+    warnings: a.warnings,
+  });
+
+  const statusOf = (job: ImportJob) => ({
+    id: job.id,
+    book: job.book,
+    state: job.state,
+    duplicates: job.duplicates ?? null,
+    done: job.done,
+    total: job.total,
+    created: job.created,
+    updated: job.updated,
+    skipped: job.skipped,
+    errors: job.errors,
+    errorCount: job.errorCount,
+    ...(job.failure ? { failure: job.failure } : {}),
+    ...(job.undone ? { undone: job.undone } : {}),
+  });
+
+  /** Stores an upload for a book the caller may write (the route checks that) and previews it. */
+  async function upload(caller: Caller, book: string, bytes: Uint8Array, settings: ImportSettings = {}) {
+    const a = readFile(bytes, settings, d.config.importMaxRows);
+    const created = now();
+    const job: ImportJob = {
+      id: randomUUID().replace(/-/g, ""),
+      user: caller._id,
+      book,
+      createdAt: created.toISOString(),
+      expiresAt: new Date(created.getTime() + KEEP_MS).toISOString(),
+      bytes: bytes.length,
+      settings: JSON.parse(JSON.stringify(settings)),
+      state: "ready",
+      chunkRows,
+      chunks: 0,
+      done: 0,
+      total: a.rows.length,
+      created: 0,
+      updated: 0,
+      skipped: 0,
+      errors: [],
+      errorCount: 0,
+      cancelRequested: false,
+      holder: null,
+      until: null,
+    };
+    await d.imports.create(job, bytes);
+    return previewOf(job, a);
+  }
+
+  async function preview(caller: Caller, id: string) {
+    const job = await jobFor(caller, id);
+    return previewOf(job, await analysisOf(job));
+  }
+
+  /** New guesses (format, charset, delimiter, mapping) for an import not yet committed. */
+  async function configure(caller: Caller, id: string, settings: ImportSettings) {
+    const job = await jobFor(caller, id);
+    const merged = { ...job.settings, ...settings } as ImportSettings;
+    const a = await analysisOf(job, merged);
+    const saved = await mutate(id, (j) => {
+      if (j.state !== "ready") throw storeError("conflict", `The import is ${j.state}: its settings are fixed`);
+      return { ...j, settings: JSON.parse(JSON.stringify(merged)), total: a.rows.length };
+    });
+    return previewOf(saved, a);
+  }
+
+  async function bookIndex(book: string) {
+    const index = duplicateIndex();
+    let cursor: string | undefined;
+    do {
+      const page = await d.contacts.listContacts(book, cursor, LIST_PAGE);
+      for (const c of page.contacts) index.add(c.contact);
+      cursor = page.cursor ?? undefined;
+    } while (cursor);
+    return index;
+  }
+
+  const freshUid = (job: ImportJob, row: number) => `${job.id}-${row}`;
+
+  async function dryRun(caller: Caller, id: string, mode: DuplicateMode) {
+    const job = await jobFor(caller, id);
+    const a = await analysisOf(job);
+    const index = await bookIndex(job.book);
+    const counts = { create: 0, update: 0, skip: 0, errors: [] as { row: number; message: string }[] };
+    for (const r of a.rows) {
+      if (!r.contact) counts.errors.push({ row: r.row, message: r.error ?? "unreadable" });
+      else counts[planRow(r.contact, r.hasUid, index, mode, freshUid(job, r.row)).action]++;
+    }
+    return counts;
+  }
+
+  /** Starts the job; it runs on (here, or on another instance after a crash) until done. */
+  async function commit(caller: Caller, id: string, mode: DuplicateMode) {
+    await jobFor(caller, id);
+    const job = await mutate(id, (j) => {
+      if (j.state !== "ready") throw storeError("conflict", `The import is ${j.state} already`);
+      return { ...j, state: "running", duplicates: mode };
+    });
+    void run(id);
+    return statusOf(job);
+  }
+
+  async function status(caller: Caller, id: string) {
+    return statusOf(await jobFor(caller, id));
+  }
+
+  async function cancel(caller: Caller, id: string) {
+    await jobFor(caller, id);
+    const job = await mutate(id, (j) => {
+      if (j.state === "ready") return { ...j, state: "cancelled" };
+      if (j.state === "running") return j.cancelRequested ? undefined : { ...j, cancelRequested: true };
+      throw storeError("conflict", `The import is ${j.state}: there is nothing to cancel`);
+    });
+    return statusOf(job);
+  }
+
+  // ------------------------------------------------------------ the runner
+
+  async function planChunk(job: ImportJob, rows: ImportRow[], index: ReturnType<typeof duplicateIndex>) {
+    const entries: PlanEntry[] = rows.map((r) => {
+      if (!r.contact) return { row: r.row, action: "error", message: r.error ?? "unreadable" };
+      const p = planRow(r.contact, r.hasUid, index, job.duplicates ?? "skip", freshUid(job, r.row));
+      return { row: r.row, action: p.action, uid: p.uid, contact: r.contact };
+    });
+    const updates = entries.filter((e) => e.action === "update");
+    const found = new Map(
+      (await d.contacts.lookup(job.book, [...new Set(updates.map((e) => e.uid!))])).map((c) => [c.uid, c]),
+    );
+    const photos = [];
+    for (const e of entries) {
+      if (e.action === "skip" || e.action === "error") delete e.contact;
+      if (e.action === "update") {
+        const existing = found.get(e.uid!);
+        if (!existing?.contact || existing.deleted) {
+          Object.assign(e, { action: "error", message: "the contact it duplicates was deleted meanwhile" });
+          delete e.contact;
+          continue;
+        }
+        e.before = existing.contact;
+        e.ifMatch = existing.etag;
+        e.contact = mergeImported(existing.contact, e.contact!);
+      }
+      if (e.contact) {
+        const taken = d.photos.takeInline({ ...e.contact, uid: e.uid! });
+        e.contact = taken.contact;
+        if (taken.photo) photos.push(taken.photo);
+      }
+    }
+    // Saved before the plan is: a resumed chunk finds its photos whatever instance planned it.
+    await d.photos.save(photos);
+    return entries;
+  }
+
+  function opOf(e: PlanEntry): WriteOp {
+    return e.action === "create"
+      ? { op: "put", uid: e.uid!, contact: e.contact!, ifNoneMatch: true }
+      : { op: "put", uid: e.uid!, contact: e.contact!, ifMatch: e.ifMatch };
+  }
+
+  async function writeChunk(job: ImportJob, entries: PlanEntry[], context: WriteContext) {
+    const writes = entries.filter((e) => e.action === "create" || e.action === "update");
+    for (let attempt = 0; ; attempt++) {
+      const results = writes.length
+        ? await d.contacts.applyWrites(job.book, writes.map(opOf), { retrySafe: true, context })
+        : [];
+      if (!results.some((r) => r.busy) || attempt >= 5) return writes.map((e, k) => [e, results[k]] as const);
+      await sleep(500 * (attempt + 1));
+    }
+  }
+
+  const landed = (r: OpResult | undefined) => r !== undefined && ["created", "updated", "unchanged"].includes(r.status);
+
+  function failureOf(e: PlanEntry, r: OpResult | undefined): string {
+    if (r?.status === "conflict")
+      return e.action === "create"
+        ? "a contact with this uid was created meanwhile"
+        : "the contact it duplicates changed while the import ran";
+    return r?.error ?? "the write failed";
+  }
+
+  /** Carries a running job on, if no live runner holds it. Resolves when it stops. */
+  async function run(id: string): Promise<void> {
+    if (runningHere.has(id)) return;
+    runningHere.add(id);
+    const owner = randomUUID();
+    let lost = false;
+    let beat: NodeJS.Timeout | undefined;
+    const renew = (j: ImportJob) => {
+      if (j.holder !== owner || j.state !== "running") throw new Stop();
+      return { ...j, until: new Date(now().getTime() + leaseMs).toISOString() };
+    };
+    try {
+      let job = await mutate(id, (j) => {
+        if (j.state !== "running") throw new Stop();
+        const held = j.holder && j.holder !== owner && j.until && new Date(j.until).getTime() > now().getTime();
+        if (held) throw new Stop();
+        return { ...j, holder: owner, until: new Date(now().getTime() + leaseMs).toISOString() };
+      });
+      beat = setInterval(
+        () => void mutate(id, renew).catch(() => void (lost = true)),
+        Math.max(50, Math.floor(leaseMs / 3)),
+      );
+      beat.unref();
+      const a = await analysisOf(job);
+      const index = await bookIndex(job.book);
+      const context: WriteContext = { user: job.user, surface: "import" };
+      const chunkCount = Math.ceil(a.rows.length / job.chunkRows);
+      for (let k = job.chunks; k < chunkCount; k++) {
+        if (lost) throw new Stop();
+        if (job.cancelRequested) break;
+        const rows = a.rows.slice(k * job.chunkRows, (k + 1) * job.chunkRows);
+        const stored = await d.imports.blob(id, `plan:${k}`);
+        const entries = stored
+          ? unpack<PlanEntry[]>(stored)
+          : unpack<PlanEntry[]>(await d.imports.putOnce(id, `plan:${k}`, pack(await planChunk(job, rows, index))));
+        if (stored) for (const e of entries) if (e.action === "create") index.add({ ...e.contact!, uid: e.uid! });
+        if (lost) throw new Stop();
+        const written = await writeChunk(job, entries, context);
+        await d.imports.putOnce(
+          id,
+          `done:${k}`,
+          pack(
+            written
+              .filter(([, r]) => landed(r))
+              .map(([e, r]): Written => ({ uid: e.uid!, action: e.action as Written["action"], etag: r?.etag })),
+          ),
+        );
+        const errors = [
+          ...entries.filter((e) => e.action === "error").map((e) => ({ row: e.row, message: e.message! })),
+          ...written.filter(([, r]) => !landed(r)).map(([e, r]) => ({ row: e.row, message: failureOf(e, r) })),
+        ].sort((x, y) => x.row - y.row);
+        const count = (action: PlanEntry["action"]) =>
+          written.filter(([e, r]) => e.action === action && landed(r)).length;
+        job = await mutate(id, (j) => {
+          const held = renew(j);
+          if (j.chunks !== k) throw new Stop(); // another runner recorded it: it holds the job now
+          return {
+            ...held,
+            chunks: k + 1,
+            done: Math.min(a.rows.length, (k + 1) * j.chunkRows),
+            created: j.created + count("create"),
+            updated: j.updated + count("update"),
+            skipped: j.skipped + entries.filter((e) => e.action === "skip").length,
+            errors: [...j.errors, ...errors].slice(0, MAX_ERRORS),
+            errorCount: j.errorCount + errors.length,
+          };
+        });
+        await d.afterChunk?.(id, k);
+      }
+      await mutate(id, (j) => {
+        const held = renew(j);
+        return { ...held, state: j.cancelRequested ? "cancelled" : "done", holder: null, until: null };
+      });
+    } catch (err) {
+      if (!(err instanceof Stop)) {
+        d.onError?.(err, id);
+        const failure = err instanceof Error ? err.message : String(err);
+        await mutate(id, (j) =>
+          j.holder === owner && j.state === "running"
+            ? { ...j, state: "failed", failure, holder: null, until: null }
+            : undefined,
+        ).catch((e) => d.onError?.(e, id));
+      }
+    } finally {
+      clearInterval(beat);
+      runningHere.delete(id);
+    }
+  }
+
+  /** Removes what the import created and puts back what it overwrote; a contact changed since
+   *  the import wrote it is left as it is (counted as kept). */
+  async function undo(caller: Caller, id: string) {
+    await jobFor(caller, id);
+    const job = await mutate(id, (j) => {
+      if (!["done", "cancelled", "failed"].includes(j.state))
+        throw storeError("conflict", `The import is ${j.state}: only a finished import can be undone`);
+      return { ...j, state: "undoing" };
+    });
+    const undone = { removed: 0, restored: 0, kept: 0 };
+    const context: WriteContext = { user: caller._id || job.user, surface: "import" };
+    for (let k = 0; k < job.chunks; k++) {
+      const [plan, done] = await Promise.all([d.imports.blob(id, `plan:${k}`), d.imports.blob(id, `done:${k}`)]);
+      if (!plan || !done) continue;
+      const before = new Map(unpack<PlanEntry[]>(plan).map((e) => [e.uid, e.before]));
+      const written = unpack<Written[]>(done);
+      const ops: WriteOp[] = written.map((w) =>
+        w.action === "create"
+          ? { op: "delete", uid: w.uid, ifMatch: w.etag }
+          : { op: "put", uid: w.uid, contact: before.get(w.uid)!, ifMatch: w.etag },
+      );
+      const results = ops.length ? await d.contacts.applyWrites(job.book, ops, { context }) : [];
+      results.forEach((r, i) => {
+        if (r.status === "conflict" || r.status === "error") undone.kept++;
+        else if (written[i].action === "create") undone.removed++;
+        else undone.restored++;
+      });
+    }
+    return statusOf(await mutate(id, (j) => ({ ...j, state: "undone", undone })));
+  }
+
+  /** Jobs left running by a runner that stopped (a crash, a restart): carried on here. */
+  async function resumeStalled(): Promise<string[]> {
+    const resumed: string[] = [];
+    for (const id of await d.imports.ids()) {
+      const job = (await d.imports.get(id))?.job;
+      if (job?.state !== "running" || runningHere.has(id)) continue;
+      if (job.until && new Date(job.until).getTime() > now().getTime()) continue;
+      resumed.push(id);
+      void run(id);
+    }
+    return resumed;
+  }
+
+  /** The daily pass: uploads, previews and undo data older than a day go. */
+  async function purgeExpired(): Promise<number> {
+    let removed = 0;
+    for (const id of await d.imports.ids()) {
+      const job = (await d.imports.get(id))?.job;
+      if (!job || job.state === "running" || job.state === "undoing") continue;
+      if (new Date(job.expiresAt).getTime() > now().getTime()) continue;
+      await d.imports.remove(id);
+      removed++;
+    }
+    return removed;
+  }
+
+  return { upload, preview, configure, dryRun, commit, status, cancel, undo, run, resumeStalled, purgeExpired };
+}
+
+export type ImportService = ReturnType<typeof createImportService>;
