@@ -13,6 +13,7 @@
 import { randomUUID } from "node:crypto";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { Contact } from "../../core/contact/contact";
+import { contentHash } from "../../core/contact/content-hash";
 import {
   type Analysis,
   analyzeImport,
@@ -282,9 +283,31 @@ export function createImportService(d: ImportServiceDeps) {
       const results = writes.length
         ? await d.contacts.applyWrites(job.book, writes.map(opOf), { retrySafe: true, context })
         : [];
-      if (!results.some((r) => r.busy) || attempt >= 5) return writes.map((e, k) => [e, results[k]] as const);
+      if (!results.some((r) => r.busy) || attempt >= 5) return sameContentLanded(job.book, writes, results);
       await sleep(500 * (attempt + 1));
     }
+  }
+
+  /** A create refused because its uid exists is one that landed before (a resumed chunk) when the
+   *  stored version is the planned content: etags are content hashes. */
+  async function sameContentLanded(book: string, writes: PlanEntry[], results: OpResult[]) {
+    const refused = writes.filter((e, k) => e.action === "create" && results[k]?.status === "conflict");
+    const stored = new Map(
+      refused.length
+        ? (
+            await d.contacts.lookup(
+              book,
+              refused.map((e) => e.uid!),
+            )
+          ).map((c) => [c.uid, c])
+        : [],
+    );
+    return writes.map((e, k) => {
+      const found = stored.get(e.uid!);
+      const ours = found && !found.deleted && found.etag === contentHash(e.contact!);
+      const landedBefore: OpResult = { uid: e.uid!, status: "unchanged", etag: found?.etag };
+      return [e, ours ? landedBefore : results[k]] as const;
+    });
   }
 
   const landed = (r: OpResult | undefined) => r !== undefined && ["created", "updated", "unchanged"].includes(r.status);
@@ -325,6 +348,7 @@ export function createImportService(d: ImportServiceDeps) {
       const context: WriteContext = { user: job.user, surface: "import" };
       const chunkCount = Math.ceil(a.rows.length / job.chunkRows);
       for (let k = job.chunks; k < chunkCount; k++) {
+        job = await mutate(id, renew); // also reads a cancel asked for since
         if (lost) throw new Stop();
         if (job.cancelRequested) break;
         const rows = a.rows.slice(k * job.chunkRows, (k + 1) * job.chunkRows);

@@ -1,0 +1,163 @@
+// Import jobs held in the database: a job whose runner dies is carried on by another instance once
+// its lease ran out, never while it is live, and ends with exactly the right contacts; cancel stops
+// it between chunks; uploads older than a day go in the daily pass.
+import assert from "node:assert/strict";
+import { createImportService, type ImportServiceDeps } from "../../server/imports";
+import type { ContactStore } from "../../server/store/contract";
+import { testApp, type TestApp } from "../support/app";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const never = () => new Promise<void>(() => undefined);
+
+describe("import jobs", function () {
+  this.timeout(60_000);
+  let t: TestApp;
+  before(async () => {
+    t = await testApp();
+  });
+  after(async () => t.close());
+
+  const file = Buffer.from(
+    `First Name,Last Name,E-mail 1 - Label,E-mail 1 - Value,Labels\r\n${Array.from(
+      { length: 10 },
+      (_, i) => `P${i},Q,* Work,p${i}@x.test,* myContacts\r\n`,
+    ).join("")}`,
+  );
+
+  const service = (more: Partial<ImportServiceDeps> = {}) =>
+    createImportService({
+      contacts: t.deps.store,
+      imports: t.deps.imports,
+      photos: t.deps.photos,
+      clock: () => new Date(),
+      config: { importMaxRows: 1000 },
+      chunkRows: 3,
+      leaseMs: 30_000,
+      ...more,
+    });
+
+  async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+    for (let i = 0; i < 400; i++) {
+      const v = await read();
+      if (ok(v)) return v;
+      await sleep(25);
+    }
+    throw new Error("timed out");
+  }
+  const jobOf = async (id: string) => (await t.deps.imports.get(id))!.job;
+  const live = async (book: string) => (await t.deps.store.listContacts(book, undefined, 1000)).contacts;
+
+  it("is carried on by a second instance once the dead runner's lease ran out, never before, without duplicates", async () => {
+    const u = await t.user("resume1");
+    const t0 = new Date();
+    const first = service({ clock: () => t0, afterChunk: async (_id, k) => (k === 0 ? never() : undefined) });
+    const { id } = await first.upload({ _id: u.username }, u.primaryBook, file);
+    await first.commit({ _id: u.username }, id, "skip");
+    await until(
+      () => jobOf(id),
+      (j) => j.chunks === 1,
+    );
+
+    const sameTime = service({ clock: () => t0 });
+    assert.deepEqual(await sameTime.resumeStalled(), [], "a live lease is left alone");
+    await sameTime.run(id);
+    assert.equal((await jobOf(id)).chunks, 1, "a second runner does not run a held job");
+
+    const later = service({ clock: () => new Date(t0.getTime() + 60_000) });
+    assert.deepEqual(await later.resumeStalled(), [id]);
+    const done = await until(
+      () => jobOf(id),
+      (j) => j.state === "done",
+    );
+    assert.deepEqual([done.created, done.done, done.total, done.errorCount], [10, 10, 10, 0]);
+    const contacts = await live(u.primaryBook);
+    assert.equal(contacts.length, 10);
+    assert.equal(new Set(contacts.map((c) => c.contact.emails[0].address)).size, 10);
+  });
+
+  it("writes a chunk the dead runner wrote but never recorded once, and counts it once", async () => {
+    const u = await t.user("resume2");
+    const t0 = new Date();
+    let calls = 0;
+    const dying: Pick<ContactStore, "applyWrites" | "listContacts" | "lookup"> = {
+      listContacts: (...a) => t.deps.store.listContacts(...a),
+      lookup: (...a) => t.deps.store.lookup(...a),
+      applyWrites: async (...a) => {
+        const results = await t.deps.store.applyWrites(...a);
+        if (++calls === 2) await never(); // dies after its second chunk landed, before recording it
+        return results;
+      },
+    };
+    const first = service({ clock: () => t0, contacts: dying });
+    const { id } = await first.upload({ _id: u.username }, u.primaryBook, file);
+    await first.commit({ _id: u.username }, id, "skip");
+    await until(
+      () => live(u.primaryBook),
+      (cs) => cs.length === 6,
+    );
+    assert.equal((await jobOf(id)).chunks, 1);
+
+    const later = service({ clock: () => new Date(t0.getTime() + 60_000) });
+    await later.resumeStalled();
+    const done = await until(
+      () => jobOf(id),
+      (j) => j.state === "done",
+    );
+    assert.deepEqual([done.created, done.skipped, done.errorCount], [10, 0, 0]);
+    assert.equal((await live(u.primaryBook)).length, 10);
+  });
+
+  it("cancels between chunks, keeps what was written until undone", async () => {
+    const u = await t.user("cancel1");
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const s = service({ afterChunk: async (_id, k) => (k === 0 ? gate : undefined) });
+    const { id } = await s.upload({ _id: u.username }, u.primaryBook, file);
+    await s.commit({ _id: u.username }, id, "skip");
+    await until(
+      () => jobOf(id),
+      (j) => j.chunks === 1,
+    );
+    assert.equal((await s.cancel({ _id: u.username }, id)).state, "running");
+    release();
+    const cancelled = await until(
+      () => jobOf(id),
+      (j) => j.state === "cancelled",
+    );
+    assert.deepEqual([cancelled.done, cancelled.created], [3, 3]);
+    assert.equal((await live(u.primaryBook)).length, 3);
+    const undone = await s.undo({ _id: u.username }, id);
+    assert.deepEqual([undone.state, undone.undone], ["undone", { removed: 3, restored: 0, kept: 0 }]);
+    assert.equal((await live(u.primaryBook)).length, 0);
+  });
+
+  it("leaves a contact changed after the import as it is when undoing", async () => {
+    const u = await t.user("undo2");
+    const s = service();
+    const { id } = await s.upload({ _id: u.username }, u.primaryBook, file);
+    await s.commit({ _id: u.username }, id, "skip");
+    await until(
+      () => jobOf(id),
+      (j) => j.state === "done",
+    );
+    const [one] = await live(u.primaryBook);
+    await t.deps.store.applyWrites(u.primaryBook, [
+      { op: "put", uid: one.uid, contact: { ...one.contact, company: "Edited" } },
+    ]);
+    const undone = await s.undo({ _id: u.username }, id);
+    assert.deepEqual(undone.undone, { removed: 9, restored: 0, kept: 1 });
+    assert.equal((await live(u.primaryBook))[0]?.contact.company, "Edited");
+  });
+
+  it("removes uploads older than a day in the daily pass, and keeps newer ones", async () => {
+    const u = await t.user("purge1");
+    const s = service();
+    const { id: old } = await s.upload({ _id: u.username }, u.primaryBook, file);
+    const later = service({ clock: () => new Date(Date.now() + 25 * 3600_000) });
+    const { id: fresh } = await later.upload({ _id: u.username }, u.primaryBook, file);
+    assert.ok((await later.purgeExpired()) >= 1);
+    assert.equal(await t.deps.imports.get(old), null);
+    assert.equal(await t.deps.imports.upload(old), null);
+    assert.ok(await t.deps.imports.get(fresh));
+  });
+});
