@@ -2,7 +2,7 @@
 import type { AppDeps } from "../app-deps";
 import { createImportService, type ImportService } from "./service";
 
-export { createImportService, type ImportService } from "./service";
+export { createImportService, type ImportService, type ImportServiceDeps } from "./service";
 export { exportBook } from "./export";
 
 type Deps = Pick<AppDeps, "store" | "imports" | "photos" | "clock" | "config" | "logger">;
