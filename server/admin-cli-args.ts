@@ -23,6 +23,12 @@ export const usage = `Usage: npm run admin -- <command>
   add-list <address> [--name N] [--members a@x,b@y] [--visible true|false]
   set-list <address> [--name N] [--members a@x,b@y] [--visible true|false]
   delete-list <address>
+  import <book> <file> [--mapping NAME] [--duplicates skip|update|add] [--dry-run]
+                                          import a CSV, LDIF or vCard file into an address book
+                                          (duplicates are skipped unless --duplicates says otherwise)
+  export <book> --format F [--charset utf-8|windows-1252] [--out FILE]
+                                          export an address book: F is outlook-csv, google-csv, csv,
+                                          vcard3 or vcard4 (to standard output without --out)
 <book> is an address book's id, as "books" lists it.`;
 
 type Spec = { positionals: string[]; options: string[] };
@@ -42,6 +48,15 @@ const commands: Record<string, Spec> = {
   "add-list": { positionals: ["address"], options: ["name", "members", "visible"] },
   "set-list": { positionals: ["address"], options: ["name", "members", "visible"] },
   "delete-list": { positionals: ["address"], options: [] },
+  import: { positionals: ["book", "file"], options: ["mapping", "duplicates", "dry-run"] },
+  export: { positionals: ["book"], options: ["format", "charset", "out"] },
+};
+/** Options that are flags: present or not, no value. */
+const flagOptions = new Set(["dry-run"]);
+const choices: Record<string, string[]> = {
+  duplicates: ["skip", "update", "add"],
+  format: ["outlook-csv", "google-csv", "csv", "vcard3", "vcard4"],
+  charset: ["utf-8", "windows-1252"],
 };
 const booleanOptions = new Set(["admin", "disabled", "visible", "delete-books"]);
 const allOptions = [...new Set(Object.values(commands).flatMap((c) => c.options))];
@@ -63,7 +78,9 @@ export function parseCommand(argv: string[]): Parsed {
       args: argv,
       allowPositionals: true,
       options: {
-        ...Object.fromEntries(allOptions.map((o) => [o, { type: "string" as const }])),
+        ...Object.fromEntries(
+          allOptions.map((o) => [o, { type: flagOptions.has(o) ? ("boolean" as const) : ("string" as const) }]),
+        ),
         help: { type: "boolean", short: "h" },
       },
     });
@@ -88,6 +105,12 @@ export function parseCommand(argv: string[]): Parsed {
   const flags: Record<string, string | boolean | string[] | undefined> = {};
   for (const name of spec.options) {
     const raw = values[name] as string | undefined;
+    if (flagOptions.has(name)) {
+      flags[name] = raw === undefined ? undefined : Boolean(raw);
+      continue;
+    }
+    if (raw !== undefined && choices[name] && !choices[name].includes(raw))
+      fail(`--${name} takes ${choices[name].join(", ")}, not "${raw}".`);
     flags[name] =
       raw === undefined
         ? undefined
@@ -97,6 +120,8 @@ export function parseCommand(argv: string[]): Parsed {
             ? membersOf(raw)
             : raw;
   }
+  if (command === "export" && flags.format === undefined)
+    fail("export needs --format: outlook-csv, google-csv, csv, vcard3 or vcard4.");
   if (flags.access !== undefined && flags.access !== "read" && flags.access !== "write")
     fail(`--access takes read or write, not "${flags.access}".`);
   return { command, args: Object.fromEntries(spec.positionals.map((p, k) => [p, rest[k]])), flags };

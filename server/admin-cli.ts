@@ -9,6 +9,7 @@ import { wire } from "./wiring";
 import { listPatchSchema, newListSchema, newUserSchema, userPatchSchema, usernameSchema } from "./store/accounts";
 import { bookPatchSchema } from "./routes/book-admin";
 import { checked, parseCommand, usage, UsageError } from "./admin-cli-args";
+import { importFile, exportToFile } from "./imports/cli";
 
 /** The CLI acts as an administrator: whoever can run it can read DATA_DIR anyway. */
 const CLI_CALLER = { _id: "", admin: true };
@@ -31,12 +32,13 @@ async function run(argv: string[]) {
   const config = configFromEnv();
   const db = await openDatabase(config, (m) => console.error(m), { joinRunning: true });
   try {
-    const { accounts, books, access } = await wire({
+    const deps = await wire({
       config,
       models: db.models,
       connection: db.connection,
       logger: pino({ level: "silent" }),
     });
+    const { accounts, books, access } = deps;
     switch (command) {
       case "users":
         return out(await accounts.listUsers());
@@ -131,6 +133,14 @@ async function run(argv: string[]) {
       case "delete-list":
         await accounts.deleteList(args.address);
         return console.log(`Deleted mailing list ${args.address}.`);
+      case "import":
+        return await importFile(deps, args.book, args.file, {
+          mapping: str("mapping"),
+          duplicates: str("duplicates") as "skip" | "update" | "add" | undefined,
+          dryRun: bool("dry-run"),
+        });
+      case "export":
+        return await exportToFile(deps, args.book, str("format")!, str("charset"), str("out"));
     }
   } finally {
     await db.connection.close();

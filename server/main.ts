@@ -13,6 +13,7 @@ import { openDatabase } from "./database";
 import { createApp, defaultAddinDir } from "./app";
 import { tlsCredentials, withPlainHttpNotice } from "./tls";
 import { wire } from "./wiring";
+import { importServiceFor, startImportResumer } from "./imports";
 
 async function main() {
   const config = configFromEnv();
@@ -29,6 +30,8 @@ async function main() {
     addinDir: defaultAddinDir(),
   });
   await ensureFirstAdmin(deps.accounts, config.adminPassword);
+  // Import jobs a stopped instance left running are carried on here once their lease runs out.
+  const stopResumer = startImportResumer(deps);
 
   const purge = setInterval(
     () => void maintainBooks(deps).catch((err) => logger.error({ err }, "book maintenance failed")),
@@ -56,6 +59,7 @@ async function main() {
     stopping = true;
     logger.info({ signal }, "stopping: finishing requests in flight");
     clearInterval(purge);
+    stopResumer();
     await close();
     await db.connection.close();
     await db.stop();
@@ -131,6 +135,7 @@ async function ensureFirstAdmin(accounts: Awaited<ReturnType<typeof wire>>["acco
  *  and audit entries past theirs. */
 async function maintainBooks(deps: Awaited<ReturnType<typeof wire>>) {
   await deps.audit.purge(new Date(deps.clock().getTime() - deps.config.auditRetentionMs));
+  await importServiceFor(deps).purgeExpired(); // uploads, previews and undo data are kept for a day
   // A photo stored in the last hour may belong to a write still under way on another instance.
   await deps.photos.collect(await deps.store.photoHashes(), new Date(deps.clock().getTime() - 3600_000));
   const before = new Date(deps.clock().getTime() - deps.config.tombstoneRetentionMs);
