@@ -238,7 +238,10 @@ const importPaths = {
   "/api/imports/{id}/undo": {
     post: op("undoImport", "Remove what an import created and put back what it overwrote", {
       parameters: [importId],
-      responses: { "200": answer("Undone", jsonOf(imp.importStatusSchema)), ...importErrors },
+      responses: {
+        "202": answer("Undoing: GET the import for its end", jsonOf(imp.importStatusSchema)),
+        ...importErrors,
+      },
     }),
   },
   "/api/import-mappings": {

@@ -320,22 +320,119 @@ export function createImportService(d: ImportServiceDeps) {
     return r?.error ?? "the write failed";
   }
 
-  /** Carries a running job on, if no live runner holds it. Resolves when it stops. */
+  type Held = { owner: string; lost: () => boolean; renew: (j: ImportJob) => ImportJob };
+
+  async function importChunks(id: string, first: ImportJob, held: Held): Promise<ImportJob> {
+    const { renew } = held;
+    let job = first;
+    const a = await analysisOf(job);
+    const index = await bookIndex(job.book);
+    const context: WriteContext = { user: job.user, surface: "import" };
+    const chunkCount = Math.ceil(a.rows.length / job.chunkRows);
+    for (let k = job.chunks; k < chunkCount; k++) {
+      job = await mutate(id, renew); // also reads a cancel asked for since
+      if (held.lost()) throw new Stop();
+      if (job.cancelRequested) break;
+      const rows = a.rows.slice(k * job.chunkRows, (k + 1) * job.chunkRows);
+      const stored = await d.imports.blob(id, `plan:${k}`);
+      const entries = stored
+        ? unpack<PlanEntry[]>(stored)
+        : unpack<PlanEntry[]>(await d.imports.putOnce(id, `plan:${k}`, pack(await planChunk(job, rows, index))));
+      if (stored) for (const e of entries) if (e.action === "create") index.add({ ...e.contact!, uid: e.uid! });
+      if (held.lost()) throw new Stop();
+      const written = await writeChunk(job, entries, context);
+      await d.imports.putOnce(
+        id,
+        `done:${k}`,
+        pack(
+          written
+            .filter(([, r]) => landed(r))
+            .map(([e, r]): Written => ({ uid: e.uid!, action: e.action as Written["action"], etag: r?.etag })),
+        ),
+      );
+      const errors = [
+        ...entries.filter((e) => e.action === "error").map((e) => ({ row: e.row, message: e.message! })),
+        ...written.filter(([, r]) => !landed(r)).map(([e, r]) => ({ row: e.row, message: failureOf(e, r) })),
+      ].sort((x, y) => x.row - y.row);
+      const count = (action: PlanEntry["action"]) =>
+        written.filter(([e, r]) => e.action === action && landed(r)).length;
+      job = await mutate(id, (j) => {
+        const next = renew(j);
+        if (j.chunks !== k) throw new Stop(); // another runner recorded it: it holds the job now
+        return {
+          ...next,
+          chunks: k + 1,
+          done: Math.min(a.rows.length, (k + 1) * j.chunkRows),
+          created: j.created + count("create"),
+          updated: j.updated + count("update"),
+          skipped: j.skipped + entries.filter((e) => e.action === "skip").length,
+          errors: [...j.errors, ...errors].slice(0, MAX_ERRORS),
+          errorCount: j.errorCount + errors.length,
+        };
+      });
+      await d.afterChunk?.(id, k);
+    }
+    return job;
+  }
+
+  /** Undoes chunk after chunk, recording how far it got; writes are retry-safe, so a chunk undone
+   *  again by a runner that took over answers as the first time. */
+  async function undoChunks(id: string, first: ImportJob, held: Held): Promise<ImportJob> {
+    let job = first;
+    const context: WriteContext = { user: job.undoBy ?? job.user, surface: "import" };
+    for (let k = job.undoChunks ?? 0; k < job.chunks; k++) {
+      if (held.lost()) throw new Stop();
+      const [plan, done] = await Promise.all([d.imports.blob(id, `plan:${k}`), d.imports.blob(id, `done:${k}`)]);
+      const before = new Map(plan ? unpack<PlanEntry[]>(plan).map((e) => [e.uid, e.before]) : []);
+      const written = done ? unpack<Written[]>(done) : [];
+      const ops: WriteOp[] = written.map((w) =>
+        w.action === "create"
+          ? { op: "delete", uid: w.uid, ifMatch: w.etag }
+          : { op: "put", uid: w.uid, contact: before.get(w.uid)!, ifMatch: w.etag },
+      );
+      const results = ops.length ? await d.contacts.applyWrites(job.book, ops, { retrySafe: true, context }) : [];
+      const tally = { removed: 0, restored: 0, kept: 0 };
+      results.forEach((r, i) => {
+        if (r.status === "conflict" || r.status === "error") tally.kept++;
+        else if (written[i].action === "create") tally.removed++;
+        else tally.restored++;
+      });
+      job = await mutate(id, (j) => {
+        const next = held.renew(j);
+        if ((j.undoChunks ?? 0) !== k) throw new Stop();
+        const sum = j.undone ?? { removed: 0, restored: 0, kept: 0 };
+        return {
+          ...next,
+          undoChunks: k + 1,
+          undone: {
+            removed: sum.removed + tally.removed,
+            restored: sum.restored + tally.restored,
+            kept: sum.kept + tally.kept,
+          },
+        };
+      });
+    }
+    return job;
+  }
+
+  /** Carries a running (or undoing) job on, if no live runner holds it. Resolves when it stops. */
   async function run(id: string): Promise<void> {
     if (runningHere.has(id)) return;
     runningHere.add(id);
     const owner = randomUUID();
     let lost = false;
     let beat: NodeJS.Timeout | undefined;
+    const active = (state: ImportJob["state"]) => state === "running" || state === "undoing";
     const renew = (j: ImportJob) => {
-      if (j.holder !== owner || j.state !== "running") throw new Stop();
+      if (j.holder !== owner || !active(j.state)) throw new Stop();
       return { ...j, until: new Date(now().getTime() + leaseMs).toISOString() };
     };
+    const held: Held = { owner, lost: () => lost, renew };
     try {
-      let job = await mutate(id, (j) => {
-        if (j.state !== "running") throw new Stop();
-        const held = j.holder && j.holder !== owner && j.until && new Date(j.until).getTime() > now().getTime();
-        if (held) throw new Stop();
+      const job = await mutate(id, (j) => {
+        if (!active(j.state)) throw new Stop();
+        const taken = j.holder && j.holder !== owner && j.until && new Date(j.until).getTime() > now().getTime();
+        if (taken) throw new Stop();
         return { ...j, holder: owner, until: new Date(now().getTime() + leaseMs).toISOString() };
       });
       beat = setInterval(
@@ -343,63 +440,22 @@ export function createImportService(d: ImportServiceDeps) {
         Math.max(50, Math.floor(leaseMs / 3)),
       );
       beat.unref();
-      const a = await analysisOf(job);
-      const index = await bookIndex(job.book);
-      const context: WriteContext = { user: job.user, surface: "import" };
-      const chunkCount = Math.ceil(a.rows.length / job.chunkRows);
-      for (let k = job.chunks; k < chunkCount; k++) {
-        job = await mutate(id, renew); // also reads a cancel asked for since
-        if (lost) throw new Stop();
-        if (job.cancelRequested) break;
-        const rows = a.rows.slice(k * job.chunkRows, (k + 1) * job.chunkRows);
-        const stored = await d.imports.blob(id, `plan:${k}`);
-        const entries = stored
-          ? unpack<PlanEntry[]>(stored)
-          : unpack<PlanEntry[]>(await d.imports.putOnce(id, `plan:${k}`, pack(await planChunk(job, rows, index))));
-        if (stored) for (const e of entries) if (e.action === "create") index.add({ ...e.contact!, uid: e.uid! });
-        if (lost) throw new Stop();
-        const written = await writeChunk(job, entries, context);
-        await d.imports.putOnce(
-          id,
-          `done:${k}`,
-          pack(
-            written
-              .filter(([, r]) => landed(r))
-              .map(([e, r]): Written => ({ uid: e.uid!, action: e.action as Written["action"], etag: r?.etag })),
-          ),
-        );
-        const errors = [
-          ...entries.filter((e) => e.action === "error").map((e) => ({ row: e.row, message: e.message! })),
-          ...written.filter(([, r]) => !landed(r)).map(([e, r]) => ({ row: e.row, message: failureOf(e, r) })),
-        ].sort((x, y) => x.row - y.row);
-        const count = (action: PlanEntry["action"]) =>
-          written.filter(([e, r]) => e.action === action && landed(r)).length;
-        job = await mutate(id, (j) => {
-          const held = renew(j);
-          if (j.chunks !== k) throw new Stop(); // another runner recorded it: it holds the job now
-          return {
-            ...held,
-            chunks: k + 1,
-            done: Math.min(a.rows.length, (k + 1) * j.chunkRows),
-            created: j.created + count("create"),
-            updated: j.updated + count("update"),
-            skipped: j.skipped + entries.filter((e) => e.action === "skip").length,
-            errors: [...j.errors, ...errors].slice(0, MAX_ERRORS),
-            errorCount: j.errorCount + errors.length,
-          };
-        });
-        await d.afterChunk?.(id, k);
+      if (job.state === "undoing") {
+        await undoChunks(id, job, held);
+        await mutate(id, (j) => ({ ...renew(j), state: "undone", holder: null, until: null }));
+        return;
       }
+      await importChunks(id, job, held);
       await mutate(id, (j) => {
-        const held = renew(j);
-        return { ...held, state: j.cancelRequested ? "cancelled" : "done", holder: null, until: null };
+        const next = renew(j);
+        return { ...next, state: j.cancelRequested ? "cancelled" : "done", holder: null, until: null };
       });
     } catch (err) {
       if (!(err instanceof Stop)) {
         d.onError?.(err, id);
         const failure = err instanceof Error ? err.message : String(err);
         await mutate(id, (j) =>
-          j.holder === owner && j.state === "running"
+          j.holder === owner && active(j.state)
             ? { ...j, state: "failed", failure, holder: null, until: null }
             : undefined,
         ).catch((e) => d.onError?.(e, id));
@@ -410,35 +466,26 @@ export function createImportService(d: ImportServiceDeps) {
     }
   }
 
-  /** Removes what the import created and puts back what it overwrote; a contact changed since
-   *  the import wrote it is left as it is (counted as kept). */
+  /** Starts undoing a finished import: it removes what the import created and puts back what it
+   *  overwrote; a contact changed since the import wrote it is left as it is (counted as kept).
+   *  Runs as a job, carried on after a crash like an import. */
   async function undo(caller: Caller, id: string) {
     await jobFor(caller, id);
     const job = await mutate(id, (j) => {
       if (!["done", "cancelled", "failed"].includes(j.state))
         throw storeError("conflict", `The import is ${j.state}: only a finished import can be undone`);
-      return { ...j, state: "undoing" };
+      return {
+        ...j,
+        state: "undoing",
+        undoBy: caller._id || j.user,
+        undoChunks: 0,
+        undone: { removed: 0, restored: 0, kept: 0 },
+        holder: null,
+        until: null,
+      };
     });
-    const undone = { removed: 0, restored: 0, kept: 0 };
-    const context: WriteContext = { user: caller._id || job.user, surface: "import" };
-    for (let k = 0; k < job.chunks; k++) {
-      const [plan, done] = await Promise.all([d.imports.blob(id, `plan:${k}`), d.imports.blob(id, `done:${k}`)]);
-      if (!plan || !done) continue;
-      const before = new Map(unpack<PlanEntry[]>(plan).map((e) => [e.uid, e.before]));
-      const written = unpack<Written[]>(done);
-      const ops: WriteOp[] = written.map((w) =>
-        w.action === "create"
-          ? { op: "delete", uid: w.uid, ifMatch: w.etag }
-          : { op: "put", uid: w.uid, contact: before.get(w.uid)!, ifMatch: w.etag },
-      );
-      const results = ops.length ? await d.contacts.applyWrites(job.book, ops, { context }) : [];
-      results.forEach((r, i) => {
-        if (r.status === "conflict" || r.status === "error") undone.kept++;
-        else if (written[i].action === "create") undone.removed++;
-        else undone.restored++;
-      });
-    }
-    return statusOf(await mutate(id, (j) => ({ ...j, state: "undone", undone })));
+    void run(id);
+    return statusOf(job);
   }
 
   /** Jobs left running by a runner that stopped (a crash, a restart): carried on here. */
@@ -446,7 +493,7 @@ export function createImportService(d: ImportServiceDeps) {
     const resumed: string[] = [];
     for (const id of await d.imports.ids()) {
       const job = (await d.imports.get(id))?.job;
-      if (job?.state !== "running" || runningHere.has(id)) continue;
+      if ((job?.state !== "running" && job?.state !== "undoing") || runningHere.has(id)) continue;
       if (job.until && new Date(job.until).getTime() > now().getTime()) continue;
       resumed.push(id);
       void run(id);

@@ -118,7 +118,7 @@ export function importRoutes(deps: AppDeps): Router {
     handle(async (req, res) => {
       const job = await service.status(req.user!, req.params.id);
       await access.writableBook(req.user!, job.book);
-      res.json(await service.undo(req.user!, req.params.id));
+      res.status(202).json(await service.undo(req.user!, req.params.id));
     }),
   );
 

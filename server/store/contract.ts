@@ -374,6 +374,9 @@ export type ImportJob = {
   /** What an undo did: contacts removed, versions put back, and those left as they were because
    *  someone changed them after the import. */
   undone?: { removed: number; restored: number; kept: number };
+  /** Who asked for the undo (its writes are audited as theirs), and how many chunks it has undone. */
+  undoBy?: string;
+  undoChunks?: number;
   holder: string | null;
   until: string | null;
   failure?: string;

@@ -168,8 +168,15 @@ describe("import API", function () {
     let contacts = await contactsOf(u, u.primaryBook);
     assert.equal(contacts.length, 3);
     assert.equal(contacts.find((c) => c.displayName === "Ann Smith")?.company, "New Corp");
-    const undo = await t.http().post(`/api/imports/${second.body.id}/undo`).set(u.auth).expect(200);
-    assert.deepEqual([undo.body.state, undo.body.undone], ["undone", { removed: 1, restored: 1, kept: 0 }]);
+    const undoing = await t.http().post(`/api/imports/${second.body.id}/undo`).set(u.auth).expect(202);
+    assert.equal(undoing.body.state, "undoing");
+    const undo = await finish(u, second.body.id);
+    assert.deepEqual([undo.state, undo.undone], ["undone", { removed: 1, restored: 1, kept: 0 }]);
+    const audit = await t.deps.audit.list({ book: u.primaryBook, limit: 2 });
+    assert.deepEqual(audit.entries.map((e) => [e.surface, e.op]).sort(), [
+      ["import", "delete"],
+      ["import", "update"],
+    ]);
     contacts = await contactsOf(u, u.primaryBook);
     assert.deepEqual(contacts.map((c) => c.displayName).sort(), ["Ann Smith", "Jürgen Müller"]);
     assert.equal(contacts.find((c) => c.displayName === "Ann Smith")?.company, undefined);

@@ -126,8 +126,12 @@ describe("import jobs", function () {
     );
     assert.deepEqual([cancelled.done, cancelled.created], [3, 3]);
     assert.equal((await live(u.primaryBook)).length, 3);
-    const undone = await s.undo({ _id: u.username }, id);
-    assert.deepEqual([undone.state, undone.undone], ["undone", { removed: 3, restored: 0, kept: 0 }]);
+    assert.equal((await s.undo({ _id: u.username }, id)).state, "undoing");
+    const undone = await until(
+      () => jobOf(id),
+      (j) => j.state === "undone",
+    );
+    assert.deepEqual(undone.undone, { removed: 3, restored: 0, kept: 0 });
     assert.equal((await live(u.primaryBook)).length, 0);
   });
 
@@ -144,9 +148,50 @@ describe("import jobs", function () {
     await t.deps.store.applyWrites(u.primaryBook, [
       { op: "put", uid: one.uid, contact: { ...one.contact, company: "Edited" } },
     ]);
-    const undone = await s.undo({ _id: u.username }, id);
+    await s.undo({ _id: u.username }, id);
+    const undone = await until(
+      () => jobOf(id),
+      (j) => j.state === "undone",
+    );
     assert.deepEqual(undone.undone, { removed: 9, restored: 0, kept: 1 });
     assert.equal((await live(u.primaryBook))[0]?.contact.company, "Edited");
+  });
+
+  it("carries an undo on after its runner died, removing each contact once", async () => {
+    const u = await t.user("undo3");
+    const s = service();
+    const { id } = await s.upload({ _id: u.username }, u.primaryBook, file);
+    await s.commit({ _id: u.username }, id, "skip");
+    await until(
+      () => jobOf(id),
+      (j) => j.state === "done",
+    );
+    const t0 = new Date();
+    let calls = 0;
+    const dying = service({
+      clock: () => t0,
+      contacts: {
+        listContacts: (...a) => t.deps.store.listContacts(...a),
+        lookup: (...a) => t.deps.store.lookup(...a),
+        applyWrites: async (...a) => {
+          const results = await t.deps.store.applyWrites(...a);
+          if (++calls === 2) await never(); // dies after undoing its second chunk, before recording it
+          return results;
+        },
+      },
+    });
+    await dying.undo({ _id: u.username }, id);
+    await until(
+      () => live(u.primaryBook),
+      (cs) => cs.length === 4,
+    );
+    await service({ clock: () => new Date(t0.getTime() + 60_000) }).resumeStalled();
+    const undone = await until(
+      () => jobOf(id),
+      (j) => j.state === "undone",
+    );
+    assert.deepEqual(undone.undone, { removed: 10, restored: 0, kept: 0 });
+    assert.equal((await live(u.primaryBook)).length, 0);
   });
 
   it("removes uploads older than a day in the daily pass, and keeps newer ones", async () => {
