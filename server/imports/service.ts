@@ -433,7 +433,9 @@ export function createImportService(d: ImportServiceDeps) {
         if (!active(j.state)) throw new Stop();
         const taken = j.holder && j.holder !== owner && j.until && new Date(j.until).getTime() > now().getTime();
         if (taken) throw new Stop();
-        return { ...j, holder: owner, until: new Date(now().getTime() + leaseMs).toISOString() };
+        // Reading the file holds this process (no heartbeat runs meanwhile): the first lease covers it.
+        const reading = Math.min(300_000, Math.ceil(j.bytes / 1000));
+        return { ...j, holder: owner, until: new Date(now().getTime() + leaseMs + reading).toISOString() };
       });
       beat = setInterval(
         () => void mutate(id, renew).catch(() => void (lost = true)),
