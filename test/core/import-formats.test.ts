@@ -73,6 +73,24 @@ describe("import files", () => {
     );
   });
 
+  it("reads a CSV record by record: a malformed record is its own line's error, quotes and delimiters in cells kept", () => {
+    const csv =
+      'Name,Email,Notes\r\n"Ann ""A"" Lee",ann@x.test,"a, b"\r\n"Bad"x,bad@x.test,\r\nBo 5" tall,bo@x.test,\r\n"Open,o@x.test\r\n';
+    const a = analyzeImport(Buffer.from(csv), {
+      mapping: { Name: "displayName", Email: "emails:other", Notes: "notes" },
+    });
+    assert.deepEqual(
+      a.rows.map((r) => [r.row, r.contact?.displayName ?? r.error]),
+      [
+        [2, 'Ann "A" Lee'],
+        [3, 'this record cannot be read: "x" follows a closing quote where a delimiter should'],
+        [4, 'Bo 5" tall'],
+        [5, "this record cannot be read: a quote opened in this record is never closed"],
+      ],
+    );
+    assert.equal(a.rows[0].contact?.notes, "a, b");
+  });
+
   it("reads Outlook's vCard 2.1 export: quoted-printable, windows-1252, several cards, each with its BEGIN line", () => {
     const a = analyzeImport(outlookVCard21);
     assert.equal(a.format, "vcard");

@@ -1,7 +1,6 @@
 // CSV text → header and records, each record with the line of the file it starts on (a quoted
 // cell may span lines, so a record's number is not its line). Records are split here, quote-aware,
-// and each is parsed on its own: a malformed record is an error of its own line and no other.
-import { parse } from "csv-parse/sync";
+// and each is read on its own: a malformed record is an error of its own line and no other.
 
 export const delimiters = [",", ";", "\t"] as const;
 export type Delimiter = (typeof delimiters)[number];
@@ -11,58 +10,90 @@ export type Table = { columns: string[]; rows: TableRow[]; errors: { row: number
 
 type RawRecord = { line: number; text: string };
 
-/** Records of the text, each with the line it starts on; blank lines are left out. */
-export function splitRecords(text: string): RawRecord[] {
+/** Records of the text, each with the line it starts on; blank lines are left out. With the
+ *  delimiter known, only a quote that starts a cell opens a quoted cell (`5" tall` is text). */
+export function splitRecords(text: string, delimiter?: Delimiter): RawRecord[] {
   const records: RawRecord[] = [];
   let quoted = false;
+  let cellStart = true;
   let start = 0;
   let startLine = 1;
   let line = 1;
-  const end = (at: number) => {
-    const body = text.slice(start, at).replace(/\r$/, "");
-    if (body.trim()) records.push({ line: startLine, text: body });
-  };
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (c === '"') quoted = !quoted;
-    else if (c === "\n") {
-      line++;
-      if (!quoted) {
-        end(i);
-        start = i + 1;
-        startLine = line;
-      }
+    if (c === "\n") line++;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') i++;
+      else if (c === '"') quoted = false;
+      continue;
     }
+    if (c === '"' && (cellStart || delimiter === undefined)) {
+      quoted = true;
+      continue;
+    }
+    cellStart = c === delimiter || c === "\r" || c === "\n";
+    if (c !== "\n") continue;
+    const body = text.slice(start, i).replace(/\r$/, "");
+    if (body.trim()) records.push({ line: startLine, text: body });
+    start = i + 1;
+    startLine = line;
   }
-  if (start < text.length) end(text.length);
+  const rest = text.slice(start).replace(/\r$/, "");
+  if (rest.trim()) records.push({ line: startLine, text: rest });
   return records;
 }
 
 /** The delimiter that occurs most often outside quotes in the header line; "," on a tie or none. */
 export function sniffDelimiter(text: string): Delimiter {
-  const header = (splitRecords(text)[0]?.text ?? "").replace(/"[^"]*"/g, "");
+  const header = (splitRecords(text.slice(0, 256 * 1024))[0]?.text ?? "").replace(/"[^"]*"/g, "");
   const counts = delimiters.map((d) => header.split(d).length - 1);
   const best = Math.max(...counts);
   return best === 0 ? "," : delimiters[counts.indexOf(best)];
 }
 
-function cellsOf(record: RawRecord, delimiter: Delimiter): string[] {
-  const parsed = parse(record.text, { delimiter, relax_column_count: true }) as string[][];
-  return parsed[0] ?? [];
+/** The cells of one record (RFC 4180: `""` is a quote inside a quoted cell). A quote inside an
+ *  unquoted cell is kept as it is; text after a closing quote, or a quote never closed, is an error. */
+export function cellsOf(text: string, delimiter: Delimiter): string[] {
+  const cells: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (text[i] === '"') {
+      let value = "";
+      for (i++; ; ) {
+        const q = text.indexOf('"', i);
+        if (q < 0) throw new Error("a quote opened in this record is never closed");
+        value += text.slice(i, q);
+        i = q + 1;
+        if (text[i] !== '"') break;
+        value += '"';
+        i++;
+      }
+      if (i < text.length && text[i] !== delimiter)
+        throw new Error(`"${text[i]}" follows a closing quote where a delimiter should`);
+      cells.push(value);
+    } else {
+      const next = text.indexOf(delimiter, i);
+      const end = next < 0 ? text.length : next;
+      cells.push(text.slice(i, end));
+      i = end;
+    }
+    if (i >= text.length) return cells;
+    i++; // the delimiter
+    if (i === text.length) return [...cells, ""];
+  }
 }
 
-/** The header and the records of CSV text. A record csv-parse cannot read is that line's error. */
+/** The header and the records of CSV text. A record that cannot be read is that line's error. */
 export function readTable(text: string, delimiter: Delimiter): Table {
-  const [head, ...body] = splitRecords(text);
+  const [head, ...body] = splitRecords(text, delimiter);
   const table: Table = { columns: [], rows: [], errors: [] };
   if (!head) return table;
-  table.columns = cellsOf(head, delimiter).map((c) => c.trim());
+  table.columns = cellsOf(head.text, delimiter).map((c) => c.trim());
   for (const record of body) {
     try {
-      table.rows.push({ row: record.line, cells: cellsOf(record, delimiter) });
+      table.rows.push({ row: record.line, cells: cellsOf(record.text, delimiter) });
     } catch (err) {
-      const message = err instanceof Error ? err.message.replace(/ at line \d+/, "") : String(err);
-      table.errors.push({ row: record.line, message: `this record cannot be read: ${message}` });
+      table.errors.push({ row: record.line, message: `this record cannot be read: ${(err as Error).message}` });
     }
   }
   return table;
