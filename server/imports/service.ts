@@ -14,6 +14,7 @@ import { randomUUID } from "node:crypto";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { Contact } from "../../core/contact/contact";
 import { contentHash } from "../../core/contact/content-hash";
+import { inlinePhotoBytes } from "../../core/contact/limits";
 import {
   type Analysis,
   analyzeImport,
@@ -36,7 +37,8 @@ export type ImportServiceDeps = {
   imports: Imports;
   photos: Pick<Photos, "takeInline" | "save">;
   clock: () => Date;
-  config: { importMaxRows: number };
+  /** The contact limits apply to imported contacts as to any write (MAX_CONTACT_BYTES, MAX_PHOTO_BYTES). */
+  config: { importMaxRows: number; maxContactBytes?: number; maxPhotoBytes?: number };
   onError?: (err: unknown, id: string) => void;
   /** How long a runner's lease lasts without renewal. */
   leaseMs?: number;
@@ -67,10 +69,28 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pack = (v: unknown) => deflateRawSync(Buffer.from(JSON.stringify(v)));
 const unpack = <T>(b: Uint8Array): T => JSON.parse(inflateRawSync(b).toString("utf8")) as T;
 
+/** A record whose contact is over the server's limits is that record's error. */
+function withinLimits(row: ImportRow, limits: ImportServiceDeps["config"]): ImportRow {
+  if (!row.contact) return row;
+  const { photo: _photo, ...rest } = row.contact;
+  const bytes = Buffer.byteLength(JSON.stringify(rest));
+  const maxBytes = limits.maxContactBytes ?? Number.POSITIVE_INFINITY;
+  const photoBytes = inlinePhotoBytes(row.contact);
+  const maxPhoto = limits.maxPhotoBytes ?? Number.POSITIVE_INFINITY;
+  const error =
+    bytes > maxBytes
+      ? `the contact is ${bytes} bytes of JSON without its photo, over the limit of ${maxBytes} (MAX_CONTACT_BYTES)`
+      : photoBytes > maxPhoto
+        ? `the photo is ${photoBytes} bytes, over the limit of ${maxPhoto} (MAX_PHOTO_BYTES)`
+        : undefined;
+  return error ? { row: row.row, hasUid: row.hasUid, error } : row;
+}
+
 /** What a caller did wrong with a file, as the store's errors say it. */
-function readFile(bytes: Uint8Array, settings: ImportSettings, maxRows: number): Analysis {
+function readFile(bytes: Uint8Array, settings: ImportSettings, limits: ImportServiceDeps["config"]): Analysis {
   try {
-    return analyzeImport(bytes, settings, { maxRows });
+    const a = analyzeImport(bytes, settings, { maxRows: limits.importMaxRows });
+    return { ...a, rows: a.rows.map((r) => withinLimits(r, limits)) };
   } catch (err) {
     if (err instanceof ImportTooLargeError) throw storeError("too-large", err.message);
     if (err instanceof ImportFileError || err instanceof CsvMappingError) throw storeError("invalid", err.message);
@@ -105,7 +125,7 @@ export function createImportService(d: ImportServiceDeps) {
   async function analysisOf(job: ImportJob, settings: ImportSettings = job.settings as ImportSettings) {
     const bytes = await d.imports.upload(job.id);
     if (!bytes) throw storeError("not-found", "The upload is gone (uploads are kept for a day)");
-    return readFile(bytes, settings, d.config.importMaxRows);
+    return readFile(bytes, settings, d.config);
   }
 
   const previewOf = (job: ImportJob, a: Analysis) => ({
@@ -139,7 +159,7 @@ export function createImportService(d: ImportServiceDeps) {
 
   /** Stores an upload for a book the caller may write (the route checks that) and previews it. */
   async function upload(caller: Caller, book: string, bytes: Uint8Array, settings: ImportSettings = {}) {
-    const a = readFile(bytes, settings, d.config.importMaxRows);
+    const a = readFile(bytes, settings, d.config);
     const created = now();
     const job: ImportJob = {
       id: randomUUID().replace(/-/g, ""),

@@ -194,6 +194,20 @@ describe("import jobs", function () {
     assert.equal((await live(u.primaryBook)).length, 0);
   });
 
+  it("refuses a record over MAX_CONTACT_BYTES as that record's error and imports the others", async () => {
+    const u = await t.user("limits1");
+    const s = service({ config: { importMaxRows: 1000, maxContactBytes: 1024 } });
+    const big = Buffer.from(`First Name,Notes\r\nSmall,hi\r\nBig,${"x".repeat(2000)}\r\n`);
+    const { id, preview } = await s.upload({ _id: u.username }, u.primaryBook, big);
+    assert.match(preview[1].error ?? "", /^the contact is \d+ bytes .* over the limit of 1024 \(MAX_CONTACT_BYTES\)$/);
+    await s.commit({ _id: u.username }, id, "skip");
+    const done = await until(
+      () => jobOf(id),
+      (j) => j.state === "done",
+    );
+    assert.deepEqual([done.created, done.errors.map((e) => e.row)], [1, [3]]);
+  });
+
   it("removes uploads older than a day in the daily pass, and keeps newer ones", async () => {
     const u = await t.user("purge1");
     const s = service();
