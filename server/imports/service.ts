@@ -17,7 +17,6 @@ import { contentHash } from "../../core/contact/content-hash";
 import { inlinePhotoBytes } from "../../core/contact/limits";
 import {
   type Analysis,
-  analyzeImport,
   CsvMappingError,
   type DuplicateMode,
   duplicateIndex,
@@ -31,6 +30,7 @@ import {
 } from "../../core/formats/import";
 import type { ContactStore, ImportJob, Imports, OpResult, Photos, WriteContext, WriteOp } from "../store/contract";
 import { storeError } from "../store/errors";
+import { analyzeOffThread } from "./analyze-worker";
 
 export type ImportServiceDeps = {
   contacts: Pick<ContactStore, "applyWrites" | "listContacts" | "lookup">;
@@ -87,9 +87,13 @@ function withinLimits(row: ImportRow, limits: ImportServiceDeps["config"]): Impo
 }
 
 /** What a caller did wrong with a file, as the store's errors say it. */
-function readFile(bytes: Uint8Array, settings: ImportSettings, limits: ImportServiceDeps["config"]): Analysis {
+async function readFile(
+  bytes: Uint8Array,
+  settings: ImportSettings,
+  limits: ImportServiceDeps["config"],
+): Promise<Analysis> {
   try {
-    const a = analyzeImport(bytes, settings, { maxRows: limits.importMaxRows });
+    const a = await analyzeOffThread(bytes, settings, limits.importMaxRows);
     return { ...a, rows: a.rows.map((r) => withinLimits(r, limits)) };
   } catch (err) {
     if (err instanceof ImportTooLargeError) throw storeError("too-large", err.message);
@@ -125,7 +129,7 @@ export function createImportService(d: ImportServiceDeps) {
   async function analysisOf(job: ImportJob, settings: ImportSettings = job.settings as ImportSettings) {
     const bytes = await d.imports.upload(job.id);
     if (!bytes) throw storeError("not-found", "The upload is gone (uploads are kept for a day)");
-    return readFile(bytes, settings, d.config);
+    return await readFile(bytes, settings, d.config);
   }
 
   const previewOf = (job: ImportJob, a: Analysis) => ({
@@ -159,7 +163,7 @@ export function createImportService(d: ImportServiceDeps) {
 
   /** Stores an upload for a book the caller may write (the route checks that) and previews it. */
   async function upload(caller: Caller, book: string, bytes: Uint8Array, settings: ImportSettings = {}) {
-    const a = readFile(bytes, settings, d.config);
+    const a = await readFile(bytes, settings, d.config);
     const created = now();
     const job: ImportJob = {
       id: randomUUID().replace(/-/g, ""),

@@ -3,6 +3,7 @@
 // it between chunks; uploads older than a day go in the daily pass.
 import assert from "node:assert/strict";
 import { createImportService, type ImportServiceDeps } from "../../server/imports";
+import { INLINE_BYTES } from "../../server/imports/analyze-worker";
 import type { ContactStore } from "../../server/store/contract";
 import { testApp, type TestApp } from "../support/app";
 
@@ -206,6 +207,21 @@ describe("import jobs", function () {
       (j) => j.state === "done",
     );
     assert.deepEqual([done.created, done.errors.map((e) => e.row)], [1, [3]]);
+  });
+
+  it("reads a large file on a worker thread, with the same answers and errors", async () => {
+    const u = await t.user("worker1");
+    const note = "n".repeat(3000);
+    const csv = (rows: number) =>
+      Buffer.from(`First Name,Notes\r\n${Array.from({ length: rows }, (_, i) => `W${i},${note}\r\n`).join("")}`);
+    assert.ok(csv(900).length > INLINE_BYTES);
+    const s = service({ config: { importMaxRows: 1000 } });
+    const preview = await s.upload({ _id: u.username }, u.primaryBook, csv(900));
+    assert.deepEqual([preview.format, preview.rows, preview.preview[19].contact?.displayName], ["csv", 900, "W19"]);
+    await assert.rejects(
+      s.upload({ _id: u.username }, u.primaryBook, csv(1001)),
+      (e: Error & { kind?: string }) => e.kind === "too-large" && /1001 records/.test(e.message),
+    );
   });
 
   it("removes uploads older than a day in the daily pass, and keeps newer ones", async () => {
