@@ -13,6 +13,7 @@ import { configFromEnv } from "../server/config";
 import { startFerretDb } from "../server/db/ferretdb";
 import { connectDatabase } from "../server/db/models";
 import { wire } from "../server/wiring";
+import { benchFirstWriteAfterKill } from "./first-write-after-kill";
 import { benchReconcile } from "./reconcile-bench";
 
 type Result = { name: string; target: string; met: boolean; [figure: string]: unknown };
@@ -533,6 +534,7 @@ const measures: Record<string, () => Promise<Result>> = {
   writers: benchWriters,
   "full-read": benchFullRead,
   tombstones: benchTombstones,
+  "first-write-after-kill": benchFirstWriteAfterKill,
   search: benchSearch,
 };
 
