@@ -340,7 +340,8 @@ export interface Audit {
   record(entries: AuditEntry[]): Promise<void>;
   /** Newest first, paged by an opaque cursor (null: no more). Maintenance-grade: it may scan. */
   list(query: AuditQuery): Promise<{ entries: AuditEntry[]; cursor: string | null }>;
-  /** Drops entries older than `before` (AUDIT_RETENTION_DAYS); returns how many. */
+  /** Drops entries older than `before` (AUDIT_RETENTION_DAYS); returns how many records (a
+   *  request's writes are recorded together) it dropped. */
   purge(before: Date): Promise<number>;
 }
 
