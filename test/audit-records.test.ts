@@ -2,6 +2,7 @@
 // one entry each (before batches were stored whole) still listed.
 import assert from "node:assert/strict";
 import { createAudit } from "../server/store/audit";
+import type { AuditEntry } from "../server/store/contract";
 import { freshDatabase } from "./support/database";
 
 describe("audit records in the database", () => {
@@ -9,8 +10,15 @@ describe("audit records in the database", () => {
   beforeEach(async () => void (db = await freshDatabase()));
   afterEach(() => db.close());
 
-  const entry = (uid: string, at: string) =>
-    ({ at, user: "ann", surface: "rest", book: "gab", uid, op: "create", fields: ["displayName"] }) as const;
+  const entry = (uid: string, at: string): AuditEntry => ({
+    at,
+    user: "ann",
+    surface: "rest",
+    book: "gab",
+    uid,
+    op: "create",
+    fields: ["displayName"],
+  });
 
   it("stores a request's writes as one record", async () => {
     const at = new Date().toISOString();
