@@ -144,6 +144,16 @@ describe("per-user quotas", () => {
       assert.ok(gab.body.results.every((r: { status: string }) => r.status === "created"));
     });
 
+    it("refuses a restore past the owner's contact limit with 413, not as a conflict", async () => {
+      const ida = await t.user("ida");
+      await batch(ida, ida.primaryBook, [person("r1"), person("r2"), person("r3")]);
+      await t.http().delete(`/api/books/${ida.primaryBook}/contacts/r1`).set(ida.auth).expect(204);
+      await put(ida, ida.primaryBook, "r4", {}).expect(201);
+      const res = await t.http().post(`/api/books/${ida.primaryBook}/deleted/r1/restore`).set(ida.auth).expect(413);
+      assert.equal(res.body.error.code, "quota-exceeded");
+      assert.match(res.body.error.message, /hold 3 contacts; the limit is 3/);
+    });
+
     it("refuses a photo past the owner's photo bytes, storing none of it; bytes stored already pass", async () => {
       const fay = await t.user("fay");
       await put(fay, fay.primaryBook, "p1", photo("a", 600)).expect(201);
