@@ -53,8 +53,11 @@ describe("per-user quotas", () => {
 
   it("forgets a device's sync state on DELETE, freeing its place in the device limit", async () => {
     await state("phone", "p1", JSON.stringify({ a: 1 })).expect(413);
+    const parts = () => t.models.SyncStatePart.countDocuments({ _id: { $regex: "^eve/desktop/p1@" } });
+    assert.equal(await parts(), 1);
     await t.http().delete("/api/sync-state/desktop/p1").set(eve.auth).expect(204);
     await t.http().get("/api/sync-state/desktop/p1").set(eve.auth).expect(404);
+    assert.equal(await parts(), 0, "its stored text is dropped");
     await state("phone", "p1", JSON.stringify({ a: 1 })).expect(200);
     await t.http().delete("/api/sync-state/desktop/p1").set(eve.auth).expect(404);
   });
