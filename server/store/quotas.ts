@@ -120,7 +120,8 @@ export function memoryUsageRecord(): UsageRecord {
 // - photo bytes only grow between recounts: a replaced or deleted contact's photo, and the same
 //   photo on two contacts, stay counted (near the limit, an upload of bytes stored already passes
 //   and adds nothing); a photo referenced by hash only (a restore, a copy of a stored contact)
-//   adds nothing, as it stores no new bytes; deleting a PAB frees nothing;
+//   adds nothing, as it stores no new bytes;
+// - deleting a PAB frees nothing, and giving one to another user moves nothing, until the recount;
 // - the maintenance pass (server/main.ts, every few hours) counts every owner afresh (`recount`) from their PABs' live
 //   contacts and the distinct photos they reference, which puts the record right.
 
