@@ -45,6 +45,7 @@ export async function createDatabaseStore(
     photos: createPhotos(models, clock),
     usage: settingsUsageRecord(models, "contact-usage"),
     limits: quotas,
+    clock,
   });
   const { contacts, photos } = counted;
   return {

@@ -122,6 +122,9 @@ export function memoryUsageRecord(): UsageRecord {
 //   and adds nothing); a photo referenced by hash only (a restore, a copy of a stored contact)
 //   adds nothing, as it stores no new bytes;
 // - deleting a PAB frees nothing, and giving one to another user moves nothing, until the recount;
+// - a write refused for a quota first counts its owner afresh, at most once an hour per owner
+//   (so a user who deleted photos can add new ones before the next pass, and refused retries
+//   cannot make the server scan their books again and again);
 // - the maintenance pass (server/main.ts, every few hours) counts every owner afresh (`recount`) from their PABs' live
 //   contacts and the distinct photos they reference, which puts the record right.
 
@@ -134,6 +137,7 @@ export type ContactQuota<S extends ContactStore> = {
 };
 
 const RECOUNT_PAGE = 1000;
+const RECOUNT_ON_REFUSAL_MS = 3600_000;
 const n = (x: number) => x.toLocaleString("en-US");
 
 type Upload = { hash: string; bytes: number };
@@ -149,9 +153,10 @@ export function withContactQuota<S extends ContactStore>(
     photos: Photos;
     usage: UsageRecord;
     limits: QuotaLimits;
+    clock: () => Date;
   },
 ): ContactQuota<S> {
-  const { books, photos, usage, limits } = deps;
+  const { books, photos, usage, limits, clock } = deps;
   const uploaded = new WeakMap<object, number>();
 
   function takeInline(contact: Contact, field?: string) {
@@ -183,7 +188,7 @@ export function withContactQuota<S extends ContactStore>(
     if (!owner) return contacts.applyWrites(book, ops, options);
     const puts = ops.filter((op) => op.op === "put");
     const uploads = ops.map(uploadOf);
-    const used = puts.length ? await contactUsage(owner) : { contacts: 0, photoBytes: 0 };
+    let used = puts.length ? await contactUsage(owner) : { contacts: 0, photoBytes: 0 };
     const uploadBytes = [...new Map(uploads.flatMap((u) => (u ? [[u.hash, u.bytes] as const] : []))).values()];
     const near =
       used.contacts + puts.length > limits.contacts ||
@@ -191,7 +196,11 @@ export function withContactQuota<S extends ContactStore>(
     const uids = ops.flatMap((op, i) => (near || uploads[i] ? [op.uid] : []));
     const prior = await priorVersions(book, uids);
     const stored = near ? await storedAlready(uploads) : new Set<string>();
-    const plan = admit(ops, uploads, prior, stored, used, near);
+    let plan = admit(ops, uploads, prior, stored, used, near);
+    if (plan.refused.some(Boolean) && (await recountIfStale(owner))) {
+      used = await contactUsage(owner);
+      plan = admit(ops, uploads, prior, stored, used, near);
+    }
     const admitted = ops.filter((_, i) => !plan.refused[i]);
     const applied = admitted.length ? await contacts.applyWrites(book, admitted, options) : [];
     let next = 0;
@@ -266,11 +275,20 @@ export function withContactQuota<S extends ContactStore>(
         photoBytes += newPhotos[i]?.bytes ?? 0;
     }
     if (contactsDelta === 0 && photoBytes === 0) return;
-    const now = await contactUsage(owner);
+    const now = await usage.read(owner);
     await usage.write(owner, {
-      contacts: Math.max(0, now.contacts + contactsDelta),
-      photoBytes: now.photoBytes + photoBytes,
+      ...now,
+      contacts: Math.max(0, (now.contacts ?? 0) + contactsDelta),
+      photoBytes: (now.photoBytes ?? 0) + photoBytes,
     });
+  }
+
+  /** Counts the owner afresh unless that was done in the last hour; whether it was done. */
+  async function recountIfStale(owner: string): Promise<boolean> {
+    const at = (await usage.read(owner)).recountedAt ?? 0;
+    if (clock().getTime() - at < RECOUNT_ON_REFUSAL_MS) return false;
+    await recountOwner(owner, new Map());
+    return true;
   }
 
   async function recountOwner(owner: string, sizes: Map<string, number>) {
@@ -290,7 +308,7 @@ export function withContactQuota<S extends ContactStore>(
       if (!sizes.has(hash)) sizes.set(hash, (await photos.load(hash))?.length ?? 0);
       photoBytes += sizes.get(hash)!;
     }
-    await usage.write(owner, { contacts: held, photoBytes });
+    await usage.write(owner, { contacts: held, photoBytes, recountedAt: clock().getTime() });
   }
 
   /** Every PAB owner afresh; a photo's size is read once per pass. Writes made while an owner is

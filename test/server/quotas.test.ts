@@ -175,10 +175,11 @@ describe("per-user quotas", () => {
       await put(gus, gus.primaryBook, "g1", photo("c", 700)).expect(201);
       await t.http().delete(`/api/books/${gus.primaryBook}/contacts/g1`).set(gus.auth).expect(204);
       await put(gus, gus.primaryBook, "g2", {}).expect(201);
-      // Drift as a lost update would leave it: the record says the user is full.
+      // Drift as a lost update would leave it, just after a recount: the record says the user is full.
+      const drifted = { contacts: 3, photoBytes: 700, recountedAt: Date.now() };
       await t.models.Setting.replaceOne(
         { _id: "contact-usage:gus" },
-        { _id: "contact-usage:gus", value: JSON.stringify({ contacts: 3, photoBytes: 700 }) },
+        { _id: "contact-usage:gus", value: JSON.stringify(drifted) },
         { upsert: true },
       );
       await put(gus, gus.primaryBook, "g3", {}).expect(413);
@@ -186,6 +187,17 @@ describe("per-user quotas", () => {
       assert.ok((await t.deps.quotas.recount()) >= 1);
       assert.deepEqual(await t.deps.quotas.contactUsage("gus"), { contacts: 1, photoBytes: 0 });
       await put(gus, gus.primaryBook, "g3", photo("d", 400)).expect(201);
+    });
+
+    it("lets a user who deleted a photo add another at once: a refusal recounts its owner, at most hourly", async () => {
+      const hal = await t.user("hal");
+      await put(hal, hal.primaryBook, "h1", photo("e", 700)).expect(201);
+      await t.http().delete(`/api/books/${hal.primaryBook}/contacts/h1`).set(hal.auth).expect(204);
+      await put(hal, hal.primaryBook, "h2", photo("f", 700)).expect(201);
+      await t.http().delete(`/api/books/${hal.primaryBook}/contacts/h2`).set(hal.auth).expect(204);
+      await put(hal, hal.primaryBook, "h3", photo("g", 700)).expect(413); // counted afresh a moment ago
+      t.advance(3601_000);
+      await put(hal, hal.primaryBook, "h3", photo("g", 700)).expect(201);
     });
   });
 });

@@ -33,6 +33,7 @@ export async function createMemoryStore(
     photos: createMemoryPhotos(clock),
     usage: memoryUsageRecord(),
     limits: quotas,
+    clock,
   });
   const { contacts, photos } = counted;
   return {
