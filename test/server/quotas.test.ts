@@ -115,6 +115,7 @@ describe("per-user quotas", () => {
         "the limit counts every PAB the user owns",
       );
       assert.match(res.body.results[1].error, /^quota-exceeded: .*hold 3 contacts; the limit is 3/);
+      assert.equal(res.body.results[1].code, 413, "the status this op alone would have had");
       const mixed = await batch(bo, bo.primaryBook, [
         { ...person("x1"), contact: { displayName: "X1 again" } },
         person("x3"),
