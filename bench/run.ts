@@ -13,6 +13,7 @@ import { configFromEnv } from "../server/config";
 import { startFerretDb } from "../server/db/ferretdb";
 import { connectDatabase } from "../server/db/models";
 import { wire } from "../server/wiring";
+import { benchFirstWriteAfterKill } from "./first-write-after-kill";
 import { benchReconcile } from "./reconcile-bench";
 
 type Result = { name: string; target: string; met: boolean; [figure: string]: unknown };
@@ -75,7 +76,7 @@ async function login(base: string): Promise<string> {
   return `Bearer ${((await res.json()) as { token: string }).token}`;
 }
 
-async function postBatch(base: string, auth: string, book: string, ops: unknown[]) {
+async function postBatch(base: string, auth: string, book: string, ops: unknown[], expect = "created") {
   const res = await fetch(`${base}/api/books/${book}/batch`, {
     method: "POST",
     headers: { authorization: auth, "content-type": "application/json" },
@@ -83,7 +84,7 @@ async function postBatch(base: string, auth: string, book: string, ops: unknown[
   });
   if (!res.ok) throw new Error(`batch failed: ${res.status} ${await res.text()}`);
   const { results } = (await res.json()) as { results: { status: string }[] };
-  if (results.some((r) => r.status !== "created")) throw new Error("batch did not create every contact");
+  if (results.some((r) => r.status !== expect)) throw new Error(`batch: not every op was ${expect}`);
 }
 
 /** 10,000 contacts through POST /batch against the same documents through the driver's insertMany. */
@@ -339,6 +340,7 @@ async function fullReadOverHttp(
   base: string,
   auth: string,
   kind: "feed" | "listing",
+  book = "gab",
 ): Promise<{ ms: number; count: number }> {
   const start = performance.now();
   let count = 0;
@@ -352,9 +354,12 @@ async function fullReadOverHttp(
         : next
           ? `cursor=${encodeURIComponent(next)}&`
           : "";
-    const res = await fetch(`${base}/api/books/gab/${kind === "feed" ? "changes" : "contacts"}?${query}limit=1000`, {
-      headers: { authorization: auth },
-    });
+    const res = await fetch(
+      `${base}/api/books/${book}/${kind === "feed" ? "changes" : "contacts"}?${query}limit=1000`,
+      {
+        headers: { authorization: auth },
+      },
+    );
     if (!res.ok) throw new Error(`full read failed: ${res.status}`);
     const body = (await res.json()) as {
       changes?: unknown[];
@@ -406,6 +411,53 @@ async function benchFullRead(): Promise<Result> {
     } finally {
       other.close();
     }
+  });
+}
+
+/**
+ * A full read of a book that once held 20,000 contacts and now holds 100 (the rest deleted, their
+ * tombstones kept for the retention), against a full read of a book that only ever held 100, in
+ * one run, on the writer's instance and on a fresh one: what a full read costs must follow what
+ * the book holds now, not what it once held.
+ */
+async function benchTombstones(): Promise<Result> {
+  return withServer(async ({ base, deps, db }) => {
+    const auth = await login(base);
+    const [total, kept] = [20_000, 100];
+    const settled = () => (deps.store as unknown as { settled(): Promise<void> }).settled();
+    const reads = async (book: string) => {
+      const other = await secondInstance(db);
+      try {
+        const [warm, cold] = [
+          await fullReadOverHttp(base, auth, "feed", book),
+          await fullReadOverHttp(other.base, auth, "feed", book),
+        ];
+        for (const r of [warm, cold]) if (r.count !== kept) throw new Error(`full read gave ${r.count}, not ${kept}`);
+        return { warmMs: Math.round(warm.ms), freshInstanceMs: Math.round(cold.ms) };
+      } finally {
+        other.close();
+      }
+    };
+    const { id: small } = await deps.books.createPab("Only ever 100", "admin");
+    const { id: emptied } = await deps.books.createPab("Once 20,000", "admin");
+    await ingest(base, auth, small, kept);
+    await ingest(base, auth, emptied, total);
+    for (let i = kept; i < total; i += 1000) {
+      const ops = Array.from({ length: Math.min(1000, total - i) }, (_, k) => ({ op: "delete", uid: `c${i + k}` }));
+      await postBatch(base, auth, emptied, ops, "deleted");
+    }
+    await settled();
+    const baseline = await reads(small);
+    const measured = await reads(emptied);
+    const ratio = Math.max(measured.warmMs, measured.freshInstanceMs) / Math.max(1, baseline.freshInstanceMs);
+    return {
+      name: "full read of a book with 100 contacts and 19,900 tombstones vs one that only ever held 100",
+      target: "slowest ratio <= 3",
+      met: ratio <= 3,
+      emptied: measured,
+      baseline,
+      ratio: Number(ratio.toFixed(2)),
+    };
   });
 }
 
@@ -481,6 +533,8 @@ const measures: Record<string, () => Promise<Result>> = {
   "sign-in-load": benchSignInLoad,
   writers: benchWriters,
   "full-read": benchFullRead,
+  tombstones: benchTombstones,
+  "first-write-after-kill": benchFirstWriteAfterKill,
   search: benchSearch,
 };
 

@@ -52,6 +52,8 @@ const envSchema = z.object({
     .min(0)
     .max(8 * 1024 * 1024)
     .default(1024 * 1024),
+  QUOTA_CONTACTS: z.coerce.number().int().positive().default(100_000),
+  QUOTA_PHOTO_MIB: z.coerce.number().positive().default(256),
   // Largest import upload, in bytes, and most records one import takes (413 beyond either).
   IMPORT_MAX_BYTES: z.coerce
     .number()
@@ -121,7 +123,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlSeconds: Math.round(e.TOKEN_TTL_HOURS * 3600),
     tombstoneRetentionMs: e.TOMBSTONE_RETENTION_DAYS * 86_400_000,
     auditRetentionMs: e.AUDIT_RETENTION_DAYS * 86_400_000,
-    quotas: { books: e.QUOTA_BOOKS, devices: e.QUOTA_DEVICES, syncStateBytes: e.QUOTA_SYNC_STATE_MIB * 1024 * 1024 },
+    quotas: {
+      books: e.QUOTA_BOOKS,
+      devices: e.QUOTA_DEVICES,
+      syncStateBytes: e.QUOTA_SYNC_STATE_MIB * 1024 * 1024,
+      contacts: e.QUOTA_CONTACTS,
+      photoBytes: e.QUOTA_PHOTO_MIB * 1024 * 1024,
+    },
     addinBaseUrl: e.ADDIN_BASE_URL,
     addinVersion: e.ADDIN_VERSION,
     tlsHostnames: e.TLS_HOSTNAMES?.split(",")

@@ -143,6 +143,8 @@ async function maintainBooks(deps: Awaited<ReturnType<typeof wire>>) {
     await deps.store.purgeTombstones(book, before);
     await deps.store.compactLog(book);
   }
+  // Contact and photo-byte usage drifts between passes (store/quotas.ts): count it afresh.
+  await deps.quotas.recount();
 }
 
 main().catch((err) => {

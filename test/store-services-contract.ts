@@ -4,7 +4,11 @@ import assert from "node:assert/strict";
 import { createAccessPolicy } from "../server/access/policy";
 import type { ImportJob, Store } from "../server/store/contract";
 import { StoreError, type StoreErrorKind } from "../server/store/errors";
+import { DEFAULT_QUOTAS, type QuotaLimits } from "../server/store/quotas";
 import { person } from "./store-contract";
+
+/** The limits both fixtures build their store with: small enough for the quota cases to reach. */
+export const SERVICES_QUOTAS: QuotaLimits = { ...DEFAULT_QUOTAS, contacts: 4, photoBytes: 100 };
 
 export type ServicesFixture = { store: Store; advance(ms: number): void; close(): Promise<void> };
 
@@ -153,6 +157,115 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
       });
     });
 
+    describe("quotas on contacts, photo bytes and sync states", () => {
+      const statuses = (rs: { status: string }[]) => rs.map((r) => r.status);
+      const withPhoto = (uid: string, fill: string, bytes: number) =>
+        f.store.photos.takeInline(
+          person(uid, uid, { photo: { mediaType: "image/png", data: Buffer.alloc(bytes, fill).toString("base64") } }),
+        );
+
+      it("refuses each put past its PAB owner's contact limit with the numbers, and applies the other ops", async () => {
+        const owner = await user();
+        const { id } = await f.store.books.createPab(fresh("Second"), owner.username);
+        const puts = (book: string, uids: string[]) =>
+          f.store.contacts.applyWrites(
+            book,
+            uids.map((uid) => ({ op: "put" as const, uid, contact: person(uid, uid) })),
+          );
+        assert.deepEqual(statuses(await puts(owner.primaryBook, ["a", "b", "c"])), ["created", "created", "created"]);
+        const results = await puts(id, ["d", "e", "f"]);
+        assert.deepEqual(statuses(results), ["created", "error", "error"]);
+        assert.equal(results[1].kind, "quota-exceeded");
+        assert.deepEqual(results[1].details, { quota: "contacts", used: 4, limit: 4 });
+        assert.match(results[1].error!, /hold 4 contacts; the limit is 4/);
+        assert.equal(await f.store.contacts.getContact(id, "e"), null, "a refused op writes nothing");
+        assert.deepEqual(await f.store.quotas.contactUsage(owner.username), { contacts: 4, photoBytes: 0 });
+        const mixed = await f.store.contacts.applyWrites(owner.primaryBook, [
+          { op: "put", uid: "a", contact: person("a", "A changed") },
+          { op: "delete", uid: "b" },
+          { op: "put", uid: "g", contact: person("g", "g") },
+          { op: "put", uid: "h", contact: person("h", "h") },
+        ]);
+        assert.deepEqual(statuses(mixed), ["updated", "deleted", "created", "error"]);
+        assert.deepEqual(await f.store.quotas.contactUsage(owner.username), { contacts: 4, photoBytes: 0 });
+      });
+
+      it("holds the GAB and the Directory to no user's quota", async () => {
+        const uids = Array.from({ length: 6 }, (_, i) => fresh(`gab${i}-`));
+        const results = await f.store.contacts.applyWrites(
+          "gab",
+          uids.map((uid) => ({ op: "put" as const, uid, contact: person(uid, uid) })),
+        );
+        assert.ok(results.every((r) => r.status === "created"));
+      });
+
+      it("counts an uploaded photo's bytes once per contact, refuses bytes past the limit, passes stored ones", async () => {
+        const owner = await user();
+        const book = owner.primaryBook;
+        const first = withPhoto("p1", "a", 60);
+        assert.equal(
+          (await f.store.contacts.applyWrites(book, [{ op: "put", uid: "p1", ...first }]))[0].status,
+          "created",
+        );
+        await f.store.photos.save([first.photo!]);
+        const again = withPhoto("p1", "a", 60);
+        await f.store.contacts.applyWrites(book, [
+          { op: "put", uid: "p1", contact: { ...again.contact, jobTitle: "x" } },
+        ]);
+        assert.deepEqual(await f.store.quotas.contactUsage(owner.username), { contacts: 1, photoBytes: 60 });
+        const [refused] = await f.store.contacts.applyWrites(book, [
+          { op: "put", uid: "p2", ...withPhoto("p2", "b", 60) },
+        ]);
+        assert.equal(refused.kind, "quota-exceeded");
+        assert.deepEqual(refused.details, { quota: "photoBytes", used: 60, limit: 100 });
+        const same = await f.store.contacts.applyWrites(book, [{ op: "put", uid: "p2", ...withPhoto("p2", "a", 60) }]);
+        assert.equal(same[0].status, "created", "bytes stored already add nothing");
+        assert.deepEqual(await f.store.quotas.contactUsage(owner.username), { contacts: 2, photoBytes: 60 });
+      });
+
+      it("recounts each owner's live contacts and distinct photo bytes, correcting what was counted", async () => {
+        const owner = await user();
+        const { id } = await f.store.books.createPab(fresh("Gone"), owner.username);
+        const taken = withPhoto("r1", "r", 70);
+        await f.store.contacts.applyWrites(owner.primaryBook, [
+          { op: "put", uid: "r1", ...taken },
+          { op: "put", uid: "r2", contact: { ...person("r2", "r2"), photo: taken.contact.photo } },
+        ]);
+        await f.store.photos.save([taken.photo!]);
+        await f.store.contacts.applyWrites(id, [{ op: "put", uid: "s1", contact: person("s1", "s1") }]);
+        await f.store.books.deletePab(id); // frees nothing until the recount
+        assert.deepEqual(await f.store.quotas.contactUsage(owner.username), { contacts: 3, photoBytes: 70 });
+        assert.ok((await f.store.quotas.recount()) >= 1);
+        assert.deepEqual(await f.store.quotas.contactUsage(owner.username), { contacts: 2, photoBytes: 70 });
+        await f.store.contacts.applyWrites(owner.primaryBook, [
+          { op: "delete", uid: "r1" },
+          { op: "delete", uid: "r2" },
+        ]);
+        await f.store.quotas.recount();
+        assert.deepEqual(await f.store.quotas.contactUsage(owner.username), { contacts: 0, photoBytes: 0 });
+      });
+
+      it("forgets a sync state over the version named, freeing its device's place; its old etags never match again", async () => {
+        const who = fresh("u");
+        const states = f.store.syncStates;
+        const first = await states.put(who, "dev", "pair", '{"n":1}', {});
+        await assert.rejects(states.delete(who, "dev", "pair", { ifMatch: "stale" }), kind("precondition-failed"));
+        await states.delete(who, "dev", "pair", { ifMatch: first.etag });
+        assert.equal(await states.get(who, "dev", "pair"), null);
+        await assert.rejects(states.delete(who, "dev", "pair", {}), kind("not-found"));
+        await assert.rejects(
+          states.put(who, "dev", "pair", '{"n":1}', { ifMatch: first.etag }),
+          kind("precondition-failed"),
+        );
+        const again = await states.put(who, "dev", "pair", '{"n":1}', { ifNoneMatch: true });
+        assert.notEqual(again.etag, first.etag);
+        for (let d = 1; d < f.store.quotas.limits.devices; d++) await states.put(who, `d${d}`, "p", "{}", {});
+        await assert.rejects(states.put(who, "one-too-many", "p", "{}", {}), kind("quota-exceeded"));
+        await states.delete(who, "d1", "p", {});
+        await states.put(who, "one-too-many", "p", "{}", {});
+      });
+    });
+
     describe("deleted contacts and the audit log", () => {
       const ctx = { user: "editor", surface: "web" as const };
 
@@ -207,6 +320,23 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
         assert.equal(second.cursor, null);
         assert.equal((await audit.purge(new Date(Date.now() + 86_400_000))) >= 2, true);
         assert.deepEqual((await audit.list({ book: id, limit: 10 })).entries, []);
+      });
+      it("pages the audit log through batches of writes, each entry once, newest first", async () => {
+        const { id } = await f.store.books.createPab(fresh("Batches"), (await user()).username);
+        const { contacts, audit } = f.store;
+        const puts = (uids: string[]) => uids.map((uid) => ({ op: "put" as const, uid, contact: person(uid, uid) }));
+        // Within the fixture's contact quota (4): pages of 2 end inside a batch's record.
+        await contacts.applyWrites(id, puts(["a1", "a2", "a3"]), { context: ctx });
+        await contacts.applyWrites(id, puts(["b1"]), { context: ctx });
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        for (let pages = 0; pages < 10; pages++) {
+          const page = await audit.list({ book: id, limit: 2, cursor });
+          seen.push(...page.entries.map((e) => e.uid));
+          if (!page.cursor) break;
+          cursor = page.cursor;
+        }
+        assert.deepEqual(seen, ["b1", "a3", "a2", "a1"]);
       });
     });
 

@@ -1,5 +1,5 @@
 import { storeContract } from "./store-contract";
-import { storeServicesContract } from "./store-services-contract";
+import { SERVICES_QUOTAS, storeServicesContract } from "./store-services-contract";
 import { createDatabaseStore } from "../server/store/database-store";
 import { createMemoryStore } from "../server/store/memory";
 import { freshDatabase } from "./support/database";
@@ -76,12 +76,13 @@ storeContract("memory", async () => {
 storeServicesContract("database", async () => {
   const db = await freshDatabase();
   let offset = 0;
-  const store = await createDatabaseStore(db.models, () => new Date(Date.now() + offset));
+  const clock = () => new Date(Date.now() + offset);
+  const store = await createDatabaseStore(db.models, clock, undefined, undefined, SERVICES_QUOTAS);
   return { store, advance: (ms: number) => void (offset += ms), close: db.close };
 });
 
 storeServicesContract("memory", async () => {
   let offset = 0;
-  const store = await createMemoryStore(() => new Date(Date.now() + offset));
+  const store = await createMemoryStore(() => new Date(Date.now() + offset), SERVICES_QUOTAS);
   return { store, advance: (ms: number) => void (offset += ms), close: async () => undefined };
 });

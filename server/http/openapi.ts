@@ -495,7 +495,7 @@ export function openApiDocument() {
             "200": answer("Updated or unchanged", undefined, etagHeader),
             "201": answer("Created", undefined, etagHeader),
             "412": problem("Precondition failed"),
-            "413": problem("Too large"),
+            "413": problem("Too large, or quota-exceeded: past the book owner's contact or photo quota"),
             ...errors,
           },
         }),
@@ -637,6 +637,18 @@ export function openApiDocument() {
           requestBody: { required: true, content: { "application/json": { schema: {} } } },
           responses: {
             "200": answer("Stored", json("SyncStateWritten"), etagHeader),
+            "412": problem("Precondition failed"),
+            "413": problem("Too large, or quota-exceeded: past your device or sync-state byte quota"),
+            ...errors,
+          },
+        }),
+        delete: op("deleteSyncState", "Forget a device's sync state", {
+          parameters: [device, pair, ifMatch],
+          description:
+            "Forgets the state (a device no longer used), freeing its place in your device and byte quotas. " +
+            "Honours If-Match; a state stored later starts afresh.",
+          responses: {
+            "204": answer("Forgotten"),
             "412": problem("Precondition failed"),
             ...errors,
           },

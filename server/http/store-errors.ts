@@ -23,6 +23,9 @@ const REST: Record<StoreErrorKind, { status: number; code: string }> = {
   "quota-exceeded": { status: 413, code: "quota-exceeded" },
 };
 
+/** The status REST gives a store error of this kind (e.g. for one op of a batch). */
+export const restStatus = (kind: StoreErrorKind) => REST[kind].status;
+
 /** The REST answer for a store error, with the headers it needs. */
 export function restAnswer(err: StoreError): { error: HttpError; headers: Record<string, string> } {
   const { status, code } = REST[err.kind];

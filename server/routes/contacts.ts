@@ -1,6 +1,7 @@
 // Contacts of one book: paged listing, single contacts with If-Match /
 // If-None-Match (RFC 9110 §13.1), the change feed, and batches. Contacts speak
 // JSON, and vCard (3.0 by default, 4.0 on request) by content negotiation.
+import { restStatus } from "../http/store-errors";
 import express, { Router, type Request, type Response } from "express";
 import type { Contact } from "../../core/contact/contact";
 import type { ContactLimits } from "../../core/contact/limits";
@@ -257,14 +258,10 @@ function sendVCard(req: Request, res: Response, contact: Contact) {
 /** An op refused before the store saw it. */
 type Refused = OpResult & { code: number };
 
-const publicResult = ({
-  missing: _missing,
-  busy: _busy,
-  kind: _kind,
-  details: _details,
-  fields: _fields,
-  ...r
-}: OpResult) => r;
+/** What a client gets of an op's result: an op the store refused for a reason of its own (a
+ *  quota, a source that owns the contact) carries the status it alone would have had, as `code`. */
+const publicResult = ({ missing: _missing, busy: _busy, kind, details: _details, fields: _fields, ...r }: OpResult) =>
+  kind && !("code" in r) ? { ...r, code: restStatus(kind) } : r;
 
 /** The write landed, now or by an earlier try: its photo belongs in the store. */
 const stored = (r: OpResult | undefined) => r !== undefined && ["created", "updated", "unchanged"].includes(r.status);

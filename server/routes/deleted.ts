@@ -30,6 +30,7 @@ export function deletedRoutes({ access, store }: AppDeps): Router {
         context: writeContextOf(req),
         restore: true,
       });
+      if (result.kind) throw storeError(result.kind, result.error ?? "The restore was refused", result.details);
       if (result.status !== "created") {
         throw storeError("conflict", "This contact was created again since it was deleted: nothing was restored");
       }

@@ -47,6 +47,16 @@ export function syncStateRoutes({ syncStates, pairClaims, config }: AppDeps): Ro
       res.set("ETag", quoted(etag)).json({ etag });
     }),
   );
+  // Forgets a device's state (an Outlook no longer used), freeing its place in the user's device
+  // and byte quotas, so a user at the device limit can make room.
+  router.delete(
+    "/api/sync-state/:device/:pair",
+    handle(async (req, res) => {
+      const { device, pair } = params(req.params);
+      await syncStates.delete(req.user!._id, device, pair, { ifMatch: etagOf(req.get("if-match")) });
+      res.status(204).end();
+    }),
+  );
   // The sync-state paths skip the app's JSON parser (the state is kept as raw text), so the claim parses its own.
   router.post(
     "/api/sync-state/:device/:pair/claim",

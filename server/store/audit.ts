@@ -1,22 +1,47 @@
-// The audit log: one document per audited contact write, under an _id that starts with its time,
-// so the newest-first listing pages by _id. Recorded after the write, never in its way.
+// The audit log: one document per audited request (its writes together, see the model), under an
+// _id that starts with its time, so the newest-first listing pages by _id. Recorded after the
+// write, never in its way.
 import { randomBytes } from "node:crypto";
 import type { AuditEntryDoc, Models } from "../db/models";
-import type { Audit, AuditEntry, AuditQuery, ContactStore, OpResult, WriteOp, WriteOptions } from "./contract";
+import type { Audit, AuditEntry, AuditQuery, ContactStore, OpResult, Surface, WriteOp, WriteOptions } from "./contract";
 import { storeError } from "./errors";
 
 // Within one millisecond, this process's entries keep their order (the counter); instances differ by the random part.
 let counter = 0;
 const entryId = (at: string) => `${at}-${String(++counter).padStart(12, "0")}${randomBytes(6).toString("base64url")}`;
-const toEntry = (d: AuditEntryDoc & { _id: string }): AuditEntry => ({
-  at: new Date(d.at).toISOString(),
-  user: d.user,
-  surface: d.surface as AuditEntry["surface"],
-  book: d.book,
-  uid: d.uid,
-  op: d.op as AuditEntry["op"],
-  fields: [...(d.fields ?? [])],
-});
+type Tuple = [string, AuditEntry["op"], string[]];
+type AuditDoc = AuditEntryDoc & { _id: string };
+
+/** A document's entries, newest first (the order the listing gives them). */
+function entriesOf(d: AuditDoc): AuditEntry[] {
+  const shared = { at: new Date(d.at).toISOString(), user: d.user, surface: d.surface as Surface, book: d.book };
+  const writes: Tuple[] = d.writes ? JSON.parse(d.writes) : [[d.uid!, d.op as AuditEntry["op"], d.fields ?? []]];
+  return writes.map(([uid, op, fields]) => ({ ...shared, uid, op, fields: [...fields] })).reverse();
+}
+
+/** The writes of one request share who, where, which book and when: one document each such group. */
+function batchesOf(entries: AuditEntry[]): AuditDoc[] {
+  const groups = new Map<string, AuditEntry[]>();
+  for (const e of entries) {
+    const key = JSON.stringify([e.at, e.user, e.surface, e.book]);
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  }
+  return [...groups.values()].map((group) => {
+    const { at, user, surface, book } = group[0];
+    const writes = JSON.stringify(group.map((e): Tuple => [e.uid, e.op, e.fields]));
+    return { _id: entryId(at), at: new Date(at), user, surface, book, writes } as AuditDoc;
+  });
+}
+
+/** Where a database page ends: the document's _id and how many of its entries were listed. */
+const encodeBatchCursor = (id: string, skip: number) => Buffer.from(`${id}|${skip}`).toString("base64url");
+function decodeBatchCursor(cursor: string | undefined): { id: string; skip: number } | undefined {
+  if (cursor === undefined) return undefined;
+  const [id, skip] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  if (!/^\d{4}-\d\d-\d\dT[\d:.]+Z-[\w-]+$/.test(id) || !/^\d+$/.test(skip ?? ""))
+    throw storeError("invalid", "The cursor is not one this listing handed out");
+  return { id, skip: Number(skip) };
+}
 
 function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
@@ -50,8 +75,7 @@ export function createAudit(models: Models): Audit {
   return {
     async record(entries) {
       if (!entries.length) return;
-      const docs = entries.map((e) => ({ _id: entryId(e.at), ...e, at: new Date(e.at) }));
-      await Log.collection.insertMany(docs as never[], { ordered: false });
+      await Log.collection.insertMany(batchesOf(entries) as never[], { ordered: false });
     },
     // A filtered find scans on FerretDB (only a lone _id filter is indexed): an administrator's
     // page, never on a write's path. The filters, the order and the page size still go to the
@@ -59,23 +83,33 @@ export function createAudit(models: Models): Audit {
     async list(q) {
       const range: Record<string, string> = {};
       if (q.since) range.$gte = q.since.toISOString();
-      const before = decodeCursor(q.cursor);
+      const from = decodeBatchCursor(q.cursor);
       const until = q.until?.toISOString();
-      const upper = [before, until].filter((x): x is string => x !== undefined).sort()[0]; // the earlier bound
-      if (upper) range.$lt = upper;
+      if (until) range.$lt = until;
+      // The cursor's own document again (its entries not yet listed), and older ones.
+      if (from && (!until || from.id < until)) {
+        delete range.$lt;
+        range.$lte = from.id;
+      }
       const filter: Record<string, unknown> = Object.keys(range).length ? { _id: range } : {};
       if (q.book) filter.book = q.book;
       if (q.user) filter.user = q.user;
       if (q.surface) filter.surface = q.surface;
+      // Every document holds at least one entry: this many fill a page and tell whether more follow.
       const docs = await Log.find(filter)
         .sort({ _id: -1 })
-        .limit(q.limit + 1)
-        .lean<(AuditEntryDoc & { _id: string })[]>();
-      const page = docs.slice(0, q.limit);
+        .limit(q.limit + 2)
+        .lean<AuditDoc[]>();
+      const rows = docs.flatMap((d) =>
+        entriesOf(d)
+          .map((entry, k) => ({ id: d._id, k, entry }))
+          .filter((r) => !from || r.id !== from.id || r.k >= from.skip),
+      );
+      const page = rows.slice(0, q.limit);
       const last = page[page.length - 1];
       return {
-        entries: page.map(toEntry),
-        cursor: docs.length > q.limit ? Buffer.from(last._id).toString("base64url") : null,
+        entries: page.map((r) => r.entry),
+        cursor: rows.length > q.limit ? encodeBatchCursor(last.id, last.k + 1) : null,
       };
     },
     async purge(before) {

@@ -62,13 +62,16 @@ type DocLike = Pick<ContactDoc, "uid" | "seq" | "etag" | "updatedAt"> & {
   source?: string | null;
 };
 
+/** A tombstone keeps its deleted content in the database (for restore), but readers of the cache
+ *  and checkpoints never get it: dropping it keeps a book that once held many contacts as light
+ *  as what it holds now. */
 export const versionOf = (d: DocLike): Version => ({
   uid: d.uid,
   seq: d.seq,
   etag: d.etag,
   deleted: Boolean(d.deleted),
   updatedAt: new Date(d.updatedAt),
-  contact: (d.contact as Version["contact"]) ?? null,
+  contact: d.deleted ? null : ((d.contact as Version["contact"]) ?? null),
   href: d.href ?? null,
   source: d.source ?? null,
 });

@@ -109,7 +109,7 @@ export type OpResult = {
   error?: string;
   missing?: boolean;
   busy?: boolean;
-  kind?: "owned-by-source";
+  kind?: "owned-by-source" | "quota-exceeded";
   details?: Record<string, unknown>;
   /** The names of the contact fields the write changed (for the audit log; not sent to clients). */
   fields?: string[];
@@ -271,6 +271,10 @@ export interface SyncStates {
     json: string,
     pre: { ifMatch?: string; ifNoneMatch?: boolean },
   ): Promise<{ etag: string }>;
+  /** Forgets the state (a device no longer used), freeing its place in the user's device and byte
+   *  quotas; ifMatch only over that version, else precondition-failed; not-found when none is kept.
+   *  A later put starts afresh (ifNoneMatch holds), and no etag handed out before matches again. */
+  delete(username: string, device: string, pair: string, pre: { ifMatch?: string }): Promise<void>;
 }
 
 /** Who is syncing a pair right now, so two Outlooks of one mailbox never sync it at once. */
@@ -340,7 +344,8 @@ export interface Audit {
   record(entries: AuditEntry[]): Promise<void>;
   /** Newest first, paged by an opaque cursor (null: no more). Maintenance-grade: it may scan. */
   list(query: AuditQuery): Promise<{ entries: AuditEntry[]; cursor: string | null }>;
-  /** Drops entries older than `before` (AUDIT_RETENTION_DAYS); returns how many. */
+  /** Drops entries older than `before` (AUDIT_RETENTION_DAYS); returns how many records (a
+   *  request's writes are recorded together) it dropped. */
   purge(before: Date): Promise<number>;
 }
 
@@ -430,12 +435,30 @@ export type Store = {
   imports: Imports;
 };
 
-/** Per-user limits on what a user may keep. */
-export type QuotaLimits = { books: number; devices: number; syncStateBytes: number };
+/** Per-user limits on what a user may keep. `contacts`: live contacts across the PABs they own;
+ *  `photoBytes`: bytes of the distinct photos those contacts reference. */
+export type QuotaLimits = {
+  books: number;
+  devices: number;
+  syncStateBytes: number;
+  contacts: number;
+  photoBytes: number;
+};
+/** What a user's PABs hold, as counted for their quotas (store/quotas.ts says how it may drift). */
+export type ContactUsage = { contacts: number; photoBytes: number };
 /** Quotas checked where a surface creates something a user owns (sync states check their own). */
 export interface Quotas {
   limits: QuotaLimits;
   /** Before a new PAB for `owner`: quota-exceeded with both numbers past QUOTA_BOOKS. An
    *  administrator creating books is not held to it. */
   checkNewBook(owner: string, byAdmin: boolean): Promise<void>;
+  /** The owner's contacts and photo bytes as counted. Contact writes check them themselves: the
+   *  store's applyWrites refuses each op that would take a PAB's owner past QUOTA_CONTACTS or
+   *  QUOTA_PHOTO_MIB (status error, kind quota-exceeded, details {used, limit}), applying the
+   *  others; whoever writes (an administrator, a share), it is the owner's usage. The GAB and the
+   *  Directory count against no one. */
+  contactUsage(owner: string): Promise<ContactUsage>;
+  /** Maintenance: counts every PAB owner's live contacts and photo bytes afresh from their books
+   *  and replaces what was counted, correcting drift. It reads every PAB. Returns the owners counted. */
+  recount(): Promise<number>;
 }

@@ -10,7 +10,14 @@ import { createImports } from "./imports";
 import { createPairClaims } from "./pair-claims";
 import { createPhotos } from "./photos";
 import { createSyncStates, syncUsageRecord } from "./sync-states";
-import { createQuotas, DEFAULT_QUOTAS, type QuotaLimits, withSyncStateQuota } from "./quotas";
+import {
+  createQuotas,
+  DEFAULT_QUOTAS,
+  type QuotaLimits,
+  settingsUsageRecord,
+  withContactQuota,
+  withSyncStateQuota,
+} from "./quotas";
 
 /** `cacheMaxContacts`: cap on the contact versions this instance caches (store/contact-cache.ts). */
 export type DatabaseStoreOptions = { cacheMaxContacts?: number; onError?: (err: unknown) => void };
@@ -24,15 +31,24 @@ export async function createDatabaseStore(
   quotas: QuotaLimits = DEFAULT_QUOTAS,
   cache: DatabaseStoreOptions = {},
 ): Promise<Store> {
-  const { contacts, audit } = withAudit(
+  const { contacts: audited, audit } = withAudit(
     createContactStore({ models, clock, hooks, ...cache }),
     createAudit(models),
     clock,
     onAuditError,
   );
-  const books = createBooks(models, contacts);
-  const accounts = createAccounts(models, contacts, books, clock);
+  const books = createBooks(models, audited);
+  const accounts = createAccounts(models, audited, books, clock);
   await books.ensureSystemBooks();
+  // Outermost, so an op refused for its owner's quota is neither written nor audited.
+  const counted = withContactQuota(audited, {
+    books,
+    photos: createPhotos(models, clock),
+    usage: settingsUsageRecord(models, "contact-usage"),
+    limits: quotas,
+    clock,
+  });
+  const { contacts, photos } = counted;
   return {
     books,
     contacts,
@@ -40,9 +56,9 @@ export async function createDatabaseStore(
     accounts,
     audit,
     syncStates: withSyncStateQuota(createSyncStates(models, clock), syncUsageRecord(models), quotas),
-    quotas: createQuotas(books, quotas),
+    quotas: createQuotas(books, quotas, counted),
     pairClaims: createPairClaims(models, clock),
-    photos: createPhotos(models, clock),
+    photos,
     imports: createImports(models),
   };
 }

@@ -14,11 +14,12 @@ import { MAX_SYNC_STATE_BYTES, type SyncStates } from "./contract";
 import type { UsageRecord } from "./quotas";
 
 export { MAX_SYNC_STATE_BYTES } from "./contract";
-import { versionChain } from "./version-chain";
+import { KEEP_VERSIONS, type Version, versionChain } from "./version-chain";
 
 const PART_CHARS = 4 * 1024 * 1024;
 
-type StateVersion = { parts: string[]; etag: string; updatedAt: Date };
+/** `removed`: the state was forgotten (a version listing no parts, so trims drop the older ones'). */
+type StateVersion = { parts: string[]; etag: string; updatedAt: Date; removed?: boolean };
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
@@ -66,9 +67,11 @@ export function createSyncStates(models: Models, clock: () => Date): SyncStates 
     for (const hash of old.parts) if (!live.has(hash)) await Parts.deleteOne({ _id: partId(key, hash) });
   }
 
+  const live = (v: Version<StateVersion> | null) => (v && !v.value.removed ? v : null);
+
   async function get(username: string, device: string, pair: string) {
     const key = keyOf(username, device, pair);
-    const cur = await chain.latest(key);
+    const cur = live(await chain.latest(key));
     return cur && { json: await readText(key, cur.value.parts), etag: cur.value.etag };
   }
 
@@ -83,12 +86,13 @@ export function createSyncStates(models: Models, clock: () => Date): SyncStates 
     if (Buffer.byteLength(json) > MAX_SYNC_STATE_BYTES)
       throw storeError("too-large", `A sync state may be at most ${MAX_SYNC_STATE_BYTES} bytes`);
     const key = keyOf(username, device, pair);
-    const cur = await chain.latest(key);
+    const latest = await chain.latest(key);
+    const cur = live(latest);
     if (pre.ifMatch && pre.ifMatch !== "*" && cur?.value.etag !== pre.ifMatch)
       throw storeError("precondition-failed", "The sync state changed since you read it");
     if (pre.ifMatch === "*" && !cur) throw storeError("precondition-failed", "There is no sync state to replace");
     if (pre.ifNoneMatch && cur) throw storeError("precondition-failed", "A sync state already exists");
-    const n = (cur?.n ?? 0) + 1;
+    const n = (latest?.n ?? 0) + 1;
     const etag = `${n}-${sha256(json).slice(0, 16)}`;
     const parts = await writeParts(key, json);
     // Two writers that read the same version race to insert the next; the loser gets 412.
@@ -103,5 +107,25 @@ export function createSyncStates(models: Models, clock: () => Date): SyncStates 
     return { etag };
   }
 
-  return { get, put };
+  /** Appends a removed version, then as many more as the chain keeps, so trimming drops every
+   *  kept version's parts the ordinary way (a put racing in keeps its own, as with any trim). The
+   *  version number goes on, so no etag handed out before matches a later state. */
+  async function remove(username: string, device: string, pair: string, pre: { ifMatch?: string }): Promise<void> {
+    const key = keyOf(username, device, pair);
+    const cur = live(await chain.latest(key));
+    if (!cur) throw storeError("not-found", "No sync state saved for this device and pair");
+    if (pre.ifMatch && pre.ifMatch !== "*" && cur.value.etag !== pre.ifMatch)
+      throw storeError("precondition-failed", "The sync state changed since you read it");
+    const removed = (): StateVersion => ({ parts: [], etag: "", updatedAt: clock(), removed: true });
+    const trim = (old: StateVersion, kept: StateVersion[]) => dropUnused(key, old, kept);
+    if (!(await chain.append(key, cur.n + 1, removed(), trim))) {
+      if (pre.ifMatch) throw storeError("precondition-failed", "The sync state changed since you read it");
+      return remove(username, device, pair, pre);
+    }
+    for (let n = cur.n + 2; n <= cur.n + KEEP_VERSIONS; n++) {
+      if (!(await chain.append(key, n, removed(), trim))) return; // a new state was put meanwhile
+    }
+  }
+
+  return { get, put, delete: remove };
 }

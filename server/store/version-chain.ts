@@ -14,7 +14,7 @@ import type { mongo } from "mongoose";
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
 type Document = mongo.Document;
 
-const KEEP_VERSIONS = 3;
+export const KEEP_VERSIONS = 3;
 const WALK_LIMIT = 64;
 
 export type Version<V> = { n: number; value: V };

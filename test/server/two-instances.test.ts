@@ -10,6 +10,7 @@ import { contactSchema, type Contact } from "../../core/contact/contact";
 import { createApp } from "../../server/app";
 import { configFromEnv } from "../../server/config";
 import { createContactStore } from "../../server/store/contact-store";
+import { createCheckpoints } from "../../server/store/contacts/checkpoints";
 import { encodeToken } from "../../server/store/contacts/tokens";
 import type { Change } from "../../server/store/contract";
 import { wire } from "../../server/wiring";
@@ -225,6 +226,33 @@ describe("two server instances on one database", function () {
     const read = await fullRead(fresh, book);
     assert.equal(read.length, 5999);
     assert.equal(read.find((c) => c.uid === "c10")?.contact?.displayName, "Edited");
+  });
+
+  it("keeps a book that once held many contacts as light as what it holds: tombstones carry no content in checkpoints", async () => {
+    const book = `b${randomUUID().slice(0, 8)}`;
+    const store = createContactStore({ models: db.models, clock: () => new Date() });
+    await store.createBook({ id: book, kind: "pab", name: "Emptied", owner: "admin" });
+    const uids = Array.from({ length: 3000 }, (_, k) => `c${k}`);
+    await store.applyWrites(
+      book,
+      uids.map((uid) => ({ op: "put" as const, uid, contact: person(uid, `Person ${uid}`) })),
+    );
+    // In batches of at most 1,000, as the REST API takes them.
+    for (let k = 10; k < uids.length; k += 1000)
+      await store.applyWrites(
+        book,
+        uids.slice(k, k + 1000).map((uid) => ({ op: "delete" as const, uid })),
+      );
+    await store.settled(); // the cache checkpoints by itself after 512 changes, once writes pause
+    await store.checkpoint(book);
+    const loaded = await createCheckpoints(db.models).load(book);
+    const tombstones = loaded!.versions.filter((v) => v.deleted);
+    assert.equal(tombstones.length, 2990);
+    assert.ok(tombstones.every((v) => v.contact === null));
+    const fresh = createContactStore({ models: db.models, clock: () => new Date() });
+    assert.equal((await fullRead(fresh, book)).length, 10);
+    // The deleted content stays in the database, for restore.
+    assert.equal((await fresh.deletedVersion(book, "c2999")).displayName, "Person c2999");
   });
 
   it("drops a deleted book's checkpoints with it", async () => {

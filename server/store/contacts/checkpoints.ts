@@ -57,7 +57,7 @@ const encode = (v: Version): Encoded => ({
   e: v.etag,
   ...(v.deleted ? { d: 1 as const } : {}),
   t: new Date(v.updatedAt).getTime(),
-  c: v.contact,
+  c: v.deleted ? null : v.contact,
   ...(v.href ? { h: v.href } : {}),
   ...(v.source ? { o: v.source } : {}),
 });

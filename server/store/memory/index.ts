@@ -2,7 +2,14 @@
 // that need no database. Nothing survives the process.
 import type { Store } from "../contract";
 import { createMemoryAccounts } from "./accounts";
-import { createQuotas, DEFAULT_QUOTAS, memoryUsageRecord, type QuotaLimits, withSyncStateQuota } from "../quotas";
+import {
+  createQuotas,
+  DEFAULT_QUOTAS,
+  memoryUsageRecord,
+  type QuotaLimits,
+  withContactQuota,
+  withSyncStateQuota,
+} from "../quotas";
 import { createMemoryAudit, withAudit } from "../audit";
 import { createMemoryBooks } from "./books";
 import { createMemoryContactStore } from "./contacts";
@@ -14,13 +21,22 @@ export async function createMemoryStore(
   clock: () => Date = () => new Date(),
   quotas: QuotaLimits = DEFAULT_QUOTAS,
 ): Promise<Store> {
-  const { contacts, audit } = withAudit(createMemoryContactStore(clock), createMemoryAudit(), clock, (err) => {
+  const { contacts: audited, audit } = withAudit(createMemoryContactStore(clock), createMemoryAudit(), clock, (err) => {
     throw err;
   });
   let books: ReturnType<typeof createMemoryBooks> | undefined;
-  const accounts = createMemoryAccounts(contacts, () => books!);
-  books = createMemoryBooks(contacts, async (username) => Boolean(await accounts.displayNameOf(username)));
+  const accounts = createMemoryAccounts(audited, () => books!);
+  books = createMemoryBooks(audited, async (username) => Boolean(await accounts.displayNameOf(username)));
   await books.ensureSystemBooks();
+  // Outermost, as in the database store: an op refused for its owner's quota is neither written nor audited.
+  const counted = withContactQuota(audited, {
+    books,
+    photos: createMemoryPhotos(clock),
+    usage: memoryUsageRecord(),
+    limits: quotas,
+    clock,
+  });
+  const { contacts, photos } = counted;
   return {
     books,
     contacts,
@@ -28,9 +44,9 @@ export async function createMemoryStore(
     accounts,
     audit,
     syncStates: withSyncStateQuota(createMemorySyncStates(), memoryUsageRecord(), quotas),
-    quotas: createQuotas(books, quotas),
+    quotas: createQuotas(books, quotas, counted),
     pairClaims: createMemoryPairClaims(clock),
-    photos: createMemoryPhotos(clock),
+    photos,
     imports: createMemoryImports(),
   };
 }

@@ -7,10 +7,15 @@ const keyOf = (username: string, device: string, pair: string) => `${username}/$
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 export function createMemorySyncStates(): SyncStates {
-  const states = new Map<string, { n: number; json: string; etag: string }>();
+  // A forgotten state stays as its version number only, so etags never repeat (as in the database).
+  const states = new Map<string, { n: number; json: string; etag: string } | { n: number; removed: true }>();
+  const live = (key: string) => {
+    const cur = states.get(key);
+    return cur && "json" in cur ? cur : undefined;
+  };
 
   async function get(username: string, device: string, pair: string) {
-    const cur = states.get(keyOf(username, device, pair));
+    const cur = live(keyOf(username, device, pair));
     return cur ? { json: cur.json, etag: cur.etag } : null;
   }
 
@@ -24,18 +29,27 @@ export function createMemorySyncStates(): SyncStates {
     if (Buffer.byteLength(json) > MAX_SYNC_STATE_BYTES)
       throw storeError("too-large", `A sync state may be at most ${MAX_SYNC_STATE_BYTES} bytes`);
     const key = keyOf(username, device, pair);
-    const cur = states.get(key);
+    const cur = live(key);
     if (pre.ifMatch && pre.ifMatch !== "*" && cur?.etag !== pre.ifMatch)
       throw storeError("precondition-failed", "The sync state changed since you read it");
     if (pre.ifMatch === "*" && !cur) throw storeError("precondition-failed", "There is no sync state to replace");
     if (pre.ifNoneMatch && cur) throw storeError("precondition-failed", "A sync state already exists");
-    const n = (cur?.n ?? 0) + 1;
+    const n = (states.get(key)?.n ?? 0) + 1;
     const etag = `${n}-${sha256(json).slice(0, 16)}`;
     states.set(key, { n, json, etag });
     return { etag };
   }
 
-  return { get, put };
+  async function remove(username: string, device: string, pair: string, pre: { ifMatch?: string }) {
+    const key = keyOf(username, device, pair);
+    const cur = live(key);
+    if (!cur) throw storeError("not-found", "No sync state saved for this device and pair");
+    if (pre.ifMatch && pre.ifMatch !== "*" && cur.etag !== pre.ifMatch)
+      throw storeError("precondition-failed", "The sync state changed since you read it");
+    states.set(key, { n: cur.n, removed: true });
+  }
+
+  return { get, put, delete: remove };
 }
 
 export function createMemoryPairClaims(clock: () => Date): PairClaims {
