@@ -7,6 +7,7 @@ import { createContactStore, type StoreHooks } from "./contact-store";
 import type { Store } from "./contract";
 import { createPairClaims } from "./pair-claims";
 import { createPhotos } from "./photos";
+import { createSessions } from "./sessions";
 import { createSyncStates } from "./sync-states";
 
 export async function createDatabaseStore(models: Models, clock: () => Date, hooks?: StoreHooks): Promise<Store> {
@@ -22,5 +23,6 @@ export async function createDatabaseStore(models: Models, clock: () => Date, hoo
     syncStates: createSyncStates(models, clock),
     pairClaims: createPairClaims(models, clock),
     photos: createPhotos(models),
+    sessions: createSessions(models, clock),
   };
 }

@@ -5,6 +5,7 @@ import { createMemoryAccounts } from "./accounts";
 import { createMemoryBooks } from "./books";
 import { createMemoryContactStore } from "./contacts";
 import { createMemoryPhotos } from "./photos";
+import { createMemorySessions } from "./sessions";
 import { createMemoryPairClaims, createMemorySyncStates } from "./sync";
 
 export async function createMemoryStore(clock: () => Date = () => new Date()): Promise<Store> {
@@ -20,5 +21,6 @@ export async function createMemoryStore(clock: () => Date = () => new Date()): P
     syncStates: createMemorySyncStates(),
     pairClaims: createMemoryPairClaims(clock),
     photos: createMemoryPhotos(),
+    sessions: createMemorySessions(clock),
   };
 }
