@@ -1,17 +1,14 @@
 import type { Logger } from "pino";
 import type { AccessPolicy } from "./access/policy";
 import type { Config } from "./config";
-import type { Models } from "./db/models";
 import type { createLoginLimiter } from "./auth/login-limiter";
 import type { ContactStore } from "./store/contact-store";
-import type { Accounts, BookStore, PairClaims, Photos, SyncStates } from "./store/contract";
+import type { Accounts, BookStore, PairClaims, Photos, Sessions, SyncStates } from "./store/contract";
 
 /** Everything createApp needs, built by main.ts (or a test) from a connected database. Routes and
  *  protocols get contract objects (store/contract.ts) and the access policy, never models. */
 export type AppDeps = {
   config: Config;
-  /** Only for server/auth (sign-in and the login limiter), until it takes a contract object too. */
-  models: Models;
   /** Contacts and their change feeds, with the maintenance passes. */
   store: ContactStore;
   books: BookStore;
@@ -20,6 +17,8 @@ export type AppDeps = {
   photos: Photos;
   syncStates: SyncStates;
   pairClaims: PairClaims;
+  /** Device sessions: refresh tokens, the devices a user is signed in on. */
+  sessions: Sessions;
   limiter: ReturnType<typeof createLoginLimiter>;
   clock: () => Date;
   logger: Logger;

@@ -15,6 +15,7 @@ import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { bookRoutes } from "./routes/books";
 import { contactRoutes } from "./routes/contacts";
+import { sessionRoutes } from "./routes/sessions";
 import { syncStateRoutes } from "./routes/sync-state";
 
 const SAFE_IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff", "image/heic", "image/heif"]);
@@ -55,12 +56,13 @@ export function createApp(deps: AppDeps): Express {
   if (deps.addinDir) app.use("/", express.static(deps.addinDir, { index: "taskpane.html" }));
 
   app.use(authRoutes(deps));
-  app.use("/api", authenticate({ models: deps.models, secret: deps.jwtSecret, clock: deps.clock, limiter: deps.limiter }));
+  app.use("/api", authenticate({ ...deps, secret: deps.jwtSecret }));
   app.get("/api/me", (req, res) => void res.json({ username: req.user!._id, admin: Boolean(req.user!.admin), primaryBook: req.user!.primaryBook }));
   app.use(adminRoutes(deps));
   app.use(bookRoutes(deps));
   app.use(contactRoutes(deps));
   app.use(syncStateRoutes(deps));
+  app.use(sessionRoutes(deps));
   app.get(
     "/api/photos/:hash",
     handle(async (req, res) => {

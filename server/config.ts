@@ -11,10 +11,13 @@ const envSchema = z.object({
   JWT_SECRET: z.string().min(32).optional(),
   TLS_CERT: z.string().optional(),
   TLS_KEY: z.string().optional(),
-  TOKEN_TTL_HOURS: z.coerce.number().positive().default(12),
+  /** Deprecated: the access token lifetime before ACCESS_TOKEN_MINUTES (used when that is not set). */
+  TOKEN_TTL_HOURS: z.coerce.number().positive().optional(),
   TOMBSTONE_RETENTION_DAYS: z.coerce.number().positive().default(90),
   ADDIN_BASE_URL: z.string().url().optional(),
   TRUST_PROXY: z.string().default(""),
+  ACCESS_TOKEN_MINUTES: z.coerce.number().positive().optional(),
+  SESSION_DAYS: z.coerce.number().positive().default(90),
 });
 
 export type Config = {
@@ -26,6 +29,7 @@ export type Config = {
   adminPassword?: string;
   jwtSecret?: string;
   tls?: { certFile: string; keyFile: string };
+  /** Lifetime of an access token (a JWT); a device gets the next one with its refresh token. */
   tokenTtlSeconds: number;
   tombstoneRetentionMs: number;
   addinBaseUrl?: string;
@@ -38,6 +42,8 @@ export type Config = {
   trustProxy: string[];
   /** Password checks of unverified credentials allowed per 10 s across all callers: bounds bcrypt's CPU. */
   loginChecksPer10s: number;
+  /** How long a device stays signed in without refreshing; every refresh starts it again. */
+  sessionLifetimeMs: number;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -57,7 +63,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: e.ADMIN_PASSWORD,
     jwtSecret: e.JWT_SECRET,
     tls: e.TLS_CERT && e.TLS_KEY ? { certFile: e.TLS_CERT, keyFile: e.TLS_KEY } : undefined,
-    tokenTtlSeconds: Math.round(e.TOKEN_TTL_HOURS * 3600),
+    tokenTtlSeconds: Math.round(e.ACCESS_TOKEN_MINUTES ? e.ACCESS_TOKEN_MINUTES * 60 : e.TOKEN_TTL_HOURS ? e.TOKEN_TTL_HOURS * 3600 : 15 * 60),
     tombstoneRetentionMs: e.TOMBSTONE_RETENTION_DAYS * 86_400_000,
     addinBaseUrl: e.ADDIN_BASE_URL,
     maxBodyBytes: 16 * 1024 * 1024,
@@ -65,5 +71,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     loginWindowMs: 5 * 60_000,
     trustProxy: e.TRUST_PROXY.split(",").map((p) => p.trim()).filter(Boolean),
     loginChecksPer10s: 10,
+    sessionLifetimeMs: e.SESSION_DAYS * 86_400_000,
   };
 }

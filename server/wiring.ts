@@ -7,15 +7,15 @@ import type { Models } from "./db/models";
 import { createAccessPolicy } from "./access/policy";
 import { createDatabaseStore } from "./store/database-store";
 import { createLoginLimiter } from "./auth/login-limiter";
+import { createLoginAttempts } from "./store/login-attempts";
 import { jwtSecret } from "./store/settings";
 
 export async function wire(opts: { config: Config; models: Models; connection: Connection; clock?: () => Date; logger?: Logger; addinDir?: string }): Promise<AppDeps> {
   const clock = opts.clock ?? (() => new Date());
   const logger = opts.logger ?? pino({ level: opts.config.logLevel });
-  const { contacts, books, accounts, photos, syncStates, pairClaims } = await createDatabaseStore(opts.models, clock);
+  const { contacts, books, accounts, photos, syncStates, pairClaims, sessions } = await createDatabaseStore(opts.models, clock);
   return {
     config: opts.config,
-    models: opts.models,
     store: contacts,
     books,
     access: createAccessPolicy(books, accounts),
@@ -23,7 +23,8 @@ export async function wire(opts: { config: Config; models: Models; connection: C
     photos,
     syncStates,
     pairClaims,
-    limiter: createLoginLimiter(opts.models, clock, opts.config.loginAttemptsPerWindow, opts.config.loginWindowMs, {
+    sessions,
+    limiter: createLoginLimiter(createLoginAttempts(opts.models), clock, opts.config.loginAttemptsPerWindow, opts.config.loginWindowMs, {
       globalPerWindow: opts.config.loginChecksPer10s,
     }),
     clock,

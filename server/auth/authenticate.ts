@@ -1,25 +1,42 @@
 // Who is calling: a Bearer JWT, or HTTP Basic for protocol clients and scripts.
 import type { RequestHandler } from "express";
 import { HttpError, unauthorized } from "../http/errors";
-import { findSignInUser, type Models, type UserDoc } from "../store/accounts";
+import type { Accounts, SessionUser, Sessions } from "../store/contract";
 import { burnPasswordCheck, checkPassword } from "./passwords";
 import { verifyToken } from "./tokens";
 import type { createLoginLimiter } from "./login-limiter";
 
+/** The caller. `_id` is the username (the shape routes and the access policy's Caller use);
+ *  `sessionId`: the device session a Bearer token was issued for, none for HTTP Basic. */
+export type SignedInUser = SessionUser & { _id: string; sessionId?: string };
+
 declare module "express-serve-static-core" {
   interface Request {
-    user?: UserDoc;
+    user?: SignedInUser;
   }
 }
 
-type Deps = { models: Models; secret: string; clock: () => Date; limiter: ReturnType<typeof createLoginLimiter> };
+export type AuthDeps = {
+  accounts: Pick<Accounts, "sessionUser">;
+  sessions: Pick<Sessions, "get">;
+  secret: string;
+  clock: () => Date;
+  limiter: ReturnType<typeof createLoginLimiter>;
+};
+type Deps = Omit<AuthDeps, "sessions">;
+
+/** The stored user a sign-in or a token names, or null. */
+async function signInUser(deps: Deps, username: string): Promise<SignedInUser | null> {
+  const user = await deps.accounts.sessionUser(username);
+  return user && { ...user, _id: user.username };
+}
 
 const invalidCredentials = () => new HttpError(401, "invalid-credentials", "Wrong username or password");
 
 /** Checks a password the slow way, counting a wrong one against the user's and the address's budgets. */
-async function checkAndCount(deps: Deps, username: string, password: string, address: string): Promise<UserDoc> {
+async function checkAndCount(deps: Deps, username: string, password: string, address: string): Promise<SignedInUser> {
   const attempt = await deps.limiter.begin(username, address);
-  const user = await findSignInUser(deps.models, username);
+  const user = await signInUser(deps, username);
   const ok = user ? await checkPassword(password, user.passwordHash) : await burnPasswordCheck(password);
   if (!user || !ok || user.disabled) throw invalidCredentials();
   await attempt.succeeded();
@@ -27,14 +44,14 @@ async function checkAndCount(deps: Deps, username: string, password: string, add
 }
 
 /** The user for a username and password; one answer for wrong user and wrong password alike. */
-export async function verifyCredentials(deps: Deps, username: string, password: string, address: string): Promise<UserDoc> {
+export async function verifyCredentials(deps: Deps, username: string, password: string, address: string): Promise<SignedInUser> {
   // A user or address out of attempts stays locked even for cached credentials: otherwise a
   // cache hit would tell a guesser, at no cost, which guess was right.
   await deps.limiter.check(username, address);
   const cache = deps.limiter.verified;
   const key = cache.keyOf(username, password);
   if (cache.has(key)) {
-    const current = await findSignInUser(deps.models, username);
+    const current = await signInUser(deps, username);
     if (cache.stillValid(key, current)) return current!;
   }
   const user = await cache.once(key, () => checkAndCount(deps, username, password, address));
@@ -48,16 +65,21 @@ function basicCredentials(header: string): { username: string; password: string 
   return colon < 0 ? undefined : { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-async function userOfToken(deps: Deps, token: string): Promise<UserDoc> {
+// The user and the device session are read at once: a token whose session ended (signed out,
+// revoked by its user or an admin) is refused as soon as it did, not when the token expires.
+async function userOfToken(deps: AuthDeps, token: string): Promise<SignedInUser> {
   const claims = verifyToken(deps.secret, token, deps.clock());
-  const user = claims ? await findSignInUser(deps.models, claims.sub) : null;
-  if (!claims || !user || user.disabled || (user.tokenVersion ?? 0) !== claims.tv) {
+  const [user, session] = claims
+    ? await Promise.all([signInUser(deps, claims.sub), claims.sid ? deps.sessions.get(claims.sid) : undefined])
+    : [null, null];
+  const sessionLasts = !claims?.sid || (session && session.username === claims.sub);
+  if (!claims || !user || user.disabled || user.tokenVersion !== claims.tv || !sessionLasts) {
     throw unauthorized("The session token is invalid or expired; sign in again");
   }
-  return user;
+  return claims.sid ? { ...user, sessionId: claims.sid } : user;
 }
 
-export function authenticate(deps: Deps): RequestHandler {
+export function authenticate(deps: AuthDeps): RequestHandler {
   return async (req, _res, next) => {
     try {
       const header = req.get("authorization") ?? "";

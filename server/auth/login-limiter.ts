@@ -9,7 +9,7 @@
 // and at most the budget is checked even when many guesses arrive at once. A user or address
 // whose budget is used up is refused with 429 even for the right password, until the window ends.
 import { HttpError } from "../http/errors";
-import { createLoginAttempts, type Models } from "../store/login-attempts";
+import type { LoginAttempts } from "../store/login-attempts";
 import { createCredentialCache } from "./credential-cache";
 
 const GLOBAL_WINDOW_MS = 10_000;
@@ -17,8 +17,8 @@ const GLOBAL_WINDOW_MS = 10_000;
 /** perAddress: failed attempts per address and window; globalPerWindow: password checks per 10 s, all callers. */
 export type LimiterOptions = { perAddress?: number; globalPerWindow?: number };
 
-export function createLoginLimiter(models: Models, clock: () => Date, limit: number, windowMs: number, options: LimiterOptions = {}) {
-  const attempts = createLoginAttempts(models);
+/** `attempts`: the slots in the database (store/login-attempts.ts), built by server/wiring.ts. */
+export function createLoginLimiter(attempts: LoginAttempts, clock: () => Date, limit: number, windowMs: number, options: LimiterOptions = {}) {
   const perAddress = options.perAddress ?? limit * 2;
   const globalPerWindow = options.globalPerWindow ?? 10;
   const windowOf = () => Math.floor(clock().getTime() / windowMs);

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { jobsStarted } from "../../server/auth/password-pool";
 import { createLoginLimiter } from "../../server/auth/login-limiter";
+import { createLoginAttempts } from "../../server/store/login-attempts";
 import { testApp, type TestApp } from "../support/app";
 
 const basic = (username: string, password: string) => ({ Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` });
@@ -98,7 +99,7 @@ describe("sign-in limits", function () {
   describe("global budget", () => {
     it("refuses password checks beyond the global budget, whatever the address and user, and reuses a slot a success gave back", async () => {
       const clock = () => new Date(Date.UTC(2030, 0, 1, 0, 0, 0));
-      const limiter = createLoginLimiter(t.deps.models, clock, 10, 300_000, { globalPerWindow: 3 });
+      const limiter = createLoginLimiter(createLoginAttempts(t.db.models), clock, 10, 300_000, { globalPerWindow: 3 });
       const first = await limiter.begin("u1", "10.0.0.1");
       await limiter.begin("u2", "10.0.0.2");
       await limiter.begin("u3", "10.0.0.3");
