@@ -16,6 +16,8 @@ const usage = `Usage: npm run admin -- <command>
   set-user <username> [--display-name N] [--email E] [--admin true|false]
                       [--disabled true|false] [--visible true|false]
   passwd <username> [--password P]        set a password (a new one is generated and printed if omitted)
+  sessions <username>                     list the devices the user is signed in on
+  revoke-session <username> <session-id>  sign one device of the user out
   lists                                   list mailing lists
   add-list <address> [--name N] [--members a@x,b@y] [--visible true|false]
   set-list <address> [--name N] [--members a@x,b@y] [--visible true|false]
@@ -44,13 +46,13 @@ async function run(argv: string[]) {
       help: { type: "boolean", short: "h" },
     },
   });
-  const [command, target] = positionals;
+  const [command, target, second] = positionals;
   if (!command || values.help) return console.log(usage);
 
   const config = configFromEnv();
   const db = await openDatabase(config, (m) => console.error(m), { joinRunning: true });
   try {
-    const { accounts } = await wire({ config, models: db.models, connection: db.connection, logger: pino({ level: "silent" }) });
+    const { accounts, sessions } = await wire({ config, models: db.models, connection: db.connection, logger: pino({ level: "silent" }) });
     const need = () => target ?? fail(`${command} needs an argument\n${usage}`);
     const out = (v: unknown) => console.log(JSON.stringify(v, null, 2));
     switch (command) {
@@ -74,6 +76,13 @@ async function run(argv: string[]) {
         await accounts.updateUser(need(), parseOr400(userPatchSchema, { password }));
         return console.log(values.password ? "password changed" : `new password: ${password}`);
       }
+      case "sessions": {
+        const user = (await accounts.sessionUser(need())) ?? fail(`No user named ${target}`);
+        return out(await sessions.list(user.username, user.tokenVersion));
+      }
+      case "revoke-session":
+        await sessions.end(need(), second ?? fail(`revoke-session needs a user and a session id\n${usage}`));
+        return console.log("signed out");
       case "lists":
         return out(await accounts.listLists());
       case "add-list":
