@@ -27,6 +27,21 @@ export function openApiDocument() {
     security: [{ bearer: [] }, { basic: [] }],
     paths: {
       "/api/auth/login": { post: { security: [], requestBody: body(s.loginSchema), responses: { "200": ok("Signed in", s.loginResultSchema), "401": errors["401"], "429": ok("Too many failed attempts", s.errorSchema) } } },
+      "/api/auth/refresh": {
+        post: {
+          security: [], requestBody: body(s.refreshSchema),
+          responses: { "200": ok("The next access token and refresh token", s.refreshResultSchema), "400": errors["400"], "401": ok("The session ended; sign in again", s.errorSchema) },
+        },
+      },
+      "/api/auth/logout": { post: { responses: { "204": ok("This device's session ended"), "401": errors["401"] } } },
+      "/api/sessions": { get: { responses: { "200": ok("Your signed-in devices", z.object({ sessions: z.array(s.sessionInfoSchema) })), "401": errors["401"] } } },
+      "/api/sessions/{id}": { delete: { parameters: [pathParam("id")], responses: { "204": ok("Signed out"), ...errors } } },
+      "/api/admin/users/{username}/sessions": {
+        get: { parameters: [pathParam("username")], responses: { "200": ok("The user's signed-in devices", z.object({ sessions: z.array(s.sessionInfoSchema) })), ...errors } },
+      },
+      "/api/admin/users/{username}/sessions/{id}": {
+        delete: { parameters: [pathParam("username"), pathParam("id")], responses: { "204": ok("Signed out"), ...errors } },
+      },
       "/api/me": { get: { responses: { "200": ok("Who is signed in", z.object({ username: z.string(), admin: z.boolean(), primaryBook: z.string() })), "401": errors["401"] } } },
       "/api/admin/users": {
         get: { responses: { "200": ok("All users", z.object({ users: z.array(s.userSchema) })), ...errors } },
