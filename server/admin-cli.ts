@@ -31,7 +31,7 @@ async function run(argv: string[]) {
   const config = configFromEnv();
   const db = await openDatabase(config, (m) => console.error(m), { joinRunning: true });
   try {
-    const { accounts, books, access } = await wire({
+    const { accounts, books, access, sessions } = await wire({
       config,
       models: db.models,
       connection: db.connection,
@@ -113,6 +113,14 @@ async function run(argv: string[]) {
       case "unshare":
         await books.deleteShare((await access.shareableBook(CLI_CALLER, args.book)).id, args.username);
         return console.log(`${args.book} is no longer shared with ${args.username}.`);
+      case "sessions": {
+        const user = await accounts.sessionUser(args.username);
+        if (!user) throw new UsageError(`There is no user named ${args.username}.`);
+        return out(await sessions.list(user.username, user.tokenVersion));
+      }
+      case "revoke-session":
+        await sessions.end(args.username, args.session);
+        return console.log(`Signed ${args.username} out of session ${args.session}.`);
       case "lists":
         return out(await accounts.listLists());
       case "add-list": {

@@ -20,6 +20,7 @@ import { bookAdminRoutes } from "./routes/book-admin";
 import { contactRoutes } from "./routes/contacts";
 import { deletedRoutes } from "./routes/deleted";
 import { searchRoutes } from "./routes/search";
+import { sessionRoutes } from "./routes/sessions";
 import { syncStateRoutes } from "./routes/sync-state";
 
 export function createApp(deps: AppDeps): Express {
@@ -71,7 +72,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(authRoutes(deps));
   app.use(
     "/api",
-    authenticate({ accounts: deps.accounts, secret: deps.jwtSecret, clock: deps.clock, limiter: deps.limiter }),
+    authenticate({
+      accounts: deps.accounts,
+      sessions: deps.sessions,
+      secret: deps.jwtSecret,
+      clock: deps.clock,
+      limiter: deps.limiter,
+    }),
   );
   const bodies = jsonBodies(deps.config);
   // The sync state is stored as the exact JSON text sent, so its route reads the raw text itself.
@@ -88,6 +95,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(deletedRoutes(deps));
   app.use(searchRoutes(deps));
   app.use(syncStateRoutes(deps));
+  app.use(sessionRoutes(deps));
 
   app.use(methodNotAllowed(app));
   app.use((req, _res, next) => next(notFound(`No route for ${req.method} ${req.path}`)));

@@ -12,7 +12,8 @@ const envSchema = z.object({
   JWT_SECRET: z.string().min(32).optional(),
   TLS_CERT: z.string().optional(),
   TLS_KEY: z.string().optional(),
-  TOKEN_TTL_HOURS: z.coerce.number().positive().default(12),
+  /** Deprecated: the access token lifetime before ACCESS_TOKEN_MINUTES (used when that is not set). */
+  TOKEN_TTL_HOURS: z.coerce.number().positive().optional(),
   TOMBSTONE_RETENTION_DAYS: z.coerce.number().positive().default(90),
   AUDIT_RETENTION_DAYS: z.coerce.number().positive().default(365),
   QUOTA_BOOKS: z.coerce.number().int().positive().default(50),
@@ -52,6 +53,8 @@ const envSchema = z.object({
     .min(0)
     .max(8 * 1024 * 1024)
     .default(1024 * 1024),
+  ACCESS_TOKEN_MINUTES: z.coerce.number().positive().optional(),
+  SESSION_DAYS: z.coerce.number().positive().default(90),
 });
 
 export type Config = {
@@ -63,6 +66,7 @@ export type Config = {
   adminPassword?: string;
   jwtSecret?: string;
   tls?: { certFile: string; keyFile: string };
+  /** Lifetime of an access token (a JWT); a device gets the next one with its refresh token. */
   tokenTtlSeconds: number;
   tombstoneRetentionMs: number;
   auditRetentionMs: number;
@@ -87,6 +91,8 @@ export type Config = {
   cacheMaxContacts: number;
   /** MAX_PHOTO_BYTES: a contact photo's bytes; larger ones answer 413. */
   maxPhotoBytes: number;
+  /** How long a device stays signed in without refreshing; every refresh starts it again. */
+  sessionLifetimeMs: number;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -107,7 +113,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: e.ADMIN_PASSWORD,
     jwtSecret: e.JWT_SECRET,
     tls: e.TLS_CERT && e.TLS_KEY ? { certFile: e.TLS_CERT, keyFile: e.TLS_KEY } : undefined,
-    tokenTtlSeconds: Math.round(e.TOKEN_TTL_HOURS * 3600),
+    tokenTtlSeconds: Math.round(
+      e.ACCESS_TOKEN_MINUTES ? e.ACCESS_TOKEN_MINUTES * 60 : e.TOKEN_TTL_HOURS ? e.TOKEN_TTL_HOURS * 3600 : 15 * 60,
+    ),
     tombstoneRetentionMs: e.TOMBSTONE_RETENTION_DAYS * 86_400_000,
     auditRetentionMs: e.AUDIT_RETENTION_DAYS * 86_400_000,
     quotas: { books: e.QUOTA_BOOKS, devices: e.QUOTA_DEVICES, syncStateBytes: e.QUOTA_SYNC_STATE_MIB * 1024 * 1024 },
@@ -127,5 +135,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     maxContactBytes: e.MAX_CONTACT_BYTES,
     cacheMaxContacts: e.CACHE_MAX_CONTACTS,
     maxPhotoBytes: e.MAX_PHOTO_BYTES,
+    sessionLifetimeMs: e.SESSION_DAYS * 86_400_000,
   };
 }

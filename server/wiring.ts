@@ -31,7 +31,7 @@ export async function wire(opts: {
       onError: (err) => logger.warn({ err }, "contact cache: a checkpoint failed; reads go on from the log"),
     },
   );
-  const { contacts, books, accounts, photos, syncStates, pairClaims, audit, quotas } = store;
+  const { contacts, books, accounts, photos, syncStates, pairClaims, audit, quotas, sessions } = store;
   return {
     config: opts.config,
     store: contacts,
@@ -43,6 +43,7 @@ export async function wire(opts: {
     photos,
     syncStates,
     pairClaims,
+    sessions,
     limiter: createLoginLimiter(
       createLoginAttempts(opts.models),
       clock,

@@ -210,6 +210,96 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
       });
     });
 
+    describe("device sessions", () => {
+      const DAY = 86_400_000;
+      const begin = (username = fresh("s"), device = "laptop", tokenVersion = 0) =>
+        f.store.sessions.start({ username, device, client: "concord-addin", tokenVersion, lifetimeMs: DAY });
+      const rotated = async (token: string) => {
+        const r = await f.store.sessions.rotate(token, DAY);
+        assert.ok(r.ok, `rotation refused: ${!r.ok && r.reason}`);
+        return r;
+      };
+
+      it("begins a session that lasts, names its device, and never shows its refresh token", async () => {
+        const { session, refreshToken } = await begin("dora", "Dora's laptop");
+        assert.deepEqual(await f.store.sessions.get(session.id), session);
+        assert.equal(session.device, "Dora's laptop");
+        assert.equal(session.client, "concord-addin");
+        assert.ok(!JSON.stringify(session).includes(refreshToken.split(".")[2]));
+      });
+
+      it("rotates a refresh token into a new one, and the new one rotates again", async () => {
+        const { session, refreshToken } = await begin();
+        f.advance(60_000);
+        const first = await rotated(refreshToken);
+        assert.notEqual(first.refreshToken, refreshToken);
+        assert.equal(first.session.id, session.id);
+        assert.ok(first.session.lastUsedAt > session.lastUsedAt);
+        assert.ok(first.session.expiresAt > session.expiresAt, "each rotation extends the session");
+        const second = await rotated(first.refreshToken);
+        assert.equal(second.session.id, session.id);
+      });
+
+      it("ends the session when a spent refresh token comes back, so neither copy works any more", async () => {
+        const { session, refreshToken } = await begin();
+        const next = await rotated(refreshToken);
+        assert.deepEqual(await f.store.sessions.rotate(refreshToken, DAY), { ok: false, reason: "reused" });
+        assert.equal(await f.store.sessions.get(session.id), null);
+        assert.deepEqual(await f.store.sessions.rotate(next.refreshToken, DAY), { ok: false, reason: "ended" });
+      });
+
+      it("lets exactly one of two rotations of the same token win, and ends the session for the other", async () => {
+        const { session, refreshToken } = await begin();
+        const results = await Promise.all([
+          f.store.sessions.rotate(refreshToken, DAY),
+          f.store.sessions.rotate(refreshToken, DAY),
+        ]);
+        assert.equal(results.filter((r) => r.ok).length, 1);
+        assert.deepEqual(
+          results.find((r) => !r.ok),
+          { ok: false, reason: "reused" },
+        );
+        assert.equal(await f.store.sessions.get(session.id), null);
+      });
+
+      it("refuses a forged, malformed or expired refresh token", async () => {
+        const { session, refreshToken } = await begin();
+        const [id, generation] = refreshToken.split(".");
+        const forged = `${id}.${generation}.${"A".repeat(43)}`;
+        assert.deepEqual(await f.store.sessions.rotate(forged, DAY), { ok: false, reason: "unknown" });
+        assert.deepEqual(await f.store.sessions.rotate("not-a-token", DAY), { ok: false, reason: "unknown" });
+        assert.ok(await f.store.sessions.get(session.id), "a forged token ends nothing");
+        f.advance(DAY + 1000);
+        assert.deepEqual(await f.store.sessions.rotate(refreshToken, DAY), { ok: false, reason: "expired" });
+        assert.equal(await f.store.sessions.get(session.id), null);
+      });
+
+      it("lists a user's lasting sessions of their token version, most recently used first, and ends one", async () => {
+        const who = fresh("lister");
+        const desktop = await begin(who, "desktop", 1);
+        f.advance(1000);
+        await begin(who, "web", 1);
+        await begin(who, "before the password change", 0);
+        await begin(fresh("other"), "someone else's", 1);
+        const signedOut = await begin(who, "signed out", 1);
+        await f.store.sessions.end(who, signedOut.session.id);
+        const devices = async (tokenVersion: number) =>
+          (await f.store.sessions.list(who, tokenVersion)).map((s) => s.device);
+        assert.deepEqual(await devices(1), ["web", "desktop"]);
+        assert.deepEqual(await devices(0), ["before the password change"]);
+        await f.store.sessions.end(who, desktop.session.id);
+        assert.deepEqual(await devices(1), ["web"]);
+      });
+
+      it("answers not-found for ending another user's session, an unknown one, or one already ended", async () => {
+        const { session } = await begin("owner-of-one");
+        await assert.rejects(f.store.sessions.end(fresh("intruder"), session.id), kind("not-found"));
+        await assert.rejects(f.store.sessions.end("owner-of-one", "no-such-session"), kind("not-found"));
+        await f.store.sessions.end("owner-of-one", session.id);
+        await assert.rejects(f.store.sessions.end("owner-of-one", session.id), kind("not-found"));
+      });
+    });
+
     describe("photos", () => {
       it("takes a photo's bytes out of the contact, stores them only when saved, under their hash", async () => {
         const contact = person("p", "P", {

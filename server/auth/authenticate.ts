@@ -1,7 +1,7 @@
 // Who is calling: a Bearer JWT, or HTTP Basic for protocol clients and scripts.
 import type { RequestHandler } from "express";
 import { HttpError, unauthorized } from "../http/errors";
-import type { Accounts, SessionUser } from "../store/contract";
+import type { Accounts, SessionUser, Sessions } from "../store/contract";
 import { burnPasswordCheck, checkPassword } from "./passwords";
 import { verifyToken } from "./tokens";
 import type { createLoginLimiter } from "./login-limiter";
@@ -12,14 +12,17 @@ declare module "express-serve-static-core" {
   }
 }
 
-/** The signed-in user as routes see it: `_id` is the user name. */
-export type SignedIn = Omit<SessionUser, "username"> & { _id: string };
-type Deps = {
+/** The signed-in user as routes see it: `_id` is the user name; `sessionId`: the device session a
+ *  Bearer token was issued for (none for HTTP Basic). */
+export type SignedIn = Omit<SessionUser, "username"> & { _id: string; sessionId?: string };
+export type AuthDeps = {
   accounts: Pick<Accounts, "sessionUser">;
+  sessions: Pick<Sessions, "get">;
   secret: string;
   clock: () => Date;
   limiter: ReturnType<typeof createLoginLimiter>;
 };
+type Deps = Omit<AuthDeps, "sessions">;
 
 async function signInUser(deps: Deps, username: string): Promise<SignedIn | null> {
   const user = await deps.accounts.sessionUser(username);
@@ -67,16 +70,21 @@ function basicCredentials(header: string): { username: string; password: string 
   return colon < 0 ? undefined : { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-async function userOfToken(deps: Deps, token: string): Promise<SignedIn> {
+// The user and the device session are read at once: a token whose session ended (signed out,
+// revoked by its user or an admin) is refused as soon as it did, not when the token expires.
+async function userOfToken(deps: AuthDeps, token: string): Promise<SignedIn> {
   const claims = verifyToken(deps.secret, token, deps.clock());
-  const user = claims ? await signInUser(deps, claims.sub) : null;
-  if (!claims || !user || user.disabled || (user.tokenVersion ?? 0) !== claims.tv) {
+  const [user, session] = claims
+    ? await Promise.all([signInUser(deps, claims.sub), claims.sid ? deps.sessions.get(claims.sid) : undefined])
+    : [null, null];
+  const sessionLasts = !claims?.sid || session?.username === claims.sub;
+  if (!claims || !user || user.disabled || (user.tokenVersion ?? 0) !== claims.tv || !sessionLasts) {
     throw unauthorized("The session token is invalid or expired; sign in again");
   }
-  return user;
+  return claims.sid ? { ...user, sessionId: claims.sid } : user;
 }
 
-export function authenticate(deps: Deps): RequestHandler {
+export function authenticate(deps: AuthDeps): RequestHandler {
   return async (req, _res, next) => {
     try {
       const header = req.get("authorization") ?? "";

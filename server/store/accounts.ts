@@ -206,9 +206,3 @@ export function createAccounts(
 }
 
 export type { Accounts } from "./contract";
-
-// For sign-in and session checks in server/auth, which do not touch models themselves.
-export type { Models, UserDoc } from "../db/models";
-
-/** The stored user a sign-in or a session names, or null. */
-export const findSignInUser = (models: Models, username: string) => models.User.findById(username).lean<UserDoc>();

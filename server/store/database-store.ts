@@ -10,6 +10,7 @@ import { createPairClaims } from "./pair-claims";
 import { createPhotos } from "./photos";
 import { createSyncStates, syncUsageRecord } from "./sync-states";
 import { createQuotas, DEFAULT_QUOTAS, type QuotaLimits, withSyncStateQuota } from "./quotas";
+import { createSessions } from "./sessions";
 
 /** `cacheMaxContacts`: cap on the contact versions this instance caches (store/contact-cache.ts). */
 export type DatabaseStoreOptions = { cacheMaxContacts?: number; onError?: (err: unknown) => void };
@@ -42,5 +43,6 @@ export async function createDatabaseStore(
     quotas: createQuotas(books, quotas),
     pairClaims: createPairClaims(models, clock),
     photos: createPhotos(models, clock),
+    sessions: createSessions(models, clock),
   };
 }

@@ -7,6 +7,7 @@ import { createMemoryAudit, withAudit } from "../audit";
 import { createMemoryBooks } from "./books";
 import { createMemoryContactStore } from "./contacts";
 import { createMemoryPhotos } from "./photos";
+import { createMemorySessions } from "./sessions";
 import { createMemoryPairClaims, createMemorySyncStates } from "./sync";
 
 export async function createMemoryStore(
@@ -30,5 +31,6 @@ export async function createMemoryStore(
     quotas: createQuotas(books, quotas),
     pairClaims: createMemoryPairClaims(clock),
     photos: createMemoryPhotos(clock),
+    sessions: createMemorySessions(clock),
   };
 }
