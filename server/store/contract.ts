@@ -293,7 +293,8 @@ export interface Sessions {
   /** Begins a session and hands out its first refresh token, good for `lifetimeMs`. */
   start(input: SessionStart): Promise<{ session: SessionRecord; refreshToken: string }>;
   /** Trades a refresh token for the next one (good for `lifetimeMs` from now); the old one is spent.
-   *  Of two rotations of one token exactly one succeeds, and the other ends the session as reused. */
+   *  Of two rotations of one token at most one succeeds; the other ends the session as reused. An end
+   *  (or a reuse) that races a rotation stays ended. */
   rotate(refreshToken: string, lifetimeMs: number): Promise<Rotation>;
   /** The session while it lasts (neither ended nor expired), else null. */
   get(id: string): Promise<SessionRecord | null>;

@@ -3,6 +3,9 @@
 // inserts generation n + 1: FerretDB runs updates as read-then-write, but an insert under a
 // unique _id is atomic there as on MongoDB, so of two rotations of one token exactly one wins
 // and the other is a reuse (see store/version-chain.ts for the same idea).
+// Ending a session inserts `${id}:end` as well as setting endedAt: a rotation's read-then-write of
+// lastUsedAt could carry an older copy of the session over the endedAt written meanwhile, so after
+// its write a rotation looks for that marker and, finding it, ends the session again.
 import { insertOr } from "../db/duplicate-key";
 import type { Models, SessionDoc } from "../db/models";
 import type { Rotation, SessionRecord, Sessions, SessionStart } from "./contract";
@@ -57,7 +60,13 @@ export function createSessions(models: Models, clock: () => Date): Sessions {
     return { session: recordOf(doc), refreshToken: formatRefreshToken(id, 1, secret) };
   }
 
-  const endNow = (id: string) => Session.updateOne({ _id: id }, { $set: { endedAt: clock() } });
+  const endMarker = (id: string) => `${id}:end`;
+  async function endNow(id: string) {
+    const now = clock();
+    // The marker first: a rotation that does not see it yet wrote before the endedAt below.
+    await insertOr(SessionToken.create({ _id: endMarker(id), hash: "ended", createdAt: now }), () => undefined);
+    await Session.updateOne({ _id: id }, { $set: { endedAt: now } });
+  }
 
   async function rotate(refreshToken: string, lifetimeMs: number): Promise<Rotation> {
     const parsed = parseRefreshToken(refreshToken);
@@ -82,6 +91,10 @@ export function createSessions(models: Models, clock: () => Date): Sessions {
     }
     const expiresAt = later(lifetimeMs);
     await Session.updateOne({ _id: id }, { $set: { lastUsedAt: now, expiresAt } });
+    if (await SessionToken.exists({ _id: endMarker(id) })) {
+      await endNow(id);
+      return { ok: false, reason: "ended" };
+    }
     // The token just spent stays, so its reuse is recognised; the one before it can go.
     if (generation > 1) await SessionToken.deleteOne({ _id: tokenId(id, generation - 1) });
     return {
