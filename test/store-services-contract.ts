@@ -302,6 +302,20 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
         }
       });
 
+      it("ends every session of a deleted user, so one created again under the name has none", async () => {
+        const who = (await user()).username;
+        const a = await begin(who, "a");
+        const b = await begin(who, "b");
+        const other = await begin(fresh("other"), "c");
+        await f.store.accounts.deleteUser(who);
+        await f.store.accounts.createUser({ username: who, password: "a-password-123" });
+        assert.equal(await f.store.sessions.get(a.session.id), null);
+        assert.equal(await f.store.sessions.get(b.session.id), null);
+        assert.deepEqual(await f.store.sessions.list(who, 0), []);
+        assert.deepEqual(await f.store.sessions.rotate(a.refreshToken, DAY), { ok: false, reason: "ended" });
+        assert.ok(await f.store.sessions.get(other.session.id), "another user's session lasts");
+      });
+
       it("answers not-found for ending another user's session, an unknown one, or one already ended", async () => {
         const { session } = await begin("owner-of-one");
         await assert.rejects(f.store.sessions.end(fresh("intruder"), session.id), kind("not-found"));

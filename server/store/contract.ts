@@ -302,6 +302,9 @@ export interface Sessions {
   list(username: string, tokenVersion: number): Promise<SessionRecord[]>;
   /** Ends one of the user's sessions; not-found when the user has no such lasting session. */
   end(username: string, id: string): Promise<void>;
+  /** Ends every session of the user, whatever its token version: a user deleted and created again under
+   *  the same name starts with no session. The stores' Accounts.deleteUser calls it. */
+  endAll(username: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------- sync states and pair claims

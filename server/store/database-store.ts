@@ -11,6 +11,7 @@ import { createPhotos } from "./photos";
 import { createSyncStates, syncUsageRecord } from "./sync-states";
 import { createQuotas, DEFAULT_QUOTAS, type QuotaLimits, withSyncStateQuota } from "./quotas";
 import { createSessions } from "./sessions";
+import { endingSessionsOnDelete } from "./session-tokens";
 
 /** `cacheMaxContacts`: cap on the contact versions this instance caches (store/contact-cache.ts). */
 export type DatabaseStoreOptions = { cacheMaxContacts?: number; onError?: (err: unknown) => void };
@@ -31,7 +32,8 @@ export async function createDatabaseStore(
     onAuditError,
   );
   const books = createBooks(models, contacts);
-  const accounts = createAccounts(models, contacts, books, clock);
+  const sessions = createSessions(models, clock);
+  const accounts = endingSessionsOnDelete(createAccounts(models, contacts, books, clock), sessions);
   await books.ensureSystemBooks();
   return {
     books,
@@ -43,6 +45,6 @@ export async function createDatabaseStore(
     quotas: createQuotas(books, quotas),
     pairClaims: createPairClaims(models, clock),
     photos: createPhotos(models, clock),
-    sessions: createSessions(models, clock),
+    sessions,
   };
 }

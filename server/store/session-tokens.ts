@@ -3,7 +3,7 @@
 // one indexed lookup on FerretDB), and the secret is 256 random bits kept only as its SHA-256
 // (a hash that fast is enough for a random secret: there is no password to guess).
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import type { SessionRecord } from "./contract";
+import type { Accounts, SessionRecord, Sessions } from "./contract";
 
 export const newSessionId = () => randomBytes(16).toString("base64url");
 export const newSecret = () => randomBytes(32).toString("base64url");
@@ -28,3 +28,15 @@ export const lasts = (s: { endedAt?: Date | null; expiresAt: Date }, now: Date) 
   !s.endedAt && s.expiresAt.getTime() > now.getTime();
 
 export const byLastUse = (a: SessionRecord, b: SessionRecord) => b.lastUsedAt.getTime() - a.lastUsedAt.getTime();
+
+/** Accounts whose deleteUser also ends the user's sessions (built into both stores). */
+export function endingSessionsOnDelete(accounts: Accounts, sessions: Pick<Sessions, "endAll">): Accounts {
+  return {
+    ...accounts,
+    async deleteUser(username, opts) {
+      const deleted = await accounts.deleteUser(username, opts);
+      await sessions.endAll(username);
+      return deleted;
+    },
+  };
+}

@@ -127,5 +127,11 @@ export function createSessions(models: Models, clock: () => Date): Sessions {
     await endNow(id);
   }
 
-  return { start, rotate, get, list, end };
+  // Rare (a user deleted), so the filter on `user` is fine.
+  async function endAll(username: string): Promise<void> {
+    const docs = await Session.find({ user: username, endedAt: null }).lean<Doc[]>();
+    for (const d of docs) await endNow(d._id);
+  }
+
+  return { start, rotate, get, list, end, endAll };
 }

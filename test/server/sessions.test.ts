@@ -190,6 +190,24 @@ describe("device sessions", function () {
     await me(device.token).expect(401);
   });
 
+  it("ends the sessions of a deleted user, so a user created again under that name is not signed in on them", async () => {
+    const lou = await account("lou");
+    const device = await lou.device();
+    await t
+      .http()
+      .delete("/api/admin/users/lou")
+      .set(await admin())
+      .expect(200);
+    await t.user("lou");
+    const listed = await t
+      .http()
+      .get("/api/admin/users/lou/sessions")
+      .set(await admin())
+      .expect(200);
+    assert.ok(!listed.body.sessions.some((s: { id: string }) => s.id === device.sessionId));
+    await refresh(device.refreshToken).expect(401);
+  });
+
   it("keeps a device signed in as long as it refreshes within SESSION_DAYS, and refuses a refresh token left unused longer", async () => {
     const kim = await account("kim");
     let pair = await kim.device();

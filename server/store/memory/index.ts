@@ -8,6 +8,7 @@ import { createMemoryBooks } from "./books";
 import { createMemoryContactStore } from "./contacts";
 import { createMemoryPhotos } from "./photos";
 import { createMemorySessions } from "./sessions";
+import { endingSessionsOnDelete } from "../session-tokens";
 import { createMemoryPairClaims, createMemorySyncStates } from "./sync";
 
 export async function createMemoryStore(
@@ -18,7 +19,11 @@ export async function createMemoryStore(
     throw err;
   });
   let books: ReturnType<typeof createMemoryBooks> | undefined;
-  const accounts = createMemoryAccounts(contacts, () => books!);
+  const sessions = createMemorySessions(clock);
+  const accounts = endingSessionsOnDelete(
+    createMemoryAccounts(contacts, () => books!),
+    sessions,
+  );
   books = createMemoryBooks(contacts, async (username) => Boolean(await accounts.displayNameOf(username)));
   await books.ensureSystemBooks();
   return {
@@ -31,6 +36,6 @@ export async function createMemoryStore(
     quotas: createQuotas(books, quotas),
     pairClaims: createMemoryPairClaims(clock),
     photos: createMemoryPhotos(clock),
-    sessions: createMemorySessions(clock),
+    sessions,
   };
 }

@@ -74,5 +74,9 @@ export function createMemorySessions(clock: () => Date): Sessions {
     s.endedAt = clock();
   }
 
-  return { start, rotate, get, list, end };
+  async function endAll(username: string) {
+    for (const s of sessions.values()) if (s.username === username && !s.endedAt) s.endedAt = clock();
+  }
+
+  return { start, rotate, get, list, end, endAll };
 }
