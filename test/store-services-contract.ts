@@ -109,6 +109,37 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
         assert.equal(await f.store.accounts.sessionUser(fresh("nobody")), null);
       });
 
+      it("finds the user a sign-in names by user name in any case, or by an e-mail address only they have", async () => {
+        const name = fresh("signin");
+        const u = await f.store.accounts.createUser({
+          username: name,
+          password: "password-123",
+          email: `${name}@Example.com`,
+        });
+        const found = async (typed: string) => (await f.store.accounts.signInUser(typed))?.username ?? null;
+        assert.equal(await found(name.toUpperCase()), u.username);
+        assert.equal(await found(` ${name} `), u.username);
+        assert.equal(await found(`${name.toUpperCase()}@EXAMPLE.COM`), u.username);
+        assert.equal(await found(`${fresh("nobody")}@example.com`), null);
+        assert.equal(await found(fresh("nobody")), null);
+        assert.equal(await found("a.b*c@example.com"), null, "the address is matched as text, not a pattern");
+      });
+
+      it("finds no user by an e-mail address two users share, nor by one a user gave up", async () => {
+        const shared = `${fresh("team")}@example.com`;
+        const a = await f.store.accounts.createUser({ username: fresh("a"), password: "password-123", email: shared });
+        assert.equal((await f.store.accounts.signInUser(shared))?.username, a.username);
+        await f.store.accounts.createUser({
+          username: fresh("b"),
+          password: "password-123",
+          email: shared.toUpperCase(),
+        });
+        assert.equal(await f.store.accounts.signInUser(shared), null);
+        await f.store.accounts.updateUser(a.username, { email: "" });
+        assert.notEqual((await f.store.accounts.signInUser(shared))?.username, a.username);
+        assert.ok(await f.store.accounts.signInUser(shared), "the address now names the other user alone");
+      });
+
       it("publishes a mailing list in the Directory, and takes it out when deleted", async () => {
         const address = `${fresh("list")}@example.com`;
         await f.store.accounts.createList({ address, name: "Team", members: [], visibleInDirectory: true });

@@ -11,9 +11,10 @@ export const MAX_LOOKUP = 1000;
 export const errorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });
-/** `device`: a name for the device signing in, shown in its user's list of sessions. */
+/** `username`: the user name (any case) or the user's e-mail address (RFC 5321: at most 254 characters).
+ *  `device`: a name for the device signing in, shown in its user's list of sessions. */
 export const loginSchema = z.strictObject({
-  username: z.string().min(1).max(64),
+  username: z.string().min(1).max(254),
   password: z.string().min(1).max(256),
   device: z.string().max(100).optional(),
 });

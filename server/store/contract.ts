@@ -233,6 +233,10 @@ export interface Accounts {
   displayNameOf(username: string | null | undefined): Promise<string | null>;
   /** The user as sign-in needs them, or null. */
   sessionUser(username: string): Promise<SessionUser | null>;
+  /** The user a name typed at sign-in names, as sessionUser gives them: a user name in any case, or an
+   *  e-mail address (any case) exactly one user has. Null for no such user, and for an address two
+   *  users share: it must not sign in as either. */
+  signInUser(typed: string): Promise<SessionUser | null>;
   /** The user `caller` may share a book with; not-found alike for a missing, disabled or hidden user
    *  (admins see every user), so sharing never reveals which user names exist. */
   findShareableUser(caller: { admin?: boolean | null }, username: string): Promise<PublicUser>;
