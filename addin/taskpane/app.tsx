@@ -31,7 +31,7 @@ import {
 } from "./pane-settings";
 import { plainError } from "./plain-words";
 import { backgroundSyncNote, SettingsPanel } from "./settings-panel";
-import { undecidedBooks } from "./setup";
+import { foldersForSetup, undecidedBooks } from "./setup";
 import { SetupView } from "./setup-view";
 import { checkServerUrl, normalUsername, signInError } from "./sign-in-errors";
 import { SignIn } from "./sign-in";
@@ -234,7 +234,7 @@ export function App({
     async (asked: Book[]) => {
       setSetup({ books: asked });
       try {
-        const folders = await connect(withClientId(latest.current), host).store.listFolders();
+        const folders = await foldersForSetup(connect(withClientId(latest.current), host).store);
         setSetup({ books: asked, folders });
       } catch (e) {
         setSetup({ books: asked, folders: [], foldersError: plainError(e) });

@@ -1,6 +1,6 @@
 // The pane's device session in headless Chromium against the real server: it stays signed in past
 // its access token's lifetime (refreshing on its own), and asks to sign in again, saying why, once
-// a password change ended the session.
+// a password change ended the session; and it signs in with an e-mail address.
 import assert from "node:assert/strict";
 import { chromium, type Browser } from "playwright-core";
 import { sessionEndedMessage } from "../../addin/server-api";
@@ -54,6 +54,22 @@ describe("task pane session", function () {
     await page.getByText(sessionEndedMessage).waitFor();
     await page.getByLabel("Password").waitFor();
     await screenshot(page, "pane-session-ended");
+    assert.deepEqual(
+      pane.problems.filter((p) => p.startsWith("pageerror")),
+      [],
+    );
+    await pane.close();
+  });
+
+  it("signs in with the user's e-mail address typed in any case, and shows their user name", async () => {
+    const eve = await stack.account("eve");
+    await stack.t.deps.accounts.updateUser("eve", { email: "Eve.Evans@Example.com" });
+    const pane = await openPane(browser, stack, await stack.mailbox());
+    const { page } = pane;
+    await signIn(page, "EVE.EVANS@example.COM", eve.password);
+    await page.getByRole("button", { name: "Start syncing" }).waitFor();
+    assert.match(await page.locator("body").innerText(), /\beve on /);
+    await screenshot(page, "pane-signed-in-by-email");
     assert.deepEqual(
       pane.problems.filter((p) => p.startsWith("pageerror")),
       [],
