@@ -294,13 +294,20 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
       });
 
       it("refuses a forged, malformed or expired refresh token", async () => {
-        const { session, refreshToken } = await begin();
+        // A one-minute session: the fixture's clock is shared, and later cases (photos) expect it near now.
+        const { session, refreshToken } = await f.store.sessions.start({
+          username: fresh("s"),
+          device: "laptop",
+          client: "concord-addin",
+          tokenVersion: 0,
+          lifetimeMs: 60_000,
+        });
         const [id, generation] = refreshToken.split(".");
         const forged = `${id}.${generation}.${"A".repeat(43)}`;
         assert.deepEqual(await f.store.sessions.rotate(forged, DAY), { ok: false, reason: "unknown" });
         assert.deepEqual(await f.store.sessions.rotate("not-a-token", DAY), { ok: false, reason: "unknown" });
         assert.ok(await f.store.sessions.get(session.id), "a forged token ends nothing");
-        f.advance(DAY + 1000);
+        f.advance(61_000);
         assert.deepEqual(await f.store.sessions.rotate(refreshToken, DAY), { ok: false, reason: "expired" });
         assert.equal(await f.store.sessions.get(session.id), null);
       });
