@@ -10,6 +10,7 @@ import {
   loginResultSchema,
   lookupResultSchema,
   pairClaimResultSchema,
+  refreshResultSchema,
   type userSchema,
   MAX_BATCH_OPS,
   MAX_LOOKUP,
@@ -26,6 +27,8 @@ export const maxChangesPage = MAX_PAGE;
 
 export type ServerUser = z.infer<typeof userSchema>;
 export type LoginResult = z.infer<typeof loginResultSchema>;
+/** A refreshed device session: the next access token and the next refresh token. */
+export type RefreshResult = z.infer<typeof refreshResultSchema>;
 export type Book = z.infer<typeof bookSchema>;
 export type Change = z.infer<typeof changeSchema>;
 /** `full`: the feed was read from the start (no token, or the token was too old), so it lists every live contact. */
@@ -63,8 +66,22 @@ export type ServerApiOptions = {
   baseUrl: string;
   /** The JWT from login; read on every call so a new sign-in takes effect at once. */
   getToken?: () => string | undefined;
+  /** The device session's refresh token from login, where the token is kept. With one, a call
+   *  answered 401 refreshes the session once and is sent again. */
+  getRefreshToken?: () => string | undefined;
+  /** Called with every refreshed pair: keep it where the token and refresh token are kept. */
+  onRefreshed?: (next: RefreshResult) => void | Promise<void>;
   fetch?: typeof globalThis.fetch;
 };
+
+export const sessionEndedMessage = "Your session ended (password changed or signed out elsewhere); sign in again";
+
+// Refreshes by the refresh token they spend, shared by every client in this page: a refresh token
+// is good for one use, and the server ends the session when one comes back (a stolen copy looks
+// just like that), so two clients must never spend the same one. The newest few are kept, so a
+// client that still holds a spent token gets its successor instead of ending the session.
+const rotations = new Map<string, Promise<RefreshResult>>();
+const KEEP_ROTATIONS = 8;
 
 export type ServerApi = ReturnType<typeof createServerApi>;
 
@@ -72,12 +89,61 @@ export function createServerApi(options: ServerApiOptions) {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
   const fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
 
+  /** The refresh token and the newest access token this client knows of. A refresh this client made
+   *  counts until the caller's own token moves on (they saved the refreshed pair, or signed in anew). */
+  let refreshedFrom: { refreshToken: string; next: RefreshResult } | undefined;
+  const refreshTokenNow = () => {
+    const kept = options.getRefreshToken?.();
+    return kept && refreshedFrom?.refreshToken === kept ? refreshedFrom.next.refreshToken : kept;
+  };
+  const tokenNow = () => {
+    const kept = options.getRefreshToken?.();
+    return kept && refreshedFrom?.refreshToken === kept ? refreshedFrom.next.token : options.getToken?.();
+  };
+
+  /** Trades the refresh token for the next pair; a refused one is a session that ended. */
+  async function refreshSession(refreshToken: string): Promise<RefreshResult> {
+    let running = rotations.get(refreshToken);
+    if (!running) {
+      running = (async () => {
+        const response = await sendWith(undefined, "POST", "/api/auth/refresh", {
+          body: JSON.stringify({ refreshToken }),
+        });
+        if (response.status === 401 || response.status === 400)
+          throw new ServerApiError("session-expired", sessionEndedMessage, response.status);
+        return json(response, refreshResultSchema);
+      })();
+      rotations.set(refreshToken, running);
+      running.catch(() => rotations.delete(refreshToken));
+      while (rotations.size > KEEP_ROTATIONS) rotations.delete(rotations.keys().next().value!);
+    }
+    const next = await running;
+    const kept = options.getRefreshToken?.();
+    if (kept === next.refreshToken) return next; // another call of this client saved it already
+    if (kept) refreshedFrom = { refreshToken: kept, next };
+    await options.onRefreshed?.(next);
+    return next;
+  }
+
+  /** Sends with the current token; on 401, refreshes the session once (when there is one) and sends again. */
   async function send(
     method: string,
     path: string,
     init: { body?: string; headers?: Record<string, string> } = {},
   ): Promise<Response> {
-    const token = options.getToken?.();
+    const response = await sendWith(tokenNow(), method, path, init);
+    const refreshToken = refreshTokenNow();
+    if (response.status !== 401 || !refreshToken) return response;
+    const next = await refreshSession(refreshToken);
+    return sendWith(next.token, method, path, init);
+  }
+
+  async function sendWith(
+    token: string | undefined,
+    method: string,
+    path: string,
+    init: { body?: string; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     // Names the surface for the server's audit log.
     const headers: Record<string, string> = { accept: "application/json", "x-concord-client": CLIENT, ...init.headers };
     if (token) headers.authorization = `Bearer ${token}`;
@@ -103,8 +169,10 @@ export function createServerApi(options: ServerApiOptions) {
     return parsed.data;
   }
 
-  async function login(username: string, password: string): Promise<LoginResult> {
-    const response = await send("POST", "/api/auth/login", { body: JSON.stringify({ username, password }) });
+  /** `device`: a name for this device in the user's list of signed-in devices. */
+  async function login(username: string, password: string, device?: string): Promise<LoginResult> {
+    const body = JSON.stringify({ username, password, ...(device ? { device } : {}) });
+    const response = await sendWith(undefined, "POST", "/api/auth/login", { body });
     // On login a 401 means wrong credentials, not an expired session.
     if (response.status === 401)
       throw new ServerApiError("invalid-credentials", await serverMessage(response, "Wrong username or password"), 401);
@@ -257,6 +325,12 @@ export function createServerApi(options: ServerApiOptions) {
     );
   }
 
+  /** Signs this device out on the server (its session ends); a session already over is fine. */
+  async function logout(): Promise<void> {
+    const response = await sendWith(tokenNow(), "POST", "/api/auth/logout");
+    if (!response.ok && response.status !== 401) throw await errorOf(response);
+  }
+
   /** The Graph (NAA) client id the server's administrator configured; null when none. Unauthenticated. */
   async function clientConfig(): Promise<ClientConfig> {
     return json(await send("GET", "/api/client-config"), clientConfigSchema);
@@ -265,6 +339,7 @@ export function createServerApi(options: ServerApiOptions) {
   return {
     baseUrl,
     login,
+    logout,
     clientConfig,
     listBooks,
     readAllChanges,

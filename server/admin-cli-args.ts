@@ -19,6 +19,8 @@ export const usage = `Usage: npm run admin -- <command>
   shares <book>                           list who an address book is shared with
   share <book> <username> [--access read|write]   share an address book (read-only by default)
   unshare <book> <username>               stop sharing an address book with a user
+  sessions <username>                     list the devices the user is signed in on
+  revoke-session <username> <session>     sign one device of the user out (its id, as "sessions" lists it)
   lists                                   list mailing lists
   add-list <address> [--name N] [--members a@x,b@y] [--visible true|false]
   set-list <address> [--name N] [--members a@x,b@y] [--visible true|false]
@@ -44,6 +46,8 @@ const commands: Record<string, Spec> = {
   shares: { positionals: ["book"], options: [] },
   share: { positionals: ["book", "username"], options: ["access"] },
   unshare: { positionals: ["book", "username"], options: [] },
+  sessions: { positionals: ["username"], options: [] },
+  "revoke-session": { positionals: ["username", "session"], options: [] },
   lists: { positionals: [], options: [] },
   "add-list": { positionals: ["address"], options: ["name", "members", "visible"] },
   "set-list": { positionals: ["address"], options: ["name", "members", "visible"] },

@@ -38,7 +38,7 @@ async function run(argv: string[]) {
       connection: db.connection,
       logger: pino({ level: "silent" }),
     });
-    const { accounts, books, access } = deps;
+    const { accounts, books, access, sessions } = deps;
     switch (command) {
       case "users":
         return out(await accounts.listUsers());
@@ -115,6 +115,14 @@ async function run(argv: string[]) {
       case "unshare":
         await books.deleteShare((await access.shareableBook(CLI_CALLER, args.book)).id, args.username);
         return console.log(`${args.book} is no longer shared with ${args.username}.`);
+      case "sessions": {
+        const user = await accounts.sessionUser(args.username);
+        if (!user) throw new UsageError(`There is no user named ${args.username}.`);
+        return out(await sessions.list(user.username, user.tokenVersion));
+      }
+      case "revoke-session":
+        await sessions.end(args.username, args.session);
+        return console.log(`Signed ${args.username} out of session ${args.session}.`);
       case "lists":
         return out(await accounts.listLists());
       case "add-list": {

@@ -3,7 +3,7 @@ import type { AccessPolicy } from "./access/policy";
 import type { Config } from "./config";
 import type { createLoginLimiter } from "./auth/login-limiter";
 import type { ContactStore } from "./store/contact-store";
-import type { Imports, Quotas } from "./store/contract";
+import type { Imports, Quotas, Sessions } from "./store/contract";
 import type { Accounts, Audit, BookStore, ContactRecovery, PairClaims, Photos, SyncStates } from "./store/contract";
 
 /** Everything createApp needs, built by main.ts (or a test) from a connected database. Routes and
@@ -22,6 +22,8 @@ export type AppDeps = {
   pairClaims: PairClaims;
   /** Import uploads, jobs and named mappings (server/imports/ runs the jobs). */
   imports: Imports;
+  /** Device sessions: refresh tokens, the devices a user is signed in on. */
+  sessions: Sessions;
   limiter: ReturnType<typeof createLoginLimiter>;
   clock: () => Date;
   logger: Logger;

@@ -22,6 +22,7 @@ import { deletedRoutes } from "./routes/deleted";
 import { exportRoutes } from "./routes/export";
 import { importRoutes } from "./routes/imports";
 import { searchRoutes } from "./routes/search";
+import { sessionRoutes } from "./routes/sessions";
 import { syncStateRoutes } from "./routes/sync-state";
 
 export function createApp(deps: AppDeps): Express {
@@ -73,7 +74,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(authRoutes(deps));
   app.use(
     "/api",
-    authenticate({ accounts: deps.accounts, secret: deps.jwtSecret, clock: deps.clock, limiter: deps.limiter }),
+    authenticate({
+      accounts: deps.accounts,
+      sessions: deps.sessions,
+      secret: deps.jwtSecret,
+      clock: deps.clock,
+      limiter: deps.limiter,
+    }),
   );
   const bodies = jsonBodies(deps.config);
   // The sync state is stored as the exact JSON text sent, so its route reads the raw text itself.
@@ -92,6 +99,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(syncStateRoutes(deps));
   app.use(importRoutes(deps));
   app.use(exportRoutes(deps));
+  app.use(sessionRoutes(deps));
 
   app.use(methodNotAllowed(app));
   app.use((req, _res, next) => next(notFound(`No route for ${req.method} ${req.path}`)));

@@ -12,7 +12,8 @@ const envSchema = z.object({
   JWT_SECRET: z.string().min(32).optional(),
   TLS_CERT: z.string().optional(),
   TLS_KEY: z.string().optional(),
-  TOKEN_TTL_HOURS: z.coerce.number().positive().default(12),
+  /** Deprecated: the access token lifetime before ACCESS_TOKEN_MINUTES (used when that is not set). */
+  TOKEN_TTL_HOURS: z.coerce.number().positive().optional(),
   TOMBSTONE_RETENTION_DAYS: z.coerce.number().positive().default(90),
   AUDIT_RETENTION_DAYS: z.coerce.number().positive().default(365),
   QUOTA_BOOKS: z.coerce.number().int().positive().default(50),
@@ -61,6 +62,8 @@ const envSchema = z.object({
     .min(1024)
     .default(64 * 1024 * 1024),
   IMPORT_MAX_ROWS: z.coerce.number().int().min(1).default(200_000),
+  ACCESS_TOKEN_MINUTES: z.coerce.number().positive().optional(),
+  SESSION_DAYS: z.coerce.number().positive().default(90),
 });
 
 export type Config = {
@@ -72,6 +75,7 @@ export type Config = {
   adminPassword?: string;
   jwtSecret?: string;
   tls?: { certFile: string; keyFile: string };
+  /** Lifetime of an access token (a JWT); a device gets the next one with its refresh token. */
   tokenTtlSeconds: number;
   tombstoneRetentionMs: number;
   auditRetentionMs: number;
@@ -100,6 +104,8 @@ export type Config = {
   importMaxBytes: number;
   /** IMPORT_MAX_ROWS: the most records one import takes. */
   importMaxRows: number;
+  /** How long a device stays signed in without refreshing; every refresh starts it again. */
+  sessionLifetimeMs: number;
 };
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -120,7 +126,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: e.ADMIN_PASSWORD,
     jwtSecret: e.JWT_SECRET,
     tls: e.TLS_CERT && e.TLS_KEY ? { certFile: e.TLS_CERT, keyFile: e.TLS_KEY } : undefined,
-    tokenTtlSeconds: Math.round(e.TOKEN_TTL_HOURS * 3600),
+    tokenTtlSeconds: Math.round(
+      e.ACCESS_TOKEN_MINUTES ? e.ACCESS_TOKEN_MINUTES * 60 : e.TOKEN_TTL_HOURS ? e.TOKEN_TTL_HOURS * 3600 : 15 * 60,
+    ),
     tombstoneRetentionMs: e.TOMBSTONE_RETENTION_DAYS * 86_400_000,
     auditRetentionMs: e.AUDIT_RETENTION_DAYS * 86_400_000,
     quotas: {
@@ -148,5 +156,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     maxPhotoBytes: e.MAX_PHOTO_BYTES,
     importMaxBytes: e.IMPORT_MAX_BYTES,
     importMaxRows: e.IMPORT_MAX_ROWS,
+    sessionLifetimeMs: e.SESSION_DAYS * 86_400_000,
   };
 }

@@ -31,7 +31,7 @@ export async function wire(opts: {
       onError: (err) => logger.warn({ err }, "contact cache: a checkpoint failed; reads go on from the log"),
     },
   );
-  const { contacts, books, accounts, photos, syncStates, pairClaims, audit, quotas, imports } = store;
+  const { contacts, books, accounts, photos, syncStates, pairClaims, audit, quotas, imports, sessions } = store;
   return {
     config: opts.config,
     store: contacts,
@@ -44,6 +44,7 @@ export async function wire(opts: {
     syncStates,
     pairClaims,
     imports,
+    sessions,
     limiter: createLoginLimiter(
       createLoginAttempts(opts.models),
       clock,

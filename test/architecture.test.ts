@@ -124,6 +124,21 @@ describe("architecture: the dependency rule", () => {
     );
   });
 
+  it("lets server/auth reach users and sessions through the contract, never the accounts implementation", () => {
+    assert.deepEqual(
+      offending(
+        (f) => f.startsWith("server/auth/"),
+        (t) => t === "server/store/accounts" || t === "server/db/models",
+      ),
+      [],
+    );
+    assert.equal(
+      readFileSync(join(root, "server/app-deps.ts"), "utf8").match(/^\s*models\??:/m),
+      null,
+      "AppDeps carries no models",
+    );
+  });
+
   it("never imports a protocol from access or auth", () => {
     assert.deepEqual(
       offending(

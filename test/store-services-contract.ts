@@ -113,6 +113,37 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
         assert.equal(await f.store.accounts.sessionUser(fresh("nobody")), null);
       });
 
+      it("finds the user a sign-in names by user name in any case, or by an e-mail address only they have", async () => {
+        const name = fresh("signin");
+        const u = await f.store.accounts.createUser({
+          username: name,
+          password: "password-123",
+          email: `${name}@Example.com`,
+        });
+        const found = async (typed: string) => (await f.store.accounts.signInUser(typed))?.username ?? null;
+        assert.equal(await found(name.toUpperCase()), u.username);
+        assert.equal(await found(` ${name} `), u.username);
+        assert.equal(await found(`${name.toUpperCase()}@EXAMPLE.COM`), u.username);
+        assert.equal(await found(`${fresh("nobody")}@example.com`), null);
+        assert.equal(await found(fresh("nobody")), null);
+        assert.equal(await found("a.b*c@example.com"), null, "the address is matched as text, not a pattern");
+      });
+
+      it("finds no user by an e-mail address two users share, nor by one a user gave up", async () => {
+        const shared = `${fresh("team")}@example.com`;
+        const a = await f.store.accounts.createUser({ username: fresh("a"), password: "password-123", email: shared });
+        assert.equal((await f.store.accounts.signInUser(shared))?.username, a.username);
+        await f.store.accounts.createUser({
+          username: fresh("b"),
+          password: "password-123",
+          email: shared.toUpperCase(),
+        });
+        assert.equal(await f.store.accounts.signInUser(shared), null);
+        await f.store.accounts.updateUser(a.username, { email: "" });
+        assert.notEqual((await f.store.accounts.signInUser(shared))?.username, a.username);
+        assert.ok(await f.store.accounts.signInUser(shared), "the address now names the other user alone");
+      });
+
       it("publishes a mailing list in the Directory, and takes it out when deleted", async () => {
         const address = `${fresh("list")}@example.com`;
         await f.store.accounts.createList({ address, name: "Team", members: [], visibleInDirectory: true });
@@ -337,6 +368,128 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
           cursor = page.cursor;
         }
         assert.deepEqual(seen, ["b1", "a3", "a2", "a1"]);
+      });
+    });
+
+    describe("device sessions", () => {
+      const DAY = 86_400_000;
+      const begin = (username = fresh("s"), device = "laptop", tokenVersion = 0) =>
+        f.store.sessions.start({ username, device, client: "concord-addin", tokenVersion, lifetimeMs: DAY });
+      const rotated = async (token: string) => {
+        const r = await f.store.sessions.rotate(token, DAY);
+        assert.ok(r.ok, `rotation refused: ${!r.ok && r.reason}`);
+        return r;
+      };
+
+      it("begins a session that lasts, names its device, and never shows its refresh token", async () => {
+        const { session, refreshToken } = await begin("dora", "Dora's laptop");
+        assert.deepEqual(await f.store.sessions.get(session.id), session);
+        assert.equal(session.device, "Dora's laptop");
+        assert.equal(session.client, "concord-addin");
+        assert.ok(!JSON.stringify(session).includes(refreshToken.split(".")[2]));
+      });
+
+      it("rotates a refresh token into a new one, and the new one rotates again", async () => {
+        const { session, refreshToken } = await begin();
+        f.advance(60_000);
+        const first = await rotated(refreshToken);
+        assert.notEqual(first.refreshToken, refreshToken);
+        assert.equal(first.session.id, session.id);
+        assert.ok(first.session.lastUsedAt > session.lastUsedAt);
+        assert.ok(first.session.expiresAt > session.expiresAt, "each rotation extends the session");
+        const second = await rotated(first.refreshToken);
+        assert.equal(second.session.id, session.id);
+      });
+
+      it("ends the session when a spent refresh token comes back, so neither copy works any more", async () => {
+        const { session, refreshToken } = await begin();
+        const next = await rotated(refreshToken);
+        assert.deepEqual(await f.store.sessions.rotate(refreshToken, DAY), { ok: false, reason: "reused" });
+        assert.equal(await f.store.sessions.get(session.id), null);
+        assert.deepEqual(await f.store.sessions.rotate(next.refreshToken, DAY), { ok: false, reason: "ended" });
+      });
+
+      it("never lets two rotations of one token both win: the other is a reuse, and the session ends", async () => {
+        // Repeated, so that the loser's end lands at each point of the winner's rotation.
+        for (let round = 0; round < 30; round++) {
+          const { session, refreshToken } = await begin();
+          const both = await Promise.all([
+            f.store.sessions.rotate(refreshToken, DAY),
+            f.store.sessions.rotate(refreshToken, DAY),
+          ]);
+          assert.ok(both.filter((r) => r.ok).length <= 1, "both rotations of one token won");
+          assert.ok(both.some((r) => !r.ok && r.reason === "reused"));
+          assert.equal(await f.store.sessions.get(session.id), null, `round ${round}: the reused session lasts`);
+        }
+      });
+
+      it("refuses a forged, malformed or expired refresh token", async () => {
+        // A one-minute session: the fixture's clock is shared, and later cases (photos) expect it near now.
+        const { session, refreshToken } = await f.store.sessions.start({
+          username: fresh("s"),
+          device: "laptop",
+          client: "concord-addin",
+          tokenVersion: 0,
+          lifetimeMs: 60_000,
+        });
+        const [id, generation] = refreshToken.split(".");
+        const forged = `${id}.${generation}.${"A".repeat(43)}`;
+        assert.deepEqual(await f.store.sessions.rotate(forged, DAY), { ok: false, reason: "unknown" });
+        assert.deepEqual(await f.store.sessions.rotate("not-a-token", DAY), { ok: false, reason: "unknown" });
+        assert.ok(await f.store.sessions.get(session.id), "a forged token ends nothing");
+        f.advance(61_000);
+        assert.deepEqual(await f.store.sessions.rotate(refreshToken, DAY), { ok: false, reason: "expired" });
+        assert.equal(await f.store.sessions.get(session.id), null);
+      });
+
+      it("lists a user's lasting sessions of their token version, most recently used first, and ends one", async () => {
+        const who = fresh("lister");
+        const desktop = await begin(who, "desktop", 1);
+        f.advance(1000);
+        await begin(who, "web", 1);
+        await begin(who, "before the password change", 0);
+        await begin(fresh("other"), "someone else's", 1);
+        const signedOut = await begin(who, "signed out", 1);
+        await f.store.sessions.end(who, signedOut.session.id);
+        const devices = async (tokenVersion: number) =>
+          (await f.store.sessions.list(who, tokenVersion)).map((s) => s.device);
+        assert.deepEqual(await devices(1), ["web", "desktop"]);
+        assert.deepEqual(await devices(0), ["before the password change"]);
+        await f.store.sessions.end(who, desktop.session.id);
+        assert.deepEqual(await devices(1), ["web"]);
+      });
+
+      it("keeps a session ended when it is signed out while its refresh token is being rotated", async () => {
+        // FerretDB runs an update as read-then-write: a rotation's write of lastUsedAt must not
+        // carry an older copy of the session over the end written meanwhile.
+        for (let round = 0; round < 30; round++) {
+          const who = fresh("racer");
+          const { session, refreshToken } = await begin(who);
+          await Promise.all([f.store.sessions.rotate(refreshToken, DAY), f.store.sessions.end(who, session.id)]);
+          assert.equal(await f.store.sessions.get(session.id), null, `round ${round}: the ended session lasts`);
+        }
+      });
+
+      it("ends every session of a deleted user, so one created again under the name has none", async () => {
+        const who = (await user()).username;
+        const a = await begin(who, "a");
+        const b = await begin(who, "b");
+        const other = await begin(fresh("other"), "c");
+        await f.store.accounts.deleteUser(who);
+        await f.store.accounts.createUser({ username: who, password: "a-password-123" });
+        assert.equal(await f.store.sessions.get(a.session.id), null);
+        assert.equal(await f.store.sessions.get(b.session.id), null);
+        assert.deepEqual(await f.store.sessions.list(who, 0), []);
+        assert.deepEqual(await f.store.sessions.rotate(a.refreshToken, DAY), { ok: false, reason: "ended" });
+        assert.ok(await f.store.sessions.get(other.session.id), "another user's session lasts");
+      });
+
+      it("answers not-found for ending another user's session, an unknown one, or one already ended", async () => {
+        const { session } = await begin("owner-of-one");
+        await assert.rejects(f.store.sessions.end(fresh("intruder"), session.id), kind("not-found"));
+        await assert.rejects(f.store.sessions.end("owner-of-one", "no-such-session"), kind("not-found"));
+        await f.store.sessions.end("owner-of-one", session.id);
+        await assert.rejects(f.store.sessions.end("owner-of-one", session.id), kind("not-found"));
       });
     });
 

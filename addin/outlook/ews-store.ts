@@ -90,6 +90,17 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
     return descendants([successOrThrow(message!).node], "ContactsFolder").map(toFolder);
   }
 
+  async function mainFolder(): Promise<ContactFolder> {
+    // GetFolder (…/getfolder-operation) of the distinguished folder "contacts" (…/distinguishedfolderid):
+    // its FolderId is the id items name as their ParentFolderId.
+    const [message] = await send(
+      `<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties>` +
+        `<t:FieldURI FieldURI="folder:DisplayName"/></t:AdditionalProperties></m:FolderShape>` +
+        `<m:FolderIds><t:DistinguishedFolderId Id="contacts"/></m:FolderIds></m:GetFolder>`,
+    );
+    return descendants([successOrThrow(message!).node], "ContactsFolder").map(toFolder)[0]!;
+  }
+
   async function ensureFolder(name: string): Promise<ContactFolder> {
     const existing = (await listFolders()).find((f) => f.name === name);
     if (existing) return existing;
@@ -367,5 +378,16 @@ export function createEwsContactStore(options: EwsStoreOptions): EwsContactStore
     successOrThrow(message!);
   }
 
-  return { kind: "ews", listFolders, ensureFolder, readFolder, getItems, create, createMany, update, remove };
+  return {
+    kind: "ews",
+    listFolders,
+    mainFolder,
+    ensureFolder,
+    readFolder,
+    getItems,
+    create,
+    createMany,
+    update,
+    remove,
+  };
 }

@@ -114,6 +114,23 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
     return folders;
   }
 
+  // Graph documents no name for the default Contacts folder, only that GET /me/contactFolders lists
+  // the folders in it and GET /me/contacts its contacts (user-list-contactfolders, user-list-contacts):
+  // the parentFolderId of either names it. A main folder with neither holds nothing to match, and is
+  // not offered (a new folder serves as well).
+  async function mainFolder(): Promise<ContactFolder | undefined> {
+    type Page = { value: { parentFolderId?: string }[] };
+    const sub: Page = await call("GET", "/me/contactFolders?$select=parentFolderId&$top=1");
+    const inMain: Page = sub.value[0]?.parentFolderId
+      ? sub
+      : await call("GET", "/me/contacts?$select=parentFolderId&$top=1");
+    const id = inMain.value[0]?.parentFolderId;
+    if (!id) return undefined;
+    // contactfolder-get: its display name, which Outlook localises ("Contacts", "Kontakte", …).
+    const folder: { id: string; displayName: string } = await call("GET", `${folderPath(id)}?$select=displayName`);
+    return { id: folder.id ?? id, name: folder.displayName };
+  }
+
   async function ensureFolder(name: string): Promise<ContactFolder> {
     // OData string literal: a quote inside is doubled (OData ABNF, SQUOTE-in-string).
     const filter = encodeURIComponent(`displayName eq '${name.replace(/'/g, "''")}'`);
@@ -316,7 +333,7 @@ export function createGraphStore(options: GraphStoreOptions): OutlookContactStor
     }
   }
 
-  return { kind: "graph", listFolders, ensureFolder, readFolder, getItems, create, update, remove };
+  return { kind: "graph", listFolders, mainFolder, ensureFolder, readFolder, getItems, create, update, remove };
 }
 
 function toItem(wire: GraphContactJson, knownUid?: string): OutlookItem<GraphContactJson> {

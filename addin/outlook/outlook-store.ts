@@ -4,7 +4,8 @@
 // Items travel in their wire form (Graph contact JSON or EWS Contact XML); the
 // mapping to the Contact model is core's job (core/formats/outlook/graph-contact, core/formats/outlook/ews-contact).
 
-export type ContactFolder = { id: string; name: string };
+/** `main`: the user's main (default) Contacts folder, which every mailbox has. */
+export type ContactFolder = { id: string; name: string; main?: boolean };
 
 /** One Outlook contact as the server sent it, with the id and version Outlook gave it. */
 export type OutlookItem<Wire> = {
@@ -38,7 +39,13 @@ export type FolderRead<Wire> = {
 
 export type OutlookContactStore<Wire> = {
   kind: "graph" | "ews";
+  /** The subfolders of the user's main (default) Contacts folder. */
   listFolders(): Promise<ContactFolder[]>;
+  /**
+   * The main Contacts folder itself, by its real id (items name their folder by it), so that a book
+   * can be paired with it; undefined when the store cannot find it out (Graph: see graph-store.ts).
+   */
+  mainFolder(): Promise<ContactFolder | undefined>;
   /** The folder with this display name, created when missing. */
   ensureFolder(name: string): Promise<ContactFolder>;
   /** Reads changes since `state`, or the whole folder when state is undefined or expired. */

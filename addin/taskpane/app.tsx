@@ -14,7 +14,7 @@ import {
 } from "@fluentui/react-components";
 import { deviceId as loadDeviceId, isDarkColor, type OfficeHost } from "../office-host";
 import type { ContactFolder } from "../outlook/outlook-store";
-import { createServerApi, type Book } from "../server-api";
+import { createServerApi, type Book, type RefreshResult } from "../server-api";
 import type { ConfirmedDeletes, OutlookConnection, SyncProgress } from "../sync/sync-session";
 import { BookList } from "./book-list";
 import { ConfirmDeletesDialog, type DeletePurpose } from "./confirm-deletes";
@@ -24,13 +24,14 @@ import {
   loadSettings,
   saveSession,
   saveSettings,
+  sessionEnd,
   type PairSettings,
   type PaneSettings,
   type Session,
 } from "./pane-settings";
 import { plainError } from "./plain-words";
 import { backgroundSyncNote, SettingsPanel } from "./settings-panel";
-import { undecidedBooks } from "./setup";
+import { foldersForSetup, undecidedBooks } from "./setup";
 import { SetupView } from "./setup-view";
 import { checkServerUrl, normalUsername, signInError } from "./sign-in-errors";
 import { SignIn } from "./sign-in";
@@ -55,6 +56,14 @@ export function defaultServerUrl(saved: string, origin: string | undefined): str
 
 const pageOrigin = () => (typeof location === "undefined" ? undefined : location.origin);
 
+/** How this device is named in the user's list of signed-in devices. */
+function deviceName(): string {
+  const nav =
+    typeof navigator === "undefined" ? undefined : (navigator as Navigator & { userAgentData?: { platform?: string } });
+  const platform = nav?.userAgentData?.platform || nav?.platform;
+  return platform ? `Outlook on ${platform}` : "Outlook";
+}
+
 const defaultConnect = (settings: PaneSettings, host: OfficeHost) =>
   connectOutlook(chooseOutlookApi(settings.outlookApi, host), settings, host);
 
@@ -66,7 +75,22 @@ export function App({
   origin = pageOrigin(),
 }: AppProps) {
   const [settings, setSettings] = useState(() => loadSettings(host));
-  const [session, setSession] = useState(() => loadSession(host, now()));
+  const [session, setSessionState] = useState(() => loadSession(host, now()));
+  // The tokens as of now: a refresh renews them under a running sync without re-rendering the pane.
+  const tokens = useRef(session);
+  const setSession = useCallback((next: Session | undefined) => {
+    tokens.current = next;
+    setSessionState(next);
+  }, []);
+  const refreshed = useCallback(
+    async (next: RefreshResult) => {
+      if (!tokens.current) return;
+      const { token, expiresAt, refreshToken, sessionExpiresAt } = next;
+      tokens.current = { ...tokens.current, token, expiresAt, refreshToken, sessionExpiresAt };
+      await saveSession(host, tokens.current);
+    },
+    [host],
+  );
   const [books, setBooks] = useState<Book[]>([]);
   const [results, setResults] = useState<BookResult[]>([]);
   const [progress, setProgress] = useState<{ bookId: string; progress: SyncProgress; overall: Overall }>();
@@ -81,9 +105,18 @@ export function App({
   const [tab, setTab] = useState<"books" | "settings">("books");
   const running = useRef(false);
 
+  // A new sign-in gets a new client: the one before may still hold a refresh it made for the old session.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `session` is there to start that new client
   const api = useMemo(
-    () => createServerApi({ baseUrl: settings.serverUrl || "http://localhost", getToken: () => session?.token, fetch }),
-    [settings.serverUrl, session, fetch],
+    () =>
+      createServerApi({
+        baseUrl: settings.serverUrl || "http://localhost",
+        getToken: () => tokens.current?.token,
+        getRefreshToken: () => tokens.current?.refreshToken,
+        onRefreshed: refreshed,
+        fetch,
+      }),
+    [settings.serverUrl, session, fetch, refreshed],
   );
 
   const updateSettings = useCallback(
@@ -115,7 +148,7 @@ export function App({
       setError(message);
       void saveSession(host, undefined);
     },
-    [host],
+    [host, setSession],
   );
 
   const withClientId = useCallback(
@@ -165,7 +198,7 @@ export function App({
         const asking = run.results.find((r) => r.outcome?.kind === "needs-confirmation");
         if (replacing) setConfirm({ result: replacing, purpose: "replace" });
         else setConfirm(asking && { result: asking, purpose: options.mode === "publish" ? "replace" : "deletes" });
-        if (run.sessionExpired) signOut("Your session expired; sign in again");
+        if (run.sessionExpired) signOut(run.results.at(-1)?.error ?? "Your session expired; sign in again");
       } catch (e) {
         setError(plainError(e));
       } finally {
@@ -201,7 +234,7 @@ export function App({
     async (asked: Book[]) => {
       setSetup({ books: asked });
       try {
-        const folders = await connect(withClientId(latest.current), host).store.listFolders();
+        const folders = await foldersForSetup(connect(withClientId(latest.current), host).store);
         setSetup({ books: asked, folders });
       } catch (e) {
         setSetup({ books: asked, folders: [], foldersError: plainError(e) });
@@ -245,10 +278,13 @@ export function App({
     setBusy(true);
     setError(undefined);
     try {
-      const result = await createServerApi({ baseUrl: serverUrl, fetch }).login(username, password);
+      const result = await createServerApi({ baseUrl: serverUrl, fetch }).login(username, password, deviceName());
+      const { token, expiresAt, refreshToken, sessionExpiresAt } = result;
       const next: Session = {
-        token: result.token,
-        expiresAt: result.expiresAt,
+        token,
+        expiresAt,
+        refreshToken,
+        sessionExpiresAt,
         username: result.user.username,
         admin: result.user.admin,
       };
@@ -288,9 +324,20 @@ export function App({
         <div style={{ display: "flex", flexDirection: "column", gap: 12 }}>
           <div style={{ display: "flex", justifyContent: "space-between", alignItems: "flex-start", gap: 4 }}>
             <Caption1 style={{ minWidth: 0, overflowWrap: "anywhere" }}>
-              {session.username} on {settings.serverUrl}, signed in until {new Date(session.expiresAt).toLocaleString()}
+              {session.username} on {settings.serverUrl}, signed in until{" "}
+              {new Date(sessionEnd(session)).toLocaleString()}
             </Caption1>
-            <Button size="small" appearance="subtle" style={{ flexShrink: 0 }} onClick={() => signOut()}>
+            <Button
+              size="small"
+              appearance="subtle"
+              style={{ flexShrink: 0 }}
+              onClick={() =>
+                void api
+                  .logout()
+                  .catch(() => undefined)
+                  .finally(() => signOut())
+              }
+            >
               Sign out
             </Button>
           </div>

@@ -33,11 +33,15 @@ export const paneSettingsSchema = z.object({
   pairs: z.record(z.string(), pairSettingsSchema).default({}),
 });
 
+/** `refreshToken`: the device session's, renewed on every refresh; with it the session lasts until
+ *  `sessionExpiresAt`, however short-lived each access token (`token`, until `expiresAt`) is. */
 export const sessionSchema = z.object({
   token: z.string(),
   expiresAt: z.string(),
   username: z.string(),
   admin: z.boolean(),
+  refreshToken: z.string().optional(),
+  sessionExpiresAt: z.string().optional(),
 });
 
 export type PaneSettings = z.infer<typeof paneSettingsSchema>;
@@ -61,8 +65,10 @@ export const saveSettings = (host: OfficeHost, settings: PaneSettings) =>
 /** The remembered session, unless it has expired by `now`. */
 export function loadSession(host: OfficeHost, now: Date): Session | undefined {
   const session = parse(sessionSchema, host.local.get("session"));
-  return session && Date.parse(session.expiresAt) > now.getTime() ? session : undefined;
+  return session && Date.parse(sessionEnd(session)) > now.getTime() ? session : undefined;
 }
+/** Until when the session lasts: its refresh token's lapse, else (an older server) its token's expiry. */
+export const sessionEnd = (session: Session) => (session.refreshToken && session.sessionExpiresAt) || session.expiresAt;
 export const saveSession = (host: OfficeHost, session: Session | undefined) =>
   host.local.set("session", session && JSON.stringify(session));
 

@@ -2,7 +2,7 @@
 // with it), switches it on or off and picks its Outlook folder from the folders that exist, or a new
 // folder with a suggested name no existing folder has. Nothing here touches Outlook or the server:
 // the pane lists the folders, these functions decide what to show and what to save.
-import type { ContactFolder } from "../outlook/outlook-store";
+import type { ContactFolder, OutlookContactStore } from "../outlook/outlook-store";
 import type { Book } from "../server-api";
 import { defaultFolderNames } from "./folder-pairs";
 import { isDecided, pairSettingsOf, type PairSettings, type PaneSettings } from "./pane-settings";
@@ -46,6 +46,14 @@ export function initialSetup(books: Book[], allBooks: Book[], folders: ContactFo
   });
 }
 
+/** The folders the setup offers: the main Contacts folder (when the store can name it), then its subfolders. */
+export async function foldersForSetup(
+  store: Pick<OutlookContactStore<unknown>, "listFolders" | "mainFolder">,
+): Promise<ContactFolder[]> {
+  const [main, subfolders] = await Promise.all([store.mainFolder(), store.listFolders()]);
+  return main ? [{ ...main, main: true }, ...subfolders.filter((f) => f.id !== main.id)] : subfolders;
+}
+
 /** Books the setup step asks about: every listed book nobody decided on yet. */
 export const undecidedBooks = (books: Book[], settings: PaneSettings): Book[] =>
   books.filter((book) => !isDecided(settings.pairs[book.id]));
@@ -54,8 +62,9 @@ export type FolderOption = { value: string; label: string; pick: FolderPick };
 
 /**
  * What the folder picker of one row offers: its new folder, then the existing folders no other
- * book syncs with (the pairs saved, and the other rows' picks). The main Contacts folder is not
- * among them: the Outlook stores list its subfolders only.
+ * book syncs with (the pairs saved, and the other rows' picks), the main Contacts folder first
+ * (the pane lists it with its subfolders: foldersForSetup). A first sync into a folder that holds
+ * contacts matches them instead of duplicating them, and its result says how many.
  */
 export function folderOptions(
   row: SetupRow,
@@ -77,7 +86,7 @@ export function folderOptions(
     if (!takenByOthers.has(folder.id))
       options.push({
         value: folder.id,
-        label: folder.name,
+        label: folder.main ? `${folder.name} (your main Outlook contacts)` : folder.name,
         pick: { kind: "existing", folderId: folder.id, name: folder.name },
       });
   }

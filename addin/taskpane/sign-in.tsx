@@ -30,7 +30,7 @@ export function SignIn({ serverUrl: initialUrl, username: initialUser, error, bu
           onChange={(_e, d) => setServerUrl(d.value)}
         />
       </Field>
-      <Field label="User name" required>
+      <Field label="User name or e-mail" required>
         <Input value={username} autoComplete="username" onChange={(_e, d) => setUsername(d.value)} />
       </Field>
       <Field label="Password" required>

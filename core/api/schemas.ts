@@ -11,10 +11,14 @@ export const MAX_LOOKUP = 1000;
 export const errorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });
+/** `username`: the user name (any case) or the user's e-mail address (RFC 5321: at most 254 characters).
+ *  `device`: a name for the device signing in, shown in its user's list of sessions. */
 export const loginSchema = z.strictObject({
-  username: z.string().min(1).max(64),
+  username: z.string().min(1).max(254),
   password: z.string().min(1).max(256),
+  device: z.string().max(100).optional(),
 });
+export const refreshSchema = z.strictObject({ refreshToken: z.string().min(1).max(512) });
 export const userSchema = z.object({
   username: z.string(),
   displayName: z.string(),
@@ -24,7 +28,30 @@ export const userSchema = z.object({
   visibleInDirectory: z.boolean(),
   primaryBook: z.string(),
 });
-export const loginResultSchema = z.object({ token: z.string(), expiresAt: z.string(), user: userSchema });
+/** A new access token and the device session's next refresh token (POST /api/auth/refresh).
+ *  `expiresIn`: seconds the access token lasts; `sessionExpiresAt`: when the refresh token lapses unused. */
+export const refreshResultSchema = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  expiresIn: z.number(),
+  refreshToken: z.string(),
+  sessionId: z.string(),
+  sessionExpiresAt: z.string(),
+});
+/** The session fields are optional for servers from before device sessions. */
+export const loginResultSchema = z
+  .object({ token: z.string(), expiresAt: z.string(), user: userSchema })
+  .extend(refreshResultSchema.omit({ token: true, expiresAt: true }).partial().shape);
+/** One signed-in device (GET /api/sessions); `current`: the session the asking token belongs to. */
+export const sessionInfoSchema = z.object({
+  id: z.string(),
+  device: z.string(),
+  client: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string(),
+  expiresAt: z.string(),
+  current: z.boolean(),
+});
 export const bookSchema = z.object({
   id: z.string(),
   kind: z.enum(["gab", "pab", "directory"]),

@@ -17,6 +17,7 @@ const GLOBAL_WINDOW_MS = 10_000;
 /** perAddress: failed attempts per address and window; globalPerWindow: password checks per 10 s, all callers. */
 export type LimiterOptions = { perAddress?: number; globalPerWindow?: number };
 
+/** `attempts`: the slots in the database (store/login-attempts.ts), built by server/wiring.ts. */
 export function createLoginLimiter(
   attempts: LoginAttempts,
   clock: () => Date,

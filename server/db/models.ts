@@ -148,6 +148,32 @@ const importMappingSchema = new Schema(
   options,
 );
 
+/** A signed-in device (store/sessions.ts); its refresh tokens are the generations below. */
+const sessionSchema = new Schema(
+  {
+    _id: { type: String, required: true }, // the session id
+    user: { type: String, required: true },
+    device: { type: String, default: "" },
+    client: { type: String, default: "" },
+    createdAt: { type: Date, required: true },
+    lastUsedAt: { type: Date, required: true },
+    expiresAt: { type: Date, required: true },
+    tokenVersion: { type: Number, required: true },
+    endedAt: { type: Date, default: null },
+  },
+  options,
+);
+/** One refresh token of a session, `${session}:${generation}`: inserted once, so of two rotations
+ *  of one token only one can insert the next generation. */
+const sessionTokenSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    hash: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  options,
+);
+
 export type UserDoc = InferSchemaType<typeof userSchema>;
 export type MailingListDoc = InferSchemaType<typeof mailingListSchema>;
 export type BookDoc = InferSchemaType<typeof bookSchema>;
@@ -174,6 +200,7 @@ const auditEntrySchema = new Schema(
 export type AuditEntryDoc = InferSchemaType<typeof auditEntrySchema>;
 
 export type ContactDoc = InferSchemaType<typeof contactDocSchema>;
+export type SessionDoc = InferSchemaType<typeof sessionSchema>;
 export type LogChunkDoc = InferSchemaType<typeof logChunkSchema>;
 
 export function defineModels(connection: Connection) {
@@ -202,6 +229,8 @@ export function defineModels(connection: Connection) {
     ImportJobHint: connection.model("ImportJobHint", chainHintSchema, "importJobHints"),
     ImportBlob: connection.model("ImportBlob", importBlobSchema, "importBlobs"),
     ImportMapping: connection.model("ImportMapping", importMappingSchema, "importMappings"),
+    Session: connection.model("Session", sessionSchema, "sessions"),
+    SessionToken: connection.model("SessionToken", sessionTokenSchema, "sessionTokens"),
   };
 }
 

@@ -57,6 +57,9 @@ const shared = {
   PairClaimResult: s.pairClaimResultSchema,
   SyncStateWritten: z.object({ etag: z.string() }),
   Health: z.object({ status: z.literal("ok") }),
+  Refresh: s.refreshSchema,
+  RefreshResult: s.refreshResultSchema,
+  SessionList: z.object({ sessions: z.array(s.sessionInfoSchema) }),
 };
 type SchemaName = keyof typeof shared;
 const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
@@ -280,6 +283,52 @@ const importPaths = {
   },
 };
 
+// Device sessions (routes/auth.ts, routes/sessions.ts): kept in one block so other edits merge around it.
+const sessionId = pathParam("id", "The session's id, as GET /api/sessions lists it");
+const sessionPaths = {
+  "/api/auth/refresh": {
+    post: op("refreshSession", "Trade a refresh token for a new access token and the next refresh token", {
+      security: [],
+      description:
+        "Each refresh token is good once. Sending one that was already used ends its session (someone holds a copy).",
+      requestBody: body("Refresh"),
+      responses: {
+        "200": answer("The next access token and refresh token", json("RefreshResult")),
+        "400": errors["400"],
+        "401": problem("The session ended, expired or was revoked; sign in again"),
+      },
+    }),
+  },
+  "/api/auth/logout": {
+    post: op("logout", "End the session this access token belongs to", {
+      responses: { "204": answer("This device's session ended"), "401": errors["401"] },
+    }),
+  },
+  "/api/sessions": {
+    get: op("listSessions", "The devices you are signed in on", {
+      responses: { "200": answer("Your signed-in devices", json("SessionList")), "401": errors["401"] },
+    }),
+  },
+  "/api/sessions/{id}": {
+    delete: op("endSession", "Sign one of your devices out", {
+      parameters: [sessionId],
+      responses: { "204": answer("Signed out"), ...errors },
+    }),
+  },
+  "/api/admin/users/{username}/sessions": {
+    get: op("listUserSessions", "The devices a user is signed in on (admins)", {
+      parameters: [username],
+      responses: { "200": answer("The user's signed-in devices", json("SessionList")), ...errors },
+    }),
+  },
+  "/api/admin/users/{username}/sessions/{id}": {
+    delete: op("endUserSession", "Sign one of a user's devices out (admins)", {
+      parameters: [username, sessionId],
+      responses: { "204": answer("Signed out"), ...errors },
+    }),
+  },
+};
+
 export function openApiDocument() {
   return {
     openapi: "3.1.0",
@@ -329,16 +378,20 @@ export function openApiDocument() {
         }),
       },
       "/api/auth/login": {
-        post: op("login", "Sign in: a bearer token for a username and password", {
-          security: [],
-          requestBody: body("Login"),
-          responses: {
-            "200": answer("Signed in", json("LoginResult")),
-            "400": errors["400"],
-            "401": errors["401"],
-            "429": problem("Too many failed attempts"),
+        post: op(
+          "login",
+          "Sign in (user name or e-mail address): an access token and a device session's refresh token",
+          {
+            security: [],
+            requestBody: body("Login"),
+            responses: {
+              "200": answer("Signed in", json("LoginResult")),
+              "400": errors["400"],
+              "401": errors["401"],
+              "429": problem("Too many failed attempts"),
+            },
           },
-        }),
+        ),
       },
       "/api/me": {
         get: op("me", "Who is signed in", {
@@ -688,6 +741,7 @@ export function openApiDocument() {
       },
       ...searchPaths,
       ...importPaths,
+      ...sessionPaths,
     },
   };
 }

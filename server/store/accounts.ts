@@ -174,6 +174,18 @@ export function createAccounts(
     throw storeError("not-found", `No user named ${username} you can share with`);
   }
 
+  // An address is not an _id, so this reads every user with it (a scan on FerretDB, which indexes
+  // only _id); only names with an "@" pay for it, and user names have none.
+  async function signInUser(typed: string): Promise<SessionUser | null> {
+    const name = typed.trim().toLowerCase();
+    if (!name.includes("@")) return sessionUser(name);
+    const exactly = `^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`;
+    const owners = await User.find({ email: { $regex: exactly, $options: "i" } }, { _id: 1 })
+      .limit(2)
+      .lean<{ _id: string }[]>();
+    return owners.length === 1 ? sessionUser(owners[0]._id) : null;
+  }
+
   async function sessionUser(username: string): Promise<SessionUser | null> {
     const u = await User.findById(username).lean<UserDoc>();
     if (!u) return null;
@@ -201,14 +213,9 @@ export function createAccounts(
     findList: async (address: string) => publicList(await findList(address)),
     displayNameOf,
     sessionUser,
+    signInUser,
     findShareableUser,
   };
 }
 
 export type { Accounts } from "./contract";
-
-// For sign-in and session checks in server/auth, which do not touch models themselves.
-export type { Models, UserDoc } from "../db/models";
-
-/** The stored user a sign-in or a session names, or null. */
-export const findSignInUser = (models: Models, username: string) => models.User.findById(username).lean<UserDoc>();

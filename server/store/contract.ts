@@ -233,6 +233,10 @@ export interface Accounts {
   displayNameOf(username: string | null | undefined): Promise<string | null>;
   /** The user as sign-in needs them, or null. */
   sessionUser(username: string): Promise<SessionUser | null>;
+  /** The user a name typed at sign-in names, as sessionUser gives them: a user name in any case, or an
+   *  e-mail address (any case) exactly one user has. Null for no such user, and for an address two
+   *  users share: it must not sign in as either. */
+  signInUser(typed: string): Promise<SessionUser | null>;
   /** The user `caller` may share a book with; not-found alike for a missing, disabled or hidden user
    *  (admins see every user), so sharing never reveals which user names exist. */
   findShareableUser(caller: { admin?: boolean | null }, username: string): Promise<PublicUser>;
@@ -252,6 +256,60 @@ export type DeletedUser = {
   deletedBooks: { id: string; name: string; primary: boolean }[];
 };
 export type MailingList = { address: string; name: string; members: string[]; visibleInDirectory: boolean };
+
+// ---------------------------------------------------------------- device sessions
+
+/** A signed-in device, as its user and administrators see it. It never holds a refresh token. */
+export type SessionRecord = {
+  id: string;
+  username: string;
+  /** The name the device gave at sign-in ("Outlook on Dora's laptop"); may be empty. */
+  device: string;
+  /** What signed in (the X-Concord-Client header, else the User-Agent). */
+  client: string;
+  createdAt: Date;
+  /** The last refresh: a device refreshes every few minutes while it works. */
+  lastUsedAt: Date;
+  /** When the current refresh token lapses unless the device refreshes first. */
+  expiresAt: Date;
+  /** The user's token version when the session began: a password change or a disable moves the
+   *  user's version on, and every session begun under an older one is over, with no scan. */
+  tokenVersion: number;
+};
+
+export type SessionStart = {
+  username: string;
+  device: string;
+  client: string;
+  tokenVersion: number;
+  lifetimeMs: number;
+};
+
+/** `reused`: the token had been rotated already, so a copy of it is in someone else's hands; the
+ *  session is ended (OAuth 2.0 Security BCP §4.14.2, RFC 6819 §5.2.2.3). */
+export type Rotation =
+  | { ok: true; session: SessionRecord; refreshToken: string }
+  | { ok: false; reason: "unknown" | "expired" | "ended" | "reused" };
+
+/** Refresh-token sessions, one per signed-in device. Refresh tokens are random, shown once, and
+ *  stored only as hashes; each is good for one rotation. */
+export interface Sessions {
+  /** Begins a session and hands out its first refresh token, good for `lifetimeMs`. */
+  start(input: SessionStart): Promise<{ session: SessionRecord; refreshToken: string }>;
+  /** Trades a refresh token for the next one (good for `lifetimeMs` from now); the old one is spent.
+   *  Of two rotations of one token at most one succeeds; the other ends the session as reused. An end
+   *  (or a reuse) that races a rotation stays ended. */
+  rotate(refreshToken: string, lifetimeMs: number): Promise<Rotation>;
+  /** The session while it lasts (neither ended nor expired), else null. */
+  get(id: string): Promise<SessionRecord | null>;
+  /** The user's lasting sessions begun under `tokenVersion`, most recently used first. */
+  list(username: string, tokenVersion: number): Promise<SessionRecord[]>;
+  /** Ends one of the user's sessions; not-found when the user has no such lasting session. */
+  end(username: string, id: string): Promise<void>;
+  /** Ends every session of the user, whatever its token version: a user deleted and created again under
+   *  the same name starts with no session. The stores' Accounts.deleteUser calls it. */
+  endAll(username: string): Promise<void>;
+}
 
 // ---------------------------------------------------------------- sync states and pair claims
 
@@ -433,6 +491,7 @@ export type Store = {
   photos: Photos;
   quotas: Quotas;
   imports: Imports;
+  sessions: Sessions;
 };
 
 /** Per-user limits on what a user may keep. `contacts`: live contacts across the PABs they own;

@@ -18,6 +18,8 @@ import {
   withContactQuota,
   withSyncStateQuota,
 } from "./quotas";
+import { createSessions } from "./sessions";
+import { endingSessionsOnDelete } from "./session-tokens";
 
 /** `cacheMaxContacts`: cap on the contact versions this instance caches (store/contact-cache.ts). */
 export type DatabaseStoreOptions = { cacheMaxContacts?: number; onError?: (err: unknown) => void };
@@ -38,7 +40,8 @@ export async function createDatabaseStore(
     onAuditError,
   );
   const books = createBooks(models, audited);
-  const accounts = createAccounts(models, audited, books, clock);
+  const sessions = createSessions(models, clock);
+  const accounts = endingSessionsOnDelete(createAccounts(models, audited, books, clock), sessions);
   await books.ensureSystemBooks();
   // Outermost, so an op refused for its owner's quota is neither written nor audited.
   const counted = withContactQuota(audited, {
@@ -60,5 +63,6 @@ export async function createDatabaseStore(
     pairClaims: createPairClaims(models, clock),
     photos,
     imports: createImports(models),
+    sessions,
   };
 }

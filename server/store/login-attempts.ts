@@ -4,8 +4,6 @@
 import { isDuplicateKey } from "../db/duplicate-key";
 import type { Models } from "../db/models";
 
-export type { Models } from "../db/models";
-
 const slotId = (window: number, key: string, slot: number) => `${window}|${key}|${slot}`;
 
 export function createLoginAttempts(models: Models) {

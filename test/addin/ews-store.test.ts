@@ -75,6 +75,15 @@ describe("EWS contact store (fake Exchange over HTTP)", () => {
     assert.equal(mailbox.log.filter((r) => r.operation === "CreateFolder").length, 1);
   });
 
+  it("finds the main Contacts folder's id with GetFolder of the distinguished folder, and syncs into it", async () => {
+    mailbox.addContact(mailbox.contactsFolderId, contactXml({ given: "Main" }));
+    const main = await store.mainFolder();
+    assert.deepEqual(main, { id: mailbox.contactsFolderId, name: "Contacts" });
+    const read = await store.readFolder(main.id);
+    assert.equal(read.items.length, 1);
+    assert.deepEqual(await store.listFolders(), [], "the main folder is not its own subfolder");
+  });
+
   it("reads a whole folder page by page on the first read", async () => {
     const folder = mailbox.addFolder("PAB");
     for (let i = 0; i < 20; i++) mailbox.addContact(folder, contactXml({ given: `Person${i}` }));

@@ -64,6 +64,39 @@ describe("Graph contact store against the fake Graph", () => {
     });
   });
 
+  describe("the main Contacts folder", () => {
+    it("names it by the parentFolderId its subfolders carry, with its display name", async () => {
+      const { graph, store } = await start();
+      graph.addFolder("Team");
+      assert.deepEqual(await store.mainFolder(), { id: graph.mailbox.mainFolderId, name: "Contacts" });
+    });
+
+    it("names it by the parentFolderId of a contact in it when it has no subfolders", async () => {
+      const { graph, store } = await start();
+      graph.addContact(graph.mailbox.mainFolderId, person(1));
+      assert.deepEqual(await store.mainFolder(), { id: graph.mailbox.mainFolderId, name: "Contacts" });
+    });
+
+    it("offers none when it holds neither a subfolder nor a contact", async () => {
+      const { store } = await start();
+      assert.equal(await store.mainFolder(), undefined);
+    });
+
+    it("reads and writes the main folder like any other, by its id", async () => {
+      const { graph, store } = await start();
+      graph.addContact(graph.mailbox.mainFolderId, person(1));
+      const main = (await store.mainFolder())!;
+      const read = await store.readFolder(main.id);
+      assert.deepEqual(
+        read.items.map((i) => i.wire.displayName),
+        ["Person 1"],
+      );
+      await store.create(main.id, person(2), "uid-2");
+      assert.equal(graph.mailbox.contactsIn(main.id).length, 2);
+      assert.equal(graph.mailbox.folders.size, 0, "no subfolder was made");
+    });
+  });
+
   describe("reading a folder with delta", () => {
     it("follows nextLink across pages to the deltaLink and returns every contact with its uid", async () => {
       const { graph, store } = await start({}, { pageSize: 10 });

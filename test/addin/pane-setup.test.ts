@@ -17,6 +17,7 @@ import { contactText, fieldLabel, previewLines } from "../../addin/taskpane/plai
 import {
   describeBook,
   folderOptions,
+  foldersForSetup,
   initialSetup,
   pairsFromSetup,
   setupProblem,
@@ -115,6 +116,41 @@ describe("task pane setup, cancel and sign-in", () => {
         mine: { policy: "server-wins", enabled: true, folderId: "f2", folderName: "Clients" },
         bobs: { policy: "server-wins", enabled: false },
       });
+    });
+
+    it("offers the main Outlook Contacts folder first, named as such, and saves a pick of it by id", async () => {
+      const outlook = memoryOutlookStore();
+      const clients = await outlook.store.ensureFolder("Clients");
+      const folders = await foldersForSetup(outlook.store);
+      assert.deepEqual(folders, [
+        { id: outlook.mainFolderId, name: "Contacts", main: true },
+        { id: clients.id, name: "Clients" },
+      ]);
+      const settings = paneSettingsSchema.parse({});
+      const rows = initialSetup([kim, bobs], [kim, bobs], folders, "kim");
+      assert.deepEqual(
+        folderOptions(rows[0]!, rows, folders, settings).map((o) => o.label),
+        ["New folder “Contacts (2)”", "Contacts (your main Outlook contacts)", "Clients"],
+      );
+      rows[0] = { ...rows[0]!, folder: folderOptions(rows[0]!, rows, folders, settings)[1]!.pick };
+      assert.deepEqual(
+        folderOptions(rows[1]!, rows, folders, settings).map((o) => o.label),
+        ["New folder “Contacts (Bob Berg)”", "Clients"],
+        "a folder another book syncs with is not offered",
+      );
+      assert.deepEqual(pairsFromSetup(rows, settings).mine, {
+        policy: "server-wins",
+        enabled: true,
+        folderId: outlook.mainFolderId,
+        folderName: "Contacts",
+      });
+    });
+
+    it("offers the subfolders alone when the Outlook store cannot name the main folder", async () => {
+      const outlook = memoryOutlookStore();
+      const clients = await outlook.store.ensureFolder("Clients");
+      const store = { listFolders: outlook.store.listFolders, mainFolder: async () => undefined };
+      assert.deepEqual(await foldersForSetup(store), [{ id: clients.id, name: "Clients" }]);
     });
 
     it("refuses to start with two books in one folder", () => {
@@ -413,6 +449,49 @@ describe("task pane setup, cancel and sign-in", () => {
       assert.match(
         render(createElement(SyncResults, { results: run.results, books })),
         /1 contact already in the folder matched the address book's and was not duplicated/,
+      );
+    });
+
+    it("syncs a book into the main Outlook Contacts folder, matching the contacts it holds on the first sync", async () => {
+      const user = await t.user("rob");
+      const api = await apiFor(user.token);
+      await api.applyBatch(user.primaryBook, [
+        person("m-1", "Mia Main", { emails: [{ type: "work", address: "mia@example.com" }] }),
+        person("m-2", "Max Main", { emails: [{ type: "work", address: "max@example.com" }] }),
+      ]);
+      const outlook = memoryOutlookStore();
+      const main = outlook.mainFolderId;
+      outlook.userCreate(main, { displayName: "Mia Main", emails: [{ type: "work", address: "mia@example.com" }] });
+      outlook.userCreate(main, { displayName: "Max Main", emails: [{ type: "work", address: "max@example.com" }] });
+      outlook.userCreate(main, { displayName: "Mum" });
+      const books = (await api.listBooks()).filter((b) => b.id === user.primaryBook);
+      const folders = await foldersForSetup(outlook.store);
+      const rows = initialSetup(books, books, folders, "rob");
+      rows[0] = { ...rows[0]!, folder: { kind: "existing", folderId: main, name: "Contacts" } };
+      const settings = { ...paneSettingsSchema.parse({}), pairs: pairsFromSetup(rows, paneSettingsSchema.parse({})) };
+      const run = await syncBooks({
+        api,
+        outlook: outlook.connection,
+        deviceId: "dev-rob",
+        admin: false,
+        username: "rob",
+        books,
+        settings,
+      });
+      assert.equal(run.results[0]!.outcome?.matched, 2, JSON.stringify(run.results[0]));
+      assert.deepEqual(outlook.namesIn(main), ["Max Main", "Mia Main", "Mum"], "no duplicates");
+      assert.equal(outlook.folders.size, 0, "no new folder was made");
+      const onServer = await api.readAllChanges(user.primaryBook);
+      assert.deepEqual(
+        onServer.changes
+          .filter((c) => !c.deleted)
+          .map((c) => c.contact?.displayName)
+          .sort(),
+        ["Max Main", "Mia Main", "Mum"],
+      );
+      assert.match(
+        render(createElement(SyncResults, { results: run.results, books })),
+        /2 contacts already in the folder matched the address book's and were not duplicated/,
       );
     });
 

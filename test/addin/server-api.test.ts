@@ -7,6 +7,7 @@ import {
   maxBatchOps,
   maxLookupUids,
   ServerApiError,
+  sessionEndedMessage,
   type Change,
   type ServerApi,
 } from "../../addin/server-api";
@@ -84,6 +85,87 @@ describe("server API client against the real server", function () {
         e.kind === "session-expired" &&
         e.message === "Your session expired; sign in again",
     );
+  });
+
+  describe("device sessions", () => {
+    /** A client that keeps its pair as the pane does, counting refreshes. */
+    async function device(username: string) {
+      const user = await t.user(username);
+      const kept: { token?: string; refreshToken?: string; refreshes: number } = { refreshes: 0 };
+      const api = createServerApi({
+        baseUrl,
+        getToken: () => kept.token,
+        getRefreshToken: () => kept.refreshToken,
+        onRefreshed: (next) => {
+          Object.assign(kept, { token: next.token, refreshToken: next.refreshToken });
+          kept.refreshes++;
+        },
+      });
+      const result = await api.login(username, user.password, "test laptop");
+      Object.assign(kept, { token: result.token, refreshToken: result.refreshToken });
+      return { api, kept, user };
+    }
+    const accessLifetime = () => t.deps.config.tokenTtlSeconds * 1000 + 60_000;
+
+    it("refreshes an expired access token once, sends the call again and keeps the new pair", async () => {
+      const { api, kept } = await device("rita");
+      const first = kept.refreshToken;
+      t.advance(accessLifetime());
+      assert.ok((await api.listBooks()).length > 0);
+      assert.equal(kept.refreshes, 1);
+      assert.notEqual(kept.refreshToken, first);
+      assert.ok((await api.listBooks()).length > 0);
+      assert.equal(kept.refreshes, 1, "the refreshed token is used from then on");
+    });
+
+    it("refreshes once for calls that find the token expired at the same time, so the session survives", async () => {
+      const { api, kept } = await device("sam");
+      t.advance(accessLifetime());
+      await Promise.all([api.listBooks(), api.listBooks(), api.listBooks()]);
+      assert.equal(kept.refreshes, 1);
+      t.advance(accessLifetime());
+      assert.ok((await api.listBooks()).length > 0, "the session was not ended as a reused refresh token");
+    });
+
+    it("lets a second client holding a spent refresh token carry on with its successor", async () => {
+      const { api, kept } = await device("tess");
+      const stale = createServerApi({ baseUrl, getToken: () => "expired", getRefreshToken: () => kept.refreshToken });
+      const spent = kept.refreshToken;
+      t.advance(accessLifetime());
+      await api.listBooks();
+      const stuck = createServerApi({ baseUrl, getToken: () => "expired", getRefreshToken: () => spent });
+      assert.ok((await stuck.listBooks()).length > 0);
+      assert.ok((await stale.listBooks()).length > 0);
+      assert.ok((await api.listBooks()).length > 0);
+    });
+
+    it("asks to sign in again when the session was ended by a password change", async () => {
+      const { api, user } = await device("uma");
+      await t.deps.accounts.updateUser(user.username, { password: "a-brand-new-password" });
+      await assert.rejects(
+        api.listBooks(),
+        (e: unknown) =>
+          e instanceof ServerApiError &&
+          e.kind === "session-expired" &&
+          e.message === sessionEndedMessage &&
+          /password changed/.test(e.message),
+      );
+    });
+
+    it("signs the device out on the server", async () => {
+      const { api, kept } = await device("vic");
+      await api.logout();
+      await assert.rejects(
+        api.listBooks(),
+        (e: unknown) => e instanceof ServerApiError && e.kind === "session-expired",
+      );
+      const res = await fetch(`${baseUrl}/api/auth/refresh`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ refreshToken: kept.refreshToken }),
+      });
+      assert.equal(res.status, 401);
+    });
   });
 
   it("names the server it cannot reach", async () => {

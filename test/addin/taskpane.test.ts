@@ -124,6 +124,21 @@ describe("task pane", () => {
       assert.equal(loadSession(host, new Date("2030-01-01T10:00:01Z")), undefined);
     });
 
+    it("keeps a session with a refresh token past its access token's expiry, until the session itself lapses", async () => {
+      const host = memoryHost();
+      const session = {
+        token: "jwt",
+        expiresAt: "2030-01-01T10:00:00Z",
+        refreshToken: "r",
+        sessionExpiresAt: "2030-03-01T10:00:00Z",
+        username: "ann",
+        admin: false,
+      };
+      await saveSession(host, session);
+      assert.equal(loadSession(host, new Date("2030-02-01T00:00:00Z"))?.refreshToken, "r");
+      assert.equal(loadSession(host, new Date("2030-03-01T10:00:01Z")), undefined);
+    });
+
     it("starts from defaults when the stored settings are unreadable", async () => {
       const host = memoryHost();
       await host.roaming.set("settings", "{not json");
@@ -450,6 +465,33 @@ describe("task pane", () => {
       );
       assert.deepEqual(run.pairs, {});
       assert.deepEqual(outlook.namesIn(folder.id), ["Max Own"]);
+    });
+
+    it("stops at a session ended by a password change, and says so", async () => {
+      const user = await t.user("ned");
+      const signedIn = await createServerApi({ baseUrl: await listen(t.app) }).login("ned", user.password, "ned's pc");
+      const api = createServerApi({
+        baseUrl: await listen(t.app),
+        getToken: () => signedIn.token,
+        getRefreshToken: () => signedIn.refreshToken,
+        fetch: withContractEndpoints().fetch,
+      });
+      const books = (await api.listBooks()).filter((b) => b.id === user.primaryBook);
+      await t.deps.accounts.updateUser("ned", { password: "changed-elsewhere-1" });
+      const run = await syncBooks({
+        api,
+        outlook: memoryOutlookStore().connection,
+        deviceId: "d",
+        admin: false,
+        username: "ned",
+        books,
+        settings: allOn(books),
+      });
+      assert.equal(run.sessionExpired, true);
+      assert.deepEqual(
+        run.results.map((r) => r.error),
+        ["Your session ended (password changed or signed out elsewhere); sign in again"],
+      );
     });
 
     it("stops at an expired session", async () => {

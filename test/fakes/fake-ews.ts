@@ -37,6 +37,7 @@ type FakeItem = {
 
 const supported = new Set([
   "FindFolder",
+  "GetFolder",
   "CreateFolder",
   "FindItem",
   "GetItem",
@@ -359,6 +360,16 @@ const findFolder: Operation = (mailbox, request) => {
   ];
 };
 
+// GetFolder (…/getfolder-operation): the folder named in FolderIds, by FolderId or
+// DistinguishedFolderId, as a ContactsFolder with its FolderId and DisplayName. The fake answers
+// for the first folder named only (the add-in asks for one).
+const getFolder: Operation = (mailbox, request) => [
+  perItem(mailbox, "GetFolder", () => {
+    const f = mailbox.resolveFolder(child(request, "FolderIds"));
+    return `<m:Folders><t:ContactsFolder><t:FolderId Id="${f.id}"/><t:DisplayName>${escapeXml(f.name)}</t:DisplayName></t:ContactsFolder></m:Folders>`;
+  }),
+];
+
 const createFolder: Operation = (mailbox, request) => {
   const parent = mailbox.resolveFolder(child(request, "ParentFolderId"));
   return children(child(request, "Folders")!).map((folder) =>
@@ -560,6 +571,7 @@ const moveItem: Operation = (mailbox, request) => {
 
 const operations: Record<string, Operation> = {
   FindFolder: findFolder,
+  GetFolder: getFolder,
   CreateFolder: createFolder,
   FindItem: findItem,
   GetItem: getItem,

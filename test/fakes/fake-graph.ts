@@ -69,7 +69,12 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
   const nextId = (kind: string) => `${kind}-${mailboxTag}-${(++counter).toString(36).padStart(6, "0")}`;
   const now = () => (options.clock ? options.clock() : new Date(Date.UTC(2025, 0, 1) + seq * 1000)).toISOString();
 
+  // `folders`: the subfolders of the default Contacts folder, which is `root` (not among them, as
+  // GET /me/contactFolders lists only the folders in it: user-list-contactfolders).
   const folders = new Map<string, FakeFolder>();
+  const root: FakeFolder = { id: `folder-${mailboxTag}-contacts`, displayName: "Contacts" };
+  const rootParentId = `folder-${mailboxTag}-msgfolderroot`;
+  const hasFolder = (id: string) => id === root.id || folders.has(id);
   const contacts = new Map<string, FakeContact>();
   const tombstones: Tombstone[] = [];
   const deltaTokens = new Map<string, DeltaToken>();
@@ -87,7 +92,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
   }
 
   function addContact(folderId: string, properties: JsonObject, extended: Record<string, string> = {}): FakeContact {
-    if (!folders.has(folderId)) throw new Error(`no folder ${folderId}`);
+    if (!hasFolder(folderId)) throw new Error(`no folder ${folderId}`);
     seq++;
     const id = nextId("AAMkImm");
     const contact: FakeContact = {
@@ -159,6 +164,8 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
 
   const mailbox = {
     folders,
+    /** The default Contacts folder's id: addContact(mainFolderId, …) puts a contact in it. */
+    mainFolderId: root.id,
     contacts,
     requests,
     contactsIn: (folderId: string) => [...contacts.values()].filter((c) => c.folderId === folderId),
@@ -211,7 +218,23 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
     if (filter && wanted === undefined)
       return graphError(res, 400, "ErrorInvalidUrlQueryFilter", `unsupported filter ${filter}`);
     const value = [...folders.values()].filter((f) => wanted === undefined || f.displayName === wanted);
-    res.json({ value: value.map((f) => ({ id: f.id, displayName: f.displayName, parentFolderId: "contacts-root" })) });
+    res.json({ value: value.map((f) => ({ id: f.id, displayName: f.displayName, parentFolderId: root.id })) });
+  });
+
+  // https://learn.microsoft.com/graph/api/contactfolder-get: a folder by id, the default one included.
+  router.get("/me/contactFolders/:folderId", (req, res) => {
+    const folder = req.params.folderId === root.id ? root : folders.get(req.params.folderId);
+    if (!folder) return graphError(res, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
+    const parentFolderId = folder === root ? rootParentId : root.id;
+    res.json({ id: folder.id, displayName: folder.displayName, parentFolderId });
+  });
+
+  // https://learn.microsoft.com/graph/api/user-list-contacts: GET /me/contacts lists the contacts
+  // of the default Contacts folder only ($top; the fake returns one page).
+  router.get("/me/contacts", (req, res) => {
+    const top = Number(stringParam(req.query.$top) ?? 10);
+    const inRoot = [...contacts.values()].filter((c) => c.folderId === root.id).slice(0, top);
+    res.json({ value: inRoot.map((c) => representation(c, wantsImmutableIds(req))) });
   });
 
   // https://learn.microsoft.com/graph/api/user-post-contactfolders: 201 with the new folder.
@@ -223,7 +246,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
       return graphError(res, 409, "ErrorFolderExists", "A folder with the specified name already exists.");
     }
     const folder = addFolder(displayName);
-    res.status(201).json({ id: folder.id, displayName: folder.displayName, parentFolderId: "contacts-root" });
+    res.status(201).json({ id: folder.id, displayName: folder.displayName, parentFolderId: root.id });
   });
 
   // https://learn.microsoft.com/graph/api/contact-delta and https://learn.microsoft.com/graph/delta-query-overview
@@ -242,7 +265,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
       const known = deltaTokens.get(deltaToken);
       if (known && known.folderId === folderId) session = beginRound(folderId, known.sinceSeq, known.expand, immutable);
     } else {
-      if (!folders.has(folderId))
+      if (!hasFolder(folderId))
         return graphError(res, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
       const expand = stringParam(req.query.$expand);
       // Seen on Graph: delta with an extended-property $expand fails (microsoft-graph-docs#2270).
@@ -308,7 +331,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
   // https://learn.microsoft.com/graph/api/contactfolder-list-contacts ($top, $expand, nextLink paging).
   router.get("/me/contactFolders/:folderId/contacts", (req, res) => {
     const folderId = req.params.folderId;
-    if (!folders.has(folderId))
+    if (!hasFolder(folderId))
       return graphError(res, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
     const top = Number(stringParam(req.query.$top) ?? 10);
     const skip = Number(stringParam(req.query.$skip) ?? 0);
@@ -337,7 +360,7 @@ export function createFakeGraph(options: FakeGraphOptions = {}) {
   // https://learn.microsoft.com/graph/api/user-post-contacts: 201 with the created contact.
   router.post("/me/contactFolders/:folderId/contacts", (req, res) => {
     const folderId = req.params.folderId;
-    if (!folders.has(folderId))
+    if (!hasFolder(folderId))
       return graphError(res, 404, "ErrorItemNotFound", "The specified object was not found in the store.");
     const { properties, extended, invalid } = splitBody(req.body);
     if (invalid) return graphError(res, 400, invalid.code, invalid.message);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { configFromEnv } from "../../server/config";
 import { openDatabase } from "../../server/database";
+import { createDatabaseStore } from "../../server/store/database-store";
 
 const run = promisify(execFile);
 const cli = (dataDir: string, ...args: string[]) =>
@@ -41,6 +42,42 @@ describe("admin CLI (npm run admin)", function () {
       );
       const list = await running.models.MailingList.findById("team@example.com").lean();
       assert.deepEqual(list?.members, ["a@example.com", "b@example.com"]);
+    } finally {
+      await running.connection.close();
+      await running.stop();
+    }
+  });
+
+  it("lists the devices a user is signed in on and signs one out", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "concord-cli-"));
+    const running = await openDatabase(configFromEnv({ DATA_DIR: dir }), () => {});
+    try {
+      const { accounts, sessions } = await createDatabaseStore(running.models, () => new Date());
+      await accounts.createUser({ username: "eve", password: "secret-pass-1" });
+      const start = (device: string) =>
+        sessions.start({ username: "eve", device, client: "test", tokenVersion: 0, lifetimeMs: 86_400_000 });
+      const [laptop, phone] = [await start("laptop"), await start("phone")];
+      const listed = JSON.parse((await cli(dir, "sessions", "eve")).stdout) as { id: string; device: string }[];
+      assert.deepEqual(listed.map((s) => s.device).sort(), ["laptop", "phone"]);
+      assert.equal(
+        (await cli(dir, "revoke-session", "eve", laptop.session.id)).stdout.trim(),
+        `Signed eve out of session ${laptop.session.id}.`,
+      );
+      assert.equal(await sessions.get(laptop.session.id), null);
+      assert.ok(await sessions.get(phone.session.id));
+      await assert.rejects(
+        cli(dir, "revoke-session", "eve", laptop.session.id),
+        (err: { code: number; stderr: string }) => err.code === 1 && /No session/.test(err.stderr),
+      );
+      await assert.rejects(
+        cli(dir, "revoke-session", "eve"),
+        (err: { code: number; stderr: string }) => err.code === 1 && /needs a username and a session/.test(err.stderr),
+      );
+      await assert.rejects(
+        cli(dir, "sessions", "nobody"),
+        (err: { code: number; stderr: string }) =>
+          err.code === 1 && err.stderr.trim() === "There is no user named nobody.",
+      );
     } finally {
       await running.connection.close();
       await running.stop();

@@ -24,7 +24,8 @@ describe("REST authentication", () => {
       .post("/api/auth/login")
       .send({ username: "alice", password: alice.password })
       .expect(200);
-    assert.deepEqual(Object.keys(res.body).sort(), ["expiresAt", "token", "user"]);
+    const session = ["expiresIn", "refreshToken", "sessionExpiresAt", "sessionId"];
+    assert.deepEqual(Object.keys(res.body).sort(), ["expiresAt", ...session, "token", "user"].sort());
     assert.equal(res.body.user.username, "alice");
     assert.equal(res.body.user.primaryBook, alice.primaryBook);
     assert.equal(res.body.user.passwordHash, undefined);

@@ -28,7 +28,10 @@ type Stored = {
 };
 
 export function memoryOutlookStore() {
+  /** The subfolders of the main Contacts folder (`main`, which is not among them). */
   const folders = new Map<string, ContactFolder>();
+  const main: ContactFolder = { id: "folder-main", name: "Contacts" };
+  const known = (folderId: string) => folderId === main.id || folders.has(folderId);
   const items = new Map<string, Stored>();
   const removals: { id: string; folderId: string; at: number; createdAt: number }[] = [];
   const hidden = new Set<string>();
@@ -56,6 +59,9 @@ export function memoryOutlookStore() {
     async listFolders() {
       return [...folders.values()];
     },
+    async mainFolder() {
+      return main;
+    },
     async ensureFolder(name) {
       const found = [...folders.values()].find((f) => f.name === name);
       if (found) return found;
@@ -65,7 +71,7 @@ export function memoryOutlookStore() {
     },
     async readFolder(folderId, state) {
       calls.reads.push(state);
-      if (!folders.has(folderId)) throw new Error(`no folder ${folderId}`);
+      if (!known(folderId)) throw new Error(`no folder ${folderId}`);
       const [stateEpoch, since] = (state ?? "").split(":").map(Number);
       const inFolder = [...items.values()].filter((s) => s.folderId === folderId);
       if (state === undefined || stateEpoch !== epoch) {
@@ -129,6 +135,7 @@ export function memoryOutlookStore() {
     calls,
     items,
     folders,
+    mainFolderId: main.id,
     contactsIn: (folderId: string) => [...items.values()].filter((s) => s.folderId === folderId),
     namesIn: (folderId: string) =>
       [...items.values()]

@@ -112,6 +112,13 @@ export function createMemoryAccounts(
     return { username, admin, disabled, passwordHash, primaryBook, tokenVersion };
   }
 
+  async function signInUser(typed: string): Promise<SessionUser | null> {
+    const name = typed.trim().toLowerCase();
+    if (!name.includes("@")) return sessionUser(name);
+    const owners = [...users.values()].filter((u) => u.email.toLowerCase() === name);
+    return owners.length === 1 ? sessionUser(owners[0].username) : null;
+  }
+
   const byName =
     <T>(key: (x: T) => string) =>
     (a: T, b: T) =>
@@ -127,6 +134,7 @@ export function createMemoryAccounts(
       return u ? u.displayName || u.username : null;
     },
     sessionUser,
+    signInUser,
     findShareableUser: async (caller, username) => {
       const u = users.get(username);
       if (u && (caller.admin || (!u.disabled && u.visibleInDirectory))) return publicOf(u);

@@ -15,6 +15,8 @@ import { createMemoryBooks } from "./books";
 import { createMemoryContactStore } from "./contacts";
 import { createMemoryImports } from "./imports";
 import { createMemoryPhotos } from "./photos";
+import { createMemorySessions } from "./sessions";
+import { endingSessionsOnDelete } from "../session-tokens";
 import { createMemoryPairClaims, createMemorySyncStates } from "./sync";
 
 export async function createMemoryStore(
@@ -25,7 +27,11 @@ export async function createMemoryStore(
     throw err;
   });
   let books: ReturnType<typeof createMemoryBooks> | undefined;
-  const accounts = createMemoryAccounts(audited, () => books!);
+  const sessions = createMemorySessions(clock);
+  const accounts = endingSessionsOnDelete(
+    createMemoryAccounts(audited, () => books!),
+    sessions,
+  );
   books = createMemoryBooks(audited, async (username) => Boolean(await accounts.displayNameOf(username)));
   await books.ensureSystemBooks();
   // Outermost, as in the database store: an op refused for its owner's quota is neither written nor audited.
@@ -48,5 +54,6 @@ export async function createMemoryStore(
     pairClaims: createMemoryPairClaims(clock),
     photos,
     imports: createMemoryImports(),
+    sessions,
   };
 }
