@@ -96,17 +96,17 @@ export function createApp(deps: AppDeps): Express {
 }
 
 /**
- * The built pages: Concord Web's index.html at `/` and at each of its deep links (a book, a contact),
- * the task pane at /taskpane.html where the manifest points; a build without the web app keeps
- * serving the pane at `/`.
+ * The built pages: Concord Web's index.html at `/` and at each of its deep links (a book, a contact, an
+ * admin page), the task pane at /taskpane.html where the manifest points; a build without the web app
+ * (looked for when the app is created) keeps serving the pane at `/`.
  */
 function serveWebApp(app: Express, dir: string): void {
   const webPage = join(dir, "index.html");
-  app.get(["/books", "/books/*"], (_req, res, next) => {
-    if (!existsSync(webPage)) return next();
-    setPageHeaders(res, webPage);
-    res.sendFile(webPage);
-  });
+  if (existsSync(webPage))
+    app.get(["/books", "/books/*", "/admin", "/admin/*"], (_req, res) => {
+      setPageHeaders(res, webPage);
+      res.sendFile(webPage);
+    });
   app.use("/", express.static(dir, { index: ["index.html", "taskpane.html"], setHeaders: setPageHeaders }));
 }
 

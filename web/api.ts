@@ -5,7 +5,7 @@
 // server's audit log (X-Concord-Client, server/http/write-context.ts).
 import { z } from "zod";
 import { quoteEtag, unquoteEtag } from "../core/api/etag";
-import { bookSchema, errorSchema, storedContactSchema } from "../core/api/schemas";
+import { bookSchema, errorSchema, storedContactSchema, userSchema } from "../core/api/schemas";
 import type { Contact } from "../core/contact/contact";
 import { createServerApi, ServerApiError, type Book } from "../addin/server-api";
 
@@ -16,6 +16,13 @@ export type Share = { username: string; access: "read" | "write" };
 export type DeletedItem = { uid: string; displayName: string; deletedAt: string; deletedBy?: string | null };
 export type ContactQuery = { q?: string; category?: string; cursor?: string; limit?: number };
 export type { Book };
+export type User = z.infer<typeof userSchema>;
+export type NewUser = { username: string; password: string; displayName?: string; email?: string; admin?: boolean };
+export type UserPatch = Partial<Pick<User, "displayName" | "admin" | "disabled" | "visibleInDirectory">> & {
+  password?: string;
+};
+export type AuditQuery = { user?: string; book?: string; surface?: string; since?: string; until?: string };
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 const pageSchema = z.object({ contacts: z.array(storedContactSchema), cursor: z.string().nullable() });
 const deletedSchema = z.object({
@@ -32,6 +39,18 @@ const deletedSchema = z.object({
 const sharesSchema = z.object({
   shares: z.array(z.object({ username: z.string(), access: z.enum(["read", "write"]) })),
 });
+
+const auditEntrySchema = z.object({
+  at: z.string(),
+  user: z.string(),
+  surface: z.string(),
+  book: z.string(),
+  uid: z.string(),
+  op: z.string(),
+  fields: z.array(z.string()).default([]),
+});
+const auditPageSchema = z.object({ entries: z.array(auditEntrySchema), cursor: z.string().nullable() });
+const userPath = (username: string) => `/api/admin/users/${encodeURIComponent(username)}`;
 
 const bookPath = (book: string) => `/api/books/${encodeURIComponent(book)}`;
 const contactPath = (book: string, uid: string) => `${bookPath(book)}/contacts/${encodeURIComponent(uid)}`;
@@ -152,6 +171,30 @@ export function createWebApi(baseUrl: string, getToken: () => string | undefined
 
     async unshare(book: string, username: string): Promise<void> {
       await send("DELETE", `${bookPath(book)}/shares/${encodeURIComponent(username)}`);
+    },
+
+    async users(): Promise<User[]> {
+      return (await json(await send("GET", "/api/admin/users"), z.object({ users: z.array(userSchema) }))).users;
+    },
+
+    async createUser(user: NewUser): Promise<void> {
+      await send("POST", "/api/admin/users", { body: user });
+    },
+
+    async updateUser(username: string, patch: UserPatch): Promise<void> {
+      await send("PATCH", userPath(username), { body: patch });
+    },
+
+    /** `books`: "keep" leaves the user's address books to an administrator, "delete" removes them too. */
+    async deleteUser(username: string, books: "keep" | "delete"): Promise<void> {
+      await send("DELETE", `${userPath(username)}?books=${books}`);
+    },
+
+    async audit(query: AuditQuery, cursor?: string) {
+      const params = new URLSearchParams({ limit: "200" });
+      for (const [key, value] of Object.entries(query)) if (value) params.set(key, value);
+      if (cursor) params.set("cursor", cursor);
+      return json(await send("GET", `/api/admin/audit?${params}`), auditPageSchema);
     },
   };
 }

@@ -16,7 +16,8 @@ import {
   webLightTheme,
 } from "@fluentui/react-components";
 import { useState } from "react";
-import { Navigate, Route, Routes } from "react-router";
+import { Link, Navigate, Route, Routes } from "react-router";
+import { AdminPage } from "./admin-page";
 import { ContactsPage } from "./contacts-page";
 import { SessionProvider, useSession } from "./session";
 import { SignInForm } from "./sign-in-form";
@@ -52,6 +53,10 @@ function Shell() {
         <Text as="h1" weight="semibold" size={500} style={{ margin: 0, flex: 1 }}>
           Concord
         </Text>
+        <nav aria-label="Concord" style={{ display: "flex", gap: 12 }}>
+          <Link to="/books/gab">Contacts</Link>
+          {signedIn.user.admin && <Link to="/admin/users">Administration</Link>}
+        </nav>
         <Text>{signedIn.user.displayName || signedIn.user.username}</Text>
         <Button onClick={signOut}>Sign out</Button>
       </header>
@@ -60,6 +65,8 @@ function Shell() {
           <Route path="/books/:book/contacts/:uid" element={<ContactsPage />} />
           <Route path="/books/:book/:view" element={<ContactsPage />} />
           <Route path="/books/:book" element={<ContactsPage />} />
+          <Route path="/admin/:section" element={<AdminPage />} />
+          <Route path="/admin" element={<Navigate to="/admin/users" replace />} />
           <Route path="*" element={<Navigate to="/books/gab" replace />} />
         </Routes>
       </main>

@@ -2,7 +2,7 @@
 // server's search (sorted by name) load as the list scrolls, and typing in "Search" or choosing a
 // category asks the server again. The A–Z jump reads pages until the letter, then scrolls to it.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { Button, Caption1, Field, Input, Spinner, Text, tokens } from "@fluentui/react-components";
+import { Button, Caption1, Checkbox, Field, Input, Spinner, Text, tokens } from "@fluentui/react-components";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { Link } from "react-router";
 import { messageOf, type StoredContact } from "./api";
@@ -15,7 +15,17 @@ const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ".split("");
 
 type Listing = { rows: StoredContact[]; cursor: string | null; loading: boolean; error?: string };
 
-export function ContactList({ book, selected, version }: { book: string; selected?: string; version: number }) {
+type Props = {
+  book: string;
+  /** The open contact's uid. */
+  selected?: string;
+  version: number;
+  /** The ticked contacts, for the selection bar. */
+  ticked: Map<string, StoredContact>;
+  onTick(row: StoredContact, on: boolean): void;
+};
+
+export function ContactList({ book, selected, version, ticked, onTick }: Props) {
   const { call } = useSession();
   const [text, setText] = useState("");
   const [query, setQuery] = useState("");
@@ -24,6 +34,7 @@ export function ContactList({ book, selected, version }: { book: string; selecte
   const live = useRef(listing);
   live.current = listing;
   const generation = useRef(0);
+  const inflight = useRef<Promise<Listing>>(undefined);
   const scroller = useRef<HTMLDivElement>(null);
 
   // The search is sent 200 ms after the last key, not on every key.
@@ -32,32 +43,42 @@ export function ContactList({ book, selected, version }: { book: string; selecte
     return () => clearTimeout(timer);
   }, [text]);
 
+  // One page at a time: a call while a page is loading gets that page's promise, so the A–Z jump
+  // waits for a page the scrolling asked for instead of spinning on it.
   const loadMore = useCallback(
-    async (fresh = false): Promise<Listing> => {
+    (fresh = false): Promise<Listing> => {
+      const from: Listing = fresh ? { rows: [], cursor: null, loading: true } : live.current;
+      if (!fresh && from.loading) return inflight.current ?? Promise.resolve(from);
+      if (!fresh && !from.cursor) return Promise.resolve(from);
       const mine = fresh ? ++generation.current : generation.current;
-      const from = fresh ? { rows: [], cursor: null, loading: true } : live.current;
-      if (!fresh && (from.loading || !from.cursor)) return from;
       setListing((l) => (fresh ? from : { ...l, loading: true }));
       live.current = { ...from, loading: true };
-      try {
-        const page = await call((api) =>
-          api.searchContacts(book, {
-            q: query || undefined,
-            category: category.trim() || undefined,
-            cursor: from.cursor ?? undefined,
-            limit: PAGE,
-          }),
-        );
-        if (mine !== generation.current) return live.current;
-        const next = { rows: [...from.rows, ...page.contacts], cursor: page.cursor, loading: false };
-        live.current = next;
-        setListing(next);
-        return next;
-      } catch (error) {
-        const failed = { ...from, loading: false, cursor: null, error: messageOf(error) };
-        if (mine === generation.current) setListing(failed);
-        return failed;
-      }
+      const work = (async () => {
+        try {
+          const page = await call((api) =>
+            api.searchContacts(book, {
+              q: query || undefined,
+              category: category.trim() || undefined,
+              cursor: from.cursor ?? undefined,
+              limit: PAGE,
+            }),
+          );
+          if (mine !== generation.current) return live.current;
+          const next = { rows: [...from.rows, ...page.contacts], cursor: page.cursor, loading: false };
+          live.current = next;
+          setListing(next);
+          return next;
+        } catch (error) {
+          const failed = { ...from, loading: false, cursor: null, error: messageOf(error) };
+          if (mine === generation.current) {
+            live.current = failed;
+            setListing(failed);
+          }
+          return failed;
+        }
+      })();
+      inflight.current = work;
+      return work;
     },
     [book, query, category, call],
   );
@@ -79,17 +100,27 @@ export function ContactList({ book, selected, version }: { book: string; selecte
     if (last && last.index >= listing.rows.length - 20 && listing.cursor && !listing.loading) loadMore();
   }, [last, listing, loadMore]);
 
+  // The virtualizer knows the rows of the last render only: a jump into rows just loaded waits for them.
+  const [jumpTarget, setJumpTarget] = useState<number>();
+  useEffect(() => {
+    if (jumpTarget === undefined || jumpTarget >= listing.rows.length) return;
+    virtualizer.scrollToIndex(jumpTarget, { align: "start" });
+    setJumpTarget(undefined);
+  }, [jumpTarget, listing.rows.length, virtualizer]);
+
   const jump = async (letter: string) => {
     const wanted = letter.toLowerCase();
     let state = live.current;
     for (;;) {
       const index = state.rows.findIndex((r) => sortKey(r.uid, r.contact) >= wanted);
       if (index >= 0 || !state.cursor) {
-        virtualizer.scrollToIndex(index >= 0 ? index : Math.max(0, state.rows.length - 1), { align: "start" });
+        setJumpTarget(index >= 0 ? index : Math.max(0, state.rows.length - 1));
         return;
       }
-      state = await loadMore();
-      if (state.error) return;
+      const next = await loadMore();
+      // A new search started meanwhile, or nothing more came: stop where the list is.
+      if (next.error || next.rows.length <= state.rows.length) return;
+      state = next;
     }
   };
 
@@ -143,27 +174,36 @@ export function ContactList({ book, selected, version }: { book: string; selecte
                   transform: `translateY(${item.start}px)`,
                 }}
               >
-                <Link
-                  to={`/books/${encodeURIComponent(book)}/contacts/${encodeURIComponent(row.uid)}`}
-                  aria-current={isSelected ? "page" : undefined}
-                  style={{
-                    display: "grid",
-                    height: ROW,
-                    padding: "4px 12px",
-                    boxSizing: "border-box",
-                    textDecoration: "none",
-                    color: tokens.colorNeutralForeground1,
-                    background: isSelected ? tokens.colorNeutralBackground1Selected : undefined,
-                    borderBottom: `1px solid ${tokens.colorNeutralStroke3}`,
-                  }}
-                >
-                  <Text truncate wrap={false}>
-                    {shownName(row.contact)}
-                  </Text>
-                  <Caption1 truncate wrap={false}>
-                    {row.contact.company || row.contact.emails[0]?.address || "\u00a0"}
-                  </Caption1>
-                </Link>
+                <div style={{ display: "flex", alignItems: "center", height: ROW }}>
+                  <Checkbox
+                    aria-label={`Select ${shownName(row.contact)}`}
+                    checked={ticked.has(row.uid)}
+                    onChange={(_e, d) => onTick(row, Boolean(d.checked))}
+                  />
+                  <Link
+                    to={`/books/${encodeURIComponent(book)}/contacts/${encodeURIComponent(row.uid)}`}
+                    aria-current={isSelected ? "page" : undefined}
+                    style={{
+                      display: "grid",
+                      height: ROW,
+                      padding: "4px 8px",
+                      boxSizing: "border-box",
+                      textDecoration: "none",
+                      color: tokens.colorNeutralForeground1,
+                      background: isSelected ? tokens.colorNeutralBackground1Selected : undefined,
+                      borderBottom: `1px solid ${tokens.colorNeutralStroke3}`,
+                      flex: 1,
+                      minWidth: 0,
+                    }}
+                  >
+                    <Text truncate wrap={false}>
+                      {shownName(row.contact)}
+                    </Text>
+                    <Caption1 truncate wrap={false}>
+                      {row.contact.company || row.contact.emails[0]?.address || "\u00a0"}
+                    </Caption1>
+                  </Link>
+                </div>
               </li>
             );
           })}

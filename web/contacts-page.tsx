@@ -12,6 +12,8 @@ import { ContactDetails } from "./contact-details";
 import { ContactEditor } from "./contact-editor";
 import { ContactList } from "./contact-list";
 import { DeletedView } from "./deleted-view";
+import { DuplicatesView } from "./duplicates-view";
+import { SelectionBar, type Outcome } from "./selection-bar";
 import { useSession } from "./session";
 import { useMedia } from "./use-media";
 import { readOnlyReason } from "./words";
@@ -27,6 +29,11 @@ export function ContactsPage() {
   const [error, setError] = useState<string>();
   // Bumped after a write, so the list and the counts read the book again.
   const [version, setVersion] = useState(0);
+  const [ticked, setTicked] = useState(new Map<string, StoredContact>());
+  const [outcome, setOutcome] = useState<Outcome>();
+  // A selection belongs to one book.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: cleared when the book changes
+  useEffect(() => setTicked(new Map()), [bookId]);
 
   const loadBooks = useCallback(async () => {
     try {
@@ -54,6 +61,7 @@ export function ContactsPage() {
   const side = (() => {
     if (!book) return <p style={{ padding: 16 }}>No address book {bookId} is visible to you.</p>;
     if (view === "deleted") return <DeletedView book={book} onRestored={changed} />;
+    if (view === "duplicates") return <DuplicatesView book={book} onMerged={changed} />;
     if (view === "manage")
       return (
         <BookSettings
@@ -133,10 +141,44 @@ export function ContactsPage() {
             </Subtitle1>
             {book.access === "write" && <Link to={`${bookPath}/new`}>New contact</Link>}
             {book.access === "write" && <Link to={`${bookPath}/deleted`}>Recently deleted</Link>}
+            <Link to={`${bookPath}/duplicates`}>Find duplicates</Link>
             {book.kind === "pab" && <Link to={`${bookPath}/manage`}>Book settings</Link>}
           </div>
+          {ticked.size > 0 && (
+            <SelectionBar
+              book={book}
+              books={books}
+              selected={[...ticked.values()]}
+              onClear={() => setTicked(new Map())}
+              onDone={(done) => {
+                setTicked(new Map());
+                setOutcome(done);
+                changed();
+              }}
+            />
+          )}
+          {outcome && ticked.size === 0 && (
+            <MessageBar intent={outcome.partial ? "warning" : "success"} style={{ margin: 8 }}>
+              <MessageBarBody>{outcome.text}</MessageBarBody>
+            </MessageBar>
+          )}
           <div style={{ flex: 1, minHeight: 0 }}>
-            <ContactList key={book.id} book={book.id} selected={uid} version={version} />
+            <ContactList
+              key={book.id}
+              book={book.id}
+              selected={uid}
+              version={version}
+              ticked={ticked}
+              onTick={(row, on) => {
+                setOutcome(undefined);
+                setTicked((old) => {
+                  const next = new Map(old);
+                  if (on) next.set(row.uid, row);
+                  else next.delete(row.uid);
+                  return next;
+                });
+              }}
+            />
           </div>
         </div>
       )}

@@ -4,10 +4,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { Contact } from "../../core/contact/contact";
-import { startStack, type Account, type Stack } from "./support/stack";
+import { serverContacts, startStack, type Account, type Stack } from "./support/stack";
 import { assertAccessible, chromiumArgs, ensureWebBuilt, openWeb, screenshot, signIn } from "./web-harness";
 
 const GAB_SIZE = 2000;
+
+const serverContactsOf = (who: Account, book: string) => serverContacts(who.api, book);
 
 function person(i: number): Contact {
   const n = String(i).padStart(4, "0");
@@ -21,7 +23,7 @@ function person(i: number): Contact {
     addresses: [],
     urls: [],
     im: [],
-    categories: i % 10 === 0 ? ["Partners"] : [],
+    categories: i % 20 === 0 ? ["Partners"] : [],
     extra: [],
   };
 }
@@ -119,7 +121,7 @@ describe("Concord Web in Chromium: the Contacts page", function () {
     // Category filter and the A–Z jump (which reads pages of the search until the letter).
     await page.getByLabel("Search").fill("");
     await page.getByLabel("Category").fill("Partners");
-    await page.getByText(/^201 contacts, by name/).waitFor();
+    await page.getByText(/^100 contacts, by name/).waitFor(); // 99 people and Zoë
     await page.getByLabel("Category").fill("");
     await rowLink(page, "Person 0001").waitFor();
     await page.getByRole("button", { name: "Jump to Z" }).click();
@@ -286,5 +288,82 @@ describe("Concord Web in Chromium: the Contacts page", function () {
       false,
     );
     await again.close();
+  });
+
+  it("copies three GAB contacts to a PAB, moves one on, deletes a selection, and merges a duplicate pair", async () => {
+    const carl = await stack.account("carl");
+    const archive = await stack.createBook(carl, "Archive");
+    const web = await openWeb(browser, stack, "/books/gab");
+    const { page } = web;
+    await signIn(page, "carl", carl.password);
+    await page.getByLabel("Search").fill("Person 000");
+    await rowLink(page, "Person 0009").waitFor();
+    for (const n of ["0001", "0002", "0003"]) await page.getByRole("checkbox", { name: `Select Person ${n}` }).check();
+    const bar = page.getByRole("region", { name: "Selected contacts" });
+    await bar.getByText("3 contacts selected").waitFor();
+    await bar.getByLabel("Copy or move to").selectOption({ label: "Contacts" });
+    await screenshot(page, "web-multi-select");
+    await assertAccessible(page, "selection");
+    await bar.getByRole("button", { name: "Copy" }).click();
+    await page.getByText("Copied 3 contacts to Contacts.").waitFor();
+    const names = async (book: string) => (await serverContactsOf(carl, book)).map((c) => c.displayName).sort();
+    assert.deepEqual(await names(carl.primaryBook), ["Person 0001", "Person 0002", "Person 0003"]);
+
+    await page.goto(`${stack.serverUrl}/books/${carl.primaryBook}`);
+    await page.getByRole("checkbox", { name: "Select Person 0003" }).check();
+    await page
+      .getByRole("region", { name: "Selected contacts" })
+      .getByLabel("Copy or move to")
+      .selectOption({ label: "Archive" });
+    await page.getByRole("button", { name: "Move" }).click();
+    await page.getByText("Moved 1 contact to Archive.").waitFor();
+    assert.deepEqual(await names(archive.id), ["Person 0003"]);
+    await rowLink(page, "Person 0002").waitFor();
+    await page.getByRole("checkbox", { name: "Select Person 0002" }).check();
+    await page.getByRole("button", { name: "Delete selected" }).click();
+    await page.getByText("Deleted 1 contact.").waitFor();
+    assert.deepEqual(await names(carl.primaryBook), ["Person 0001"]);
+
+    // A duplicate: the same person typed twice, name reversed, the same address.
+    const rest = stack.rest(carl);
+    await rest.create(carl.primaryBook, {
+      ...zoe,
+      uid: "dup-a",
+      displayName: "Lindqvist, Mia",
+      name: undefined,
+      company: "Nordic",
+      emails: [{ type: "work", address: "mia@nordic.example" }],
+      phones: [],
+      categories: [],
+    });
+    await rest.create(carl.primaryBook, {
+      ...zoe,
+      uid: "dup-b",
+      displayName: "Mia Lindqvist",
+      name: undefined,
+      company: undefined,
+      jobTitle: "Broker",
+      emails: [{ type: "work", address: "MIA@nordic.example" }],
+      phones: [],
+      categories: [],
+    });
+    await page.goto(`${stack.serverUrl}/books/${carl.primaryBook}/duplicates`);
+    const found = page.getByRole("region", { name: "Duplicates" });
+    await found.getByText("same e-mail, similar name").waitFor();
+    await assertAccessible(page, "duplicates");
+    await found.getByRole("button", { name: "Review Lindqvist, Mia and Mia Lindqvist" }).click();
+    await found
+      .getByRole("radiogroup", { name: "Company" })
+      .getByRole("radio", { name: /^Lindqvist, Mia: Nordic/ })
+      .check();
+    await screenshot(page, "web-duplicates-merge");
+    await found.getByRole("button", { name: "Merge into one contact" }).click();
+    await found.getByText(/^Merged into/).waitFor();
+    const left = (await serverContactsOf(carl, carl.primaryBook)).filter((c) => c.uid.startsWith("dup-"));
+    assert.equal(left.length, 1);
+    assert.equal(left[0].company, "Nordic");
+    assert.equal(left[0].jobTitle, "Broker");
+    assert.deepEqual(web.problems, []);
+    await web.close();
   });
 });
