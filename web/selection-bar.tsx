@@ -1,8 +1,8 @@
 // What to do with the contacts ticked in the list: delete them, copy or move them to another book the
-// user can write, or export them as one vCard file. Deletes and moves send each contact's etag
+// user can write, add or remove a category (a contact group), or export them as one vCard file. Deletes and moves send each contact's etag
 // (If-Match), so a contact someone changed meanwhile is left alone and counted.
 import { useState } from "react";
-import { Button, Field, MessageBar, MessageBarBody, Select, Text, tokens } from "@fluentui/react-components";
+import { Button, Field, Input, MessageBar, MessageBarBody, Select, Text, tokens } from "@fluentui/react-components";
 import type { ServerOpResult } from "../core/sync/sync-types";
 import { messageOf, type Book, type StoredContact } from "./api";
 import { useSession } from "./session";
@@ -24,6 +24,7 @@ export function SelectionBar({ book, books, selected, onDone, onClear }: Props) 
   const targets = books.filter((b) => b.access === "write" && b.id !== book.id);
   const [target, setTarget] = useState(targets[0]?.id ?? "");
   const [error, setError] = useState<string>();
+  const [category, setCategory] = useState("");
   const [busy, setBusy] = useState(false);
   const writable = book.access === "write";
   const targetName = books.find((b) => b.id === target)?.name ?? "";
@@ -55,6 +56,16 @@ export function SelectionBar({ book, books, selected, onDone, onClear }: Props) 
         }),
       ),
     );
+  // A category is a contact group: added to or removed from each contact, each saved with its etag.
+  const recategorize = (add: boolean) => {
+    const name = category.trim();
+    const ops = selected.map((s) => {
+      const others = s.contact.categories.filter((c) => c.toLowerCase() !== name.toLowerCase());
+      const categories = add ? [...others, name] : others;
+      return { op: "put" as const, uid: s.uid, ifMatch: s.etag, contact: { ...s.contact, categories } };
+    });
+    return call((api) => api.applyBatch(book.id, ops));
+  };
   const summary = (done: string, results: ServerOpResult[]): Outcome => {
     const bad = failed(results).length;
     return bad
@@ -116,6 +127,38 @@ export function SelectionBar({ book, books, selected, onDone, onClear }: Props) 
             }
           >
             Delete selected
+          </Button>
+        )}
+        {writable && (
+          <Field label="Category">
+            <Input value={category} onChange={(_e, d) => setCategory(d.value)} />
+          </Field>
+        )}
+        {writable && (
+          <Button
+            disabled={busy || !category.trim()}
+            onClick={() =>
+              run(async () =>
+                summary(`Added ${category.trim()} to ${plural(selected.length, "contact")}`, await recategorize(true)),
+              )
+            }
+          >
+            Add category
+          </Button>
+        )}
+        {writable && (
+          <Button
+            disabled={busy || !category.trim()}
+            onClick={() =>
+              run(async () =>
+                summary(
+                  `Removed ${category.trim()} from ${plural(selected.length, "contact")}`,
+                  await recategorize(false),
+                ),
+              )
+            }
+          >
+            Remove category
           </Button>
         )}
         <Button

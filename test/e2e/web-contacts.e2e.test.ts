@@ -315,9 +315,20 @@ describe("Concord Web in Chromium: the Contacts page", function () {
       .getByRole("region", { name: "Selected contacts" })
       .getByLabel("Copy or move to")
       .selectOption({ label: "Archive" });
-    await page.getByRole("button", { name: "Move" }).click();
+    await page.getByRole("button", { name: "Move", exact: true }).click();
     await page.getByText("Moved 1 contact to Archive.").waitFor();
     assert.deepEqual(await names(archive.id), ["Person 0003"]);
+    await rowLink(page, "Person 0002").waitFor();
+    // A category is a contact group: added to a selection, then the list filters by it.
+    await page.getByRole("checkbox", { name: "Select Person 0001" }).check();
+    await page.getByRole("region", { name: "Selected contacts" }).getByLabel("Category").fill("Suppliers");
+    await page.getByRole("button", { name: "Add category" }).click();
+    await page.getByText("Added Suppliers to 1 contact.").waitFor();
+    const tagged = (await serverContactsOf(carl, carl.primaryBook)).find((c) => c.displayName === "Person 0001");
+    assert.deepEqual(tagged?.categories, ["Suppliers"]);
+    await page.getByLabel("Category").fill("Suppliers");
+    await page.getByText(/^1 contact, by name/).waitFor();
+    await page.getByLabel("Category").fill("");
     await rowLink(page, "Person 0002").waitFor();
     await page.getByRole("checkbox", { name: "Select Person 0002" }).check();
     await page.getByRole("button", { name: "Delete selected" }).click();
