@@ -25,7 +25,7 @@ type Note = { intent: "error" | "success"; text: string } | undefined;
 function NoteBar({ note }: { note: Note }) {
   if (!note) return null;
   return (
-    <MessageBar intent={note.intent}>
+    <MessageBar layout="multiline" intent={note.intent}>
       <MessageBarBody>{note.text}</MessageBarBody>
     </MessageBar>
   );

@@ -11,7 +11,7 @@ type Note = { intent: "error" | "success" | "warning"; text: string } | undefine
 function Note({ note }: { note: Note }) {
   if (!note) return null;
   return (
-    <MessageBar intent={note.intent}>
+    <MessageBar layout="multiline" intent={note.intent}>
       <MessageBarBody>{note.text}</MessageBarBody>
     </MessageBar>
   );
@@ -167,7 +167,7 @@ export function BookSettings({ book, onChanged }: { book: Book; onChanged(gone?:
           <Button onClick={() => attempt(countContacts, "").then(() => setNote(undefined))}>Delete this book</Button>
         ) : (
           <>
-            <MessageBar intent="warning">
+            <MessageBar layout="multiline" intent="warning">
               <MessageBarBody>
                 Delete {book.name} and the {plural(deleteCount, "contact")} in it? Every Outlook paired with it stops
                 syncing it.

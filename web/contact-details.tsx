@@ -123,12 +123,12 @@ export function ContactDetails({ book, stored, onEdit, onDeleted }: Props) {
         ))}
       </dl>
       {error && (
-        <MessageBar intent="error">
+        <MessageBar layout="multiline" intent="error">
           <MessageBarBody>{error}</MessageBarBody>
         </MessageBar>
       )}
       {!writable && (
-        <MessageBar intent="info">
+        <MessageBar layout="multiline" intent="info">
           <MessageBarBody>{readOnlyReason(book)}</MessageBarBody>
         </MessageBar>
       )}

@@ -106,7 +106,7 @@ export function ContactEditor({ book, opened, newUid, onSaved, onCancel }: Props
   if (conflict)
     return (
       <section aria-label="Edit conflict" style={{ display: "grid", gap: 12, padding: 16 }}>
-        <MessageBar intent="warning">
+        <MessageBar layout="multiline" intent="warning">
           <MessageBarBody>
             Someone else changed this contact since you opened it. Nothing was saved: choose what to keep.
           </MessageBarBody>
@@ -216,7 +216,7 @@ export function ContactEditor({ book, opened, newUid, onSaved, onCancel }: Props
         <Textarea value={draft.notes ?? ""} onChange={(_e, d) => set({ notes: d.value })} />
       </Field>
       {error && (
-        <MessageBar intent="error">
+        <MessageBar layout="multiline" intent="error">
           <MessageBarBody>{error}</MessageBarBody>
         </MessageBar>
       )}

@@ -48,7 +48,7 @@ export function ContactsPage() {
 
   if (error && !books)
     return (
-      <MessageBar intent="error">
+      <MessageBar layout="multiline" intent="error">
         <MessageBarBody>{error}</MessageBarBody>
       </MessageBar>
     );
@@ -158,7 +158,7 @@ export function ContactsPage() {
             />
           )}
           {outcome && ticked.size === 0 && (
-            <MessageBar intent={outcome.partial ? "warning" : "success"} style={{ margin: 8 }}>
+            <MessageBar layout="multiline" intent={outcome.partial ? "warning" : "success"} style={{ margin: 8 }}>
               <MessageBarBody>{outcome.text}</MessageBarBody>
             </MessageBar>
           )}
@@ -210,7 +210,7 @@ function OpenContact(props: { book: Book; uid: string; bookPath: string; onChang
   }, [book.id, uid, call]);
   if (error)
     return (
-      <MessageBar intent="error">
+      <MessageBar layout="multiline" intent="error">
         <MessageBarBody>{error}</MessageBarBody>
       </MessageBar>
     );

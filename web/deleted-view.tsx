@@ -36,7 +36,7 @@ export function DeletedView({ book, onRestored }: { book: Book; onRestored(): vo
     <section aria-label="Recently deleted" style={{ display: "grid", gap: 8, padding: 16 }}>
       <Subtitle1 as="h2">Recently deleted from {book.name}</Subtitle1>
       {message && (
-        <MessageBar intent={message.intent}>
+        <MessageBar layout="multiline" intent={message.intent}>
           <MessageBarBody>{message.text}</MessageBarBody>
         </MessageBar>
       )}

@@ -57,7 +57,7 @@ export function DuplicatesView({ book, onMerged }: { book: Book; onMerged(): voi
     <section aria-label="Duplicates" style={{ display: "grid", gap: 12, padding: 16 }}>
       <Subtitle1 as="h2">Duplicates in {book.name}</Subtitle1>
       {note && (
-        <MessageBar intent={note.intent}>
+        <MessageBar layout="multiline" intent={note.intent}>
           <MessageBarBody>{note.text}</MessageBarBody>
         </MessageBar>
       )}

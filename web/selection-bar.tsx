@@ -185,7 +185,7 @@ export function SelectionBar({ book, books, selected, onDone, onClear }: Props) 
         </Button>
       </div>
       {error && (
-        <MessageBar intent="error">
+        <MessageBar layout="multiline" intent="error">
           <MessageBarBody>{error}</MessageBarBody>
         </MessageBar>
       )}

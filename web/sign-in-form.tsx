@@ -36,7 +36,7 @@ export function SignInForm({ username: initialUser = "" }: { username?: string }
         />
       </Field>
       {error && (
-        <MessageBar intent="error">
+        <MessageBar layout="multiline" intent="error">
           <MessageBarBody>{error}</MessageBarBody>
         </MessageBar>
       )}
