@@ -1,5 +1,6 @@
 // Builds the Outlook add-in into dist/addin/: the task pane bundle, its page, the manifest rewritten to
-// ADDIN_BASE_URL, the icons, and a local copy of Office.js.
+// ADDIN_BASE_URL, the icons, and a local copy of Office.js; and beside it Concord Web (web/), whose
+// index.html the server serves at `/`.
 //   ADDIN_BASE_URL=https://concord.example.com npx webpack --mode production
 import { fileURLToPath } from "node:url";
 import HtmlWebpackPlugin from "html-webpack-plugin";
@@ -24,7 +25,7 @@ export default async (_env, argv) => {
       : xml;
   return {
     mode: argv.mode ?? "production",
-    entry: { taskpane: here("./addin/taskpane/index.tsx") },
+    entry: { taskpane: here("./addin/taskpane/index.tsx"), web: here("./web/index.tsx") },
     output: { path: here("./dist/addin"), filename: "[name].[contenthash].js", clean: true },
     resolve: { extensions: [".ts", ".tsx", ".js"] },
     module: {
@@ -43,6 +44,13 @@ export default async (_env, argv) => {
         filename: "taskpane.html",
         template: here("./addin/taskpane/taskpane.html"),
         chunks: ["taskpane"],
+      }),
+      // Absolute script URLs: the web app's deep links (/books/gab/contacts/x) load the same page.
+      new HtmlWebpackPlugin({
+        filename: "index.html",
+        template: here("./web/index.html"),
+        chunks: ["web"],
+        publicPath: "/",
       }),
       new CopyWebpackPlugin({
         patterns: [

@@ -1,6 +1,7 @@
 // The HTTP application. createApp neither listens nor connects: main.ts does
 // both, and tests call the app directly.
 import express, { type Express } from "express";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AppDeps } from "./app-deps";
@@ -66,8 +67,7 @@ export function createApp(deps: AppDeps): Express {
     (_req, res) =>
       void res.type("text/plain").send("Concord: ask your administrator, or see the README shipped with the server."),
   );
-  if (deps.addinDir)
-    app.use("/", express.static(deps.addinDir, { index: "taskpane.html", setHeaders: setPageHeaders }));
+  if (deps.addinDir) serveWebApp(app, deps.addinDir);
 
   // Bodies are read after authentication: an anonymous caller cannot make the server parse 16 MiB.
   app.use("/api/auth", jsonBody(SMALL_BODY_BYTES));
@@ -105,6 +105,21 @@ export function createApp(deps: AppDeps): Express {
   app.use((req, _res, next) => next(notFound(`No route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/**
+ * The built pages: Concord Web's index.html at `/` and at each of its deep links (a book, a contact, an
+ * admin page), the task pane at /taskpane.html where the manifest points; a build without the web app
+ * (looked for when the app is created) keeps serving the pane at `/`.
+ */
+function serveWebApp(app: Express, dir: string): void {
+  const webPage = join(dir, "index.html");
+  if (existsSync(webPage))
+    app.get(["/books", "/books/*", "/admin", "/admin/*"], (_req, res) => {
+      setPageHeaders(res, webPage);
+      res.sendFile(webPage);
+    });
+  app.use("/", express.static(dir, { index: ["index.html", "taskpane.html"], setHeaders: setPageHeaders }));
 }
 
 export const defaultAddinDir = () => join(fileURLToPath(new URL("..", import.meta.url)), "dist", "addin");

@@ -1,0 +1,236 @@
+// The web app's calls to the Concord server. Sign-in and the book list come from the add-in's
+// client (addin/server-api.ts); the calls it lacks (search, single contacts with If-Match,
+// photos, recently deleted, book administration, shares) are here, on top of fetch, failing with
+// the same ServerApiError and the same wording. Every request names the surface `web` for the
+// server's audit log (X-Concord-Client, server/http/write-context.ts).
+import { z } from "zod";
+import { quoteEtag, unquoteEtag } from "../core/api/etag";
+import { bookSchema, errorSchema, storedContactSchema, userSchema } from "../core/api/schemas";
+import type { Contact } from "../core/contact/contact";
+import { createServerApi, ServerApiError, type Book } from "../addin/server-api";
+
+export const WEB_CLIENT = "web/1.0";
+
+export type StoredContact = z.infer<typeof storedContactSchema>;
+export type Share = { username: string; access: "read" | "write" };
+export type DeletedItem = { uid: string; displayName: string; deletedAt: string; deletedBy?: string | null };
+export type ContactQuery = { q?: string; category?: string; cursor?: string; limit?: number };
+export type { Book };
+export type User = z.infer<typeof userSchema>;
+export type NewUser = { username: string; password: string; displayName?: string; email?: string; admin?: boolean };
+export type UserPatch = Partial<Pick<User, "displayName" | "admin" | "disabled" | "visibleInDirectory">> & {
+  password?: string;
+};
+export type AuditQuery = { user?: string; book?: string; surface?: string; since?: string; until?: string };
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+const pageSchema = z.object({ contacts: z.array(storedContactSchema), cursor: z.string().nullable() });
+const deletedSchema = z.object({
+  deleted: z.array(
+    z.object({
+      uid: z.string(),
+      displayName: z.string().default(""),
+      deletedAt: z.string(),
+      deletedBy: z.string().nullable().optional(),
+    }),
+  ),
+  cursor: z.string().nullable(),
+});
+const sharesSchema = z.object({
+  shares: z.array(z.object({ username: z.string(), access: z.enum(["read", "write"]) })),
+});
+
+const auditEntrySchema = z.object({
+  at: z.string(),
+  user: z.string(),
+  surface: z.string(),
+  book: z.string(),
+  uid: z.string(),
+  op: z.string(),
+  fields: z.array(z.string()).default([]),
+});
+const auditPageSchema = z.object({ entries: z.array(auditEntrySchema), cursor: z.string().nullable() });
+const userPath = (username: string) => `/api/admin/users/${encodeURIComponent(username)}`;
+
+const bookPath = (book: string) => `/api/books/${encodeURIComponent(book)}`;
+const contactPath = (book: string, uid: string) => `${bookPath(book)}/contacts/${encodeURIComponent(uid)}`;
+
+/** `getToken` is read on every call, so a new sign-in takes effect at once. */
+export function createWebApi(baseUrl: string, getToken: () => string | undefined) {
+  // The add-in's client with the web app's surface name in place of the add-in's.
+  const namedFetch: typeof fetch = (input, init) =>
+    fetch(input, {
+      ...init,
+      headers: { ...(init?.headers as Record<string, string>), "x-concord-client": WEB_CLIENT },
+    });
+  const shared = createServerApi({ baseUrl, getToken, fetch: namedFetch });
+
+  async function send(
+    method: string,
+    path: string,
+    init: { body?: unknown; headers?: Record<string, string>; cache?: RequestCache } = {},
+  ) {
+    const headers: Record<string, string> = { accept: "application/json", "x-concord-client": WEB_CLIENT };
+    const token = getToken();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (init.body !== undefined) headers["content-type"] = "application/json";
+    Object.assign(headers, init.headers);
+    let response: Response;
+    try {
+      const body = init.body === undefined ? undefined : JSON.stringify(init.body);
+      response = await fetch(`${baseUrl}${path}`, { method, headers, body, cache: init.cache });
+    } catch (cause) {
+      throw new ServerApiError("unreachable", `Cannot reach the Concord server at ${baseUrl}`, undefined, { cause });
+    }
+    if (!response.ok && response.status !== 304) throw await errorOf(response);
+    return response;
+  }
+
+  async function json<T>(response: Response, schema: z.ZodType<T>): Promise<T> {
+    const parsed = schema.safeParse(await response.json().catch(() => undefined));
+    if (!parsed.success)
+      throw new ServerApiError(
+        "server",
+        `The Concord server at ${baseUrl} sent an answer this app does not understand`,
+        response.status,
+      );
+    return parsed.data;
+  }
+
+  return {
+    login: shared.login,
+    listBooks: shared.listBooks,
+    /** Puts and deletes, each atomic, one result per op (the add-in's batch call, named `web`). */
+    applyBatch: shared.applyBatch,
+
+    /** One page of a book's contacts, searched and sorted by name on the server. */
+    async searchContacts(book: string, query: ContactQuery) {
+      const params = new URLSearchParams({ sort: "name", limit: String(query.limit ?? 200) });
+      if (query.q) params.set("q", query.q);
+      if (query.category) params.set("category", query.category);
+      if (query.cursor) params.set("cursor", query.cursor);
+      return json(await send("GET", `${bookPath(book)}/contacts?${params}`), pageSchema);
+    },
+
+    async getContact(book: string, uid: string): Promise<StoredContact> {
+      return json(await send("GET", contactPath(book, uid)), storedContactSchema);
+    },
+
+    /** Saves with If-Match (an edit) or If-None-Match: * (a new contact); 412 is a "conflict". */
+    async saveContact(book: string, contact: Contact, etag: string | undefined): Promise<string> {
+      const condition: Record<string, string> = etag ? { "if-match": quoteEtag(etag) } : { "if-none-match": "*" };
+      const response = await send("PUT", contactPath(book, contact.uid), { body: contact, headers: condition });
+      return unquoteEtag(response.headers.get("etag") ?? "");
+    },
+
+    async deleteContact(book: string, uid: string, etag?: string): Promise<void> {
+      await send("DELETE", contactPath(book, uid), { headers: etag ? { "if-match": quoteEtag(etag) } : {} });
+    },
+
+    /**
+     * The contact as a vCard 3.0 file, as the server writes it. Not from the browser's cache: the server
+     * gives the JSON and the vCard one ETag and no `Vary: Accept`, so a revalidated JSON copy would come back.
+     */
+    async vcard(book: string, uid: string): Promise<Blob> {
+      const headers = { accept: "text/vcard" };
+      return (await send("GET", contactPath(book, uid), { headers, cache: "no-store" })).blob();
+    },
+
+    async photo(book: string, uid: string): Promise<Blob> {
+      return (await send("GET", `${contactPath(book, uid)}/photo`, { headers: { accept: "image/*" } })).blob();
+    },
+
+    async deleted(book: string, cursor?: string) {
+      const params = new URLSearchParams({ limit: "200", ...(cursor ? { cursor } : {}) });
+      return json(await send("GET", `${bookPath(book)}/deleted?${params}`), deletedSchema);
+    },
+
+    async restore(book: string, uid: string): Promise<void> {
+      await send("POST", `${bookPath(book)}/deleted/${encodeURIComponent(uid)}/restore`);
+    },
+
+    async createBook(name: string): Promise<Book> {
+      return json(await send("POST", "/api/books", { body: { name } }), bookSchema);
+    },
+
+    async renameBook(book: string, name: string): Promise<void> {
+      await send("PATCH", bookPath(book), { body: { name } });
+    },
+
+    async deleteBook(book: string): Promise<void> {
+      await send("DELETE", bookPath(book));
+    },
+
+    async shares(book: string): Promise<Share[]> {
+      return (await json(await send("GET", `${bookPath(book)}/shares`), sharesSchema)).shares;
+    },
+
+    async share(book: string, username: string, access: Share["access"]): Promise<void> {
+      await send("PUT", `${bookPath(book)}/shares/${encodeURIComponent(username)}`, { body: { access } });
+    },
+
+    async unshare(book: string, username: string): Promise<void> {
+      await send("DELETE", `${bookPath(book)}/shares/${encodeURIComponent(username)}`);
+    },
+
+    async users(): Promise<User[]> {
+      return (await json(await send("GET", "/api/admin/users"), z.object({ users: z.array(userSchema) }))).users;
+    },
+
+    async createUser(user: NewUser): Promise<void> {
+      await send("POST", "/api/admin/users", { body: user });
+    },
+
+    async updateUser(username: string, patch: UserPatch): Promise<void> {
+      await send("PATCH", userPath(username), { body: patch });
+    },
+
+    /** `books`: "keep" leaves the user's address books to an administrator, "delete" removes them too. */
+    async deleteUser(username: string, books: "keep" | "delete"): Promise<void> {
+      await send("DELETE", `${userPath(username)}?books=${books}`);
+    },
+
+    async audit(query: AuditQuery, cursor?: string) {
+      const params = new URLSearchParams({ limit: "200" });
+      for (const [key, value] of Object.entries(query)) if (value) params.set(key, value);
+      if (cursor) params.set("cursor", cursor);
+      return json(await send("GET", `/api/admin/audit?${params}`), auditPageSchema);
+    },
+  };
+}
+
+export type WebApi = ReturnType<typeof createWebApi>;
+
+// The add-in client's wording for the same statuses; 412 on a single contact means someone else
+// saved it first, which the contacts page answers with the merge view.
+async function errorOf(response: Response): Promise<ServerApiError> {
+  const status = response.status;
+  if (status === 401) return new ServerApiError("session-expired", "Your session expired; sign in again", status);
+  if (status === 403)
+    return new ServerApiError(
+      "read-only",
+      await serverMessage(response, "This address book is read-only for you"),
+      status,
+    );
+  if (status === 412)
+    return new ServerApiError("conflict", "Someone else changed this contact since you opened it", status);
+  return new ServerApiError(
+    "server",
+    await serverMessage(response, `The Concord server answered with error ${status}`),
+    status,
+  );
+}
+
+async function serverMessage(response: Response, fallback: string): Promise<string> {
+  const parsed = errorSchema.safeParse(await response.json().catch(() => undefined));
+  return parsed.success ? parsed.data.error.message : fallback;
+}
+
+/** What to show for a failed call: the server's own sentence, written for people. */
+export function messageOf(error: unknown): string {
+  if (error instanceof ServerApiError || error instanceof Error) return error.message.split("\n")[0]!;
+  return "Something went wrong. Try again.";
+}
+
+export const isExpired = (error: unknown) => error instanceof ServerApiError && error.kind === "session-expired";
+export const isConflict = (error: unknown) => error instanceof ServerApiError && error.kind === "conflict";
