@@ -188,6 +188,67 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
       });
     });
 
+    describe("activity for the admin console", () => {
+      const counts = {
+        outlook: { created: 1, updated: 0, deleted: 0 },
+        server: { created: 0, updated: 2, deleted: 0 },
+      };
+      const report = (finishedAt: string, result: "synced" | "failed" = "synced", pair = "p1") => ({
+        device: "dev-1",
+        pair,
+        book: "gab",
+        finishedAt,
+        result,
+        counts: { ...counts, conflicts: 0, errors: result === "failed" ? 1 : 0 },
+        ...(result === "failed" ? { message: "The server could not be reached" } : {}),
+      });
+
+      it("keeps each device and pair's newest sync report, with the last sync that did not fail", async () => {
+        const who = fresh("u");
+        await f.store.activity.reportSync(who, report("2026-01-02T10:00:00.000Z"));
+        await f.store.activity.reportSync(who, report("2026-01-02T11:00:00.000Z", "failed"));
+        await f.store.activity.reportSync(who, report("2026-01-02T09:00:00.000Z")); // a late retry: ignored
+        await f.store.activity.reportSync(who, report("2026-01-02T08:00:00.000Z", "synced", "p2"));
+        const mine = await f.store.activity.syncActivity(who);
+        assert.deepEqual(
+          mine.map((r) => [r.user, r.pair, r.result, r.finishedAt, r.lastSyncedAt, r.message]),
+          [
+            [
+              who,
+              "p1",
+              "failed",
+              "2026-01-02T11:00:00.000Z",
+              "2026-01-02T10:00:00.000Z",
+              "The server could not be reached",
+            ],
+            [who, "p2", "synced", "2026-01-02T08:00:00.000Z", "2026-01-02T08:00:00.000Z", undefined],
+          ],
+        );
+        assert.deepEqual(mine[0]!.counts, { ...counts, conflicts: 0, errors: 1 });
+        const everyone = await f.store.activity.syncActivity();
+        assert.equal(everyone.filter((r) => r.user === who).length, 2);
+        assert.deepEqual(await f.store.activity.syncActivity(fresh("nobody")), []);
+      });
+
+      it("keeps each maintenance job's last run", async () => {
+        const job = fresh("job");
+        const run = { job, startedAt: "2026-01-02T10:00:00.000Z", finishedAt: "2026-01-02T10:00:05.000Z" };
+        await f.store.activity.recordJobRun({ ...run, result: "ok" });
+        await f.store.activity.recordJobRun({ ...run, result: "failed", message: "disk full" });
+        const mine = (await f.store.activity.jobRuns()).filter((r) => r.job === job);
+        assert.deepEqual(mine, [{ ...run, result: "failed", message: "disk full" }]);
+      });
+
+      it("counts each book's live contacts and tombstones", async () => {
+        const owner = await user();
+        const put = (uid: string) => ({ op: "put" as const, uid, contact: person(uid, uid.toUpperCase()) });
+        await f.store.contacts.applyWrites(owner.primaryBook, [put("a"), put("b"), put("c")]);
+        await f.store.contacts.applyWrites(owner.primaryBook, [{ op: "delete", uid: "c" }]);
+        const size = (await f.store.activity.bookSizes()).find((s) => s.book === owner.primaryBook);
+        assert.deepEqual(size, { book: owner.primaryBook, contacts: 2, tombstones: 1 });
+      });
+    });
+
     describe("quotas on contacts, photo bytes and sync states", () => {
       const statuses = (rs: { status: string }[]) => rs.map((r) => r.status);
       const withPhoto = (uid: string, fill: string, bytes: number) =>

@@ -20,6 +20,7 @@ import {
 } from "./quotas";
 import { createSessions } from "./sessions";
 import { endingSessionsOnDelete } from "./session-tokens";
+import { createActivity } from "./activity";
 
 /** `cacheMaxContacts`: cap on the contact versions this instance caches (store/contact-cache.ts). */
 export type DatabaseStoreOptions = { cacheMaxContacts?: number; onError?: (err: unknown) => void };
@@ -64,5 +65,6 @@ export async function createDatabaseStore(
     photos,
     imports: createImports(models),
     sessions,
+    activity: createActivity(models),
   };
 }

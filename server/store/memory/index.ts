@@ -18,6 +18,7 @@ import { createMemoryPhotos } from "./photos";
 import { createMemorySessions } from "./sessions";
 import { endingSessionsOnDelete } from "../session-tokens";
 import { createMemoryPairClaims, createMemorySyncStates } from "./sync";
+import { createMemoryActivity } from "./activity";
 
 export async function createMemoryStore(
   clock: () => Date = () => new Date(),
@@ -55,5 +56,6 @@ export async function createMemoryStore(
     photos,
     imports: createMemoryImports(),
     sessions,
+    activity: createMemoryActivity(books, contacts),
   };
 }
