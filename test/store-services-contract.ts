@@ -2,7 +2,7 @@
 // pair claims, photos), held alike by the database store and the memory store.
 import assert from "node:assert/strict";
 import { createAccessPolicy } from "../server/access/policy";
-import type { ImportJob, Store } from "../server/store/contract";
+import { type ImportJob, MAX_SYNC_REPORTS, type Store } from "../server/store/contract";
 import { StoreError, type StoreErrorKind } from "../server/store/errors";
 import { DEFAULT_QUOTAS, type QuotaLimits } from "../server/store/quotas";
 import { person } from "./store-contract";
@@ -228,6 +228,17 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
         const everyone = await f.store.activity.syncActivity();
         assert.equal(everyone.filter((r) => r.user === who).length, 2);
         assert.deepEqual(await f.store.activity.syncActivity(fresh("nobody")), []);
+      });
+
+      it("refuses a sync report of a new device and pair past MAX_SYNC_REPORTS, and still takes known ones", async () => {
+        const who = fresh("u");
+        for (let i = 0; i < MAX_SYNC_REPORTS; i++)
+          await f.store.activity.reportSync(who, report("2026-01-02T10:00:00.000Z", "synced", `p${i}`));
+        await assert.rejects(
+          f.store.activity.reportSync(who, report("2026-01-02T10:00:00.000Z", "synced", "one-more")),
+          kind("quota-exceeded"),
+        );
+        await f.store.activity.reportSync(who, report("2026-01-02T12:00:00.000Z", "synced", "p0"));
       });
 
       it("keeps each maintenance job's last run", async () => {

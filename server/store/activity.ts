@@ -3,7 +3,15 @@
 // (one per device and pair, one per job), so every instance shows the same and no two writers
 // touch one document unless they report the same pair or job.
 import type { Models } from "../db/models";
-import type { Activity, BookSize, JobRun, SyncActivity, SyncReport } from "./contract";
+import {
+  type Activity,
+  type BookSize,
+  type JobRun,
+  MAX_SYNC_REPORTS,
+  type SyncActivity,
+  type SyncReport,
+} from "./contract";
+import { storeError } from "./errors";
 
 const reportPrefix = "sync-report:";
 const jobPrefix = "maintenance-run:";
@@ -15,6 +23,16 @@ export function keptActivity(kept: SyncActivity | undefined, user: string, repor
   if (kept && Date.parse(kept.finishedAt) > Date.parse(report.finishedAt)) return kept;
   const lastSyncedAt = report.result === "failed" ? (kept?.lastSyncedAt ?? null) : report.finishedAt;
   return { ...report, user, lastSyncedAt };
+}
+
+/** Refuses a new device-and-pair key past MAX_SYNC_REPORTS, so no client fills the database with reports. */
+export function checkReportRoom(keys: number): void {
+  if (keys >= MAX_SYNC_REPORTS)
+    throw storeError("quota-exceeded", `A user keeps sync reports of at most ${MAX_SYNC_REPORTS} devices and pairs`, {
+      quota: "sync-reports",
+      used: keys,
+      limit: MAX_SYNC_REPORTS,
+    });
 }
 
 /** Newest first, failed ones standing in their place (the page marks them). */
@@ -33,15 +51,26 @@ export function createActivity(models: Models): Activity {
     return docs.map((d) => JSON.parse(d.value) as T);
   };
 
+  /** The user's keys, in one document, to count without a scan. A key lost to two first reports
+   *  at once only loosens the limit by one: listings scan the reports themselves. */
+  async function noteNewKey(user: string, id: string) {
+    const keysId = `sync-report-keys:${encodeURIComponent(user)}`;
+    const keys = (await read<string[]>(keysId)) ?? [];
+    if (keys.includes(id)) return;
+    checkReportRoom(keys.length);
+    await write(keysId, [...keys, id]);
+  }
+
   return {
     async reportSync(user, report) {
       const id = reportId(user, report);
+      const kept = await read<SyncActivity>(id);
+      if (!kept) await noteNewKey(user, id);
       // Read-then-write: two reports of one pair at once are one device racing itself; the later write stands.
-      await write(id, keptActivity(await read<SyncActivity>(id), user, report));
+      await write(id, keptActivity(kept, user, report));
     },
     async syncActivity(user) {
-      const prefix = user ? `${reportPrefix}${escapeRegex(encodeURIComponent(user))}/` : reportPrefix;
-      return (await scan<SyncActivity>(prefix)).sort(byNewest);
+      return (await scan<SyncActivity>(user ? userPrefix(user) : reportPrefix)).sort(byNewest);
     },
     recordJobRun: (run) => write(`${jobPrefix}${run.job}`, run),
     async jobRuns() {
@@ -63,4 +92,5 @@ export function createActivity(models: Models): Activity {
   };
 }
 
+const userPrefix = (user: string) => `${reportPrefix}${escapeRegex(encodeURIComponent(user))}/`;
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -507,10 +507,14 @@ export type JobRun = { job: string; startedAt: string; finishedAt: string; resul
 /** Live contacts and tombstones of one book. */
 export type BookSize = { book: string; contacts: number; tombstones: number };
 
+/** Device-and-pair keys a user's sync reports may fill (QUOTA_DEVICES' 20 devices with ten books each). */
+export const MAX_SYNC_REPORTS = 200;
+
 /** What the admin console shows about the server at work, the same from every instance. */
 export interface Activity {
   /** Keeps the report as its device and pair's newest; one finished earlier than the kept one is
-   *  ignored (a late retry). `lastSyncedAt` moves with every report that did not fail. */
+   *  ignored (a late retry). `lastSyncedAt` moves with every report that did not fail. A user keeps
+   *  reports of at most MAX_SYNC_REPORTS device-and-pair keys: a new one past that is quota-exceeded. */
   reportSync(user: string, report: SyncReport): Promise<void>;
   /** Every user's newest report per device and pair, or one user's. Maintenance-grade: it may scan. */
   syncActivity(user?: string): Promise<SyncActivity[]>;

@@ -1,5 +1,5 @@
 // Sync reports, maintenance runs and book sizes in memory, answering as the database store does.
-import { byNewest, keptActivity } from "../activity";
+import { byNewest, checkReportRoom, keptActivity } from "../activity";
 import type { Activity, BookSize, BookStore, ContactRecovery, ContactStore, JobRun, SyncActivity } from "../contract";
 
 export function createMemoryActivity(books: BookStore, contacts: ContactStore & ContactRecovery): Activity {
@@ -25,7 +25,9 @@ export function createMemoryActivity(books: BookStore, contacts: ContactStore & 
   return {
     async reportSync(user, report) {
       const key = JSON.stringify([user, report.device, report.pair]);
-      reports.set(key, keptActivity(reports.get(key), user, report));
+      const kept = reports.get(key);
+      if (!kept) checkReportRoom([...reports.values()].filter((r) => r.user === user).length);
+      reports.set(key, keptActivity(kept, user, report));
     },
     async syncActivity(user) {
       return [...reports.values()].filter((r) => !user || r.user === user).sort(byNewest);
