@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createServerApi } from "../../addin/server-api";
+import { contactSchema } from "../../core/contact/contact";
 import { paneSettingsSchema } from "../../addin/taskpane/pane-settings";
 import { syncBooks } from "../../addin/taskpane/sync-books";
 import { testApp, type TestApp } from "../support/app";
@@ -28,7 +29,9 @@ describe("sync reports from the task pane", () => {
   async function setUp(username: string) {
     const user = await t.user(username);
     const api = createServerApi({ baseUrl, getToken: () => user.token, fetch: withContractEndpoints().fetch });
-    const people = ["Ann", "Ben", "Cy"].map((name) => ({ uid: `${username}-${name}`, displayName: name }));
+    const people = ["Ann", "Ben", "Cy"].map((name) =>
+      contactSchema.parse({ uid: `${username}-${name}`, displayName: name }),
+    );
     await api.applyBatch(
       user.primaryBook,
       people.map((contact) => ({ op: "put" as const, uid: contact.uid, contact })),
