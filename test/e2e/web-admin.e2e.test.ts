@@ -61,7 +61,7 @@ describe("Concord Web in Chromium: the administration console", function () {
       await page.getByText(/^\d+ entr(y|ies)$/).waitFor();
       await page.waitForTimeout(300);
       const found = await page.getByRole("table", { name: "Local Directory entries" }).getByText(name).count();
-      await page.getByRole("link", { name: "Users" }).click();
+      await page.getByRole("link", { name: "Users", exact: true }).click();
       return found > 0;
     };
     assert.equal(await directoryHas("Dora Quist"), true);
