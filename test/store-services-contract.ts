@@ -241,6 +241,17 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
         await f.store.activity.reportSync(who, report("2026-01-02T12:00:00.000Z", "synced", "p0"));
       });
 
+      it("forgets a deleted user's sync reports, so a new user of that name starts with none", async () => {
+        const [gone, stays] = [await user(), await user()];
+        await f.store.activity.reportSync(gone.username, report("2026-01-02T10:00:00.000Z"));
+        await f.store.activity.reportSync(stays.username, report("2026-01-02T10:00:00.000Z"));
+        await f.store.accounts.deleteUser(gone.username);
+        assert.deepEqual(await f.store.activity.syncActivity(gone.username), []);
+        assert.equal((await f.store.activity.syncActivity(stays.username)).length, 1);
+        await user(gone.username);
+        assert.deepEqual(await f.store.activity.syncActivity(gone.username), []);
+      });
+
       it("keeps each maintenance job's last run", async () => {
         const job = fresh("job");
         const run = { job, startedAt: "2026-01-02T10:00:00.000Z", finishedAt: "2026-01-02T10:00:05.000Z" };

@@ -4,6 +4,7 @@
 // touch one document unless they report the same pair or job.
 import type { Models } from "../db/models";
 import {
+  type Accounts,
   type Activity,
   type BookSize,
   type JobRun,
@@ -39,6 +40,18 @@ export function checkReportRoom(keys: number): void {
 export const byNewest = (a: { finishedAt: string }, b: { finishedAt: string }) =>
   Date.parse(b.finishedAt) - Date.parse(a.finishedAt);
 
+/** Accounts whose deleteUser also drops the user's sync reports. */
+export function forgettingReportsOnDelete(accounts: Accounts, activity: Pick<Activity, "forgetUser">): Accounts {
+  return {
+    ...accounts,
+    async deleteUser(username, opts) {
+      const deleted = await accounts.deleteUser(username, opts);
+      await activity.forgetUser(username);
+      return deleted;
+    },
+  };
+}
+
 export function createActivity(models: Models): Activity {
   const read = async <T>(id: string): Promise<T | undefined> => {
     const doc = await models.Setting.findById(id).lean<{ value: string }>();
@@ -54,7 +67,7 @@ export function createActivity(models: Models): Activity {
   /** The user's keys, in one document, to count without a scan. A key lost to two first reports
    *  at once only loosens the limit by one: listings scan the reports themselves. */
   async function noteNewKey(user: string, id: string) {
-    const keysId = `sync-report-keys:${encodeURIComponent(user)}`;
+    const keysId = keysIdOf(user);
     const keys = (await read<string[]>(keysId)) ?? [];
     if (keys.includes(id)) return;
     checkReportRoom(keys.length);
@@ -68,6 +81,11 @@ export function createActivity(models: Models): Activity {
       if (!kept) await noteNewKey(user, id);
       // Read-then-write: two reports of one pair at once are one device racing itself; the later write stands.
       await write(id, keptActivity(kept, user, report));
+    },
+    async forgetUser(user) {
+      const docs = await models.Setting.find({ _id: { $regex: `^${userPrefix(user)}` } }, { _id: 1 }).lean();
+      const ids = [...docs.map((d) => String(d._id)), keysIdOf(user)];
+      await models.Setting.deleteMany({ _id: { $in: ids } });
     },
     async syncActivity(user) {
       return (await scan<SyncActivity>(user ? userPrefix(user) : reportPrefix)).sort(byNewest);
@@ -92,5 +110,6 @@ export function createActivity(models: Models): Activity {
   };
 }
 
+const keysIdOf = (user: string) => `sync-report-keys:${encodeURIComponent(user)}`;
 const userPrefix = (user: string) => `${reportPrefix}${escapeRegex(encodeURIComponent(user))}/`;
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -516,6 +516,9 @@ export interface Activity {
    *  ignored (a late retry). `lastSyncedAt` moves with every report that did not fail. A user keeps
    *  reports of at most MAX_SYNC_REPORTS device-and-pair keys: a new one past that is quota-exceeded. */
   reportSync(user: string, report: SyncReport): Promise<void>;
+  /** Drops a user's sync reports (the user was deleted: a new user of that name starts with none).
+   *  The stores' Accounts.deleteUser calls it. */
+  forgetUser(user: string): Promise<void>;
   /** Every user's newest report per device and pair, or one user's. Maintenance-grade: it may scan. */
   syncActivity(user?: string): Promise<SyncActivity[]>;
   /** Keeps the run as its job's last. */

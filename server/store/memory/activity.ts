@@ -29,6 +29,9 @@ export function createMemoryActivity(books: BookStore, contacts: ContactStore & 
       if (!kept) checkReportRoom([...reports.values()].filter((r) => r.user === user).length);
       reports.set(key, keptActivity(kept, user, report));
     },
+    async forgetUser(user) {
+      for (const [key, r] of reports) if (r.user === user) reports.delete(key);
+    },
     async syncActivity(user) {
       return [...reports.values()].filter((r) => !user || r.user === user).sort(byNewest);
     },
