@@ -11,6 +11,7 @@ import {
   lookupResultSchema,
   pairClaimResultSchema,
   refreshResultSchema,
+  type SyncReportBody,
   type userSchema,
   MAX_BATCH_OPS,
   MAX_LOOKUP,
@@ -291,6 +292,12 @@ export function createServerApi(options: ServerApiOptions) {
     return json(response, pairClaimResultSchema);
   }
 
+  /** Tells the server how one sync of a pair ended, for the administrators' sync activity page. */
+  async function reportSync(report: SyncReportBody): Promise<void> {
+    const response = await send("POST", "/api/sync-reports", { body: JSON.stringify(report) });
+    if (!response.ok) throw await errorOf(response);
+  }
+
   /** Gives the claim back; a claim the holder no longer has is left alone. */
   async function releasePair(device: string, pair: string, holder: string): Promise<void> {
     const response = await send("DELETE", `${statePath(device, pair)}/claim?${new URLSearchParams({ holder })}`);
@@ -349,6 +356,7 @@ export function createServerApi(options: ServerApiOptions) {
     putSyncState,
     claimPair,
     releasePair,
+    reportSync,
   };
 }
 

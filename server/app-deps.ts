@@ -3,7 +3,7 @@ import type { AccessPolicy } from "./access/policy";
 import type { Config } from "./config";
 import type { createLoginLimiter } from "./auth/login-limiter";
 import type { ContactStore } from "./store/contact-store";
-import type { Imports, Quotas, Sessions } from "./store/contract";
+import type { Activity, Imports, Quotas, Sessions } from "./store/contract";
 import type { Accounts, Audit, BookStore, ContactRecovery, PairClaims, Photos, SyncStates } from "./store/contract";
 
 /** Everything createApp needs, built by main.ts (or a test) from a connected database. Routes and
@@ -24,6 +24,8 @@ export type AppDeps = {
   imports: Imports;
   /** Device sessions: refresh tokens, the devices a user is signed in on. */
   sessions: Sessions;
+  /** Sync reports, maintenance runs and book sizes for the admin console. */
+  activity: Activity;
   limiter: ReturnType<typeof createLoginLimiter>;
   clock: () => Date;
   logger: Logger;

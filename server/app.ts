@@ -25,6 +25,7 @@ import { importRoutes } from "./routes/imports";
 import { searchRoutes } from "./routes/search";
 import { sessionRoutes } from "./routes/sessions";
 import { syncStateRoutes } from "./routes/sync-state";
+import { syncReportRoutes } from "./routes/sync-reports";
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -100,6 +101,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(importRoutes(deps));
   app.use(exportRoutes(deps));
   app.use(sessionRoutes(deps));
+  app.use(syncReportRoutes(deps));
 
   app.use(methodNotAllowed(app));
   app.use((req, _res, next) => next(notFound(`No route for ${req.method} ${req.path}`)));

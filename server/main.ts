@@ -13,7 +13,8 @@ import { openDatabase } from "./database";
 import { createApp, defaultAddinDir } from "./app";
 import { tlsCredentials, withPlainHttpNotice } from "./tls";
 import { wire } from "./wiring";
-import { importServiceFor, startImportResumer } from "./imports";
+import { startImportResumer } from "./imports";
+import { maintainBooks } from "./maintenance";
 
 async function main() {
   const config = configFromEnv();
@@ -34,6 +35,7 @@ async function main() {
   const stopResumer = startImportResumer(deps);
 
   const purge = setInterval(
+    // Each job's failure is logged and recorded for the status page (server/maintenance.ts).
     () => void maintainBooks(deps).catch((err) => logger.error({ err }, "book maintenance failed")),
     6 * 3600_000,
   );
@@ -129,22 +131,6 @@ async function ensureFirstAdmin(accounts: Awaited<ReturnType<typeof wire>>["acco
     process.stdout.write(
       `\n  First start: created user "admin" with password ${chosen}\n  Change it with: npm run admin -- passwd admin\n\n`,
     );
-}
-
-/** Every few hours: forget tombstones past their retention, then drop log entries no reader needs,
- *  and audit entries past theirs. */
-async function maintainBooks(deps: Awaited<ReturnType<typeof wire>>) {
-  await deps.audit.purge(new Date(deps.clock().getTime() - deps.config.auditRetentionMs));
-  await importServiceFor(deps).purgeExpired(); // uploads, previews and undo data are kept for a day
-  // A photo stored in the last hour may belong to a write still under way on another instance.
-  await deps.photos.collect(await deps.store.photoHashes(), new Date(deps.clock().getTime() - 3600_000));
-  const before = new Date(deps.clock().getTime() - deps.config.tombstoneRetentionMs);
-  for (const book of await deps.books.allBookIds()) {
-    await deps.store.purgeTombstones(book, before);
-    await deps.store.compactLog(book);
-  }
-  // Contact and photo-byte usage drifts between passes (store/quotas.ts): count it afresh.
-  await deps.quotas.recount();
 }
 
 main().catch((err) => {

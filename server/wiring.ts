@@ -31,7 +31,8 @@ export async function wire(opts: {
       onError: (err) => logger.warn({ err }, "contact cache: a checkpoint failed; reads go on from the log"),
     },
   );
-  const { contacts, books, accounts, photos, syncStates, pairClaims, audit, quotas, imports, sessions } = store;
+  const { contacts, books, accounts, photos, syncStates, pairClaims, audit, quotas, imports, sessions, activity } =
+    store;
   return {
     config: opts.config,
     store: contacts,
@@ -45,6 +46,7 @@ export async function wire(opts: {
     pairClaims,
     imports,
     sessions,
+    activity,
     limiter: createLoginLimiter(
       createLoginAttempts(opts.models),
       clock,

@@ -2,7 +2,7 @@
 // pair claims, photos), held alike by the database store and the memory store.
 import assert from "node:assert/strict";
 import { createAccessPolicy } from "../server/access/policy";
-import type { ImportJob, Store } from "../server/store/contract";
+import { type ImportJob, MAX_SYNC_REPORTS, type Store } from "../server/store/contract";
 import { StoreError, type StoreErrorKind } from "../server/store/errors";
 import { DEFAULT_QUOTAS, type QuotaLimits } from "../server/store/quotas";
 import { person } from "./store-contract";
@@ -185,6 +185,89 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
         assert.equal((await f.store.pairClaims.claim(who, "dev", "p", "h2", 60)).holder, "h2");
         await f.store.pairClaims.release(who, "dev", "p", "h2");
         assert.equal((await f.store.pairClaims.claim(who, "dev", "p", "h3", 60)).holder, "h3");
+      });
+    });
+
+    describe("activity for the admin console", () => {
+      const counts = {
+        outlook: { created: 1, updated: 0, deleted: 0 },
+        server: { created: 0, updated: 2, deleted: 0 },
+      };
+      const report = (finishedAt: string, result: "synced" | "failed" = "synced", pair = "p1") => ({
+        device: "dev-1",
+        pair,
+        book: "gab",
+        finishedAt,
+        result,
+        counts: { ...counts, conflicts: 0, errors: result === "failed" ? 1 : 0 },
+        ...(result === "failed" ? { message: "The server could not be reached" } : {}),
+      });
+
+      it("keeps each device and pair's newest sync report, with the last sync that did not fail", async () => {
+        const who = fresh("u");
+        await f.store.activity.reportSync(who, report("2026-01-02T10:00:00.000Z"));
+        await f.store.activity.reportSync(who, report("2026-01-02T11:00:00.000Z", "failed"));
+        await f.store.activity.reportSync(who, report("2026-01-02T09:00:00.000Z")); // a late retry: ignored
+        await f.store.activity.reportSync(who, report("2026-01-02T08:00:00.000Z", "synced", "p2"));
+        const mine = await f.store.activity.syncActivity(who);
+        assert.deepEqual(
+          mine.map((r) => [r.user, r.pair, r.result, r.finishedAt, r.lastSyncedAt, r.message]),
+          [
+            [
+              who,
+              "p1",
+              "failed",
+              "2026-01-02T11:00:00.000Z",
+              "2026-01-02T10:00:00.000Z",
+              "The server could not be reached",
+            ],
+            [who, "p2", "synced", "2026-01-02T08:00:00.000Z", "2026-01-02T08:00:00.000Z", undefined],
+          ],
+        );
+        assert.deepEqual(mine[0]!.counts, { ...counts, conflicts: 0, errors: 1 });
+        const everyone = await f.store.activity.syncActivity();
+        assert.equal(everyone.filter((r) => r.user === who).length, 2);
+        assert.deepEqual(await f.store.activity.syncActivity(fresh("nobody")), []);
+      });
+
+      it("refuses a sync report of a new device and pair past MAX_SYNC_REPORTS, and still takes known ones", async () => {
+        const who = fresh("u");
+        for (let i = 0; i < MAX_SYNC_REPORTS; i++)
+          await f.store.activity.reportSync(who, report("2026-01-02T10:00:00.000Z", "synced", `p${i}`));
+        await assert.rejects(
+          f.store.activity.reportSync(who, report("2026-01-02T10:00:00.000Z", "synced", "one-more")),
+          kind("quota-exceeded"),
+        );
+        await f.store.activity.reportSync(who, report("2026-01-02T12:00:00.000Z", "synced", "p0"));
+      });
+
+      it("forgets a deleted user's sync reports, so a new user of that name starts with none", async () => {
+        const [gone, stays] = [await user(), await user()];
+        await f.store.activity.reportSync(gone.username, report("2026-01-02T10:00:00.000Z"));
+        await f.store.activity.reportSync(stays.username, report("2026-01-02T10:00:00.000Z"));
+        await f.store.accounts.deleteUser(gone.username);
+        assert.deepEqual(await f.store.activity.syncActivity(gone.username), []);
+        assert.equal((await f.store.activity.syncActivity(stays.username)).length, 1);
+        await user(gone.username);
+        assert.deepEqual(await f.store.activity.syncActivity(gone.username), []);
+      });
+
+      it("keeps each maintenance job's last run", async () => {
+        const job = fresh("job");
+        const run = { job, startedAt: "2026-01-02T10:00:00.000Z", finishedAt: "2026-01-02T10:00:05.000Z" };
+        await f.store.activity.recordJobRun({ ...run, result: "ok" });
+        await f.store.activity.recordJobRun({ ...run, result: "failed", message: "disk full" });
+        const mine = (await f.store.activity.jobRuns()).filter((r) => r.job === job);
+        assert.deepEqual(mine, [{ ...run, result: "failed", message: "disk full" }]);
+      });
+
+      it("counts each book's live contacts and tombstones", async () => {
+        const owner = await user();
+        const put = (uid: string) => ({ op: "put" as const, uid, contact: person(uid, uid.toUpperCase()) });
+        await f.store.contacts.applyWrites(owner.primaryBook, [put("a"), put("b"), put("c")]);
+        await f.store.contacts.applyWrites(owner.primaryBook, [{ op: "delete", uid: "c" }]);
+        const size = (await f.store.activity.bookSizes()).find((s) => s.book === owner.primaryBook);
+        assert.deepEqual(size, { book: owner.primaryBook, contacts: 2, tombstones: 1 });
       });
     });
 

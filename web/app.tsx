@@ -17,7 +17,7 @@ import {
 } from "@fluentui/react-components";
 import { useState } from "react";
 import { Link, Navigate, Route, Routes } from "react-router";
-import { AdminPage } from "./admin-page";
+import { AdminPage } from "./admin/admin-page";
 import { ContactsPage } from "./contacts-page";
 import { SessionProvider, useSession } from "./session";
 import { SignInForm } from "./sign-in-form";

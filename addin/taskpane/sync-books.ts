@@ -13,6 +13,7 @@ import {
 import { defaultFolderNames, folderFor, pairedFolders } from "./folder-pairs";
 import { isEnabled, pairSettingsOf, type PairSettings, type PaneSettings } from "./pane-settings";
 import { plainError } from "./plain-words";
+import { pairId } from "../sync/pair-state";
 
 export type BookResult = { bookId: string; outcome?: SyncOutcome; error?: string; at: string };
 
@@ -62,6 +63,7 @@ export async function syncBooks(request: SyncBooksRequest): Promise<SyncBooksRun
   const books = enabledBooks(request.books, request.settings);
   for (const [index, book] of books.entries()) {
     if (request.shouldStop?.()) return { results, sessionExpired: false, pairs, stopped: true };
+    let pair: string | undefined;
     try {
       const settings = { ...request.settings, pairs: { ...request.settings.pairs, ...pairs } };
       const folder = await folderFor(request.outlook.store, settings, book, names.get(book.id) ?? book.name, taken);
@@ -70,6 +72,7 @@ export async function syncBooks(request: SyncBooksRequest): Promise<SyncBooksRun
         taken.set(folder.folderId, book);
         await request.onPaired?.(book.id, folder.newPair);
       }
+      pair = pairId(book.id, folder.folderId);
       const outcome = await syncPair({
         api: request.api,
         outlook: request.outlook,
@@ -85,12 +88,41 @@ export async function syncBooks(request: SyncBooksRequest): Promise<SyncBooksRun
         shouldStop: request.shouldStop,
       });
       results.push({ bookId: book.id, outcome, at: now().toISOString() });
+      if (outcome.kind === "synced" || outcome.kind === "stopped")
+        await reportSync(request, book, pair, outcome.kind, outcomeCounts(outcome));
       if (outcome.kind === "stopped") return { results, sessionExpired: false, pairs, stopped: true };
     } catch (error) {
       results.push({ bookId: book.id, error: plainError(error), at: now().toISOString() });
       if (error instanceof ServerApiError && error.kind === "session-expired")
         return { results, sessionExpired: true, pairs, stopped: false };
+      if (pair) await reportSync(request, book, pair, "failed", noCounts, plainError(error));
     }
   }
   return { results, sessionExpired: false, pairs, stopped: false };
+}
+
+const noSide = { created: 0, updated: 0, deleted: 0 };
+const noCounts = { outlook: noSide, server: noSide, conflicts: 0, errors: 0 };
+const outcomeCounts = (outcome: SyncOutcome) => ({
+  outlook: outcome.counts.outlook,
+  server: outcome.counts.server,
+  conflicts: outcome.conflicts.length,
+  errors: outcome.errors.length,
+});
+
+/** Tells the server how the book's sync ended (its administrators' sync activity page). A report
+ *  that does not arrive (an older server, a lost connection) never fails the sync. */
+async function reportSync(
+  request: SyncBooksRequest,
+  book: Book,
+  pair: string,
+  result: "synced" | "stopped" | "failed",
+  counts: typeof noCounts,
+  message?: string,
+) {
+  const now = request.now ?? (() => new Date());
+  const report = { device: request.deviceId, pair, book: book.id, finishedAt: now().toISOString(), result, counts };
+  await request.api
+    .reportSync(message === undefined ? report : { ...report, message: message.slice(0, 1000) })
+    .catch(() => undefined);
 }

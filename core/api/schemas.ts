@@ -106,3 +106,26 @@ export const batchResultSchema = serverBatchResponseSchema;
 export const pathIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, "use 1-128 letters, digits, . _ or -");
 
 export { contactSchema };
+
+/** POST /api/sync-reports: how one sync of one pair ended on one device (the admin console lists them). */
+const reportCountSchema = z.number().int().min(0).max(100_000_000);
+const sideCountsSchema = z.strictObject({
+  created: reportCountSchema,
+  updated: reportCountSchema,
+  deleted: reportCountSchema,
+});
+export const syncReportSchema = z.strictObject({
+  device: pathIdSchema,
+  pair: pathIdSchema,
+  book: z.string().min(1).max(200),
+  finishedAt: z.string().datetime({ offset: true }),
+  result: z.enum(["synced", "stopped", "failed"]),
+  counts: z.strictObject({
+    outlook: sideCountsSchema,
+    server: sideCountsSchema,
+    conflicts: reportCountSchema,
+    errors: reportCountSchema,
+  }),
+  message: z.string().max(1000).optional(),
+});
+export type SyncReportBody = z.infer<typeof syncReportSchema>;

@@ -285,6 +285,99 @@ const importPaths = {
 
 // Device sessions (routes/auth.ts, routes/sessions.ts): kept in one block so other edits merge around it.
 const sessionId = pathParam("id", "The session's id, as GET /api/sessions lists it");
+const jobRun = {
+  type: "object",
+  properties: {
+    job: { type: "string" },
+    startedAt: { type: "string", format: "date-time" },
+    finishedAt: { type: "string", format: "date-time" },
+    result: { type: "string", enum: ["ok", "failed", "never"] },
+    message: { type: "string" },
+  },
+};
+const adminActivityPaths = {
+  "/api/sync-reports": {
+    post: op("reportSync", "Report how one sync of a pair ended on this device", {
+      description:
+        "Kept as the newest report of the caller's device and pair (an earlier finishedAt than the kept one is " +
+        "ignored). Administrators list them at /api/admin/sync-activity.",
+      requestBody: { required: true, content: jsonOf(s.syncReportSchema) },
+      responses: {
+        "204": answer("Kept"),
+        "413": problem("quota-exceeded: reports of too many devices and pairs"),
+        ...errors,
+      },
+    }),
+  },
+  "/api/admin/sync-activity": {
+    get: op("listSyncActivity", "Each device's newest sync per pair, newest first (admins)", {
+      parameters: [queryParam("user", "Only this user's devices", { type: "string" })],
+      responses: {
+        "200": answer("The reports, each with its user and the last sync that did not fail", {
+          "application/json": {
+            schema: {
+              type: "object",
+              properties: {
+                reports: {
+                  type: "array",
+                  items: {
+                    allOf: [
+                      jsonSchema(s.syncReportSchema),
+                      {
+                        type: "object",
+                        properties: {
+                          user: { type: "string" },
+                          lastSyncedAt: { type: ["string", "null"], format: "date-time" },
+                        },
+                      },
+                    ],
+                  },
+                },
+              },
+            },
+          },
+        }),
+        ...errors,
+      },
+    }),
+  },
+  "/api/admin/status": {
+    get: op("serverStatus", "Version, database, uptime, book sizes and maintenance runs (admins)", {
+      responses: {
+        "200": answer("The server's status", {
+          "application/json": {
+            schema: {
+              type: "object",
+              properties: {
+                version: { type: "string" },
+                database: { type: "string", enum: ["embedded", "mongodb"] },
+                startedAt: { type: "string", format: "date-time" },
+                uptimeSeconds: { type: "integer" },
+                books: {
+                  type: "array",
+                  items: {
+                    type: "object",
+                    properties: {
+                      id: { type: "string" },
+                      kind: { type: "string", enum: ["gab", "directory", "pab"] },
+                      name: { type: "string" },
+                      owner: { type: ["string", "null"] },
+                      contacts: { type: "integer" },
+                      tombstones: { type: "integer" },
+                    },
+                  },
+                },
+                jobs: { type: "array", items: jobRun },
+              },
+            },
+          },
+        }),
+        ...errors,
+      },
+    }),
+  },
+};
+
 const sessionPaths = {
   "/api/auth/refresh": {
     post: op("refreshSession", "Trade a refresh token for a new access token and the next refresh token", {
@@ -742,6 +835,7 @@ export function openApiDocument() {
       ...searchPaths,
       ...importPaths,
       ...sessionPaths,
+      ...adminActivityPaths,
     },
   };
 }

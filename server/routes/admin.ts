@@ -8,6 +8,13 @@ import { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "
 import { usernameSchema } from "../store/accounts";
 import { z } from "zod";
 import { SURFACES } from "../store/contract";
+import { readFileSync } from "node:fs";
+import { MAINTENANCE_JOBS } from "../maintenance";
+
+/** The server's version, as package.json names it. */
+const VERSION: string = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
+/** When this instance started (status shows each instance's own uptime). */
+const startedAt = new Date(Date.now() - process.uptime() * 1000);
 
 const auditQuerySchema = z.strictObject({
   book: z.string().max(200).optional(),
@@ -19,10 +26,12 @@ const auditQuerySchema = z.strictObject({
   cursor: z.string().max(200).optional(),
 });
 
+const syncActivityQuerySchema = z.strictObject({ user: usernameSchema.optional() });
+
 /** `?books=delete` deletes the user's address books with them; by default they are kept. */
 const deleteUserQuerySchema = z.strictObject({ books: z.enum(["keep", "delete"]).optional() });
 
-export function adminRoutes({ accounts, audit }: AppDeps): Router {
+export function adminRoutes({ accounts, audit, activity, books, config }: AppDeps): Router {
   const router = Router();
   router.use("/api/admin", requireAdmin());
 
@@ -56,6 +65,44 @@ export function adminRoutes({ accounts, audit }: AppDeps): Router {
   router.get(
     "/api/admin/audit",
     handle(async (req, res) => void res.json(await audit.list(parseOr400(auditQuerySchema, req.query, "query")))),
+  );
+
+  // Each user's devices' newest sync per pair: result, counts, and the last sync that did not fail.
+  router.get(
+    "/api/admin/sync-activity",
+    handle(async (req, res) => {
+      const { user } = parseOr400(syncActivityQuerySchema, req.query, "query");
+      res.json({ reports: await activity.syncActivity(user) });
+    }),
+  );
+
+  // This instance's version and uptime; the database; every book's size; each maintenance job's last run.
+  router.get(
+    "/api/admin/status",
+    handle(async (_req, res) => {
+      const [system, pabs, sizes, runs] = await Promise.all([
+        books.systemBooks(),
+        books.pabs(),
+        activity.bookSizes(),
+        activity.jobRuns(),
+      ]);
+      const sizeOf = new Map(sizes.map((s) => [s.book, s]));
+      res.json({
+        version: VERSION,
+        database: config.mongodbUri ? "mongodb" : "embedded",
+        startedAt: startedAt.toISOString(),
+        uptimeSeconds: Math.round(process.uptime()),
+        books: [...system, ...pabs].map((b) => ({
+          id: b.id,
+          kind: b.kind,
+          name: b.name,
+          owner: b.owner,
+          contacts: sizeOf.get(b.id)?.contacts ?? 0,
+          tombstones: sizeOf.get(b.id)?.tombstones ?? 0,
+        })),
+        jobs: MAINTENANCE_JOBS.map((job) => runs.find((r) => r.job === job) ?? { job, result: "never" }),
+      });
+    }),
   );
 
   router.get(

@@ -478,6 +478,57 @@ export interface Imports {
   deleteMapping(owner: string | null, name: string): Promise<boolean>;
 }
 
+// ---------------------------------------------------------------- activity (the admin console)
+
+/** How a sync of one pair ended, as the add-in reports it: synced, stopped by the user between
+ *  chunks, or failed (`message` says why). */
+export type SyncResult = "synced" | "stopped" | "failed";
+export type SyncSideCounts = { created: number; updated: number; deleted: number };
+export type SyncReportCounts = {
+  outlook: SyncSideCounts;
+  server: SyncSideCounts;
+  conflicts: number;
+  errors: number;
+};
+/** One finished sync of one pair (a server book and an Outlook folder) on one device. */
+export type SyncReport = {
+  device: string;
+  pair: string;
+  book: string;
+  finishedAt: string;
+  result: SyncResult;
+  counts: SyncReportCounts;
+  message?: string;
+};
+/** The newest report of a user's device and pair, with the last sync of it that did not fail. */
+export type SyncActivity = SyncReport & { user: string; lastSyncedAt: string | null };
+/** One run of a maintenance job (main.ts's pass): when, and whether it finished. */
+export type JobRun = { job: string; startedAt: string; finishedAt: string; result: "ok" | "failed"; message?: string };
+/** Live contacts and tombstones of one book. */
+export type BookSize = { book: string; contacts: number; tombstones: number };
+
+/** Device-and-pair keys a user's sync reports may fill (QUOTA_DEVICES' 20 devices with ten books each). */
+export const MAX_SYNC_REPORTS = 200;
+
+/** What the admin console shows about the server at work, the same from every instance. */
+export interface Activity {
+  /** Keeps the report as its device and pair's newest; one finished earlier than the kept one is
+   *  ignored (a late retry). `lastSyncedAt` moves with every report that did not fail. A user keeps
+   *  reports of at most MAX_SYNC_REPORTS device-and-pair keys: a new one past that is quota-exceeded. */
+  reportSync(user: string, report: SyncReport): Promise<void>;
+  /** Drops a user's sync reports (the user was deleted: a new user of that name starts with none).
+   *  The stores' Accounts.deleteUser calls it. */
+  forgetUser(user: string): Promise<void>;
+  /** Every user's newest report per device and pair, or one user's. Maintenance-grade: it may scan. */
+  syncActivity(user?: string): Promise<SyncActivity[]>;
+  /** Keeps the run as its job's last. */
+  recordJobRun(run: JobRun): Promise<void>;
+  /** The last run of each job that ever ran. */
+  jobRuns(): Promise<JobRun[]>;
+  /** Each book's live contacts and tombstones (books with neither are left out). It scans. */
+  bookSizes(): Promise<BookSize[]>;
+}
+
 /** Everything the surfaces use, as built by server/wiring.ts (database) or store/memory (tests). */
 export type Store = {
   books: BookStore;
@@ -492,6 +543,8 @@ export type Store = {
   quotas: Quotas;
   imports: Imports;
   sessions: Sessions;
+  /** Sync reports, maintenance runs and book sizes for the admin console. */
+  activity: Activity;
 };
 
 /** Per-user limits on what a user may keep. `contacts`: live contacts across the PABs they own;

@@ -20,6 +20,7 @@ import {
 } from "./quotas";
 import { createSessions } from "./sessions";
 import { endingSessionsOnDelete } from "./session-tokens";
+import { createActivity, forgettingReportsOnDelete } from "./activity";
 
 /** `cacheMaxContacts`: cap on the contact versions this instance caches (store/contact-cache.ts). */
 export type DatabaseStoreOptions = { cacheMaxContacts?: number; onError?: (err: unknown) => void };
@@ -41,7 +42,11 @@ export async function createDatabaseStore(
   );
   const books = createBooks(models, audited);
   const sessions = createSessions(models, clock);
-  const accounts = endingSessionsOnDelete(createAccounts(models, audited, books, clock), sessions);
+  const activity = createActivity(models);
+  const accounts = forgettingReportsOnDelete(
+    endingSessionsOnDelete(createAccounts(models, audited, books, clock), sessions),
+    activity,
+  );
   await books.ensureSystemBooks();
   // Outermost, so an op refused for its owner's quota is neither written nor audited.
   const counted = withContactQuota(audited, {
@@ -64,5 +69,6 @@ export async function createDatabaseStore(
     photos,
     imports: createImports(models),
     sessions,
+    activity,
   };
 }

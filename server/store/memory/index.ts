@@ -18,6 +18,8 @@ import { createMemoryPhotos } from "./photos";
 import { createMemorySessions } from "./sessions";
 import { endingSessionsOnDelete } from "../session-tokens";
 import { createMemoryPairClaims, createMemorySyncStates } from "./sync";
+import { createMemoryActivity } from "./activity";
+import { forgettingReportsOnDelete } from "../activity";
 
 export async function createMemoryStore(
   clock: () => Date = () => new Date(),
@@ -28,9 +30,13 @@ export async function createMemoryStore(
   });
   let books: ReturnType<typeof createMemoryBooks> | undefined;
   const sessions = createMemorySessions(clock);
-  const accounts = endingSessionsOnDelete(
-    createMemoryAccounts(audited, () => books!),
-    sessions,
+  let activity: ReturnType<typeof createMemoryActivity> | undefined;
+  const accounts = forgettingReportsOnDelete(
+    endingSessionsOnDelete(
+      createMemoryAccounts(audited, () => books!),
+      sessions,
+    ),
+    { forgetUser: (user) => activity!.forgetUser(user) },
   );
   books = createMemoryBooks(audited, async (username) => Boolean(await accounts.displayNameOf(username)));
   await books.ensureSystemBooks();
@@ -43,6 +49,7 @@ export async function createMemoryStore(
     clock,
   });
   const { contacts, photos } = counted;
+  activity = createMemoryActivity(books, contacts);
   return {
     books,
     contacts,
@@ -55,5 +62,6 @@ export async function createMemoryStore(
     photos,
     imports: createMemoryImports(),
     sessions,
+    activity,
   };
 }
