@@ -1,39 +1,17 @@
 // Concord Web in headless Chromium, served by the real server: the build, a page with its errors
 // kept, signing in, and axe-core's accessibility check. Shared by the web e2e tests.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { defaultAddinDir } from "../../server/app";
 import type { Stack } from "./support/stack";
 
 export { chromiumArgs } from "./pane-harness";
 export const artifacts = join(process.cwd(), "test-artifacts");
 
-const root = join(defaultAddinDir(), "..", "..");
-const sources = ["web", "addin", "core", "manifest.xml", "webpack.config.js"].map((p) => join(root, p));
-
-/** Builds dist/addin (the pane and the web app) unless index.html is newer than every source. */
-export function ensureWebBuilt(): string {
-  const dir = defaultAddinDir();
-  const built = join(dir, "index.html");
-  if (existsSync(built) && statSync(built).mtimeMs >= newestSource()) return dir;
-  const result = spawnSync("npx", ["webpack", "--mode", "production"], { cwd: root, encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`webpack failed:\n${result.stdout}\n${result.stderr}`);
-  return dir;
-}
-
-function newestSource(): number {
-  const newest = (path: string): number => {
-    const stat = statSync(path);
-    return stat.isDirectory()
-      ? Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))))
-      : stat.mtimeMs;
-  };
-  return Math.max(...sources.filter((p) => existsSync(p)).map(newest));
-}
+/** Builds dist/addin (the pane and the web app) unless it is newer than every source. */
+export { ensureAddinBuilt as ensureWebBuilt } from "./support/addin-build";
 
 /** A page of the web app at `path`, 1280×800 unless told, with every page error kept. */
 export async function openWeb(

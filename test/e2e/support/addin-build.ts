@@ -1,17 +1,19 @@
-// The production build of the task pane that the e2e tests load, rebuilt only when a source is newer.
+// The production build the e2e tests load (the task pane and Concord Web: one webpack run builds
+// both), rebuilt only when a source is newer.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { defaultAddinDir } from "../../../server/app";
 
 const root = join(defaultAddinDir(), "..", "..");
-const sources = ["addin", "core", "manifest.xml", "webpack.config.js"].map((p) => join(root, p));
+const sources = ["web", "addin", "core", "manifest.xml", "webpack.config.js"].map((p) => join(root, p));
 
-/** Builds dist/addin with webpack unless taskpane.html is newer than every source; returns the directory. */
+/** Builds dist/addin with webpack unless its pages are newer than every source; returns the directory. */
 export function ensureAddinBuilt(): string {
   const dir = defaultAddinDir();
-  const built = join(dir, "taskpane.html");
-  if (existsSync(built) && statSync(built).mtimeMs >= newestSource()) return dir;
+  const pages = ["taskpane.html", "index.html"].map((page) => join(dir, page));
+  const oldest = Math.min(...pages.map((page) => (existsSync(page) ? statSync(page).mtimeMs : 0)));
+  if (oldest >= newestSource()) return dir;
   const result = spawnSync("npx", ["webpack", "--mode", "production"], { cwd: root, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`webpack failed:\n${result.stdout}\n${result.stderr}`);
   return dir;
