@@ -3,7 +3,8 @@
 // it between chunks; uploads older than a day go in the daily pass.
 import assert from "node:assert/strict";
 import { createImportService, type ImportServiceDeps } from "../../server/imports";
-import { INLINE_BYTES } from "../../server/imports/analyze-worker";
+import { analyzeImport } from "../../core/formats/import";
+import { INLINE_BYTES, openRecords } from "../../server/imports/analyze-worker";
 import type { ContactStore } from "../../server/store/contract";
 import { testApp, type TestApp } from "../support/app";
 
@@ -223,6 +224,30 @@ describe("import jobs", function () {
       (e: Error & { kind?: string }) => e.kind === "too-large" && /1001 records/.test(e.message),
     );
   });
+
+  for (const [size, rows, note] of [
+    ["a small file, inline", 40, "n"],
+    ["a large file, on a worker thread", 900, "n".repeat(3000)],
+  ] as const)
+    it(`hands a running import ${size} a chunk of records at a time, from the record it resumes at`, async () => {
+      const csv = Buffer.from(
+        `First Name,Notes\r\n${Array.from({ length: rows }, (_, i) => `R${i},${note}\r\n`).join("")}`,
+      );
+      assert.equal(csv.length >= INLINE_BYTES, rows === 900);
+      const whole = analyzeImport(csv).rows;
+      const cursor = await openRecords(csv, {}, { skip: 7, batch: 5 });
+      try {
+        assert.equal(cursor.meta.format, "csv");
+        const got = [];
+        for (let batch = await cursor.next(); batch.length; batch = await cursor.next()) {
+          assert.ok(batch.length <= 5, "never more than a chunk at once");
+          got.push(...batch);
+        }
+        assert.deepEqual(got, whole.slice(7));
+      } finally {
+        cursor.close();
+      }
+    });
 
   it("removes uploads older than a day in the daily pass, and keeps newer ones", async () => {
     const u = await t.user("purge1");
