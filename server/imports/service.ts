@@ -38,7 +38,13 @@ export type ImportServiceDeps = {
   photos: Pick<Photos, "takeInline" | "save">;
   clock: () => Date;
   /** The contact limits apply to imported contacts as to any write (MAX_CONTACT_BYTES, MAX_PHOTO_BYTES). */
-  config: { importMaxRows: number; maxContactBytes?: number; maxPhotoBytes?: number };
+  config: {
+    importMaxRows: number;
+    maxContactBytes?: number;
+    maxPhotoBytes?: number;
+    /** TOMBSTONE_RETENTION_DAYS: how long an import can be undone (90 days unless set). */
+    tombstoneRetentionMs?: number;
+  };
   onError?: (err: unknown, id: string) => void;
   /** How long a runner's lease lasts without renewal. */
   leaseMs?: number;
@@ -57,9 +63,11 @@ type PlanEntry = {
   ifMatch?: string;
   message?: string;
 };
-type Written = { uid: string; action: "create" | "update"; etag?: string };
+/** What undo needs of a write: the uid, the etag written, and for an update the version it overwrote. */
+type Written = { uid: string; action: "create" | "update"; etag?: string; before?: Contact };
 
 const KEEP_MS = 86_400_000;
+const DEFAULT_RETENTION_MS = 90 * 86_400_000;
 const MAX_ERRORS = 1000;
 const LIST_PAGE = 500;
 const MAX_ROUNDS = 50;
@@ -177,6 +185,7 @@ export function createImportService(d: ImportServiceDeps) {
     errorCount: job.errorCount,
     ...(job.failure ? { failure: job.failure } : {}),
     ...(job.undone ? { undone: job.undone } : {}),
+    undoUntil: job.undoUntil ?? job.expiresAt,
   });
 
   /** Stores an upload for a book the caller may write (the route checks that) and previews it. */
@@ -189,6 +198,7 @@ export function createImportService(d: ImportServiceDeps) {
       book,
       createdAt: created.toISOString(),
       expiresAt: new Date(created.getTime() + KEEP_MS).toISOString(),
+      undoUntil: new Date(created.getTime() + (d.config.tombstoneRetentionMs ?? DEFAULT_RETENTION_MS)).toISOString(),
       bytes: bytes.length,
       settings: JSON.parse(JSON.stringify(settings)),
       state: "ready",
@@ -411,7 +421,14 @@ export function createImportService(d: ImportServiceDeps) {
       pack(
         written
           .filter(([, r]) => landed(r))
-          .map(([e, r]): Written => ({ uid: e.uid!, action: e.action as Written["action"], etag: r?.etag })),
+          .map(
+            ([e, r]): Written => ({
+              uid: e.uid!,
+              action: e.action as Written["action"],
+              etag: r?.etag,
+              ...(e.action === "update" ? { before: e.before } : {}),
+            }),
+          ),
       ),
     );
     const errors = [
@@ -442,13 +459,18 @@ export function createImportService(d: ImportServiceDeps) {
     const context: WriteContext = { user: job.undoBy ?? job.user, surface: "import" };
     for (let k = job.undoChunks ?? 0; k < job.chunks; k++) {
       if (held.lost()) throw new Stop();
-      const [plan, done] = await Promise.all([d.imports.blob(id, `plan:${k}`), d.imports.blob(id, `done:${k}`)]);
-      const before = new Map(plan ? unpack<PlanEntry[]>(plan).map((e) => [e.uid, e.before]) : []);
+      const done = await d.imports.blob(id, `done:${k}`);
       const written = done ? unpack<Written[]>(done) : [];
+      // Imports recorded before `before` was kept with the writes keep it in the chunk's plan.
+      const plan = written.some((w) => w.action === "update" && !w.before)
+        ? await d.imports.blob(id, `plan:${k}`)
+        : null;
+      const planned = new Map(plan ? unpack<PlanEntry[]>(plan).map((e) => [e.uid, e.before]) : []);
+      const before = (w: Written) => w.before ?? planned.get(w.uid);
       const ops: WriteOp[] = written.map((w) =>
         w.action === "create"
           ? { op: "delete", uid: w.uid, ifMatch: w.etag }
-          : { op: "put", uid: w.uid, contact: before.get(w.uid)!, ifMatch: w.etag },
+          : { op: "put", uid: w.uid, contact: before(w)!, ifMatch: w.etag },
       );
       const results = ops.length ? await d.contacts.applyWrites(job.book, ops, { retrySafe: true, context }) : [];
       const tally = { removed: 0, restored: 0, kept: 0 };
@@ -536,6 +558,7 @@ export function createImportService(d: ImportServiceDeps) {
     const job = await mutate(id, (j) => {
       if (!["done", "cancelled", "failed"].includes(j.state))
         throw storeError("conflict", `The import is ${j.state}: only a finished import can be undone`);
+      if (!undoable(j)) throw storeError("conflict", "The import is too old to undo (TOMBSTONE_RETENTION_DAYS)");
       return {
         ...j,
         state: "undoing",
@@ -563,13 +586,26 @@ export function createImportService(d: ImportServiceDeps) {
     return resumed;
   }
 
-  /** The daily pass: uploads, previews and undo data older than a day go. */
+  /** Whether what undo needs is still kept (jobs from before `undoUntil` was kept: a day). */
+  function undoable(job: ImportJob): boolean {
+    return now().getTime() < new Date(job.undoUntil ?? job.expiresAt).getTime();
+  }
+
+  /** The daily pass: uploads and the chunks' plans go after a day; what undo needs (each chunk's
+   *  writes, with the versions they overwrote) stays for the tombstone retention, as long as the
+   *  import can be undone, then the job goes too. */
   async function purgeExpired(): Promise<number> {
     let removed = 0;
     for (const id of await d.imports.ids()) {
       const job = (await d.imports.get(id))?.job;
       if (!job || job.state === "running" || job.state === "undoing") continue;
       if (new Date(job.expiresAt).getTime() > now().getTime()) continue;
+      if (["done", "cancelled", "failed"].includes(job.state) && undoable(job)) {
+        if (job.uploadRemoved) continue;
+        await d.imports.dropBlobs(id, ["upload", ...Array.from({ length: job.chunks }, (_, k) => `plan:${k}`)]);
+        await mutate(id, (j) => (j.uploadRemoved ? undefined : { ...j, uploadRemoved: true }));
+        continue;
+      }
       await d.imports.remove(id);
       removed++;
     }

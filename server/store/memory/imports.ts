@@ -52,6 +52,9 @@ export function createMemoryImports(): Imports {
       jobs.delete(id);
       for (const k of [...blobs.keys()]) if (k.startsWith(`${id}:`)) blobs.delete(k);
     },
+    async dropBlobs(id, keys) {
+      for (const k of keys) blobs.delete(key(id, k));
+    },
     async mapping(user, name) {
       const found = maps.get(mapKey(user, name)) ?? maps.get(mapKey(null, name));
       return found ? view(found) : null;
