@@ -54,11 +54,21 @@ function batches(input: Extract<Input, { mode: "records" }>) {
   return { meta, take };
 }
 
-function startWorker(input: Input): Worker {
+/** A worker reading `input`. `handOver`: the bytes are the caller's to give away, so they move to
+ *  the worker instead of being copied. The worker's heap is bounded by what the file needs (its
+ *  text, up to two bytes a character, and a few batches), else V8 lets it grow to gigabytes. */
+function startWorker(input: Input, handOver = false): Worker {
   // The server runs TypeScript through tsx (`node --import tsx`), whose hooks a worker does not
   // inherit in Node 20: the worker registers them, then loads this module.
   const boot = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`;
-  return new Worker(boot, { eval: true, workerData: input });
+  const { buffer, byteOffset, byteLength } = input.bytes;
+  const movable = handOver && byteOffset === 0 && byteLength === buffer.byteLength && buffer instanceof ArrayBuffer;
+  return new Worker(boot, {
+    eval: true,
+    workerData: input,
+    transferList: movable ? [buffer as ArrayBuffer] : [],
+    resourceLimits: { maxOldGenerationSizeMb: 96 + Math.ceil((4 * byteLength) / (1024 * 1024)) },
+  });
 }
 
 /** summarizeImport, on a worker thread for a large file; throws the same errors. */
@@ -79,17 +89,18 @@ export function summarizeOffThread(
   });
 }
 
-/** The file's records from the `skip`th on, `batch` at a time; throws the errors openImport throws. */
+/** The file's records from the `skip`th on, `batch` at a time; throws the errors openImport throws.
+ *  `handOver`: the bytes may move to the reader's worker (the caller no longer uses them). */
 export async function openRecords(
   bytes: Uint8Array,
   settings: ImportSettings,
-  { skip = 0, batch }: { skip?: number; batch: number },
+  { skip = 0, batch, handOver = false }: { skip?: number; batch: number; handOver?: boolean },
 ): Promise<RecordCursor> {
   if (bytes.length < INLINE_BYTES) {
     const { meta, take } = batches({ mode: "records", bytes, settings, skip, batch });
     return { meta, next: async () => take(), close: () => undefined };
   }
-  const worker = startWorker({ mode: "records", bytes, settings, skip, batch });
+  const worker = startWorker({ mode: "records", bytes, settings, skip, batch }, handOver);
   let waiting: { resolve: (o: Output) => void; reject: (e: unknown) => void } | undefined;
   let failed: unknown;
   const answer = () =>

@@ -153,7 +153,7 @@ export function createImportService(d: ImportServiceDeps) {
   async function recordsOf(job: ImportJob, skip = 0): Promise<RecordCursor> {
     const bytes = await uploadOf(job);
     const cursor = await asStoreErrors(() =>
-      openRecords(bytes, job.settings as ImportSettings, { skip, batch: job.chunkRows }),
+      openRecords(bytes, job.settings as ImportSettings, { skip, batch: job.chunkRows, handOver: true }),
     );
     return { ...cursor, next: async () => (await cursor.next()).map((r) => withinLimits(r, d.config)) };
   }
