@@ -600,7 +600,8 @@ export function createImportService(d: ImportServiceDeps) {
       const job = (await d.imports.get(id))?.job;
       if (!job || job.state === "running" || job.state === "undoing") continue;
       if (new Date(job.expiresAt).getTime() > now().getTime()) continue;
-      if (["done", "cancelled", "failed"].includes(job.state) && undoable(job)) {
+      const wrote = job.chunks > 0; // an import cancelled before it wrote has nothing to undo
+      if (wrote && ["done", "cancelled", "failed"].includes(job.state) && undoable(job)) {
         if (job.uploadRemoved) continue;
         await d.imports.dropBlobs(id, ["upload", ...Array.from({ length: job.chunks }, (_, k) => `plan:${k}`)]);
         await mutate(id, (j) => (j.uploadRemoved ? undefined : { ...j, uploadRemoved: true }));

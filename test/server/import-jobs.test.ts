@@ -314,6 +314,16 @@ describe("import jobs", function () {
     assert.equal(await t.deps.imports.get(id), null);
   });
 
+  it("removes an import cancelled before it wrote anything after a day: there is nothing to undo", async () => {
+    const u = await t.user("cancel-early");
+    const t0 = Date.now();
+    const s = service({ clock: () => new Date(t0) });
+    const { id } = await s.upload({ _id: u.username }, u.primaryBook, file);
+    assert.equal((await s.cancel({ _id: u.username }, id)).state, "cancelled");
+    await service({ clock: () => new Date(t0 + 2 * 86_400_000) }).purgeExpired();
+    assert.equal(await t.deps.imports.get(id), null);
+  });
+
   it("removes uploads older than a day in the daily pass, and keeps newer ones", async () => {
     const u = await t.user("purge1");
     const s = service();
