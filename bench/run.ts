@@ -536,6 +536,7 @@ const measures: Record<string, () => Promise<Result>> = {
   tombstones: benchTombstones,
   "first-write-after-kill": benchFirstWriteAfterKill,
   search: benchSearch,
+  import: async () => (await import("./import-bench")).benchImport(),
 };
 
 /** `npm run bench` runs every measure; `npm run bench -- ingest` (or BENCH_ONLY=ingest,search) runs the ones named. */

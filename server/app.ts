@@ -21,7 +21,7 @@ import { bookAdminRoutes } from "./routes/book-admin";
 import { contactRoutes } from "./routes/contacts";
 import { deletedRoutes } from "./routes/deleted";
 import { exportRoutes } from "./routes/export";
-import { importRoutes } from "./routes/imports";
+import { acceptsFormUpload, importRoutes } from "./routes/imports";
 import { searchRoutes } from "./routes/search";
 import { sessionRoutes } from "./routes/sessions";
 import { syncStateRoutes } from "./routes/sync-state";
@@ -51,7 +51,7 @@ export function createApp(deps: AppDeps): Express {
   // Query values stay plain strings: `?since[$gt]=` must never become an object.
   app.set("query parser", "simple");
   app.set("trust proxy", deps.config.trustProxy.length > 0 ? deps.config.trustProxy : false); // TRUST_PROXY
-  app.use(refuseForms());
+  app.use(refuseForms(acceptsFormUpload));
 
   app.get(
     "/healthz",

@@ -690,6 +690,18 @@ export function storeServicesContract(name: string, makeFixture: () => Promise<S
         assert.ok(!(await f.store.imports.ids()).includes(id));
       });
 
+      it("drops the blobs named, the upload among them, and keeps the job and its other blobs", async () => {
+        const id = fresh("imp");
+        await f.store.imports.create(job(id), Buffer.alloc(5 * 1024 * 1024, 7));
+        await f.store.imports.putOnce(id, "plan:0", Buffer.from("plan"));
+        await f.store.imports.putOnce(id, "done:0", Buffer.from("done"));
+        await f.store.imports.dropBlobs(id, ["upload", "plan:0", "plan:1"]);
+        assert.equal(await f.store.imports.upload(id), null);
+        assert.equal(await f.store.imports.blob(id, "plan:0"), null);
+        assert.equal(Buffer.from((await f.store.imports.blob(id, "done:0"))!).toString(), "done");
+        assert.equal((await f.store.imports.get(id))?.job.id, id);
+      });
+
       it("keeps each user's mappings apart, and lets a user's own mapping win over a shared one of the same name", async () => {
         const [ann, bob] = [fresh("ann"), fresh("bob")];
         await f.store.imports.putMapping(ann, "crm", { Who: "displayName" });

@@ -185,10 +185,27 @@ const importPaths = {
       ],
       description:
         "The body is the file: Outlook, Outlook Express, Google or Thunderbird CSV, generic CSV, Thunderbird LDIF, " +
-        "or vCard 2.1/3.0/4.0, in UTF-8 (with or without BOM), UTF-16 with BOM or windows-1252. Kept for a day.",
+        "or vCard 2.1/3.0/4.0, in UTF-8 (with or without BOM), UTF-16 with BOM or windows-1252, or a form " +
+        "(multipart/form-data) posting it. Kept for a day; what undo needs, for TOMBSTONE_RETENTION_DAYS.",
       requestBody: {
         required: true,
-        content: Object.fromEntries(fileTypes.map((t) => [t, { schema: { type: "string", format: "binary" } }])),
+        content: {
+          ...Object.fromEntries(fileTypes.map((t) => [t, { schema: { type: "string", format: "binary" } }])),
+          // A browser form: one file part; its other fields stand for the query's.
+          "multipart/form-data": {
+            schema: {
+              type: "object",
+              required: ["file"],
+              properties: {
+                file: { type: "string", format: "binary" },
+                format: { type: "string" },
+                charset: { type: "string" },
+                delimiter: { type: "string" },
+                mapping: { type: "string" },
+              },
+            },
+          },
+        },
       },
       responses: {
         "201": answer(

@@ -1,6 +1,6 @@
 // Answers for requests the routes do not take: a method a path does not have (405 with Allow,
 // RFC 9110 §15.5.6, rather than 404), and a form-encoded body where JSON is expected (415).
-import type { Express, RequestHandler } from "express";
+import type { Express, Request, RequestHandler } from "express";
 import { HttpError } from "./errors";
 
 type Layer = {
@@ -30,11 +30,13 @@ export function methodNotAllowed(app: Express): RequestHandler {
   };
 }
 
-/** HTML forms and multipart uploads are not what the API reads: say so, instead of "invalid body". */
-export function refuseForms(): RequestHandler {
+/** HTML forms and multipart uploads are not what the API reads: say so, instead of "invalid body".
+ *  `uploads`: the requests that may post a file as multipart/form-data (the import upload). */
+export function refuseForms(uploads: (req: Request) => boolean = () => false): RequestHandler {
   return (req, _res, next) =>
     next(
-      req.is(["application/x-www-form-urlencoded", "multipart/form-data"])
+      req.is(["application/x-www-form-urlencoded", "multipart/form-data"]) &&
+        !(req.is("multipart/form-data") && uploads(req))
         ? new HttpError(415, "unsupported-media-type", "Send JSON (Content-Type: application/json), not a form")
         : undefined,
     );

@@ -1,49 +1,180 @@
-// Reads an import file on a worker thread: a 64 MiB file takes tens of seconds of CPU, which on the
-// main thread would stall every request and every lease heartbeat of this instance meanwhile.
+// Reads an import file, on a worker thread when it is large: a 64 MiB file takes tens of seconds of
+// CPU, which on the main thread would stall every request and every lease heartbeat of this
+// instance meanwhile. Two uses:
+// - summarizeOffThread: the detections, the record count and the first records (an upload, a preview);
+// - openRecords: the records a batch at a time, from any record on (a running import, a dry run).
+//   The worker reads one batch ahead of the one asked for, so reading overlaps writing, and holds
+//   at most those two batches: a running import never holds every record of its file.
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import {
-  type Analysis,
-  analyzeImport,
   CsvMappingError,
   ImportFileError,
+  type ImportReader,
+  type ImportRow,
   type ImportSettings,
+  type ImportSummary,
   ImportTooLargeError,
+  openImport,
+  summarizeImport,
 } from "../../core/formats/import";
 
-type Input = { bytes: Uint8Array; settings: ImportSettings; maxRows: number };
-type Output = { analysis?: Analysis; error?: { name: string; message: string } };
+type Input =
+  | { mode: "summary"; bytes: Uint8Array; settings: ImportSettings; maxRows: number }
+  | { mode: "records"; bytes: Uint8Array; settings: ImportSettings; skip: number; batch: number };
+type Failure = { name: string; message: string };
+type Output = { summary?: ImportSummary; meta?: RecordsMeta; rows?: ImportRow[]; error?: Failure };
+
+/** What a reader found, without its records. */
+export type RecordsMeta = Omit<ImportReader, "rows" | "count">;
+/** Records a batch at a time; an empty batch: no more. `close` ends the reading (and its worker). */
+export type RecordCursor = { meta: RecordsMeta; next(): Promise<ImportRow[]>; close(): void };
 
 const errorKinds = { ImportFileError, ImportTooLargeError, CsvMappingError } as const;
+const failureOf = (err: unknown): Failure => {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { name: e.name, message: e.message };
+};
+const errorOf = (f: Failure) => new (errorKinds[f.name as keyof typeof errorKinds] ?? Error)(f.message);
 
 /** Files smaller than this are read inline: starting a worker costs more than reading them. */
 export const INLINE_BYTES = 2 * 1024 * 1024;
 
-/** analyzeImport, on a worker thread for a large file; throws the same errors. */
-export function analyzeOffThread(bytes: Uint8Array, settings: ImportSettings, maxRows: number): Promise<Analysis> {
-  if (bytes.length < INLINE_BYTES) return Promise.resolve().then(() => analyzeImport(bytes, settings, { maxRows }));
+function batches(input: Extract<Input, { mode: "records" }>) {
+  const { rows, count: _count, ...meta } = openImport(input.bytes, input.settings);
+  const it = rows(input.skip);
+  const take = () => {
+    const out: ImportRow[] = [];
+    while (out.length < input.batch) {
+      const n = it.next();
+      if (n.done) break;
+      out.push(n.value);
+    }
+    return out;
+  };
+  return { meta, take };
+}
+
+/** A worker reading `input`. `handOver`: the bytes are the caller's to give away, so they move to
+ *  the worker instead of being copied. The worker's heap is bounded by what the file needs (its
+ *  text, up to two bytes a character, and a few batches), else V8 lets it grow to gigabytes. */
+function startWorker(input: Input, handOver = false): Worker {
+  // The server runs TypeScript through tsx (`node --import tsx`), whose hooks a worker does not
+  // inherit in Node 20: the worker registers them, then loads this module.
+  const boot = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`;
+  const { buffer, byteOffset, byteLength } = input.bytes;
+  const movable = handOver && byteOffset === 0 && byteLength === buffer.byteLength && buffer instanceof ArrayBuffer;
+  return new Worker(boot, {
+    eval: true,
+    workerData: input,
+    transferList: movable ? [buffer as ArrayBuffer] : [],
+    resourceLimits: { maxOldGenerationSizeMb: 96 + Math.ceil((4 * byteLength) / (1024 * 1024)) },
+  });
+}
+
+/** summarizeImport, on a worker thread for a large file; throws the same errors. */
+export function summarizeOffThread(
+  bytes: Uint8Array,
+  settings: ImportSettings,
+  maxRows: number,
+): Promise<ImportSummary> {
+  if (bytes.length < INLINE_BYTES) return Promise.resolve().then(() => summarizeImport(bytes, settings, { maxRows }));
   return new Promise((resolve, reject) => {
-    // The server runs TypeScript through tsx (`node --import tsx`), whose hooks a worker does not
-    // inherit in Node 20: the worker registers them, then loads this module.
-    const boot = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`;
-    const worker = new Worker(boot, { eval: true, workerData: { bytes, settings, maxRows } satisfies Input });
+    const worker = startWorker({ mode: "summary", bytes, settings, maxRows });
     worker.once("message", (out: Output) => {
       void worker.terminate();
-      if (out.analysis) return resolve(out.analysis);
-      const Kind = errorKinds[out.error!.name as keyof typeof errorKinds] ?? Error;
-      reject(new Kind(out.error!.message));
+      if (out.summary) resolve(out.summary);
+      else reject(errorOf(out.error!));
     });
     worker.once("error", reject);
   });
 }
 
-if (!isMainThread && parentPort && (workerData as Input | undefined)?.bytes) {
-  const { bytes, settings, maxRows } = workerData as Input;
-  let out: Output;
-  try {
-    out = { analysis: analyzeImport(bytes, settings, { maxRows }) };
-  } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    out = { error: { name: e.name, message: e.message } };
+/** The file's records from the `skip`th on, `batch` at a time; throws the errors openImport throws.
+ *  `handOver`: the bytes may move to the reader's worker (the caller no longer uses them). */
+export async function openRecords(
+  bytes: Uint8Array,
+  settings: ImportSettings,
+  { skip = 0, batch, handOver = false }: { skip?: number; batch: number; handOver?: boolean },
+): Promise<RecordCursor> {
+  if (bytes.length < INLINE_BYTES) {
+    const { meta, take } = batches({ mode: "records", bytes, settings, skip, batch });
+    return { meta, next: async () => take(), close: () => undefined };
   }
-  parentPort.postMessage(out);
+  const worker = startWorker({ mode: "records", bytes, settings, skip, batch }, handOver);
+  let waiting: { resolve: (o: Output) => void; reject: (e: unknown) => void } | undefined;
+  let failed: unknown;
+  const answer = () =>
+    new Promise<Output>((resolve, reject) => {
+      if (failed) return reject(failed);
+      waiting = { resolve, reject };
+    });
+  worker.on("message", (out: Output) => {
+    const w = waiting;
+    waiting = undefined;
+    w?.resolve(out);
+  });
+  worker.on("error", (err) => {
+    failed = err;
+    waiting?.reject(err);
+  });
+  const first = await answer();
+  if (!first.meta) {
+    void worker.terminate();
+    throw errorOf(first.error!);
+  }
+  return {
+    meta: first.meta,
+    async next() {
+      const reply = answer();
+      worker.postMessage("next");
+      const out = await reply;
+      if (out.error) throw errorOf(out.error);
+      return out.rows!;
+    },
+    close: () => void worker.terminate(),
+  };
 }
+
+function serve(input: Input) {
+  const port = parentPort!;
+  if (input.mode === "summary") {
+    let out: Output;
+    try {
+      out = { summary: summarizeImport(input.bytes, input.settings, { maxRows: input.maxRows }) };
+    } catch (err) {
+      out = { error: failureOf(err) };
+    }
+    return port.postMessage(out);
+  }
+  let reader: ReturnType<typeof batches>;
+  try {
+    reader = batches(input);
+  } catch (err) {
+    return port.postMessage({ error: failureOf(err) } satisfies Output);
+  }
+  port.postMessage({ meta: reader.meta } satisfies Output);
+  // The next batch is read as soon as this one is sent, while the main thread writes it; a batch
+  // read ahead is sent before any other is read, so none is lost or sent out of order.
+  let ahead: Output | undefined;
+  let scheduled = false;
+  const read = (): Output => {
+    try {
+      return { rows: reader.take() };
+    } catch (err) {
+      return { error: failureOf(err) };
+    }
+  };
+  port.on("message", () => {
+    const out = ahead ?? read();
+    ahead = undefined;
+    port.postMessage(out);
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      ahead ??= read();
+    });
+  });
+}
+
+if (!isMainThread && parentPort && (workerData as Input | undefined)?.bytes) serve(workerData as Input);

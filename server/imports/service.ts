@@ -16,13 +16,13 @@ import type { Contact } from "../../core/contact/contact";
 import { contentHash } from "../../core/contact/content-hash";
 import { inlinePhotoBytes } from "../../core/contact/limits";
 import {
-  type Analysis,
   CsvMappingError,
   type DuplicateMode,
   duplicateIndex,
   ImportFileError,
   type ImportRow,
   type ImportSettings,
+  type ImportSummary,
   ImportTooLargeError,
   mergeImported,
   PREVIEW_ROWS,
@@ -30,7 +30,7 @@ import {
 } from "../../core/formats/import";
 import type { ContactStore, ImportJob, Imports, OpResult, Photos, WriteContext, WriteOp } from "../store/contract";
 import { storeError } from "../store/errors";
-import { analyzeOffThread } from "./analyze-worker";
+import { openRecords, type RecordCursor, summarizeOffThread } from "./analyze-worker";
 
 export type ImportServiceDeps = {
   contacts: Pick<ContactStore, "applyWrites" | "listContacts" | "lookup">;
@@ -38,7 +38,13 @@ export type ImportServiceDeps = {
   photos: Pick<Photos, "takeInline" | "save">;
   clock: () => Date;
   /** The contact limits apply to imported contacts as to any write (MAX_CONTACT_BYTES, MAX_PHOTO_BYTES). */
-  config: { importMaxRows: number; maxContactBytes?: number; maxPhotoBytes?: number };
+  config: {
+    importMaxRows: number;
+    maxContactBytes?: number;
+    maxPhotoBytes?: number;
+    /** TOMBSTONE_RETENTION_DAYS: how long an import can be undone (90 days unless set). */
+    tombstoneRetentionMs?: number;
+  };
   onError?: (err: unknown, id: string) => void;
   /** How long a runner's lease lasts without renewal. */
   leaseMs?: number;
@@ -57,9 +63,11 @@ type PlanEntry = {
   ifMatch?: string;
   message?: string;
 };
-type Written = { uid: string; action: "create" | "update"; etag?: string };
+/** What undo needs of a write: the uid, the etag written, and for an update the version it overwrote. */
+type Written = { uid: string; action: "create" | "update"; etag?: string; before?: Contact };
 
 const KEEP_MS = 86_400_000;
+const DEFAULT_RETENTION_MS = 90 * 86_400_000;
 const MAX_ERRORS = 1000;
 const LIST_PAGE = 500;
 const MAX_ROUNDS = 50;
@@ -87,14 +95,9 @@ function withinLimits(row: ImportRow, limits: ImportServiceDeps["config"]): Impo
 }
 
 /** What a caller did wrong with a file, as the store's errors say it. */
-async function readFile(
-  bytes: Uint8Array,
-  settings: ImportSettings,
-  limits: ImportServiceDeps["config"],
-): Promise<Analysis> {
+async function asStoreErrors<T>(read: () => Promise<T>): Promise<T> {
   try {
-    const a = await analyzeOffThread(bytes, settings, limits.importMaxRows);
-    return { ...a, rows: a.rows.map((r) => withinLimits(r, limits)) };
+    return await read();
   } catch (err) {
     if (err instanceof ImportTooLargeError) throw storeError("too-large", err.message);
     if (err instanceof ImportFileError || err instanceof CsvMappingError) throw storeError("invalid", err.message);
@@ -102,9 +105,19 @@ async function readFile(
   }
 }
 
+/** The detections, the record count and the first records of a file. */
+async function summarize(
+  bytes: Uint8Array,
+  settings: ImportSettings,
+  limits: ImportServiceDeps["config"],
+): Promise<ImportSummary> {
+  const s = await asStoreErrors(() => summarizeOffThread(bytes, settings, limits.importMaxRows));
+  return { ...s, preview: s.preview.map((r) => withinLimits(r, limits)) };
+}
+
 export function createImportService(d: ImportServiceDeps) {
   const leaseMs = d.leaseMs ?? 30_000;
-  const chunkRows = d.chunkRows ?? 100;
+  const chunkRows = d.chunkRows ?? 1000;
   const runningHere = new Set<string>();
   const now = () => d.clock();
 
@@ -126,21 +139,34 @@ export function createImportService(d: ImportServiceDeps) {
     return cur.job;
   }
 
-  async function analysisOf(job: ImportJob, settings: ImportSettings = job.settings as ImportSettings) {
+  async function uploadOf(job: ImportJob) {
     const bytes = await d.imports.upload(job.id);
     if (!bytes) throw storeError("not-found", "The upload is gone (uploads are kept for a day)");
-    return await readFile(bytes, settings, d.config);
+    return bytes;
   }
 
-  const previewOf = (job: ImportJob, a: Analysis) => ({
+  async function summaryOf(job: ImportJob, settings: ImportSettings = job.settings as ImportSettings) {
+    return await summarize(await uploadOf(job), settings, d.config);
+  }
+
+  /** The job's records from the `skip`th on, a chunk at a time, each held to the contact limits. */
+  async function recordsOf(job: ImportJob, skip = 0): Promise<RecordCursor> {
+    const bytes = await uploadOf(job);
+    const cursor = await asStoreErrors(() =>
+      openRecords(bytes, job.settings as ImportSettings, { skip, batch: job.chunkRows, handOver: true }),
+    );
+    return { ...cursor, next: async () => (await cursor.next()).map((r) => withinLimits(r, d.config)) };
+  }
+
+  const previewOf = (job: ImportJob, a: ImportSummary) => ({
     id: job.id,
     book: job.book,
     format: a.format,
     charset: a.charset,
     delimiter: a.delimiter,
     columns: a.columns,
-    rows: a.rows.length,
-    preview: a.rows.slice(0, PREVIEW_ROWS).map(({ row, contact, error }) => ({ row, contact, error })),
+    rows: a.total,
+    preview: a.preview.slice(0, PREVIEW_ROWS).map(({ row, contact, error }) => ({ row, contact, error })),
     mapping: a.mapping,
     warnings: a.warnings,
   });
@@ -159,11 +185,12 @@ export function createImportService(d: ImportServiceDeps) {
     errorCount: job.errorCount,
     ...(job.failure ? { failure: job.failure } : {}),
     ...(job.undone ? { undone: job.undone } : {}),
+    undoUntil: job.undoUntil ?? job.expiresAt,
   });
 
   /** Stores an upload for a book the caller may write (the route checks that) and previews it. */
   async function upload(caller: Caller, book: string, bytes: Uint8Array, settings: ImportSettings = {}) {
-    const a = await readFile(bytes, settings, d.config);
+    const a = await summarize(bytes, settings, d.config);
     const created = now();
     const job: ImportJob = {
       id: randomUUID().replace(/-/g, ""),
@@ -171,13 +198,14 @@ export function createImportService(d: ImportServiceDeps) {
       book,
       createdAt: created.toISOString(),
       expiresAt: new Date(created.getTime() + KEEP_MS).toISOString(),
+      undoUntil: new Date(created.getTime() + (d.config.tombstoneRetentionMs ?? DEFAULT_RETENTION_MS)).toISOString(),
       bytes: bytes.length,
       settings: JSON.parse(JSON.stringify(settings)),
       state: "ready",
       chunkRows,
       chunks: 0,
       done: 0,
-      total: a.rows.length,
+      total: a.total,
       created: 0,
       updated: 0,
       skipped: 0,
@@ -193,17 +221,17 @@ export function createImportService(d: ImportServiceDeps) {
 
   async function preview(caller: Caller, id: string) {
     const job = await jobFor(caller, id);
-    return previewOf(job, await analysisOf(job));
+    return previewOf(job, await summaryOf(job));
   }
 
   /** New guesses (format, charset, delimiter, mapping) for an import not yet committed. */
   async function configure(caller: Caller, id: string, settings: ImportSettings) {
     const job = await jobFor(caller, id);
     const merged = { ...job.settings, ...settings } as ImportSettings;
-    const a = await analysisOf(job, merged);
+    const a = await summaryOf(job, merged);
     const saved = await mutate(id, (j) => {
       if (j.state !== "ready") throw storeError("conflict", `The import is ${j.state}: its settings are fixed`);
-      return { ...j, settings: JSON.parse(JSON.stringify(merged)), total: a.rows.length };
+      return { ...j, settings: JSON.parse(JSON.stringify(merged)), total: a.total };
     });
     return previewOf(saved, a);
   }
@@ -223,12 +251,17 @@ export function createImportService(d: ImportServiceDeps) {
 
   async function dryRun(caller: Caller, id: string, mode: DuplicateMode) {
     const job = await jobFor(caller, id);
-    const a = await analysisOf(job);
     const index = await bookIndex(job.book);
+    const records = await recordsOf(job);
     const counts = { create: 0, update: 0, skip: 0, errors: [] as { row: number; message: string }[] };
-    for (const r of a.rows) {
-      if (!r.contact) counts.errors.push({ row: r.row, message: r.error ?? "unreadable" });
-      else counts[planRow(r.contact, r.hasUid, index, mode, freshUid(job, r.row)).action]++;
+    try {
+      for (let rows = await records.next(); rows.length; rows = await records.next())
+        for (const r of rows) {
+          if (!r.contact) counts.errors.push({ row: r.row, message: r.error ?? "unreadable" });
+          else counts[planRow(r.contact, r.hasUid, index, mode, freshUid(job, r.row)).action]++;
+        }
+    } finally {
+      records.close();
     }
     return counts;
   }
@@ -266,10 +299,8 @@ export function createImportService(d: ImportServiceDeps) {
       const p = planRow(r.contact, r.hasUid, index, job.duplicates ?? "skip", freshUid(job, r.row));
       return { row: r.row, action: p.action, uid: p.uid, contact: r.contact };
     });
-    const updates = entries.filter((e) => e.action === "update");
-    const found = new Map(
-      (await d.contacts.lookup(job.book, [...new Set(updates.map((e) => e.uid!))])).map((c) => [c.uid, c]),
-    );
+    const updates = [...new Set(entries.filter((e) => e.action === "update").map((e) => e.uid!))];
+    const found = new Map(updates.length ? (await d.contacts.lookup(job.book, updates)).map((c) => [c.uid, c]) : []);
     const photos = [];
     for (const e of entries) {
       if (e.action === "skip" || e.action === "error") delete e.contact;
@@ -291,7 +322,7 @@ export function createImportService(d: ImportServiceDeps) {
       }
     }
     // Saved before the plan is: a resumed chunk finds its photos whatever instance planned it.
-    await d.photos.save(photos);
+    if (photos.length) await d.photos.save(photos);
     return entries;
   }
 
@@ -349,54 +380,76 @@ export function createImportService(d: ImportServiceDeps) {
   async function importChunks(id: string, first: ImportJob, held: Held): Promise<ImportJob> {
     const { renew } = held;
     let job = first;
-    const a = await analysisOf(job);
     const index = await bookIndex(job.book);
     const context: WriteContext = { user: job.user, surface: "import" };
-    const chunkCount = Math.ceil(a.rows.length / job.chunkRows);
-    for (let k = job.chunks; k < chunkCount; k++) {
-      job = await mutate(id, renew); // also reads a cancel asked for since
-      if (held.lost()) throw new Stop();
-      if (job.cancelRequested) break;
-      const rows = a.rows.slice(k * job.chunkRows, (k + 1) * job.chunkRows);
-      const stored = await d.imports.blob(id, `plan:${k}`);
-      const entries = stored
-        ? unpack<PlanEntry[]>(stored)
-        : unpack<PlanEntry[]>(await d.imports.putOnce(id, `plan:${k}`, pack(await planChunk(job, rows, index))));
-      if (stored) for (const e of entries) if (e.action === "create") index.add({ ...e.contact!, uid: e.uid! });
-      if (held.lost()) throw new Stop();
-      const written = await writeChunk(job, entries, context);
-      await d.imports.putOnce(
-        id,
-        `done:${k}`,
-        pack(
-          written
-            .filter(([, r]) => landed(r))
-            .map(([e, r]): Written => ({ uid: e.uid!, action: e.action as Written["action"], etag: r?.etag })),
-        ),
-      );
-      const errors = [
-        ...entries.filter((e) => e.action === "error").map((e) => ({ row: e.row, message: e.message! })),
-        ...written.filter(([, r]) => !landed(r)).map(([e, r]) => ({ row: e.row, message: failureOf(e, r) })),
-      ].sort((x, y) => x.row - y.row);
-      const count = (action: PlanEntry["action"]) =>
-        written.filter(([e, r]) => e.action === action && landed(r)).length;
-      job = await mutate(id, (j) => {
-        const next = renew(j);
-        if (j.chunks !== k) throw new Stop(); // another runner recorded it: it holds the job now
-        return {
-          ...next,
-          chunks: k + 1,
-          done: Math.min(a.rows.length, (k + 1) * j.chunkRows),
-          created: j.created + count("create"),
-          updated: j.updated + count("update"),
-          skipped: j.skipped + entries.filter((e) => e.action === "skip").length,
-          errors: [...j.errors, ...errors].slice(0, MAX_ERRORS),
-          errorCount: j.errorCount + errors.length,
-        };
-      });
-      await d.afterChunk?.(id, k);
+    // One chunk of records at a time, from the first chunk not yet recorded.
+    const records = await recordsOf(job, job.chunks * job.chunkRows);
+    try {
+      for (let k = job.chunks; ; k++) {
+        job = await mutate(id, renew); // also reads a cancel asked for since
+        if (held.lost()) throw new Stop();
+        if (job.cancelRequested) break;
+        const rows = await records.next();
+        if (rows.length === 0) break;
+        // Only the first chunk this runner writes can have been planned by a runner before it.
+        const stored = k === first.chunks ? await d.imports.blob(id, `plan:${k}`) : null;
+        const entries = unpack<PlanEntry[]>(
+          stored ?? (await d.imports.putOnce(id, `plan:${k}`, pack(await planChunk(job, rows, index)))),
+        );
+        // The plan that stands may be another runner's: the contacts it creates join the index.
+        for (const e of entries) if (e.action === "create") index.add({ ...e.contact!, uid: e.uid! });
+        if (held.lost()) throw new Stop();
+        job = await recordChunk(id, k, entries, await writeChunk(job, entries, context), renew);
+        await d.afterChunk?.(id, k);
+      }
+    } finally {
+      records.close();
     }
     return job;
+  }
+
+  async function recordChunk(
+    id: string,
+    k: number,
+    entries: PlanEntry[],
+    written: Awaited<ReturnType<typeof writeChunk>>,
+    renew: Held["renew"],
+  ): Promise<ImportJob> {
+    await d.imports.putOnce(
+      id,
+      `done:${k}`,
+      pack(
+        written
+          .filter(([, r]) => landed(r))
+          .map(
+            ([e, r]): Written => ({
+              uid: e.uid!,
+              action: e.action as Written["action"],
+              etag: r?.etag,
+              ...(e.action === "update" ? { before: e.before } : {}),
+            }),
+          ),
+      ),
+    );
+    const errors = [
+      ...entries.filter((e) => e.action === "error").map((e) => ({ row: e.row, message: e.message! })),
+      ...written.filter(([, r]) => !landed(r)).map(([e, r]) => ({ row: e.row, message: failureOf(e, r) })),
+    ].sort((x, y) => x.row - y.row);
+    const count = (action: PlanEntry["action"]) => written.filter(([e, r]) => e.action === action && landed(r)).length;
+    return await mutate(id, (j) => {
+      const next = renew(j);
+      if (j.chunks !== k) throw new Stop(); // another runner recorded it: it holds the job now
+      return {
+        ...next,
+        chunks: k + 1,
+        done: Math.min(j.total, (k + 1) * j.chunkRows),
+        created: j.created + count("create"),
+        updated: j.updated + count("update"),
+        skipped: j.skipped + entries.filter((e) => e.action === "skip").length,
+        errors: [...j.errors, ...errors].slice(0, MAX_ERRORS),
+        errorCount: j.errorCount + errors.length,
+      };
+    });
   }
 
   /** Undoes chunk after chunk, recording how far it got; writes are retry-safe, so a chunk undone
@@ -406,13 +459,18 @@ export function createImportService(d: ImportServiceDeps) {
     const context: WriteContext = { user: job.undoBy ?? job.user, surface: "import" };
     for (let k = job.undoChunks ?? 0; k < job.chunks; k++) {
       if (held.lost()) throw new Stop();
-      const [plan, done] = await Promise.all([d.imports.blob(id, `plan:${k}`), d.imports.blob(id, `done:${k}`)]);
-      const before = new Map(plan ? unpack<PlanEntry[]>(plan).map((e) => [e.uid, e.before]) : []);
+      const done = await d.imports.blob(id, `done:${k}`);
       const written = done ? unpack<Written[]>(done) : [];
+      // Imports recorded before `before` was kept with the writes keep it in the chunk's plan.
+      const plan = written.some((w) => w.action === "update" && !w.before)
+        ? await d.imports.blob(id, `plan:${k}`)
+        : null;
+      const planned = new Map(plan ? unpack<PlanEntry[]>(plan).map((e) => [e.uid, e.before]) : []);
+      const before = (w: Written) => w.before ?? planned.get(w.uid);
       const ops: WriteOp[] = written.map((w) =>
         w.action === "create"
           ? { op: "delete", uid: w.uid, ifMatch: w.etag }
-          : { op: "put", uid: w.uid, contact: before.get(w.uid)!, ifMatch: w.etag },
+          : { op: "put", uid: w.uid, contact: before(w)!, ifMatch: w.etag },
       );
       const results = ops.length ? await d.contacts.applyWrites(job.book, ops, { retrySafe: true, context }) : [];
       const tally = { removed: 0, restored: 0, kept: 0 };
@@ -500,6 +558,7 @@ export function createImportService(d: ImportServiceDeps) {
     const job = await mutate(id, (j) => {
       if (!["done", "cancelled", "failed"].includes(j.state))
         throw storeError("conflict", `The import is ${j.state}: only a finished import can be undone`);
+      if (!undoable(j)) throw storeError("conflict", "The import is too old to undo (TOMBSTONE_RETENTION_DAYS)");
       return {
         ...j,
         state: "undoing",
@@ -527,13 +586,27 @@ export function createImportService(d: ImportServiceDeps) {
     return resumed;
   }
 
-  /** The daily pass: uploads, previews and undo data older than a day go. */
+  /** Whether what undo needs is still kept (jobs from before `undoUntil` was kept: a day). */
+  function undoable(job: ImportJob): boolean {
+    return now().getTime() < new Date(job.undoUntil ?? job.expiresAt).getTime();
+  }
+
+  /** The daily pass: uploads and the chunks' plans go after a day; what undo needs (each chunk's
+   *  writes, with the versions they overwrote) stays for the tombstone retention, as long as the
+   *  import can be undone, then the job goes too. */
   async function purgeExpired(): Promise<number> {
     let removed = 0;
     for (const id of await d.imports.ids()) {
       const job = (await d.imports.get(id))?.job;
       if (!job || job.state === "running" || job.state === "undoing") continue;
       if (new Date(job.expiresAt).getTime() > now().getTime()) continue;
+      const wrote = job.chunks > 0; // an import cancelled before it wrote has nothing to undo
+      if (wrote && ["done", "cancelled", "failed"].includes(job.state) && undoable(job)) {
+        if (job.uploadRemoved) continue;
+        await d.imports.dropBlobs(id, ["upload", ...Array.from({ length: job.chunks }, (_, k) => `plan:${k}`)]);
+        await mutate(id, (j) => (j.uploadRemoved ? undefined : { ...j, uploadRemoved: true }));
+        continue;
+      }
       await d.imports.remove(id);
       removed++;
     }

@@ -10,12 +10,18 @@ import { exportBook } from "../imports";
 import { exportQuerySchema, exportSelectionSchema } from "../imports/schemas";
 
 /** A write that waits while the socket's buffer is full: memory stays bounded by one page. */
-const writerTo = (res: Response) => (bytes: Uint8Array) =>
+export const writerTo = (res: Response) => (bytes: Uint8Array) =>
   new Promise<void>((resolve, reject) => {
     if (res.destroyed) return reject(new Error("the client went away"));
     if (res.write(bytes)) return resolve();
-    res.once("drain", resolve);
-    res.once("close", resolve);
+    // Both listeners go once either fires: a long export waits on drain thousands of times.
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.once("drain", done);
+    res.once("close", done);
   });
 
 export function exportRoutes(deps: AppDeps): Router {

@@ -14,6 +14,7 @@ import {
   mappingBodySchema,
   mappingNameSchema,
 } from "../imports/schemas";
+import { boundaryOf, MAX_FORM_BYTES, readFormUpload } from "../imports/multipart";
 import { storeError } from "../store/errors";
 
 export const IMPORT_TYPES = [
@@ -36,10 +37,34 @@ function tooLarge(max: number) {
   );
 }
 
+/** Where a browser form may post its file (multipart/form-data): the app refuses forms elsewhere. */
+export const acceptsFormUpload = (req: Request) =>
+  req.method === "POST" && /^\/api\/books\/[^/]+\/imports\/?$/.test(req.path);
+
+const formSettings = ["format", "charset", "delimiter", "mapping"];
+
+/** The file and the settings sent beside it: the body itself, or one file part of a form (whose
+ *  fields format, charset, delimiter and mapping are read as the query's). Refused past `max`. */
+async function readUpload(req: Request, max: number): Promise<{ bytes: Buffer; fields: Record<string, string> }> {
+  if (req.is("multipart/form-data")) {
+    const boundary = boundaryOf(req.get("content-type"));
+    if (!boundary) throw new HttpError(400, "invalid-form", "The multipart Content-Type names no boundary");
+    if (Number(req.get("content-length") ?? 0) > max + MAX_FORM_BYTES) throw tooLarge(max);
+    const form = await readFormUpload(req as AsyncIterable<Buffer>, boundary, max, () => tooLarge(max));
+    const fields = Object.fromEntries(Object.entries(form.fields).filter(([k]) => formSettings.includes(k)));
+    return { bytes: form.file, fields };
+  }
+  return { bytes: await readBody(req, max), fields: {} };
+}
+
 /** The body's bytes, refused past `max` (by its Content-Length before reading, else as it arrives). */
-async function readUpload(req: Request, max: number): Promise<Buffer> {
+async function readBody(req: Request, max: number): Promise<Buffer> {
   if (!req.is(IMPORT_TYPES))
-    throw new HttpError(415, "unsupported-media-type", `Send the file as one of ${IMPORT_TYPES.join(", ")}`);
+    throw new HttpError(
+      415,
+      "unsupported-media-type",
+      `Send the file as one of ${[...IMPORT_TYPES, "multipart/form-data"].join(", ")}`,
+    );
   if (Number(req.get("content-length") ?? 0) > max) throw tooLarge(max);
   const parts: Buffer[] = [];
   let total = 0;
@@ -64,8 +89,9 @@ export function importRoutes(deps: AppDeps): Router {
     "/api/books/:book/imports",
     handle(async (req, res) => {
       const book = await access.writableBook(req.user!, req.params.book);
-      const query = parseOr400(importQuerySchema, req.query, "query");
-      const bytes = await readUpload(req, deps.config.importMaxBytes);
+      parseOr400(importQuerySchema, req.query, "query"); // a wrong query is refused before the file is read
+      const { bytes, fields } = await readUpload(req, deps.config.importMaxBytes);
+      const query = parseOr400(importQuerySchema, { ...fields, ...req.query }, "query");
       const named = query.mapping ? await imports.mapping(req.user!._id, query.mapping) : undefined;
       if (query.mapping && !named) throw storeError("not-found", `No import mapping named ${query.mapping}`);
       const settings = {

@@ -443,6 +443,11 @@ export type ImportJob = {
   holder: string | null;
   until: string | null;
   failure?: string;
+  /** Until when the job can be undone (TOMBSTONE_RETENTION_DAYS after the upload): what undo
+   *  needs is kept that long, while the upload and the chunks' plans go after a day
+   *  (`uploadRemoved`). */
+  undoUntil?: string;
+  uploadRemoved?: boolean;
 };
 export type ImportVersion = { n: number; job: ImportJob };
 export type ImportMapping = { name: string; shared: boolean; mapping: Record<string, string> };
@@ -468,6 +473,9 @@ export interface Imports {
   ids(): Promise<string[]>;
   /** Removes the job, its upload and its blobs. */
   remove(id: string): Promise<void>;
+  /** Removes the blobs of import `id` under these keys ("upload" among them), keeping the job
+   *  and its other blobs; keys without a blob are passed over. */
+  dropBlobs(id: string, keys: string[]): Promise<void>;
   /** The user's own mapping of that name, else the shared one; null for none. */
   mapping(user: string, name: string): Promise<ImportMapping | null>;
   /** The user's mappings and the shared ones. */

@@ -80,6 +80,12 @@ export function createImports(models: Models): Imports {
       await models.ImportJob.deleteMany({ key: id });
       await models.ImportJobHint.deleteOne({ _id: id });
     },
+    async dropBlobs(id, keys) {
+      const heads = await blobs.find({ _id: { $in: keys.map((k) => blobId(id, k)) } }).toArray();
+      // Parts first: a header whose parts are gone reads as no blob, never as a cut-off one.
+      await blobs.deleteMany({ _id: { $in: heads.flatMap((h) => h.parts ?? []) } });
+      await blobs.deleteMany({ _id: { $in: heads.map((h) => h._id) } });
+    },
     async mapping(user, name) {
       const docs = await models.ImportMapping.find({ _id: { $in: [`${user}/${name}`, `${SHARED}/${name}`] } }).lean();
       const own = docs.find((d) => d.owner === user) ?? docs.find((d) => d.owner === SHARED);

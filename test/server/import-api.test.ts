@@ -199,6 +199,31 @@ describe("import API", function () {
     assert.deepEqual(await contactsOf(u, u.primaryBook), []);
   });
 
+  it("takes the file posted by a browser form (multipart/form-data) with its fields, and refuses forms elsewhere", async () => {
+    const u = await fresh();
+    const res = await t
+      .http()
+      .post(`/api/books/${u.primaryBook}/imports`)
+      .set(u.auth)
+      .field("delimiter", ";")
+      .attach("file", Buffer.from("Name;E-mail\r\nAnn;ann@x.test\r\n"), { filename: "a.csv", contentType: "text/csv" })
+      .expect(201);
+    assert.deepEqual([res.body.delimiter, res.body.rows], [";", 1], "the delimiter field was read");
+    assert.equal(res.body.preview[0].contact.displayName, "Ann");
+    await t
+      .http()
+      .post(`/api/books/${u.primaryBook}/imports`)
+      .set(u.auth)
+      .attach("file", Buffer.alloc(200_001, 65), { filename: "big.csv", contentType: "text/csv" })
+      .expect(413);
+    await t
+      .http()
+      .post(`/api/books/${u.primaryBook}/batch`)
+      .set(u.auth)
+      .attach("file", Buffer.from("x"), { filename: "a.csv" })
+      .expect(415);
+  });
+
   it("lets only writers of a book import into it", async () => {
     const [owner, reader] = [await fresh(), await fresh()];
     await t.deps.books.putShare({ book: owner.primaryBook, username: reader.username, access: "read" });

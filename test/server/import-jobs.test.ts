@@ -3,7 +3,9 @@
 // it between chunks; uploads older than a day go in the daily pass.
 import assert from "node:assert/strict";
 import { createImportService, type ImportServiceDeps } from "../../server/imports";
-import { INLINE_BYTES } from "../../server/imports/analyze-worker";
+import { contactSchema } from "../../core/contact/contact";
+import { analyzeImport } from "../../core/formats/import";
+import { INLINE_BYTES, openRecords } from "../../server/imports/analyze-worker";
 import type { ContactStore } from "../../server/store/contract";
 import { testApp, type TestApp } from "../support/app";
 
@@ -222,6 +224,104 @@ describe("import jobs", function () {
       s.upload({ _id: u.username }, u.primaryBook, csv(1001)),
       (e: Error & { kind?: string }) => e.kind === "too-large" && /1001 records/.test(e.message),
     );
+  });
+
+  for (const [size, rows, note] of [
+    ["a small file, inline", 40, "n"],
+    ["a large file, on a worker thread", 900, "n".repeat(3000)],
+  ] as const)
+    it(`hands a running import ${size} a chunk of records at a time, from the record it resumes at`, async () => {
+      const csv = Buffer.from(
+        `First Name,Notes\r\n${Array.from({ length: rows }, (_, i) => `R${i},${note}\r\n`).join("")}`,
+      );
+      assert.equal(csv.length >= INLINE_BYTES, rows === 900);
+      const whole = analyzeImport(csv).rows;
+      const cursor = await openRecords(csv, {}, { skip: 7, batch: 5 });
+      try {
+        assert.equal(cursor.meta.format, "csv");
+        const got = [];
+        for (let batch = await cursor.next(); batch.length; batch = await cursor.next()) {
+          assert.ok(batch.length <= 5, "never more than a chunk at once");
+          got.push(...batch);
+        }
+        assert.deepEqual(got, whole.slice(7));
+      } finally {
+        cursor.close();
+      }
+    });
+
+  it("undoes an import a week old, its upload gone, putting back what it overwrote, until the tombstone retention", async () => {
+    const u = await t.user("undo-week");
+    const original = { displayName: "P0 Q", name: { given: "P0", family: "Q" }, company: "Original" };
+    const p0 = contactSchema.parse({ uid: "p0", ...original, emails: [{ type: "work", address: "p0@x.test" }] });
+    await t.deps.store.applyWrites(u.primaryBook, [{ op: "put", uid: "p0", contact: p0 }]);
+    const t0 = Date.now();
+    const at = (days: number) => service({ clock: () => new Date(t0 + days * 86_400_000) });
+    const s = at(0);
+    const { id } = await s.upload({ _id: u.username }, u.primaryBook, file);
+    await s.commit({ _id: u.username }, id, "update");
+    const done = await until(
+      () => jobOf(id),
+      (j) => j.state !== "running",
+    );
+    assert.deepEqual([done.state, done.created, done.updated], ["done", 9, 1], JSON.stringify(done));
+
+    await at(7).purgeExpired();
+    assert.ok(await t.deps.imports.get(id), "the job stays");
+    assert.equal(await t.deps.imports.upload(id), null, "the upload goes after a day");
+    assert.equal(await t.deps.imports.blob(id, "plan:0"), null, "and so do the chunks' plans");
+    await assert.rejects(
+      at(7).preview({ _id: u.username }, id),
+      (e: Error & { kind?: string }) => e.kind === "not-found",
+    );
+
+    assert.equal((await at(7).undo({ _id: u.username }, id)).state, "undoing");
+    const undone = await until(
+      () => jobOf(id),
+      (j) => j.state === "undone",
+    );
+    assert.deepEqual(undone.undone, { removed: 9, restored: 1, kept: 0 });
+    const left = await live(u.primaryBook);
+    assert.deepEqual(
+      left.map((c) => [c.uid, c.contact.company]),
+      [["p0", "Original"]],
+    );
+    await at(8).purgeExpired();
+    assert.equal(await t.deps.imports.get(id), null, "an undone import goes in the next pass");
+  });
+
+  it("refuses to undo an import past the tombstone retention, and removes it then", async () => {
+    const u = await t.user("undo-late");
+    const t0 = Date.now();
+    const at = (days: number) =>
+      service({
+        clock: () => new Date(t0 + days * 86_400_000),
+        config: { importMaxRows: 1000, tombstoneRetentionMs: 30 * 86_400_000 },
+      });
+    const { id } = await at(0).upload({ _id: u.username }, u.primaryBook, file);
+    await at(0).commit({ _id: u.username }, id, "skip");
+    await until(
+      () => jobOf(id),
+      (j) => j.state === "done",
+    );
+    await at(29).purgeExpired();
+    assert.ok(await t.deps.imports.get(id));
+    await assert.rejects(
+      at(31).undo({ _id: u.username }, id),
+      (e: Error & { kind?: string }) => e.kind === "conflict" && /too old/.test(e.message),
+    );
+    await at(31).purgeExpired();
+    assert.equal(await t.deps.imports.get(id), null);
+  });
+
+  it("removes an import cancelled before it wrote anything after a day: there is nothing to undo", async () => {
+    const u = await t.user("cancel-early");
+    const t0 = Date.now();
+    const s = service({ clock: () => new Date(t0) });
+    const { id } = await s.upload({ _id: u.username }, u.primaryBook, file);
+    assert.equal((await s.cancel({ _id: u.username }, id)).state, "cancelled");
+    await service({ clock: () => new Date(t0 + 2 * 86_400_000) }).purgeExpired();
+    assert.equal(await t.deps.imports.get(id), null);
   });
 
   it("removes uploads older than a day in the daily pass, and keeps newer ones", async () => {

@@ -23,7 +23,7 @@ import { contactFromProperties } from "../vcard/to-contact";
 import { VCardError } from "../vcard/vcard-error";
 import { decodeBytes, detectCharset, type ImportCharset } from "./charset";
 import { looksLikeLdif, readLdif } from "./ldif";
-import { type Delimiter, readTable, sniffDelimiter, type Table } from "./table";
+import { type Delimiter, type LazyTable, lazyTable, openTable, sniffDelimiter, type TableEntry } from "./table";
 import { birthdayOf, isThunderbirdCsv, ldifTarget, thunderbirdCsvTargets } from "./thunderbird";
 
 export { CsvMappingError };
@@ -110,7 +110,7 @@ const genericGuesses: Record<string, string> = {
 function sniffFormat(text: string): ImportFormat {
   if (/^\s*BEGIN:VCARD/i.test(text)) return "vcard";
   if (looksLikeLdif(text)) return "ldif";
-  const columns = readTable(text.slice(0, 64 * 1024), sniffDelimiter(text)).columns;
+  const columns = openTable(text.slice(0, 64 * 1024), sniffDelimiter(text)).columns;
   if (isThunderbirdCsv(columns)) return "thunderbird";
   // A header written in the mapping language itself is this server's own generic export.
   if (columns.length > 1 && columns.every((c) => parseTarget(c))) return "csv";
@@ -151,8 +151,8 @@ function formatTargets(format: TableFormat, columns: string[]): { targets: strin
   return { targets, mapped: { columns: mappedColumns, order } };
 }
 
-function tableOf(format: TableFormat, text: string, delimiter: Delimiter): Table {
-  return format === "ldif" ? readLdif(text) : readTable(text, delimiter);
+function tableOf(format: TableFormat, text: string, delimiter: Delimiter): LazyTable {
+  return format === "ldif" ? lazyTable(readLdif(text)) : openTable(text, delimiter);
 }
 
 function badDate(column: Column, cell: string, order: DateOrder): string | undefined {
@@ -192,16 +192,14 @@ function tableRow(
     : { row: row.row, hasUid: false, error: issuesText(parsed.error) };
 }
 
-function analyzeTable(
-  format: TableFormat,
-  text: string,
-  delimiter: Delimiter,
-  mapping: Record<string, string>,
-  maxRows: number,
-) {
+/** A table's records that count: those in error and those with a cell that is not blank. */
+function* counted(table: LazyTable): Generator<TableEntry> {
+  for (const e of table.entries()) if (!e.cells || e.cells.some((c) => c.trim())) yield e;
+}
+
+function openTableImport(format: TableFormat, text: string, delimiter: Delimiter, mapping: Record<string, string>) {
   const table = tableOf(format, text, delimiter);
   if (table.columns.length === 0) throw new ImportFileError("The file has no header row: there is nothing to import");
-  if (table.rows.length > maxRows) throw tooMany(table.rows.length, maxRows);
   const { targets, mapped } = formatTargets(format, table.columns);
   const overrides = compileMapping(mapping);
   const labelled = new Set<number>();
@@ -212,26 +210,37 @@ function analyzeTable(
     column.target = target as CsvTarget;
     targets[i] = mapping[column.header].trim();
   });
-  const rows: ImportRow[] = [
-    ...table.errors.map((e) => ({ row: e.row, hasUid: false, error: e.message })),
-    ...table.rows.filter((r) => r.cells.some((c) => c.trim())).map((r) => tableRow(format, mapped, labelled, r)),
-  ].sort((a, b) => a.row - b.row);
   const warnings =
     format === "csv" && targets.every((t) => t.startsWith("extra:"))
       ? ["No column was recognised: map the columns to contact fields"]
       : [];
+  function* rows(skip = 0): Generator<ImportRow> {
+    let at = 0;
+    for (const e of counted(table)) {
+      if (at++ < skip) continue;
+      yield e.cells
+        ? tableRow(format, mapped, labelled, { row: e.row, cells: e.cells })
+        : { row: e.row, hasUid: false, error: e.error };
+    }
+  }
+  const count = () => {
+    let n = 0;
+    for (const _ of counted(table)) n++;
+    return n;
+  };
   return {
     columns: table.columns,
     mapping: Object.fromEntries(table.columns.map((c, i) => [c, targets[i]])),
-    rows,
     warnings,
+    rows,
+    count,
   };
 }
 
 const tooMany = (rows: number, max: number) =>
   new ImportTooLargeError(`The file holds ${rows} records; an import takes at most ${max} (IMPORT_MAX_ROWS)`);
 
-function analyzeVCards(bytes: Uint8Array, charset: ImportCharset, maxRows: number): ImportRow[] {
+function openVCards(bytes: Uint8Array, charset: ImportCharset) {
   // As core/formats/vcard reads Outlook's 2.1 files: without UTF-8, one char per byte and each
   // value decoded by its own CHARSET (else windows-1252).
   const binary = charset === "windows-1252";
@@ -245,8 +254,7 @@ function analyzeVCards(bytes: Uint8Array, charset: ImportCharset, maxRows: numbe
     throw err;
   }
   if (cards.length === 0) throw new ImportFileError("The file holds no BEGIN:VCARD");
-  if (cards.length > maxRows) throw tooMany(cards.length, maxRows);
-  return cards.map((card) => {
+  const rowOf = (card: (typeof cards)[number]): ImportRow => {
     const hasUid = card.lines.some((l) => /^(?:[\w-]+\.)?UID[;:]/i.test(l.text));
     try {
       if (!["2.1", "3.0", "4.0"].includes(card.version))
@@ -261,15 +269,20 @@ function analyzeVCards(bytes: Uint8Array, charset: ImportCharset, maxRows: numbe
       if (!(err instanceof VCardError) && !(err instanceof Error)) throw err;
       return { row: card.beginLine, hasUid, error: err.message };
     }
-  });
+  };
+  function* rows(skip = 0): Generator<ImportRow> {
+    for (let i = skip; i < cards.length; i++) yield rowOf(cards[i]);
+  }
+  return { rows, count: () => cards.length };
 }
 
-/** Reads an import file under the given settings (each one left out is detected). */
-export function analyzeImport(
-  bytes: Uint8Array,
-  settings: ImportSettings = {},
-  { maxRows = Number.POSITIVE_INFINITY } = {},
-): Analysis {
+/** An import file opened under the given settings (each one left out is detected): what was
+ *  detected at once, its records as they are read. `rows(skip)` reads them from the `skip`th on,
+ *  one at a time, so a large file's contacts are never all held at once; `count()` counts them
+ *  without reading them into contacts. */
+export type ImportReader = Omit<Analysis, "rows"> & { rows(skip?: number): Generator<ImportRow>; count(): number };
+
+export function openImport(bytes: Uint8Array, settings: ImportSettings = {}): ImportReader {
   if (bytes.length === 0) throw new ImportFileError("The file is empty");
   const detected = detectCharset(bytes);
   const charset = settings.charset ?? detected.charset;
@@ -278,11 +291,38 @@ export function analyzeImport(
   const format = settings.format ?? sniffFormat(text);
   const warnings =
     !settings.charset && charset === "windows-1252" ? ["The file is not UTF-8: it was read as windows-1252"] : [];
-  if (format === "vcard") {
-    const rows = analyzeVCards(bytes, charset, maxRows);
-    return { format, charset, delimiter: null, columns: [], mapping: {}, rows, warnings };
-  }
+  if (format === "vcard")
+    return { format, charset, delimiter: null, columns: [], mapping: {}, warnings, ...openVCards(bytes, charset) };
   const delimiter = format === "ldif" ? null : (settings.delimiter ?? sniffDelimiter(text));
-  const table = analyzeTable(format, text, delimiter ?? ",", settings.mapping ?? {}, maxRows);
+  const table = openTableImport(format, text, delimiter ?? ",", settings.mapping ?? {});
   return { format, charset, delimiter, ...table, warnings: [...warnings, ...table.warnings] };
+}
+
+/** What an upload shows: the detections, the record count and the first records as contacts.
+ *  Throws ImportTooLargeError past `maxRows`. */
+export type ImportSummary = Omit<Analysis, "rows"> & { total: number; preview: ImportRow[] };
+
+export function summarizeImport(
+  bytes: Uint8Array,
+  settings: ImportSettings = {},
+  { maxRows = Number.POSITIVE_INFINITY } = {},
+): ImportSummary {
+  const { rows, count, ...found } = openImport(bytes, settings);
+  const total = count();
+  if (total > maxRows) throw tooMany(total, maxRows);
+  const preview: ImportRow[] = [];
+  for (const row of rows()) if (preview.push(row) >= PREVIEW_ROWS) break;
+  return { ...found, total, preview };
+}
+
+/** Reads a whole import file under the given settings (each one left out is detected). */
+export function analyzeImport(
+  bytes: Uint8Array,
+  settings: ImportSettings = {},
+  { maxRows = Number.POSITIVE_INFINITY } = {},
+): Analysis {
+  const { rows, count, ...found } = openImport(bytes, settings);
+  const total = count();
+  if (total > maxRows) throw tooMany(total, maxRows);
+  return { ...found, rows: [...rows()] };
 }

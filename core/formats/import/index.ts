@@ -4,6 +4,10 @@ export { delimiters, type Delimiter } from "./table";
 export {
   analyzeImport,
   type Analysis,
+  openImport,
+  type ImportReader,
+  summarizeImport,
+  type ImportSummary,
   CsvMappingError,
   ImportFileError,
   importFormats,

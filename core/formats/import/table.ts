@@ -13,7 +13,11 @@ type RawRecord = { line: number; text: string };
 /** Records of the text, each with the line it starts on; blank lines are left out. With the
  *  delimiter known, only a quote that starts a cell opens a quoted cell (`5" tall` is text). */
 export function splitRecords(text: string, delimiter?: Delimiter): RawRecord[] {
-  const records: RawRecord[] = [];
+  return [...recordsOf(text, delimiter)];
+}
+
+/** splitRecords one record at a time: a large file's records are never all held at once. */
+export function* recordsOf(text: string, delimiter?: Delimiter): Generator<RawRecord> {
   let quoted = false;
   let cellStart = true;
   let start = 0;
@@ -34,13 +38,12 @@ export function splitRecords(text: string, delimiter?: Delimiter): RawRecord[] {
     cellStart = c === delimiter || c === "\r" || c === "\n";
     if (c !== "\n") continue;
     const body = text.slice(start, i).replace(/\r$/, "");
-    if (body.trim()) records.push({ line: startLine, text: body });
+    if (body.trim()) yield { line: startLine, text: body };
     start = i + 1;
     startLine = line;
   }
   const rest = text.slice(start).replace(/\r$/, "");
-  if (rest.trim()) records.push({ line: startLine, text: rest });
-  return records;
+  if (rest.trim()) yield { line: startLine, text: rest };
 }
 
 /** The delimiter that occurs most often outside quotes in the header line; "," on a tie or none. */
@@ -83,18 +86,49 @@ export function cellsOf(text: string, delimiter: Delimiter): string[] {
   }
 }
 
-/** The header and the records of CSV text. A record that cannot be read is that line's error. */
-export function readTable(text: string, delimiter: Delimiter): Table {
-  const [head, ...body] = splitRecords(text, delimiter);
-  const table: Table = { columns: [], rows: [], errors: [] };
-  if (!head) return table;
-  table.columns = cellsOf(head.text, delimiter).map((c) => c.trim());
-  for (const record of body) {
-    try {
-      table.rows.push({ row: record.line, cells: cellsOf(record.text, delimiter) });
-    } catch (err) {
-      table.errors.push({ row: record.line, message: `this record cannot be read: ${(err as Error).message}` });
+/** One record of a table: its cells, or why it cannot be read. */
+export type TableEntry = { row: number; cells?: string[]; error?: string };
+/** A table read as it is walked: the header at once, the records one at a time, as often as asked. */
+export type LazyTable = { columns: string[]; entries(): Generator<TableEntry> };
+
+/** The header of CSV text, and its records on demand. A record that cannot be read is that line's error. */
+export function openTable(text: string, delimiter: Delimiter): LazyTable {
+  const head = recordsOf(text, delimiter).next();
+  const columns = head.done ? [] : cellsOf(head.value.text, delimiter).map((c) => c.trim());
+  function* entries(): Generator<TableEntry> {
+    const records = recordsOf(text, delimiter);
+    records.next(); // the header
+    for (const record of records) {
+      try {
+        yield { row: record.line, cells: cellsOf(record.text, delimiter) };
+      } catch (err) {
+        yield { row: record.line, error: `this record cannot be read: ${(err as Error).message}` };
+      }
     }
   }
+  return { columns, entries };
+}
+
+/** A table already read (LDIF) as a LazyTable: its records and errors in the file's order. */
+export function lazyTable(table: Table): LazyTable {
+  const all: TableEntry[] = [
+    ...table.errors.map((e) => ({ row: e.row, error: e.message })),
+    ...table.rows.map((r) => ({ row: r.row, cells: r.cells })),
+  ].sort((a, b) => a.row - b.row);
+  return {
+    columns: table.columns,
+    *entries() {
+      yield* all;
+    },
+  };
+}
+
+/** The header and the records of CSV text. A record that cannot be read is that line's error. */
+export function readTable(text: string, delimiter: Delimiter): Table {
+  const lazy = openTable(text, delimiter);
+  const table: Table = { columns: lazy.columns, rows: [], errors: [] };
+  for (const e of lazy.entries())
+    if (e.cells) table.rows.push({ row: e.row, cells: e.cells });
+    else table.errors.push({ row: e.row, message: e.error! });
   return table;
 }

@@ -34,7 +34,9 @@ export function createMemoryImports(): Imports {
       return true;
     },
     async upload(id) {
-      return blobs.get(key(id, "upload")) ?? null;
+      // A copy, as the database hands out: a caller may give the bytes away (to a worker).
+      const stored = blobs.get(key(id, "upload"));
+      return stored ? new Uint8Array(stored) : null;
     },
     async putOnce(id, k, data) {
       const stood = blobs.get(key(id, k));
@@ -51,6 +53,9 @@ export function createMemoryImports(): Imports {
     async remove(id) {
       jobs.delete(id);
       for (const k of [...blobs.keys()]) if (k.startsWith(`${id}:`)) blobs.delete(k);
+    },
+    async dropBlobs(id, keys) {
+      for (const k of keys) blobs.delete(key(id, k));
     },
     async mapping(user, name) {
       const found = maps.get(mapKey(user, name)) ?? maps.get(mapKey(null, name));
