@@ -19,6 +19,9 @@ const outlookCsv = [
   "Katherine;Johnson;NASA;katherine@example.com;+1 555 0104;0/0/00;;violet",
 ].join("\r\n");
 
+/** Rows enough that the import is still running when Cancel is pressed. */
+const BIG = 20_000;
+
 function contact(uid: string, displayName: string, email: string, extra: Partial<Contact> = {}): Contact {
   return {
     uid,
@@ -127,6 +130,13 @@ describe("Concord Web in Chromium: the import wizard and export", function () {
     await page.getByRole("button", { name: "Next" }).click();
     await step(page, "Duplicates");
     assert.ok(await page.getByRole("radio", { name: /^Skip it/ }).isChecked());
+    // By keyboard: each step starts at its heading; Tab reaches the choice, the arrow keys change it.
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Duplicates");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("ArrowDown");
+    assert.ok(await page.getByRole("radio", { name: /^Update it/ }).isChecked());
+    await page.keyboard.press("ArrowUp");
+    assert.ok(await page.getByRole("radio", { name: /^Skip it/ }).isChecked());
     await assertAccessible(page, "import: duplicates");
     await screenshot(page, "web-import-4-duplicates");
 
@@ -179,6 +189,49 @@ describe("Concord Web in Chromium: the import wizard and export", function () {
     assert.deepEqual(await names(), ["Grace Hopper"]);
     await assertAccessible(page, "import: undone");
     await screenshot(page, "web-import-7-undone");
+    assert.deepEqual(web.problems, []);
+    await web.close();
+  });
+
+  it("shows a long import's progress, cancels it, and undoes what it had added", async () => {
+    const book = ann.primary;
+    const before = await names();
+    const rows = Array.from({ length: BIG }, (_, i) => `Person;${i};Big Co;person${i}@big.example;;0/0/00;;`);
+    const web = await openAsAnn(`/books/${book.id}/import`);
+    const { page } = web;
+    await page.getByLabel("File to import").setInputFiles({
+      name: "big.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from([outlookCsv.split("\r\n")[0], ...rows].join("\r\n"), "utf8"),
+    });
+    await step(page, "Check the file");
+    await page.getByText(`big.csv: ${BIG.toLocaleString("en")} records found.`, { exact: false }).waitFor();
+    for (const next of ["Match the columns", "Duplicates", "Review"]) {
+      await page.getByRole("button", { name: "Next" }).click();
+      await step(page, next);
+    }
+    await page.getByText(`${BIG.toLocaleString("en")} new contacts added`).waitFor({ timeout: 60_000 });
+    await page.getByRole("button", { name: "Import", exact: true }).click();
+    await step(page, "Import");
+    const bar = page.getByRole("progressbar", { name: "Importing" });
+    const share = async () => Number(await bar.getAttribute("aria-valuenow"));
+    while ((await share()) === 0) await page.waitForTimeout(100);
+    assert.ok((await share()) < 1);
+    await assertAccessible(page, "import: progress");
+    await screenshot(page, "web-import-progress");
+    await page.getByRole("button", { name: "Cancel the import" }).click();
+    await step(page, "Result");
+    await page.getByText(/The import was cancelled/).waitFor();
+    const added = (await names()).length - before.length;
+    assert.ok(added > 0 && added < BIG, `the cancelled import added ${added} of ${BIG}`);
+    await page
+      .getByRole("list", { name: "What the import did" })
+      .getByText(`${added.toLocaleString("en")} contacts added`)
+      .waitFor();
+    await screenshot(page, "web-import-cancelled");
+    await page.getByRole("button", { name: "Undo import" }).click();
+    await page.getByText(/The import was undone\./).waitFor({ timeout: 120_000 });
+    assert.deepEqual(await names(), before);
     assert.deepEqual(web.problems, []);
     await web.close();
   });

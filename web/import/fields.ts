@@ -46,11 +46,39 @@ export const fieldLabels: ReadonlyMap<string, string> = new Map([
   ["categories", "Categories"],
 ]);
 
+const listWords: Record<string, string> = {
+  emails: "E-mail",
+  phones: "Phone",
+  addresses: "Address",
+  urls: "Web page",
+  im: "Instant messaging",
+  events: "Date",
+  relations: "Related person",
+};
+const propWords: Record<string, string> = {
+  type: "kind",
+  postalCode: "postal code",
+  poBox: "PO box",
+  region: "state or region",
+  formatted: "as written",
+};
+const mainProps = new Set(["address", "number", "street", "url", "date", "name"]);
+
+/** A format's own numbered target (`emails[0].address`, `phones[1].type`) in words: "E-mail 1", "Phone 2: type". */
+function numberedLabel(target: string): string | undefined {
+  const match = /^(\w+)\[(\d+)\]\.(\w+)$/.exec(target);
+  if (!match || !listWords[match[1]]) return undefined;
+  const [, list, index, prop] = match;
+  const entry = `${listWords[list]} ${Number(index) + 1}`;
+  if (mainProps.has(prop) && list !== "addresses") return entry;
+  return `${entry}: ${propWords[prop] ?? prop}`;
+}
+
 /** The label of a target; a target the list lacks (a format's own, such as `phones[0].number`) shows as itself. */
 export function fieldLabel(target: string, column: string): string {
   if (target === `extra:${column}`) return "Keep as an extra field";
   if (target.startsWith("extra:")) return `Extra field "${target.slice(6)}"`;
-  return fieldLabels.get(target) ?? target;
+  return fieldLabels.get(target) ?? numberedLabel(target) ?? target;
 }
 
 /** The choices for one column: its current target first unless listed, then the list, then "extra". */

@@ -89,7 +89,7 @@ export function FileStep(props: { file?: File; sent?: number; busy: boolean; onP
           validationState="none"
           validationMessage={props.sent < 1 ? `${Math.round(props.sent * 100)}% sent` : "Sent; reading the file…"}
         >
-          <ProgressBar value={props.sent} max={1} aria-label="Upload progress" />
+          <ProgressBar value={props.sent} max={1} />
         </Field>
       )}
     </>
@@ -447,7 +447,7 @@ export function ProgressStep({ status, onCancel }: { status: ImportStatus; onCan
         validationState="none"
         validationMessage={`${status.done.toLocaleString("en")} of ${plural(status.total, "row")} done`}
       >
-        <ProgressBar value={share} max={1} aria-label="Import progress" />
+        <ProgressBar value={share} max={1} />
       </Field>
       <Actions>
         <Button onClick={onCancel}>Cancel the import</Button>
