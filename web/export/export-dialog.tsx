@@ -1,20 +1,9 @@
 // "Export contacts": the whole book as one file, in the format and character set the user picks,
-// saved by the browser. Any book the user can read.
-import { useState } from "react";
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  DialogTrigger,
-  Field,
-  MessageBar,
-  MessageBarBody,
-  Select,
-} from "@fluentui/react-components";
+// saved by the browser. Any book the user can read. A native modal <dialog> (Escape closes it, the
+// browser keeps focus inside): a Fluent Dialog, even closed, leaves Tabster's focus sentinels in the
+// page, which axe-core reports on every page the book list is on (see web/app.tsx).
+import { useId, useRef, useState } from "react";
+import { Button, Field, MessageBar, MessageBarBody, Select, Text, tokens } from "@fluentui/react-components";
 import { messageOf, type Book } from "../api";
 import { type ExportCharset, type ExportFormat, saveFile } from "../import/import-api";
 import { useImportApi } from "../import/use-import-api";
@@ -33,7 +22,8 @@ const charsets: [ExportCharset, string][] = [
 
 export function ExportDialog({ book }: { book: Book }) {
   const run = useImportApi();
-  const [open, setOpen] = useState(false);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   const [format, setFormat] = useState<ExportFormat>("vcard3");
   const [charset, setCharset] = useState<ExportCharset>("utf-8");
   const [busy, setBusy] = useState(false);
@@ -45,7 +35,7 @@ export function ExportDialog({ book }: { book: Book }) {
     try {
       const file = await run((api) => api.exportBook(book.id, format, charset));
       saveFile(file.name, file.blob);
-      setOpen(false);
+      dialog.current?.close();
     } catch (error) {
       setProblem(messageOf(error));
     } finally {
@@ -54,49 +44,66 @@ export function ExportDialog({ book }: { book: Book }) {
   }
 
   return (
-    <Dialog open={open} onOpenChange={(_e, data) => setOpen(data.open)}>
-      <DialogTrigger disableButtonEnhancement>
-        <Button size="small">Export contacts</Button>
-      </DialogTrigger>
-      <DialogSurface aria-label={`Export ${book.name}`}>
-        <DialogBody>
-          <DialogTitle>Export {book.name}</DialogTitle>
-          <DialogContent style={{ display: "grid", gap: 12 }}>
-            <p style={{ margin: 0 }}>Every contact of the address book is saved in one file.</p>
-            <Field label="Format">
-              <Select value={format} onChange={(_e, d) => setFormat(d.value as ExportFormat)}>
-                {formats.map(([value, label]) => (
-                  <option key={value} value={value}>
-                    {label}
-                  </option>
-                ))}
-              </Select>
-            </Field>
-            <Field label="Character set">
-              <Select value={charset} onChange={(_e, d) => setCharset(d.value as ExportCharset)}>
-                {charsets.map(([value, label]) => (
-                  <option key={value} value={value}>
-                    {label}
-                  </option>
-                ))}
-              </Select>
-            </Field>
-            {problem && (
-              <MessageBar intent="error" layout="multiline">
-                <MessageBarBody>{problem}</MessageBarBody>
-              </MessageBar>
-            )}
-          </DialogContent>
-          <DialogActions>
-            <DialogTrigger disableButtonEnhancement>
-              <Button>Cancel</Button>
-            </DialogTrigger>
+    <>
+      <Button
+        size="small"
+        onClick={() => {
+          setProblem(undefined);
+          dialog.current?.showModal();
+        }}
+      >
+        Export contacts
+      </Button>
+      <dialog
+        ref={dialog}
+        aria-labelledby={titleId}
+        style={{
+          width: "min(480px, calc(100vw - 48px))",
+          padding: 24,
+          border: `1px solid ${tokens.colorNeutralStroke1}`,
+          borderRadius: tokens.borderRadiusXLarge,
+          boxShadow: tokens.shadow64,
+          background: tokens.colorNeutralBackground1,
+          color: tokens.colorNeutralForeground1,
+          fontFamily: tokens.fontFamilyBase,
+        }}
+      >
+        <div style={{ display: "grid", gap: 12 }}>
+          <Text as="h2" id={titleId} size={500} weight="semibold" style={{ margin: 0 }}>
+            Export {book.name}
+          </Text>
+          <Text>Every contact of the address book is saved in one file.</Text>
+          <Field label="Format">
+            <Select value={format} onChange={(_e, d) => setFormat(d.value as ExportFormat)}>
+              {formats.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <Field label="Character set">
+            <Select value={charset} onChange={(_e, d) => setCharset(d.value as ExportCharset)}>
+              {charsets.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          {problem && (
+            <MessageBar intent="error" layout="multiline">
+              <MessageBarBody>{problem}</MessageBarBody>
+            </MessageBar>
+          )}
+          <div style={{ display: "flex", gap: 8, justifyContent: "flex-end" }}>
+            <Button onClick={() => dialog.current?.close()}>Cancel</Button>
             <Button appearance="primary" disabled={busy} onClick={download}>
               {busy ? "Preparing the file…" : "Download"}
             </Button>
-          </DialogActions>
-        </DialogBody>
-      </DialogSurface>
-    </Dialog>
+          </div>
+        </div>
+      </dialog>
+    </>
   );
 }

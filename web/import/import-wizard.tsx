@@ -85,8 +85,9 @@ export function ImportWizard() {
   }, []);
 
   const showPreview = useCallback(async (next: ImportPreview, picked: File) => {
+    const samples = await columnSamples(picked, next.charset, next.delimiter);
     setPreview(next);
-    setSamples(await columnSamples(picked, next.charset, next.delimiter));
+    setSamples(samples);
   }, []);
 
   const upload = (picked: File) =>
