@@ -290,6 +290,11 @@ describe("Concord Web in Chromium: the import wizard and export", function () {
       .click();
     const dialog = page.getByRole("dialog", { name: `Export ${book.name}` });
     await dialog.waitFor();
+    // By keyboard: Escape closes it, and the button opens it again.
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    await page.getByRole("button", { name: "Export contacts" }).press("Enter");
+    await dialog.waitFor();
     assert.equal(await dialog.getByLabel("Format").inputValue(), "vcard3");
     assert.equal(await dialog.getByLabel("Character set").inputValue(), "utf-8");
     await accessible(page, "export dialog");
