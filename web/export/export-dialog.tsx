@@ -17,7 +17,7 @@ const formats: [ExportFormat, string][] = [
 ];
 const charsets: [ExportCharset, string][] = [
   ["utf-8", "Unicode (UTF-8), for most programs"],
-  ["windows-1252", "Western European (Windows-1252), for Outlook in English or a Western European language"],
+  ["windows-1252", "Western European (Windows-1252), for Outlook"],
 ];
 
 export function ExportDialog({ book }: { book: Book }) {
@@ -58,7 +58,8 @@ export function ExportDialog({ book }: { book: Book }) {
         ref={dialog}
         aria-labelledby={titleId}
         style={{
-          width: "min(480px, calc(100vw - 48px))",
+          boxSizing: "border-box",
+          width: "min(480px, calc(100vw - 32px))",
           padding: 24,
           border: `1px solid ${tokens.colorNeutralStroke1}`,
           borderRadius: tokens.borderRadiusXLarge,
@@ -68,7 +69,7 @@ export function ExportDialog({ book }: { book: Book }) {
           fontFamily: tokens.fontFamilyBase,
         }}
       >
-        <div style={{ display: "grid", gap: 12 }}>
+        <div style={{ display: "grid", gap: 12, gridTemplateColumns: "minmax(0, 1fr)" }}>
           <Text as="h2" id={titleId} size={500} weight="semibold" style={{ margin: 0 }}>
             Export {book.name}
           </Text>
