@@ -19,6 +19,7 @@ import { useState } from "react";
 import { Link, Navigate, Route, Routes } from "react-router";
 import { AdminPage } from "./admin/admin-page";
 import { ContactsPage } from "./contacts-page";
+import { ImportWizard } from "./import/import-wizard";
 import { SessionProvider, useSession } from "./session";
 import { SignInForm } from "./sign-in-form";
 import { useMedia } from "./use-media";
@@ -62,6 +63,7 @@ function Shell() {
       </header>
       <main style={{ flex: 1, minHeight: 0 }}>
         <Routes>
+          <Route path="/books/:book/import" element={<ImportWizard />} />
           <Route path="/books/:book/contacts/:uid" element={<ContactsPage />} />
           <Route path="/books/:book/:view" element={<ContactsPage />} />
           <Route path="/books/:book" element={<ContactsPage />} />

@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { Badge, Caption1, Text, tokens } from "@fluentui/react-components";
 import { NavLink } from "react-router";
 import type { Book } from "./api";
+import { BookTransferActions } from "./import/book-actions";
 import { useSession } from "./session";
 import { accessText, ownerText } from "./words";
 
@@ -39,6 +40,7 @@ export function BookNav({ books, current, version }: { books: Book[]; current?: 
                 </Badge>
               </span>
             </NavLink>
+            {book.id === current && <BookTransferActions book={book} />}
           </li>
         ))}
       </ul>
