@@ -378,3 +378,106 @@ describe("Concord Web in Chromium: the Contacts page", function () {
     await web.close();
   });
 });
+
+describe("Concord Web in Chromium: device sessions", function () {
+  this.timeout(300_000);
+  let stack: Stack;
+  let browser: Browser;
+  let dee: Account;
+
+  before(async function () {
+    stack = await startStack({ addinDir: ensureWebBuilt() });
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+    dee = await stack.account("dee");
+    const rest = stack.rest(dee);
+    for (const name of ["Ada Lovelace", "Grace Hopper"])
+      await rest.create(dee.primaryBook, { ...zoe, uid: name.split(" ")[0].toLowerCase(), displayName: name });
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  const rowLink = (page: Page, name: string) =>
+    page.getByRole("list", { name: "Contact list" }).getByRole("link", { name: new RegExp(`^${name}`) });
+  const kept = (page: Page) =>
+    page.evaluate(() => JSON.parse(sessionStorage.getItem("concord.web.session") ?? "null")) as Promise<{
+      token: string;
+      refreshToken: string;
+      sessionId: string;
+    } | null>;
+  const sessionsOf = async (who: Account) => {
+    const token = await stack.t.login(who.username, who.password); // a fresh token: the clock may have moved
+    const response = await fetch(`${stack.serverUrl}/api/sessions`, { headers: { authorization: `Bearer ${token}` } });
+    return { token, sessions: ((await response.json()) as { sessions: { id: string }[] }).sessions };
+  };
+
+  it("stays signed in past its access token's 15 minutes, refreshing it, and over a reload", async () => {
+    const web = await openWeb(browser, stack, `/books/${dee.primaryBook}`);
+    const { page } = web;
+    await signIn(page, "dee", dee.password);
+    await rowLink(page, "Ada Lovelace").waitFor();
+    const before = (await kept(page))!;
+    assert.ok(before.refreshToken && before.sessionId);
+
+    stack.t.advance(16 * 60_000);
+    await page.getByLabel("Search").fill("grace");
+    await rowLink(page, "Ada Lovelace").waitFor({ state: "detached" }); // the search's answer is on screen
+    await rowLink(page, "Grace Hopper").waitFor();
+    assert.equal(await page.getByRole("alertdialog", { name: "Sign in again" }).count(), 0);
+    const after = (await kept(page))!;
+    assert.notEqual(after.token, before.token);
+    assert.notEqual(after.refreshToken, before.refreshToken);
+    assert.equal(after.sessionId, before.sessionId);
+
+    await page.reload();
+    await rowLink(page, "Ada Lovelace").waitFor();
+    assert.equal(await page.getByRole("button", { name: "Sign in" }).count(), 0);
+    assert.deepEqual(web.problems, []);
+    await web.close();
+  });
+
+  it("asks to sign in again when the session is revoked, keeping what the user typed", async () => {
+    const web = await openWeb(browser, stack, `/books/${dee.primaryBook}/new`);
+    const { page } = web;
+    await signIn(page, "dee", dee.password);
+    const form = page.getByRole("form", { name: "New contact" });
+    await form.getByLabel("Display name").fill("Hedy Lamarr");
+    await form.getByLabel("Notes").fill("Frequency hopping");
+    const { sessionId } = (await kept(page))!;
+    const { token } = await sessionsOf(dee);
+    const revoked = await fetch(`${stack.serverUrl}/api/sessions/${sessionId}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(revoked.status, 204);
+
+    await form.getByRole("button", { name: "Save" }).click();
+    const dialog = page.getByRole("alertdialog", { name: "Sign in again" });
+    await dialog.waitFor();
+    await dialog.getByLabel("Password").fill(dee.password);
+    await dialog.getByRole("button", { name: "Sign in" }).click();
+    await dialog.waitFor({ state: "detached" });
+    assert.equal(await form.getByLabel("Notes").inputValue(), "Frequency hopping");
+    await form.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("article", { name: "Contact Hedy Lamarr" }).waitFor();
+    await web.close();
+  });
+
+  it("signs out on the server: the session is gone from the user's devices", async () => {
+    const web = await openWeb(browser, stack, `/books/${dee.primaryBook}`);
+    const { page } = web;
+    await signIn(page, "dee", dee.password);
+    await rowLink(page, "Ada Lovelace").waitFor();
+    const { sessionId } = (await kept(page))!;
+    assert.ok((await sessionsOf(dee)).sessions.some((s) => s.id === sessionId));
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    assert.equal(await kept(page), null);
+    assert.equal(
+      (await sessionsOf(dee)).sessions.some((s) => s.id === sessionId),
+      false,
+    );
+    await web.close();
+  });
+});
