@@ -345,6 +345,8 @@ export function createServerApi(options: ServerApiOptions) {
 
   return {
     baseUrl,
+    /** Any call not above, refreshed once on 401 like them; the raw answer (its errors are the caller's). */
+    request: send,
     login,
     logout,
     clientConfig,

@@ -15,6 +15,7 @@ import { connectDatabase } from "../server/db/models";
 import { wire } from "../server/wiring";
 import { benchFirstWriteAfterKill } from "./first-write-after-kill";
 import { benchReconcile } from "./reconcile-bench";
+import { benchWeb } from "./web-bench";
 
 type Result = { name: string; target: string; met: boolean; [figure: string]: unknown };
 
@@ -537,6 +538,7 @@ const measures: Record<string, () => Promise<Result>> = {
   "first-write-after-kill": benchFirstWriteAfterKill,
   search: benchSearch,
   import: async () => (await import("./import-bench")).benchImport(),
+  web: benchWeb,
 };
 
 /** `npm run bench` runs every measure; `npm run bench -- ingest` (or BENCH_ONLY=ingest,search) runs the ones named. */

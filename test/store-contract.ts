@@ -564,6 +564,43 @@ export function storeContract(
         assert.deepEqual(names(await f.store.search(book, { text: "cyrus" }, 10)), ["cy"]);
         assert.deepEqual(names(await f.store.search(book, { category: "vip" }, 10)), []);
       });
+
+      it("sorts by company, then by name within it, with the contacts without a company last", async () => {
+        await put("dan", person("dan", "Dan Abel", { company: "Ångel Foods" }));
+        await put("eve", person("eve", "Eve Zander", { company: "Stonemasons Ltd" }));
+        assert.deepEqual(names(await f.store.search(book, { sort: "company" }, 10)), [
+          "dan",
+          "bob",
+          "eve",
+          "cy",
+          "ann",
+          "zoe",
+        ]);
+        const first = await f.store.search(book, { sort: "company" }, 2);
+        assert.deepEqual(names(await f.store.search(book, { sort: "company" }, 10, first.cursor!)), [
+          "eve",
+          "cy",
+          "ann",
+          "zoe",
+        ]);
+        // After an edit the company order follows the new company.
+        await put("eve", person("eve", "Eve Zander", { company: "Acme" }));
+        assert.deepEqual(names(await f.store.search(book, { sort: "company" }, 3)), ["eve", "dan", "bob"]);
+      });
+
+      it("starts a search from a letter (the A–Z jump), in either order, and counts the live contacts", async () => {
+        assert.deepEqual(names(await f.store.search(book, { from: "L" }, 10)), ["ann", "zoe"]);
+        assert.deepEqual(names(await f.store.search(book, { from: "c", category: "suppliers" }, 10)), ["cy"]);
+        assert.deepEqual(names(await f.store.search(book, { from: "zz" }, 10)), []);
+        assert.deepEqual(names(await f.store.search(book, { sort: "company", from: "S" }, 1)), ["bob"]);
+        const page = await f.store.search(book, { from: "C" }, 1);
+        assert.deepEqual(names(await f.store.search(book, { from: "C" }, 10, page.cursor!)), ["ann", "zoe"]);
+        assert.equal(await f.store.countLive(book), 4);
+        await del("bob");
+        await put("cy", person("cy", "Cyrus Young"));
+        await put("fay", person("fay", "Fay Wray"));
+        assert.equal(await f.store.countLive(book), 4);
+      });
     });
 
     it("answers not-found for a book that does not exist", async () => {

@@ -7,14 +7,23 @@ import { z } from "zod";
 import { quoteEtag, unquoteEtag } from "../core/api/etag";
 import { bookSchema, errorSchema, storedContactSchema, userSchema } from "../core/api/schemas";
 import type { Contact } from "../core/contact/contact";
-import { createServerApi, ServerApiError, type Book } from "../addin/server-api";
+import { createServerApi, ServerApiError, type Book, type ServerApiOptions } from "../addin/server-api";
 
 export const WEB_CLIENT = "web/1.0";
 
 export type StoredContact = z.infer<typeof storedContactSchema>;
 export type Share = { username: string; access: "read" | "write" };
 export type DeletedItem = { uid: string; displayName: string; deletedAt: string; deletedBy?: string | null };
-export type ContactQuery = { q?: string; category?: string; cursor?: string; limit?: number };
+export type ContactSort = "name" | "company";
+/** `from`: the A–Z jump, the list from the first contact whose sort key is at or past it. */
+export type ContactQuery = {
+  q?: string;
+  category?: string;
+  sort?: ContactSort;
+  from?: string;
+  cursor?: string;
+  limit?: number;
+};
 export type { Book };
 export type User = z.infer<typeof userSchema>;
 export type NewUser = { username: string; password: string; displayName?: string; email?: string; admin?: boolean };
@@ -55,33 +64,23 @@ const userPath = (username: string) => `/api/admin/users/${encodeURIComponent(us
 const bookPath = (book: string) => `/api/books/${encodeURIComponent(book)}`;
 const contactPath = (book: string, uid: string) => `${bookPath(book)}/contacts/${encodeURIComponent(uid)}`;
 
-/** `getToken` is read on every call, so a new sign-in takes effect at once. */
-export function createWebApi(baseUrl: string, getToken: () => string | undefined) {
-  // The add-in's client with the web app's surface name in place of the add-in's.
+/** Where the signed-in session's tokens are kept (web/session.tsx), read on every call. */
+export type WebTokens = Pick<ServerApiOptions, "getToken" | "getRefreshToken" | "onRefreshed">;
+
+export function createWebApi(baseUrl: string, tokens: WebTokens) {
+  // The add-in's client with the web app's surface name in place of the add-in's. Every call goes
+  // through its `request`, so an access token past its 15 minutes is refreshed once and the call sent
+  // again, with the add-in's own rotation logic (a refresh token is spent once, shared by all calls).
   const namedFetch: typeof fetch = (input, init) =>
     fetch(input, {
       ...init,
       headers: { ...(init?.headers as Record<string, string>), "x-concord-client": WEB_CLIENT },
     });
-  const shared = createServerApi({ baseUrl, getToken, fetch: namedFetch });
+  const shared = createServerApi({ baseUrl, ...tokens, fetch: namedFetch });
 
-  async function send(
-    method: string,
-    path: string,
-    init: { body?: unknown; headers?: Record<string, string>; cache?: RequestCache } = {},
-  ) {
-    const headers: Record<string, string> = { accept: "application/json", "x-concord-client": WEB_CLIENT };
-    const token = getToken();
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (init.body !== undefined) headers["content-type"] = "application/json";
-    Object.assign(headers, init.headers);
-    let response: Response;
-    try {
-      const body = init.body === undefined ? undefined : JSON.stringify(init.body);
-      response = await fetch(`${baseUrl}${path}`, { method, headers, body, cache: init.cache });
-    } catch (cause) {
-      throw new ServerApiError("unreachable", `Cannot reach the Concord server at ${baseUrl}`, undefined, { cause });
-    }
+  async function send(method: string, path: string, init: { body?: unknown; headers?: Record<string, string> } = {}) {
+    const body = init.body === undefined ? undefined : JSON.stringify(init.body);
+    const response = await shared.request(method, path, { body, headers: init.headers });
     if (!response.ok && response.status !== 304) throw await errorOf(response);
     return response;
   }
@@ -99,13 +98,20 @@ export function createWebApi(baseUrl: string, getToken: () => string | undefined
 
   return {
     login: shared.login,
+    /** Ends this session on the server; one already over (refresh refused) is fine. */
+    async logout(): Promise<void> {
+      await send("POST", "/api/auth/logout").catch((error) => {
+        if (!isExpired(error)) throw error;
+      });
+    },
     listBooks: shared.listBooks,
     /** Puts and deletes, each atomic, one result per op (the add-in's batch call, named `web`). */
     applyBatch: shared.applyBatch,
 
-    /** One page of a book's contacts, searched and sorted by name on the server. */
+    /** One page of a book's contacts, searched and sorted (by name unless told) on the server. */
     async searchContacts(book: string, query: ContactQuery) {
-      const params = new URLSearchParams({ sort: "name", limit: String(query.limit ?? 200) });
+      const params = new URLSearchParams({ sort: query.sort ?? "name", limit: String(query.limit ?? 200) });
+      if (query.from) params.set("from", query.from);
       if (query.q) params.set("q", query.q);
       if (query.category) params.set("category", query.category);
       if (query.cursor) params.set("cursor", query.cursor);
@@ -127,13 +133,10 @@ export function createWebApi(baseUrl: string, getToken: () => string | undefined
       await send("DELETE", contactPath(book, uid), { headers: etag ? { "if-match": quoteEtag(etag) } : {} });
     },
 
-    /**
-     * The contact as a vCard 3.0 file, as the server writes it. Not from the browser's cache: the server
-     * gives the JSON and the vCard one ETag and no `Vary: Accept`, so a revalidated JSON copy would come back.
-     */
+    /** The contact as a vCard 3.0 file, as the server writes it. The server sends `Vary: Accept` and the vCard
+     *  its own ETag, so the browser's cache never hands back the JSON of the same URL. */
     async vcard(book: string, uid: string): Promise<Blob> {
-      const headers = { accept: "text/vcard" };
-      return (await send("GET", contactPath(book, uid), { headers, cache: "no-store" })).blob();
+      return (await send("GET", contactPath(book, uid), { headers: { accept: "text/vcard" } })).blob();
     },
 
     async photo(book: string, uid: string): Promise<Blob> {

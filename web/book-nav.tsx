@@ -1,18 +1,12 @@
-// The books the user can see, with owner, access and how many contacts each holds. The server's book
-// list carries no count, so each book is counted by paging its listing, up to a cap.
-import { useEffect, useState } from "react";
+// The books the user can see, with owner, access and how many contacts each holds (the server's book
+// list counts them; the page reads the list again after a write).
 import { Badge, Caption1, Text, tokens } from "@fluentui/react-components";
 import { NavLink } from "react-router";
 import type { Book } from "./api";
 import { BookTransferActions } from "./import/book-actions";
-import { useSession } from "./session";
 import { accessText, ownerText } from "./words";
 
-const COUNT_PAGES = 20;
-const PAGE = 1000;
-
-export function BookNav({ books, current, version }: { books: Book[]; current?: string; version: number }) {
-  const counts = useCounts(books, version);
+export function BookNav({ books, current }: { books: Book[]; current?: string }) {
   return (
     <nav aria-label="Address books" style={{ overflowY: "auto", padding: 8 }}>
       <ul style={{ listStyle: "none", margin: 0, padding: 0, display: "grid", gap: 4 }}>
@@ -36,7 +30,7 @@ export function BookNav({ books, current, version }: { books: Book[]; current?: 
               </Caption1>
               <span>
                 <Badge appearance="tint" color="informative" data-count={book.id}>
-                  {countText(counts.get(book.id))}
+                  {countText(book.count)}
                 </Badge>
               </span>
             </NavLink>
@@ -49,35 +43,6 @@ export function BookNav({ books, current, version }: { books: Book[]; current?: 
 }
 
 function countText(count: number | undefined): string {
-  if (count === undefined) return "counting…";
-  const shown = count.toLocaleString("en");
-  return count >= COUNT_PAGES * PAGE ? `${shown}+ contacts` : `${shown} contact${count === 1 ? "" : "s"}`;
-}
-
-function useCounts(books: Book[], version: number): Map<string, number> {
-  const { call } = useSession();
-  const [counts, setCounts] = useState(new Map<string, number>());
-  useEffect(() => {
-    let stopped = false;
-    void version; // counted again after a write
-    (async () => {
-      for (const book of books) {
-        let count = 0;
-        let cursor: string | undefined;
-        for (let page = 0; page < COUNT_PAGES && !stopped; page++) {
-          const result = await call((api) => api.searchContacts(book.id, { limit: PAGE, cursor })).catch(() => null);
-          if (!result) break;
-          count += result.contacts.length;
-          cursor = result.cursor ?? undefined;
-          if (!cursor) break;
-        }
-        if (stopped) return;
-        setCounts((old) => new Map(old).set(book.id, count));
-      }
-    })();
-    return () => {
-      stopped = true;
-    };
-  }, [books, version, call]);
-  return counts;
+  if (count === undefined) return "not counted";
+  return `${count.toLocaleString("en")} contact${count === 1 ? "" : "s"}`;
 }

@@ -13,6 +13,7 @@ import {
   Textarea,
 } from "@fluentui/react-components";
 import { phoneTypes, type Contact } from "../core/contact/contact";
+import { defaultContactLimits } from "../core/contact/limits";
 import { isConflict, isExpired, messageOf, type StoredContact } from "./api";
 import { MergeView } from "./merge-view";
 import { useSession } from "./session";
@@ -52,7 +53,36 @@ function cleaned(draft: Draft): Contact {
   else delete out.name;
   out.emails = draft.emails.filter((e) => e.address.trim());
   out.phones = draft.phones.filter((p) => p.number.trim());
+  out.addresses = draft.addresses
+    .map((a) => Object.fromEntries(Object.entries(a).filter(([, v]) => v?.trim())) as Address)
+    .filter((a) => addressParts.some(([key]) => a[key]))
+    .map((a) => ({ ...a, type: a.type ?? "business" }));
+  out.urls = draft.urls.filter((u) => u.url.trim());
+  out.im = draft.im.filter((m) => m.address.trim()).map((m) => (m.type?.trim() ? m : { address: m.address }));
   return out as Contact;
+}
+
+type Address = Contact["addresses"][number];
+const addressParts = [
+  ["street", "street"],
+  ["poBox", "PO box"],
+  ["city", "city"],
+  ["region", "region"],
+  ["postalCode", "postal code"],
+  ["country", "country"],
+] as const;
+
+/** The photo file as the server takes it inline: base64 `data` and its media type, held to MAX_PHOTO_BYTES. */
+async function photoOf(file: File): Promise<NonNullable<Contact["photo"]>> {
+  const max = defaultContactLimits.maxPhotoBytes;
+  if (file.size > max)
+    throw new Error(
+      `${file.name} is ${(file.size / 1048576).toFixed(1)} MiB; a photo may be ${max / 1048576} MiB at most`,
+    );
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return { mediaType: file.type || "image/jpeg", data: btoa(binary) };
 }
 
 type Props = {
@@ -208,6 +238,121 @@ export function ContactEditor({ book, opened, newUid, onSaved, onCancel }: Props
         <Button size="small" onClick={() => set({ phones: [...draft.phones, { type: "mobile", number: "" }] })}>
           Add phone
         </Button>
+      </fieldset>
+      <fieldset style={{ display: "grid", gap: 4, border: "none", padding: 0 }}>
+        <legend>Addresses</legend>
+        {draft.addresses.map((address, i) => {
+          const setAddress = (patch: Partial<Address>) =>
+            set({ addresses: draft.addresses.map((x, j) => (j === i ? { ...x, ...patch } : x)) });
+          return (
+            <div
+              key={i}
+              style={{ display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(140px, 1fr))", gap: 4 }}
+            >
+              <Select
+                aria-label={`Address ${i + 1} type`}
+                value={address.type}
+                onChange={(_e, d) => setAddress({ type: d.value as Address["type"] })}
+              >
+                <option value="business">business</option>
+                <option value="home">home</option>
+                <option value="other">other</option>
+              </Select>
+              {addressParts.map(([key, label]) => (
+                <Input
+                  key={key}
+                  aria-label={`Address ${i + 1} ${label}`}
+                  placeholder={label}
+                  value={address[key] ?? ""}
+                  onChange={(_e, d) => setAddress({ [key]: d.value })}
+                />
+              ))}
+            </div>
+          );
+        })}
+        <Button size="small" onClick={() => set({ addresses: [...draft.addresses, { type: "business" }] })}>
+          Add address
+        </Button>
+      </fieldset>
+      <fieldset style={{ display: "grid", gap: 4, border: "none", padding: 0 }}>
+        <legend>Web pages</legend>
+        {draft.urls.map((page, i) => (
+          <div key={i} style={{ display: "flex", gap: 4 }}>
+            <Select
+              aria-label={`Web page ${i + 1} type`}
+              value={page.type}
+              onChange={(_e, d) =>
+                set({ urls: draft.urls.map((x, j) => (j === i ? { ...x, type: d.value as typeof x.type } : x)) })
+              }
+            >
+              <option value="work">work</option>
+              <option value="home">home</option>
+              <option value="other">other</option>
+            </Select>
+            <Input
+              aria-label={`Web page ${i + 1}`}
+              type="url"
+              style={{ flex: 1 }}
+              value={page.url}
+              onChange={(_e, d) => set({ urls: draft.urls.map((x, j) => (j === i ? { ...x, url: d.value } : x)) })}
+            />
+          </div>
+        ))}
+        <Button size="small" onClick={() => set({ urls: [...draft.urls, { type: "work", url: "" }] })}>
+          Add web page
+        </Button>
+      </fieldset>
+      <fieldset style={{ display: "grid", gap: 4, border: "none", padding: 0 }}>
+        <legend>Instant messaging</legend>
+        {draft.im.map((im, i) => (
+          <div key={i} style={{ display: "flex", gap: 4 }}>
+            <Input
+              aria-label={`IM ${i + 1} service`}
+              placeholder="service (e.g. xmpp)"
+              style={{ width: 160 }}
+              value={im.type ?? ""}
+              onChange={(_e, d) => set({ im: draft.im.map((x, j) => (j === i ? { ...x, type: d.value } : x)) })}
+            />
+            <Input
+              aria-label={`IM ${i + 1}`}
+              style={{ flex: 1 }}
+              value={im.address}
+              onChange={(_e, d) => set({ im: draft.im.map((x, j) => (j === i ? { ...x, address: d.value } : x)) })}
+            />
+          </div>
+        ))}
+        <Button size="small" onClick={() => set({ im: [...draft.im, { address: "" }] })}>
+          Add IM address
+        </Button>
+      </fieldset>
+      <fieldset style={{ display: "grid", gap: 4, border: "none", padding: 0 }}>
+        <legend>Photo</legend>
+        <span>
+          {draft.photo ? (draft.photo.data ? "A new photo, saved with the contact" : "Has a photo") : "No photo"}
+        </span>
+        <div style={{ display: "flex", gap: 8, alignItems: "center", flexWrap: "wrap" }}>
+          <input
+            type="file"
+            accept="image/*"
+            aria-label="Choose a photo"
+            onChange={async (event) => {
+              const file = event.currentTarget.files?.[0];
+              if (!file) return;
+              try {
+                const photo = await photoOf(file);
+                setError(undefined);
+                set({ photo });
+              } catch (failure) {
+                setError(messageOf(failure));
+              }
+            }}
+          />
+          {draft.photo && (
+            <Button size="small" onClick={() => set({ photo: undefined })}>
+              Remove photo
+            </Button>
+          )}
+        </div>
       </fieldset>
       <Field label="Categories (separated by commas)">
         <Input value={categories} onChange={(_e, d) => setCategories(d.value)} />

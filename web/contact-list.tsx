@@ -1,13 +1,14 @@
 // A book's contacts as a virtualized list: only the rows on screen are in the page, pages of the
-// server's search (sorted by name) load as the list scrolls, and typing in "Search" or choosing a
-// category asks the server again. The A–Z jump reads pages until the letter, then scrolls to it.
+// server's search (sorted by name or by company) load as the list scrolls, and typing in "Search" or
+// choosing a category asks the server again. The A–Z jump asks the server for the list from that
+// letter on (`from`), so it costs one page however far down the letter is.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { Button, Caption1, Checkbox, Field, Input, Spinner, Text, tokens } from "@fluentui/react-components";
+import { Button, Caption1, Checkbox, Field, Input, Select, Spinner, Text, tokens } from "@fluentui/react-components";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { Link } from "react-router";
-import { messageOf, type StoredContact } from "./api";
+import { messageOf, type ContactSort, type StoredContact } from "./api";
 import { useSession } from "./session";
-import { plural, shownName, sortKey } from "./words";
+import { plural, shownName } from "./words";
 
 const ROW = 48;
 const PAGE = 200;
@@ -17,6 +18,8 @@ type Listing = { rows: StoredContact[]; cursor: string | null; loading: boolean;
 
 type Props = {
   book: string;
+  /** The book's live contacts, from the book list. */
+  count?: number;
   /** The open contact's uid. */
   selected?: string;
   version: number;
@@ -25,11 +28,14 @@ type Props = {
   onTick(row: StoredContact, on: boolean): void;
 };
 
-export function ContactList({ book, selected, version, ticked, onTick }: Props) {
+export function ContactList({ book, count, selected, version, ticked, onTick }: Props) {
   const { call } = useSession();
   const [text, setText] = useState("");
   const [query, setQuery] = useState("");
   const [category, setCategory] = useState("");
+  const [sort, setSort] = useState<ContactSort>("name");
+  /** The letter the list was jumped to: it starts there. */
+  const [jumpedTo, setJumpedTo] = useState<string>();
   const [listing, setListing] = useState<Listing>({ rows: [], cursor: null, loading: true });
   const live = useRef(listing);
   live.current = listing;
@@ -43,8 +49,7 @@ export function ContactList({ book, selected, version, ticked, onTick }: Props) 
     return () => clearTimeout(timer);
   }, [text]);
 
-  // One page at a time: a call while a page is loading gets that page's promise, so the A–Z jump
-  // waits for a page the scrolling asked for instead of spinning on it.
+  // One page at a time: a call while a page is loading gets that page's promise.
   const loadMore = useCallback(
     (fresh = false): Promise<Listing> => {
       const from: Listing = fresh ? { rows: [], cursor: null, loading: true } : live.current;
@@ -59,6 +64,8 @@ export function ContactList({ book, selected, version, ticked, onTick }: Props) 
             api.searchContacts(book, {
               q: query || undefined,
               category: category.trim() || undefined,
+              sort,
+              from: jumpedTo,
               cursor: from.cursor ?? undefined,
               limit: PAGE,
             }),
@@ -80,7 +87,7 @@ export function ContactList({ book, selected, version, ticked, onTick }: Props) 
       inflight.current = work;
       return work;
     },
-    [book, query, category, call],
+    [book, query, category, sort, jumpedTo, call],
   );
 
   useEffect(() => {
@@ -100,28 +107,20 @@ export function ContactList({ book, selected, version, ticked, onTick }: Props) 
     if (last && last.index >= listing.rows.length - 20 && listing.cursor && !listing.loading) loadMore();
   }, [last, listing, loadMore]);
 
-  // The virtualizer knows the rows of the last render only: a jump into rows just loaded waits for them.
-  const [jumpTarget, setJumpTarget] = useState<number>();
+  // A new list (a jump, a search, another order) starts at its top.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scrolled when the list is asked again
   useEffect(() => {
-    if (jumpTarget === undefined || jumpTarget >= listing.rows.length) return;
-    virtualizer.scrollToIndex(jumpTarget, { align: "start" });
-    setJumpTarget(undefined);
-  }, [jumpTarget, listing.rows.length, virtualizer]);
+    scroller.current?.scrollTo({ top: 0 });
+  }, [loadMore]);
 
-  const jump = async (letter: string) => {
-    const wanted = letter.toLowerCase();
-    let state = live.current;
-    for (;;) {
-      const index = state.rows.findIndex((r) => sortKey(r.uid, r.contact) >= wanted);
-      if (index >= 0 || !state.cursor) {
-        setJumpTarget(index >= 0 ? index : Math.max(0, state.rows.length - 1));
-        return;
-      }
-      const next = await loadMore();
-      // A new search started meanwhile, or nothing more came: stop where the list is.
-      if (next.error || next.rows.length <= state.rows.length) return;
-      state = next;
-    }
+  const whole = !query && !category.trim() && !jumpedTo;
+  const caption = () => {
+    if (listing.error) return listing.error;
+    if (listing.loading && listing.rows.length === 0) return "Loading…";
+    const order = sort === "company" ? "by company" : "by name";
+    const start = jumpedTo ? `, from ${jumpedTo}` : "";
+    if (whole && count !== undefined) return `${plural(count, "contact")}, ${order}`;
+    return `${plural(listing.rows.length, "contact")}${listing.cursor ? " so far, more as you scroll" : ""}${start}, ${order}`;
   };
 
   return (
@@ -133,6 +132,12 @@ export function ContactList({ book, selected, version, ticked, onTick }: Props) 
         <Field label="Category">
           <Input value={category} placeholder="All categories" onChange={(_e, d) => setCategory(d.value)} />
         </Field>
+        <Field label="Sort by">
+          <Select value={sort} onChange={(_e, d) => setSort(d.value as ContactSort)}>
+            <option value="name">Name</option>
+            <option value="company">Company</option>
+          </Select>
+        </Field>
         <nav aria-label="Jump to letter" style={{ display: "flex", flexWrap: "wrap", gap: 2 }}>
           {LETTERS.map((letter) => (
             <Button
@@ -141,18 +146,19 @@ export function ContactList({ book, selected, version, ticked, onTick }: Props) 
               appearance="subtle"
               style={{ minWidth: 24, padding: 0 }}
               aria-label={`Jump to ${letter}`}
-              onClick={() => jump(letter)}
+              aria-pressed={jumpedTo === letter}
+              onClick={() => setJumpedTo(letter)}
             >
               {letter}
             </Button>
           ))}
+          {jumpedTo && (
+            <Button size="small" appearance="subtle" onClick={() => setJumpedTo(undefined)}>
+              Back to the top
+            </Button>
+          )}
         </nav>
-        <Caption1 aria-live="polite">
-          {listing.error ??
-            (listing.loading && listing.rows.length === 0
-              ? "Loading…"
-              : `${plural(listing.rows.length, "contact")}${listing.cursor ? " so far, more as you scroll" : ""}, by name`)}
-        </Caption1>
+        <Caption1 aria-live="polite">{caption()}</Caption1>
       </div>
       <div ref={scroller} style={{ flex: 1, overflowY: "auto", minHeight: 0 }} data-testid="contact-scroller">
         <ul

@@ -42,9 +42,11 @@ export function ContactsPage() {
       setError(messageOf(failure));
     }
   }, [call]);
+  // Read again after a write, for the counts.
   useEffect(() => {
+    void version;
     loadBooks();
-  }, [loadBooks]);
+  }, [loadBooks, version]);
 
   if (error && !books)
     return (
@@ -121,7 +123,7 @@ export function ContactsPage() {
       }}
     >
       <div style={{ borderRight: `1px solid ${tokens.colorNeutralStroke2}`, overflowY: "auto" }}>
-        <BookNav books={books} current={bookId} version={version} />
+        <BookNav books={books} current={bookId} />
         <div style={{ padding: 8 }}>
           <Button onClick={() => navigate(`${bookPath}/new-book`)}>New address book</Button>
         </div>
@@ -166,6 +168,7 @@ export function ContactsPage() {
             <ContactList
               key={book.id}
               book={book.id}
+              count={book.count}
               selected={uid}
               version={version}
               ticked={ticked}

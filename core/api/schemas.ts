@@ -60,6 +60,8 @@ export const bookSchema = z.object({
   /** The owner's display name; null for the GAB and the Local Directory. */
   ownerName: z.string().nullable().optional(),
   access: z.enum(["read", "write"]),
+  /** Live contacts in the book (GET /api/books without scope=all). */
+  count: z.number().int().nonnegative().optional(),
 });
 export const booksQuerySchema = z.strictObject({ scope: z.enum(["all"]).optional() });
 export const newBookSchema = z.strictObject({ name: z.string().min(1).max(256), owner: z.string().max(64).optional() });

@@ -73,6 +73,7 @@ const answer = (description: string, content?: object, headers?: object) => ({
 });
 const problem = (description: string) => answer(description, json("Error"));
 const etagHeader = { ETag: { description: "The version: send it back in If-Match", schema: { type: "string" } } };
+const varyHeader = { Vary: { description: "`Accept`: JSON and vCard share the URL", schema: { type: "string" } } };
 const errors = {
   "400": problem("Invalid input; details name each field"),
   "401": problem("Not signed in"),
@@ -122,11 +123,21 @@ const searchParams = [
     type: "string",
     maxLength: 256,
   }),
-  queryParam("sort", "Search: `name` sorts by file-as, else display name", { type: "string", enum: ["name"] }),
+  queryParam(
+    "sort",
+    "Search: `name` sorts by file-as, else display name; `company` by company, then name (no company last)",
+    { type: "string", enum: ["name", "company"] },
+  ),
+  queryParam(
+    "from",
+    "Search, the A–Z jump: without a cursor, start at the first contact whose sort key is at or past this (e.g. `M`)",
+    { type: "string", maxLength: 256 },
+  ),
 ];
 const searchDescription =
-  "Without q, category or sort: every live contact in change order, paged by cursor. With any of them: a search, " +
-  "sorted by file-as (else display name), paged by a cursor that stays put as the book changes (default limit 50).";
+  "Without q, category, sort or from: every live contact in change order, paged by cursor. With any of them: a " +
+  "search, sorted by file-as (else display name) or by company, paged by a cursor that stays put as the book " +
+  "changes (default limit 50).";
 const searchHits = z.object({
   contacts: z.array(
     z.object({ book: z.string(), uid: z.string(), etag: z.string(), contact: s.storedContactSchema.shape.contact }),
@@ -574,7 +585,8 @@ export function openApiDocument() {
         get: op("listBooks", "List the address books you work with", {
           parameters: [queryParam("scope", "`all` (admins only): every book", { type: "string", enum: ["all"] })],
           description:
-            "Your own PABs, PABs shared with you, the GAB and the Local Directory; `scope=all` (admins only) lists every book.",
+            "Your own PABs, PABs shared with you, the GAB and the Local Directory, each with `count`, its live contacts; " +
+            "`scope=all` (admins only) lists every book, without counts.",
           responses: { "200": answer("Books you can see", json("BookList")), ...errors },
         }),
         post: op("createBook", "Create a PAB (for another user: admins)", {
@@ -639,10 +651,17 @@ export function openApiDocument() {
       "/api/books/{book}/contacts/{uid}": {
         get: op("getContact", "One contact, as JSON or vCard", {
           parameters: [book, uid, header("If-None-Match", "A known ETag: 304 if it is still current")],
-          description: "JSON, or vCard 3.0 with Accept: text/vcard (4.0 with text/vcard;version=4.0).",
+          description:
+            "JSON, or vCard 3.0 with Accept: text/vcard (4.0 with text/vcard;version=4.0). The answer varies with " +
+            "Accept (`Vary: Accept`), and each representation has its own ETag (a vCard's is the contact's etag " +
+            "with `.vcf3` or `.vcf4` appended; If-Match takes either).",
           responses: {
-            "200": answer("The contact", { ...json("StoredContact"), "text/vcard": { schema: vcard } }, etagHeader),
-            "304": answer("Not modified", undefined, etagHeader),
+            "200": answer(
+              "The contact",
+              { ...json("StoredContact"), "text/vcard": { schema: vcard } },
+              { ...etagHeader, ...varyHeader },
+            ),
+            "304": answer("Not modified", undefined, { ...etagHeader, ...varyHeader }),
             ...errors,
           },
         }),

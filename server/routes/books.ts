@@ -5,14 +5,19 @@ import { parseOr400 } from "../http/validate";
 import { booksQuerySchema, newBookSchema, shareSchema } from "../http/api-schemas";
 import { usernameSchema } from "../store/account-schemas";
 
-export function bookRoutes({ books, access, accounts, quotas }: AppDeps): Router {
+export function bookRoutes({ books, access, accounts, quotas, store }: AppDeps): Router {
   const router = Router();
 
   router.get(
     "/api/books",
     handle(async (req, res) => {
       const { scope } = parseOr400(booksQuerySchema, req.query, "query");
-      res.json({ books: await access.listBooks(req.user!, scope ?? "mine") });
+      const listed = await access.listBooks(req.user!, scope ?? "mine");
+      // The caller's own books carry their live contacts' count, from this instance's cache (which their
+      // searches load anyway); `scope=all` (every book, for administrators) would load every book, so not there.
+      if (scope === "all") return void res.json({ books: listed });
+      const counts = await Promise.all(listed.map((book) => store.countLive(book.id)));
+      res.json({ books: listed.map((book, i) => ({ ...book, count: counts[i] })) });
     }),
   );
 

@@ -91,10 +91,14 @@ export function contactRoutes(deps: AppDeps): Router {
       const book = await access.visibleBook(req.user!, req.params.book);
       const found = await store.getContact(book.id, uidOf(req));
       if (!found) throw notFound("No such contact");
-      res.set("ETag", quoted(found.etag));
-      if (etagOf(req.get("if-none-match")) === found.etag) return void res.status(304).end();
+      // One URL, representations chosen by Accept: caches must key on it (Vary), and each representation has
+      // its own validator, so a 304 never hands a cached JSON to a vCard request or the other way round.
       const type = req.accepts(OFFERED_TYPES);
-      if (type && type !== "application/json") return sendVCard(req, res, await withPhotoData(found.contact));
+      const vcard = type && type !== "application/json" ? vcardVersionOf(req) : undefined;
+      const etag = vcard ? `${found.etag}${VCARD_ETAG_SUFFIX[vcard]}` : found.etag;
+      res.set({ ETag: quoted(etag), Vary: "Accept" });
+      if (etagOf(req.get("if-none-match")) === etag) return void res.status(304).end();
+      if (vcard) return sendVCard(res, await withPhotoData(found.contact), vcard);
       res.json({ uid: found.uid, etag: found.etag, contact: found.contact });
     }),
   );
@@ -109,7 +113,7 @@ export function contactRoutes(deps: AppDeps): Router {
       checkContactSize(body, deps.config.maxContactBytes);
       checkPhotoSize(body, deps.config.maxPhotoBytes);
       const { contact, photo } = photos.takeInline(body);
-      const ifMatch = etagOf(req.get("if-match"));
+      const ifMatch = contactVersionOf(req.get("if-match"));
       const ifNoneMatch = etagOf(req.get("if-none-match")) === "*";
       const op: WriteOp = {
         op: "put",
@@ -129,7 +133,7 @@ export function contactRoutes(deps: AppDeps): Router {
     handle(async (req, res) => {
       const book = await access.writableBook(req.user!, req.params.book);
       const uid = uidOf(req);
-      const ifMatch = etagOf(req.get("if-match"));
+      const ifMatch = contactVersionOf(req.get("if-match"));
       const op: WriteOp = { op: "delete", uid, ifMatch: ifMatch === "*" ? await currentEtag(book.id, uid) : ifMatch };
       const [result] = await store.applyWrites(book.id, [op], { context: writeContextOf(req) });
       if (result.status === "unchanged" && result.missing) throw notFound("No such contact");
@@ -249,9 +253,16 @@ function contactFromBody(req: Request, uid: string, limits: ContactLimits): Cont
   return { ...body, uid };
 }
 
-function sendVCard(req: Request, res: Response, contact: Contact) {
-  // RFC 6350 §10.1: the media type's version parameter picks the vCard version.
-  const version = /version\s*=\s*"?4\.0/i.test(req.get("accept") ?? "") ? "4.0" : "3.0";
+/** RFC 6350 §10.1: the media type's version parameter picks the vCard version. */
+const vcardVersionOf = (req: Request) => (/version\s*=\s*"?4\.0/i.test(req.get("accept") ?? "") ? "4.0" : "3.0");
+
+/** A vCard's ETag is the contact's etag with its version appended (a store etag has no "."). */
+const VCARD_ETAG_SUFFIX = { "3.0": ".vcf3", "4.0": ".vcf4" } as const;
+
+/** The contact version an If-Match names: a vCard's ETag stands for the contact's own. */
+const contactVersionOf = (header: string | undefined) => etagOf(header)?.replace(/\.vcf[34]$/, "");
+
+function sendVCard(res: Response, contact: Contact, version: "3.0" | "4.0") {
   res.type(`text/vcard; charset=utf-8${version === "4.0" ? "; version=4.0" : ""}`).send(emitVCard(contact, version));
 }
 

@@ -15,7 +15,9 @@ const text = z.string().max(256);
 export const bookSearchQuerySchema = z.strictObject({
   q: text.optional(),
   category: text.optional(),
-  sort: z.literal("name").optional(),
+  sort: z.enum(["name", "company"]).optional(),
+  /** The A–Z jump: start at the first contact whose sort key is at or past this (e.g. `M`). */
+  from: text.optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
   cursor: z.string().max(4096).optional(),
 });
@@ -27,13 +29,13 @@ export const searchQuerySchema = z.strictObject({
 
 /** Whether a listing request asks for a search (else the plain listing in log order answers it). */
 export const isSearch = (query: Record<string, unknown>) =>
-  ["q", "category", "sort"].some((k) => query[k] !== undefined);
+  ["q", "category", "sort", "from"].some((k) => query[k] !== undefined);
 
 /** `GET /api/books/:book/contacts` when it asks for a search (routes/contacts.ts hands it over). */
 export async function searchBook(deps: Pick<AppDeps, "access" | "store">, req: Request, res: Response): Promise<void> {
   const book = await deps.access.visibleBook(req.user!, req.params.book);
-  const { q, category, limit, cursor } = parseOr400(bookSearchQuerySchema, req.query, "query");
-  const page = await deps.store.search(book.id, { text: q, category }, limit, cursor);
+  const { q, category, sort, from, limit, cursor } = parseOr400(bookSearchQuerySchema, req.query, "query");
+  const page = await deps.store.search(book.id, { text: q, category, sort, from }, limit, cursor);
   res.json({ contacts: page.contacts.map(({ uid, etag, contact }) => ({ uid, etag, contact })), cursor: page.cursor });
 }
 

@@ -20,8 +20,8 @@
 import type { ContactDoc } from "../db/models";
 import type { Checkpoint, Checkpoints, Version } from "./contacts/checkpoints";
 import type { ContactLog } from "./contacts/log";
-import { compareEntries, matcher, searchable, type Searchable } from "./search-text";
-import type { SearchQuery } from "./contract";
+import { compareEntries, keyFor, matcher, searchable, startsFrom, type Searchable } from "./search-text";
+import type { SearchQuery, SearchSort } from "./contract";
 
 /** Changes since the last checkpoint before the cache writes a new one. */
 export const CHECKPOINT_EVERY = 512;
@@ -39,8 +39,10 @@ type Book = {
   /** Items by position; an item whose uid has a newer one since is stale and skipped. */
   order: Item[];
   stale: number;
-  /** Live items in search order, built on the first search. */
-  sorted?: Item[];
+  /** Live items in each search order (by name, by company), each built on the first search in it. */
+  sorted: Partial<Record<SearchSort, Item[]>>;
+  /** How many items are live (not tombstones). */
+  live: number;
   checkpoint: Checkpoint | null;
   /** Position at which to try a checkpoint next (later after one was skipped as too costly). */
   checkpointAt: number;
@@ -77,13 +79,13 @@ export const versionOf = (d: DocLike): Version => ({
 });
 
 const searchOf = (item: Item) => (item.s ??= searchable(item.v.uid, item.v.contact!));
-const keyOf = (item: Item) => ({ key: searchOf(item).key, uid: item.v.uid });
+const keyOf = (item: Item, sort?: SearchSort) => ({ key: keyFor(searchOf(item), sort), uid: item.v.uid });
 
 /** Live items in search order (sort key, then uid). */
-function sortedLive(b: { items: Map<string, Item> }): Item[] {
+function sortedLive(b: { items: Map<string, Item> }, sort: SearchSort): Item[] {
   const live = [...b.items.values()].filter((it) => !it.v.deleted);
   for (const it of live) searchOf(it);
-  return live.sort((x, y) => compareEntries({ key: x.s!.key, uid: x.v.uid }, { key: y.s!.key, uid: y.v.uid }));
+  return live.sort((x, y) => compareEntries(keyOf(x, sort), keyOf(y, sort)));
 }
 
 /** First index whose item sorts after `at` (items sorted by `cmp`). */
@@ -133,6 +135,8 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
       items: new Map(),
       order: [],
       stale: 0,
+      sorted: {},
+      live: 0,
       checkpoint,
       checkpointAt: pos + CHECKPOINT_EVERY,
     };
@@ -152,22 +156,24 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
         item,
       );
     if (old) b.stale++;
-    if (!b.sorted) return;
-    if (old && !old.v.deleted)
-      b.sorted.splice(firstAfter(b.sorted, (it) => compareEntries(keyOf(it), keyOf(old))) - 1, 1);
-    if (!v.deleted)
-      b.sorted.splice(
-        firstAfter(b.sorted, (it) => compareEntries(keyOf(it), keyOf(item))),
-        0,
-        item,
-      );
+    b.live += (v.deleted ? 0 : 1) - (old && !old.v.deleted ? 1 : 0);
+    for (const [sort, sorted] of Object.entries(b.sorted) as [SearchSort, Item[]][]) {
+      if (old && !old.v.deleted)
+        sorted.splice(firstAfter(sorted, (it) => compareEntries(keyOf(it, sort), keyOf(old, sort))) - 1, 1);
+      if (!v.deleted)
+        sorted.splice(
+          firstAfter(sorted, (it) => compareEntries(keyOf(it, sort), keyOf(item, sort))),
+          0,
+          item,
+        );
+    }
   }
 
   /** Applies every visible version of the log range (from, to]; false when the cache is not at
    *  `from` yet (a gap it cannot fill from these). */
   function apply(b: Book, from: number, to: number, versions: Version[]): boolean {
     if (from > b.pos) return false;
-    if (versions.length > PATCH_SORTED_UP_TO) b.sorted = undefined;
+    if (versions.length > PATCH_SORTED_UP_TO) b.sorted = {};
     for (const v of versions) putVersion(b, v);
     b.pos = Math.max(b.pos, to);
     if (b.stale > 1024 && b.stale * 2 > b.order.length) {
@@ -304,19 +310,29 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
     return { versions, cursor, more: cursor < b.pos };
   }
 
-  /** Live versions matching the query in search order after `after`, up to `limit`, and whether more match. */
+  /** Live versions matching the query in its order after `after` (else from `query.from`), up to
+   *  `limit`, and whether more match. */
   function search(b: Book, query: SearchQuery, limit: number, after?: { key: string; uid: string }) {
-    b.sorted ??= sortedLive(b);
+    const sort = query.sort ?? "name";
+    const sorted = (b.sorted[sort] ??= sortedLive(b, sort));
     const match = matcher(query);
     const found: Item[] = [];
-    const start = after ? firstAfter(b.sorted, (it) => compareEntries(keyOf(it), after)) : 0;
-    for (let i = start; i < b.sorted.length && found.length <= limit; i++) {
-      if (match(searchOf(b.sorted[i]))) found.push(b.sorted[i]);
+    const from = startsFrom(query.from);
+    const start = after
+      ? firstAfter(sorted, (it) => compareEntries(keyOf(it, sort), after))
+      : from
+        ? firstAfter(sorted, (it) => (keyOf(it, sort).key < from ? 0 : 1))
+        : 0;
+    for (let i = start; i < sorted.length && found.length <= limit; i++) {
+      if (match(searchOf(sorted[i]))) found.push(sorted[i]);
     }
     const more = found.length > limit;
     const hits = found.slice(0, limit);
-    return { versions: hits.map((it) => it.v), last: more ? keyOf(hits[hits.length - 1]) : null };
+    return { versions: hits.map((it) => it.v), last: more ? keyOf(hits[hits.length - 1], sort) : null };
   }
+
+  /** Live contacts in the book. */
+  const countLive = (b: Book) => b.live;
 
   /** Starts the checkpoints waiting for a pause, and resolves when no background checkpoint is running. */
   async function settled(): Promise<void> {
@@ -330,7 +346,7 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
 
   const size = () => ({ books: books.size, versions: [...books.values()].reduce((n, b) => n + b.items.size, 0) });
 
-  return { at, published, page, search, checkpoint, settled, size };
+  return { at, published, page, search, countLive, checkpoint, settled, size };
 }
 
 export type ContactCache = ReturnType<typeof createContactCache>;

@@ -172,7 +172,17 @@ export interface ContactMaintenance {
  *  name, a name part, an e-mail address or the company (or, when it reads as a phone number, of a
  *  phone number's digits); `category` as one of the contact's categories (case and accents
  *  ignored). Either may be left out; with neither, every live contact matches. */
-export type SearchQuery = { text?: string; category?: string };
+export type SearchQuery = {
+  text?: string;
+  category?: string;
+  /** The order: `name` (the default) by file-as, else display name; `company` by company, then by
+   *  name within each company, contacts without a company last. */
+  sort?: SearchSort;
+  /** The A–Z jump: without a cursor, the page starts at the first contact whose sort key (folded like
+   *  the text, for `company` the company) is at or past `from`; a cursor continues from there. */
+  from?: string;
+};
+export type SearchSort = "name" | "company";
 /** `cursor` continues after the last contact of the page (null: the last page). */
 export type SearchPage = { contacts: StoredContact[]; cursor: string | null };
 
@@ -184,6 +194,9 @@ export type SearchPage = { contacts: StoredContact[]; cursor: string | null };
 export interface ContactSearch {
   /** Live contacts that match, `limit` at a time; a cursor this store did not hand out is invalid. */
   search(book: string, query: SearchQuery, limit: number, cursor?: string): Promise<SearchPage>;
+  /** How many live contacts the book holds (what a search with no text and no category lists). On
+   *  the database it is the instance cache's count of the book, brought up to date like a search. */
+  countLive(book: string): Promise<number>;
 }
 
 /** Deleted contacts a user can bring back (the restore work, implemented after this contract).

@@ -2,7 +2,7 @@
 // memory twin so both answer a query alike. Matching ignores case and accents (NFD, then the
 // combining marks dropped); a query of digits and phone punctuation also matches phone digits.
 import type { Contact } from "../../core/contact/contact";
-import type { SearchQuery } from "./contract";
+import type { SearchQuery, SearchSort } from "./contract";
 import { storeError } from "./errors";
 
 const MARKS = /\p{M}/gu;
@@ -12,8 +12,9 @@ const SEPARATOR = "\u0001";
 export const fold = (text: string) => text.normalize("NFD").replace(MARKS, "").toLowerCase();
 const digitsOf = (text: string) => text.replace(/\D/g, "");
 
-/** The precomputed form of a contact for search: its folded text, phone digits and sort key. */
-export type Searchable = { text: string; digits: string; key: string; categories: string[] };
+/** The precomputed form of a contact for search: its folded text, phone digits and sort keys
+ *  (`key` by name, `companyKey` by company). */
+export type Searchable = { text: string; digits: string; key: string; companyKey: string; categories: string[] };
 
 export function searchable(uid: string, contact: Contact): Searchable {
   const n = contact.name ?? {};
@@ -33,9 +34,25 @@ export function searchable(uid: string, contact: Contact): Searchable {
     text: fold(fields.filter(Boolean).join(SEPARATOR)),
     digits: contact.phones.map((p) => digitsOf(p.number)).join(SEPARATOR),
     key: sortKey(uid, contact),
+    companyKey: companySortKey(uid, contact),
     categories: contact.categories.map(fold),
   };
 }
+
+/** The key a search sorts by: by name, or by company. */
+export const keyFor = (s: Searchable, sort: SearchSort = "name") => (sort === "company" ? s.companyKey : s.key);
+
+// After every company, so a list by company starts with the companies and ends with the people without one.
+const NO_COMPANY = "\uffff";
+
+/** The company (folded), then the name's sort key: each company's people sorted by name within it. */
+function companySortKey(uid: string, contact: Contact): string {
+  const company = fold(contact.company ?? "").trim();
+  return `${company || NO_COMPANY}${SEPARATOR}${sortKey(uid, contact)}`;
+}
+
+/** The A–Z jump: a search `from` a letter starts at the first contact whose sort key is at or past it. */
+export const startsFrom = (from: string | undefined) => (from === undefined ? undefined : fold(from).trim());
 
 /** File-as, else the display name, else the name parts, else the first e-mail address, else the uid. */
 function sortKey(uid: string, contact: Contact): string {

@@ -126,6 +126,16 @@ describe("Concord Web in Chromium: the Contacts page", function () {
     await rowLink(page, "Person 0001").waitFor();
     await page.getByRole("button", { name: "Jump to Z" }).click();
     await rowLink(page, "Zoë Quartermaine").waitFor({ timeout: 30_000 });
+    await page.getByText(/^1 contact, from Z, by name/).waitFor(); // one page from the server, not every page before Z
+    await page.getByRole("button", { name: "Back to the top" }).click();
+    await rowLink(page, "Person 0001").waitFor();
+    // By company: "Company 0" (people 37, 74, …) first, each company's people by name.
+    await page.getByLabel("Sort by").selectOption("company");
+    await page.getByText(/^2,000 contacts, by company/).waitFor();
+    const first = page.getByRole("list", { name: "Contact list" }).getByRole("link").first();
+    await first.filter({ hasText: /^Person 0037/ }).waitFor();
+    await page.getByRole("button", { name: "Jump to H" }).click();
+    await first.filter({ hasText: /^Zoë Quartermaine/ }).waitFor(); // Harbour Works
     assert.deepEqual(web.problems, []);
     await web.close();
   });
@@ -214,7 +224,17 @@ describe("Concord Web in Chromium: the Contacts page", function () {
     const form = page.getByRole("form", { name: "New contact" });
     await form.getByLabel("Display name").fill("Noor Haddad");
     await form.getByLabel("Notes").fill("Met at the trade fair");
-    // The server's answer to a token past its expiry, once.
+    // The server's answer to a session that ended: the token is refused, and so is the refresh.
+    await page.route(
+      "**/api/auth/refresh",
+      (route) =>
+        route.fulfill({
+          status: 401,
+          contentType: "application/json",
+          body: '{"error":{"code":"unauthorized","message":"session ended"}}',
+        }),
+      { times: 1 },
+    );
     await page.route(
       "**/api/books/*/contacts/*",
       (route) =>
@@ -375,6 +395,179 @@ describe("Concord Web in Chromium: the Contacts page", function () {
     assert.equal(left[0].company, "Nordic");
     assert.equal(left[0].jobTitle, "Broker");
     assert.deepEqual(web.problems, []);
+    await web.close();
+  });
+});
+
+describe("Concord Web in Chromium: device sessions", function () {
+  this.timeout(300_000);
+  let stack: Stack;
+  let browser: Browser;
+  let dee: Account;
+
+  before(async function () {
+    stack = await startStack({ addinDir: ensureWebBuilt() });
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+    dee = await stack.account("dee");
+    const rest = stack.rest(dee);
+    for (const name of ["Ada Lovelace", "Grace Hopper"])
+      await rest.create(dee.primaryBook, { ...zoe, uid: name.split(" ")[0].toLowerCase(), displayName: name });
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  const rowLink = (page: Page, name: string) =>
+    page.getByRole("list", { name: "Contact list" }).getByRole("link", { name: new RegExp(`^${name}`) });
+  const kept = (page: Page) =>
+    page.evaluate(() => JSON.parse(sessionStorage.getItem("concord.web.session") ?? "null")) as Promise<{
+      token: string;
+      refreshToken: string;
+      sessionId: string;
+    } | null>;
+  /** The stored versions, read with a fresh token: an earlier test moved the clock past dee's. */
+  const lookup = async (uid: string) => {
+    const response = await fetch(`${stack.serverUrl}/api/books/${dee.primaryBook}/lookup`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${await stack.t.login("dee", dee.password)}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ uids: [uid] }),
+    });
+    return ((await response.json()) as { results: { contact?: Contact }[] }).results;
+  };
+  const sessionsOf = async (who: Account) => {
+    const token = await stack.t.login(who.username, who.password); // a fresh token: the clock may have moved
+    const response = await fetch(`${stack.serverUrl}/api/sessions`, { headers: { authorization: `Bearer ${token}` } });
+    return { token, sessions: ((await response.json()) as { sessions: { id: string }[] }).sessions };
+  };
+
+  it("stays signed in past its access token's 15 minutes, refreshing it, and over a reload", async () => {
+    const web = await openWeb(browser, stack, `/books/${dee.primaryBook}`);
+    const { page } = web;
+    await signIn(page, "dee", dee.password);
+    await rowLink(page, "Ada Lovelace").waitFor();
+    const before = (await kept(page))!;
+    assert.ok(before.refreshToken && before.sessionId);
+
+    stack.t.advance(16 * 60_000);
+    await page.getByLabel("Search").fill("grace");
+    await rowLink(page, "Ada Lovelace").waitFor({ state: "detached" }); // the search's answer is on screen
+    await rowLink(page, "Grace Hopper").waitFor();
+    assert.equal(await page.getByRole("alertdialog", { name: "Sign in again" }).count(), 0);
+    const after = (await kept(page))!;
+    assert.notEqual(after.token, before.token);
+    assert.notEqual(after.refreshToken, before.refreshToken);
+    assert.equal(after.sessionId, before.sessionId);
+
+    await page.reload();
+    await rowLink(page, "Ada Lovelace").waitFor();
+    assert.equal(await page.getByRole("button", { name: "Sign in" }).count(), 0);
+    assert.deepEqual(web.problems, []);
+    await web.close();
+  });
+
+  it("asks to sign in again when the session is revoked, keeping what the user typed", async () => {
+    const web = await openWeb(browser, stack, `/books/${dee.primaryBook}/new`);
+    const { page } = web;
+    await signIn(page, "dee", dee.password);
+    const form = page.getByRole("form", { name: "New contact" });
+    await form.getByLabel("Display name").fill("Hedy Lamarr");
+    await form.getByLabel("Notes").fill("Frequency hopping");
+    const { sessionId } = (await kept(page))!;
+    const { token } = await sessionsOf(dee);
+    const revoked = await fetch(`${stack.serverUrl}/api/sessions/${sessionId}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(revoked.status, 204);
+
+    await form.getByRole("button", { name: "Save" }).click();
+    const dialog = page.getByRole("alertdialog", { name: "Sign in again" });
+    await dialog.waitFor();
+    await dialog.getByLabel("Password").fill(dee.password);
+    await dialog.getByRole("button", { name: "Sign in" }).click();
+    await dialog.waitFor({ state: "detached" });
+    assert.equal(await form.getByLabel("Notes").inputValue(), "Frequency hopping");
+    await form.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("article", { name: "Contact Hedy Lamarr" }).waitFor();
+    await web.close();
+  });
+
+  it("edits addresses, web pages and IM addresses, and uploads a photo, refusing one over MAX_PHOTO_BYTES", async () => {
+    const web = await openWeb(browser, stack, `/books/${dee.primaryBook}/new`);
+    const { page } = web;
+    await signIn(page, "dee", dee.password);
+    const form = page.getByRole("form", { name: "New contact" });
+    await form.getByLabel("Display name").fill("Katherine Johnson");
+    await form.getByRole("button", { name: "Add address" }).click();
+    await form.getByLabel("Address 1 type").selectOption("home");
+    await form.getByLabel("Address 1 street").fill("1 Langley Way");
+    await form.getByLabel("Address 1 city").fill("Hampton");
+    await form.getByLabel("Address 1 country").fill("USA");
+    await form.getByRole("button", { name: "Add web page" }).click();
+    await form.getByLabel("Web page 1", { exact: true }).fill("https://nasa.example/kj");
+    await form.getByRole("button", { name: "Add IM address" }).click();
+    await form.getByLabel("IM 1 service").fill("xmpp");
+    await form.getByLabel("IM 1", { exact: true }).fill("kj@chat.example");
+    const png = Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+      "base64",
+    );
+    const chooser = form.getByLabel("Choose a photo");
+    await chooser.setInputFiles({ name: "huge.png", mimeType: "image/png", buffer: Buffer.alloc(1024 * 1024 + 1) });
+    await form.getByText(/huge\.png is 1\.0 MiB; a photo may be 1 MiB at most/).waitFor();
+    await chooser.setInputFiles({ name: "kj.png", mimeType: "image/png", buffer: png });
+    await form.getByText("A new photo, saved with the contact").waitFor();
+    await assertAccessible(page, "editor with every list");
+    await form.getByRole("button", { name: "Save" }).click();
+    const details = page.getByRole("article", { name: "Contact Katherine Johnson" });
+    await details.getByText("1 Langley Way, Hampton, USA").waitFor();
+    await details.getByText("https://nasa.example/kj").waitFor();
+    await details.getByText("kj@chat.example").waitFor();
+    await details.getByRole("img").waitFor();
+    const uid = decodeURIComponent(page.url().split("/contacts/")[1]);
+    const [saved] = await lookup(uid);
+    assert.deepEqual(saved.contact?.addresses, [
+      { type: "home", street: "1 Langley Way", city: "Hampton", country: "USA" },
+    ]);
+    assert.deepEqual(saved.contact?.urls, [{ type: "work", url: "https://nasa.example/kj" }]);
+    assert.deepEqual(saved.contact?.im, [{ type: "xmpp", address: "kj@chat.example" }]);
+    assert.equal(saved.contact?.photo?.mediaType, "image/png");
+    const photo = await fetch(`${stack.serverUrl}/api/books/${dee.primaryBook}/contacts/${uid}/photo`, {
+      headers: { authorization: `Bearer ${await stack.t.login("dee", dee.password)}` },
+    });
+    assert.deepEqual(Buffer.from(await photo.arrayBuffer()), png);
+
+    // Edit: the photo is removed, the address changed.
+    await details.getByRole("button", { name: "Edit" }).click();
+    const edit = page.getByRole("form", { name: "Edit contact" });
+    await edit.getByLabel("Address 1 city").fill("Newport News");
+    await edit.getByRole("button", { name: "Remove photo" }).click();
+    await edit.getByRole("button", { name: "Save" }).click();
+    await details.getByText("1 Langley Way, Newport News, USA").waitFor();
+    const [edited] = await lookup(uid);
+    assert.equal(edited.contact?.photo, undefined);
+    assert.deepEqual(web.problems, []);
+    await web.close();
+  });
+
+  it("signs out on the server: the session is gone from the user's devices", async () => {
+    const web = await openWeb(browser, stack, `/books/${dee.primaryBook}`);
+    const { page } = web;
+    await signIn(page, "dee", dee.password);
+    await rowLink(page, "Ada Lovelace").waitFor();
+    const { sessionId } = (await kept(page))!;
+    assert.ok((await sessionsOf(dee)).sessions.some((s) => s.id === sessionId));
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    assert.equal(await kept(page), null);
+    assert.equal(
+      (await sessionsOf(dee)).sessions.some((s) => s.id === sessionId),
+      false,
+    );
     await web.close();
   });
 });

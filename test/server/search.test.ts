@@ -83,6 +83,27 @@ describe("contact search over REST", function () {
     await t.http().get("/api/books/gab/contacts?q=x&cursor=bogus").set(ann.auth).expect(400);
   });
 
+  it("sorts by company with sort=company, and starts at a letter with from=, paging on from there", async () => {
+    const get = (query: string) => t.http().get(`/api/books/gab/contacts?${query}`).set(ann.auth).expect(200);
+    // ACME first; the contacts without a company after, by name.
+    assert.deepEqual(uids(await get("sort=company")), ["g2", "g3", "g1"]);
+    assert.deepEqual(uids(await get("from=M")), ["g2", "g1"]);
+    assert.deepEqual(uids(await get("from=r&q=ren")), ["g1"]);
+    const first = await get("from=b&limit=1");
+    assert.deepEqual(uids(first), ["g2"]);
+    assert.deepEqual(uids(await get(`from=b&limit=1&cursor=${first.body.cursor}`)), ["g1"]);
+    assert.deepEqual(uids(await get("sort=company&from=z")), ["g3", "g1"], "after every company: the ones without");
+    await t.http().get("/api/books/gab/contacts?sort=company&from[$gt]=a").set(ann.auth).expect(400);
+  });
+
+  it("lists each of the caller's books with how many live contacts it holds", async () => {
+    const res = await t.http().get("/api/books").set(ann.auth).expect(200);
+    const counts = Object.fromEntries(res.body.books.map((b: { id: string; count: number }) => [b.id, b.count]));
+    assert.equal(counts.gab, 3);
+    assert.equal(counts[ann.primaryBook], 1);
+    assert.equal(counts[bob.primaryBook], undefined);
+  });
+
   it("refuses a search of a book the caller cannot read, as not found", async () => {
     await t.http().get(`/api/books/${bob.primaryBook}/contacts?q=ren`).set(ann.auth).expect(404);
   });

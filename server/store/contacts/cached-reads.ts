@@ -30,7 +30,12 @@ export function createCachedReads(leases: Pick<Leases, "published">, cache: Cont
     return { contacts: versions.map(toStored), cursor: last ? encodeSearchCursor(last) : null };
   }
 
-  return { fullPage, search };
+  async function countLive(book: string): Promise<number> {
+    const { head, horizon } = await leases.published(book);
+    return cache.countLive(await cache.at(book, head, horizon));
+  }
+
+  return { fullPage, search, countLive };
 }
 
 export type CachedReads = ReturnType<typeof createCachedReads>;

@@ -94,5 +94,5 @@ export function createReads({ models }: StoreContext, leases: Leases, log: Conta
     return { contacts: page.docs.map(toStored), cursor: page.more ? encodeToken(book, { p: page.cursor }) : null };
   }
 
-  return { getContact, changesSince, lookup, listContacts, search: cached.search };
+  return { getContact, changesSince, lookup, listContacts, search: cached.search, countLive: cached.countLive };
 }

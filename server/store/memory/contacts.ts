@@ -25,7 +25,15 @@ import { decide, repeatedUids } from "../contacts/decide";
 import { badCursor, toChange, tokenExpired, toStored } from "../contacts/reads";
 import { decodeToken, encodeToken, feedStart, hasExpired, nextToken } from "../contacts/tokens";
 import { storeError } from "../errors";
-import { compareEntries, decodeSearchCursor, encodeSearchCursor, matcher, searchable } from "../search-text";
+import {
+  compareEntries,
+  decodeSearchCursor,
+  encodeSearchCursor,
+  keyFor,
+  matcher,
+  searchable,
+  startsFrom,
+} from "../search-text";
 
 type Doc = {
   uid: string;
@@ -160,17 +168,20 @@ export function createMemoryContactStore(
   async function search(id: string, query: SearchQuery, limit: number, cursor?: string): Promise<SearchPage> {
     const after = cursor === undefined ? undefined : decodeSearchCursor(cursor);
     const match = matcher(query);
+    const from = startsFrom(query.from);
     const hits = [...bookOf(id).docs.values()]
       .filter((d) => !d.deleted)
       .map((d) => ({ d, s: searchable(d.uid, d.contact!) }))
       .filter(({ s }) => match(s))
-      .map(({ d, s }) => ({ d, key: s.key, uid: d.uid }))
-      .filter((h) => !after || compareEntries(h, after) > 0)
+      .map(({ d, s }) => ({ d, key: keyFor(s, query.sort), uid: d.uid }))
+      .filter((h) => (after ? compareEntries(h, after) > 0 : from === undefined || h.key >= from))
       .sort(compareEntries);
     const page = hits.slice(0, limit);
     const last = hits.length > limit ? page[page.length - 1] : undefined;
     return { contacts: page.map((h) => toStored(h.d)), cursor: last ? encodeSearchCursor(last) : null };
   }
+
+  const countLive = async (id: string) => [...bookOf(id).docs.values()].filter((d) => !d.deleted).length;
 
   /** A deleted book's contacts and log (the memory books store calls it; one step, so never half-done). */
   const dropBook = (id: string) => void books.delete(id);
@@ -204,5 +215,6 @@ export function createMemoryContactStore(
     deletedItems,
     deletedVersion,
     search,
+    countLive,
   };
 }
