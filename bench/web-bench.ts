@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import pino from "pino";
 import { chromium, type Page } from "playwright-core";
+import { ensureAddinBuilt } from "../test/e2e/support/addin-build";
 import { createApp, defaultAddinDir } from "../server/app";
 import { configFromEnv } from "../server/config";
 import { startFerretDb } from "../server/db/ferretdb";
@@ -38,15 +39,6 @@ const person = (i: number) => {
 };
 
 /** The web app's build (dist/addin), made when missing. */
-function builtWebApp(): string {
-  const dir = defaultAddinDir();
-  if (existsSync(join(dir, "index.html"))) return dir;
-  const root = join(dir, "..", "..");
-  const result = spawnSync("npx", ["webpack", "--mode", "production"], { cwd: root, encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`webpack failed:\n${result.stdout}\n${result.stderr}`);
-  return dir;
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number) => Math.round(x);
 
@@ -86,7 +78,7 @@ async function searchToResults(page: Page, text: string, expected: string): Prom
 }
 
 export async function benchWeb() {
-  const addinDir = builtWebApp();
+  const addinDir = ensureAddinBuilt(); // rebuilt when a source is newer than the build
   const embedded = process.env.MONGODB_URI
     ? undefined
     : await startFerretDb(mkdtempSync(join(tmpdir(), "concord-bench-")));
