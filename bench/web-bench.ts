@@ -4,8 +4,7 @@
 // measured several times, each run in a fresh browser context (a new tab: nothing cached, a new
 // session); the server is warm (its cache of the GAB was filled by the seeding writes), as a server
 // that users sign in to all day is.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +12,7 @@ import { performance } from "node:perf_hooks";
 import pino from "pino";
 import { chromium, type Page } from "playwright-core";
 import { ensureAddinBuilt } from "../test/e2e/support/addin-build";
-import { createApp, defaultAddinDir } from "../server/app";
+import { createApp } from "../server/app";
 import { configFromEnv } from "../server/config";
 import { startFerretDb } from "../server/db/ferretdb";
 import { connectDatabase } from "../server/db/models";
