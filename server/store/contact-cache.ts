@@ -25,8 +25,9 @@ import type { SearchQuery, SearchSort } from "./contract";
 
 /** Changes since the last checkpoint before the cache writes a new one. */
 export const CHECKPOINT_EVERY = 512;
-// A pause in a book's writes this long lets the cache checkpoint it.
-const QUIET_MS = 300;
+// A pause in a book's writes this long lets the cache checkpoint it. Longer than the round trip
+// between two batches of an import (its client reads the answer, then sends the next one).
+const QUIET_MS = 1000;
 // A batch this large rebuilds the search order instead of patching it.
 const PATCH_SORTED_UP_TO = 256;
 
@@ -243,11 +244,15 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
   }
 
   /** While writes keep coming (an import), a checkpoint waits for a pause, so it does not compete
-   *  with them, unless the changes since the last one grow past a quarter of the book. */
+   *  with them, unless the changes since the last one grow past a quarter of the book. A pause
+   *  starts when a write is published and ends when the next one begins. */
   const quiet = new Map<string, { timer: NodeJS.Timeout; b: Book }>();
+  function writing(id: string): void {
+    clearTimeout(quiet.get(id)?.timer);
+    quiet.delete(id);
+  }
   function checkpointWhenQuiet(b: Book): void {
-    clearTimeout(quiet.get(b.id)?.timer);
-    quiet.delete(b.id);
+    writing(b.id);
     if (b.pos - (b.checkpoint?.p ?? 0) >= Math.max(4 * CHECKPOINT_EVERY, b.items.size / 4)) return maybeCheckpoint(b);
     const timer = setTimeout(() => quiet.delete(b.id) && maybeCheckpoint(b), QUIET_MS);
     timer.unref();
@@ -346,7 +351,7 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
 
   const size = () => ({ books: books.size, versions: [...books.values()].reduce((n, b) => n + b.items.size, 0) });
 
-  return { at, published, page, search, countLive, checkpoint, settled, size };
+  return { at, writing, published, page, search, countLive, checkpoint, settled, size };
 }
 
 export type ContactCache = ReturnType<typeof createContactCache>;

@@ -131,19 +131,22 @@ export function createContactStore(deps: Deps): DatabaseContactStore {
     maxVersions: cacheMaxContacts,
     onError,
   });
-  const onPublished = (book: string, from: number, head: number, docs: Parameters<typeof versionOf>[0][]) => {
-    try {
-      cache.published(book, from, head, docs.map(versionOf));
-    } catch (err) {
-      onError?.(err); // the cache catches up from the log on the next read
-    }
+  const listener = {
+    writing: cache.writing,
+    published(book: string, from: number, head: number, docs: Parameters<typeof versionOf>[0][]) {
+      try {
+        cache.published(book, from, head, docs.map(versionOf));
+      } catch (err) {
+        onError?.(err); // the cache catches up from the log on the next read
+      }
+    },
   };
   async function checkpoint(book: string): Promise<boolean> {
     const { head, horizon } = await leases.published(book);
     return cache.checkpoint(book, head, horizon);
   }
   return {
-    ...createWrites(ctx, leases, log, onPublished),
+    ...createWrites(ctx, leases, log, listener),
     ...createReads(ctx, leases, log, createCachedReads(leases, cache)),
     ...createMaintenance(ctx, leases, log),
     ...createRecovery(ctx),

@@ -29,12 +29,17 @@ export function versionChain<V extends Document>(versions: Collection<Document>,
 
   async function latest(key: string): Promise<Version<V> | null> {
     let n = (await hcol.findOne({ _id: key }))?.n ?? 0;
-    let doc = n > 0 ? await get(key, n) : null;
-    // The hinted version was trimmed away: newer ones exist just ahead of it.
-    for (let step = 1; n > 0 && !doc && step <= WALK_LIMIT; step++) doc = await get(key, n + step);
-    if (n > 0 && !doc) doc = (await vcol.find({ key }).sort({ n: -1 }).limit(1).toArray())[0] ?? null;
-    if (doc) n = doc.n;
-    // Usually the hint is current or one behind: look one and two ahead at once.
+    let doc: VersionDoc | null = null;
+    if (n > 0) {
+      // Usually the hint is current or one behind: read it and the two after it at once.
+      const [at, next, after] = await Promise.all([get(key, n), get(key, n + 1), get(key, n + 2)]);
+      doc = after ?? next ?? at;
+      if (doc && !after) return { n: doc.n, value: doc.value as V };
+      // The hinted version was trimmed away: newer ones exist just ahead of it.
+      for (let step = 3; !doc && step <= WALK_LIMIT; step++) doc = await get(key, n + step);
+      if (!doc) doc = (await vcol.find({ key }).sort({ n: -1 }).limit(1).toArray())[0] ?? null;
+      if (doc) n = doc.n;
+    }
     for (;;) {
       const [next, after] = await Promise.all([get(key, n + 1), get(key, n + 2)]);
       if (!next) break;
@@ -43,6 +48,13 @@ export function versionChain<V extends Document>(versions: Collection<Document>,
       if (!after) break;
     }
     return doc ? { n: doc.n, value: doc.value as V } : null;
+  }
+
+  /** Whether version n is still the newest, in one round trip. A later version is at n + 1, or was
+   *  trimmed away after the hint moved past n; n itself is trimmed only after three more exist. */
+  async function isLatest(key: string, n: number): Promise<boolean> {
+    const [hint, at, next] = await Promise.all([hcol.findOne({ _id: key }), get(key, n), get(key, n + 1)]);
+    return Boolean(at) && !next && (hint?.n ?? 0) <= n;
   }
 
   /** Inserts version n; false when another writer inserted it first. `onTrim` sees the versions dropped as too old. */
@@ -61,16 +73,16 @@ export function versionChain<V extends Document>(versions: Collection<Document>,
     // A writer that read version n - 1 long ago can insert n after n was trimmed
     // away. Trimming n follows the insert of n + KEEP_VERSIONS and the hint moving
     // there, so such a late insert is withdrawn, never mistaken for the newest
-    // version. (A hint merely at n + 1 is a writer that already built on ours.)
-    const hint = await hcol.findOne({ _id: key });
+    // version. (A hint merely at n + 1 is a writer that already built on ours.) The hint moves
+    // with $max, so a writer that is slow to get here does not move it back.
+    const hint = await hcol.findOneAndUpdate({ _id: key }, { $max: { n } }, { upsert: true }).catch((err) => {
+      if (!isDuplicateKey(err)) throw err; // a racing first hint; either value is a valid lower bound
+      return null;
+    });
     if (hint && hint.n >= n + KEEP_VERSIONS) {
       await vcol.deleteOne({ _id: `${key}#${n}` });
       return false;
     }
-    // $max: a writer that is slow to get here must not move the hint back.
-    await hcol.updateOne({ _id: key }, { $max: { n } }, { upsert: true }).catch((err) => {
-      if (!isDuplicateKey(err)) throw err; // a racing first hint; either value is a valid lower bound
-    });
     if (n <= KEEP_VERSIONS) return true;
     const old = await vcol.findOneAndDelete({ _id: `${key}#${n - KEEP_VERSIONS}` });
     if (old && onTrim) {
@@ -88,5 +100,5 @@ export function versionChain<V extends Document>(versions: Collection<Document>,
     await vcol.updateOne({ _id: `${key}#${n}` }, { $set: { value } });
   }
 
-  return { latest, append, amend };
+  return { latest, isLatest, append, amend };
 }

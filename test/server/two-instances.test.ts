@@ -156,6 +156,33 @@ describe("two server instances on one database", function () {
     assert.ok(lookups <= 20, `a full read of 2,999 contacts took ${lookups} contact lookups`);
   });
 
+  it("writes no checkpoint while an import's next batch is being written, and one once the writes pause", async () => {
+    const book = `b${randomUUID().slice(0, 8)}`;
+    let slow = false;
+    const writer = createContactStore({
+      models: db.models,
+      clock: () => new Date(),
+      // The next batch takes a while between its lease and its contact writes, as a large one does.
+      hooks: { beforeContactWrite: () => (slow ? new Promise((r) => setTimeout(r, 1500)) : undefined) },
+    });
+    await writer.createBook({ id: book, kind: "pab", name: "Import", owner: "admin" });
+    const batch = (from: number) =>
+      Array.from({ length: 600 }, (_, k) => ({
+        op: "put" as const,
+        uid: `c${from + k}`,
+        contact: person(`c${from + k}`, `Person ${from + k}`),
+      }));
+    const checkpoints = () => db.models.BookCheckpoint.countDocuments({ key: book });
+    await writer.applyWrites(book, batch(0));
+    slow = true;
+    await writer.applyWrites(book, batch(600));
+    slow = false;
+    assert.equal(await checkpoints(), 0, "a checkpoint competed with the import's next batch");
+    await new Promise((r) => setTimeout(r, 1500));
+    await writer.settled();
+    assert.equal(await checkpoints(), 1, "the pause after the import's last batch brings a checkpoint");
+  });
+
   it("loses no write that races checkpoints and cache refreshes on another instance", async () => {
     const book = `b${randomUUID().slice(0, 8)}`;
     const writer = createContactStore({ models: db.models, clock: () => new Date() });

@@ -184,13 +184,13 @@ export function createLeases({ models, clock }: StoreContext, log: Pick<ContactL
       throw storeError("busy", "The write took too long and was stopped; retry it");
     }
     if (!readChain) return;
-    const cur = await leases.latest(book);
-    if (cur?.n !== lease.n) throw storeError("busy", "Another writer took over this address book; retry the write");
+    if (!(await leases.isLatest(book, lease.n)))
+      throw storeError("busy", "Another writer took over this address book; retry the write");
   }
 
   /** Whether a later holder took the lease since we took it. */
   async function takenOver(book: string, lease: Held): Promise<boolean> {
-    return (await leases.latest(book))?.n !== lease.n;
+    return !(await leases.isLatest(book, lease.n));
   }
 
   /** Publishes `head` (and `horizon`) and frees the lease, after the last heartbeat has landed. */

@@ -46,11 +46,14 @@ function takeGroup(queue: Waiting[]): Waiting[] {
   return group;
 }
 
-/** `onPublished`: told of each write that published cleanly: every visible version of the log
- *  range (from, head] is in `docs` (the instance's cache applies them; store/contact-cache.ts). */
-export type OnPublished = (book: string, from: number, head: number, docs: StoredDoc[]) => void;
+/** What the instance's cache (store/contact-cache.ts) is told of this instance's writes: that one
+ *  begins, and each that published cleanly, with every visible version of the log range (from, head]. */
+export type WriteListener = {
+  writing(book: string): void;
+  published(book: string, from: number, head: number, docs: StoredDoc[]): void;
+};
 
-export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog, onPublished?: OnPublished) {
+export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog, listener?: WriteListener) {
   const { models, clock, hooks } = ctx;
   const Contacts = models.ContactDoc;
 
@@ -126,6 +129,7 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog,
       for (let queue = waiting.get(book); queue?.length; queue = waiting.get(book)) {
         const group = takeGroup(queue);
         waiting.set(book, queue.slice(group.length));
+        listener?.writing(book);
         await commitGroup(book, group);
       }
     } finally {
@@ -276,7 +280,7 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog,
     await leases.release(book, lease, head);
     // Entries past the lease's head are ours alone; a failed op may have landed unseen (not clean).
     if (clean && !takenOver)
-      onPublished?.(
+      listener?.published(
         book,
         lease.head,
         head,
