@@ -163,7 +163,7 @@ describe("two server instances on one database", function () {
       models: db.models,
       clock: () => new Date(),
       // The next batch takes a while between its lease and its contact writes, as a large one does.
-      hooks: { beforeContactWrite: () => (slow ? new Promise((r) => setTimeout(r, 1500)) : undefined) },
+      hooks: { beforeContactWrite: () => new Promise((r) => setTimeout(r, slow ? 1500 : 0)) },
     });
     await writer.createBook({ id: book, kind: "pab", name: "Import", owner: "admin" });
     const batch = (from: number) =>
