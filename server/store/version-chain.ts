@@ -84,7 +84,13 @@ export function versionChain<V extends Document>(versions: Collection<Document>,
       return false;
     }
     if (n <= KEEP_VERSIONS) return true;
-    const old = await vcol.findOneAndDelete({ _id: `${key}#${n - KEEP_VERSIONS}` });
+    const oldId = `${key}#${n - KEEP_VERSIONS}`;
+    // A trim no one waits on need not hold up the writer (a failed one leaves a version for the next).
+    if (!onTrim) {
+      void vcol.deleteOne({ _id: oldId }).catch(() => undefined);
+      return true;
+    }
+    const old = await vcol.findOneAndDelete({ _id: oldId });
     if (old && onTrim) {
       const kept = await Promise.all(Array.from({ length: KEEP_VERSIONS }, (_, k) => get(key, n - k)));
       await onTrim(

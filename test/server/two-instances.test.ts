@@ -282,6 +282,43 @@ describe("two server instances on one database", function () {
     assert.equal((await fresh.deletedVersion(book, "c2999")).displayName, "Person c2999");
   });
 
+  it("refuses a write on A to a book B deleted since A's last write there, and leaves it no lease", async () => {
+    const owner = await a.deps.accounts.createUser({
+      username: `o${randomUUID().slice(0, 6)}`,
+      password: "owner-password-1",
+    });
+    const book = owner.primaryBook;
+    const put = (uid: string) => [{ op: "put" as const, uid, contact: person(uid, uid) }];
+    await a.deps.store.applyWrites(book, put("first"));
+    await a.deps.store.applyWrites(book, put("second")); // A now knows the version it released last
+    await b.deps.books.deletePab(book);
+    await assert.rejects(a.deps.store.applyWrites(book, put("third")), { kind: "not-found" });
+    assert.equal(await db.models.BookLease.countDocuments({ key: book }), 0);
+    assert.equal(await db.models.ContactDoc.countDocuments({ book }), 0);
+  });
+
+  it("takes turns on one book between two instances, each write after the other's, none lost", async () => {
+    const book = `b${randomUUID().slice(0, 8)}`;
+    const [one, two] = [a, b].map(() => createContactStore({ models: db.models, clock: () => new Date() }));
+    await one.createBook({ id: book, kind: "pab", name: "Turns", owner: "admin" });
+    for (let i = 0; i < 20; i++) {
+      const writer = i % 3 === 0 ? two : one; // runs of writes on one instance, then the other
+      const [r] = await writer.applyWrites(book, [{ op: "put", uid: `c${i}`, contact: person(`c${i}`, `P ${i}`) }]);
+      assert.equal(r.status, "created");
+    }
+    const changes = await fullRead(createContactStore({ models: db.models, clock: () => new Date() }), book);
+    assert.deepEqual(
+      changes.map((c) => c.uid),
+      changes.map((_, i) => `c${i}`),
+    );
+    const docs = await db.models.ContactDoc.find({ book }).lean();
+    assert.deepEqual(
+      docs.map((d) => d.seq).sort((x, y) => x - y),
+      docs.map((_, i) => i + 1),
+      "every write took the next position: none wrote under a lease another instance held",
+    );
+  });
+
   it("drops a deleted book's checkpoints with it", async () => {
     const owner = await a.deps.accounts.createUser({
       username: `o${randomUUID().slice(0, 6)}`,
