@@ -1,6 +1,8 @@
 // One contact, every field of the model (core/contact/contact.ts), its photo and categories, a vCard
-// download, and, in a writable book, Edit and Delete. A read-only book says why.
-import { useEffect, useState } from "react";
+// download, and, in a writable book, Edit and Delete. A read-only book says why. Opened after the
+// view that had focus went away (the editor saved, a narrow page's list), the name's heading takes
+// focus; Delete asks in place, its "Keep" focused, and Escape keeps the contact too.
+import { useEffect, useRef, useState } from "react";
 import {
   Badge,
   Button,
@@ -14,6 +16,7 @@ import {
 } from "@fluentui/react-components";
 import type { Contact } from "../core/contact/contact";
 import { messageOf, type Book, type StoredContact } from "./api";
+import { focusLost, useFocusWhenLost } from "./keyboard";
 import { useSession } from "./session";
 import { readOnlyReason, shownName } from "./words";
 
@@ -69,6 +72,14 @@ export function ContactDetails({ book, stored, onEdit, onDeleted }: Props) {
   const [confirming, setConfirming] = useState(false);
   const { contact } = stored;
   const writable = book.access === "write";
+  const heading = useRef<HTMLHeadingElement>(null);
+  const deleteButton = useRef<HTMLButtonElement>(null);
+  const keepButton = useRef<HTMLButtonElement>(null);
+  useFocusWhenLost(heading);
+  useEffect(() => {
+    if (confirming) keepButton.current?.focus();
+    else if (focusLost()) deleteButton.current?.focus();
+  }, [confirming]);
 
   const download = async () => {
     try {
@@ -97,7 +108,7 @@ export function ContactDetails({ book, stored, onEdit, onDeleted }: Props) {
     <article aria-label={`Contact ${shownName(contact)}`} style={{ display: "grid", gap: 12, padding: 16 }}>
       <div style={{ display: "flex", gap: 12, alignItems: "center" }}>
         {contact.photo && <Photo book={book.id} uid={stored.uid} name={shownName(contact)} />}
-        <Subtitle1 as="h2" style={{ margin: 0 }}>
+        <Subtitle1 as="h2" ref={heading} tabIndex={-1} style={{ margin: 0 }}>
           {shownName(contact)}
         </Subtitle1>
       </div>
@@ -139,14 +150,28 @@ export function ContactDetails({ book, stored, onEdit, onDeleted }: Props) {
             Edit
           </Button>
         )}
-        {writable && !confirming && <Button onClick={() => setConfirming(true)}>Delete</Button>}
+        {writable && !confirming && (
+          <Button ref={deleteButton} onClick={() => setConfirming(true)}>
+            Delete
+          </Button>
+        )}
         {writable && confirming && (
-          <>
+          <fieldset
+            aria-label={`Delete ${shownName(contact)}?`}
+            style={{ display: "flex", gap: 8, border: "none", margin: 0, padding: 0 }}
+            onKeyDown={(event) => {
+              if (event.key !== "Escape") return;
+              event.preventDefault();
+              setConfirming(false);
+            }}
+          >
             <Button appearance="primary" style={{ background: tokens.colorPaletteRedBackground3 }} onClick={remove}>
               Delete {shownName(contact)}
             </Button>
-            <Button onClick={() => setConfirming(false)}>Keep</Button>
-          </>
+            <Button ref={keepButton} onClick={() => setConfirming(false)}>
+              Keep
+            </Button>
+          </fieldset>
         )}
       </div>
     </article>

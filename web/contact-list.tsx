@@ -2,11 +2,15 @@
 // server's search (sorted by name or by company) load as the list scrolls, and typing in "Search" or
 // choosing a category asks the server again. The A–Z jump asks the server for the list from that
 // letter on (`from`), so it costs one page however far down the letter is.
+// Keyboard: the letters are one tab stop (arrow keys move along them), and so is the list: Up, Down,
+// Page Up, Page Down, Home and End move between rows (scrolling and loading as needed), Left and
+// Right between a row's checkbox and its name; Enter opens the contact, Space ticks the checkbox.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Button, Caption1, Checkbox, Field, Input, Select, Spinner, Text, tokens } from "@fluentui/react-components";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { Link } from "react-router";
 import { messageOf, type ContactSort, type StoredContact } from "./api";
+import { arrowAlong } from "./keyboard";
 import { useSession } from "./session";
 import { plural, shownName } from "./words";
 
@@ -15,6 +19,23 @@ const PAGE = 200;
 const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ".split("");
 
 type Listing = { rows: StoredContact[]; cursor: string | null; loading: boolean; error?: string };
+
+/** A cell of the list: the row (its index in the loaded rows) and its checkbox (0) or name (1). */
+type Cell = { index: number; cell: 0 | 1 };
+
+/** Where a key moves the list's focus from `at`, if it moves it. */
+function keyTarget(key: string, at: Cell, last: number, pageRows: number): Cell | undefined {
+  const { index, cell } = at;
+  if (key === "ArrowDown") return { index: index + 1, cell };
+  if (key === "ArrowUp") return { index: index - 1, cell };
+  if (key === "PageDown") return { index: index + pageRows, cell };
+  if (key === "PageUp") return { index: index - pageRows, cell };
+  if (key === "Home") return { index: 0, cell };
+  if (key === "End") return { index: last, cell };
+  if (key === "ArrowLeft") return { index, cell: 0 };
+  if (key === "ArrowRight") return { index, cell: 1 };
+  return undefined;
+}
 
 type Props = {
   book: string;
@@ -42,6 +63,11 @@ export function ContactList({ book, count, selected, version, ticked, onTick }: 
   const generation = useRef(0);
   const inflight = useRef<Promise<Listing>>(undefined);
   const scroller = useRef<HTMLDivElement>(null);
+  /** The list's one tab stop, moved by the arrow keys; `focusing` while it waits for its row to render. */
+  const [active, setActive] = useState<Cell>({ index: 0, cell: 1 });
+  const focusing = useRef(false);
+  /** The letter that is the A–Z jump's tab stop. */
+  const [letterStop, setLetterStop] = useState("A");
 
   // The search is sent 100 ms after the last key, not on every key: a typist pauses longer between
   // words than between letters, and the answer must be on screen within 300 ms of the last key.
@@ -93,6 +119,7 @@ export function ContactList({ book, count, selected, version, ticked, onTick }: 
 
   useEffect(() => {
     void version;
+    setActive({ index: 0, cell: 1 });
     loadMore(true);
   }, [loadMore, version]);
 
@@ -113,6 +140,35 @@ export function ContactList({ book, count, selected, version, ticked, onTick }: 
   useEffect(() => {
     scroller.current?.scrollTo({ top: 0 });
   }, [loadMore]);
+
+  // The cell the keys moved to gets focus once its row is rendered (the list scrolls to it first).
+  useEffect(() => {
+    if (!focusing.current) return;
+    const cell = scroller.current?.querySelector<HTMLElement>(
+      `[data-index="${active.index}"] [data-cell="${active.cell}"]`,
+    );
+    if (!cell) return;
+    focusing.current = false;
+    cell.focus();
+  });
+
+  const moveTo = (index: number, cell: 0 | 1) => {
+    const last = listing.rows.length - 1;
+    const to = Math.max(0, Math.min(index, last));
+    setActive({ index: to, cell });
+    focusing.current = true;
+    virtualizer.scrollToIndex(to, { align: "auto" });
+  };
+  const onListKeys = (event: React.KeyboardEvent) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const pageRows = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW) / ROW) - 1);
+    const to = keyTarget(event.key, active, listing.rows.length - 1, pageRows);
+    if (!to) return;
+    event.preventDefault();
+    moveTo(to.index, to.cell);
+  };
+  // The tab stop is the active cell while its row is rendered, else the first row on screen.
+  const stopRow = items.some((i) => i.index === active.index) ? active.index : items[0]?.index;
 
   const whole = !query && !category.trim() && !jumpedTo;
   const caption = () => {
@@ -140,19 +196,28 @@ export function ContactList({ book, count, selected, version, ticked, onTick }: 
           </Select>
         </Field>
         <nav aria-label="Jump to letter" style={{ display: "flex", flexWrap: "wrap", gap: 2 }}>
-          {LETTERS.map((letter) => (
-            <Button
-              key={letter}
-              size="small"
-              appearance="subtle"
-              style={{ minWidth: 24, padding: 0 }}
-              aria-label={`Jump to ${letter}`}
-              aria-pressed={jumpedTo === letter}
-              onClick={() => setJumpedTo(letter)}
-            >
-              {letter}
-            </Button>
-          ))}
+          <div
+            role="toolbar"
+            aria-label="Letters"
+            style={{ display: "contents" }}
+            onKeyDown={(event) => arrowAlong(event, "button")}
+          >
+            {LETTERS.map((letter) => (
+              <Button
+                key={letter}
+                size="small"
+                appearance="subtle"
+                style={{ minWidth: 24, padding: 0 }}
+                aria-label={`Jump to ${letter}`}
+                aria-pressed={jumpedTo === letter}
+                tabIndex={letter === letterStop ? 0 : -1}
+                onFocus={() => setLetterStop(letter)}
+                onClick={() => setJumpedTo(letter)}
+              >
+                {letter}
+              </Button>
+            ))}
+          </div>
           {jumpedTo && (
             <Button size="small" appearance="subtle" onClick={() => setJumpedTo(undefined)}>
               Back to the top
@@ -164,14 +229,19 @@ export function ContactList({ book, count, selected, version, ticked, onTick }: 
       <div ref={scroller} style={{ flex: 1, overflowY: "auto", minHeight: 0 }} data-testid="contact-scroller">
         <ul
           aria-label="Contact list"
+          id="contact-list"
+          onKeyDown={onListKeys}
           style={{ height: virtualizer.getTotalSize(), position: "relative", margin: 0, padding: 0, listStyle: "none" }}
         >
           {items.map((item) => {
             const row = listing.rows[item.index];
             const isSelected = row.uid === selected;
+            const tabStop = (cell: 0 | 1) => (item.index === stopRow && cell === active.cell ? 0 : -1);
             return (
               <li
                 key={row.uid}
+                data-index={item.index}
+                onFocus={(event) => setActive({ index: item.index, cell: event.target.dataset.cell === "0" ? 0 : 1 })}
                 style={{
                   position: "absolute",
                   top: 0,
@@ -185,11 +255,15 @@ export function ContactList({ book, count, selected, version, ticked, onTick }: 
                   <Checkbox
                     aria-label={`Select ${shownName(row.contact)}`}
                     checked={ticked.has(row.uid)}
+                    data-cell="0"
+                    tabIndex={tabStop(0)}
                     onChange={(_e, d) => onTick(row, Boolean(d.checked))}
                   />
                   <Link
                     to={`/books/${encodeURIComponent(book)}/contacts/${encodeURIComponent(row.uid)}`}
                     aria-current={isSelected ? "page" : undefined}
+                    data-cell="1"
+                    tabIndex={tabStop(1)}
                     style={{
                       display: "grid",
                       height: ROW,
