@@ -198,6 +198,13 @@ describe("Concord Web in Chromium: by keyboard alone", function () {
     await assertFocus(page, role("button", "Back to the top"), "Back to the top");
     await keys.press("Tab");
     await assertFocus(page, row("X024 Person"), "the first row from X");
+    // Up on the first row loads the letter before, and focus stays on the row it was on.
+    await keys.press("ArrowUp");
+    await row("W298 Person").waitFor();
+    await assertFocus(page, row("X024 Person"), "the first row from X, W now above it");
+    await keys.press("ArrowUp");
+    await assertFocus(page, row("W298 Person"), "the last row of W");
+    await keys.press("ArrowDown");
     await keys.press("PageDown");
     assert.match(await describeFocus(page), /^<a role=null> "[XYZ]\d*/);
     await screenshot(page, "web-keyboard-jump");
