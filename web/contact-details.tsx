@@ -3,17 +3,7 @@
 // view that had focus went away (the editor saved, a narrow page's list), the name's heading takes
 // focus; Delete asks in place, its "Keep" focused, and Escape keeps the contact too.
 import { useEffect, useRef, useState } from "react";
-import {
-  Badge,
-  Button,
-  Caption1,
-  MessageBar,
-  MessageBarBody,
-  Spinner,
-  Subtitle1,
-  Text,
-  tokens,
-} from "@fluentui/react-components";
+import { Badge, Button, Caption1, MessageBar, MessageBarBody, Spinner, Text, tokens } from "@fluentui/react-components";
 import type { Contact } from "../core/contact/contact";
 import { messageOf, type Book, type StoredContact } from "./api";
 import { focusLost, useFocusWhenLost } from "./keyboard";
@@ -108,9 +98,9 @@ export function ContactDetails({ book, stored, onEdit, onDeleted }: Props) {
     <article aria-label={`Contact ${shownName(contact)}`} style={{ display: "grid", gap: 12, padding: 16 }}>
       <div style={{ display: "flex", gap: 12, alignItems: "center" }}>
         {contact.photo && <Photo book={book.id} uid={stored.uid} name={shownName(contact)} />}
-        <Subtitle1 as="h2" ref={heading} tabIndex={-1} style={{ margin: 0 }}>
+        <Text as="h2" size={500} weight="semibold" ref={heading} tabIndex={-1} style={{ margin: 0 }}>
           {shownName(contact)}
-        </Subtitle1>
+        </Text>
       </div>
       {contact.categories.length > 0 && (
         <ul aria-label="Categories" style={{ display: "flex", gap: 4, flexWrap: "wrap", margin: 0, padding: 0 }}>

@@ -16,7 +16,7 @@ const moves: Record<string, (at: number, count: number) => number> = {
 export function arrowAlong(event: React.KeyboardEvent<HTMLElement>, selector: string): boolean {
   const move = moves[event.key];
   if (!move) return false;
-  const all = [...event.currentTarget.querySelectorAll<HTMLElement>(selector)];
+  const all = Array.from(event.currentTarget.querySelectorAll<HTMLElement>(selector));
   const at = all.indexOf(event.target as HTMLElement);
   if (at < 0) return false;
   event.preventDefault();
