@@ -141,7 +141,9 @@ describe("Concord Web in Chromium: the administration pages", function () {
     await jobs.getByText("Not run yet").first().waitFor();
     assert.equal(await jobs.getByText("Not run yet").count(), 5);
     assert.equal(await jobs.getByText(/^At \d\d:\d\d/).count(), 5);
-    await status.getByRole("heading", { name: /^Maintenance jobs \(every 6 hours; next run at \d\d:\d\d/ }).waitFor();
+    await status
+      .getByRole("heading", { name: /^Maintenance jobs \(every 6 hours; this instance runs them next at \d\d:\d\d/ })
+      .waitFor();
     assert.equal(await maintainBooks(stack.t.deps), true);
     await status.getByRole("button", { name: "Refresh" }).click();
     await jobs.getByText("Done").first().waitFor();

@@ -54,7 +54,7 @@ export function StatusPage() {
       <Subtitle2 as="h3">
         Maintenance jobs
         {status &&
-          ` (every ${status.maintenance.intervalHours} hours; next run at ${clock(status.maintenance.nextRunAt)})`}
+          ` (every ${status.maintenance.intervalHours} hours; this instance runs them next at ${clock(status.maintenance.nextRunAt)})`}
       </Subtitle2>
       <table style={{ borderCollapse: "collapse", width: "100%" }} aria-label="Maintenance jobs">
         <thead>
