@@ -14,7 +14,7 @@ import { createApp, defaultAddinDir } from "./app";
 import { tlsCredentials, withPlainHttpNotice } from "./tls";
 import { wire } from "./wiring";
 import { startImportResumer } from "./imports";
-import { maintainBooks } from "./maintenance";
+import { MAINTENANCE_INTERVAL_MS, maintainBooks } from "./maintenance";
 
 async function main() {
   const config = configFromEnv();
@@ -37,7 +37,7 @@ async function main() {
   const purge = setInterval(
     // Each job's failure is logged and recorded for the status page (server/maintenance.ts).
     () => void maintainBooks(deps).catch((err) => logger.error({ err }, "book maintenance failed")),
-    6 * 3600_000,
+    MAINTENANCE_INTERVAL_MS,
   );
   purge.unref();
 

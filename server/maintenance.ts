@@ -3,6 +3,17 @@
 import type { AppDeps } from "./app-deps";
 import { importServiceFor } from "./imports";
 
+/** How often each instance runs the pass (main.ts), counted from its start. */
+export const MAINTENANCE_INTERVAL_MS = 6 * 3600_000;
+
+/** When an instance that started at `startedAt` runs its next pass: its interval timer's next tick after
+ *  `now`. The status page shows it beside each job's last run (kept in the database), so a job that has
+ *  not run since the database was new says when it will, not only "not run yet". */
+export function nextMaintenanceRun(startedAt: Date, now: Date, interval = MAINTENANCE_INTERVAL_MS): Date {
+  const ticks = Math.floor((now.getTime() - startedAt.getTime()) / interval) + 1;
+  return new Date(startedAt.getTime() + Math.max(1, ticks) * interval);
+}
+
 /** The jobs, in the order they run; the status page lists them by these names. */
 export const MAINTENANCE_JOBS = [
   "audit-purge",

@@ -1,19 +1,12 @@
 // One contact, every field of the model (core/contact/contact.ts), its photo and categories, a vCard
-// download, and, in a writable book, Edit and Delete. A read-only book says why.
-import { useEffect, useState } from "react";
-import {
-  Badge,
-  Button,
-  Caption1,
-  MessageBar,
-  MessageBarBody,
-  Spinner,
-  Subtitle1,
-  Text,
-  tokens,
-} from "@fluentui/react-components";
+// download, and, in a writable book, Edit and Delete. A read-only book says why. Opened after the
+// view that had focus went away (the editor saved, a narrow page's list), the name's heading takes
+// focus; Delete asks in place, its "Keep" focused, and Escape keeps the contact too.
+import { useEffect, useRef, useState } from "react";
+import { Badge, Button, Caption1, MessageBar, MessageBarBody, Spinner, Text, tokens } from "@fluentui/react-components";
 import type { Contact } from "../core/contact/contact";
 import { messageOf, type Book, type StoredContact } from "./api";
+import { focusLost, useFocusWhenLost } from "./keyboard";
 import { useSession } from "./session";
 import { readOnlyReason, shownName } from "./words";
 
@@ -69,6 +62,14 @@ export function ContactDetails({ book, stored, onEdit, onDeleted }: Props) {
   const [confirming, setConfirming] = useState(false);
   const { contact } = stored;
   const writable = book.access === "write";
+  const heading = useRef<HTMLHeadingElement>(null);
+  const deleteButton = useRef<HTMLButtonElement>(null);
+  const keepButton = useRef<HTMLButtonElement>(null);
+  useFocusWhenLost(heading);
+  useEffect(() => {
+    if (confirming) keepButton.current?.focus();
+    else if (focusLost()) deleteButton.current?.focus();
+  }, [confirming]);
 
   const download = async () => {
     try {
@@ -97,9 +98,9 @@ export function ContactDetails({ book, stored, onEdit, onDeleted }: Props) {
     <article aria-label={`Contact ${shownName(contact)}`} style={{ display: "grid", gap: 12, padding: 16 }}>
       <div style={{ display: "flex", gap: 12, alignItems: "center" }}>
         {contact.photo && <Photo book={book.id} uid={stored.uid} name={shownName(contact)} />}
-        <Subtitle1 as="h2" style={{ margin: 0 }}>
+        <Text as="h2" size={500} weight="semibold" ref={heading} tabIndex={-1} style={{ margin: 0 }}>
           {shownName(contact)}
-        </Subtitle1>
+        </Text>
       </div>
       {contact.categories.length > 0 && (
         <ul aria-label="Categories" style={{ display: "flex", gap: 4, flexWrap: "wrap", margin: 0, padding: 0 }}>
@@ -139,14 +140,28 @@ export function ContactDetails({ book, stored, onEdit, onDeleted }: Props) {
             Edit
           </Button>
         )}
-        {writable && !confirming && <Button onClick={() => setConfirming(true)}>Delete</Button>}
+        {writable && !confirming && (
+          <Button ref={deleteButton} onClick={() => setConfirming(true)}>
+            Delete
+          </Button>
+        )}
         {writable && confirming && (
-          <>
+          <fieldset
+            aria-label={`Delete ${shownName(contact)}?`}
+            style={{ display: "flex", gap: 8, border: "none", margin: 0, padding: 0 }}
+            onKeyDown={(event) => {
+              if (event.key !== "Escape") return;
+              event.preventDefault();
+              setConfirming(false);
+            }}
+          >
             <Button appearance="primary" style={{ background: tokens.colorPaletteRedBackground3 }} onClick={remove}>
               Delete {shownName(contact)}
             </Button>
-            <Button onClick={() => setConfirming(false)}>Keep</Button>
-          </>
+            <Button ref={keepButton} onClick={() => setConfirming(false)}>
+              Keep
+            </Button>
+          </fieldset>
         )}
       </div>
     </article>

@@ -1,7 +1,7 @@
 // Creating and editing a contact. A save sends If-Match with the version the editor opened (or
 // If-None-Match: * for a new one); when someone else saved the contact meanwhile (412), the editor
 // shows both versions in the merge view instead of overwriting theirs.
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import {
   Button,
   Field,
@@ -15,6 +15,7 @@ import {
 import { phoneTypes, type Contact } from "../core/contact/contact";
 import { defaultContactLimits } from "../core/contact/limits";
 import { isConflict, isExpired, messageOf, type StoredContact } from "./api";
+import { useFocusWhenLost } from "./keyboard";
 import { MergeView } from "./merge-view";
 import { useSession } from "./session";
 
@@ -101,6 +102,11 @@ export function ContactEditor({ book, opened, newUid, onSaved, onCancel }: Props
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [conflict, setConflict] = useState<StoredContact>();
+  // Opening the editor is asking to type: its first field takes focus; the merge view, when it
+  // replaces the form (focus was on Save), takes it too.
+  const firstField = useRef<HTMLInputElement>(null);
+  const conflictView = useRef<HTMLElement>(null);
+  useEffect(() => firstField.current?.focus(), []);
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const setName = (key: string, value: string) => setDraft((d) => ({ ...d, name: { ...d.name, [key]: value } }));
 
@@ -135,7 +141,7 @@ export function ContactEditor({ book, opened, newUid, onSaved, onCancel }: Props
 
   if (conflict)
     return (
-      <section aria-label="Edit conflict" style={{ display: "grid", gap: 12, padding: 16 }}>
+      <ConflictSection focusRef={conflictView}>
         <MessageBar layout="multiline" intent="warning">
           <MessageBarBody>
             Someone else changed this contact since you opened it. Nothing was saved: choose what to keep.
@@ -151,7 +157,7 @@ export function ContactEditor({ book, opened, newUid, onSaved, onCancel }: Props
             save(merged, conflict.etag);
           }}
         />
-      </section>
+      </ConflictSection>
     );
 
   return (
@@ -165,7 +171,7 @@ export function ContactEditor({ book, opened, newUid, onSaved, onCancel }: Props
     >
       <Subtitle1 as="h2">{opened ? "Edit contact" : "New contact"}</Subtitle1>
       <Field label="Display name" required>
-        <Input value={draft.displayName} onChange={(_e, d) => set({ displayName: d.value })} />
+        <Input ref={firstField} value={draft.displayName} onChange={(_e, d) => set({ displayName: d.value })} />
       </Field>
       <div style={{ display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(180px, 1fr))", gap: 8 }}>
         {nameFields.map(([key, label]) => (
@@ -372,5 +378,20 @@ export function ContactEditor({ book, opened, newUid, onSaved, onCancel }: Props
         <Button onClick={onCancel}>Cancel</Button>
       </div>
     </form>
+  );
+}
+
+function ConflictSection({
+  focusRef,
+  children,
+}: {
+  focusRef: React.RefObject<HTMLElement | null>;
+  children: React.ReactNode;
+}) {
+  useFocusWhenLost(focusRef);
+  return (
+    <section ref={focusRef} tabIndex={-1} aria-label="Edit conflict" style={{ display: "grid", gap: 12, padding: 16 }}>
+      {children}
+    </section>
   );
 }

@@ -5,36 +5,11 @@
 import { useMemo, useState } from "react";
 import { Button, Caption1, Radio, RadioGroup, Subtitle1, Text, tokens } from "@fluentui/react-components";
 import type { Contact } from "../core/contact/contact";
+import { fieldLabel, fieldWords } from "../core/contact/field-labels";
 import { canonicalText, mergeContacts } from "../core/contact/merge";
 
-const labels: Record<string, string> = {
-  displayName: "Display name",
-  "name.prefix": "Prefix",
-  "name.given": "Given name",
-  "name.middle": "Middle name",
-  "name.family": "Family name",
-  "name.suffix": "Suffix",
-  "name.nickname": "Nickname",
-  "name.fileAs": "File as",
-  company: "Company",
-  department: "Department",
-  jobTitle: "Job title",
-  office: "Office",
-  manager: "Manager",
-  assistant: "Assistant",
-  birthday: "Birthday",
-  anniversary: "Anniversary",
-  emails: "E-mail addresses",
-  phones: "Phone numbers",
-  addresses: "Addresses",
-  urls: "Web pages",
-  im: "IM addresses",
-  categories: "Categories",
-  notes: "Notes",
-  photo: "Photo",
-  extra: "Other properties",
-};
-const fields = Object.keys(labels);
+/** The fields compared: every field and name part of the model, in its order (the name as a whole is its parts). */
+const fields = Object.keys(fieldWords).filter((field) => field !== "name");
 
 type Side = "mine" | "theirs" | "merged";
 
@@ -124,12 +99,12 @@ export function MergeView({
           style={{ border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: 4, padding: 8 }}
         >
           <RadioGroup
-            aria-label={labels[row.field]}
+            aria-label={fieldLabel(row.field)}
             value={choices[row.field] ?? row.proposed}
             onChange={(_e, d) => setChoices((c) => ({ ...c, [row.field]: d.value as Side }))}
           >
             <Caption1 as="p" style={{ margin: 0 }}>
-              {labels[row.field]}
+              {fieldLabel(row.field)}
             </Caption1>
             <Radio value="mine" label={`${mineLabel}: ${describe(row.mine)}`} />
             <Radio value="theirs" label={`${theirsLabel}: ${describe(row.theirs)}`} />

@@ -1,4 +1,5 @@
 // Every message the pane shows is written for the person using Outlook: no stack traces, no JSON.
+import { fieldLabel } from "../../core/contact/field-labels";
 import { contactName } from "../../core/sync/reconcile";
 import type { Plan, Refusal } from "../../core/sync/sync-types";
 import { EwsError } from "../outlook/ews-soap";
@@ -66,46 +67,9 @@ export function describeUnsynced(unsynced: { name: string }[]): string {
   return `Kept in Outlook, never on the server: ${describeNames(unsynced.map((u) => u.name))}`;
 }
 
-const fieldWords: Record<string, string> = {
-  displayName: "Display name",
-  name: "Name",
-  "name.prefix": "Title",
-  "name.given": "First name",
-  "name.middle": "Middle name",
-  "name.family": "Last name",
-  "name.suffix": "Suffix",
-  "name.nickname": "Nickname",
-  "name.fileAs": "File as",
-  emails: "E-mail",
-  phones: "Phone",
-  addresses: "Address",
-  company: "Company",
-  department: "Department",
-  jobTitle: "Job title",
-  office: "Office",
-  manager: "Manager",
-  assistant: "Assistant",
-  birthday: "Birthday",
-  anniversary: "Anniversary",
-  urls: "Web page",
-  im: "IM address",
-  categories: "Categories",
-  notes: "Notes",
-  photo: "Photo",
-  extra: "Other fields",
-};
-
-/** A contact field as Outlook's own form words it ("Job title", not `jobTitle`). */
-export function fieldLabel(field: string): string {
-  const known = fieldWords[field];
-  if (known) return known;
-  const words = field
-    .replace(/[._]/g, " ")
-    .replace(/([a-z])([A-Z])/g, "$1 $2")
-    .toLowerCase()
-    .trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+/** A contact field as Outlook's own form words it ("Job title", not `jobTitle`): one table, shared with
+ *  Concord Web (core/contact/field-labels.ts). */
+export { fieldLabel };
 
 const valueText = (value: unknown): string => {
   if (typeof value === "string") return value;

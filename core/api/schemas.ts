@@ -60,7 +60,7 @@ export const bookSchema = z.object({
   /** The owner's display name; null for the GAB and the Local Directory. */
   ownerName: z.string().nullable().optional(),
   access: z.enum(["read", "write"]),
-  /** Live contacts in the book (GET /api/books without scope=all). */
+  /** Live contacts in the book (GET /api/books). */
   count: z.number().int().nonnegative().optional(),
 });
 export const booksQuerySchema = z.strictObject({ scope: z.enum(["all"]).optional() });

@@ -361,6 +361,21 @@ const adminActivityPaths = {
                     ],
                   },
                 },
+                devices: {
+                  type: "array",
+                  description:
+                    "Each user's signed-in devices (session) with the reports sent through that session, then " +
+                    "devices whose session ended (session null, named by the add-in's device id)",
+                  items: {
+                    type: "object",
+                    properties: {
+                      user: { type: "string" },
+                      device: { type: "string" },
+                      session: { type: ["object", "null"] },
+                      syncs: { type: "array", items: { type: "object" } },
+                    },
+                  },
+                },
               },
             },
           },
@@ -396,6 +411,14 @@ const adminActivityPaths = {
                   },
                 },
                 jobs: { type: "array", items: jobRun },
+                maintenance: {
+                  type: "object",
+                  description: "This instance's maintenance timer: its interval and next pass",
+                  properties: {
+                    intervalHours: { type: "number" },
+                    nextRunAt: { type: "string", format: "date-time" },
+                  },
+                },
               },
             },
           },

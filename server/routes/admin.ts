@@ -7,9 +7,10 @@ import { parseOr400 } from "../http/validate";
 import { listPatchSchema, newListSchema, newUserSchema, userPatchSchema } from "../http/api-schemas";
 import { usernameSchema } from "../store/accounts";
 import { z } from "zod";
-import { SURFACES } from "../store/contract";
+import { SURFACES, type SyncActivity } from "../store/contract";
+import { sessionInfo } from "./sessions";
 import { readFileSync } from "node:fs";
-import { MAINTENANCE_JOBS } from "../maintenance";
+import { MAINTENANCE_INTERVAL_MS, MAINTENANCE_JOBS, nextMaintenanceRun } from "../maintenance";
 
 /** The server's version, as package.json names it. */
 const VERSION: string = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
@@ -31,7 +32,37 @@ const syncActivityQuerySchema = z.strictObject({ user: usernameSchema.optional()
 /** `?books=delete` deletes the user's address books with them; by default they are kept. */
 const deleteUserQuerySchema = z.strictObject({ books: z.enum(["keep", "delete"]).optional() });
 
-export function adminRoutes({ accounts, audit, activity, books, config }: AppDeps): Router {
+/** Each user's devices: every lasting session with the syncs reported through it, then the devices
+ *  whose reports came through a session that has ended (or through none), named by the add-in's device id. */
+async function devicesOf(
+  { accounts, sessions }: Pick<AppDeps, "accounts" | "sessions">,
+  users: string[],
+  reports: SyncActivity[],
+  current?: string,
+) {
+  const rows = await Promise.all(
+    users.map(async (user) => {
+      const known = await accounts.sessionUser(user);
+      const lasting = known ? await sessions.list(user, known.tokenVersion) : [];
+      const theirs = reports.filter((r) => r.user === user);
+      const signedIn = lasting.map((s) => ({
+        user,
+        session: sessionInfo(s, current),
+        device: s.device,
+        syncs: theirs.filter((r) => r.session === s.id),
+      }));
+      const matched = new Set(lasting.map((s) => s.id));
+      const orphans = new Map<string, SyncActivity[]>();
+      for (const r of theirs.filter((r) => !r.session || !matched.has(r.session)))
+        orphans.set(r.device, [...(orphans.get(r.device) ?? []), r]);
+      const signedOut = [...orphans].map(([device, syncs]) => ({ user, session: null, device, syncs }));
+      return [...signedIn, ...signedOut];
+    }),
+  );
+  return rows.flat();
+}
+
+export function adminRoutes({ accounts, audit, activity, books, config, sessions }: AppDeps): Router {
   const router = Router();
   router.use("/api/admin", requireAdmin());
 
@@ -67,16 +98,21 @@ export function adminRoutes({ accounts, audit, activity, books, config }: AppDep
     handle(async (req, res) => void res.json(await audit.list(parseOr400(auditQuerySchema, req.query, "query")))),
   );
 
-  // Each user's devices' newest sync per pair: result, counts, and the last sync that did not fail.
+  // Each user's devices' newest sync per pair: result, counts, and the last sync that did not fail; and
+  // the same per device: each signed-in device (its session, to sign it out) with the syncs it reported.
   router.get(
     "/api/admin/sync-activity",
     handle(async (req, res) => {
       const { user } = parseOr400(syncActivityQuerySchema, req.query, "query");
-      res.json({ reports: await activity.syncActivity(user) });
+      const reports = await activity.syncActivity(user);
+      const users = user ? [user] : (await accounts.listUsers()).map((u) => u.username);
+      const devices = await devicesOf({ accounts, sessions }, users, reports, req.user!.sessionId);
+      res.json({ reports, devices });
     }),
   );
 
-  // This instance's version and uptime; the database; every book's size; each maintenance job's last run.
+  // This instance's version and uptime; the database; every book's size; each maintenance job's last run,
+  // and when this instance runs the pass next.
   router.get(
     "/api/admin/status",
     handle(async (_req, res) => {
@@ -101,6 +137,11 @@ export function adminRoutes({ accounts, audit, activity, books, config }: AppDep
           tombstones: sizeOf.get(b.id)?.tombstones ?? 0,
         })),
         jobs: MAINTENANCE_JOBS.map((job) => runs.find((r) => r.job === job) ?? { job, result: "never" }),
+        // This instance's timer (each instance runs the pass on its own, counted from its start).
+        maintenance: {
+          intervalHours: MAINTENANCE_INTERVAL_MS / 3600_000,
+          nextRunAt: nextMaintenanceRun(startedAt, new Date()).toISOString(),
+        },
       });
     }),
   );

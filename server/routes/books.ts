@@ -13,9 +13,8 @@ export function bookRoutes({ books, access, accounts, quotas, store }: AppDeps):
     handle(async (req, res) => {
       const { scope } = parseOr400(booksQuerySchema, req.query, "query");
       const listed = await access.listBooks(req.user!, scope ?? "mine");
-      // The caller's own books carry their live contacts' count, from this instance's cache (which their
-      // searches load anyway); `scope=all` (every book, for administrators) would load every book, so not there.
-      if (scope === "all") return void res.json({ books: listed });
+      // Each book carries its live contacts' count, from this instance's cache (which searches load anyway);
+      // `scope=all` (every book, for the admin console) counts every book the same way.
       const counts = await Promise.all(listed.map((book) => store.countLive(book.id)));
       res.json({ books: listed.map((book, i) => ({ ...book, count: counts[i] })) });
     }),

@@ -9,7 +9,8 @@ import { parseOr400 } from "../http/validate";
 import { usernameSchema } from "../store/account-schemas";
 import type { SessionRecord } from "../store/contract";
 
-const sessionInfo = (s: SessionRecord, current?: string) => ({
+/** A session as the device lists show it (here, and in the admin console's sync activity). */
+export const sessionInfo = (s: SessionRecord, current?: string) => ({
   id: s.id,
   device: s.device,
   client: s.client,

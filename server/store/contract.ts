@@ -520,6 +520,9 @@ export type SyncReport = {
   result: SyncResult;
   counts: SyncReportCounts;
   message?: string;
+  /** The device session the report came through (routes/sync-reports.ts fills it from the caller's
+   *  token), so the admin console shows each signed-in device with its syncs. */
+  session?: string;
 };
 /** The newest report of a user's device and pair, with the last sync of it that did not fail. */
 export type SyncActivity = SyncReport & { user: string; lastSyncedAt: string | null };

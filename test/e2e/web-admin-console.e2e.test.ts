@@ -1,6 +1,7 @@
 // Concord Web's administration pages in Chromium against the real server: mailing lists, every user's
 // address books and their shares, the Local Directory as users see it, sync activity reported by real
-// syncs (a failed one standing out, a device signed out), and server status after a maintenance pass.
+// syncs matched with each device's session (a failed one standing out, a device signed out), and server
+// status before and after a maintenance pass.
 import assert from "node:assert/strict";
 import { chromium, type Browser } from "playwright-core";
 import { paneSettingsSchema } from "../../addin/taskpane/pane-settings";
@@ -54,7 +55,6 @@ describe("Concord Web in Chromium: the administration pages", function () {
     ]);
     assert.equal((await syncPrimary(dora)).results[0]!.outcome?.kind, "synced");
     assert.ok((await syncPrimary(eli, true)).results[0]!.error);
-    assert.equal(await maintainBooks(stack.t.deps), true);
 
     const web = await openWeb(browser, stack, "/admin/lists");
     const { page } = web;
@@ -88,6 +88,10 @@ describe("Concord Web in Chromium: the administration pages", function () {
     await doraBooks.getByLabel("Share Projects with (user name)").fill("eli");
     await doraBooks.getByRole("button", { name: "Share", exact: true }).click();
     await doraBooks.getByRole("list", { name: "Shares of Projects" }).getByText("eli: read-only").waitFor();
+    // Each book with its count, as in the owner's own book list.
+    await doraBooks.locator(`[data-count="${dora.primary.id}"]`).filter({ hasText: "1 contact" }).waitFor();
+    const projects = doraBooks.locator("[data-book]").filter({ hasText: "Projects" });
+    assert.match(await projects.locator("[data-count]").innerText(), /0 contacts/);
     const eliBooks = await eli.api.listBooks();
     assert.ok(
       eliBooks.some((b) => b.name === "Projects" && b.access === "read"),
@@ -104,25 +108,27 @@ describe("Concord Web in Chromium: the administration pages", function () {
     await assertAccessible(page, "directory preview");
     await screenshot(page, "web-admin-directory");
 
-    // Sync activity: dora's sync with its counts, eli's failure standing out.
+    // Sync activity: one row per device, its session matched with its syncs; eli's failure standing out.
     await page.getByRole("link", { name: "Sync activity" }).click();
     const sync = page.getByRole("region", { name: "Sync activity" });
     await sync.getByText("2 books synced on users' devices; 1 failed last time.").waitFor();
     const failed = sync.locator('tr[data-result="failed"]');
-    assert.match(await failed.innerText(), /eli\s+device-eli[\s\S]*Failed[\s\S]*Outlook stopped answering/);
-    const synced = sync.locator('tr[data-result="synced"]');
-    assert.match(await synced.innerText(), /dora\s+device-dora\s+Contacts[\s\S]*Synced\s+1 added, 0 changed/);
+    assert.match(await failed.innerText(), /^eli\s+eli's unnamed device[\s\S]*device-eli[\s\S]*Failed/);
+    assert.match(await failed.innerText(), /Outlook stopped answering[\s\S]*Sign out eli's unnamed device/);
+    const doraRow = sync.locator('tr[data-user="dora"]');
+    assert.equal(await doraRow.count(), 1, "dora's one device, its sync and its session in one row");
+    assert.match(await doraRow.innerText(), /device-dora[\s\S]*Synced[\s\S]*Contacts: Synced[\s\S]*1 added, 0 changed/);
     await sync.getByRole("checkbox", { name: "Only failed syncs" }).click();
     assert.equal(await sync.locator("tbody tr").count(), 1);
     await assertAccessible(page, "sync activity");
     await screenshot(page, "web-admin-sync");
+    await sync.getByRole("checkbox", { name: "Only failed syncs" }).click();
 
-    // Sign dora's device out: her token is refused at once.
-    await sync.getByLabel("Devices of").selectOption("dora");
-    const devices = sync.getByRole("table", { name: "Devices of dora" });
-    await devices.getByRole("button", { name: /^Sign out/ }).click();
-    await page.getByText(/was signed out\.$/).waitFor();
-    await sync.getByText("dora is not signed in anywhere.").waitFor();
+    // Sign dora's device out from its row: her token is refused at once, her sync stays listed.
+    await doraRow.getByRole("button", { name: "Sign out dora's unnamed device" }).click();
+    await page.getByText("dora's unnamed device was signed out.").waitFor();
+    await doraRow.getByText("Signed out").waitFor();
+    assert.match(await doraRow.innerText(), /^dora\s+device-dora[\s\S]*Synced/);
     const after = await fetch(`${stack.serverUrl}/api/books`, { headers: { authorization: `Bearer ${dora.token}` } });
     assert.equal(after.status, 401);
 
@@ -131,6 +137,16 @@ describe("Concord Web in Chromium: the administration pages", function () {
     const status = page.getByRole("region", { name: "Server status" });
     await status.getByText("Embedded (FerretDB on SQLite in DATA_DIR)").waitFor();
     const jobs = status.getByRole("table", { name: "Maintenance jobs" });
+    // Before the first pass: each job says when it runs, not only that it has not.
+    await jobs.getByText("Not run yet").first().waitFor();
+    assert.equal(await jobs.getByText("Not run yet").count(), 5);
+    assert.equal(await jobs.getByText(/^At \d\d:\d\d/).count(), 5);
+    await status
+      .getByRole("heading", { name: /^Maintenance jobs \(every 6 hours; this instance runs them next at \d\d:\d\d/ })
+      .waitFor();
+    assert.equal(await maintainBooks(stack.t.deps), true);
+    await status.getByRole("button", { name: "Refresh" }).click();
+    await jobs.getByText("Done").first().waitFor();
     assert.equal(await jobs.getByText("Done").count(), 5);
     const sizes = status.getByRole("table", { name: "Book sizes" });
     assert.match(await sizes.getByRole("row").filter({ hasText: "Global Address Book" }).innerText(), /everyone/);

@@ -140,6 +140,30 @@ describe("Concord Web in Chromium: the Contacts page", function () {
     await web.close();
   });
 
+  it("scrolls up from an A–Z jump into the contacts before the letter, the rows on screen staying put", async () => {
+    const web = await openWeb(browser, stack, "/books/gab");
+    const { page } = web;
+    await signIn(page, "ann", ann.password);
+    await rowLink(page, "Person 0001").waitFor();
+    await page.getByRole("button", { name: "Jump to Z" }).click();
+    await page.getByText(/^1 contact, from Z, by name/).waitFor();
+    const scroller = page.getByTestId("contact-scroller");
+    await scroller.hover();
+    await page.mouse.wheel(0, -300);
+    // Y to Q hold nobody; P holds the 1,999 people, read up to Zoë.
+    await page.getByText(/^2,000 contacts, from P, by name/).waitFor({ timeout: 30_000 });
+    await rowLink(page, "Person 1999").waitFor();
+    assert.equal(await rowLink(page, "Zoë Quartermaine").isVisible(), true, "Zoë stays on screen");
+    assert.equal(await rowLink(page, "Person 0001").count(), 0, "the list stays where it was, not at its top");
+    // Up to the top: nothing sorts before P, so the list now starts where the whole book does.
+    await scroller.evaluate((e) => e.scrollTo({ top: 0 }));
+    await rowLink(page, "Person 0001").waitFor();
+    await page.getByText(/^2,000 contacts, by name/).waitFor();
+    await screenshot(page, "web-jump-scrolled-up");
+    assert.deepEqual(web.problems, []);
+    await web.close();
+  });
+
   it("opens a contact from its deep link, follows the system's dark theme, and fits 768 px", async () => {
     const web = await openWeb(browser, stack, "/books/gab/contacts/gab-zoe", { width: 768, colorScheme: "dark" });
     const { page } = web;

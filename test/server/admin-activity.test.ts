@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import request from "supertest";
 import pino from "pino";
 import { createApp } from "../../server/app";
-import { maintainBooks } from "../../server/maintenance";
+import { maintainBooks, nextMaintenanceRun } from "../../server/maintenance";
 import { wire } from "../../server/wiring";
 import { testApp, type TestApp } from "../support/app";
 
@@ -80,6 +80,41 @@ describe("REST admin sync activity and server status", () => {
         .expect(400);
     });
 
+    it("lists each signed-in device with the syncs reported through its session, and signed-out ones apart", async () => {
+      const eve = await t.user("eve");
+      const signIn = async (device: string) => {
+        const res = await t.http().post("/api/auth/login").send({ username: "eve", password: eve.password, device });
+        return { auth: { Authorization: `Bearer ${res.body.token}` }, sessionId: res.body.sessionId as string };
+      };
+      const laptop = await signIn("Outlook on Windows");
+      const mac = await signIn("Outlook on Mac");
+      await t
+        .http()
+        .post("/api/sync-reports")
+        .set(laptop.auth)
+        .send(report({ device: "id-laptop" }))
+        .expect(204);
+      const failed = report({ device: "id-mac", pair: "pair-2", result: "failed", message: "Outlook closed" });
+      await t.http().post("/api/sync-reports").set(mac.auth).send(failed).expect(204);
+      type Row = { user: string; device: string; session: { id: string } | null; syncs: { device: string }[] };
+      const devices = async (): Promise<Row[]> =>
+        (await t.http().get("/api/admin/sync-activity?user=eve").set(root.auth).expect(200)).body.devices;
+      const shape = (rows: Row[]) =>
+        rows.map((r) => [r.device, r.session?.id ?? null, r.syncs.map((x) => x.device)]).sort();
+      assert.deepEqual(shape(await devices()), [
+        ["", (await devices()).find((r) => r.device === "")!.session!.id, []], // t.user's own sign-in
+        ["Outlook on Mac", mac.sessionId, ["id-mac"]],
+        ["Outlook on Windows", laptop.sessionId, ["id-laptop"]],
+      ]);
+      // Signed out: the laptop's syncs stay listed, under the add-in's device id, with no session to end.
+      await t.http().delete(`/api/admin/users/eve/sessions/${laptop.sessionId}`).set(root.auth).expect(204);
+      const after = await devices();
+      assert.deepEqual(
+        after.filter((r) => r.session === null).map((r) => [r.device, r.syncs.length]),
+        [["id-laptop", 1]],
+      );
+    });
+
     it("needs a signed-in caller to report and an administrator to list", async () => {
       await t.http().post("/api/sync-reports").send(report()).expect(401);
       await t.http().get("/api/admin/sync-activity").set(dora.auth).expect(403);
@@ -129,6 +164,25 @@ describe("REST admin sync activity and server status", () => {
       });
       const second = await request(createApp(other)).get("/api/admin/status").set(root.auth).expect(200);
       assert.deepEqual(second.body.jobs, after.body.jobs);
+    });
+
+    it("says when this instance runs the maintenance pass next, on its interval from the instance's start", async () => {
+      const res = await t.http().get("/api/admin/status").set(root.auth).expect(200);
+      const { intervalHours, nextRunAt } = res.body.maintenance;
+      assert.equal(intervalHours, 6);
+      const next = Date.parse(nextRunAt);
+      const since = next - Date.parse(res.body.startedAt);
+      assert.ok(next > Date.now() && next <= Date.now() + 6 * 3600_000, `${nextRunAt} is within the next 6 hours`);
+      assert.equal(since % (6 * 3600_000), 0, "a tick of the instance's timer");
+    });
+
+    it("runs the pass on each interval's tick counted from the start", () => {
+      const start = new Date("2026-03-01T10:00:00Z");
+      const at = (iso: string) => nextMaintenanceRun(start, new Date(iso)).toISOString();
+      assert.equal(at("2026-03-01T10:00:00Z"), "2026-03-01T16:00:00.000Z");
+      assert.equal(at("2026-03-01T15:59:59Z"), "2026-03-01T16:00:00.000Z");
+      assert.equal(at("2026-03-01T16:00:00Z"), "2026-03-01T22:00:00.000Z");
+      assert.equal(at("2026-03-02T09:00:00Z"), "2026-03-02T10:00:00.000Z");
     });
 
     it("records a failed maintenance job and still runs the jobs after it", async () => {

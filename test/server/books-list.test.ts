@@ -45,6 +45,30 @@ describe("REST book list owners", () => {
     assert.deepEqual([shared.owner, shared.ownerName, shared.access], ["alice", "ALICE", "read"]);
   });
 
+  it("counts every book's live contacts in ?scope=all, as in the user's own list", async () => {
+    const alice = sessions.alice;
+    for (const uid of ["c1", "c2", "c3"])
+      await t
+        .http()
+        .put(`/api/books/${alice.primaryBook}/contacts/${uid}`)
+        .set(alice.auth)
+        .send({ uid, displayName: `Contact ${uid}` })
+        .expect(201);
+    await t.http().delete(`/api/books/${alice.primaryBook}/contacts/c3`).set(alice.auth).expect(204);
+    const all: (Row & { count?: number })[] = (
+      await t.http().get("/api/books?scope=all").set(sessions.admin.auth).expect(200)
+    ).body.books;
+    const own: (Row & { count?: number })[] = (await t.http().get("/api/books").set(alice.auth).expect(200)).body.books;
+    const countIn = (rows: (Row & { count?: number })[], id: string) => rows.find((b) => b.id === id)?.count;
+    assert.equal(countIn(all, alice.primaryBook), 2);
+    assert.equal(countIn(all, alice.primaryBook), countIn(own, alice.primaryBook));
+    assert.equal(countIn(all, sessions.bob.primaryBook), 0);
+    assert.ok(
+      all.every((b) => typeof b.count === "number"),
+      "every book is counted",
+    );
+  });
+
   it("gives an admin every book with ?scope=all, each with its owner", async () => {
     const rows: Row[] = (await t.http().get("/api/books?scope=all").set(sessions.admin.auth).expect(200)).body.books;
     assertOwned(rows);

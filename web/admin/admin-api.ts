@@ -10,6 +10,7 @@ export type MailingList = z.infer<typeof listSchema>;
 export type AdminBook = z.infer<typeof bookSchema>;
 export type DeviceSession = z.infer<typeof sessionSchema>;
 export type SyncActivity = z.infer<typeof activitySchema>;
+export type DeviceActivity = z.infer<typeof deviceSchema>;
 export type ServerStatus = z.infer<typeof statusSchema>;
 
 const listSchema = z.object({
@@ -27,7 +28,20 @@ const sessionSchema = z.object({
   expiresAt: z.string(),
   current: z.boolean(),
 });
-const activitySchema = syncReportSchema.extend({ user: z.string(), lastSyncedAt: z.string().nullable() });
+const activitySchema = syncReportSchema.extend({
+  user: z.string(),
+  lastSyncedAt: z.string().nullable(),
+  /** The device session the report came through. */
+  session: z.string().optional(),
+});
+/** A user's device: its session while signed in (null once signed out), with the syncs reported through it. */
+const deviceSchema = z.object({
+  user: z.string(),
+  device: z.string(),
+  session: sessionSchema.nullable(),
+  syncs: z.array(activitySchema),
+});
+const syncActivitySchema = z.object({ reports: z.array(activitySchema), devices: z.array(deviceSchema) });
 const jobSchema = z.object({
   job: z.string(),
   result: z.enum(["ok", "failed", "never"]),
@@ -51,6 +65,8 @@ const statusSchema = z.object({
     }),
   ),
   jobs: z.array(jobSchema),
+  /** This instance's maintenance timer: how often, and its next pass. */
+  maintenance: z.object({ intervalHours: z.number(), nextRunAt: z.string() }),
 });
 
 const enc = encodeURIComponent;
@@ -104,14 +120,10 @@ export function createAdminApi(baseUrl: string, getToken: () => string | undefin
     createBookFor: (owner: string, name: string) => json("POST", "/api/books", bookSchema, { name, owner }),
     giveBook: async (book: string, owner: string) => void (await send("PATCH", `/api/books/${enc(book)}`, { owner })),
 
-    sessions: async (username: string) =>
-      (await json("GET", `/api/admin/users/${enc(username)}/sessions`, z.object({ sessions: z.array(sessionSchema) })))
-        .sessions,
     endSession: async (username: string, id: string) =>
       void (await send("DELETE", `/api/admin/users/${enc(username)}/sessions/${enc(id)}`)),
 
-    syncActivity: async () =>
-      (await json("GET", "/api/admin/sync-activity", z.object({ reports: z.array(activitySchema) }))).reports,
+    syncActivity: () => json("GET", "/api/admin/sync-activity", syncActivitySchema),
     status: () => json("GET", "/api/admin/status", statusSchema),
   };
 }

@@ -4,6 +4,7 @@ import { Button, Field, Input, Select, Subtitle1, Subtitle2, Text } from "@fluen
 import { useCallback, useState } from "react";
 import type { Share, User } from "../api";
 import type { AdminBook } from "./admin-api";
+import { plural } from "../words";
 import { card, NoteBar, useAdmin, useLoaded } from "./parts";
 
 type Act = ReturnType<typeof useLoaded>["act"];
@@ -95,6 +96,12 @@ function BookCard({ book, users, act }: { book: AdminBook; users: User[]; act: A
       <div style={{ display: "flex", gap: 8, flexWrap: "wrap", alignItems: "center" }}>
         <Text weight="semibold" style={{ flex: 1 }}>
           {book.name}
+          {book.count !== undefined && (
+            <Text weight="regular" data-count={book.id}>
+              {" "}
+              · {plural(book.count, "contact")}
+            </Text>
+          )}
         </Text>
         <Button aria-expanded={open} onClick={() => setOpen(!open)}>
           {open ? `Hide shares of ${book.name}` : `Shares of ${book.name}`}

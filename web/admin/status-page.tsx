@@ -1,5 +1,6 @@
 // Server status (admins only): version, database, this instance's uptime, the maintenance jobs with
-// their last run (kept in the database, so every instance shows the same), and each book's size.
+// their last run (kept in the database, so every instance shows the same) and this instance's next run,
+// and each book's size.
 import { Badge, Button, Subtitle1, Subtitle2, Text } from "@fluentui/react-components";
 import { useCallback } from "react";
 import { cell, NoteBar, rowLine, useAdmin, useLoaded, when } from "./parts";
@@ -17,6 +18,13 @@ function uptime(seconds: number): string {
   const hours = Math.floor((seconds % 86_400) / 3600);
   const minutes = Math.floor((seconds % 3600) / 60);
   return days ? `${days} d ${hours} h` : hours ? `${hours} h ${minutes} min` : `${minutes} min`;
+}
+
+/** The time of day, and the date too when it is not today. */
+function clock(iso: string): string {
+  const at = new Date(iso);
+  const time = at.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+  return at.toDateString() === new Date().toDateString() ? time : `${time} on ${at.toLocaleDateString("en")}`;
 }
 
 export function StatusPage() {
@@ -43,11 +51,15 @@ export function StatusPage() {
           </dd>
         </dl>
       )}
-      <Subtitle2 as="h3">Maintenance jobs (every 6 hours)</Subtitle2>
+      <Subtitle2 as="h3">
+        Maintenance jobs
+        {status &&
+          ` (every ${status.maintenance.intervalHours} hours; this instance runs them next at ${clock(status.maintenance.nextRunAt)})`}
+      </Subtitle2>
       <table style={{ borderCollapse: "collapse", width: "100%" }} aria-label="Maintenance jobs">
         <thead>
           <tr>
-            {["Job", "Last run", "Result"].map((h) => (
+            {["Job", "Last run", "Result", "Next run"].map((h) => (
               <th key={h} style={cell}>
                 {h}
               </th>
@@ -58,16 +70,17 @@ export function StatusPage() {
           {status?.jobs.map((j) => (
             <tr key={j.job} style={rowLine} data-job={j.job}>
               <td style={cell}>{jobNames[j.job] ?? j.job}</td>
-              <td style={cell}>{when(j.finishedAt)}</td>
+              <td style={cell}>{j.finishedAt ? when(j.finishedAt) : "Not run yet"}</td>
               <td style={cell}>
                 <Badge
                   appearance="filled"
                   color={j.result === "failed" ? "danger" : j.result === "ok" ? "success" : "informative"}
                 >
-                  {j.result === "failed" ? "Failed" : j.result === "ok" ? "Done" : "Not run yet"}
+                  {j.result === "failed" ? "Failed" : j.result === "ok" ? "Done" : "Waiting for its first run"}
                 </Badge>
                 {j.message && <div>{j.message}</div>}
               </td>
+              <td style={cell}>{status && `At ${clock(status.maintenance.nextRunAt)}`}</td>
             </tr>
           ))}
         </tbody>

@@ -1,27 +1,42 @@
-// Sync activity (admins only): each user's devices' newest sync per book, with its result and counts
-// (failed ones stand out), and each user's signed-in devices, which can be signed out here.
-import { Badge, Button, Checkbox, Field, Select, Subtitle1, Subtitle2, Text, tokens } from "@fluentui/react-components";
+// Sync activity (admins only): one row per user and device, the device's session (sign it out here)
+// matched with the syncs the add-in reported through it: the newest per book, its result and counts,
+// failed ones standing out. A device signed out keeps its syncs, named by the add-in's device id.
+import { Badge, Button, Caption1, Checkbox, Subtitle1, Text, tokens } from "@fluentui/react-components";
 import { useCallback, useState } from "react";
-import type { SyncActivity } from "./admin-api";
+import type { DeviceActivity, SyncActivity } from "./admin-api";
 import { cell, NoteBar, rowLine, useAdmin, useLoaded, when } from "./parts";
 
 const side = (c: { created: number; updated: number; deleted: number }) =>
   `${c.created} added, ${c.updated} changed, ${c.deleted} deleted`;
 
+/** The device's result: failed when any of its books' newest syncs failed, else its newest sync's. */
+function resultOf(device: DeviceActivity): SyncActivity["result"] | "none" {
+  if (device.syncs.some((s) => s.result === "failed")) return "failed";
+  return newest(device)?.result ?? "none";
+}
+const newest = (device: DeviceActivity) =>
+  device.syncs.reduce<SyncActivity | undefined>((a, s) => (!a || s.finishedAt > a.finishedAt ? s : a), undefined);
+
+/** Devices with a failed sync first, then by their newest sync, newest first; devices that never synced last. */
+const byAttention = (a: DeviceActivity, b: DeviceActivity) =>
+  Number(resultOf(b) === "failed") - Number(resultOf(a) === "failed") ||
+  (newest(b)?.finishedAt ?? "").localeCompare(newest(a)?.finishedAt ?? "");
+
 export function SyncPage() {
-  const { run, call } = useAdmin();
+  const { run } = useAdmin();
   const load = useCallback(async () => {
-    const [reports, books, users] = await Promise.all([
-      run((api) => api.syncActivity()),
-      run((api) => api.allBooks()),
-      call((api) => api.users()),
-    ]);
-    return { reports, bookNames: new Map(books.map((b) => [b.id, b.name])), users };
-  }, [run, call]);
-  const { data, note } = useLoaded(load);
+    const [activity, books] = await Promise.all([run((api) => api.syncActivity()), run((api) => api.allBooks())]);
+    return { ...activity, bookNames: new Map(books.map((b) => [b.id, b.name])) };
+  }, [run]);
+  const { data, note, act } = useLoaded(load);
   const [onlyFailed, setOnlyFailed] = useState(false);
-  const reports = (data?.reports ?? []).filter((r) => !onlyFailed || r.result === "failed");
+  const devices = (data?.devices ?? []).filter((d) => !onlyFailed || resultOf(d) === "failed").sort(byAttention);
   const failed = (data?.reports ?? []).filter((r) => r.result === "failed").length;
+  const signOut = (device: DeviceActivity) => {
+    const { session } = device;
+    if (!session) return;
+    act(() => run((api) => api.endSession(device.user, session.id)), `${deviceName(device)} was signed out.`);
+  };
   return (
     <section aria-label="Sync activity" style={{ display: "grid", gap: 12 }}>
       <Subtitle1 as="h2">Sync activity</Subtitle1>
@@ -37,20 +52,10 @@ export function SyncPage() {
         checked={onlyFailed}
         onChange={(_e, d) => setOnlyFailed(Boolean(d.checked))}
       />
-      <table style={{ borderCollapse: "collapse", width: "100%" }} aria-label="Last sync of each book per device">
+      <table style={{ borderCollapse: "collapse", width: "100%" }} aria-label="Devices and their last syncs">
         <thead>
           <tr>
-            {[
-              "User",
-              "Device",
-              "Book",
-              "Finished",
-              "Result",
-              "In Outlook",
-              "On the server",
-              "Conflicts",
-              "Last good sync",
-            ].map((h) => (
+            {["User", "Device", "Last sync", "Result", "Books", "Session"].map((h) => (
               <th key={h} style={cell}>
                 {h}
               </th>
@@ -58,96 +63,88 @@ export function SyncPage() {
           </tr>
         </thead>
         <tbody>
-          {reports.map((r) => (
-            <ReportRow key={`${r.user}/${r.device}/${r.pair}`} report={r} bookName={data?.bookNames.get(r.book)} />
+          {devices.map((d) => (
+            <DeviceRow
+              key={`${d.user}/${d.session?.id ?? d.device}`}
+              device={d}
+              bookNames={data?.bookNames}
+              onSignOut={() => signOut(d)}
+            />
           ))}
         </tbody>
       </table>
-      {data && reports.length === 0 && <Text>No syncs reported yet.</Text>}
-      <Devices users={(data?.users ?? []).map((u) => u.username)} />
+      {data && devices.length === 0 && <Text>{onlyFailed ? "No sync failed." : "No device signed in or synced."}</Text>}
     </section>
   );
 }
 
-function ReportRow({ report: r, bookName }: { report: SyncActivity; bookName?: string }) {
-  const failed = r.result === "failed";
+/** The session's device name; a device signed out is named by the add-in's device id. */
+function deviceName(device: DeviceActivity): string {
+  if (!device.session) return device.device;
+  return device.session.device || `${device.user}'s unnamed device`;
+}
+
+type RowProps = { device: DeviceActivity; bookNames?: Map<string, string>; onSignOut(): void };
+
+function DeviceRow({ device, bookNames, onSignOut }: RowProps) {
+  const result = resultOf(device);
+  const last = newest(device);
+  const failed = result === "failed";
   const style = failed ? { ...rowLine, background: tokens.colorPaletteRedBackground1 } : rowLine;
+  const ids = [...new Set(device.syncs.map((s) => s.device))].filter((id) => id !== device.device);
+  const { session } = device;
   return (
-    <tr style={style} data-result={r.result}>
-      <td style={cell}>{r.user}</td>
-      <td style={cell}>{r.device}</td>
-      <td style={cell}>{bookName ?? r.book}</td>
-      <td style={cell}>{when(r.finishedAt)}</td>
+    <tr style={style} data-result={result} data-user={device.user}>
+      <td style={cell}>{device.user}</td>
       <td style={cell}>
-        <Badge appearance="filled" color={failed ? "danger" : r.result === "stopped" ? "warning" : "success"}>
-          {failed ? "Failed" : r.result === "stopped" ? "Stopped" : "Synced"}
-        </Badge>
-        {r.message && <div>{r.message}</div>}
-        {r.counts.errors > 0 && <div>{r.counts.errors === 1 ? "1 error" : `${r.counts.errors} errors`}</div>}
+        <div>{deviceName(device)}</div>
+        {session && <Caption1>{session.client}</Caption1>}
+        {ids.length > 0 && <Caption1 style={{ display: "block" }}>Add-in device {ids.join(", ")}</Caption1>}
       </td>
-      <td style={cell}>{side(r.counts.outlook)}</td>
-      <td style={cell}>{side(r.counts.server)}</td>
-      <td style={cell}>{r.counts.conflicts}</td>
-      <td style={cell}>{when(r.lastSyncedAt)}</td>
+      <td style={cell}>{last ? when(last.finishedAt) : "No sync reported"}</td>
+      <td style={cell}>
+        {result !== "none" && (
+          <Badge appearance="filled" color={failed ? "danger" : result === "stopped" ? "warning" : "success"}>
+            {failed ? "Failed" : result === "stopped" ? "Stopped" : "Synced"}
+          </Badge>
+        )}
+      </td>
+      <td style={cell}>
+        {device.syncs.map((s) => (
+          <BookSync key={s.pair} sync={s} bookName={bookNames?.get(s.book)} />
+        ))}
+      </td>
+      <td style={cell}>
+        {session ? (
+          <div style={{ display: "grid", gap: 4, justifyItems: "start" }}>
+            <Caption1>Last used {when(session.lastUsedAt)}</Caption1>
+            <Button onClick={onSignOut}>
+              Sign out {deviceName(device)}
+              {session.current ? " (this browser)" : ""}
+            </Button>
+          </div>
+        ) : (
+          <Text>Signed out</Text>
+        )}
+      </td>
     </tr>
   );
 }
 
-/** One user's signed-in devices, each with its client and last use, and a way to sign it out. */
-function Devices({ users }: { users: string[] }) {
-  const { run } = useAdmin();
-  const [user, setUser] = useState("");
-  const load = useCallback(async () => (user ? run((api) => api.sessions(user)) : []), [run, user]);
-  const { data: sessions, note, act } = useLoaded(load);
+/** One book's newest sync on the device: result, what changed on each side, and the last good sync. */
+function BookSync({ sync: s, bookName }: { sync: SyncActivity; bookName?: string }) {
+  const failed = s.result === "failed";
   return (
-    <section aria-label="Signed-in devices" style={{ display: "grid", gap: 8 }}>
-      <Subtitle2 as="h3">Signed-in devices</Subtitle2>
-      <NoteBar note={note} />
-      <Field label="Devices of">
-        <Select value={user} onChange={(_e, d) => setUser(d.value)}>
-          <option value="">Choose a user</option>
-          {users.map((u) => (
-            <option key={u} value={u}>
-              {u}
-            </option>
-          ))}
-        </Select>
-      </Field>
-      {user && sessions?.length === 0 && <Text>{user} is not signed in anywhere.</Text>}
-      {user && !!sessions?.length && (
-        <table style={{ borderCollapse: "collapse", width: "100%" }} aria-label={`Devices of ${user}`}>
-          <thead>
-            <tr>
-              {["Device", "Client", "Signed in", "Last used", "Lapses unused", ""].map((h) => (
-                <th key={h} style={cell}>
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {sessions.map((s) => (
-              <tr key={s.id} style={rowLine}>
-                <td style={cell}>{s.device || "(unnamed)"}</td>
-                <td style={cell}>{s.client}</td>
-                <td style={cell}>{when(s.createdAt)}</td>
-                <td style={cell}>{when(s.lastUsedAt)}</td>
-                <td style={cell}>{when(s.expiresAt)}</td>
-                <td style={cell}>
-                  <Button
-                    onClick={() =>
-                      act(() => run((api) => api.endSession(user, s.id)), `${s.device || "The device"} was signed out.`)
-                    }
-                  >
-                    Sign out {s.device || "this device"}
-                    {s.current ? " (this browser)" : ""}
-                  </Button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+    <div data-book-result={s.result} style={{ display: "grid", marginBottom: 4 }}>
+      <Text weight="semibold">
+        {bookName ?? s.book}: {failed ? "Failed" : s.result === "stopped" ? "Stopped" : "Synced"} {when(s.finishedAt)}
+      </Text>
+      {s.message && <Text>{s.message}</Text>}
+      <Caption1>
+        In Outlook {side(s.counts.outlook)}; on the server {side(s.counts.server)}; {s.counts.conflicts} conflicts
+        {s.counts.errors > 0 ? `; ${s.counts.errors === 1 ? "1 error" : `${s.counts.errors} errors`}` : ""}
+      </Caption1>
+      {failed && <Caption1>Last good sync: {when(s.lastSyncedAt)}</Caption1>}
+    </div>
   );
 }
