@@ -5,6 +5,8 @@ import { parseOr400 } from "../http/validate";
 import { booksQuerySchema, newBookSchema, shareSchema } from "../http/api-schemas";
 import { usernameSchema } from "../store/account-schemas";
 
+const COUNT_AT_ONCE = 4;
+
 export function bookRoutes({ books, access, accounts, quotas, store }: AppDeps): Router {
   const router = Router();
 
@@ -13,9 +15,12 @@ export function bookRoutes({ books, access, accounts, quotas, store }: AppDeps):
     handle(async (req, res) => {
       const { scope } = parseOr400(booksQuerySchema, req.query, "query");
       const listed = await access.listBooks(req.user!, scope ?? "mine");
-      // Each book carries its live contacts' count, from this instance's cache (which searches load anyway);
-      // `scope=all` (every book, for the admin console) counts every book the same way.
-      const counts = await Promise.all(listed.map((book) => store.countLive(book.id)));
+      // Each book carries its live contacts' count, from this instance's cache (which searches load anyway).
+      // `scope=all` (every book, for the admin console) may load many books: a few at a time, so the
+      // listing never loads them all at once, into memory or onto the database.
+      const counts: number[] = [];
+      for (let i = 0; i < listed.length; i += COUNT_AT_ONCE)
+        counts.push(...(await Promise.all(listed.slice(i, i + COUNT_AT_ONCE).map((b) => store.countLive(b.id)))));
       res.json({ books: listed.map((book, i) => ({ ...book, count: counts[i] })) });
     }),
   );
