@@ -16,6 +16,7 @@ import { deviceId as loadDeviceId, isDarkColor, type OfficeHost } from "../offic
 import type { ContactFolder } from "../outlook/outlook-store";
 import { createServerApi, type Book, type RefreshResult } from "../server-api";
 import type { ConfirmedDeletes, OutlookConnection, SyncProgress } from "../sync/sync-session";
+import { backgroundSyncNote, usePeriodicSync } from "./background-sync";
 import { BookList } from "./book-list";
 import { ConfirmDeletesDialog, type DeletePurpose } from "./confirm-deletes";
 import { chooseOutlookApi, connectOutlook, effectiveClientId, outlookAccessProblem } from "./outlook-connection";
@@ -30,7 +31,7 @@ import {
   type Session,
 } from "./pane-settings";
 import { plainError } from "./plain-words";
-import { backgroundSyncNote, SettingsPanel } from "./settings-panel";
+import { SettingsPanel } from "./settings-panel";
 import { foldersForSetup, undecidedBooks } from "./setup";
 import { SetupView } from "./setup-view";
 import { checkServerUrl, normalUsername, signInError } from "./sign-in-errors";
@@ -264,11 +265,7 @@ export function App({
     void sync();
   };
 
-  useEffect(() => {
-    if (!session || settings.intervalMinutes <= 0) return;
-    const timer = setInterval(() => void sync(), settings.intervalMinutes * 60_000);
-    return () => clearInterval(timer);
-  }, [session, settings.intervalMinutes, sync]);
+  usePeriodicSync(() => void sync(), settings.intervalMinutes, Boolean(session));
 
   const signIn = async (typedUrl: string, typedUser: string, password: string) => {
     const checked = checkServerUrl(typedUrl);

@@ -1,4 +1,5 @@
 import { Dropdown, Field, Input, Option } from "@fluentui/react-components";
+import { backgroundSyncNote } from "./background-sync";
 import type { PaneSettings } from "./pane-settings";
 
 const apiLabel: Record<PaneSettings["outlookApi"], string> = {
@@ -62,8 +63,3 @@ export function SettingsPanel({ settings, serverClientId, onChange }: SettingsPa
     </div>
   );
 }
-
-/** The honest limit of background sync: Outlook runs the pane only while it is open. */
-export const backgroundSyncNote =
-  "Outlook runs Concord only while this pane is open: it closes when you select another message, and syncing stops " +
-  "until you open it again (it then catches up).";

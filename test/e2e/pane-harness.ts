@@ -29,12 +29,18 @@ function expected(status: number, method: string, url: string): boolean {
   return status === 404 && url.includes("/api/client-config");
 }
 
+export type PaneOptions = {
+  /** Fake the page's timers (Playwright's clock): time flows, and clock.fastForward jumps ahead. */
+  fakeClock?: boolean;
+};
+
 /** A page with the Office stub, the real office.js swapped out, and every page error kept. */
-export async function openPane(browser: Browser, stack: Stack, box: Mailbox) {
+export async function openPane(browser: Browser, stack: Stack, box: Mailbox, options: PaneOptions = {}) {
   const context = await browser.newContext({ viewport: { width: paneWidth, height: 900 } });
   await context.addInitScript({
     content: officeStubScript({ hooks: { graphToken: box.graph.token, graphBaseUrl: box.graphUrl } }),
   });
+  if (options.fakeClock) await context.clock.install();
   const officeJsLoads: string[] = [];
   await context.route("**/office/office.js", (route) => {
     officeJsLoads.push(route.request().url());
@@ -65,7 +71,7 @@ export async function openPane(browser: Browser, stack: Stack, box: Mailbox) {
     (request) => void (request.method() === "GET" && request.url().includes("/api/sync-state/") && syncStarts.count++),
   );
   await page.goto(`${stack.serverUrl}/taskpane.html`);
-  return { page, problems, officeJsLoads, syncStarts, close: () => context.close() };
+  return { page, problems, officeJsLoads, syncStarts, clock: context.clock, close: () => context.close() };
 }
 export type Pane = Awaited<ReturnType<typeof openPane>>;
 
