@@ -73,7 +73,8 @@ const logChunkSchema = new Schema(
   {
     _id: { type: String, required: true }, // `${book}:${chunkNumber}`
     book: { type: String, required: true },
-    entries: { type: [new Schema({ p: Number, u: String }, { _id: false })], default: [] },
+    /** Texts of [p, u] pairs, one per append (see store/contacts/log.ts); older chunks hold {p, u} objects. */
+    entries: { type: [Schema.Types.Mixed], default: [] },
   },
   options,
 );

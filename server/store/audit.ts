@@ -24,7 +24,7 @@ function batchesOf(entries: AuditEntry[]): AuditDoc[] {
   const groups = new Map<string, AuditEntry[]>();
   for (const e of entries) {
     const key = JSON.stringify([e.at, e.user, e.surface, e.book]);
-    groups.set(key, [...(groups.get(key) ?? []), e]);
+    groups.get(key)?.push(e) ?? groups.set(key, [e]);
   }
   return [...groups.values()].map((group) => {
     const { at, user, surface, book } = group[0];

@@ -7,6 +7,18 @@ import { docId, fromPrev, type StoreContext, type StoredDoc, visibleAt } from ".
 export const CHUNK_SIZE = 256;
 
 type Entry = { p: number; u: string };
+/** Entries are stored as one text of [p, u] pairs per append and chunk: one database value, where
+ *  an object per entry costs FerretDB three, and the log is written on every write. Chunks written
+ *  before hold one {p, u} object per entry; both are read alike. */
+type StoredEntries = string | { p?: number | null; u?: string | null };
+const pack = (es: Entry[]) => JSON.stringify(es.map((e) => [e.p, e.u]));
+const unpack = (stored: StoredEntries[]): Entry[] =>
+  stored.flatMap((s) =>
+    typeof s === "string"
+      ? (JSON.parse(s) as [number, string][]).map(([p, u]) => ({ p, u }))
+      : [{ p: s.p ?? 0, u: s.u ?? "" }],
+  );
+const entriesOf = (chunk: { entries: unknown[] }) => unpack(chunk.entries as StoredEntries[]);
 export const chunkId = (book: string, chunk: number) => `${book}:${chunk}`;
 export const chunkOf = (p: number) => Math.floor(p / CHUNK_SIZE);
 
@@ -22,7 +34,7 @@ export function createLog({ models }: StoreContext) {
     for (let c = chunkOf(head + 1); ; c++) {
       const chunk = await LogChunk.findById(chunkId(book, c)).lean();
       if (!chunk) return last;
-      const dead = chunk.entries.map((e) => ({ p: e.p ?? 0, u: e.u ?? "" })).filter((e) => e.p > head);
+      const dead = entriesOf(chunk).filter((e) => e.p > head);
       for (const e of dead) last = Math.max(last, e.p);
       await Promise.all(dead.map((e) => rollBack(book, e)));
     }
@@ -39,16 +51,19 @@ export function createLog({ models }: StoreContext) {
    *  inserted whole (one write for all such chunks); only a partly filled chunk needs a $push. */
   async function append(book: string, entries: Entry[]): Promise<void> {
     const byChunk = new Map<number, Entry[]>();
-    for (const e of entries) byChunk.set(chunkOf(e.p), [...(byChunk.get(chunkOf(e.p)) ?? []), e]);
+    for (const e of entries) {
+      const c = chunkOf(e.p);
+      byChunk.get(c)?.push(e) ?? byChunk.set(c, [e]);
+    }
     const fresh = [...byChunk].filter(([c, es]) => es[0].p === c * CHUNK_SIZE);
     const partial = [...byChunk].filter(([c, es]) => es[0].p !== c * CHUNK_SIZE);
     const push = ([c, es]: [number, Entry[]]) =>
       LogChunk.updateOne(
         { _id: chunkId(book, c) },
-        { $push: { entries: { $each: es } }, $setOnInsert: { book } },
+        { $push: { entries: pack(es) }, $setOnInsert: { book } },
         { upsert: true },
       );
-    const docs = fresh.map(([c, es]) => ({ _id: chunkId(book, c) as never, book, entries: es }));
+    const docs = fresh.map(([c, es]) => ({ _id: chunkId(book, c) as never, book, entries: [pack(es)] }));
     const inserted = fresh.length
       ? LogChunk.collection.insertMany(docs, { ordered: false }).then(
           () => [],
@@ -69,8 +84,7 @@ export function createLog({ models }: StoreContext) {
   async function chunkEntries(book: string, c: number, head: number, keep: (p: number) => boolean = () => true) {
     const chunk = await LogChunk.findById(chunkId(book, c)).lean();
     if (!chunk) return undefined;
-    const entries = chunk.entries
-      .map((e) => ({ p: e.p ?? 0, u: e.u ?? "" }))
+    const entries = entriesOf(chunk)
       .filter((e) => keep(e.p))
       .sort((a, b) => a.p - b.p);
     const find = (e: Entry) => Contacts.findById(docId(book, e.u)).lean<StoredDoc>();
@@ -103,7 +117,7 @@ export function createLog({ models }: StoreContext) {
   /** Keeps only the chunk's entries a reader would still deliver; drops the chunk when none are left. */
   async function keepCurrent(book: string, c: number, live: Entry[]): Promise<void> {
     if (live.length === 0) await LogChunk.deleteOne({ _id: chunkId(book, c) });
-    else await LogChunk.updateOne({ _id: chunkId(book, c) }, { $set: { entries: live } });
+    else await LogChunk.updateOne({ _id: chunkId(book, c) }, { $set: { entries: [pack(live)] } });
   }
 
   return { rollBackAfter, append, chunkEntries, read, keepCurrent };
