@@ -161,9 +161,10 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog,
   async function applyNow(book: string, items: Item[], withFields: boolean): Promise<OpResult[]> {
     const ops = items.map((it) => it.op);
     const results = repeatedUids(ops);
-    // The etag is the hash of the normalized content, computed once per op.
-    const etags = ops.map((op) => (op.op === "put" ? contentHash(op.contact) : ""));
-    const lease = await leases.acquire(book);
+    const acquiring = leases.acquire(book);
+    // The etag is the hash of the normalized content, computed once per op, while the lease is being taken.
+    const etags = await hashedWhile(acquiring, book, ops);
+    const lease = await acquiring;
     let next = lease.head + 1;
     const landed: Landed[] = [];
     let clean = false;
@@ -206,6 +207,17 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog,
       for (const w of clobbered) results[w.i!] = { uid: w.doc.uid, status: "error", busy: true, error: TAKEN_OVER };
     }
     return results.map((r, i) => r ?? { uid: ops[i].uid, status: "error", error: "not applied" });
+  }
+
+  /** The ops' etags; if hashing fails, the lease being taken for them is let go. */
+  async function hashedWhile(acquiring: Promise<Held>, book: string, ops: WriteOp[]): Promise<string[]> {
+    try {
+      return ops.map((op) => (op.op === "put" ? contentHash(op.contact) : ""));
+    } catch (err) {
+      const lease = await acquiring.catch(() => null);
+      if (lease) await leases.release(book, lease, lease.head);
+      throw err;
+    }
   }
 
   async function insertNew(book: string, blind: Blind[], lease: Held): Promise<Landed[]> {
