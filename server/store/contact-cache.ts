@@ -35,7 +35,8 @@ const QUIET_MS = 300;
 // A batch this large rebuilds the search order instead of patching it.
 const PATCH_SORTED_UP_TO = 256;
 
-/** A cached version: a Version with its contact as JSON text (`c`) and its time as a number (`t`). */
+/** A cached version: its contact as JSON text (`c`), its time as a number (`t`). It reads as a
+ *  Version too, parsing its contact when asked (what a checkpoint does only for the runs it writes). */
 type Item = {
   uid: string;
   seq: number;
@@ -45,7 +46,9 @@ type Item = {
   c: string | null;
   href: string | null;
   source: string | null;
-  s?: Searchable;
+  s: Searchable | undefined;
+  readonly contact: Contact | null;
+  readonly updatedAt: Date;
 };
 type Book = {
   id: string;
@@ -94,19 +97,34 @@ export const versionOf = (d: DocLike): Version => ({
   source: d.source ?? null,
 });
 
-const itemOf = (v: Version): Item => ({
-  uid: v.uid,
-  seq: v.seq,
-  etag: v.etag,
-  deleted: v.deleted,
-  t: new Date(v.updatedAt).getTime(),
-  c: v.contact ? JSON.stringify(v.contact) : null,
-  href: v.href,
-  source: v.source,
-});
 const contactOf = (item: Item): Contact | null => (item.c === null ? null : (JSON.parse(item.c) as Contact));
 
-/** The version an item stands for, its contact parsed: each read gets objects of its own. */
+// A checkpoint rewrites only the runs of versions that changed since the last one (checkpoints.ts)
+// and reads only the uid and position of the others: items are its versions, as they are.
+const asVersion = {
+  get contact(): Contact | null {
+    return contactOf(this as unknown as Item);
+  },
+  get updatedAt(): Date {
+    return new Date((this as unknown as Item).t);
+  },
+};
+
+function itemOf(v: Version): Item {
+  const item = Object.create(asVersion) as Item;
+  item.uid = v.uid;
+  item.seq = v.seq;
+  item.etag = v.etag;
+  item.deleted = v.deleted;
+  item.t = new Date(v.updatedAt).getTime();
+  item.c = v.contact ? JSON.stringify(v.contact) : null;
+  item.href = v.href;
+  item.source = v.source;
+  item.s = undefined;
+  return item;
+}
+
+/** The version an item stands for, as a plain object, its contact parsed: each read gets objects of its own. */
 const versionFrom = (item: Item): Version => ({
   uid: item.uid,
   seq: item.seq,
@@ -117,26 +135,6 @@ const versionFrom = (item: Item): Version => ({
   href: item.href,
   source: item.source,
 });
-
-// A checkpoint rewrites only the runs of versions that changed since the last one (checkpoints.ts)
-// and reads only the uid and position of the others: its versions parse their contact when read.
-const lazyContact = {
-  get contact(): Contact | null {
-    return contactOf(this as unknown as Item);
-  },
-};
-const lazyVersion = (item: Item): Version => {
-  const v = Object.create(lazyContact) as Version & Pick<Item, "c">;
-  v.uid = item.uid;
-  v.seq = item.seq;
-  v.etag = item.etag;
-  v.deleted = item.deleted;
-  v.updatedAt = new Date(item.t);
-  v.c = item.c;
-  v.href = item.href;
-  v.source = item.source;
-  return v;
-};
 
 const searchOf = (item: Item) => (item.s ??= searchable(item.uid, contactOf(item)!));
 const keyOf = (item: Item, sort?: SearchSort) => ({ key: keyFor(searchOf(item), sort), uid: item.uid });
@@ -333,7 +331,7 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
   async function checkpointNow(b: Book, force: boolean): Promise<void> {
     const p = b.pos;
     const since = p - (b.checkpoint?.p ?? 0);
-    const versions = b.order.filter((it) => isCurrent(b, it) && (!it.deleted || it.seq > b.horizon)).map(lazyVersion);
+    const versions: Version[] = b.order.filter((it) => isCurrent(b, it) && (!it.deleted || it.seq > b.horizon));
     const budget = force || since * 8 >= versions.length ? Infinity : 4096 + 16 * since;
     const written = await checkpoints.write(b.id, p, b.horizon, versions, b.checkpoint, budget);
     if (written === "too-costly") {
