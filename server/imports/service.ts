@@ -31,7 +31,16 @@ import {
   PREVIEW_ROWS,
   planRow,
 } from "../../core/formats/import";
-import type { ContactStore, ImportJob, Imports, OpResult, Photos, WriteContext, WriteOp } from "../store/contract";
+import type {
+  ContactStore,
+  ImportJob,
+  Imports,
+  OpResult,
+  PendingPhoto,
+  Photos,
+  WriteContext,
+  WriteOp,
+} from "../store/contract";
 import { storeError } from "../store/errors";
 import { openRecords, type RecordCursor, summarizeOffThread } from "./analyze-worker";
 
@@ -325,7 +334,7 @@ export function createImportService(d: ImportServiceDeps) {
   /** What a chunk's plan writes: each decision with its contact, made from its record (the same
    *  every time the chunk's records are read), its photo saved to the photo store first. */
   async function entriesOf(decisions: Decision[], rows: ImportRow[]): Promise<PlanEntry[]> {
-    const photos = [];
+    const photos: PendingPhoto[] = [];
     const entries = decisions.map((e, k): PlanEntry => {
       if ((e.action !== "create" && e.action !== "update") || e.contact) return e;
       const record = rows[k];
