@@ -203,6 +203,28 @@ describe("import jobs", function () {
     assert.deepEqual(names, [...fromFile, ...rows.map((row) => `Planned ${row}`)]);
   });
 
+  it("stores the photo of an imported vCard in the photo store and the contact names it by its hash", async () => {
+    const u = await t.user("plan4");
+    const png = Buffer.from("89504e470d0a1a0a0000000d4948445200000001", "hex");
+    const card = (n: number) =>
+      `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Pic ${n}\r\nN:${n};Pic;;;\r\n` +
+      `PHOTO;ENCODING=b;TYPE=PNG:${png.toString("base64")}\r\nEND:VCARD\r\n`;
+    const s = service();
+    const { id } = await s.upload({ _id: u.username }, u.primaryBook, Buffer.from([1, 2, 3, 4].map(card).join("")));
+    await s.commit({ _id: u.username }, id, "add");
+    const done = await until(
+      () => jobOf(id),
+      (j) => j.state === "done",
+    );
+    assert.deepEqual([done.created, done.errorCount], [4, 0]);
+    const contacts = await live(u.primaryBook);
+    assert.equal(contacts.length, 4);
+    for (const c of contacts) {
+      assert.equal(c.contact.photo?.data, undefined, "no inline photo is stored with the contact");
+      assert.deepEqual(Buffer.from((await t.deps.photos.load(c.contact.photo!.hash!))!), png);
+    }
+  });
+
   it("cancels between chunks, keeps what was written until undone", async () => {
     const u = await t.user("cancel1");
     let release: () => void = () => undefined;
