@@ -4,10 +4,13 @@
 // - A running job is held by a lease in its own version chain (`holder`, `until`), renewed by a
 //   heartbeat and by every progress write; each of those is a compare-and-set, so two instances
 //   never hold one job, and a job whose holder died is taken over once its lease ran out.
-// - Records are written in chunks. A chunk's plan (what to create, update or skip, with the
-//   version each update overwrites) is stored once before it is written: a runner that resumes a
-//   chunk writes the same plan again. Created contacts get uids derived from the job and the
-//   record, and writes are retry-safe, so a chunk written twice lands once.
+// - Records are written in chunks. A chunk's plan (what to do with each record: create, update or
+//   skip, under which uid, and for an update the version it overwrites) is stored once before it
+//   is written: a runner that resumes a chunk reads the chunk's records from the upload again and
+//   writes what the same plan makes of them. The plan holds decisions, not contacts: the records
+//   are the file's, read alike every time, and an update's content is the version it overwrites
+//   merged with its record. Created contacts get uids derived from the job and the record, and
+//   writes are retry-safe, so a chunk written twice lands once.
 // - Each written chunk's results (uid and etag of each write) are kept for undo, which removes
 //   what the import created and puts back what it overwrote, unless someone changed it since.
 import { randomUUID } from "node:crypto";
@@ -28,7 +31,16 @@ import {
   PREVIEW_ROWS,
   planRow,
 } from "../../core/formats/import";
-import type { ContactStore, ImportJob, Imports, OpResult, Photos, WriteContext, WriteOp } from "../store/contract";
+import type {
+  ContactStore,
+  ImportJob,
+  Imports,
+  OpResult,
+  PendingPhoto,
+  Photos,
+  WriteContext,
+  WriteOp,
+} from "../store/contract";
 import { storeError } from "../store/errors";
 import { openRecords, type RecordCursor, summarizeOffThread } from "./analyze-worker";
 
@@ -54,15 +66,19 @@ export type ImportServiceDeps = {
 };
 
 type Caller = { _id: string; admin?: boolean | null };
-type PlanEntry = {
+/** What the plan decided for a record. (Plans stored before plans held decisions only also
+ *  carry the `contact` to write.) */
+type Decision = {
   row: number;
   action: "create" | "update" | "skip" | "error";
   uid?: string;
-  contact?: Contact;
   before?: Contact;
   ifMatch?: string;
   message?: string;
+  contact?: Contact;
 };
+/** A decision with the contact it writes (photos taken out to the photo store). */
+type PlanEntry = Decision & { contact?: Contact };
 /** What undo needs of a write: the uid, the etag written, and for an update the version it overwrote. */
 type Written = { uid: string; action: "create" | "update"; etag?: string; before?: Contact };
 
@@ -293,35 +309,42 @@ export function createImportService(d: ImportServiceDeps) {
 
   // ------------------------------------------------------------ the runner
 
+  /** Decides what to do with each record of a chunk, against the book as the index has it. */
   async function planChunk(job: ImportJob, rows: ImportRow[], index: ReturnType<typeof duplicateIndex>) {
-    const entries: PlanEntry[] = rows.map((r) => {
+    const decisions: Decision[] = rows.map((r) => {
       if (!r.contact) return { row: r.row, action: "error", message: r.error ?? "unreadable" };
       const p = planRow(r.contact, r.hasUid, index, job.duplicates ?? "skip", freshUid(job, r.row));
-      return { row: r.row, action: p.action, uid: p.uid, contact: r.contact };
+      return { row: r.row, action: p.action, uid: p.uid };
     });
-    const updates = [...new Set(entries.filter((e) => e.action === "update").map((e) => e.uid!))];
+    const updates = [...new Set(decisions.filter((e) => e.action === "update").map((e) => e.uid!))];
     const found = new Map(updates.length ? (await d.contacts.lookup(job.book, updates)).map((c) => [c.uid, c]) : []);
-    const photos = [];
-    for (const e of entries) {
-      if (e.action === "skip" || e.action === "error") delete e.contact;
-      if (e.action === "update") {
-        const existing = found.get(e.uid!);
-        if (!existing?.contact || existing.deleted) {
-          Object.assign(e, { action: "error", message: "the contact it duplicates was deleted meanwhile" });
-          delete e.contact;
-          continue;
-        }
-        e.before = existing.contact;
-        e.ifMatch = existing.etag;
-        e.contact = mergeImported(existing.contact, e.contact!);
+    for (const e of decisions) {
+      if (e.action !== "update") continue;
+      const existing = found.get(e.uid!);
+      if (!existing?.contact || existing.deleted) {
+        Object.assign(e, { action: "error", message: "the contact it duplicates was deleted meanwhile" });
+        continue;
       }
-      if (e.contact) {
-        const taken = d.photos.takeInline({ ...e.contact, uid: e.uid! });
-        e.contact = taken.contact;
-        if (taken.photo) photos.push(taken.photo);
-      }
+      e.before = existing.contact;
+      e.ifMatch = existing.etag;
     }
-    // Saved before the plan is: a resumed chunk finds its photos whatever instance planned it.
+    return decisions;
+  }
+
+  /** What a chunk's plan writes: each decision with its contact, made from its record (the same
+   *  every time the chunk's records are read), its photo saved to the photo store first. */
+  async function entriesOf(decisions: Decision[], rows: ImportRow[]): Promise<PlanEntry[]> {
+    const photos: PendingPhoto[] = [];
+    const entries = decisions.map((e, k): PlanEntry => {
+      if ((e.action !== "create" && e.action !== "update") || e.contact) return e;
+      const record = rows[k];
+      if (record?.row !== e.row || !record.contact)
+        throw new Error(`The upload no longer reads as it did: record ${k} of a chunk is not row ${e.row}`);
+      const merged = e.action === "update" ? mergeImported(e.before!, record.contact) : record.contact;
+      const taken = d.photos.takeInline({ ...merged, uid: e.uid! });
+      if (taken.photo) photos.push(taken.photo);
+      return { ...e, contact: taken.contact };
+    });
     if (photos.length) await d.photos.save(photos);
     return entries;
   }
@@ -386,16 +409,18 @@ export function createImportService(d: ImportServiceDeps) {
     const records = await recordsOf(job, job.chunks * job.chunkRows);
     try {
       for (let k = job.chunks; ; k++) {
-        job = await mutate(id, renew); // also reads a cancel asked for since
-        if (held.lost()) throw new Stop();
-        if (job.cancelRequested) break;
+        // A read, not a write: the heartbeat and each chunk's record renew the lease.
+        const now = (await d.imports.get(id))?.job;
+        if (now?.holder !== held.owner || now.state !== "running" || held.lost()) throw new Stop();
+        if (now.cancelRequested) break;
         const rows = await records.next();
         if (rows.length === 0) break;
         // Only the first chunk this runner writes can have been planned by a runner before it.
         const stored = k === first.chunks ? await d.imports.blob(id, `plan:${k}`) : null;
-        const entries = unpack<PlanEntry[]>(
+        const decisions = unpack<Decision[]>(
           stored ?? (await d.imports.putOnce(id, `plan:${k}`, pack(await planChunk(job, rows, index)))),
         );
+        const entries = await entriesOf(decisions, rows);
         // The plan that stands may be another runner's: the contacts it creates join the index.
         for (const e of entries) if (e.action === "create") index.add({ ...e.contact!, uid: e.uid! });
         if (held.lost()) throw new Stop();

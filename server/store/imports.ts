@@ -1,11 +1,12 @@
 // Import jobs and uploads in the database. A job's state changes under compare-and-set, so it is a
 // version chain (store/version-chain.ts); a blob is its parts (up to 4 MiB each, under a fresh
 // token) and then a header naming them, inserted under the blob's unique _id: of two writers the
-// first header stands and the other's parts are dropped.
+// first header stands and the other's parts are dropped. A blob that fits one part (a chunk's
+// plan or results) is its header alone, holding the data: one insert, still first-writer-wins.
 import { randomUUID } from "node:crypto";
 import type { mongo } from "mongoose";
 import type { Models } from "../db/models";
-import { isDuplicateKey } from "../db/duplicate-key";
+import { insertOr, isDuplicateKey } from "../db/duplicate-key";
 import type { ImportJob, ImportMapping, Imports } from "./contract";
 import { storeError } from "./errors";
 import { versionChain } from "./version-chain";
@@ -16,6 +17,9 @@ const SHARED = "*";
 const bytesOf = (data: unknown): Uint8Array =>
   data instanceof Uint8Array ? data : (data as { buffer: Uint8Array }).buffer; // a driver Binary
 
+/** The same bytes as a Buffer, not a copy: a 64 MiB upload is not copied again to be stored. */
+const view = (data: Uint8Array) => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+
 type BlobDoc = { _id: string; import: string | null; parts?: string[]; data?: Buffer };
 
 export function createImports(models: Models): Imports {
@@ -25,6 +29,7 @@ export function createImports(models: Models): Imports {
 
   async function readBlob(_id: string): Promise<Uint8Array | null> {
     const head = await blobs.findOne({ _id });
+    if (head?.data) return bytesOf(head.data);
     if (!head?.parts) return null;
     const parts = await Promise.all(head.parts.map((p) => blobs.findOne({ _id: p })));
     if (parts.some((p) => !p?.data)) return null;
@@ -33,11 +38,17 @@ export function createImports(models: Models): Imports {
 
   async function putOnce(id: string, key: string, data: Uint8Array): Promise<Uint8Array> {
     const _id = blobId(id, key);
+    if (data.length <= PART_BYTES) {
+      const stood = await insertOr(blobs.insertOne({ _id, import: id, data: view(data) }), () => readBlob(_id));
+      if (stood === undefined) return data;
+      if (!stood) throw storeError("busy", "The import's data is being written; retry shortly");
+      return stood;
+    }
     const token = randomUUID();
     const parts: string[] = [];
     for (let at = 0, k = 0; at < data.length || k === 0; at += PART_BYTES, k++) {
       const part = `${_id}~${token}~${k}`;
-      await blobs.insertOne({ _id: part, import: id, data: Buffer.from(data.subarray(at, at + PART_BYTES)) });
+      await blobs.insertOne({ _id: part, import: id, data: view(data.subarray(at, at + PART_BYTES)) });
       parts.push(part);
     }
     try {

@@ -2,6 +2,7 @@
 // its lease ran out, never while it is live, and ends with exactly the right contacts; cancel stops
 // it between chunks; uploads older than a day go in the daily pass.
 import assert from "node:assert/strict";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { createImportService, type ImportServiceDeps } from "../../server/imports";
 import { contactSchema } from "../../core/contact/contact";
 import { analyzeImport } from "../../core/formats/import";
@@ -108,6 +109,120 @@ describe("import jobs", function () {
     );
     assert.deepEqual([done.created, done.skipped, done.errorCount], [10, 0, 0]);
     assert.equal((await live(u.primaryBook)).length, 10);
+  });
+
+  const planOf = async (id: string, k: number) =>
+    JSON.parse(inflateRawSync((await t.deps.imports.blob(id, `plan:${k}`))!).toString()) as Record<string, unknown>[];
+
+  it("stores each chunk's plan as decisions (record, action, uid), not the contacts it writes", async () => {
+    const u = await t.user("plan1");
+    const s = service();
+    const { id } = await s.upload({ _id: u.username }, u.primaryBook, file);
+    await s.commit({ _id: u.username }, id, "skip");
+    await until(
+      () => jobOf(id),
+      (j) => j.state === "done",
+    );
+    const plan = await planOf(id, 0);
+    assert.deepEqual(
+      plan,
+      [2, 3, 4].map((row) => ({ row, action: "create", uid: `${id}-${row}` })),
+    );
+    assert.equal((await live(u.primaryBook)).length, 10);
+  });
+
+  it("resumes a chunk of updates its dead runner planned, merging each record into the version the plan saw", async () => {
+    const u = await t.user("plan2");
+    const before = Array.from({ length: 10 }, (_, i) =>
+      contactSchema.parse({
+        uid: `old${i}`,
+        displayName: `Old ${i}`,
+        company: "Kept",
+        emails: [{ address: `p${i}@x.test` }],
+      }),
+    );
+    await t.deps.store.applyWrites(
+      u.primaryBook,
+      before.map(({ uid, ...contact }) => ({ op: "put", uid, contact: { uid, ...contact } })),
+    );
+    const t0 = new Date();
+    const dying = service({
+      clock: () => t0,
+      contacts: {
+        listContacts: (...a) => t.deps.store.listContacts(...a),
+        lookup: (...a) => t.deps.store.lookup(...a),
+        applyWrites: async () => never().then(() => []), // dies with its first chunk planned, nothing written
+      },
+    });
+    const { id } = await dying.upload({ _id: u.username }, u.primaryBook, file);
+    await dying.commit({ _id: u.username }, id, "update");
+    await until(
+      () => t.deps.imports.blob(id, "plan:0"),
+      (b) => b !== null,
+    );
+    // Someone edits a contact the stored plan updates: the plan's update no longer applies to it.
+    const [edited] = await t.deps.store.lookup(u.primaryBook, ["old0"]);
+    await t.deps.store.applyWrites(u.primaryBook, [
+      { op: "put", uid: "old0", contact: { ...edited.contact!, jobTitle: "Edited meanwhile" } },
+    ]);
+    await service({ clock: () => new Date(t0.getTime() + 60_000) }).resumeStalled();
+    const done = await until(
+      () => jobOf(id),
+      (j) => j.state === "done",
+    );
+    assert.deepEqual([done.updated, done.created, done.errorCount], [9, 0, 1]);
+    const byUid = new Map((await live(u.primaryBook)).map((c) => [c.uid, c.contact]));
+    assert.equal(byUid.size, 10);
+    assert.equal(byUid.get("old0")?.jobTitle, "Edited meanwhile", "a contact changed since the plan is left as it is");
+    for (let i = 1; i < 10; i++) {
+      const c = byUid.get(`old${i}`)!;
+      assert.deepEqual([c.company, c.name?.given, c.emails[0].address], ["Kept", `P${i}`, `p${i}@x.test`]);
+    }
+  });
+
+  it("writes the contacts of a plan stored with its contacts, as plans were before they held decisions only", async () => {
+    const u = await t.user("plan3");
+    const s = service();
+    const { id, preview } = await s.upload({ _id: u.username }, u.primaryBook, file);
+    const rows = preview.slice(0, 3).map((p) => p.row);
+    const stored = rows.map((row) => ({
+      row,
+      action: "create",
+      uid: `${id}-${row}`,
+      contact: contactSchema.parse({ uid: `${id}-${row}`, displayName: `Planned ${row}` }),
+    }));
+    await t.deps.imports.putOnce(id, "plan:0", deflateRawSync(Buffer.from(JSON.stringify(stored))));
+    await s.commit({ _id: u.username }, id, "skip");
+    const done = await until(
+      () => jobOf(id),
+      (j) => j.state === "done",
+    );
+    assert.deepEqual([done.created, done.errorCount], [10, 0]);
+    const names = (await live(u.primaryBook)).map((c) => c.contact.displayName).sort();
+    const fromFile = Array.from({ length: 7 }, (_, i) => `P${i + 3} Q`);
+    assert.deepEqual(names, [...fromFile, ...rows.map((row) => `Planned ${row}`)]);
+  });
+
+  it("stores the photo of an imported vCard in the photo store and the contact names it by its hash", async () => {
+    const u = await t.user("plan4");
+    const png = Buffer.from("89504e470d0a1a0a0000000d4948445200000001", "hex");
+    const card = (n: number) =>
+      `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Pic ${n}\r\nN:${n};Pic;;;\r\n` +
+      `PHOTO;ENCODING=b;TYPE=PNG:${png.toString("base64")}\r\nEND:VCARD\r\n`;
+    const s = service();
+    const { id } = await s.upload({ _id: u.username }, u.primaryBook, Buffer.from([1, 2, 3, 4].map(card).join("")));
+    await s.commit({ _id: u.username }, id, "add");
+    const done = await until(
+      () => jobOf(id),
+      (j) => j.state === "done",
+    );
+    assert.deepEqual([done.created, done.errorCount], [4, 0]);
+    const contacts = await live(u.primaryBook);
+    assert.equal(contacts.length, 4);
+    for (const c of contacts) {
+      assert.equal(c.contact.photo?.data, undefined, "no inline photo is stored with the contact");
+      assert.deepEqual(Buffer.from((await t.deps.photos.load(c.contact.photo!.hash!))!), png);
+    }
   });
 
   it("cancels between chunks, keeps what was written until undone", async () => {
