@@ -12,7 +12,7 @@ import { checkContactSize, checkPhotoSize, contactBodyLimit, contactLimitsOf } f
 import { etagOf, quoted } from "../http/etag";
 import { handle } from "../http/handle";
 import { breather } from "../http/gentle-json";
-import { pageWithin } from "../http/page-bytes";
+import { sendPageWithin } from "../http/page-bytes";
 import { parseOr400 } from "../http/validate";
 import { writeContextOf } from "../http/write-context";
 import {
@@ -55,15 +55,14 @@ export function contactRoutes(deps: AppDeps): Router {
       if (isSearch(req.query)) return searchBook(deps, req, res);
       const book = await access.visibleBook(req.user!, req.params.book);
       const { limit, cursor } = parseOr400(pageQuerySchema, req.query, "query");
-      const page = await pageWithin(
+      await sendPageWithin(
+        res,
         (n) => store.listContacts(book.id, cursor, n),
-        (p) => p.contacts,
+        "contacts",
+        (p) => p.contacts.map(({ uid, etag, contact }) => ({ uid, etag, contact })),
+        (p) => ({ cursor: p.cursor }),
         limit,
       );
-      res.json({
-        contacts: page.contacts.map(({ uid, etag, contact }) => ({ uid, etag, contact })),
-        cursor: page.cursor,
-      });
     }),
   );
 
@@ -146,12 +145,13 @@ export function contactRoutes(deps: AppDeps): Router {
     handle(async (req, res) => {
       const book = await access.visibleBook(req.user!, req.params.book);
       const { since, limit } = parseOr400(changesQuerySchema, req.query, "query");
-      res.json(
-        await pageWithin(
-          (n) => store.changesSince(book.id, since, n),
-          (p) => p.changes,
-          limit,
-        ),
+      await sendPageWithin(
+        res,
+        (n) => store.changesSince(book.id, since, n),
+        "changes",
+        (p) => p.changes,
+        ({ changes: _, ...rest }) => rest,
+        limit,
       );
     }),
   );
