@@ -85,11 +85,8 @@ export function versionChain<V extends Document>(versions: Collection<Document>,
     }
     if (n <= KEEP_VERSIONS) return true;
     const oldId = `${key}#${n - KEEP_VERSIONS}`;
-    // A trim no one waits on need not hold up the writer (a failed one leaves a version for the next).
-    if (!onTrim) {
-      void vcol.deleteOne({ _id: oldId }).catch(() => undefined);
-      return true;
-    }
+    // Awaited: the version after ours is built once our trim landed, so where writers take turns (a
+    // lease holder's do) versions go in order, and latest() walks forward from the hint over no gaps.
     const old = await vcol.findOneAndDelete({ _id: oldId });
     if (old && onTrim) {
       const kept = await Promise.all(Array.from({ length: KEEP_VERSIONS }, (_, k) => get(key, n - k)));
