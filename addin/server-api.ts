@@ -304,33 +304,8 @@ export function createServerApi(options: ServerApiOptions) {
     if (!response.ok) throw await errorOf(response);
   }
 
-  async function errorOf(response: Response): Promise<ServerApiError> {
-    const status = response.status;
-    if (status === 401) return new ServerApiError("session-expired", "Your session expired; sign in again", status);
-    if (status === 403)
-      return new ServerApiError(
-        "read-only",
-        await serverMessage(response, "This address book is read-only for you"),
-        status,
-      );
-    if (status === 410)
-      return new ServerApiError(
-        "sync-token-expired",
-        "The server no longer has the changes since the last sync; reading everything again",
-        status,
-      );
-    if (status === 412)
-      return new ServerApiError(
-        "conflict",
-        "Another sync of this address book saved its progress at the same time; sync again",
-        status,
-      );
-    return new ServerApiError(
-      "server",
-      await serverMessage(response, `The Concord server answered with error ${status}`),
-      status,
-    );
-  }
+  const errorOf = (response: Response) =>
+    errorOfResponse(response, "Another sync of this address book saved its progress at the same time; sync again");
 
   /** Signs this device out on the server (its session ends); a session already over is fine. */
   async function logout(): Promise<void> {
@@ -371,6 +346,31 @@ export const pairBusyMessage =
   "Another Outlook is syncing this address book right now, so nothing was written. Sync again in a few minutes.";
 
 /** The server's own message ({error: {message}}, server/http/error-handler.ts) is written for people. */
+/** The error for a failed response, in the words both the pane and Concord Web use; `conflict` says
+ *  what a 412 means to the caller (a sync's saved progress, or a contact someone else changed). */
+export async function errorOfResponse(response: Response, conflict: string): Promise<ServerApiError> {
+  const status = response.status;
+  if (status === 401) return new ServerApiError("session-expired", "Your session expired; sign in again", status);
+  if (status === 403)
+    return new ServerApiError(
+      "read-only",
+      await serverMessage(response, "This address book is read-only for you"),
+      status,
+    );
+  if (status === 410)
+    return new ServerApiError(
+      "sync-token-expired",
+      "The server no longer has the changes since the last sync; reading everything again",
+      status,
+    );
+  if (status === 412) return new ServerApiError("conflict", conflict, status);
+  return new ServerApiError(
+    "server",
+    await serverMessage(response, `The Concord server answered with error ${status}`),
+    status,
+  );
+}
+
 async function serverMessage(response: Response, fallback: string): Promise<string> {
   const parsed = errorBodySchema.safeParse(await response.json().catch(() => undefined));
   return parsed.success ? parsed.data.error.message : fallback;

@@ -5,9 +5,15 @@
 // server's audit log (X-Concord-Client, server/http/write-context.ts).
 import { z } from "zod";
 import { quoteEtag, unquoteEtag } from "../core/api/etag";
-import { bookSchema, errorSchema, storedContactSchema, userSchema } from "../core/api/schemas";
+import { bookSchema, storedContactSchema, userSchema } from "../core/api/schemas";
 import type { Contact } from "../core/contact/contact";
-import { createServerApi, ServerApiError, type Book, type ServerApiOptions } from "../addin/server-api";
+import {
+  createServerApi,
+  errorOfResponse,
+  ServerApiError,
+  type Book,
+  type ServerApiOptions,
+} from "../addin/server-api";
 
 export const WEB_CLIENT = "web/1.0";
 
@@ -204,30 +210,9 @@ export function createWebApi(baseUrl: string, tokens: WebTokens) {
 
 export type WebApi = ReturnType<typeof createWebApi>;
 
-// The add-in client's wording for the same statuses; 412 on a single contact means someone else
-// saved it first, which the contacts page answers with the merge view.
-async function errorOf(response: Response): Promise<ServerApiError> {
-  const status = response.status;
-  if (status === 401) return new ServerApiError("session-expired", "Your session expired; sign in again", status);
-  if (status === 403)
-    return new ServerApiError(
-      "read-only",
-      await serverMessage(response, "This address book is read-only for you"),
-      status,
-    );
-  if (status === 412)
-    return new ServerApiError("conflict", "Someone else changed this contact since you opened it", status);
-  return new ServerApiError(
-    "server",
-    await serverMessage(response, `The Concord server answered with error ${status}`),
-    status,
-  );
-}
-
-async function serverMessage(response: Response, fallback: string): Promise<string> {
-  const parsed = errorSchema.safeParse(await response.json().catch(() => undefined));
-  return parsed.success ? parsed.data.error.message : fallback;
-}
+// 412 on a single contact means someone else saved it first, which the contacts page answers with the merge view.
+const errorOf = (response: Response) =>
+  errorOfResponse(response, "Someone else changed this contact since you opened it");
 
 /** What to show for a failed call: the server's own sentence, written for people. */
 export function messageOf(error: unknown): string {

@@ -63,7 +63,9 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog,
     await models.Book.create({ _id: init.id, kind: init.kind, name: init.name, owner: init.owner ?? null });
   }
 
-  /** A live version. `href` and `source` carry over from the version it replaces unless the op names them. */
+  /** A live version. `href` carries over from the version it replaces unless the op names one; `source`
+   *  is the op's. Both are left out when null, as every reader takes a missing one for null: the
+   *  database's cost of a write grows with each value it holds. */
   function newDoc(book: string, op: Put, seq: number, etag: string, prior?: StoredDoc | null): StoredDoc {
     const href = op.href ?? prior?.href ?? null;
     const source = op.source ?? null;
@@ -78,8 +80,8 @@ export function createWrites(ctx: StoreContext, leases: Leases, log: ContactLog,
       deletedAt: null,
       updatedAt: clock(),
       contact,
-      href,
-      source,
+      ...(href ? { href } : {}),
+      ...(source ? { source } : {}),
     };
   }
 
