@@ -3,9 +3,10 @@
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { ensureAddinBuilt } from "./support/addin-build";
 import { officeJsReplacement, officeStubScript } from "./support/office-stub";
-import type { Mailbox, Stack } from "./support/stack";
+import { startStack, type Mailbox, type Stack } from "./support/stack";
 
 export const artifacts = join(process.cwd(), "test-artifacts");
 export const chromiumArgs = [
@@ -18,6 +19,29 @@ export const chromiumArgs = [
   "--disable-quic",
   "--no-first-run",
 ];
+/** The stack (the server, fake mailboxes) and Debian's Chromium for the tests of the describe block that
+ *  calls this: started before them, closed after. */
+export function paneStack(): { readonly stack: Stack; readonly browser: Browser } {
+  let stack: Stack | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    stack = await startStack({ addinDir: ensureAddinBuilt() });
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+  return {
+    get stack() {
+      return stack!;
+    },
+    get browser() {
+      return browser!;
+    },
+  };
+}
+
 /** Outlook's task pane is 320 px wide by default. */
 export const paneWidth = 320;
 

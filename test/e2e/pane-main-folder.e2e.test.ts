@@ -2,40 +2,27 @@
 // and a fake Graph mailbox: the setup step offers it, and a first sync into it matches the contacts it
 // already holds (no duplicates) and says how many. A screenshot in test-artifacts/.
 import assert from "node:assert/strict";
-import { chromium, type Browser } from "playwright-core";
-import { ensureAddinBuilt } from "./support/addin-build";
-import { contact, outlookContacts, serverContacts, startStack, type Stack } from "./support/stack";
-import { assertFits, chromiumArgs, openPane, pickFolder, screenshot, signIn, syncsFinished } from "./pane-harness";
+import { contact, outlookContacts, serverContacts } from "./support/stack";
+import { assertFits, openPane, pickFolder, screenshot, signIn, syncsFinished, paneStack } from "./pane-harness";
 
 describe("task pane and the main Contacts folder", function () {
   this.timeout(300_000);
-  let stack: Stack;
-  let browser: Browser;
-
-  before(async function () {
-    const addinDir = ensureAddinBuilt();
-    stack = await startStack({ addinDir });
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const env = paneStack();
 
   it("pairs the user's book with the main Contacts folder and matches the contacts already in it", async () => {
-    const lee = await stack.account("lee");
+    const lee = await env.stack.account("lee");
     const email = (address: string) => ({ emails: [{ type: "work" as const, address }] });
     await lee.api.applyBatch(lee.primary.id, [
       { op: "put", uid: "l-1", contact: contact("l-1", "Lou Lane", email("lou@example.com")) },
       { op: "put", uid: "l-2", contact: contact("l-2", "Liv Lane", email("liv@example.com")) },
     ]);
-    const box = await stack.mailbox();
+    const box = await env.stack.mailbox();
     const main = box.graph.mailbox.mainFolderId;
     box.graph.addContact(main, { displayName: "Lou Lane", emailAddresses: [{ address: "lou@example.com" }] });
     box.graph.addContact(main, { displayName: "Liv Lane", emailAddresses: [{ address: "liv@example.com" }] });
     box.graph.addContact(main, { displayName: "Dad" });
 
-    const pane = await openPane(browser, stack, box);
+    const pane = await openPane(env.browser, env.stack, box);
     const { page } = pane;
     await signIn(page, "lee", lee.password);
     await page.getByRole("button", { name: "Start syncing" }).waitFor();

@@ -2,30 +2,16 @@
 // using the pane (each tab switch re-renders it) does not put the next sync off. The page's clock is Playwright's
 // fake one, so 15 minutes pass in a moment.
 import assert from "node:assert/strict";
-import { chromium, type Browser } from "playwright-core";
-import { ensureAddinBuilt } from "./support/addin-build";
-import { startStack, type Stack } from "./support/stack";
-import { chromiumArgs, openPane, signIn, syncsFinished } from "./pane-harness";
+import { openPane, signIn, syncsFinished, paneStack } from "./pane-harness";
 
 describe("task pane: sync every N minutes", function () {
   this.timeout(300_000);
-  let stack: Stack;
-  let browser: Browser;
-
-  before(async function () {
-    const addinDir = ensureAddinBuilt();
-    stack = await startStack({ addinDir });
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const env = paneStack();
 
   it("using the pane does not put off its next sync", async () => {
-    const pane = await openPane(browser, stack, await stack.mailbox(), { fakeClock: true });
+    const pane = await openPane(env.browser, env.stack, await env.stack.mailbox(), { fakeClock: true });
     const { page } = pane;
-    const account = await stack.account("quinn");
+    const account = await env.stack.account("quinn");
     await signIn(page, "quinn", account.password);
     await page.getByRole("button", { name: "Start syncing" }).click();
     const books = account.books.length;

@@ -5,41 +5,28 @@ import assert from "node:assert/strict";
 import { createServer as createHttpsServer } from "node:https";
 import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
-import { chromium, type Browser } from "playwright-core";
 import { generate } from "selfsigned";
-import { ensureAddinBuilt } from "./support/addin-build";
-import { byName, contact, outlookContacts, serverContacts, startStack, type Stack } from "./support/stack";
-import { assertFits, chromiumArgs, openPane, roamedSettings, screenshot, signIn, syncsFinished } from "./pane-harness";
+import { byName, contact, outlookContacts, serverContacts } from "./support/stack";
+import { assertFits, openPane, roamedSettings, screenshot, signIn, syncsFinished, paneStack } from "./pane-harness";
 
 const folderNames = (stack: { graph: { mailbox: { folders: Map<string, { displayName: string }> } } }) =>
   [...stack.graph.mailbox.folders.values()].map((f) => f.displayName).sort();
 
 describe("task pane states at 320 px", function () {
   this.timeout(300_000);
-  let stack: Stack;
-  let browser: Browser;
-
-  before(async function () {
-    const addinDir = ensureAddinBuilt();
-    stack = await startStack({ addinDir });
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const env = paneStack();
 
   it("sets up a shared Contacts book beside the user's own, writes nothing before Start syncing, then names what a preview and a deletion touch", async () => {
-    const bob = await stack.account("bob");
-    const kim = await stack.account("kim");
-    await stack.share(bob, bob.primary.id, "kim", "read");
+    const bob = await env.stack.account("bob");
+    const kim = await env.stack.account("kim");
+    await env.stack.share(bob, bob.primary.id, "kim", "read");
     await bob.api.applyBatch(bob.primary.id, [{ op: "put", uid: "b-1", contact: contact("b-1", "Bea Bobs") }]);
     await kim.api.applyBatch(
       kim.primary.id,
       ["Ada", "Ben", "Cai"].map((n) => ({ op: "put" as const, uid: `k-${n}`, contact: contact(`k-${n}`, `${n} Kim`) })),
     );
-    const box = await stack.mailbox();
-    const pane = await openPane(browser, stack, box);
+    const box = await env.stack.mailbox();
+    const pane = await openPane(env.browser, env.stack, box);
     const { page } = pane;
 
     await signIn(page, "kim", kim.password);
@@ -110,7 +97,7 @@ describe("task pane states at 320 px", function () {
   });
 
   it("on an admin's first open proposes no deletion and leaves the GAB whole", async () => {
-    const root = await stack.account("root", true);
+    const root = await env.stack.account("root", true);
     await root.api.applyBatch(
       "gab",
       ["Hana Ito", "Ivan Roe", "Jo Lee"].map((name, i) => ({
@@ -119,10 +106,10 @@ describe("task pane states at 320 px", function () {
         contact: contact(`g-${i}`, name),
       })),
     );
-    const box = await stack.mailbox();
+    const box = await env.stack.mailbox();
     // A folder of the GAB's name left over from an earlier install, empty.
     box.graph.addFolder("Global Address Book");
-    const pane = await openPane(browser, stack, box);
+    const pane = await openPane(env.browser, env.stack, box);
     const { page } = pane;
     await signIn(page, "root", root.password);
     await page.getByRole("button", { name: "Start syncing" }).waitFor();
@@ -153,14 +140,14 @@ describe("task pane states at 320 px", function () {
   });
 
   it("stops on Cancel after the chunk being written, and the next sync finishes without duplicates", async () => {
-    const cy = await stack.account("cy");
+    const cy = await env.stack.account("cy");
     const many = Array.from({ length: 450 }, (_, i) => contact(`c-${i}`, `Person ${String(i).padStart(3, "0")}`));
     await cy.api.applyBatch(
       cy.primary.id,
       many.map((c) => ({ op: "put" as const, uid: c.uid, contact: c })),
     );
-    const box = await stack.mailbox();
-    const pane = await openPane(browser, stack, box);
+    const box = await env.stack.mailbox();
+    const pane = await openPane(env.browser, env.stack, box);
     const { page } = pane;
     await signIn(page, "cy", cy.password);
     await page.getByRole("button", { name: "Start syncing" }).waitFor();
@@ -192,9 +179,9 @@ describe("task pane states at 320 px", function () {
   });
 
   it("says for each sign-in failure what to check", async () => {
-    const dee = await stack.account("dee");
-    const box = await stack.mailbox();
-    const pane = await openPane(browser, stack, box);
+    const dee = await env.stack.account("dee");
+    const box = await env.stack.mailbox();
+    const pane = await openPane(env.browser, env.stack, box);
     const { page } = pane;
     const alert = page.locator('form[aria-label="Sign in to Concord"] .fui-MessageBar');
     const attempt = async (server: string, username: string, password: string, shot: string) => {
@@ -245,24 +232,24 @@ describe("task pane states at 320 px", function () {
       }),
     );
     assert.match(
-      await attempt(stack.serverUrl, "dee", "x", "pane-signin-server-error"),
+      await attempt(env.stack.serverUrl, "dee", "x", "pane-signin-server-error"),
       /had an error \(500\)\. Try again later/,
     );
     await page.unroute("**/api/auth/login");
 
     assert.match(
-      await attempt(stack.serverUrl, "Dee", "wrong-password", "pane-signin-wrong-password"),
+      await attempt(env.stack.serverUrl, "Dee", "wrong-password", "pane-signin-wrong-password"),
       /Wrong user name or password/,
     );
 
     for (let i = 0; i < 10; i++)
-      await fetch(`${stack.serverUrl}/api/auth/login`, {
+      await fetch(`${env.stack.serverUrl}/api/auth/login`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: '{"username":"dee","password":"nope"}',
       });
     assert.match(
-      await attempt(stack.serverUrl, "dee", dee.password, "pane-signin-locked-out"),
+      await attempt(env.stack.serverUrl, "dee", dee.password, "pane-signin-locked-out"),
       /Too many failed sign-ins\. Wait [1-5] minutes?, then try again\./,
     );
     assert.deepEqual(

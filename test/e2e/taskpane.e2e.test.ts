@@ -1,37 +1,25 @@
 // The built task pane in headless Chromium, served by the real server, syncing with a fake Graph
 // mailbox: sign in, pair books with folders, Sync now, edits on both sides, Sync now again.
 import assert from "node:assert/strict";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
-import { ensureAddinBuilt } from "./support/addin-build";
-import { byName, outlookContacts, person, serverContacts, startStack, type Account, type Stack } from "./support/stack";
+import type { Locator, Page } from "playwright-core";
+import { byName, outlookContacts, person, serverContacts, type Account } from "./support/stack";
 import {
   assertFits,
-  chromiumArgs,
   openPane,
   pickFolder,
   roamedSettings,
   screenshot,
   signIn,
   syncsFinished,
+  paneStack,
 } from "./pane-harness";
 
 describe("task pane in Chromium: sign in, pair, sync both ways", function () {
   this.timeout(240_000);
-  let stack: Stack;
-  let browser: Browser;
-
-  before(async function () {
-    const addinDir = ensureAddinBuilt();
-    stack = await startStack({ addinDir });
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumArgs });
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const env = paneStack();
 
   async function editOnServer(who: Account, book: string, uid: string, change: Record<string, unknown>) {
-    const url = `${stack.serverUrl}/api/books/${book}/contacts/${encodeURIComponent(uid)}`;
+    const url = `${env.stack.serverUrl}/api/books/${book}/contacts/${encodeURIComponent(uid)}`;
     const current = await fetch(url, { headers: { authorization: `Bearer ${who.token}`, accept: "application/json" } });
     assert.equal(current.status, 200);
     const { etag, contact } = (await current.json()) as { etag: string; contact: Record<string, unknown> };
@@ -46,8 +34,8 @@ describe("task pane in Chromium: sign in, pair, sync both ways", function () {
   const resultOf = (page: Page, bookId: string): Locator => page.locator(`[data-result="${bookId}"]`);
 
   it("signs in, pulls the GAB, pairs the PAB with an existing folder, and merges edits from both sides", async () => {
-    const admin = await stack.account("root", true);
-    const ann = await stack.account("ann");
+    const admin = await env.stack.account("root", true);
+    const ann = await env.stack.account("ann");
     await admin.api.applyBatch("gab", [
       {
         op: "put",
@@ -100,17 +88,17 @@ describe("task pane in Chromium: sign in, pair, sync both ways", function () {
         },
       },
     ]);
-    const box = await stack.mailbox();
+    const box = await env.stack.mailbox();
     const clients = box.graph.addFolder("Clients");
     box.graph.addContact(clients.id, person("Olga", "Outlook", { jobTitle: "Designer" }));
     box.graph.addContact(clients.id, person("Paul", "Outlook"));
 
-    const pane = await openPane(browser, stack, box);
+    const pane = await openPane(env.browser, env.stack, box);
     const { page } = pane;
     assert.equal(pane.officeJsLoads.length, 1, "the page asks for office/office.js from its own origin");
 
     // Sign in through the form: the server address is the pane's own origin; the user name in any case.
-    assert.equal(await page.getByLabel("Concord server").inputValue(), stack.serverUrl);
+    assert.equal(await page.getByLabel("Concord server").inputValue(), env.stack.serverUrl);
     await signIn(page, "ANN", ann.password);
 
     // The setup step lists every book; nothing syncs before Start syncing.
@@ -147,7 +135,7 @@ describe("task pane in Chromium: sign in, pair, sync both ways", function () {
 
     const roamed = await roamedSettings(page);
     assert.equal(roamed.pairs.gab.folderId, gabFolder, "the pairing roams with the mailbox, by folder id");
-    assert.equal(roamed.serverUrl, stack.serverUrl);
+    assert.equal(roamed.serverUrl, env.stack.serverUrl);
     assert.equal(roamed.username, "ann");
     const pabPair = roamed.pairs[ann.primary.id];
     assert.equal(pabPair.folderId, clients.id, "paired with Clients by id");
