@@ -54,7 +54,7 @@ async function devicesOf(
       const matched = new Set(lasting.map((s) => s.id));
       const orphans = new Map<string, SyncActivity[]>();
       for (const r of theirs.filter((r) => !r.session || !matched.has(r.session)))
-        orphans.set(r.device, [...(orphans.get(r.device) ?? []), r]);
+        orphans.get(r.device)?.push(r) ?? orphans.set(r.device, [r]);
       const signedOut = [...orphans].map(([device, syncs]) => ({ user, session: null, device, syncs }));
       return [...signedIn, ...signedOut];
     }),

@@ -84,10 +84,9 @@ export function versionChain<V extends Document>(versions: Collection<Document>,
       return false;
     }
     if (n <= KEEP_VERSIONS) return true;
-    const oldId = `${key}#${n - KEEP_VERSIONS}`;
     // Awaited: the version after ours is built once our trim landed, so where writers take turns (a
     // lease holder's do) versions go in order, and latest() walks forward from the hint over no gaps.
-    const old = await vcol.findOneAndDelete({ _id: oldId });
+    const old = await vcol.findOneAndDelete({ _id: `${key}#${n - KEEP_VERSIONS}` });
     if (old && onTrim) {
       const kept = await Promise.all(Array.from({ length: KEEP_VERSIONS }, (_, k) => get(key, n - k)));
       await onTrim(

@@ -294,7 +294,12 @@ describe("two server instances on one database", function () {
     await b.deps.books.deletePab(book);
     await assert.rejects(a.deps.store.applyWrites(book, put("third")), { kind: "not-found" });
     assert.equal(await db.models.BookLease.countDocuments({ key: book }), 0);
+    assert.equal(await db.models.BookLeaseHint.countDocuments({ _id: book }), 0, "the refused write left a hint");
     assert.equal(await db.models.ContactDoc.countDocuments({ book }), 0);
+    // A book created again under that id takes writes: nothing of the old one stands in its way.
+    await a.deps.store.createBook({ id: book, kind: "pab", name: "Again", owner: owner.username });
+    const [again] = await a.deps.store.applyWrites(book, put("fourth"));
+    assert.equal(again.status, "created");
   });
 
   it("takes turns on one book between two instances, each write after the other's, none lost", async () => {

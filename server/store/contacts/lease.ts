@@ -127,26 +127,25 @@ export function createLeases({ models, clock }: StoreContext, log: Pick<ContactL
    *  it straight away, as no other writer came in between when that insert succeeds. */
   const releasedHere = new Map<string, { n: number; value: Lease }>();
 
-  /** Takes version n + 1 after our own released version n without reading the chain first; null when
-   *  another writer came in between (the insert fails or is withdrawn), or the book was deleted
-   *  (version n is gone or another's: what we inserted is taken back). */
+  /** Takes version n + 1 after our own released version n without walking the chain; null when the
+   *  book was deleted or created again (version n is gone or another's) or another writer came in
+   *  between (the insert fails or is withdrawn). Version n is read first, so nothing is inserted, nor
+   *  a hint made, for a book that is gone. */
   async function acquireAfter(book: string, known: { n: number; value: Lease }): Promise<Held | null> {
+    const prior = await versionAt(book, known.n);
+    if (prior?.owner !== known.value.owner || !prior.released) return null;
     const owner = randomUUID();
-    const now = clock();
-    const until = new Date(now.getTime() + LEASE_MS);
+    const until = new Date(clock().getTime() + LEASE_MS);
     const { head, horizon } = known.value;
     const value: Lease = { owner, until, released: false, base: head, head, horizon, host: HOST, pid: process.pid };
     mine.add(owner);
-    const [ours, prior] = await Promise.all([leases.append(book, known.n + 1, value), versionAt(book, known.n)]);
-    // Version n is still the one we released (not a deleted book's, nor a re-created one's).
-    if (ours && prior?.owner === known.value.owner && prior.released) {
-      const held: Held = { owner, n: known.n + 1, head, horizon, until };
-      beat(book, held, value);
-      return held;
+    if (!(await leases.append(book, known.n + 1, value))) {
+      mine.delete(owner);
+      return null;
     }
-    if (ours) await models.BookLease.deleteOne({ _id: `${book}#${known.n + 1}` });
-    mine.delete(owner);
-    return null;
+    const held: Held = { owner, n: known.n + 1, head, horizon, until };
+    beat(book, held, value);
+    return held;
   }
 
   const versionAt = async (book: string, n: number) =>
