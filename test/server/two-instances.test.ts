@@ -394,12 +394,22 @@ describe("two server instances on one database", function () {
         },
       );
       let started = 0;
+      let gone = false;
       const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+      void exited.then(() => (gone = true));
       child.stdout.on("data", (chunk: Buffer) => {
         started += chunk.toString().split("checkpoint").length - 1;
       });
-      // Writes go on while the child checkpoints; it is killed at a random moment of its work.
-      while (started < 3) await writeRound();
+      // Writes go on while the child checkpoints; it is killed at a random moment of its work. A
+      // child that died or stalls fails the test here with what it did, not by the test's timeout.
+      for (let rounds = 0; started < 3; rounds++) {
+        assert.ok(!gone, `the checkpointing process exited after starting ${started} checkpoints`);
+        assert.ok(
+          rounds < 60,
+          `the checkpointing process started ${started} checkpoints in ${rounds} rounds of writes`,
+        );
+        await writeRound();
+      }
       await writeRound();
       await new Promise((r) => setTimeout(r, Math.random() * 30));
       child.kill("SIGKILL");
