@@ -23,7 +23,7 @@
 //   1,000 contacts in a few milliseconds. The search index is built from it on the first search.
 import type { Contact } from "../../core/contact/contact";
 import type { ContactDoc } from "../db/models";
-import type { Checkpoint, Checkpoints, Version } from "./contacts/checkpoints";
+import type { Checkpoint, Checkpoints, StoredVersion, Version } from "./contacts/checkpoints";
 import type { ContactLog } from "./contacts/log";
 import { compareEntries, keyFor, matcher, searchable, startsFrom, type Searchable } from "./search-text";
 import type { SearchQuery, SearchSort } from "./contract";
@@ -36,19 +36,18 @@ const QUIET_MS = 1000;
 // A batch this large rebuilds the search order instead of patching it.
 const PATCH_SORTED_UP_TO = 256;
 
-/** A cached version: its contact as JSON text (`c`), its time as a number (`t`). It reads as a
- *  Version too, parsing its contact when asked (what a checkpoint does only for the runs it writes). */
+/** A cached version: its contact as JSON text, its time as a number (`t`). It is a checkpoint's
+ *  StoredVersion as it is, so a checkpoint is written from the items themselves. */
 type Item = {
   uid: string;
   seq: number;
   etag: string;
   deleted: boolean;
   t: number;
-  c: string | null;
+  text: string | null;
   href: string | null;
   source: string | null;
   s: Searchable | undefined;
-  readonly contact: Contact | null;
   readonly updatedAt: Date;
 };
 type Book = {
@@ -98,32 +97,33 @@ export const versionOf = (d: DocLike): Version => ({
   source: d.source ?? null,
 });
 
-const contactOf = (item: Item): Contact | null => (item.c === null ? null : (JSON.parse(item.c) as Contact));
+const contactOf = (item: Item): Contact | null => (item.text === null ? null : (JSON.parse(item.text) as Contact));
 
 // A checkpoint rewrites only the runs of versions that changed since the last one (checkpoints.ts)
 // and reads only the uid and position of the others: items are its versions, as they are.
-const asVersion = {
-  get contact(): Contact | null {
-    return contactOf(this as unknown as Item);
-  },
+const asStored = {
   get updatedAt(): Date {
     return new Date((this as unknown as Item).t);
   },
 };
 
-function itemOf(v: Version): Item {
-  const item = Object.create(asVersion) as Item;
+function itemOf(v: StoredVersion): Item {
+  const item = Object.create(asStored) as Item;
   item.uid = v.uid;
   item.seq = v.seq;
   item.etag = v.etag;
   item.deleted = v.deleted;
   item.t = new Date(v.updatedAt).getTime();
-  item.c = v.contact ? JSON.stringify(v.contact) : null;
+  item.text = v.deleted ? null : v.text;
   item.href = v.href;
   item.source = v.source;
   item.s = undefined;
   return item;
 }
+
+/** A version read from the log or written here, as an item: its contact turned into JSON once. */
+const itemFrom = (v: Version): Item =>
+  itemOf({ ...v, text: v.deleted || !v.contact ? null : JSON.stringify(v.contact) });
 
 /** The version an item stands for, as a plain object, its contact parsed: each read gets objects of its own. */
 const versionFrom = (item: Item): Version => ({
@@ -201,25 +201,24 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
     };
   }
 
-  function putVersion(b: Book, v: Version): void {
-    const old = b.items.get(v.uid);
-    if (old && old.seq >= v.seq) return;
-    const item = itemOf(v);
-    b.items.set(v.uid, item);
+  function putItem(b: Book, item: Item): void {
+    const old = b.items.get(item.uid);
+    if (old && old.seq >= item.seq) return;
+    b.items.set(item.uid, item);
     const last = b.order[b.order.length - 1];
-    if (!last || last.seq < v.seq) b.order.push(item);
+    if (!last || last.seq < item.seq) b.order.push(item);
     else
       b.order.splice(
-        firstAfter(b.order, (it) => it.seq - v.seq),
+        firstAfter(b.order, (it) => it.seq - item.seq),
         0,
         item,
       );
     if (old) b.stale++;
-    b.live += (v.deleted ? 0 : 1) - (old && !old.deleted ? 1 : 0);
+    b.live += (item.deleted ? 0 : 1) - (old && !old.deleted ? 1 : 0);
     for (const [sort, sorted] of Object.entries(b.sorted) as [SearchSort, Item[]][]) {
       if (old && !old.deleted)
         sorted.splice(firstAfter(sorted, (it) => compareEntries(keyOf(it, sort), keyOf(old, sort))) - 1, 1);
-      if (!v.deleted)
+      if (!item.deleted)
         sorted.splice(
           firstAfter(sorted, (it) => compareEntries(keyOf(it, sort), keyOf(item, sort))),
           0,
@@ -233,7 +232,7 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
   function apply(b: Book, from: number, to: number, versions: Version[]): boolean {
     if (from > b.pos) return false;
     if (versions.length > PATCH_SORTED_UP_TO) b.sorted = {};
-    for (const v of versions) putVersion(b, v);
+    for (const v of versions) if ((b.items.get(v.uid)?.seq ?? -1) < v.seq) putItem(b, itemFrom(v));
     b.pos = Math.max(b.pos, to);
     if (b.stale > 1024 && b.stale * 2 > b.order.length) {
       b.order = b.order.filter((it) => isCurrent(b, it));
@@ -258,7 +257,7 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
     });
     const b = newBook(id, loaded?.checkpoint ?? null);
     // Tombstones at or below the horizon are never given to a reader whose token is still valid.
-    for (const v of loaded?.versions ?? []) if (!v.deleted || v.seq > horizon) putVersion(b, v);
+    for (const v of loaded?.versions ?? []) if (!v.deleted || v.seq > horizon) putItem(b, itemOf(v));
     books.set(id, b);
     evict();
     return refresh(b, head);
@@ -336,7 +335,7 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
   async function checkpointNow(b: Book, force: boolean): Promise<void> {
     const p = b.pos;
     const since = p - (b.checkpoint?.p ?? 0);
-    const versions: Version[] = b.order.filter((it) => isCurrent(b, it) && (!it.deleted || it.seq > b.horizon));
+    const versions: StoredVersion[] = b.order.filter((it) => isCurrent(b, it) && (!it.deleted || it.seq > b.horizon));
     const budget = force || since * 8 >= versions.length ? Infinity : 4096 + 16 * since;
     const written = await checkpoints.write(b.id, p, b.horizon, versions, b.checkpoint, budget);
     if (written === "too-costly") {

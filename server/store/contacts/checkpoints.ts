@@ -31,6 +31,11 @@ export type Version = {
   source: string | null;
 };
 
+/** A version as a checkpoint keeps it: its contact as JSON text, null for a tombstone. The cache
+ *  keeps contacts as text too, so writing and loading a checkpoint turn no contact into an object
+ *  and back. */
+export type StoredVersion = Omit<Version, "contact"> & { text: string | null };
+
 /** A run of versions stored as one or more part documents (more when its text is too long for one). */
 type Group = { id: string; parts: string[]; count: number };
 export type Checkpoint = { p: number; horizon: number; groups: Group[] };
@@ -42,7 +47,18 @@ const MAX_PART_VERSIONS = 4 * TARGET_PART_VERSIONS;
 const MAX_PART_CHARS = 12 * 1024 * 1024;
 const LOAD_ATTEMPTS = 3;
 
-type Encoded = { u: string; s: number; e: string; d?: 1; t: number; c: Contact | null; h?: string; o?: string };
+// The contact's text is `j`; parts written before it hold the contact itself (`c`), and are read still.
+type Encoded = {
+  u: string;
+  s: number;
+  e: string;
+  d?: 1;
+  t: number;
+  j?: string;
+  c?: Contact | null;
+  h?: string;
+  o?: string;
+};
 
 // Parts are deflated (fast level, on libuv's thread pool): the database stores and reads a
 // fraction of the bytes, which is what a checkpoint costs it.
@@ -51,23 +67,23 @@ const inflate = async (data: Uint8Array) => (await promisify(inflateRaw)(data)).
 const bytesOf = (data: unknown): Uint8Array =>
   data instanceof Uint8Array ? data : (data as { buffer: Uint8Array }).buffer; // a driver Binary
 
-const encode = (v: Version): Encoded => ({
+const encode = (v: StoredVersion): Encoded => ({
   u: v.uid,
   s: v.seq,
   e: v.etag,
   ...(v.deleted ? { d: 1 as const } : {}),
   t: new Date(v.updatedAt).getTime(),
-  c: v.deleted ? null : v.contact,
+  ...(v.deleted || v.text === null ? {} : { j: v.text }),
   ...(v.href ? { h: v.href } : {}),
   ...(v.source ? { o: v.source } : {}),
 });
-const decode = (e: Encoded): Version => ({
+const decode = (e: Encoded): StoredVersion => ({
   uid: e.u,
   seq: e.s,
   etag: e.e,
   deleted: e.d === 1,
   updatedAt: new Date(e.t),
-  contact: e.c,
+  text: e.d === 1 ? null : (e.j ?? (e.c ? JSON.stringify(e.c) : null)),
   href: e.h ?? null,
   source: e.o ?? null,
 });
@@ -84,17 +100,17 @@ function hash32(text: string, basis: number): number {
 
 // A version's name (uid and position) hashed twice, once per version object: a checkpoint of a
 // large book then costs a pass over numbers, not over strings.
-const names = new WeakMap<Version, [number, number]>();
-function nameHashes(v: Version): [number, number] {
+const names = new WeakMap<StoredVersion, [number, number]>();
+function nameHashes(v: StoredVersion): [number, number] {
   let h = names.get(v);
   if (!h) names.set(v, (h = [hash32(`${v.uid}\0${v.seq}`, 0x811c9dc5), hash32(`${v.seq}\0${v.uid}`, 0x1b873593)]));
   return h;
 }
 
 /** Cuts versions (in log order) into runs whose ends depend only on the versions near them. */
-export function cutIntoRuns(versions: Version[]): Version[][] {
-  const runs: Version[][] = [];
-  let run: Version[] = [];
+export function cutIntoRuns(versions: StoredVersion[]): StoredVersion[][] {
+  const runs: StoredVersion[][] = [];
+  let run: StoredVersion[] = [];
   for (const v of versions) {
     run.push(v);
     if (nameHashes(v)[0] % TARGET_PART_VERSIONS === 0 || run.length === MAX_PART_VERSIONS) {
@@ -110,7 +126,7 @@ export function cutIntoRuns(versions: Version[]): Version[][] {
  *  The versions of a range of positions only ever leave it (a newer version takes a new position),
  *  so positions and size all but pin what a run holds, and the sums tell apart the rare runs that
  *  lost different versions. */
-function runId(book: string, run: Version[]): string {
+function runId(book: string, run: StoredVersion[]): string {
   let a = 0;
   let b = 0;
   for (const v of run) {
@@ -122,7 +138,7 @@ function runId(book: string, run: Version[]): string {
 }
 
 /** A run's texts: one, or halves of it when it is too long for one document (the same halves every time). */
-function texts(run: Version[]): string[] {
+function texts(run: StoredVersion[]): string[] {
   const text = JSON.stringify(run.map(encode));
   if (text.length <= MAX_PART_CHARS || run.length === 1) return [text];
   const half = Math.ceil(run.length / 2);
@@ -135,7 +151,7 @@ export function createCheckpoints(models: Models) {
 
   /** The newest checkpoint and its versions in log order, or null when the book has none. A
    *  part dropped under us (an old checkpoint trimmed while we read it) means a newer one exists. */
-  async function load(book: string): Promise<{ checkpoint: Checkpoint; versions: Version[] } | null> {
+  async function load(book: string): Promise<{ checkpoint: Checkpoint; versions: StoredVersion[] } | null> {
     for (let attempt = 1; ; attempt++) {
       const cur = await chain.latest(book);
       if (!cur) return null;
@@ -146,12 +162,12 @@ export function createCheckpoints(models: Models) {
         return doc ? (JSON.parse(await inflate(bytesOf(doc.data))) as Encoded[]).map(decode) : undefined;
       };
       const parts = await Promise.all(ids.map(readPart));
-      if (parts.every(Boolean)) return { checkpoint: cur.value, versions: parts.flat() as Version[] };
+      if (parts.every(Boolean)) return { checkpoint: cur.value, versions: parts.flat() as StoredVersion[] };
       if (attempt === LOAD_ATTEMPTS) throw new Error(`A part of the checkpoint of ${book} is missing`);
     }
   }
 
-  async function storeRun(run: Version[], id: string): Promise<Group> {
+  async function storeRun(run: StoredVersion[], id: string): Promise<Group> {
     const bodies = texts(run);
     const parts = await Promise.all(
       bodies.map(async (text, k) => ({ _id: bodies.length === 1 ? id : `${id}.${k}`, data: await deflate(text) })),
@@ -173,7 +189,7 @@ export function createCheckpoints(models: Models) {
     book: string,
     p: number,
     horizon: number,
-    versions: Version[],
+    versions: StoredVersion[],
     known: Checkpoint | null,
     budget = Infinity,
   ): Promise<Checkpoint | null | "too-costly"> {
