@@ -19,6 +19,7 @@ import { configFromEnv } from "../server/config";
 import { startFerretDb } from "../server/db/ferretdb";
 import { connectDatabase } from "../server/db/models";
 import { wire } from "../server/wiring";
+import { boundHeapGrowth } from "../server/heap";
 
 const TOTAL = 100_000;
 const MB = 1024 * 1024;
@@ -48,6 +49,7 @@ function procStatus(pid: number): { rssMB: number; hwmMB: number } {
 // ------------------------------------------------------------------ the server, in its own process
 
 async function serve(uri: string, dbName: string) {
+  boundHeapGrowth(); // as server/main.ts does
   const db = await connectDatabase(uri, dbName);
   const config = configFromEnv({
     DATA_DIR: "/nonexistent",

@@ -13,10 +13,12 @@ import { openDatabase } from "./database";
 import { createApp, defaultAddinDir } from "./app";
 import { tlsCredentials, withPlainHttpNotice } from "./tls";
 import { wire } from "./wiring";
+import { boundHeapGrowth } from "./heap";
 import { startImportResumer } from "./imports";
 import { MAINTENANCE_INTERVAL_MS, maintainBooks } from "./maintenance";
 
 async function main() {
+  boundHeapGrowth();
   const config = configFromEnv();
   const logger = pino({ level: config.logLevel });
   const log = (msg: string) => logger.info(msg);
