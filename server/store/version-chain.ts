@@ -6,8 +6,10 @@
 // `${key}#1`, `${key}#2`, … and a change is the insert of the next version:
 // of two writers that read version n, exactly one inserts n + 1.
 //
-// Finding the newest version starts at a hint (a lower bound, written after
-// each insert) and walks forward, so it costs a couple of lookups by _id.
+// Finding the newest version starts at a lower bound and walks forward: a hint
+// written after each insert, or the newest version this process saw when the
+// hint is not past it. Both are read at once, so it costs one round trip of
+// lookups by _id when at most one version came since, two when more did.
 import { isDuplicateKey } from "../db/duplicate-key";
 import type { mongo } from "mongoose";
 
@@ -26,11 +28,32 @@ export function versionChain<V extends Document>(versions: Collection<Document>,
   const vcol = versions as unknown as Collection<VersionDoc>;
   const hcol = hints as unknown as Collection<HintDoc>;
   const get = (key: string, n: number) => vcol.findOne({ _id: `${key}#${n}` });
+  // The newest version this process saw of each key.
+  const seen = new Map<string, number>();
 
   async function latest(key: string): Promise<Version<V> | null> {
-    let n = (await hcol.findOne({ _id: key }))?.n ?? 0;
+    const found = await newest(key);
+    if (found) seen.set(key, found.n);
+    else seen.delete(key);
+    return found;
+  }
+
+  async function newest(key: string): Promise<Version<V> | null> {
+    const hint = hcol.findOne({ _id: key }).then((h) => h?.n ?? 0);
     let doc: VersionDoc | null = null;
+    let n = seen.get(key) ?? 0;
     if (n > 0) {
+      const [h, at, next, after] = await Promise.all([hint, get(key, n), get(key, n + 1), get(key, n + 2)]);
+      doc = after ?? next ?? at;
+      // A version the hint is past may be a late insert about to be withdrawn (see append), and
+      // none found means the ones seen were trimmed away: either way, start at the hint.
+      if (!doc || h > doc.n) {
+        doc = null;
+        n = h;
+      } else if (!after) return { n: doc.n, value: doc.value as V };
+      else n = doc.n;
+    } else n = await hint;
+    if (n > 0 && !doc) {
       // Usually the hint is current or one behind: read it and the two after it at once.
       const [at, next, after] = await Promise.all([get(key, n), get(key, n + 1), get(key, n + 2)]);
       doc = after ?? next ?? at;

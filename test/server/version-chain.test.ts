@@ -8,9 +8,13 @@ describe("version chain", function () {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let chain: ReturnType<typeof versionChain<{ v: number }>>;
 
+  /** The chain as another process sees it: nothing seen yet. */
+  const aProcess = () =>
+    versionChain<{ v: number }>(db.models.BookLease.collection, db.models.BookLeaseHint.collection);
+
   before(async () => {
     db = await freshDatabase();
-    chain = versionChain<{ v: number }>(db.models.BookLease.collection, db.models.BookLeaseHint.collection);
+    chain = aProcess();
   });
   after(async () => db.close());
 
@@ -19,10 +23,34 @@ describe("version chain", function () {
     assert.deepEqual(await chain.latest("k1"), { n: 9, value: { v: 9 } });
     // A hint left behind by writers that have not moved it yet, on a version trimmed away since.
     await db.models.BookLeaseHint.collection.updateOne({ _id: "k1" as never }, { $set: { n: 2 } });
-    assert.equal((await chain.latest("k1"))?.n, 9);
+    assert.equal((await aProcess().latest("k1"))?.n, 9);
     await db.models.BookLeaseHint.collection.updateOne({ _id: "k1" as never }, { $set: { n: 7 } });
-    assert.equal((await chain.latest("k1"))?.n, 9);
+    assert.equal((await aProcess().latest("k1"))?.n, 9);
     assert.equal(await chain.latest("none"), null);
+  });
+
+  it("finds versions another process wrote after the newest this one saw, the seen ones trimmed or not", async () => {
+    const reader = aProcess();
+    for (let n = 1; n <= 4; n++) assert.ok(await chain.append("k4", n, { v: n }));
+    assert.equal((await reader.latest("k4"))?.n, 4);
+    assert.ok(await chain.append("k4", 5, { v: 5 }));
+    assert.equal((await reader.latest("k4"))?.n, 5, "one more");
+    for (let n = 6; n <= 8; n++) assert.ok(await chain.append("k4", n, { v: n }));
+    assert.equal((await reader.latest("k4"))?.n, 8, "three more");
+    for (let n = 9; n <= 20; n++) assert.ok(await chain.append("k4", n, { v: n }));
+    assert.equal(await db.models.BookLease.exists({ _id: "k4#8" }), null);
+    assert.equal((await reader.latest("k4"))?.n, 20, "the seen version trimmed away");
+  });
+
+  it("never takes a late insert of a trimmed version for the newest, though it follows the one this process saw", async () => {
+    const reader = aProcess();
+    for (let n = 1; n <= 4; n++) assert.ok(await chain.append("k5", n, { v: n }));
+    assert.equal((await reader.latest("k5"))?.n, 4);
+    for (let n = 5; n <= 9; n++) assert.ok(await chain.append("k5", n, { v: n }));
+    // A writer that read version 4 long ago inserts 5 again, just before it sees the hint and withdraws it.
+    await db.models.BookLease.collection.deleteOne({ _id: "k5#5" as never });
+    await db.models.BookLease.collection.insertOne({ _id: "k5#5" as never, key: "k5", n: 5, value: { v: 50 } });
+    assert.deepEqual(await reader.latest("k5"), { n: 9, value: { v: 9 } });
   });
 
   it("tells the holder of version n that it was overtaken, even when the versions after it were trimmed", async () => {
