@@ -12,7 +12,7 @@ import { checkContactSize, checkPhotoSize, contactBodyLimit, contactLimitsOf } f
 import { etagOf, quoted } from "../http/etag";
 import { handle } from "../http/handle";
 import { breather } from "../http/gentle-json";
-import { sendPageWithin } from "../http/page-bytes";
+import { changesJson, contactsJson, sendPageWithin } from "../http/page-bytes";
 import { parseOr400 } from "../http/validate";
 import { writeContextOf } from "../http/write-context";
 import {
@@ -59,7 +59,7 @@ export function contactRoutes(deps: AppDeps): Router {
         res,
         (n) => store.listContacts(book.id, cursor, n),
         "contacts",
-        (p) => p.contacts.map(({ uid, etag, contact }) => ({ uid, etag, contact })),
+        contactsJson,
         (p) => ({ cursor: p.cursor }),
         limit,
       );
@@ -149,7 +149,7 @@ export function contactRoutes(deps: AppDeps): Router {
         res,
         (n) => store.changesSince(book.id, since, n),
         "changes",
-        (p) => p.changes,
+        changesJson,
         ({ changes: _, ...rest }) => rest,
         limit,
       );

@@ -359,12 +359,13 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
   }
 
   /** A page of the book in log order after position `after`, as the log would give it. */
+  /** The items themselves, their contacts as text: a reader parses only what it reads. */
   function page(b: Book, after: number, limit: number, withTombstone: (p: number) => boolean) {
-    const versions: Version[] = [];
+    const versions: Readonly<StoredVersion>[] = [];
     for (let i = firstAfter(b.order, (it) => it.seq - after); i < b.order.length && versions.length < limit; i++) {
       const it = b.order[i];
       if (!isCurrent(b, it) || (it.deleted && !withTombstone(it.seq))) continue;
-      versions.push(versionFrom(it));
+      versions.push(it);
     }
     const cursor = versions.length === limit ? versions[limit - 1].seq : b.pos;
     return { versions, cursor, more: cursor < b.pos };

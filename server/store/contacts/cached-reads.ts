@@ -4,7 +4,7 @@ import type { ContactCache } from "../contact-cache";
 import type { SearchPage, SearchQuery } from "../contract";
 import { decodeSearchCursor, encodeSearchCursor } from "../search-text";
 import type { Leases } from "./lease";
-import { toStored } from "./reads";
+import { toStored } from "./records";
 
 export function createCachedReads(leases: Pick<Leases, "published">, cache: ContactCache) {
   /** Valid entries after `after` in log order, up to `limit`, as the log would give them at the

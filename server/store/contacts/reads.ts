@@ -1,10 +1,10 @@
 // Reads: one contact, many by uid, the paged listing and the change feed. Nothing here takes
 // the lease: readers see the log up to the published head only.
-import type { Contact } from "../../../core/contact/contact";
 import type { ContactDoc } from "../../db/models";
-import type { Change, ChangePage, ContactPage, StoredContact } from "../contract";
+import { type Change, type ChangePage, type ContactPage, type StoredContact, withContactTexts } from "../contract";
 import { storeError } from "../errors";
 import type { CachedReads } from "./cached-reads";
+import { changeOf, storedOf, toChange, toStored } from "./records";
 import { docId, type StoreContext, type StoredDoc, visibleAt } from "./context";
 import type { Leases } from "./lease";
 import type { ContactLog } from "./log";
@@ -19,25 +19,6 @@ export const tokenExpired = () =>
     "token-expired",
     "This sync token is unknown or older than the tombstone retention; sync again from the start",
   );
-
-/** The record a reader gets: no database fields, and `href`/`source` only when there is one. */
-export function toStored(
-  d: Pick<ContactDoc, "uid" | "etag" | "seq" | "contact"> & { href?: string | null; source?: string | null },
-): StoredContact {
-  const stored: StoredContact = { uid: d.uid, etag: d.etag, seq: d.seq, contact: d.contact as Contact };
-  if (d.href) stored.href = d.href;
-  if (d.source) stored.source = d.source;
-  return stored;
-}
-
-export function toChange(
-  d: Pick<ContactDoc, "uid" | "etag" | "deleted" | "updatedAt" | "contact"> & { href?: string | null },
-): Change {
-  const modifiedAt = new Date(d.updatedAt).toISOString();
-  const change: Change = { uid: d.uid, etag: d.etag, deleted: Boolean(d.deleted), modifiedAt };
-  if (d.href) change.href = d.href;
-  return d.deleted ? change : { ...change, contact: d.contact as Contact };
-}
 
 /** Full reads (no token, and the listing) come from the instance's cache, brought up to the
  *  published head through the log's reader (cached-reads.ts); reads from a token read the log. */
@@ -72,10 +53,16 @@ export function createReads({ models }: StoreContext, leases: Leases, log: Conta
     // those contacts), but delivers those made since, which may remove contacts it delivered.
     const start = from.start ?? 0;
     const keep = (p: number) => !full || p > start;
-    const { docs, cursor, more } = full
-      ? await cached.fullPage(book, head, horizon, from.p, limit, keep)
-      : await log.read(book, head, from.p, limit, keep);
-    return { changes: docs.map(toChange), token: nextToken(book, from, cursor, more), more };
+    if (!full) {
+      const { docs, cursor, more } = await log.read(book, head, from.p, limit, keep);
+      return { changes: docs.map(toChange), token: nextToken(book, from, cursor, more), more };
+    }
+    const { docs, cursor, more } = await cached.fullPage(book, head, horizon, from.p, limit, keep);
+    const page = { changes: docs.map(changeOf), token: nextToken(book, from, cursor, more), more };
+    return withContactTexts(
+      page,
+      docs.map((d) => (d.deleted ? null : d.text)),
+    );
   }
 
   /** The stored version of each uid the book knows, live or tombstone; unknown uids are left out. */
@@ -91,7 +78,14 @@ export function createReads({ models }: StoreContext, leases: Leases, log: Conta
     const after = cursor === undefined ? 0 : decodeToken(book, cursor)?.p;
     if (after === undefined || after > head) throw badCursor();
     const page = await cached.fullPage(book, head, horizon, after, limit, () => false);
-    return { contacts: page.docs.map(toStored), cursor: page.more ? encodeToken(book, { p: page.cursor }) : null };
+    const contacts = {
+      contacts: page.docs.map(storedOf),
+      cursor: page.more ? encodeToken(book, { p: page.cursor }) : null,
+    };
+    return withContactTexts(
+      contacts,
+      page.docs.map((d) => d.text),
+    );
   }
 
   return { getContact, changesSince, lookup, listContacts, search: cached.search, countLive: cached.countLive };

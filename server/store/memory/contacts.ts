@@ -22,7 +22,8 @@ import type {
 import { changedFields } from "../contacts/changed-fields";
 import { deletedContent, pageDeleted } from "../contacts/recovery";
 import { decide, repeatedUids } from "../contacts/decide";
-import { badCursor, toChange, tokenExpired, toStored } from "../contacts/reads";
+import { badCursor, tokenExpired } from "../contacts/reads";
+import { toChange, toStored } from "../contacts/records";
 import { decodeToken, encodeToken, feedStart, hasExpired, nextToken } from "../contacts/tokens";
 import { storeError } from "../errors";
 import {
