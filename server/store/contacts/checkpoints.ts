@@ -205,10 +205,12 @@ export function createCheckpoints(models: Models) {
     if (!(await chain.append(book, (cur?.n ?? 0) + 1, mine, dropUnused)))
       return (await chain.latest(book))?.value ?? null;
     // A reused part may have been dropped by a trim between our decision and our head; now that
-    // our head names it, no trim drops it again, so put back any that went.
+    // our head names it, no trim drops it again, so put back any that went. One the head before
+    // ours named as well was kept by every trim (each keeps the newest checkpoints): no lookup.
+    const named = new Set(cur?.value.groups.map((g) => g.id));
     for (const { run, id } of runs) {
       const group = reusable.get(id);
-      if (!group) continue;
+      if (!group || named.has(id)) continue;
       const present = await Promise.all(group.parts.map((part) => Parts.exists({ _id: part })));
       if (present.some((x) => !x)) await storeRun(run, id);
     }
