@@ -2,14 +2,13 @@
 // book whose last writer finished cleanly, in one run. The dead writer is the crash suite's store
 // process (test/crash/writer.ts): four writers on one book, killed after a few acknowledged batches.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+
 import { createInterface } from "node:readline";
 import { startFerretDb } from "../server/db/ferretdb";
 import { connectDatabase } from "../server/db/models";
 import { createContactStore } from "../server/store/contact-store";
 import { crashContact, crashUid } from "../test/crash/writer";
+import { scratchDir } from "../test/support/scratch-dir";
 
 const WRITERS = 4;
 const GROUP = 100;
@@ -39,7 +38,7 @@ async function killMidWrite(uri: string, dbName: string, book: string, acks: num
 }
 
 export async function benchFirstWriteAfterKill() {
-  const embedded = await startFerretDb(mkdtempSync(join(tmpdir(), "concord-bench-kill-")));
+  const embedded = await startFerretDb(scratchDir("concord-bench-kill-"));
   try {
     const times: { killedMs: number; cleanMs: number }[] = [];
     for (let run = 0; run < 3; run++) {

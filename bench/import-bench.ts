@@ -5,10 +5,9 @@
 // the server's alone: the peak resident size is the kernel's (VmHWM in /proc/<pid>/status), the
 // peak heap is sampled in the server every 50 ms.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { createInterface, type Interface } from "node:readline";
 import pino from "pino";
@@ -20,6 +19,7 @@ import { startFerretDb } from "../server/db/ferretdb";
 import { connectDatabase } from "../server/db/models";
 import { wire } from "../server/wiring";
 import { boundHeapGrowth } from "../server/heap";
+import { scratchDir } from "../test/support/scratch-dir";
 
 const TOTAL = 100_000;
 const MB = 1024 * 1024;
@@ -187,9 +187,7 @@ async function exportThroughApi(child: Child) {
 }
 
 export async function benchImport() {
-  const embedded = process.env.MONGODB_URI
-    ? undefined
-    : await startFerretDb(mkdtempSync(join(tmpdir(), "concord-bench-")));
+  const embedded = process.env.MONGODB_URI ? undefined : await startFerretDb(scratchDir("concord-bench-"));
   const uri = process.env.MONGODB_URI ?? embedded!.uri;
   try {
     const contacts = Array.from({ length: TOTAL }, (_, i) => person(i));

@@ -1,9 +1,7 @@
 // `npm run bench`: speed and memory targets, each measured against a baseline
 // in the same run where one exists. Prints every figure and writes bench-results.json.
 import { createServer } from "node:http";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import pino from "pino";
 import { contactSchema, type Contact } from "../core/contact/contact";
@@ -16,6 +14,7 @@ import { wire } from "../server/wiring";
 import { benchFirstWriteAfterKill } from "./first-write-after-kill";
 import { benchReconcile } from "./reconcile-bench";
 import { benchWeb } from "./web-bench";
+import { scratchDir } from "../test/support/scratch-dir";
 
 type Result = { name: string; target: string; met: boolean; [figure: string]: unknown };
 
@@ -38,9 +37,7 @@ async function withServer<T>(
   }) => Promise<T>,
   env: Record<string, string> = {},
 ): Promise<T> {
-  const embedded = process.env.MONGODB_URI
-    ? undefined
-    : await startFerretDb(mkdtempSync(join(tmpdir(), "concord-bench-")));
+  const embedded = process.env.MONGODB_URI ? undefined : await startFerretDb(scratchDir("concord-bench-"));
   const db = await connectDatabase(process.env.MONGODB_URI ?? embedded!.uri, "bench");
   const config = configFromEnv({
     DATA_DIR: "/nonexistent",

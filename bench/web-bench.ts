@@ -4,10 +4,9 @@
 // measured several times, each run in a fresh browser context (a new tab: nothing cached, a new
 // session); the server is warm (its cache of the GAB was filled by the seeding writes), as a server
 // that users sign in to all day is.
-import { mkdtempSync } from "node:fs";
+
 import { createServer } from "node:http";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import pino from "pino";
 import { chromium, type Page } from "playwright-core";
@@ -17,6 +16,7 @@ import { configFromEnv } from "../server/config";
 import { startFerretDb } from "../server/db/ferretdb";
 import { connectDatabase } from "../server/db/models";
 import { wire } from "../server/wiring";
+import { scratchDir } from "../test/support/scratch-dir";
 
 const TOTAL = 100_000;
 const RUNS = 5;
@@ -78,9 +78,7 @@ async function searchToResults(page: Page, text: string, expected: string): Prom
 
 export async function benchWeb() {
   const addinDir = ensureAddinBuilt(); // rebuilt when a source is newer than the build
-  const embedded = process.env.MONGODB_URI
-    ? undefined
-    : await startFerretDb(mkdtempSync(join(tmpdir(), "concord-bench-")));
+  const embedded = process.env.MONGODB_URI ? undefined : await startFerretDb(scratchDir("concord-bench-"));
   const db = await connectDatabase(process.env.MONGODB_URI ?? embedded!.uri, "bench");
   const config = configFromEnv({ DATA_DIR: "/nonexistent", JWT_SECRET: "bench-secret-bench-secret-bench-secret-xx" });
   const deps = await wire({ config, models: db.models, connection: db.connection, logger: pino({ level: "silent" }) });

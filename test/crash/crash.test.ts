@@ -5,9 +5,7 @@
 // no uid shows twice. Then the first write goes through within seconds and the book stays so.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+
 import { createInterface } from "node:readline";
 import { randomUUID } from "node:crypto";
 import { ensureFerretDbBinary, socketPathFor } from "../../server/db/ferretdb";
@@ -15,6 +13,7 @@ import { connectDatabase } from "../../server/db/models";
 import { createContactStore } from "../../server/store/contact-store";
 import type { Change, StoredContact } from "../../server/store/contract";
 import { crashContact, crashUid } from "./writer";
+import { scratchDir } from "../support/scratch-dir";
 
 /** A seeded random source (mulberry32), so a failing crash point can be replayed. */
 function seeded(seed: number) {
@@ -89,7 +88,7 @@ const roundOf = (c: { contact?: { displayName?: string } }) => Number(c.contact?
 
 describe("crash recovery: kill -9 of the store process (and the database) mid-batch", function () {
   this.timeout(300_000);
-  const dir = mkdtempSync(join(tmpdir(), "concord-crash-"));
+  const dir = scratchDir("concord-crash-");
   let db: Awaited<ReturnType<typeof startDatabase>>;
 
   before(async () => {

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { configFromEnv } from "../../server/config";
 import { openDatabase } from "../../server/database";
 import { createDatabaseStore } from "../../server/store/database-store";
+import { scratchDir } from "../support/scratch-dir";
 
 const run = promisify(execFile);
 const cli = (dataDir: string, ...args: string[]) =>
@@ -19,7 +19,7 @@ describe("admin CLI (npm run admin)", function () {
   this.timeout(120_000);
 
   it("creates a user and lists it when no server is running", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "concord-cli-"));
+    const dir = scratchDir("concord-cli-");
     const added = await cli(dir, "add-user", "dora", "--password", "secret-pass-1", "--display-name", "Dora D");
     assert.equal(JSON.parse(added.stdout).username, "dora");
     const listed = await cli(dir, "users");
@@ -30,7 +30,7 @@ describe("admin CLI (npm run admin)", function () {
   });
 
   it("joins the running server's embedded database instead of starting a second one", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "concord-cli-"));
+    const dir = scratchDir("concord-cli-");
     const running = await openDatabase(configFromEnv({ DATA_DIR: dir }), () => {});
     try {
       const uri = readFileSync(join(dir, "ferretdb.uri"), "utf8");
@@ -49,7 +49,7 @@ describe("admin CLI (npm run admin)", function () {
   });
 
   it("lists the devices a user is signed in on and signs one out", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "concord-cli-"));
+    const dir = scratchDir("concord-cli-");
     const running = await openDatabase(configFromEnv({ DATA_DIR: dir }), () => {});
     try {
       const { accounts, sessions } = await createDatabaseStore(running.models, () => new Date());
@@ -85,7 +85,7 @@ describe("admin CLI (npm run admin)", function () {
   });
 
   it("refuses bad input with a clear message and a non-zero exit", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "concord-cli-"));
+    const dir = scratchDir("concord-cli-");
     await assert.rejects(
       cli(dir, "add-user", "Bad Name!"),
       (err: { code: number; stderr: string }) => err.code === 1 && /^The user name is not valid/.test(err.stderr),
@@ -102,7 +102,7 @@ describe("admin CLI (npm run admin)", function () {
         (err: { code: number; stderr: string }) => err.code === 1 && message.test(err.stderr),
       );
     before(async () => {
-      dir = mkdtempSync(join(tmpdir(), "concord-cli-"));
+      dir = scratchDir("concord-cli-");
       running = await openDatabase(configFromEnv({ DATA_DIR: dir }), () => {});
       // Another administrator, so bob's admin rights can come and go (the last one's cannot).
       await cli(dir, "add-user", "root", "--password", "root-password", "--admin", "true");

@@ -1,8 +1,7 @@
 // The embedded database and DATA_DIR are private to Concord's OS user: FerretDB has no
 // credentials, so only the file system keeps other local processes from the password hashes.
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pino from "pino";
 import { configFromEnv } from "../../server/config";
@@ -10,6 +9,7 @@ import { openDatabase } from "../../server/database";
 import { socketPathFor, startFerretDb } from "../../server/db/ferretdb";
 import { wire } from "../../server/wiring";
 import { freshDatabase } from "../support/database";
+import { scratchDir } from "../support/scratch-dir";
 
 const modeOf = (path: string) => statSync(path).mode & 0o777;
 
@@ -17,7 +17,7 @@ describe("embedded database permissions", function () {
   this.timeout(60_000);
 
   it("makes DATA_DIR 0700 and its files 0600, also those an older version left readable to all", async () => {
-    const dataDir = join(mkdtempSync(join(tmpdir(), "concord-perm-")), "data");
+    const dataDir = join(scratchDir("concord-perm-"), "data");
     mkdirSync(join(dataDir, "ferretdb"), { recursive: true, mode: 0o755 });
     chmodSync(dataDir, 0o755);
     writeFileSync(join(dataDir, "ferretdb", "notes.txt"), "", { mode: 0o644 });
@@ -39,7 +39,7 @@ describe("embedded database permissions", function () {
   });
 
   it("listens on a Unix socket inside its own folder rather than on a loopback port", async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), "concord-sock-")), "ferretdb");
+    const dir = join(scratchDir("concord-sock-"), "ferretdb");
     const db = await startFerretDb(dir);
     try {
       assert.equal(db.uri, `mongodb://${encodeURIComponent(join(dir, "mongodb.sock"))}/`);
@@ -60,7 +60,7 @@ describe("JWT secret storage", () => {
   const silent = pino({ level: "silent" });
 
   it("keeps a generated JWT secret in a 0600 file in DATA_DIR, never in the database", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "concord-jwt-"));
+    const dataDir = scratchDir("concord-jwt-");
     const db = await freshDatabase();
     try {
       const deps = await wire({
@@ -86,7 +86,7 @@ describe("JWT secret storage", () => {
   });
 
   it("moves a secret an older version kept in the database to the file, so sessions survive the upgrade", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "concord-jwt-"));
+    const dataDir = scratchDir("concord-jwt-");
     const db = await freshDatabase();
     try {
       await db.models.Setting.create({ _id: "jwtSecret", value: "legacy-secret-that-is-long-enough-for-hs256" });

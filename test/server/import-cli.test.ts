@@ -1,12 +1,12 @@
 // The admin CLI's import and export commands, run as an operator would.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { parseCommand } from "../../server/admin-cli-args";
 import { googleCsv, outlookCsv } from "../support/import-fixtures";
+import { scratchDir } from "../support/scratch-dir";
 
 const run = promisify(execFile);
 const cli = (dataDir: string, ...args: string[]) =>
@@ -30,7 +30,7 @@ describe("admin CLI: import and export", function () {
   });
 
   it("dry-runs, imports a file into the GAB, and exports it to a file", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "concord-cli-import-"));
+    const dir = scratchDir("concord-cli-import-");
     const google = join(dir, "google.csv");
     const outlook = join(dir, "outlook.csv");
     writeFileSync(google, googleCsv);

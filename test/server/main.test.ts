@@ -1,12 +1,12 @@
 // `npm start` as an operator runs it: a real process, HTTPS, the embedded database, SIGTERM.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
 import { get } from "node:https";
 import { get as plainGet } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { scratchDir } from "../support/scratch-dir";
 
 function httpsGet(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -70,7 +70,7 @@ describe("server process (server/main.ts)", function () {
   this.timeout(120_000);
 
   it("serves HTTPS on the embedded database with a generated certificate, answers http:// on that port with a clear 400, and stops cleanly on SIGTERM", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "concord-main-"));
+    const dataDir = scratchDir("concord-main-");
     const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
       env: {
         ...process.env,
@@ -114,7 +114,7 @@ describe("server process (server/main.ts)", function () {
   for (const signal of ["SIGTERM", "SIGINT", "SIGKILL"] as const) {
     const how = signal === "SIGKILL" ? "is killed outright (the server is orphaned)" : `gets ${signal}`;
     it(`stops the server and the embedded database when npm start ${how}`, async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), "concord-npm-"));
+      const dataDir = scratchDir("concord-npm-");
       const { child, port, output } = await npmStart(dataDir);
       // The embedded database listens on a Unix socket: mongodb://<percent-encoded path>/
       const uri = readFileSync(join(dataDir, "ferretdb.uri"), "utf8").trim();
@@ -138,7 +138,7 @@ describe("server process (server/main.ts)", function () {
     await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
     const { port } = busy.address() as { port: number };
     try {
-      const dataDir = mkdtempSync(join(tmpdir(), "concord-busy-"));
+      const dataDir = scratchDir("concord-busy-");
       const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
         env: serverEnv(dataDir, port),
         stdio: ["ignore", "pipe", "pipe"],

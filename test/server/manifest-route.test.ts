@@ -2,8 +2,7 @@
 // /api/client-config hands the pane the settings IT sets once; the certificate covers the server's names.
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import express from "express";
@@ -13,6 +12,7 @@ import { configFromEnv } from "../../server/config";
 import { manifestRoute } from "../../server/http/manifest";
 import { serverNames, tlsCredentials } from "../../server/tls";
 import { testApp } from "../support/app";
+import { scratchDir } from "../support/scratch-dir";
 
 const urlsIn = (xml: string) => [...xml.matchAll(/"(https:\/\/[^"]+)"/g)].map((m) => m[1]);
 
@@ -105,7 +105,7 @@ describe("the self-signed certificate", () => {
   it("covers localhost, the host name and the LAN addresses by default, and the TLS_HOSTNAMES names when set", async () => {
     const defaults = serverNames({});
     assert.ok(defaults.includes("localhost") && defaults.includes("127.0.0.1"));
-    const dir = mkdtempSync(join(tmpdir(), "concord-tls-"));
+    const dir = scratchDir("concord-tls-");
     const first = new X509Certificate((await tlsCredentials(configFromEnv({ DATA_DIR: dir }), () => {})).cert);
     for (const name of defaults) assert.ok(first.checkHost(name) || first.checkIP(name), `covers ${name}`);
 

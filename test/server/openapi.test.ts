@@ -2,12 +2,12 @@
 // this pins that it also lists exactly the API routes the app serves.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { testApp, type TestApp } from "../support/app";
 import { openApiDocument } from "../../server/http/openapi";
+import { scratchDir } from "../support/scratch-dir";
 
 type Layer = {
   route?: { path: string; methods: Record<string, boolean> };
@@ -79,7 +79,7 @@ describe("OpenAPI document", () => {
 
   it("passes redocly lint with the recommended rules, offline, without a warning", async function () {
     this.timeout(60_000);
-    const dir = mkdtempSync(join(tmpdir(), "concord-openapi-"));
+    const dir = scratchDir("concord-openapi-");
     const file = join(dir, "openapi.json");
     writeFileSync(file, JSON.stringify(openApiDocument(), null, 1));
     const env = {

@@ -1,18 +1,13 @@
-// Every test runs against the real embedded database (FerretDB on SQLite), one
-// server process for the whole run, in a fresh temporary directory, and a fresh
-// database per caller. Set TEST_MONGODB_URI to run the same tests on MongoDB.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { startFerretDb } from "../../server/db/ferretdb";
 import { connectDatabase } from "../../server/db/models";
+import { scratchDir } from "./scratch-dir";
 
 let started: Promise<string> | undefined;
 
 export function testDatabaseUri(): Promise<string> {
   if (process.env.TEST_MONGODB_URI) return Promise.resolve(process.env.TEST_MONGODB_URI);
-  started ??= startFerretDb(mkdtempSync(join(tmpdir(), "concord-test-"))).then((db) => db.uri);
+  started ??= startFerretDb(scratchDir("concord-test-")).then((db) => db.uri);
   return started;
 }
 
