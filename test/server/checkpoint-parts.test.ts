@@ -48,4 +48,30 @@ describe("checkpoint parts", function () {
       kept.map((v) => [v.uid, v.seq, v.text]),
     );
   });
+
+  it("puts back a part that the checkpoint before it names but its writer died before putting back", async () => {
+    const kept = versions("e", 1, 40);
+    const known = await createCheckpoints(db.models).write("book3", 40, 0, kept, null);
+    assert.ok(known && known !== "too-costly");
+    const other = createCheckpoints(db.models);
+    for (let k = 1; k <= 3; k++) await other.write("book3", 40 + 100 * k, 0, versions(`f${k}-`, 40 + 100 * k, 5), null);
+    // A writer publishes its checkpoint, which reuses the dropped part, then dies before it looks.
+    const dying = Object.assign(Object.create(db.models.CheckpointPart), {
+      exists: () => Promise.reject(new Error("the process died")),
+    });
+    const died = createCheckpoints({ ...db.models, CheckpointPart: dying });
+    await assert.rejects(died.write("book3", 400, 0, kept, known), /died/);
+    assert.equal(
+      (await createCheckpoints(db.models)
+        .load("book3")
+        .catch(() => null)) ?? "missing",
+      "missing",
+    );
+
+    const next = await createCheckpoints(db.models).write("book3", 401, 0, kept, known);
+    assert.ok(next && next !== "too-costly");
+    const loaded = await createCheckpoints(db.models).load("book3");
+    assert.equal(loaded?.checkpoint.p, 401);
+    assert.equal(loaded?.versions.length, kept.length);
+  });
 });

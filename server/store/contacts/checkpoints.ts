@@ -204,16 +204,20 @@ export function createCheckpoints(models: Models) {
     const mine: Checkpoint = { p, horizon, groups };
     if (!(await chain.append(book, (cur?.n ?? 0) + 1, mine, dropUnused)))
       return (await chain.latest(book))?.value ?? null;
-    // A reused part may have been dropped by a trim between our decision and our head; now that
-    // our head names it, no trim drops it again, so put back any that went. One the head before
-    // ours named as well was kept by every trim (each keeps the newest checkpoints): no lookup.
-    const named = new Set(cur?.value.groups.map((g) => g.id));
-    for (const { run, id } of runs) {
+    // A reused part may have been dropped by a trim between our decision and our head (or one
+    // running late, or be missing as a writer before us died before it put its own back); now
+    // that our head names it, no trim drops it again, so put back any that went. Looked up all
+    // at once: a large book reuses a hundred runs.
+    const reused = runs.flatMap(({ run, id }) => {
       const group = reusable.get(id);
-      if (!group || named.has(id)) continue;
-      const present = await Promise.all(group.parts.map((part) => Parts.exists({ _id: part })));
-      if (present.some((x) => !x)) await storeRun(run, id);
-    }
+      return group ? [{ run, id, group }] : [];
+    });
+    const missing = await Promise.all(
+      reused.map(async ({ group }) =>
+        (await Promise.all(group.parts.map((part) => Parts.exists({ _id: part })))).some((x) => !x),
+      ),
+    );
+    for (const [k, { run, id }] of reused.entries()) if (missing[k]) await storeRun(run, id);
     return mine;
   }
 
