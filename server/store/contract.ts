@@ -147,7 +147,8 @@ export function withContactTexts<P extends ChangePage | ContactPage>(page: P, te
   Object.defineProperty(page, contactTexts, { value: texts });
   return page;
 }
-/** The texts withContactTexts gave `page`, if any. */
+/** The texts withContactTexts gave `page`, if any. They stand for the records as the store gave
+ *  them: a caller that changes a record's contact must not send them. */
 export const contactTextsOf = (page: ChangePage | ContactPage): readonly (string | null)[] | undefined =>
   (page as { [contactTexts]?: (string | null)[] })[contactTexts];
 

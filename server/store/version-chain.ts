@@ -18,6 +18,7 @@ type Document = mongo.Document;
 
 export const KEEP_VERSIONS = 3;
 const WALK_LIMIT = 64;
+const SEEN_MAX = 10_000;
 
 export type Version<V> = { n: number; value: V };
 
@@ -28,13 +29,17 @@ export function versionChain<V extends Document>(versions: Collection<Document>,
   const vcol = versions as unknown as Collection<VersionDoc>;
   const hcol = hints as unknown as Collection<HintDoc>;
   const get = (key: string, n: number) => vcol.findOne({ _id: `${key}#${n}` });
-  // The newest version this process saw of each key.
+  // The newest version this process saw of each key; forgotten wholesale past SEEN_MAX keys
+  // (import jobs and pairings come and go), which costs a round trip, nothing else.
   const seen = new Map<string, number>();
 
   async function latest(key: string): Promise<Version<V> | null> {
     const found = await newest(key);
-    if (found) seen.set(key, found.n);
-    else seen.delete(key);
+    if (!found) seen.delete(key);
+    else {
+      if (seen.size >= SEEN_MAX && !seen.has(key)) seen.clear();
+      seen.set(key, found.n);
+    }
     return found;
   }
 

@@ -5,8 +5,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const made: string[] = [];
+// Runs before the embedded database is killed (its own exit listener comes later): a file it
+// writes meanwhile may keep a directory from going, which must not fail the run.
 process.once("exit", () => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  for (const dir of made) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+    } catch {
+      // left behind
+    }
+  }
 });
 
 /** A new directory under the system's temporary one, named `prefix` and a random suffix. */
