@@ -115,14 +115,17 @@ export function versionChain<V extends Document>(versions: Collection<Document>,
     // Awaited: the version after ours is built once our trim landed, so where writers take turns (a
     // lease holder's do) versions go in order, and latest() walks forward from the hint over no gaps.
     const old = await vcol.findOneAndDelete({ _id: `${key}#${n - KEEP_VERSIONS}` });
-    if (old && onTrim) {
-      const kept = await Promise.all(Array.from({ length: KEEP_VERSIONS }, (_, k) => get(key, n - k)));
-      await onTrim(
-        old.value as V,
-        kept.flatMap((d) => (d ? [d.value as V] : [])),
-      );
-    }
+    if (old && onTrim) await onTrim(old.value as V, await keptFrom(key, n - KEEP_VERSIONS + 1));
     return true;
+  }
+
+  /** What a trim keeps: the versions after the trimmed one, ours among them, and the newest ones,
+   *  which differ when the trim ran late (its writer stalled while others went on). */
+  async function keptFrom(key: string, from: number): Promise<V[]> {
+    const top = Math.max((await latest(key))?.n ?? 0, from + KEEP_VERSIONS);
+    const ns = new Set(Array.from({ length: KEEP_VERSIONS + 1 }, (_, k) => [from + k, top - k]).flat());
+    const docs = await Promise.all([...ns].sort((a, b) => a - b).map((n) => get(key, n)));
+    return docs.flatMap((d) => (d ? [d.value as V] : []));
   }
 
   /** Changes a version in place. Only its inserter may do this, so no one races it. */

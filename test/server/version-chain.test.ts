@@ -71,4 +71,37 @@ describe("version chain", function () {
     assert.deepEqual([...results].sort(), [false, true]);
     assert.equal((await chain.latest("k3"))?.n, 2);
   });
+
+  it("keeps, in a trim that ran late, the versions written while its writer stalled", async () => {
+    const versions = db.models.BookLease.collection;
+    let stall: (() => Promise<void>) | undefined;
+    // The writer stalls right after it took the oldest version away, while another writes on.
+    const stalling = new Proxy(versions, {
+      get(target, name) {
+        const value = Reflect.get(target, name, target);
+        if (name !== "findOneAndDelete") return typeof value === "function" ? value.bind(target) : value;
+        return async (...args: Parameters<typeof target.findOneAndDelete>) => {
+          const out = await target.findOneAndDelete(...args);
+          const pause = stall;
+          stall = undefined;
+          await pause?.();
+          return out;
+        };
+      },
+    });
+    const slow = versionChain<{ v: number }>(stalling, db.models.BookLeaseHint.collection);
+    const other = aProcess();
+    for (let n = 1; n <= 3; n++) assert.ok(await other.append("k6", n, { v: n }));
+    stall = async () => {
+      for (let n = 5; n <= 9; n++) assert.ok(await other.append("k6", n, { v: n }));
+    };
+    let trim: { old: number; kept: number[] } | undefined;
+    assert.ok(
+      await slow.append("k6", 4, { v: 4 }, async (old, kept) => {
+        trim = { old: old.v, kept: kept.map((k) => k.v) };
+      }),
+    );
+    assert.equal(trim?.old, 1);
+    assert.deepEqual(trim?.kept, [7, 8, 9], "the newest versions, though ours and the two before it are gone");
+  });
 });
