@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { developmentBaseUrl, rewriteManifest } from "../../addin/build/rewrite-manifest";
+import { scratchDir } from "../support/scratch-dir";
 
 const run = promisify(execFile);
 const schema = fileURLToPath(new URL("../../addin/manifest-schemas/OfficeAppManifestV1_1.xsd", import.meta.url));
@@ -24,7 +24,7 @@ async function validate(path: string): Promise<{ ok: boolean; output: string }> 
 }
 
 async function writeTemp(name: string, text: string): Promise<string> {
-  const path = join(await mkdtemp(join(tmpdir(), "concord-manifest-")), name);
+  const path = join(scratchDir("concord-manifest-"), name);
   await writeFile(path, text);
   return path;
 }
