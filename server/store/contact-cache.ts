@@ -358,8 +358,8 @@ export function createContactCache({ log, checkpoints, maxVersions, onError }: C
     return true;
   }
 
-  /** A page of the book in log order after position `after`, as the log would give it. */
-  /** The items themselves, their contacts as text: a reader parses only what it reads. */
+  /** A page of the book in log order after position `after`, as the log would give it: the items
+   *  themselves, their contacts as text, so a reader parses only what it reads. */
   function page(b: Book, after: number, limit: number, withTombstone: (p: number) => boolean) {
     const versions: Readonly<StoredVersion>[] = [];
     for (let i = firstAfter(b.order, (it) => it.seq - after); i < b.order.length && versions.length < limit; i++) {

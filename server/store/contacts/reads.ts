@@ -61,7 +61,7 @@ export function createReads({ models }: StoreContext, leases: Leases, log: Conta
     const page = { changes: docs.map(changeOf), token: nextToken(book, from, cursor, more), more };
     return withContactTexts(
       page,
-      docs.map((d) => (d.deleted ? null : d.text)),
+      docs.map((d) => d.text),
     );
   }
 
