@@ -5,20 +5,16 @@
 import { useEffect, useRef, useState } from "react";
 import { Badge, Button, Caption1, MessageBar, MessageBarBody, Spinner, Text, tokens } from "@fluentui/react-components";
 import type { Contact } from "../core/contact/contact";
+import { fieldLabel } from "../core/contact/field-labels";
 import { messageOf, type Book, type StoredContact } from "./api";
 import { focusLost, useFocusWhenLost } from "./keyboard";
 import { useSession } from "./session";
 import { readOnlyReason, shownName } from "./words";
 
-const nameParts = [
-  ["prefix", "Prefix"],
-  ["given", "Given name"],
-  ["middle", "Middle name"],
-  ["family", "Family name"],
-  ["suffix", "Suffix"],
-  ["nickname", "Nickname"],
-  ["fileAs", "File as"],
-] as const;
+// The name parts in the words of core's one table, as the editor and the merge view word them.
+const nameParts = (["prefix", "given", "middle", "family", "suffix", "nickname", "fileAs"] as const).map(
+  (key) => [key, fieldLabel(`name.${key}`)] as const,
+);
 const scalars = [
   ["company", "Company"],
   ["department", "Department"],

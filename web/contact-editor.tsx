@@ -13,6 +13,7 @@ import {
   Textarea,
 } from "@fluentui/react-components";
 import { phoneTypes, type Contact } from "../core/contact/contact";
+import { fieldLabel } from "../core/contact/field-labels";
 import { defaultContactLimits } from "../core/contact/limits";
 import { isConflict, isExpired, messageOf, type StoredContact } from "./api";
 import { useFocusWhenLost } from "./keyboard";
@@ -30,15 +31,10 @@ const scalarFields = [
   ["birthday", "Birthday (YYYY-MM-DD)"],
   ["anniversary", "Anniversary (YYYY-MM-DD)"],
 ] as const;
-const nameFields = [
-  ["given", "Given name"],
-  ["middle", "Middle name"],
-  ["family", "Family name"],
-  ["prefix", "Prefix"],
-  ["suffix", "Suffix"],
-  ["nickname", "Nickname"],
-  ["fileAs", "File as"],
-] as const;
+// The name parts in the words of core's one table (the merge view and the pane use it too).
+const nameFields = (["given", "middle", "family", "prefix", "suffix", "nickname", "fileAs"] as const).map(
+  (key) => [key, fieldLabel(`name.${key}`)] as const,
+);
 
 export function emptyContact(uid: string): Contact {
   return { uid, displayName: "", emails: [], phones: [], addresses: [], urls: [], im: [], categories: [], extra: [] };

@@ -192,6 +192,9 @@ describe("Concord Web in Chromium: the Contacts page", function () {
     await page.getByRole("link", { name: "New contact" }).click();
     const form = page.getByRole("form", { name: "New contact" });
     await form.getByLabel("Display name").fill("Mia Lindqvist");
+    // The name parts are worded as in the merge view and the pane: core's one table of field words.
+    await form.getByLabel("First name").fill("Mia");
+    await form.getByLabel("Last name").fill("Lindqvist");
     await form.getByLabel("Company").fill("Nordic Freight");
     await form.getByRole("button", { name: "Add e-mail" }).click();
     await form.getByLabel("E-mail 1", { exact: true }).fill("mia@nordic.example");
@@ -199,6 +202,7 @@ describe("Concord Web in Chromium: the Contacts page", function () {
     await form.getByRole("button", { name: "Save" }).click();
     const details = page.getByRole("article", { name: "Contact Mia Lindqvist" });
     await details.getByText("Nordic Freight").waitFor();
+    await details.getByText("First name", { exact: true }).waitFor();
     const uid = decodeURIComponent(page.url().split("/contacts/")[1]);
 
     // Another session changes the job title and the company while this page edits the company.
