@@ -3,7 +3,6 @@
 import express, { type Express } from "express";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { AppDeps } from "./app-deps";
 import { authenticate } from "./auth/authenticate";
 import { errorHandler } from "./http/error-handler";
@@ -26,6 +25,7 @@ import { searchRoutes } from "./routes/search";
 import { sessionRoutes } from "./routes/sessions";
 import { syncStateRoutes } from "./routes/sync-state";
 import { syncReportRoutes } from "./routes/sync-reports";
+import { fromRoot } from "./paths";
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -124,4 +124,4 @@ function serveWebApp(app: Express, dir: string): void {
   app.use("/", express.static(dir, { index: ["index.html", "taskpane.html"], setHeaders: setPageHeaders }));
 }
 
-export const defaultAddinDir = () => join(fileURLToPath(new URL("..", import.meta.url)), "dist", "addin");
+export const defaultAddinDir = () => fromRoot("dist", "addin");

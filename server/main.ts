@@ -4,7 +4,6 @@ import { createServer } from "node:https";
 import type { Server } from "node:net";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import pino from "pino";
@@ -16,6 +15,7 @@ import { wire } from "./wiring";
 import { boundHeapGrowth } from "./heap";
 import { startImportResumer } from "./imports";
 import { MAINTENANCE_INTERVAL_MS, maintainBooks } from "./maintenance";
+import { fromRoot } from "./paths";
 
 async function main() {
   boundHeapGrowth();
@@ -101,11 +101,13 @@ function stopWithNpm(stop: () => void) {
 function buildAddin(log: (msg: string) => void) {
   if (process.env.CONCORD_SKIP_ADDIN_BUILD === "1") return; // tests of the server alone
   const built = join(defaultAddinDir(), "taskpane.html");
-  const root = fileURLToPath(new URL("..", import.meta.url));
-  const sources = ["addin", "core", "manifest.xml", "webpack.config.js"].map((p) => join(root, p));
+  const sources = ["addin", "core", "manifest.xml", "webpack.config.js"].map((p) => fromRoot(p));
   if (existsSync(built) && statSync(built).mtimeMs >= newestSource(sources)) return;
   log("building the add-in with webpack (first start and after an upgrade only; about 80 s)");
-  const result = spawnSync("npx", ["webpack", "--mode", "production", "--progress"], { stdio: "inherit", cwd: root });
+  const result = spawnSync("npx", ["webpack", "--mode", "production", "--progress"], {
+    stdio: "inherit",
+    cwd: fromRoot(),
+  });
   if (result.status !== 0) throw new Error("Building the add-in failed; see the webpack output above");
 }
 

@@ -3,12 +3,13 @@
 // The pool leaves a core to the main thread, and queues work beyond its size.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { fromRoot } from "../paths";
 
 type Job = { op: "hash"; password: string; cost: number } | { op: "compare"; password: string; hash: string };
 type Done = { id: number; result?: string | boolean; error?: string; threadId: number };
 type Pending = { resolve(done: Done): void; reject(err: Error): void; worker: Worker };
 
-const workerUrl = new URL("./password-worker.mjs", import.meta.url);
+const workerPath = fromRoot("server", "auth", "password-worker.mjs");
 const size = Math.max(1, Math.min(4, availableParallelism() - 1));
 
 let nextId = 1;
@@ -20,7 +21,7 @@ const pending = new Map<number, Pending>();
 const workers: { worker: Worker; busy: number }[] = [];
 
 function startWorker() {
-  const entry = { worker: new Worker(workerUrl), busy: 0 };
+  const entry = { worker: new Worker(workerPath), busy: 0 };
   entry.worker.unref(); // an idle pool never keeps the process alive
   entry.worker.on("message", (done: Done) => {
     if (--entry.busy === 0) entry.worker.unref();

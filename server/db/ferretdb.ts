@@ -7,9 +7,9 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { fromRoot } from "../paths";
 
-const moduleDir = fileURLToPath(new URL("../../tools/ferretdb/", import.meta.url));
+const moduleDir = fromRoot("tools", "ferretdb");
 const binary = join(moduleDir, ".build", "ferretdb-embedded");
 
 export type EmbeddedDatabase = { uri: string; stop(): Promise<void> };

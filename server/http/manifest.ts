@@ -4,14 +4,14 @@
 // accepted: the manifest must never point Outlook at a host an attacker chose.
 import type { RequestHandler } from "express";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import { rewriteManifest } from "../addin-manifest";
 import type { Config } from "../config";
 import { serverNames } from "../tls";
 import { badRequest } from "./errors";
+import { fromRoot } from "../paths";
 
-const manifestPath = fileURLToPath(new URL("../../manifest.xml", import.meta.url));
+const manifestPath = fromRoot("manifest.xml");
 const LOCAL = new Set(["localhost", "127.0.0.1", "::1"]);
 export const LOCALHOST_WARNING =
   '199 concord "ADDIN_BASE_URL is not set: this manifest points at localhost, which only this machine can reach"';

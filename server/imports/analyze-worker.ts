@@ -17,6 +17,7 @@ import {
   openImport,
   summarizeImport,
 } from "../../core/formats/import";
+import { fromRoot } from "../paths";
 
 type Input =
   | { mode: "summary"; bytes: Uint8Array; settings: ImportSettings; maxRows: number }
@@ -60,20 +61,22 @@ function batches(input: Extract<Input, { mode: "records" }>) {
  *  young generation is kept small too: the records are short-lived, and V8's default one (up to
  *  48 MB here) held about 25 MB more at the import bench's peak, for no speed. */
 function startWorker(input: Input, handOver = false): Worker {
-  // The server runs TypeScript through tsx (`node --import tsx`), whose hooks a worker does not
-  // inherit in Node 20: the worker registers them, then loads this module.
-  const boot = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`;
   const { buffer, byteOffset, byteLength } = input.bytes;
   const movable = handOver && byteOffset === 0 && byteLength === buffer.byteLength && buffer instanceof ArrayBuffer;
-  return new Worker(boot, {
-    eval: true,
+  const options = {
     workerData: input,
     transferList: movable ? [buffer as ArrayBuffer] : [],
     resourceLimits: {
       maxYoungGenerationSizeMb: 8,
       maxOldGenerationSizeMb: 96 + Math.ceil((4 * byteLength) / (1024 * 1024)),
     },
-  });
+  };
+  // `npm start` runs the server as a bundle (tools/build-server.mjs), beside which this module is
+  // bundled on its own. As TypeScript under tsx (tests, the admin CLI), whose hooks a worker does
+  // not inherit in Node 20, the worker registers them, then loads this module.
+  if (!import.meta.url.endsWith(".ts")) return new Worker(fromRoot("dist", "server", "analyze-worker.mjs"), options);
+  const boot = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`;
+  return new Worker(boot, { eval: true, ...options });
 }
 
 /** summarizeImport, on a worker thread for a large file; throws the same errors. */
@@ -157,6 +160,8 @@ function serve(input: Input) {
   } catch (err) {
     return port.postMessage({ error: failureOf(err) } satisfies Output);
   }
+  // The reader holds the file as text now: the bytes go, so the worker holds the file once, not twice.
+  input.bytes = new Uint8Array(0);
   port.postMessage({ meta: reader.meta } satisfies Output);
   // The next batch is read as soon as this one is sent, while the main thread writes it; a batch
   // read ahead is sent before any other is read, so none is lost or sent out of order.

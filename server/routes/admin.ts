@@ -11,9 +11,10 @@ import { SURFACES, type SyncActivity } from "../store/contract";
 import { sessionInfo } from "./sessions";
 import { readFileSync } from "node:fs";
 import { MAINTENANCE_INTERVAL_MS, MAINTENANCE_JOBS, nextMaintenanceRun } from "../maintenance";
+import { fromRoot } from "../paths";
 
 /** The server's version, as package.json names it. */
-const VERSION: string = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;
+const VERSION: string = JSON.parse(readFileSync(fromRoot("package.json"), "utf8")).version;
 /** When this instance started (status shows each instance's own uptime). */
 const startedAt = new Date(Date.now() - process.uptime() * 1000);
 

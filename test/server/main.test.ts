@@ -3,10 +3,11 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
-import { get } from "node:https";
+import { get, request } from "node:https";
 import { get as plainGet } from "node:http";
 import { join } from "node:path";
 import { scratchDir } from "../support/scratch-dir";
+import { INLINE_BYTES } from "../../server/imports/analyze-worker";
 
 function httpsGet(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -15,6 +16,32 @@ function httpsGet(url: string): Promise<{ status: number; body: string }> {
       res.on("data", (c) => (body += c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
     }).on("error", reject);
+  });
+}
+
+/** A JSON request over HTTPS to the server's self-signed certificate. */
+function httpsJson(url: string, method: string, token: string | undefined, body: unknown, type = "application/json") {
+  const payload =
+    body === undefined ? undefined : type === "application/json" ? JSON.stringify(body) : (body as Buffer);
+  return new Promise<{ status: number; json: Record<string, unknown> }>((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method,
+        rejectUnauthorized: false,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(payload === undefined ? {} : { "content-type": type }),
+        },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (c) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : {} }));
+      },
+    );
+    req.on("error", reject);
+    req.end(payload);
   });
 }
 
@@ -132,6 +159,48 @@ describe("server process (server/main.ts)", function () {
       assert.ok(!existsSync(join(dataDir, "ferretdb.uri")), "the database's address was withdrawn");
     });
   }
+
+  it("runs npm start's bundled server, whose import reads a file past 2 MiB on its own worker thread", async () => {
+    const dataDir = scratchDir("concord-bundle-");
+    const { child, port } = await npmStart(dataDir);
+    try {
+      const base = `https://127.0.0.1:${port}`;
+      const login = await httpsJson(`${base}/api/auth/login`, "POST", undefined, {
+        username: "admin",
+        password: "first-admin-pw",
+      });
+      const token = login.json.token as string;
+      const book = (await httpsJson(`${base}/api/books`, "POST", token, { name: "Imported" })).json.id as string;
+      // Past INLINE_BYTES (2 MiB), both the upload's summary and the running import read on a worker:
+      // the bundle's own dist/server/analyze-worker.mjs, not TypeScript under tsx.
+      const rows = 12_000;
+      const lines = Array.from(
+        { length: rows },
+        (_, i) => `Person ${i},Example,person${i}@example.com,${"Lives on a long street. ".repeat(8)}`,
+      );
+      const csv = Buffer.from(`First Name,Last Name,E-mail Address,Notes\n${lines.join("\n")}\n`);
+      assert.ok(csv.length > INLINE_BYTES);
+      const upload = await httpsJson(`${base}/api/books/${book}/imports`, "POST", token, csv, "text/csv");
+      assert.equal(upload.status, 201, JSON.stringify(upload.json));
+      assert.equal(upload.json.rows, rows);
+      const id = upload.json.id as string;
+      assert.equal(
+        (await httpsJson(`${base}/api/imports/${id}/commit`, "POST", token, { duplicates: "skip" })).status,
+        202,
+      );
+      let job: Record<string, unknown>;
+      do {
+        await new Promise((r) => setTimeout(r, 200));
+        job = (await httpsJson(`${base}/api/imports/${id}`, "GET", token, undefined)).json;
+      } while (job.state === "running");
+      assert.equal(job.state, "done", JSON.stringify(job));
+      assert.equal(job.created, rows);
+    } finally {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    }
+  });
 
   it('says "Concord could not start: port N is in use" when the port is taken', async () => {
     const busy: Server = createServer();
