@@ -1,25 +1,19 @@
 // `npm run bench -- import`: 100,000 Outlook CSV rows imported into an empty PAB through the API
 // (upload, commit, poll until done) against POST /batch of the same contacts, in one run; the
 // server's peak memory during the import; and the export of the imported book in rows a second.
-// Each server runs in a child process of its own (this file, run with `serve`), so its memory is
-// the server's alone: the peak resident size is the kernel's (VmHWM in /proc/<pid>/status), the
-// peak heap is sampled in the server every 50 ms.
+// Each server runs in a child process of its own (bench/import-server.ts, bundled as `npm start`
+// bundles the server), so its memory is the server's alone: the peak resident size is the
+// kernel's (VmHWM in /proc/<pid>/status), the peak heap is sampled in the server every 50 ms.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { createInterface, type Interface } from "node:readline";
-import pino from "pino";
 import { type Contact, contactSchema } from "../core/contact/contact";
 import { exportWriter } from "../core/formats/import";
-import { createApp } from "../server/app";
-import { configFromEnv } from "../server/config";
 import { startFerretDb } from "../server/db/ferretdb";
-import { connectDatabase } from "../server/db/models";
-import { wire } from "../server/wiring";
-import { boundHeapGrowth } from "../server/heap";
 import { scratchDir } from "../test/support/scratch-dir";
+import { buildServer } from "../tools/build-server.mjs";
 
 const TOTAL = 100_000;
 const MB = 1024 * 1024;
@@ -48,46 +42,15 @@ function procStatus(pid: number): { rssMB: number; hwmMB: number } {
 
 // ------------------------------------------------------------------ the server, in its own process
 
-async function serve(uri: string, dbName: string) {
-  boundHeapGrowth(); // as server/main.ts does
-  const db = await connectDatabase(uri, dbName);
-  const config = configFromEnv({
-    DATA_DIR: "/nonexistent",
-    JWT_SECRET: "bench-secret-bench-secret-bench-secret-xx",
-    QUOTA_CONTACTS: String(10 * TOTAL),
-  });
-  const deps = await wire({ config, models: db.models, connection: db.connection, logger: pino({ level: "silent" }) });
-  await deps.accounts.createUser({ username: "admin", password: "bench-password", admin: true });
-  const { id: book } = await deps.books.createPab("Imported", "admin");
-  const server = createServer(createApp(deps));
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  let peakHeap = 0;
-  const sample = () => void (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed));
-  setInterval(sample, 50).unref();
-  createInterface({ input: process.stdin }).on("line", (line) => {
-    sample();
-    if (line !== "stats") return;
-    // What stays on the heap after a full collection (the book's contact cache among it).
-    (globalThis as { gc?: () => void }).gc?.();
-    const retainedHeapMB = process.memoryUsage().heapUsed / MB;
-    process.stdout.write(`${JSON.stringify({ peakHeapMB: peakHeap / MB, retainedHeapMB })}\n`);
-  });
-  await new Promise((r) => setTimeout(r, 600)); // let the embedded FerretDB index the new collections
-  process.stdout.write(`${JSON.stringify({ port: (server.address() as { port: number }).port, book })}\n`);
-}
-
 type Child = { proc: ChildProcess; lines: Interface; base: string; book: string; auth: string };
 
 const nextLine = (lines: Interface) => new Promise<string>((r) => lines.once("line", r));
 
 async function startServer(uri: string, dbName: string): Promise<Child> {
-  const proc = spawn(
-    process.execPath,
-    ["--expose-gc", "--import", "tsx", "bench/import-bench.ts", "serve", uri, dbName],
-    {
-      stdio: ["pipe", "pipe", "inherit"],
-    },
-  );
+  // The server as `npm start` runs it: built by tools/build-server.mjs, not TypeScript under tsx.
+  const proc = spawn(process.execPath, ["--expose-gc", "dist/bench/import-server.mjs", uri, dbName], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   const lines = createInterface({ input: proc.stdout! });
   const { port, book } = JSON.parse(await nextLine(lines)) as { port: number; book: string };
   const base = `http://127.0.0.1:${port}`;
@@ -194,6 +157,7 @@ export async function benchImport() {
     const writer = exportWriter("outlook-csv");
     const csv = Buffer.from(writer.head + writer.rows(contacts));
 
+    await buildServer({ "bench/import-server": "bench/import-server.ts" });
     const importer = await startServer(uri, "benchimport");
     let imported: Awaited<ReturnType<typeof measured<{ uploadMs: number }>>>;
     let exported: Awaited<ReturnType<typeof exportThroughApi>>;
@@ -232,9 +196,3 @@ export async function benchImport() {
     await embedded?.stop();
   }
 }
-
-if (process.argv[2] === "serve" && process.argv[1]?.endsWith("import-bench.ts"))
-  serve(process.argv[3], process.argv[4]).catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
