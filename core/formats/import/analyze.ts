@@ -21,7 +21,7 @@ import { splitCards } from "../vcard/content-lines";
 import { readProperty } from "../vcard/properties";
 import { contactFromProperties } from "../vcard/to-contact";
 import { VCardError } from "../vcard/vcard-error";
-import { decodeBytes, detectCharset, type ImportCharset } from "./charset";
+import { decodeBytes, decodeWindows, detectCharset, type ImportCharset } from "./charset";
 import { looksLikeLdif, readLdif } from "./ldif";
 import { type Delimiter, type LazyTable, lazyTable, openTable, sniffDelimiter, type TableEntry } from "./table";
 import { birthdayOf, isThunderbirdCsv, ldifTarget, thunderbirdCsvTargets } from "./thunderbird";
@@ -151,10 +151,6 @@ function formatTargets(format: TableFormat, columns: string[]): { targets: strin
   return { targets, mapped: { columns: mappedColumns, order } };
 }
 
-function tableOf(format: TableFormat, text: string, delimiter: Delimiter): LazyTable {
-  return format === "ldif" ? lazyTable(readLdif(text)) : openTable(text, delimiter);
-}
-
 function badDate(column: Column, cell: string, order: DateOrder): string | undefined {
   if (column.target?.kind !== "date" || !cell || column.placeholders?.includes(cell) || isEmptyDate(cell))
     return undefined;
@@ -197,8 +193,7 @@ function* counted(table: LazyTable): Generator<TableEntry> {
   for (const e of table.entries()) if (!e.cells || e.cells.some((c) => c.trim())) yield e;
 }
 
-function openTableImport(format: TableFormat, text: string, delimiter: Delimiter, mapping: Record<string, string>) {
-  const table = tableOf(format, text, delimiter);
+function openTableImport(format: TableFormat, table: LazyTable, mapping: Record<string, string>) {
   if (table.columns.length === 0) throw new ImportFileError("The file has no header row: there is nothing to import");
   const { targets, mapped } = formatTargets(format, table.columns);
   const overrides = compileMapping(mapping);
@@ -282,19 +277,30 @@ function openVCards(bytes: Uint8Array, charset: ImportCharset) {
  *  without reading them into contacts. */
 export type ImportReader = Omit<Analysis, "rows"> & { rows(skip?: number): Generator<ImportRow>; count(): number };
 
+// The guesses read this much of the file's text (sniffDelimiter reads no further either).
+const HEAD_CHARS = 256 * 1024;
+
 export function openImport(bytes: Uint8Array, settings: ImportSettings = {}): ImportReader {
   if (bytes.length === 0) throw new ImportFileError("The file is empty");
   const detected = detectCharset(bytes);
   const charset = settings.charset ?? detected.charset;
-  const text = decodeBytes(bytes, charset);
-  if (text.includes("\u0000")) throw new ImportFileError(`The file is not text in ${charset}`);
-  const format = settings.format ?? sniffFormat(text);
+  // A CSV file's text is read in pieces at each walk over its records, never held whole.
+  const pieces = () => decodeWindows(bytes, charset);
+  let head = "";
+  for (const piece of pieces()) {
+    if (piece.includes("\u0000")) throw new ImportFileError(`The file is not text in ${charset}`);
+    if (head.length < HEAD_CHARS) head += piece;
+  }
+  head = head.slice(0, HEAD_CHARS);
+  const format = settings.format ?? sniffFormat(head);
   const warnings =
     !settings.charset && charset === "windows-1252" ? ["The file is not UTF-8: it was read as windows-1252"] : [];
   if (format === "vcard")
     return { format, charset, delimiter: null, columns: [], mapping: {}, warnings, ...openVCards(bytes, charset) };
-  const delimiter = format === "ldif" ? null : (settings.delimiter ?? sniffDelimiter(text));
-  const table = openTableImport(format, text, delimiter ?? ",", settings.mapping ?? {});
+  const delimiter = format === "ldif" ? null : (settings.delimiter ?? sniffDelimiter(head));
+  const lazy =
+    format === "ldif" ? lazyTable(readLdif(decodeBytes(bytes, charset))) : openTable(pieces, delimiter ?? ",");
+  const table = openTableImport(format, lazy, settings.mapping ?? {});
   return { format, charset, delimiter, ...table, warnings: [...warnings, ...table.warnings] };
 }
 

@@ -15,9 +15,16 @@ const boms: [ImportCharset, number[]][] = [
 
 const startsWith = (bytes: Uint8Array, prefix: number[]) => prefix.every((byte, i) => bytes[i] === byte);
 
+// A large file is decoded this many bytes at a time, so its text is never held whole (a 64 MiB
+// file's text takes 64 to 128 MiB of heap).
+const WINDOW_BYTES = 1024 * 1024;
+
 function isUtf8(bytes: Uint8Array): boolean {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
   try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    for (let at = 0; at < bytes.length; at += WINDOW_BYTES)
+      decoder.decode(bytes.subarray(at, at + WINDOW_BYTES), { stream: true });
+    decoder.decode();
     return true;
   } catch {
     return false;
@@ -36,6 +43,49 @@ export function decodeBytes(bytes: Uint8Array, charset: ImportCharset): string {
   const body = bom && startsWith(bytes, bom) ? bytes.subarray(bom.length) : bytes;
   if (charset === "windows-1252") return iconv.decode(body, "windows-1252");
   return new TextDecoder(charset).decode(body).replace(/^\ufeff/, "");
+}
+
+/** Where a window of the bytes from `start` may end, near `end`, without splitting a character:
+ *  UTF-8 backs up over continuation bytes, UTF-16 to a whole code unit that is not a high
+ *  surrogate. A window too short for its one character ends after that character instead. */
+function cutNear(body: Uint8Array, start: number, end: number, charset: ImportCharset): number {
+  if (end >= body.length || charset === "windows-1252") return Math.min(end, body.length);
+  const continues = (at: number) =>
+    charset === "utf-8" ? (body[at] & 0xc0) === 0x80 : at % 2 === 1 || isHighSurrogate(body, at - 2, charset);
+  let cut = end;
+  while (cut > start && cut > end - 4 && continues(cut)) cut--;
+  if (cut > start && !continues(cut)) return cut;
+  for (cut = end; cut < body.length && cut < end + 4 && continues(cut); ) cut++;
+  return cut;
+}
+
+/** Whether the UTF-16 code unit at `at` (an even offset) is a high surrogate, which needs the next. */
+function isHighSurrogate(body: Uint8Array, at: number, charset: ImportCharset): boolean {
+  const high = body[charset === "utf-16le" ? at + 1 : at];
+  return at >= 0 && high >= 0xd8 && high <= 0xdb;
+}
+
+/** decodeBytes a window at a time: the same text, in pieces (none empty), each cut between two
+ *  characters. Each window is decoded on its own, not as a stream: a decoder's stream gives
+ *  two-byte strings even for ASCII, and every contact read from them would then take twice the
+ *  memory, in the cache too. */
+export function* decodeWindows(
+  bytes: Uint8Array,
+  charset: ImportCharset,
+  windowBytes = WINDOW_BYTES,
+): Generator<string> {
+  const bom = boms.find(([c]) => c === charset)?.[1];
+  const body = bom && startsWith(bytes, bom) ? bytes.subarray(bom.length) : bytes;
+  const decoder = charset === "windows-1252" ? undefined : new TextDecoder(charset);
+  for (let at = 0, first = true; at < body.length; ) {
+    const end = cutNear(body, at, at + windowBytes, charset);
+    const window = body.subarray(at, end);
+    let text = decoder ? decoder.decode(window) : iconv.decode(window, "windows-1252");
+    if (first) text = text.replace(/^\ufeff/, "");
+    first = false;
+    at = end;
+    if (text) yield text;
+  }
 }
 
 /** Text as bytes in an export charset; windows-1252 writes "?" for what it cannot hold. */

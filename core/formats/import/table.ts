@@ -16,18 +16,36 @@ export function splitRecords(text: string, delimiter?: Delimiter): RawRecord[] {
   return [...recordsOf(text, delimiter)];
 }
 
-/** splitRecords one record at a time: a large file's records are never all held at once. */
-export function* recordsOf(text: string, delimiter?: Delimiter): Generator<RawRecord> {
+/** splitRecords one record at a time: a large file's records are never all held at once. The
+ *  text may come in pieces (decodeWindows), cut anywhere: only the record being read is kept
+ *  from one piece to the next. */
+export function* recordsOf(source: string | Iterable<string>, delimiter?: Delimiter): Generator<RawRecord> {
+  const pieces = (typeof source === "string" ? [source] : source)[Symbol.iterator]();
+  let text = "";
+  let more = true;
   let quoted = false;
   let cellStart = true;
   let start = 0;
   let startLine = 1;
   let line = 1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
+  let i = 0;
+  for (;;) {
+    // The character at i and the one after it (a quote's lookahead) are in `text` while any are left.
+    if (i + 1 >= text.length && more) {
+      const next = pieces.next();
+      if (next.done) more = false;
+      else {
+        text = text.slice(start) + next.value;
+        i -= start;
+        start = 0;
+      }
+      continue;
+    }
+    if (i >= text.length) break;
+    const c = text[i++];
     if (c === "\n") line++;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') i++;
+      if (c === '"' && text[i] === '"') i++;
       else if (c === '"') quoted = false;
       continue;
     }
@@ -37,9 +55,9 @@ export function* recordsOf(text: string, delimiter?: Delimiter): Generator<RawRe
     }
     cellStart = c === delimiter || c === "\r" || c === "\n";
     if (c !== "\n") continue;
-    const body = text.slice(start, i).replace(/\r$/, "");
+    const body = text.slice(start, i - 1).replace(/\r$/, "");
     if (body.trim()) yield { line: startLine, text: body };
-    start = i + 1;
+    start = i;
     startLine = line;
   }
   const rest = text.slice(start).replace(/\r$/, "");
@@ -91,12 +109,14 @@ export type TableEntry = { row: number; cells?: string[]; error?: string };
 /** A table read as it is walked: the header at once, the records one at a time, as often as asked. */
 export type LazyTable = { columns: string[]; entries(): Generator<TableEntry> };
 
-/** The header of CSV text, and its records on demand. A record that cannot be read is that line's error. */
-export function openTable(text: string, delimiter: Delimiter): LazyTable {
-  const head = recordsOf(text, delimiter).next();
+/** The header of CSV text, and its records on demand. A record that cannot be read is that line's
+ *  error. The text may be a function giving it anew in pieces at each walk (decodeWindows). */
+export function openTable(text: string | (() => Iterable<string>), delimiter: Delimiter): LazyTable {
+  const source = typeof text === "string" ? () => text : text;
+  const head = recordsOf(source(), delimiter).next();
   const columns = head.done ? [] : cellsOf(head.value.text, delimiter).map((c) => c.trim());
   function* entries(): Generator<TableEntry> {
-    const records = recordsOf(text, delimiter);
+    const records = recordsOf(source(), delimiter);
     records.next(); // the header
     for (const record of records) {
       try {

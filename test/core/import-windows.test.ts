@@ -1,0 +1,73 @@
+// A large import file is read in pieces: its bytes decoded a window at a time, its records split
+// across the cuts. Whatever the cuts, the records must be those of the whole text.
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import iconv from "iconv-lite";
+import { analyzeImport, decodeBytes, type ImportCharset } from "../../core/formats/import";
+import { decodeWindows } from "../../core/formats/import/charset";
+import { recordsOf } from "../../core/formats/import/table";
+
+const csvText = fc.string({ unit: fc.constantFrom(...'ab,;"\n\r é中😀'), maxLength: 60 });
+
+/** The text cut at the given places (in UTF-16 units, so a cut may split a surrogate pair too). */
+const cut = (text: string, at: number[]) => {
+  const points = [...new Set(at.map((n) => n % (text.length + 1)))].sort((a, b) => a - b);
+  return [...points, text.length].map((end, k) => text.slice(k === 0 ? 0 : points[k - 1], end));
+};
+
+const encode = (text: string, charset: ImportCharset): Uint8Array => {
+  if (charset === "windows-1252") return iconv.encode(text, "windows-1252");
+  if (charset === "utf-8") return new TextEncoder().encode(`\ufeff${text}`);
+  return iconv.encode(`\ufeff${text}`, charset);
+};
+
+describe("import files read in pieces", () => {
+  it("splits text cut anywhere into the records of the whole text, quotes and line ends included", () => {
+    fc.assert(
+      fc.property(
+        csvText,
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.constantFrom(",", ";", undefined),
+        (text, at, delimiter) => {
+          const whole = [...recordsOf(text, delimiter as "," | ";" | undefined)];
+          assert.deepEqual([...recordsOf(cut(text, at), delimiter as "," | ";" | undefined)], whole);
+        },
+      ),
+      { numRuns: 2000, seed: 20261129 },
+    );
+  });
+
+  it("decodes bytes a window at a time into the text decoded whole, in every import charset, pieces never empty", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'aé€中😀\r\n,"ü'), maxLength: 40 }),
+        fc.constantFrom<ImportCharset>("utf-8", "utf-16le", "utf-16be", "windows-1252"),
+        fc.integer({ min: 1, max: 7 }),
+        (text, charset, windowBytes) => {
+          const source = charset === "windows-1252" ? text.replace(/[中😀]/gu, "?") : text;
+          const bytes = encode(source, charset);
+          const pieces = [...decodeWindows(bytes, charset, windowBytes)];
+          assert.ok(pieces.every((p) => p.length > 0));
+          assert.equal(pieces.join(""), decodeBytes(bytes, charset));
+          assert.equal(pieces.join(""), source);
+        },
+      ),
+      { numRuns: 1000, seed: 20261129 },
+    );
+  });
+
+  it("reads a file of several windows with multi-line quoted cells across the cuts, each record on its own line number", () => {
+    const note = (i: number) => `Zeile ${i} "zitiert"\r\nnächste Zeile ${"ü".repeat(i % 700)}`;
+    const rows = 8000;
+    const lines = Array.from({ length: rows }, (_, i) => `Person ${i},Müller,"${note(i).replace(/"/g, '""')}"`);
+    const bytes = new TextEncoder().encode(`First Name,Last Name,Notes\r\n${lines.join("\r\n")}\r\n`);
+    assert.ok(bytes.length > 3 * 1024 * 1024, "the file spans several 1 MiB windows");
+    const { rows: read } = analyzeImport(bytes);
+    assert.equal(read.length, rows);
+    read.forEach((r, i) => {
+      assert.equal(r.row, 2 + 2 * i, "each record starts on its own line; each spans two");
+      assert.equal(r.contact?.name?.given, `Person ${i}`);
+      assert.equal(r.contact?.notes, note(i).replace(/\r\n/g, "\n").trim()); // as a contact keeps it
+    });
+  });
+});
