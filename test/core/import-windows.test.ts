@@ -56,6 +56,16 @@ describe("import files read in pieces", () => {
     );
   });
 
+  it("decodes any windows-1252 bytes a window at a time as iconv-lite decodes them whole, Latin-1 windows included", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.integer({ min: 1, max: 9 }), (bytes, windowBytes) => {
+        const pieces = [...decodeWindows(bytes, "windows-1252", windowBytes)];
+        assert.equal(pieces.join(""), iconv.decode(Buffer.from(bytes), "windows-1252").replace(/^\ufeff/, ""));
+      }),
+      { numRuns: 1000, seed: 20261129 },
+    );
+  });
+
   it("reads a file of several windows with multi-line quoted cells across the cuts, each record on its own line number", () => {
     const note = (i: number) => `Zeile ${i} "zitiert"\r\nnächste Zeile ${"ü".repeat(i % 700)}`;
     const rows = 8000;

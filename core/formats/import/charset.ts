@@ -66,9 +66,11 @@ function isHighSurrogate(body: Uint8Array, at: number, charset: ImportCharset): 
 }
 
 /** decodeBytes a window at a time: the same text, in pieces (none empty), each cut between two
- *  characters. Each window is decoded on its own, not as a stream: a decoder's stream gives
- *  two-byte strings even for ASCII, and every contact read from them would then take twice the
- *  memory, in the cache too. */
+ *  characters. Each window is decoded on its own, not as a stream, into one-byte strings where
+ *  its characters allow: a decoder's stream, and iconv-lite, give two-byte strings even for
+ *  ASCII, and every contact read from them then takes nearly twice the memory, in the cache too.
+ *  So a windows-1252 window without a byte of 0x80–0x9F, the only ones where it differs from
+ *  Latin-1 (Outlook's files are mostly ASCII), is decoded as Latin-1. */
 export function* decodeWindows(
   bytes: Uint8Array,
   charset: ImportCharset,
@@ -76,11 +78,14 @@ export function* decodeWindows(
 ): Generator<string> {
   const bom = boms.find(([c]) => c === charset)?.[1];
   const body = bom && startsWith(bytes, bom) ? bytes.subarray(bom.length) : bytes;
-  const decoder = charset === "windows-1252" ? undefined : new TextDecoder(charset);
+  const decoder = new TextDecoder(charset === "windows-1252" ? "latin1" : charset);
   for (let at = 0, first = true; at < body.length; ) {
     const end = cutNear(body, at, at + windowBytes, charset);
     const window = body.subarray(at, end);
-    let text = decoder ? decoder.decode(window) : iconv.decode(window, "windows-1252");
+    let text =
+      charset === "windows-1252" && window.some((b) => b >= 0x80 && b <= 0x9f)
+        ? iconv.decode(window, "windows-1252")
+        : decoder.decode(window);
     if (first) text = text.replace(/^\ufeff/, "");
     first = false;
     at = end;
