@@ -56,8 +56,9 @@ function batches(input: Extract<Input, { mode: "records" }>) {
 }
 
 /** A worker reading `input`. `handOver`: the bytes are the caller's to give away, so they move to
- *  the worker instead of being copied. The worker's heap is bounded by what the file needs (its
- *  text, up to two bytes a character, and a few batches), else V8 lets it grow to gigabytes. Its
+ *  the worker instead of being copied. The worker's heap is bounded by what the file needs (a
+ *  CSV file's text is read a window at a time, but a vCard or LDIF file's is held whole, up to two
+ *  bytes a character; and a few batches), else V8 lets it grow to gigabytes. Its
  *  young generation is kept small too: the records are short-lived, and V8's default one (up to
  *  48 MB here) held about 25 MB more at the import bench's peak, for no speed. */
 function startWorker(input: Input, handOver = false): Worker {
@@ -160,8 +161,6 @@ function serve(input: Input) {
   } catch (err) {
     return port.postMessage({ error: failureOf(err) } satisfies Output);
   }
-  // The reader holds the file as text now: the bytes go, so the worker holds the file once, not twice.
-  input.bytes = new Uint8Array(0);
   port.postMessage({ meta: reader.meta } satisfies Output);
   // The next batch is read as soon as this one is sent, while the main thread writes it; a batch
   // read ahead is sent before any other is read, so none is lost or sent out of order.
