@@ -45,18 +45,27 @@ export function decodeBytes(bytes: Uint8Array, charset: ImportCharset): string {
   return new TextDecoder(charset).decode(body).replace(/^\ufeff/, "");
 }
 
-/** Where a window of the bytes from `start` may end, near `end`, without splitting a character:
- *  UTF-8 backs up over continuation bytes, UTF-16 to a whole code unit that is not a high
- *  surrogate. A window too short for its one character ends after that character instead. */
+/** Where a window of the bytes from `start` may end, near `end`, without splitting a character.
+ *  UTF-8 backs up over continuation bytes (a character has at most three). UTF-16 ends on a whole
+ *  code unit, one unit earlier when that one is a high surrogate (the one before it, if also a
+ *  high surrogate, is unpaired, so that cut splits no pair). A window too short for its one
+ *  character ends after that character instead (after a run of high surrogates, in a broken file). */
 function cutNear(body: Uint8Array, start: number, end: number, charset: ImportCharset): number {
   if (end >= body.length || charset === "windows-1252") return Math.min(end, body.length);
-  const continues = (at: number) =>
-    charset === "utf-8" ? (body[at] & 0xc0) === 0x80 : at % 2 === 1 || isHighSurrogate(body, at - 2, charset);
-  let cut = end;
-  while (cut > start && cut > end - 4 && continues(cut)) cut--;
-  if (cut > start && !continues(cut)) return cut;
-  for (cut = end; cut < body.length && cut < end + 4 && continues(cut); ) cut++;
-  return cut;
+  if (charset === "utf-8") {
+    const continues = (at: number) => (body[at] & 0xc0) === 0x80;
+    let cut = end;
+    while (cut > start && cut > end - 4 && continues(cut)) cut--;
+    if (cut > start && !continues(cut)) return cut;
+    for (cut = end; cut < body.length && cut < end + 4 && continues(cut); ) cut++;
+    return cut;
+  }
+  let cut = Math.max(end - ((end - start) % 2), start + 2);
+  if (cut < body.length && isHighSurrogate(body, cut - 2, charset)) {
+    if (cut - 2 > start) return cut - 2;
+    while (cut < body.length && isHighSurrogate(body, cut - 2, charset)) cut += 2;
+  }
+  return Math.min(cut, body.length);
 }
 
 /** Whether the UTF-16 code unit at `at` (an even offset) is a high surrogate, which needs the next. */
@@ -78,16 +87,24 @@ export function* decodeWindows(
 ): Generator<string> {
   const bom = boms.find(([c]) => c === charset)?.[1];
   const body = bom && startsWith(bytes, bom) ? bytes.subarray(bom.length) : bytes;
-  const decoder = new TextDecoder(charset === "windows-1252" ? "latin1" : charset);
-  for (let at = 0, first = true; at < body.length; ) {
+  const label = charset === "windows-1252" ? "latin1" : charset;
+  // As decodeBytes does, the first window loses a byte order mark once more; a later one that
+  // happens to start with U+FEFF keeps it (a decoder drops it at each call unless told not to).
+  const firstDecoder = new TextDecoder(label);
+  // (Latin-1 has no byte order mark, and Node 20 decodes ÿ to nothing there under ignoreBOM.)
+  const laterDecoder = charset === "windows-1252" ? firstDecoder : new TextDecoder(label, { ignoreBOM: true });
+  let stripped = false; // decodeBytes' replace: the first U+FEFF left at the start of the text
+  for (let at = 0; at < body.length; ) {
     const end = cutNear(body, at, at + windowBytes, charset);
     const window = body.subarray(at, end);
     let text =
       charset === "windows-1252" && window.some((b) => b >= 0x80 && b <= 0x9f)
         ? iconv.decode(window, "windows-1252")
-        : decoder.decode(window);
-    if (first) text = text.replace(/^\ufeff/, "");
-    first = false;
+        : (at === 0 ? firstDecoder : laterDecoder).decode(window);
+    if (!stripped && text) {
+      text = text.replace(/^\ufeff/, "");
+      stripped = true;
+    }
     at = end;
     if (text) yield text;
   }
