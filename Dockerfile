@@ -12,7 +12,7 @@ WORKDIR /opt/concord
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
-RUN npm run build \
+RUN npm run build && node tools/build-server.mjs \
   && node --import tsx -e 'import("./server/db/ferretdb.ts").then((m) => m.ensureFerretDbBinary(console.log))' \
   && useradd --system --home /data concord && mkdir -p /data && chown concord /data
 USER concord
