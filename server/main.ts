@@ -2,7 +2,7 @@
 // first admin, HTTPS on PORT, and a graceful stop on SIGTERM.
 import { createServer } from "node:https";
 import type { Server } from "node:net";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -16,6 +16,7 @@ import { boundHeapGrowth } from "./heap";
 import { startImportResumer } from "./imports";
 import { MAINTENANCE_INTERVAL_MS, maintainBooks } from "./maintenance";
 import { fromRoot } from "./paths";
+import { newestMtime } from "../tools/newest-mtime.mjs";
 
 async function main() {
   boundHeapGrowth();
@@ -102,23 +103,13 @@ function buildAddin(log: (msg: string) => void) {
   if (process.env.CONCORD_SKIP_ADDIN_BUILD === "1") return; // tests of the server alone
   const built = join(defaultAddinDir(), "taskpane.html");
   const sources = ["addin", "core", "manifest.xml", "webpack.config.js"].map((p) => fromRoot(p));
-  if (existsSync(built) && statSync(built).mtimeMs >= newestSource(sources)) return;
+  if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(sources)) return;
   log("building the add-in with webpack (first start and after an upgrade only; about 80 s)");
   const result = spawnSync("npx", ["webpack", "--mode", "production", "--progress"], {
     stdio: "inherit",
     cwd: fromRoot(),
   });
   if (result.status !== 0) throw new Error("Building the add-in failed; see the webpack output above");
-}
-
-function newestSource(paths: string[]): number {
-  const newest = (path: string): number => {
-    const stat = statSync(path);
-    return stat.isDirectory()
-      ? Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))))
-      : stat.mtimeMs;
-  };
-  return Math.max(...paths.filter((p) => existsSync(p)).map(newest));
 }
 
 async function ensureFirstAdmin(accounts: Awaited<ReturnType<typeof wire>>["accounts"], password: string | undefined) {

@@ -13,7 +13,7 @@ function rootAbove(start: string): string {
   }
 }
 
-export const repoRoot = rootAbove(dirname(fileURLToPath(import.meta.url)));
+const repoRoot = rootAbove(dirname(fileURLToPath(import.meta.url)));
 
 /** A path inside the repository, from its parts. */
 export const fromRoot = (...parts: string[]) => join(repoRoot, ...parts);

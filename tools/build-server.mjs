@@ -7,10 +7,11 @@
 // Docker image builds it once, and its server may not write there); benches import buildServer
 // to build entries of their own. Each file is written beside its place and renamed into it, so a
 // running server starting an import worker never reads a file half-written by another start.
-import { existsSync, mkdirSync, readdirSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { newestMtime } from "./newest-mtime.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const serverEntries = {
@@ -18,16 +19,12 @@ const serverEntries = {
   "server/analyze-worker": "server/imports/analyze-worker.ts",
 };
 
-function newest(path) {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
-}
-
 /** Whether every bundle of `entries` exists and is newer than the sources it is built from. */
 function upToDate(entries) {
-  const sources = Math.max(
-    ...["server", "core", "bench", "package.json", "tools/build-server.mjs"].map((p) => newest(join(root, p))),
+  const sources = newestMtime(
+    ["server", "core", "bench", "package.json", "tools/build-server.mjs", "tools/newest-mtime.mjs"].map((p) =>
+      join(root, p),
+    ),
   );
   return Object.keys(entries).every((out) => {
     const file = join(root, "dist", `${out}.mjs`);

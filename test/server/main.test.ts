@@ -3,27 +3,25 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { connect, createServer, type Server } from "node:net";
-import { get, request } from "node:https";
+import { request } from "node:https";
 import { get as plainGet } from "node:http";
 import { join } from "node:path";
 import { scratchDir } from "../support/scratch-dir";
 import { INLINE_BYTES } from "../../server/imports/analyze-worker";
 
-function httpsGet(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    get(url, { rejectUnauthorized: false }, (res) => {
-      let body = "";
-      res.on("data", (c) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on("error", reject);
-  });
-}
-
-/** A JSON request over HTTPS to the server's self-signed certificate. */
-function httpsJson(url: string, method: string, token: string | undefined, body: unknown, type = "application/json") {
+/** A request over HTTPS to the server's self-signed certificate; its status and body as text. */
+function httpsRequest(
+  url: string,
+  {
+    method = "GET",
+    token,
+    body,
+    type = "application/json",
+  }: { method?: string; token?: string; body?: unknown; type?: string } = {},
+): Promise<{ status: number; body: string }> {
   const payload =
     body === undefined ? undefined : type === "application/json" ? JSON.stringify(body) : (body as Buffer);
-  return new Promise<{ status: number; json: Record<string, unknown> }>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     const req = request(
       url,
       {
@@ -37,12 +35,20 @@ function httpsJson(url: string, method: string, token: string | undefined, body:
       (res) => {
         let text = "";
         res.on("data", (c) => (text += c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : {} }));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
       },
     );
     req.on("error", reject);
     req.end(payload);
   });
+}
+
+const httpsGet = (url: string) => httpsRequest(url);
+
+/** A JSON request over HTTPS; its status and parsed answer. */
+async function httpsJson(url: string, method: string, token: string | undefined, body: unknown, type?: string) {
+  const res = await httpsRequest(url, { method, token, body, type });
+  return { status: res.status, json: (res.body ? JSON.parse(res.body) : {}) as Record<string, unknown> };
 }
 
 const serverEnv = (dataDir: string, port: number | string) => ({
