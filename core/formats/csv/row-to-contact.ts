@@ -208,7 +208,8 @@ function derivedDisplayName(contact: ContactInput): string {
 export function rowToContact(columns: Column[], cells: string[], dateOrder: DateOrder): Omit<ContactInput, "uid"> {
   const draft: Draft = { text: new Map(), name: new Map(), dates: {}, slots: new Map(), categories: [], extra: [] };
   columns.forEach((column, i) => {
-    const cell = restoreNeutralizedCell(cells[i] ?? "").trim();
+    if (!cells[i]) return;
+    const cell = restoreNeutralizedCell(cells[i]).trim();
     if (cell && !column.placeholders?.includes(cell)) applyCell(draft, column, cell, dateOrder);
   });
   const contact: ContactInput = { uid: "-", ...draft.dates };

@@ -92,6 +92,7 @@ function csvWriter(
   // A cell with a bare LF must be quoted too: csv-stringify quotes only the record delimiter (CRLF).
   const options = { record_delimiter: "windows", quoted, quoted_match: /[\r\n]/ } as const;
   const line = (cells: string[]) => stringify([cells], options);
+  const phones = columns.map(phone); // once, not for each cell of each row
   return {
     head: line(columns),
     rows: (contacts: Contact[]) =>
@@ -100,7 +101,7 @@ function csvWriter(
         : stringify(
             contacts.map((c) => {
               const row = rowOf(c);
-              return columns.map((col) => neutralizeCell(row.get(col) ?? "", { isPhone: phone(col) }));
+              return columns.map((col, i) => neutralizeCell(row.get(col) ?? "", { isPhone: phones[i] }));
             }),
             options,
           ),
