@@ -1,13 +1,20 @@
-// Reads an import file, on a worker thread when it is large: a 64 MiB file takes tens of seconds of
-// CPU, which on the main thread would stall every request and every lease heartbeat of this
-// instance meanwhile. Two uses:
-// - summarizeOffThread: the detections, the record count and the first records (an upload, a preview);
-// - openRecords: the records a batch at a time, from any record on (a running import, a dry run).
-//   The worker reads one batch ahead of the one asked for, so reading overlaps writing, and holds
-//   at most those two batches: a running import never holds every record of its file.
+// Reads an import file, on a worker thread where the work would hold this thread too long or
+// need too much memory: a 64 MiB file takes tens of seconds of CPU, which on the main thread would
+// stall every request and every lease heartbeat of this instance meanwhile. Two uses:
+// - summarizeOffThread: the detections, the record count and the first records (an upload, a
+//   preview), a walk over the whole file: on a worker for a large file.
+// - openRecords: the records a batch at a time, from any record on (a running import, a dry run),
+//   read one batch ahead of the one asked for, so reading overlaps writing. A CSV file is read on
+//   this thread: a batch is a few milliseconds of CPU, read while this thread waits on the
+//   database, and its text is read a window at a time. A worker would cost more memory than the
+//   whole file (its own heap, about 70 MB at the import bench). A large vCard or LDIF file is read
+//   on a worker, whose heap is bounded, since its reader holds the whole text and every record.
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import {
+  type ByteSource,
   CsvMappingError,
+  detectImport,
+  holdsWholeText,
   ImportFileError,
   type ImportReader,
   type ImportRow,
@@ -18,6 +25,7 @@ import {
   summarizeImport,
 } from "../../core/formats/import";
 import { fromRoot } from "../paths";
+import { compressedBytes } from "./compressed-bytes";
 
 type Input =
   | { mode: "summary"; bytes: Uint8Array; settings: ImportSettings; maxRows: number }
@@ -40,12 +48,12 @@ const errorOf = (f: Failure) => new (errorKinds[f.name as keyof typeof errorKind
 /** Files smaller than this are read inline: starting a worker costs more than reading them. */
 export const INLINE_BYTES = 2 * 1024 * 1024;
 
-function batches(input: Extract<Input, { mode: "records" }>) {
+function batches(input: Omit<Extract<Input, { mode: "records" }>, "bytes"> & { bytes: ByteSource }) {
   const { rows, count: _count, ...meta } = openImport(input.bytes, input.settings);
   const it = rows(input.skip);
-  const take = () => {
+  const take = (count = input.batch) => {
     const out: ImportRow[] = [];
-    while (out.length < input.batch) {
+    while (out.length < count) {
       const n = it.next();
       if (n.done) break;
       out.push(n.value);
@@ -98,6 +106,78 @@ export function summarizeOffThread(
   });
 }
 
+/** Reads a batch ahead: the next one is read as soon as this one is handed out, while its caller
+ *  writes it, and the batch read ahead is handed out before any other is read, so none is lost or
+ *  handed out of order. */
+function readingAhead(read: () => Output): () => Output {
+  let ahead: Output | undefined;
+  let scheduled = false;
+  return () => {
+    const out = ahead ?? read();
+    ahead = undefined;
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(() => {
+        scheduled = false;
+        ahead ??= read();
+      });
+    }
+    return out;
+  };
+}
+
+// Records read ahead on this thread are read this many at a time, so that an answer from the
+// database waits for one slice at most, not for a whole batch (about 40 ms at the import bench).
+const SLICE_ROWS = 100;
+
+/** Reads the next batch ahead on this thread, a slice at a time between other work (a running
+ *  import's writes), and reads what is still missing of it when it is asked for. */
+function readingAheadInSlices(take: (count: number) => ImportRow[], batch: number) {
+  let ahead: ImportRow[] = [];
+  let ended = false;
+  let failed: { error: unknown } | undefined;
+  let closed = false;
+  let scheduled = false;
+  const read = (count: number) => {
+    try {
+      const rows = take(count);
+      if (rows.length < count) ended = true;
+      ahead.push(...rows);
+    } catch (error) {
+      failed = { error };
+    }
+  };
+  const missing = () => (closed || ended || failed ? 0 : batch - ahead.length);
+  const schedule = () => {
+    if (scheduled || missing() <= 0) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      if (missing() > 0) read(Math.min(SLICE_ROWS, missing()));
+      schedule();
+    });
+  };
+  return {
+    async next(): Promise<ImportRow[]> {
+      if (missing() > 0) read(missing());
+      if (failed) throw failed.error;
+      const rows = ahead;
+      ahead = [];
+      schedule();
+      return rows;
+    },
+    close: () => void (closed = true),
+  };
+}
+
+const reading = (take: () => ImportRow[]) => (): Output => {
+  try {
+    return { rows: take() };
+  } catch (err) {
+    return { error: failureOf(err) };
+  }
+};
+
 /** The file's records from the `skip`th on, `batch` at a time; throws the errors openImport throws.
  *  `handOver`: the bytes may move to the reader's worker (the caller no longer uses them). */
 export async function openRecords(
@@ -105,9 +185,11 @@ export async function openRecords(
   settings: ImportSettings,
   { skip = 0, batch, handOver = false }: { skip?: number; batch: number; handOver?: boolean },
 ): Promise<RecordCursor> {
-  if (bytes.length < INLINE_BYTES) {
-    const { meta, take } = batches({ mode: "records", bytes, settings, skip, batch });
-    return { meta, next: async () => take(), close: () => undefined };
+  if (bytes.length < INLINE_BYTES || !holdsWholeText(detectImport(bytes, settings).format)) {
+    // Bytes handed over are held compressed (compressed-bytes.ts), unless there are few of them.
+    const held = handOver && bytes.length >= INLINE_BYTES ? compressedBytes(bytes) : bytes;
+    const { meta, take } = batches({ mode: "records", bytes: held, settings, skip, batch });
+    return { meta, ...readingAheadInSlices(take, batch) };
   }
   const worker = startWorker({ mode: "records", bytes, settings, skip, batch }, handOver);
   let waiting: { resolve: (o: Output) => void; reject: (e: unknown) => void } | undefined;
@@ -162,28 +244,8 @@ function serve(input: Input) {
     return port.postMessage({ error: failureOf(err) } satisfies Output);
   }
   port.postMessage({ meta: reader.meta } satisfies Output);
-  // The next batch is read as soon as this one is sent, while the main thread writes it; a batch
-  // read ahead is sent before any other is read, so none is lost or sent out of order.
-  let ahead: Output | undefined;
-  let scheduled = false;
-  const read = (): Output => {
-    try {
-      return { rows: reader.take() };
-    } catch (err) {
-      return { error: failureOf(err) };
-    }
-  };
-  port.on("message", () => {
-    const out = ahead ?? read();
-    ahead = undefined;
-    port.postMessage(out);
-    if (scheduled) return;
-    scheduled = true;
-    setImmediate(() => {
-      scheduled = false;
-      ahead ??= read();
-    });
-  });
+  const next = readingAhead(reading(reader.take));
+  port.on("message", () => port.postMessage(next()));
 }
 
 if (!isMainThread && parentPort && (workerData as Input | undefined)?.bytes) serve(workerData as Input);

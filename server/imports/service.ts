@@ -96,8 +96,9 @@ const unpack = <T>(b: Uint8Array): T => JSON.parse(inflateRawSync(b).toString("u
 /** A record whose contact is over the server's limits is that record's error. */
 function withinLimits(row: ImportRow, limits: ImportServiceDeps["config"]): ImportRow {
   if (!row.contact) return row;
-  const { photo: _photo, ...rest } = row.contact;
-  const bytes = Buffer.byteLength(JSON.stringify(rest));
+  // JSON leaves out a property whose value is undefined.
+  const withoutPhoto = row.contact.photo ? { ...row.contact, photo: undefined } : row.contact;
+  const bytes = Buffer.byteLength(JSON.stringify(withoutPhoto));
   const maxBytes = limits.maxContactBytes ?? Number.POSITIVE_INFINITY;
   const photoBytes = inlinePhotoBytes(row.contact);
   const maxPhoto = limits.maxPhotoBytes ?? Number.POSITIVE_INFINITY;
@@ -133,7 +134,10 @@ async function summarize(
 
 export function createImportService(d: ImportServiceDeps) {
   const leaseMs = d.leaseMs ?? 30_000;
-  const chunkRows = d.chunkRows ?? 1000;
+  // Each chunk costs a few database round trips besides its writes (its plan, its record, the
+  // job's progress), and the store writes a larger group faster per contact: 2,000 rows a chunk
+  // imported the bench's 100,000 in about four fifths of the time 1,000 took.
+  const chunkRows = d.chunkRows ?? 2000;
   const runningHere = new Set<string>();
   const now = () => d.clock();
 
@@ -167,9 +171,9 @@ export function createImportService(d: ImportServiceDeps) {
 
   /** The job's records from the `skip`th on, a chunk at a time, each held to the contact limits. */
   async function recordsOf(job: ImportJob, skip = 0): Promise<RecordCursor> {
-    const bytes = await uploadOf(job);
-    const cursor = await asStoreErrors(() =>
-      openRecords(bytes, job.settings as ImportSettings, { skip, batch: job.chunkRows, handOver: true }),
+    // The bytes are handed over (held compressed from here on), so nothing here may keep them.
+    const cursor = await asStoreErrors(async () =>
+      openRecords(await uploadOf(job), job.settings as ImportSettings, { skip, batch: job.chunkRows, handOver: true }),
     );
     return { ...cursor, next: async () => (await cursor.next()).map((r) => withinLimits(r, d.config)) };
   }
@@ -422,7 +426,8 @@ export function createImportService(d: ImportServiceDeps) {
         );
         const entries = await entriesOf(decisions, rows);
         // The plan that stands may be another runner's: the contacts it creates join the index.
-        for (const e of entries) if (e.action === "create") index.add({ ...e.contact!, uid: e.uid! });
+        for (const e of entries)
+          if (e.action === "create") index.add(e.contact!, e.uid!, e.uid !== freshUid(job, e.row));
         if (held.lost()) throw new Stop();
         job = await recordChunk(id, k, entries, await writeChunk(job, entries, context), renew);
         await d.afterChunk?.(id, k);

@@ -166,7 +166,7 @@ describe("server process (server/main.ts)", function () {
     });
   }
 
-  it("runs npm start's bundled server, whose import reads a file past 2 MiB on its own worker thread", async () => {
+  it("runs npm start's bundled server, which reads an upload past 2 MiB on its own worker thread and imports it", async () => {
     const dataDir = scratchDir("concord-bundle-");
     const { child, port } = await npmStart(dataDir);
     try {
@@ -177,8 +177,9 @@ describe("server process (server/main.ts)", function () {
       });
       const token = login.json.token as string;
       const book = (await httpsJson(`${base}/api/books`, "POST", token, { name: "Imported" })).json.id as string;
-      // Past INLINE_BYTES (2 MiB), both the upload's summary and the running import read on a worker:
-      // the bundle's own dist/server/analyze-worker.mjs, not TypeScript under tsx.
+      // Past INLINE_BYTES (2 MiB), the upload's summary is read on a worker: the bundle's own
+      // dist/server/analyze-worker.mjs, not TypeScript under tsx. The running import reads the CSV
+      // on the server's thread, its bytes held compressed.
       const rows = 12_000;
       const lines = Array.from(
         { length: rows },

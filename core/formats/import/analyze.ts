@@ -21,7 +21,7 @@ import { splitCards } from "../vcard/content-lines";
 import { readProperty } from "../vcard/properties";
 import { contactFromProperties } from "../vcard/to-contact";
 import { VCardError } from "../vcard/vcard-error";
-import { decodeBytes, decodeWindows, detectCharset, type ImportCharset } from "./charset";
+import { type ByteSource, decodeBytes, decodeWindows, detectCharset, type ImportCharset } from "./charset";
 import { looksLikeLdif, readLdif } from "./ldif";
 import { type Delimiter, type LazyTable, lazyTable, openTable, sniffDelimiter, type TableEntry } from "./table";
 import { birthdayOf, isThunderbirdCsv, ldifTarget, thunderbirdCsvTargets } from "./thunderbird";
@@ -168,13 +168,16 @@ function tableRow(
   row: { row: number; cells: string[] },
 ): ImportRow {
   const cells = mapped.columns.map((column, i) => {
+    if (!row.cells[i]) return ""; // most of an Outlook file's 92 cells
     // Line breaks inside a cell are "\n", as vCard and Google keep them (Outlook writes CRLF).
-    const cell = restoreNeutralizedCell(row.cells[i] ?? "")
-      .replace(/\r\n?/g, "\n")
-      .trim();
+    const cell = restoreNeutralizedCell(row.cells[i]).replace(/\r\n?/g, "\n").trim();
     return cell && labelled.has(i) ? `${column.header}: ${cell}` : cell;
   });
-  const dateErrors = mapped.columns.flatMap((c, i) => badDate(c, cells[i], mapped.order) ?? []);
+  const dateErrors: string[] = [];
+  cells.forEach((cell, i) => {
+    const error = cell && badDate(mapped.columns[i], cell, mapped.order);
+    if (error) dateErrors.push(error);
+  });
   if (dateErrors.length) return { row: row.row, hasUid: false, error: dateErrors.join("; ") };
   const input: ContactInput = { uid: `row-${row.row}`, ...rowToContact(mapped.columns, cells, mapped.order) };
   if (format === "thunderbird" || format === "ldif") {
@@ -235,11 +238,13 @@ function openTableImport(format: TableFormat, table: LazyTable, mapping: Record<
 const tooMany = (rows: number, max: number) =>
   new ImportTooLargeError(`The file holds ${rows} records; an import takes at most ${max} (IMPORT_MAX_ROWS)`);
 
-function openVCards(bytes: Uint8Array, charset: ImportCharset) {
+function openVCards(bytes: ByteSource, charset: ImportCharset) {
   // As core/formats/vcard reads Outlook's 2.1 files: without UTF-8, one char per byte and each
   // value decoded by its own CHARSET (else windows-1252).
   const binary = charset === "windows-1252";
-  const text = binary ? iconv.decode(bytes, "latin1").replace(/^\ufeff/, "") : decodeBytes(bytes, charset);
+  const text = binary
+    ? iconv.decode(bytes.subarray(0, bytes.length), "latin1").replace(/^\ufeff/, "")
+    : decodeBytes(bytes, charset);
   let cards: ReturnType<typeof splitCards>;
   try {
     cards = splitCards(text);
@@ -280,18 +285,35 @@ export type ImportReader = Omit<Analysis, "rows"> & { rows(skip?: number): Gener
 // The guesses read this much of the file's text (sniffDelimiter reads no further either).
 const HEAD_CHARS = 256 * 1024;
 
-export function openImport(bytes: Uint8Array, settings: ImportSettings = {}): ImportReader {
+/** The first HEAD_CHARS of a text read in pieces; `check` sees every piece, even past the head. */
+function headOf(pieces: Iterable<string>, check?: (piece: string) => void): string {
+  let head = "";
+  for (const piece of pieces) {
+    check?.(piece);
+    if (head.length < HEAD_CHARS) head += piece;
+    else if (!check) break;
+  }
+  return head.slice(0, HEAD_CHARS);
+}
+
+/** The charset and format openImport reads a file in, found from its first characters alone. */
+export function detectImport(bytes: ByteSource, settings: ImportSettings = {}) {
+  const charset = settings.charset ?? detectCharset(bytes).charset;
+  return { charset, format: settings.format ?? sniffFormat(headOf(decodeWindows(bytes, charset))) };
+}
+
+/** Whether reading a file's records holds its whole text, as vCard and LDIF files are read; a
+ *  CSV file's is read a window at a time. */
+export const holdsWholeText = (format: ImportFormat) => format === "vcard" || format === "ldif";
+
+export function openImport(bytes: ByteSource, settings: ImportSettings = {}): ImportReader {
   if (bytes.length === 0) throw new ImportFileError("The file is empty");
-  const detected = detectCharset(bytes);
-  const charset = settings.charset ?? detected.charset;
+  const charset = settings.charset ?? detectCharset(bytes).charset;
   // A CSV file's text is read in pieces at each walk over its records, never held whole.
   const pieces = () => decodeWindows(bytes, charset);
-  let head = "";
-  for (const piece of pieces()) {
+  const head = headOf(pieces(), (piece) => {
     if (piece.includes("\u0000")) throw new ImportFileError(`The file is not text in ${charset}`);
-    if (head.length < HEAD_CHARS) head += piece;
-  }
-  head = head.slice(0, HEAD_CHARS);
+  });
   const format = settings.format ?? sniffFormat(head);
   const warnings =
     !settings.charset && charset === "windows-1252" ? ["The file is not UTF-8: it was read as windows-1252"] : [];
@@ -309,7 +331,7 @@ export function openImport(bytes: Uint8Array, settings: ImportSettings = {}): Im
 export type ImportSummary = Omit<Analysis, "rows"> & { total: number; preview: ImportRow[] };
 
 export function summarizeImport(
-  bytes: Uint8Array,
+  bytes: ByteSource,
   settings: ImportSettings = {},
   { maxRows = Number.POSITIVE_INFINITY } = {},
 ): ImportSummary {
@@ -323,7 +345,7 @@ export function summarizeImport(
 
 /** Reads a whole import file under the given settings (each one left out is detected). */
 export function analyzeImport(
-  bytes: Uint8Array,
+  bytes: ByteSource,
   settings: ImportSettings = {},
   { maxRows = Number.POSITIVE_INFINITY } = {},
 ): Analysis {

@@ -1,9 +1,18 @@
 // Import and export of whole address books: the import wizard's and the export route's core.
-export { importCharsets, type ImportCharset, detectCharset, decodeBytes, encodeText } from "./charset";
+export {
+  type ByteSource,
+  importCharsets,
+  type ImportCharset,
+  detectCharset,
+  decodeBytes,
+  encodeText,
+} from "./charset";
 export { delimiters, type Delimiter } from "./table";
 export {
   analyzeImport,
   type Analysis,
+  detectImport,
+  holdsWholeText,
   openImport,
   type ImportReader,
   summarizeImport,
