@@ -46,11 +46,27 @@ type Child = { proc: ChildProcess; lines: Interface; base: string; book: string;
 
 const nextLine = (lines: Interface) => new Promise<string>((r) => lines.once("line", r));
 
+/** The environment and Node options package.json's start script runs the server with, as in
+ *  `VAR=value exec node --option dist/server/main.mjs`. */
+function startCommand(): { env: Record<string, string>; options: string[] } {
+  const { scripts } = JSON.parse(readFileSync("package.json", "utf8")) as { scripts: { start: string } };
+  const command = /(?:^|&&)\s*((?:\w+=\S+\s+)*)exec node\s+((?:--\S+\s+)*)dist\/server\/main\.mjs/.exec(scripts.start);
+  if (!command) throw new Error(`package.json's start script is not "... exec node ... dist/server/main.mjs"`);
+  const env = Object.fromEntries(
+    command[1]
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((a) => a.split("=", 2)),
+  );
+  return { env, options: command[2].split(/\s+/).filter(Boolean) };
+}
+
 async function startServer(uri: string, dbName: string): Promise<Child> {
-  // The server as `npm start` runs it: built by tools/build-server.mjs, not TypeScript under tsx.
-  const proc = spawn(process.execPath, ["--expose-gc", "dist/bench/import-server.mjs", uri, dbName], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+  // The server as `npm start` runs it: built by tools/build-server.mjs, not TypeScript under tsx,
+  // with the start script's environment and Node options.
+  const { env, options } = startCommand();
+  const args = [...options, "--expose-gc", "dist/bench/import-server.mjs", uri, dbName];
+  const proc = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "inherit"], env: { ...process.env, ...env } });
   const lines = createInterface({ input: proc.stdout! });
   const { port, book } = JSON.parse(await nextLine(lines)) as { port: number; book: string };
   const base = `http://127.0.0.1:${port}`;
