@@ -56,7 +56,7 @@ function startCommand(): { env: Record<string, string>; options: string[] } {
     command[1]
       .split(/\s+/)
       .filter(Boolean)
-      .map((a) => a.split("=", 2)),
+      .map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]),
   );
   return { env, options: command[2].split(/\s+/).filter(Boolean) };
 }

@@ -5,8 +5,8 @@
 //   preview), a walk over the whole file: on a worker for a large file.
 // - openRecords: the records a batch at a time, from any record on (a running import, a dry run),
 //   read one batch ahead of the one asked for, so reading overlaps writing. A CSV file is read on
-//   this thread: a batch is a few milliseconds of CPU, read while this thread waits on the
-//   database, and its text is read a window at a time. A worker would cost more memory than the
+//   this thread, a slice of records at a time between other work (readingInSlices), and its text
+//   a window at a time. A worker would cost more memory than the
 //   whole file (its own heap, about 70 MB at the import bench). A large vCard or LDIF file is read
 //   on a worker, whose heap is bounded, since its reader holds the whole text and every record.
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
@@ -126,23 +126,28 @@ function readingAhead(read: () => Output): () => Output {
   };
 }
 
-// Records read ahead on this thread are read this many at a time, so that an answer from the
-// database waits for one slice at most, not for a whole batch (about 40 ms at the import bench).
+// Records read on this thread are read this many at a time (a few milliseconds), so that other
+// work (requests, heartbeats, the import's own database answers) waits for one slice at most, not
+// for a whole batch (about 40 ms at the import bench) or a whole file (a dry run).
 const SLICE_ROWS = 100;
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Reads the next batch ahead on this thread, a slice at a time between other work (a running
- *  import's writes), and reads what is still missing of it when it is asked for. */
-function readingAheadInSlices(take: (count: number) => ImportRow[], batch: number) {
+/** Reads records on this thread a slice at a time, other work running between slices: first the
+ *  `skip` records a resumed import wrote already (read and dropped), then each batch, the next one
+ *  read ahead while its caller writes the one before, and what is still missing of a batch when it
+ *  is asked for. */
+function readingInSlices(take: (count: number) => ImportRow[], batch: number, skip: number) {
   let ahead: ImportRow[] = [];
+  let toSkip = skip;
   let ended = false;
   let failed: { error: unknown } | undefined;
   let closed = false;
   let scheduled = false;
-  const read = (count: number) => {
+  const read = (count: number, keep = true) => {
     try {
       const rows = take(count);
       if (rows.length < count) ended = true;
-      ahead.push(...rows);
+      if (keep) ahead.push(...rows);
     } catch (error) {
       failed = { error };
     }
@@ -159,7 +164,16 @@ function readingAheadInSlices(take: (count: number) => ImportRow[], batch: numbe
   };
   return {
     async next(): Promise<ImportRow[]> {
-      if (missing() > 0) read(missing());
+      while (toSkip > 0 && !closed && !ended && !failed) {
+        const count = Math.min(SLICE_ROWS, toSkip);
+        toSkip -= count;
+        read(count, false);
+        await turn();
+      }
+      while (missing() > 0) {
+        read(Math.min(SLICE_ROWS, missing()));
+        if (missing() > 0) await turn();
+      }
       if (failed) throw failed.error;
       const rows = ahead;
       ahead = [];
@@ -188,8 +202,8 @@ export async function openRecords(
   if (bytes.length < INLINE_BYTES || !holdsWholeText(detectImport(bytes, settings).format)) {
     // Bytes handed over are held compressed (compressed-bytes.ts), unless there are few of them.
     const held = handOver && bytes.length >= INLINE_BYTES ? compressedBytes(bytes) : bytes;
-    const { meta, take } = batches({ mode: "records", bytes: held, settings, skip, batch });
-    return { meta, ...readingAheadInSlices(take, batch) };
+    const { meta, take } = batches({ mode: "records", bytes: held, settings, skip: 0, batch });
+    return { meta, ...readingInSlices(take, batch, skip) };
   }
   const worker = startWorker({ mode: "records", bytes, settings, skip, batch }, handOver);
   let waiting: { resolve: (o: Output) => void; reject: (e: unknown) => void } | undefined;

@@ -374,6 +374,30 @@ describe("import jobs", function () {
       }
     });
 
+  it("reads a large CSV file for a dry run, or from where a resumed import stopped, a slice at a time, other work running between", async () => {
+    const bytes = csvOf(300, "n".repeat(10_000));
+    assert.ok(bytes.length > INLINE_BYTES);
+    for (const skip of [0, 250]) {
+      const cursor = await openRecords(Buffer.from(bytes), {}, { skip, batch: 1000, handOver: true });
+      // Other work: a chain of callbacks, each queued after the one before ran.
+      let turns = 0;
+      let other = true;
+      const work = () => {
+        turns++;
+        if (other) setImmediate(work);
+      };
+      try {
+        work();
+        const rows = await cursor.next(); // as a dry run reads: nothing else awaited meanwhile
+        assert.equal(rows.length, 300 - skip);
+        assert.ok(turns > 2, `other work ran while it ${skip ? "skipped and read" : "read"} (${turns} turns)`);
+      } finally {
+        other = false;
+        cursor.close();
+      }
+    }
+  });
+
   it("hands out every record of a CSV file in order while it reads the next chunk ahead between writes", async () => {
     const bytes = csvOf(900, "n".repeat(3000));
     const whole = analyzeImport(bytes).rows;

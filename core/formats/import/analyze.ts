@@ -291,7 +291,7 @@ function headOf(pieces: Iterable<string>, check?: (piece: string) => void): stri
   for (const piece of pieces) {
     check?.(piece);
     if (head.length < HEAD_CHARS) head += piece;
-    else if (!check) break;
+    if (!check && head.length >= HEAD_CHARS) break;
   }
   return head.slice(0, HEAD_CHARS);
 }
