@@ -1,7 +1,25 @@
 // Import files as the programs that write them do, built by the tests themselves.
 import iconv from "iconv-lite";
 import { stringify } from "csv-stringify/sync";
+import fc from "fast-check";
 import { outlookColumns } from "../../core/formats/csv/outlook-columns";
+import type { ImportCharset } from "../../core/formats/import";
+
+/** Short texts with what is hard to read in pieces: characters of two to four bytes, a surrogate
+ *  pair, line ends, quotes, U+FEFF. */
+export const awkwardText = fc.string({ unit: fc.constantFrom(...'aé€中😀\r\n,"ü\ufeff'), maxLength: 40 });
+
+/** A text as a file in an import charset, with the byte order mark UTF-8 and UTF-16 exports start
+ *  with; in windows-1252 what it cannot hold is "?" first. `source`: the text the file holds. */
+export function inCharset(text: string, charset: ImportCharset): { source: string; bytes: Uint8Array } {
+  if (charset === "windows-1252") {
+    const source = text.replace(/[中😀\ufeff]/gu, "?");
+    return { source, bytes: iconv.encode(source, "windows-1252") };
+  }
+  const bytes =
+    charset === "utf-8" ? new TextEncoder().encode(`\ufeff${text}`) : iconv.encode(`\ufeff${text}`, charset);
+  return { source: text, bytes };
+}
 
 /** A 92-column Outlook "Comma Separated Values (Windows)" export, in windows-1252. `rows`: column → value. */
 export function outlookCsv(rows: Record<string, string>[]): Buffer {
