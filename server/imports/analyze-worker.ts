@@ -6,9 +6,9 @@
 // - openRecords: the records a batch at a time, from any record on (a running import, a dry run),
 //   read one batch ahead of the one asked for, so reading overlaps writing. A CSV file is read on
 //   this thread, a slice of records at a time between other work (readingInSlices), and its text
-//   a window at a time. A worker would cost more memory than the
-//   whole file (its own heap, about 70 MB at the import bench). A large vCard or LDIF file is read
-//   on a worker, whose heap is bounded, since its reader holds the whole text and every record.
+//   a window at a time: a worker would cost more memory than the whole file (its own heap, about
+//   70 MB at the import bench). A large vCard or LDIF file is read on a worker, whose heap is
+//   bounded, since its reader holds the whole text and every record.
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import {
   type ByteSource,
@@ -106,33 +106,13 @@ export function summarizeOffThread(
   });
 }
 
-/** Reads a batch ahead: the next one is read as soon as this one is handed out, while its caller
- *  writes it, and the batch read ahead is handed out before any other is read, so none is lost or
- *  handed out of order. */
-function readingAhead(read: () => Output): () => Output {
-  let ahead: Output | undefined;
-  let scheduled = false;
-  return () => {
-    const out = ahead ?? read();
-    ahead = undefined;
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(() => {
-        scheduled = false;
-        ahead ??= read();
-      });
-    }
-    return out;
-  };
-}
-
-// Records read on this thread are read this many at a time (a few milliseconds), so that other
-// work (requests, heartbeats, the import's own database answers) waits for one slice at most, not
+// Records are read this many at a time (a few milliseconds), so that other work on the thread
+// (requests, heartbeats, the import's own database answers) waits for one slice at most, not
 // for a whole batch (about 40 ms at the import bench) or a whole file (a dry run).
 const SLICE_ROWS = 100;
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Reads records on this thread a slice at a time, other work running between slices: first the
+/** Reads records a slice at a time, other work running between slices: first the
  *  `skip` records a resumed import wrote already (read and dropped), then each batch, the next one
  *  read ahead while its caller writes the one before, and what is still missing of a batch when it
  *  is asked for. */
@@ -183,14 +163,6 @@ function readingInSlices(take: (count: number) => ImportRow[], batch: number, sk
     close: () => void (closed = true),
   };
 }
-
-const reading = (take: () => ImportRow[]) => (): Output => {
-  try {
-    return { rows: take() };
-  } catch (err) {
-    return { error: failureOf(err) };
-  }
-};
 
 /** The file's records from the `skip`th on, `batch` at a time; throws the errors openImport throws.
  *  `handOver`: the bytes may move to the reader's worker (the caller no longer uses them). */
@@ -258,8 +230,14 @@ function serve(input: Input) {
     return port.postMessage({ error: failureOf(err) } satisfies Output);
   }
   port.postMessage({ meta: reader.meta } satisfies Output);
-  const next = readingAhead(reading(reader.take));
-  port.on("message", () => port.postMessage(next()));
+  // The main thread asks for the next batch only once it has the one before.
+  const records = readingInSlices(reader.take, input.batch, 0);
+  port.on("message", () =>
+    records.next().then(
+      (rows) => port.postMessage({ rows } satisfies Output),
+      (err: unknown) => port.postMessage({ error: failureOf(err) } satisfies Output),
+    ),
+  );
 }
 
 if (!isMainThread && parentPort && (workerData as Input | undefined)?.bytes) serve(workerData as Input);

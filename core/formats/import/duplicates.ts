@@ -54,7 +54,7 @@ export function duplicateIndex() {
     return undefined;
   }
 
-  return { add, find, keysOf, has: (uid: string) => uids.has(uid) };
+  return { add, find, has: (uid: string) => uids.has(uid) };
 }
 export type DuplicateIndex = ReturnType<typeof duplicateIndex>;
 
@@ -73,7 +73,7 @@ export function planRow(
   mode: DuplicateMode,
   freshUid: string,
 ): RowPlan {
-  const keys = index.keysOf(contact);
+  const keys = keysOf(contact);
   const duplicate = index.find(contact, hasUid, keys);
   if (duplicate && mode === "skip") return { action: "skip", uid: duplicate };
   if (duplicate && mode === "update") return { action: "update", uid: duplicate };
