@@ -2,59 +2,48 @@
 // it. A duplicate is found by the vCard UID, then by an e-mail address (case ignored), then by
 // the full name together with a phone number (digits only), in that order.
 import type { Contact } from "../../contact/contact";
+import { packedMap } from "./packed-map";
 
 export const duplicateModes = ["skip", "update", "add"] as const;
 export type DuplicateMode = (typeof duplicateModes)[number];
 
-// Each key is JSON text, a string of its own. A value read from a CSV file is, in V8, a slice of
-// the text window it was read from (1 MiB), which stays alive while the slice does, and so is a
-// string derived from it that equals it (an address already in lower case): an index keeping
-// such a key of every record kept the file's whole text (21 MB at the import bench).
 /** What a contact is found by, in order: each e-mail address (case ignored), then its full name
- *  with each phone number (digits only). */
-function keysOf(contact: Contact): { emails: string[]; namePhones: string[] } {
-  const emails = contact.emails.map((e) => JSON.stringify(e.address.toLowerCase()));
+ *  with each phone number (digits only). A tag tells the kinds apart in one map: "e" an address,
+ *  "n" a name and digits (after the last NUL, as digits have none), "u" a uid. */
+function keysOf(contact: Contact): string[] {
+  const keys = contact.emails.map((e) => `e${e.address.toLowerCase()}`);
   const name = contact.displayName.trim().toLowerCase().replace(/\s+/g, " ");
-  const namePhones: string[] = [];
   if (name)
     for (const phone of contact.phones) {
       const digits = phone.number.replace(/\D/g, "");
-      if (digits) namePhones.push(JSON.stringify([name, digits]));
+      if (digits) keys.push(`n${name}\u0000${digits}`);
     }
-  return { emails, namePhones };
+  return keys;
 }
 
 /** The contacts of a book, by what duplicates are found by; contacts planned for creation join it.
  *  `keys`, where given, are keysOf(contact), for a caller that both looks a contact up and adds it.
- *  (Two maps, not one: a map's table doubles as it grows, and two smaller ones waste less of it.) */
+ *  The keys are held as bytes (packed-map.ts), so the index keeps no string of the file's text. */
 export function duplicateIndex() {
-  const uids = new Set<string>();
-  const emails = new Map<string, string>();
-  const namePhones = new Map<string, string>();
+  const map = packedMap();
 
   /** Adds a contact under `uid`. `byUid`: it is found by its uid too, as a book's contacts and
    *  those a file gave a uid are; a uid the import made up is one no file can name. */
   function add(contact: Contact, uid = contact.uid, byUid = true, keys = keysOf(contact)): void {
-    if (byUid) uids.add(uid);
-    for (const k of keys.emails) if (!emails.has(k)) emails.set(k, uid);
-    for (const k of keys.namePhones) if (!namePhones.has(k)) namePhones.set(k, uid);
+    map.addAll(byUid ? [`u${uid}`, ...keys] : keys, uid);
   }
 
   /** The uid of the contact this one duplicates, if any. `byUid`: the file gave the contact its uid. */
   function find(contact: Contact, byUid: boolean, keys = keysOf(contact)): string | undefined {
-    if (byUid && uids.has(contact.uid)) return contact.uid;
-    for (const k of keys.emails) {
-      const hit = emails.get(k);
-      if (hit) return hit;
-    }
-    for (const k of keys.namePhones) {
-      const hit = namePhones.get(k);
-      if (hit) return hit;
+    if (byUid && map.has(`u${contact.uid}`)) return contact.uid;
+    for (const k of keys) {
+      const hit = map.get(k);
+      if (hit !== undefined) return hit;
     }
     return undefined;
   }
 
-  return { add, find, has: (uid: string) => uids.has(uid) };
+  return { add, find, has: (uid: string) => map.has(`u${uid}`) };
 }
 export type DuplicateIndex = ReturnType<typeof duplicateIndex>;
 
