@@ -6,9 +6,10 @@
 // - openRecords: the records a batch at a time, from any record on (a running import, a dry run),
 //   read one batch ahead of the one asked for, so reading overlaps writing. A CSV file is read on
 //   this thread, a slice of records at a time between other work (readingInSlices), and its text
-//   a window at a time: a worker would cost more memory than the whole file (its own heap, about
-//   70 MB at the import bench). A large vCard or LDIF file is read on a worker, whose heap is
-//   bounded, since its reader holds the whole text and every record.
+//   a window at a time from the upload as stored (compressed-bytes.ts): a worker would cost more
+//   memory than the whole file (its own heap, about 70 MB at the import bench). A large vCard or
+//   LDIF file is read on a worker, whose heap is bounded, since its reader holds the whole text
+//   and every record.
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import {
   type ByteSource,
@@ -25,7 +26,7 @@ import {
   summarizeImport,
 } from "../../core/formats/import";
 import { fromRoot } from "../paths";
-import { compressedBytes } from "./compressed-bytes";
+import { wholeOf } from "./compressed-bytes";
 
 type Input =
   | { mode: "summary"; bytes: Uint8Array; settings: ImportSettings; maxRows: number }
@@ -165,19 +166,19 @@ function readingInSlices(take: (count: number) => ImportRow[], batch: number, sk
 }
 
 /** The file's records from the `skip`th on, `batch` at a time; throws the errors openImport throws.
- *  `handOver`: the bytes may move to the reader's worker (the caller no longer uses them). */
+ *  `source`: the upload as stored (compressed-bytes.ts), or its bytes. */
 export async function openRecords(
-  bytes: Uint8Array,
+  source: ByteSource,
   settings: ImportSettings,
-  { skip = 0, batch, handOver = false }: { skip?: number; batch: number; handOver?: boolean },
+  { skip = 0, batch }: { skip?: number; batch: number },
 ): Promise<RecordCursor> {
-  if (bytes.length < INLINE_BYTES || !holdsWholeText(detectImport(bytes, settings).format)) {
-    // Bytes handed over are held compressed (compressed-bytes.ts), unless there are few of them.
-    const held = handOver && bytes.length >= INLINE_BYTES ? compressedBytes(bytes) : bytes;
-    const { meta, take } = batches({ mode: "records", bytes: held, settings, skip: 0, batch });
+  if (source.length < INLINE_BYTES || !holdsWholeText(detectImport(source, settings).format)) {
+    const { meta, take } = batches({ mode: "records", bytes: source, settings, skip: 0, batch });
     return { meta, ...readingInSlices(take, batch, skip) };
   }
-  const worker = startWorker({ mode: "records", bytes, settings, skip, batch }, handOver);
+  // Inflated here, the bytes are ours to move to the worker.
+  const bytes = wholeOf(source);
+  const worker = startWorker({ mode: "records", bytes, settings, skip, batch }, bytes !== source);
   let waiting: { resolve: (o: Output) => void; reject: (e: unknown) => void } | undefined;
   let failed: unknown;
   const answer = () =>

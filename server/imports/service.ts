@@ -19,6 +19,7 @@ import type { Contact } from "../../core/contact/contact";
 import { contentHash } from "../../core/contact/content-hash";
 import { inlinePhotoBytes } from "../../core/contact/limits";
 import {
+  type ByteSource,
   CsvMappingError,
   type DuplicateMode,
   duplicateIndex,
@@ -43,6 +44,7 @@ import type {
 } from "../store/contract";
 import { storeError } from "../store/errors";
 import { openRecords, type RecordCursor, summarizeOffThread } from "./analyze-worker";
+import { packBytes, packedBytes, wholeOf } from "./compressed-bytes";
 
 export type ImportServiceDeps = {
   contacts: Pick<ContactStore, "applyWrites" | "listContacts" | "lookup">;
@@ -159,21 +161,20 @@ export function createImportService(d: ImportServiceDeps) {
     return cur.job;
   }
 
-  async function uploadOf(job: ImportJob) {
-    const bytes = await d.imports.upload(job.id);
-    if (!bytes) throw storeError("not-found", "The upload is gone (uploads are kept for a day)");
-    return bytes;
+  async function uploadOf(job: ImportJob): Promise<ByteSource> {
+    const stored = await d.imports.upload(job.id);
+    if (!stored) throw storeError("not-found", "The upload is gone (uploads are kept for a day)");
+    return job.packed ? packedBytes(stored) : stored;
   }
 
   async function summaryOf(job: ImportJob, settings: ImportSettings = job.settings as ImportSettings) {
-    return await summarize(await uploadOf(job), settings, d.config);
+    return await summarize(wholeOf(await uploadOf(job)), settings, d.config);
   }
 
   /** The job's records from the `skip`th on, a chunk at a time, each held to the contact limits. */
   async function recordsOf(job: ImportJob, skip = 0): Promise<RecordCursor> {
-    // The bytes are handed over (held compressed from here on), so nothing here may keep them.
     const cursor = await asStoreErrors(async () =>
-      openRecords(await uploadOf(job), job.settings as ImportSettings, { skip, batch: job.chunkRows, handOver: true }),
+      openRecords(await uploadOf(job), job.settings as ImportSettings, { skip, batch: job.chunkRows }),
     );
     return { ...cursor, next: async () => (await cursor.next()).map((r) => withinLimits(r, d.config)) };
   }
@@ -220,6 +221,7 @@ export function createImportService(d: ImportServiceDeps) {
       expiresAt: new Date(created.getTime() + KEEP_MS).toISOString(),
       undoUntil: new Date(created.getTime() + (d.config.tombstoneRetentionMs ?? DEFAULT_RETENTION_MS)).toISOString(),
       bytes: bytes.length,
+      packed: true,
       settings: JSON.parse(JSON.stringify(settings)),
       state: "ready",
       chunkRows,
@@ -235,7 +237,7 @@ export function createImportService(d: ImportServiceDeps) {
       holder: null,
       until: null,
     };
-    await d.imports.create(job, bytes);
+    await d.imports.create(job, packBytes(bytes));
     return previewOf(job, a);
   }
 

@@ -449,6 +449,9 @@ export type ImportJob = {
   createdAt: string;
   expiresAt: string;
   bytes: number;
+  /** The upload is stored packed (server/imports/compressed-bytes.ts); a job uploaded before
+   *  uploads were packed has its bytes as they came. */
+  packed?: boolean;
   settings: { format?: string; charset?: string; delimiter?: string; mapping?: Record<string, string> };
   state: ImportState;
   duplicates?: "skip" | "update" | "add";
