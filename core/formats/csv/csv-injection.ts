@@ -17,5 +17,5 @@ export function neutralizeCell(value: string, { isPhone = false } = {}): string 
 
 /** Undoes neutralizeCell on import, so that our own exports read back unchanged. */
 export function restoreNeutralizedCell(value: string): string {
-  return /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
+  return value.startsWith("'") && formulaStart.test(value.slice(1)) ? value.slice(1) : value;
 }

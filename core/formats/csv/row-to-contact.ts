@@ -37,8 +37,9 @@ interface Draft {
 const extraOf = (name: string, value: string, params?: Extra["params"]): Extra =>
   params ? { source: "csv", name, value, params } : { source: "csv", name, value };
 
+/** The values of a trimmed cell; most cells hold one. */
 function splitValues(cell: string): string[] {
-  return cell.split(multiValueSeparator).map((v) => v.trim());
+  return cell.includes(multiValueSeparator) ? cell.split(multiValueSeparator).map((v) => v.trim()) : [cell];
 }
 
 // Address parts from several columns ("Business Street", "Business Street 2")
@@ -121,11 +122,21 @@ function kindOf<T>(slot: Slot, i: number, parse: (label: string) => T | undefine
   return fallback;
 }
 
+// Loops rather than array methods: this runs for every slot of every record of an import.
 function entriesOf(slot: Slot, props: readonly string[]): Record<string, string>[] {
-  const count = Math.max(0, ...props.map((p) => slot.values.get(p)?.length ?? 0));
-  return Array.from({ length: count }, (_, i) =>
-    Object.fromEntries(props.map((p) => [p, slot.values.get(p)?.[i] ?? ""]).filter(([, v]) => v)),
-  );
+  const columns = props.map((p) => slot.values.get(p));
+  let count = 0;
+  for (const values of columns) count = Math.max(count, values?.length ?? 0);
+  const entries: Record<string, string>[] = [];
+  for (let i = 0; i < count; i++) {
+    const entry: Record<string, string> = {};
+    props.forEach((p, k) => {
+      const value = columns[k]?.[i];
+      if (value) entry[p] = value;
+    });
+    entries.push(entry);
+  }
+  return entries;
 }
 
 function finishSlots(draft: Draft, contact: ContactInput, dateOrder: DateOrder): void {
@@ -207,11 +218,12 @@ function derivedDisplayName(contact: ContactInput): string {
 /** A Contact input (without uid) from one record; cells are read by column position. */
 export function rowToContact(columns: Column[], cells: string[], dateOrder: DateOrder): Omit<ContactInput, "uid"> {
   const draft: Draft = { text: new Map(), name: new Map(), dates: {}, slots: new Map(), categories: [], extra: [] };
-  columns.forEach((column, i) => {
-    if (!cells[i]) return;
-    const cell = restoreNeutralizedCell(cells[i]).trim();
+  for (let i = 0; i < columns.length; i++) {
+    if (!cells[i]) continue;
+    const cell = restoreNeutralizedCell(cells[i]!).trim();
+    const column = columns[i]!;
     if (cell && !column.placeholders?.includes(cell)) applyCell(draft, column, cell, dateOrder);
-  });
+  }
   const contact: ContactInput = { uid: "-", ...draft.dates };
   for (const [field, values] of draft.text) contact[field] = values.join(field === "notes" ? "\n" : " ");
   if (draft.name.size)

@@ -170,7 +170,8 @@ function tableRow(
   const cells = mapped.columns.map((column, i) => {
     if (!row.cells[i]) return ""; // most of an Outlook file's 92 cells
     // Line breaks inside a cell are "\n", as vCard and Google keep them (Outlook writes CRLF).
-    const cell = restoreNeutralizedCell(row.cells[i]).replace(/\r\n?/g, "\n").trim();
+    const restored = restoreNeutralizedCell(row.cells[i]);
+    const cell = (restored.includes("\r") ? restored.replace(/\r\n?/g, "\n") : restored).trim();
     return cell && labelled.has(i) ? `${column.header}: ${cell}` : cell;
   });
   const dateErrors: string[] = [];
