@@ -427,29 +427,44 @@ export function createImportService(d: ImportServiceDeps) {
     let job = first;
     const index = await bookIndex(job.book);
     const context: WriteContext = { user: job.user, surface: "import" };
-    // One chunk of records at a time, from the first chunk not yet recorded.
+    // One chunk of records at a time, from the first chunk not yet recorded. A chunk's record is
+    // made while the next chunk is read and planned, and awaited before that chunk is written:
+    // chunks are written in order, each once the one before is recorded and the job, read then,
+    // is still this runner's and not cancelled.
     const records = await recordsOf(job, job.chunks * job.chunkRows);
+    let recording: Promise<ImportJob> | undefined;
+    const recorded = async () => {
+      if (recording) job = await recording;
+      recording = undefined;
+    };
     try {
       for (let k = job.chunks; ; k++) {
-        // A read, not a write: the heartbeat and each chunk's record renew the lease.
-        const now = (await d.imports.get(id))?.job;
-        if (now?.holder !== held.owner || now.state !== "running" || held.lost()) throw new Stop();
-        if (now.cancelRequested) break;
         const rows = await records.next();
         if (rows.length === 0) break;
-        // Only the first chunk this runner writes can have been planned by a runner before it.
+        // The first chunk this runner writes may have been planned by a runner before it. (So may
+        // the one after, planned while that runner recorded the first: planOnce finds it standing.)
         const stored = k === first.chunks ? await d.imports.blob(id, `plan:${k}`) : null;
         const decisions = stored ? unpack<Decision[]>(stored) : await planOnce(id, k, job, rows, index);
         const entries = await entriesOf(decisions, rows);
         // The plan that stands may be another runner's: the contacts it creates join the index.
         for (const e of entries)
           if (e.action === "create") index.add(e.contact!, e.uid!, e.uid !== freshUid(job, e.row));
-        if (held.lost()) throw new Stop();
-        job = await recordChunk(id, k, entries, await writeChunk(job, entries, context), renew);
-        await d.afterChunk?.(id, k);
+        await recorded();
+        // A read, not a write: the heartbeat and each chunk's record renew the lease.
+        const now = (await d.imports.get(id))?.job;
+        if (now?.holder !== held.owner || now.state !== "running" || held.lost()) throw new Stop();
+        if (now.cancelRequested) break;
+        const written = await writeChunk(job, entries, context);
+        recording = recordChunk(id, k, entries, written, renew).then(async (j) => {
+          await d.afterChunk?.(id, k);
+          return j;
+        });
+        recording.catch(() => undefined); // its failure is thrown where it is awaited
       }
+      await recorded();
     } finally {
       records.close();
+      await recording?.catch(() => undefined); // a runner that stops leaves no write behind it
     }
     return job;
   }

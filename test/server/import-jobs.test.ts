@@ -112,6 +112,35 @@ describe("import jobs", function () {
     assert.equal((await live(u.primaryBook)).length, 10);
   });
 
+  it("carries on a runner that died recording a chunk after it planned the next, each record once", async () => {
+    const u = await t.user("resume3");
+    const t0 = new Date();
+    const dying: ImportServiceDeps["imports"] = {
+      ...t.deps.imports,
+      // Its record of chunk 1 never lands: the runner plans chunk 2 meanwhile, then waits for it.
+      putOnce: (id, key, data) => (key === "done:1" ? never().then(() => data) : t.deps.imports.putOnce(id, key, data)),
+    };
+    const first = service({ clock: () => t0, imports: dying });
+    const { id } = await first.upload({ _id: u.username }, u.primaryBook, file);
+    await first.commit({ _id: u.username }, id, "skip");
+    await until(
+      () => t.deps.imports.blob(id, "plan:2"),
+      (plan) => plan !== null,
+    );
+    assert.equal((await jobOf(id)).chunks, 1, "chunk 1 is written, its record never made");
+
+    const later = service({ clock: () => new Date(t0.getTime() + 60_000) });
+    await later.resumeStalled();
+    const done = await until(
+      () => jobOf(id),
+      (j) => j.state === "done",
+    );
+    assert.deepEqual([done.created, done.skipped, done.errorCount], [10, 0, 0]);
+    const contacts = await live(u.primaryBook);
+    assert.equal(contacts.length, 10);
+    assert.equal(new Set(contacts.map((c) => c.contact.emails[0].address)).size, 10);
+  });
+
   const planOf = async (id: string, k: number) =>
     JSON.parse(inflateRawSync((await t.deps.imports.blob(id, `plan:${k}`))!).toString()) as Record<string, unknown>[];
 
