@@ -176,7 +176,7 @@ export async function openRecords(
     const { meta, take } = batches({ mode: "records", bytes: source, settings, skip: 0, batch });
     return { meta, ...readingInSlices(take, batch, skip) };
   }
-  // Inflated here, the bytes are ours to move to the worker.
+  // A copy made here (a packed upload inflated) is ours to move to the worker.
   const bytes = wholeOf(source);
   const worker = startWorker({ mode: "records", bytes, settings, skip, batch }, bytes !== source);
   let waiting: { resolve: (o: Output) => void; reject: (e: unknown) => void } | undefined;

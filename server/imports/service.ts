@@ -338,8 +338,7 @@ export function createImportService(d: ImportServiceDeps) {
   }
 
   /** Plans a chunk and stores its plan, unless another runner stored one first: the plan that
-   *  stands. Ours is used as planned, not read back from its bytes, so the uids it writes are the
-   *  strings the index holds (100,000 made-up uids are about 9 MB), not copies of them. */
+   *  stands. Ours is used as planned, not read back from its bytes. */
   async function planOnce(
     id: string,
     k: number,
@@ -441,9 +440,11 @@ export function createImportService(d: ImportServiceDeps) {
       for (let k = job.chunks; ; k++) {
         const rows = await records.next();
         if (rows.length === 0) break;
-        // The first chunk this runner writes may have been planned by a runner before it. (So may
-        // the one after, planned while that runner recorded the first: planOnce finds it standing.)
-        const stored = k === first.chunks ? await d.imports.blob(id, `plan:${k}`) : null;
+        // The first chunk this runner writes may have been planned by a runner before it, and so
+        // may the one after (planned while that runner recorded the first). Their stored plans
+        // stand: planning them again would add to the index what a plan made against the book
+        // as it is now decides, which may differ, before putOnce handed back the stored one.
+        const stored = k <= first.chunks + 1 ? await d.imports.blob(id, `plan:${k}`) : null;
         const decisions = stored ? unpack<Decision[]>(stored) : await planOnce(id, k, job, rows, index);
         const entries = await entriesOf(decisions, rows);
         // The plan that stands may be another runner's: the contacts it creates join the index.
@@ -664,7 +665,10 @@ export function createImportService(d: ImportServiceDeps) {
       const wrote = job.chunks > 0; // an import cancelled before it wrote has nothing to undo
       if (wrote && ["done", "cancelled", "failed"].includes(job.state) && undoable(job)) {
         if (job.uploadRemoved) continue;
-        await d.imports.dropBlobs(id, ["upload", ...Array.from({ length: job.chunks }, (_, k) => `plan:${k}`)]);
+        // A runner plans a chunk before it learns of a cancel: the one after the last written may
+        // have a plan too.
+        const plans = Array.from({ length: job.chunks + 1 }, (_, k) => `plan:${k}`);
+        await d.imports.dropBlobs(id, ["upload", ...plans]);
         await mutate(id, (j) => (j.uploadRemoved ? undefined : { ...j, uploadRemoved: true }));
         continue;
       }

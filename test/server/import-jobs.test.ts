@@ -141,6 +141,47 @@ describe("import jobs", function () {
     assert.equal(new Set(contacts.map((c) => c.contact.emails[0].address)).size, 10);
   });
 
+  it("carries on with the next chunk's stored plan, not one made again against a book changed since", async () => {
+    const u = await t.user("resume4");
+    await t.deps.store.applyWrites(u.primaryBook, [
+      {
+        op: "put",
+        uid: "ann",
+        contact: contactSchema.parse({
+          uid: "ann",
+          displayName: "Ann Lee",
+          emails: [{ address: "a@x.test" }],
+          phones: [{ type: "business", number: "123" }],
+        }),
+      },
+    ]);
+    // Row 2 finds Ann by name and phone and gives her a new address; rows 3 and 4 find her by the old one.
+    const updates = Buffer.from(
+      "First Name,Last Name,E-mail Address,Business Phone\r\nAnn,Lee,b@x.test,123\r\n,,a@x.test,\r\n,,a@x.test,\r\n",
+    );
+    const t0 = new Date();
+    const dying: ImportServiceDeps["imports"] = {
+      ...t.deps.imports,
+      putOnce: (id, key, data) => (key === "done:0" ? never().then(() => data) : t.deps.imports.putOnce(id, key, data)),
+    };
+    const first = service({ clock: () => t0, imports: dying, chunkRows: 1 });
+    const { id } = await first.upload({ _id: u.username }, u.primaryBook, updates);
+    await first.commit({ _id: u.username }, id, "update");
+    await until(
+      () => t.deps.imports.blob(id, "plan:1"),
+      (plan) => plan !== null,
+    );
+    await service({ clock: () => new Date(t0.getTime() + 60_000), chunkRows: 1 }).resumeStalled();
+    const done = await until(
+      () => jobOf(id),
+      (j) => j.state === "done",
+    );
+    // Planned again against the book as it is, row 3 would be a create whose address row 4 then
+    // found, under a uid the stored plan never wrote ("the contact it duplicates was deleted").
+    assert.deepEqual([done.errorCount, done.errors, done.updated + done.created], [0, [], 3]);
+    assert.equal((await live(u.primaryBook)).length, 1 + done.created);
+  });
+
   const planOf = async (id: string, k: number) =>
     JSON.parse(inflateRawSync((await t.deps.imports.blob(id, `plan:${k}`))!).toString()) as Record<string, unknown>[];
 
@@ -290,7 +331,7 @@ describe("import jobs", function () {
     }
   });
 
-  it("cancels between chunks, keeps what was written until undone", async () => {
+  it("cancels between chunks, keeps what was written until undone, and drops its plans after a day", async () => {
     const u = await t.user("cancel1");
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
@@ -309,6 +350,9 @@ describe("import jobs", function () {
     );
     assert.deepEqual([cancelled.done, cancelled.created], [3, 3]);
     assert.equal((await live(u.primaryBook)).length, 3);
+    // A day later the upload and the plans go, the plan of the chunk it never wrote among them.
+    await service({ clock: () => new Date(Date.now() + 25 * 3600_000) }).purgeExpired();
+    for (const key of ["upload", "plan:0", "plan:1"]) assert.equal(await t.deps.imports.blob(id, key), null, key);
     assert.equal((await s.undo({ _id: u.username }, id)).state, "undoing");
     const undone = await until(
       () => jobOf(id),
