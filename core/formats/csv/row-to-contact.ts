@@ -122,7 +122,8 @@ function kindOf<T>(slot: Slot, i: number, parse: (label: string) => T | undefine
   return fallback;
 }
 
-// Loops rather than array methods: this runs for every slot of every record of an import.
+// Built in place, without the arrays of pairs and filters a functional form makes: this runs for
+// every slot of every record of an import.
 function entriesOf(slot: Slot, props: readonly string[]): Record<string, string>[] {
   const columns = props.map((p) => slot.values.get(p));
   let count = 0;
