@@ -425,6 +425,12 @@ export function createImportService(d: ImportServiceDeps) {
     const { renew } = held;
     let job = first;
     const index = await bookIndex(job.book);
+    // A contact is found by what it had when the import began, as well as by what the import gave
+    // it: after a restart the book has the updated versions, and the records hold those replaced.
+    for (let k = 0; job.duplicates === "update" && k < job.chunks; k++) {
+      const done = await d.imports.blob(id, `done:${k}`);
+      for (const w of done ? unpack<Written[]>(done) : []) if (w.before) index.add(w.before, w.uid, false);
+    }
     const context: WriteContext = { user: job.user, surface: "import" };
     // One chunk of records at a time, from the first chunk not yet recorded. A chunk's record is
     // made while the next chunk is read and planned, and awaited before that chunk is written:
@@ -447,9 +453,12 @@ export function createImportService(d: ImportServiceDeps) {
         const stored = k <= first.chunks + 1 ? await d.imports.blob(id, `plan:${k}`) : null;
         const decisions = stored ? unpack<Decision[]>(stored) : await planOnce(id, k, job, rows, index);
         const entries = await entriesOf(decisions, rows);
-        // The plan that stands may be another runner's: the contacts it creates join the index.
-        for (const e of entries)
+        // The plan that stands may be another runner's: the contacts it creates join the index, and
+        // so does the version each update replaced, which a book read after it was written lacks.
+        for (const e of entries) {
           if (e.action === "create") index.add(e.contact!, e.uid!, e.uid !== freshUid(job, e.row));
+          if (e.action === "update" && e.before) index.add(e.before, e.uid!, false);
+        }
         await recorded();
         // A read, not a write: the heartbeat and each chunk's record renew the lease.
         const now = (await d.imports.get(id))?.job;

@@ -220,6 +220,19 @@ describe("import files", () => {
     assert.deepEqual([merged.uid, merged.company, merged.jobTitle], ["u1", "New", "Boss"]);
   });
 
+  it("finds a contact an earlier row updated by what that row gave it, as well as by what it had", () => {
+    const index = duplicateIndex();
+    const c = (more: object) => contactSchema.parse({ uid: "x", displayName: "Ann Lee", ...more });
+    index.add(contactSchema.parse({ uid: "ann", displayName: "Ann Lee", emails: [{ address: "a@x.test" }] }));
+    const moved = c({ emails: [{ address: "a@x.test" }, { address: "b@x.test" }] });
+    assert.deepEqual(planRow(moved, false, index, "update", "f1"), { action: "update", uid: "ann" });
+    for (const address of ["a@x.test", "b@x.test"])
+      assert.deepEqual(planRow(c({ emails: [{ address }] }), false, index, "update", "f2"), {
+        action: "update",
+        uid: "ann",
+      });
+  });
+
   it("exports formula cells inert and leaves a phone number such as +49 30 1234567 as it is", () => {
     const contact = contactSchema.parse({
       uid: "a",

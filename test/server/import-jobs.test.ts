@@ -182,6 +182,45 @@ describe("import jobs", function () {
     assert.equal((await live(u.primaryBook)).length, 1 + done.created);
   });
 
+  it("finds a contact by an address an earlier update of the same import replaced, resumed or not", async () => {
+    const ann = contactSchema.parse({
+      uid: "ann",
+      displayName: "Ann Lee",
+      emails: [{ address: "a@x.test" }],
+      phones: [{ type: "business", number: "123" }],
+    });
+    // Row 2 finds Ann by name and phone and gives her a new address; rows 3 and 4 find her by the
+    // old one (row 4 is planned by the runner that carries on after the first died).
+    const updates = Buffer.from(
+      "First Name,Last Name,E-mail Address,Business Phone\r\nAnn,Lee,b@x.test,123\r\n,,a@x.test,\r\n,,a@x.test,\r\n",
+    );
+    const outcomes = [];
+    for (const dies of [false, true]) {
+      const u = await t.user(dies ? "keys2" : "keys1");
+      await t.deps.store.applyWrites(u.primaryBook, [{ op: "put", uid: "ann", contact: ann }]);
+      const t0 = new Date();
+      const afterChunk = async (_id: string, k: number) => (dies && k === 0 ? never() : undefined);
+      const first = service({ clock: () => t0, chunkRows: 1, afterChunk });
+      const { id } = await first.upload({ _id: u.username }, u.primaryBook, updates);
+      await first.commit({ _id: u.username }, id, "update");
+      if (dies) {
+        await until(
+          () => jobOf(id),
+          (j) => j.chunks === 1,
+        );
+        await service({ clock: () => new Date(t0.getTime() + 60_000), chunkRows: 1 }).resumeStalled();
+      }
+      const done = await until(
+        () => jobOf(id),
+        (j) => j.state === "done",
+      );
+      const book = (await live(u.primaryBook)).map((c) => [c.uid, c.contact.emails.map((e) => e.address)]);
+      outcomes.push({ updated: done.updated, created: done.created, book });
+    }
+    assert.deepEqual(outcomes[0], { updated: 3, created: 0, book: [["ann", ["a@x.test"]]] });
+    assert.deepEqual(outcomes[1], outcomes[0], "the resumed import ends as the one that ran through");
+  });
+
   const planOf = async (id: string, k: number) =>
     JSON.parse(inflateRawSync((await t.deps.imports.blob(id, `plan:${k}`))!).toString()) as Record<string, unknown>[];
 

@@ -65,7 +65,11 @@ export function planRow(
   const keys = keysOf(contact);
   const duplicate = index.find(contact, hasUid, keys);
   if (duplicate && mode === "skip") return { action: "skip", uid: duplicate };
-  if (duplicate && mode === "update") return { action: "update", uid: duplicate };
+  if (duplicate && mode === "update") {
+    // What the file gives the contact finds it from here on too, as its updated version has it.
+    index.add(contact, duplicate, false, keys);
+    return { action: "update", uid: duplicate };
+  }
   const own = hasUid && !index.has(contact.uid);
   const uid = own ? contact.uid : freshUid;
   index.add(contact, uid, own, keys);
