@@ -51,6 +51,19 @@ describe("import jobs", function () {
   }
   const jobOf = async (id: string) => (await t.deps.imports.get(id))!.job;
   const live = async (book: string) => (await t.deps.store.listContacts(book, undefined, 1000)).contacts;
+  /** Another instance carries a job whose runner died on to its end, once the lease ran out. */
+  async function carriedOn(id: string, t0: Date, more: Partial<ImportServiceDeps> = {}) {
+    await service({ clock: () => new Date(t0.getTime() + 60_000), ...more }).resumeStalled();
+    return await until(
+      () => jobOf(id),
+      (j) => j.state === "done",
+    );
+  }
+  /** The imports store, but the record of one chunk (its blob `key`) never lands. */
+  const neverStoring = (key: string): ImportServiceDeps["imports"] => ({
+    ...t.deps.imports,
+    putOnce: (id, k, data) => (k === key ? never().then(() => data) : t.deps.imports.putOnce(id, k, data)),
+  });
 
   it("is carried on by a second instance once the dead runner's lease ran out, never before, without duplicates", async () => {
     const u = await t.user("resume1");
@@ -102,12 +115,7 @@ describe("import jobs", function () {
     );
     assert.equal((await jobOf(id)).chunks, 1);
 
-    const later = service({ clock: () => new Date(t0.getTime() + 60_000) });
-    await later.resumeStalled();
-    const done = await until(
-      () => jobOf(id),
-      (j) => j.state === "done",
-    );
+    const done = await carriedOn(id, t0);
     assert.deepEqual([done.created, done.skipped, done.errorCount], [10, 0, 0]);
     assert.equal((await live(u.primaryBook)).length, 10);
   });
@@ -115,12 +123,8 @@ describe("import jobs", function () {
   it("carries on a runner that died recording a chunk after it planned the next, each record once", async () => {
     const u = await t.user("resume3");
     const t0 = new Date();
-    const dying: ImportServiceDeps["imports"] = {
-      ...t.deps.imports,
-      // Its record of chunk 1 never lands: the runner plans chunk 2 meanwhile, then waits for it.
-      putOnce: (id, key, data) => (key === "done:1" ? never().then(() => data) : t.deps.imports.putOnce(id, key, data)),
-    };
-    const first = service({ clock: () => t0, imports: dying });
+    // Its record of chunk 1 never lands: the runner plans chunk 2 meanwhile, then waits for it.
+    const first = service({ clock: () => t0, imports: neverStoring("done:1") });
     const { id } = await first.upload({ _id: u.username }, u.primaryBook, file);
     await first.commit({ _id: u.username }, id, "skip");
     await until(
@@ -129,71 +133,44 @@ describe("import jobs", function () {
     );
     assert.equal((await jobOf(id)).chunks, 1, "chunk 1 is written, its record never made");
 
-    const later = service({ clock: () => new Date(t0.getTime() + 60_000) });
-    await later.resumeStalled();
-    const done = await until(
-      () => jobOf(id),
-      (j) => j.state === "done",
-    );
+    const done = await carriedOn(id, t0);
     assert.deepEqual([done.created, done.skipped, done.errorCount], [10, 0, 0]);
     const contacts = await live(u.primaryBook);
     assert.equal(contacts.length, 10);
     assert.equal(new Set(contacts.map((c) => c.contact.emails[0].address)).size, 10);
   });
 
+  const ann = contactSchema.parse({
+    uid: "ann",
+    displayName: "Ann Lee",
+    emails: [{ address: "a@x.test" }],
+    phones: [{ type: "business", number: "123" }],
+  });
+  // Row 2 finds Ann by name and phone and gives her a new address; rows 3 and 4 find her by the
+  // old one (with a chunk a row, row 4 is planned by a runner that carries on after the first died).
+  const updates = Buffer.from(
+    "First Name,Last Name,E-mail Address,Business Phone\r\nAnn,Lee,b@x.test,123\r\n,,a@x.test,\r\n,,a@x.test,\r\n",
+  );
+
   it("carries on with the next chunk's stored plan, not one made again against a book changed since", async () => {
     const u = await t.user("resume4");
-    await t.deps.store.applyWrites(u.primaryBook, [
-      {
-        op: "put",
-        uid: "ann",
-        contact: contactSchema.parse({
-          uid: "ann",
-          displayName: "Ann Lee",
-          emails: [{ address: "a@x.test" }],
-          phones: [{ type: "business", number: "123" }],
-        }),
-      },
-    ]);
-    // Row 2 finds Ann by name and phone and gives her a new address; rows 3 and 4 find her by the old one.
-    const updates = Buffer.from(
-      "First Name,Last Name,E-mail Address,Business Phone\r\nAnn,Lee,b@x.test,123\r\n,,a@x.test,\r\n,,a@x.test,\r\n",
-    );
+    await t.deps.store.applyWrites(u.primaryBook, [{ op: "put", uid: "ann", contact: ann }]);
     const t0 = new Date();
-    const dying: ImportServiceDeps["imports"] = {
-      ...t.deps.imports,
-      putOnce: (id, key, data) => (key === "done:0" ? never().then(() => data) : t.deps.imports.putOnce(id, key, data)),
-    };
-    const first = service({ clock: () => t0, imports: dying, chunkRows: 1 });
+    const first = service({ clock: () => t0, imports: neverStoring("done:0"), chunkRows: 1 });
     const { id } = await first.upload({ _id: u.username }, u.primaryBook, updates);
     await first.commit({ _id: u.username }, id, "update");
     await until(
       () => t.deps.imports.blob(id, "plan:1"),
       (plan) => plan !== null,
     );
-    await service({ clock: () => new Date(t0.getTime() + 60_000), chunkRows: 1 }).resumeStalled();
-    const done = await until(
-      () => jobOf(id),
-      (j) => j.state === "done",
-    );
-    // Planned again against the book as it is, row 3 would be a create whose address row 4 then
-    // found, under a uid the stored plan never wrote ("the contact it duplicates was deleted").
+    const done = await carriedOn(id, t0, { chunkRows: 1 });
+    // A plan made again may differ from the one that stands, and planning adds to the index what
+    // it decides: a create that row 4 found, under a uid no plan wrote ("... deleted meanwhile").
     assert.deepEqual([done.errorCount, done.errors, done.updated + done.created], [0, [], 3]);
     assert.equal((await live(u.primaryBook)).length, 1 + done.created);
   });
 
   it("finds a contact by an address an earlier update of the same import replaced, resumed or not", async () => {
-    const ann = contactSchema.parse({
-      uid: "ann",
-      displayName: "Ann Lee",
-      emails: [{ address: "a@x.test" }],
-      phones: [{ type: "business", number: "123" }],
-    });
-    // Row 2 finds Ann by name and phone and gives her a new address; rows 3 and 4 find her by the
-    // old one (row 4 is planned by the runner that carries on after the first died).
-    const updates = Buffer.from(
-      "First Name,Last Name,E-mail Address,Business Phone\r\nAnn,Lee,b@x.test,123\r\n,,a@x.test,\r\n,,a@x.test,\r\n",
-    );
     const outcomes = [];
     for (const dies of [false, true]) {
       const u = await t.user(dies ? "keys2" : "keys1");
@@ -203,17 +180,17 @@ describe("import jobs", function () {
       const first = service({ clock: () => t0, chunkRows: 1, afterChunk });
       const { id } = await first.upload({ _id: u.username }, u.primaryBook, updates);
       await first.commit({ _id: u.username }, id, "update");
-      if (dies) {
+      if (dies)
         await until(
           () => jobOf(id),
           (j) => j.chunks === 1,
         );
-        await service({ clock: () => new Date(t0.getTime() + 60_000), chunkRows: 1 }).resumeStalled();
-      }
-      const done = await until(
-        () => jobOf(id),
-        (j) => j.state === "done",
-      );
+      const done = dies
+        ? await carriedOn(id, t0, { chunkRows: 1 })
+        : await until(
+            () => jobOf(id),
+            (j) => j.state === "done",
+          );
       const book = (await live(u.primaryBook)).map((c) => [c.uid, c.contact.emails.map((e) => e.address)]);
       outcomes.push({ updated: done.updated, created: done.created, book });
     }
