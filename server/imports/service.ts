@@ -454,10 +454,14 @@ export function createImportService(d: ImportServiceDeps) {
         const decisions = stored ? unpack<Decision[]>(stored) : await planOnce(id, k, job, rows, index);
         const entries = await entriesOf(decisions, rows);
         // The plan that stands may be another runner's: the contacts it creates join the index, and
-        // so does the version each update replaced, which a book read after it was written lacks.
+        // each update's contact is found by the version it replaced (which a book read after it
+        // was written lacks) and by the one it writes (which a book read before lacks).
         for (const e of entries) {
           if (e.action === "create") index.add(e.contact!, e.uid!, e.uid !== freshUid(job, e.row));
-          if (e.action === "update" && e.before) index.add(e.before, e.uid!, false);
+          if (e.action === "update") {
+            if (e.before) index.add(e.before, e.uid!, false);
+            index.add(e.contact!, e.uid!, false);
+          }
         }
         await recorded();
         // A read, not a write: the heartbeat and each chunk's record renew the lease.
